@@ -1,0 +1,83 @@
+//! The feedback form's rules: limits and field checks shared by the widget and the inbox.
+
+/// Longest message a customer may write, in characters. Shown as a limit, never truncated.
+pub const MESSAGE_MAX: usize = 5000;
+/// Longest name, in characters.
+pub const NAME_MAX: usize = 200;
+/// Longest e-mail address (RFC 5321 path limit).
+pub const EMAIL_MAX: usize = 254;
+
+/// What is wrong with one form field, as a key the UI translates.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FieldError {
+    Required,
+    TooLong,
+    InvalidEmail,
+}
+
+/// Checks the message: required, at most [`MESSAGE_MAX`] characters.
+pub fn check_message(message: &str) -> Option<FieldError> {
+    if message.trim().is_empty() {
+        Some(FieldError::Required)
+    } else if message.chars().count() > MESSAGE_MAX {
+        Some(FieldError::TooLong)
+    } else {
+        None
+    }
+}
+
+/// Checks an e-mail field. Empty is fine unless `required`.
+pub fn check_email(email: &str, required: bool) -> Option<FieldError> {
+    let email = email.trim();
+    if email.is_empty() {
+        return required.then_some(FieldError::Required);
+    }
+    if email.chars().count() > EMAIL_MAX {
+        return Some(FieldError::TooLong);
+    }
+    (!is_email(email)).then_some(FieldError::InvalidEmail)
+}
+
+/// A plausible address: `local@domain.tld`, no spaces or control characters, one `@`.
+/// Deliberately loose (the only real check is delivery), but it catches typos such as a
+/// missing `@` or domain.
+pub fn is_email(s: &str) -> bool {
+    let Some((local, domain)) = s.split_once('@') else {
+        return false;
+    };
+    let clean = |p: &str| !p.is_empty() && !p.chars().any(|c| c.is_whitespace() || c.is_control() || c == '@');
+    clean(local)
+        && clean(domain)
+        && local.len() <= 64
+        && domain.contains('.')
+        && !domain.starts_with('.')
+        && !domain.ends_with('.')
+        && !domain.contains("..")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn emails() {
+        for ok in ["a@b.co", "ana.maria+tag@example.org", "x@sub.domain.example", "ünï@exämple.de"] {
+            assert!(is_email(ok), "{ok} should be accepted");
+        }
+        for bad in ["", "a", "a@", "@b.co", "a@b", "a b@c.de", "a@b..co", "a@.b.co", "a@b.co.", "a@@b.co", "a@b@c.co"] {
+            assert!(!is_email(bad), "{bad:?} should be refused");
+        }
+    }
+
+    #[test]
+    fn fields() {
+        assert_eq!(check_message("   "), Some(FieldError::Required));
+        assert_eq!(check_message("hi"), None);
+        assert_eq!(check_message(&"é".repeat(MESSAGE_MAX)), None);
+        assert_eq!(check_message(&"é".repeat(MESSAGE_MAX + 1)), Some(FieldError::TooLong));
+        assert_eq!(check_email("", false), None);
+        assert_eq!(check_email(" ", true), Some(FieldError::Required));
+        assert_eq!(check_email("nope", false), Some(FieldError::InvalidEmail));
+        assert_eq!(check_email(" ana@example.org ", true), None);
+    }
+}

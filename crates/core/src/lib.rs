@@ -1,0 +1,16 @@
+//! The contact widget's pure logic: everything that can be decided without a browser.
+//!
+//! No IO and no wasm here: time, locale and the page's state come in as arguments, so every
+//! rule is tested natively with `cargo test`. The wasm shell (`src/`) and the inbox server
+//! (`crates/inbox`) both build on these types.
+
+pub mod channel;
+pub mod config;
+pub mod form;
+pub mod i18n;
+pub mod schema;
+pub mod submission;
+pub mod value;
+
+/// The widget's version, sent with every submission and shown in the console.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -1,0 +1,178 @@
+//! The feedback request body (contracts §6): built by the widget, validated and stored by the inbox.
+//! Defined once here so the two sides cannot drift.
+
+use serde::{Deserialize, Serialize};
+
+use crate::form::{self, FieldError};
+
+/// One customer's feedback, as POSTed to the endpoint. `id` is made once per submission and
+/// reused by every retry, so the endpoint can store it exactly once.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Submission {
+    pub id: String,
+    pub message: String,
+    #[serde(default)]
+    pub rating: Option<u8>,
+    #[serde(default)]
+    pub email: Option<String>,
+    #[serde(default)]
+    pub name: Option<String>,
+    /// The consent text the customer ticked, stored with the submission; `None` when the form has none.
+    #[serde(default)]
+    pub consent: Option<String>,
+    pub page: Page,
+    pub locale: String,
+    pub time_zone: String,
+    pub created_at: String,
+    pub widget: WidgetInfo,
+}
+
+/// Where the customer was when they wrote.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Page {
+    pub url: String,
+    #[serde(default)]
+    pub title: String,
+    #[serde(default)]
+    pub referrer: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct WidgetInfo {
+    pub version: String,
+}
+
+/// One reason a submission is refused: the JSON field and a sentence for the endpoint's answer.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Problem {
+    pub field: &'static str,
+    pub message: &'static str,
+}
+
+impl Submission {
+    /// Everything wrong with this submission; empty when it may be stored.
+    pub fn problems(&self) -> Vec<Problem> {
+        let mut out = Vec::new();
+        let mut bad = |field, message| out.push(Problem { field, message });
+        if !is_uuid(&self.id) {
+            bad("id", "must be a UUID such as 0b8e2c1e-5a7f-4c3b-9a61-2f0d7c9e4b11");
+        }
+        match form::check_message(&self.message) {
+            Some(FieldError::Required) => bad("message", "must not be empty"),
+            Some(_) => bad("message", "is longer than 5000 characters"),
+            None => {}
+        }
+        if matches!(self.rating, Some(r) if !(1..=5).contains(&r)) {
+            bad("rating", "must be between 1 and 5");
+        }
+        if let Some(email) = &self.email {
+            if form::check_email(email, false).is_some() {
+                bad("email", "is not a valid e-mail address");
+            }
+        }
+        let too_long = |s: &Option<String>, max| s.as_ref().is_some_and(|s| s.chars().count() > max);
+        if too_long(&self.name, form::NAME_MAX) {
+            bad("name", "is longer than 200 characters");
+        }
+        if too_long(&self.consent, 2000) {
+            bad("consent", "is longer than 2000 characters");
+        }
+        let limits: [(&'static str, &str, usize); 6] = [
+            ("page.url", &self.page.url, 2048),
+            ("page.title", &self.page.title, 1000),
+            ("page.referrer", &self.page.referrer, 2048),
+            ("locale", &self.locale, 35),
+            ("timeZone", &self.time_zone, 64),
+            ("createdAt", &self.created_at, 40),
+        ];
+        for (field, value, max) in limits {
+            if value.chars().count() > max {
+                bad(field, "is too long");
+            }
+        }
+        if self.widget.version.len() > 40 {
+            bad("widget.version", "is too long");
+        }
+        out
+    }
+}
+
+/// `8-4-4-4-12` hexadecimal digits, either case.
+pub fn is_uuid(s: &str) -> bool {
+    let groups: Vec<&str> = s.split('-').collect();
+    groups.len() == 5
+        && groups.iter().zip([8, 4, 4, 4, 12]).all(|(g, n)| g.len() == n && g.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
+/// A version-4 UUID from 16 random bytes (the shell takes them from `crypto.getRandomValues`,
+/// which, unlike `crypto.randomUUID`, also works on plain-http pages).
+pub fn uuid_v4(mut bytes: [u8; 16]) -> String {
+    bytes[6] = (bytes[6] & 0x0f) | 0x40;
+    bytes[8] = (bytes[8] & 0x3f) | 0x80;
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut out = String::with_capacity(36);
+    for (i, b) in bytes.iter().enumerate() {
+        if matches!(i, 4 | 6 | 8 | 10) {
+            out.push('-');
+        }
+        out.push(HEX[(b >> 4) as usize] as char);
+        out.push(HEX[(b & 15) as usize] as char);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample() -> Submission {
+        serde_json::from_str(
+            r#"{"id":"0b8e2c1e-5a7f-4c3b-9a61-2f0d7c9e4b11","message":"The checkout page is confusing.",
+                "rating":4,"email":"ana@example.org","name":null,"consent":null,
+                "page":{"url":"https://shop.example/checkout","title":"Checkout","referrer":""},
+                "locale":"en","timeZone":"Europe/Berlin","createdAt":"2026-11-22T10:15:30.000Z",
+                "widget":{"version":"0.1.0"}}"#,
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn the_contract_example_is_valid_and_round_trips() {
+        let s = sample();
+        assert_eq!(s.problems(), vec![]);
+        let json = serde_json::to_value(&s).unwrap();
+        assert_eq!(json["timeZone"], "Europe/Berlin");
+        assert_eq!(json["name"], serde_json::Value::Null);
+        assert_eq!(serde_json::from_value::<Submission>(json).unwrap(), s);
+    }
+
+    #[test]
+    fn problems_name_the_field() {
+        let check = |edit: fn(&mut Submission), field: &str| {
+            let mut s = sample();
+            edit(&mut s);
+            let fields: Vec<_> = s.problems().iter().map(|p| p.field).collect();
+            assert_eq!(fields, vec![field]);
+        };
+        check(|s| s.id = "42".into(), "id");
+        check(|s| s.message = " \n ".into(), "message");
+        check(|s| s.message = "x".repeat(5001), "message");
+        check(|s| s.rating = Some(0), "rating");
+        check(|s| s.rating = Some(6), "rating");
+        check(|s| s.email = Some("not-an-address".into()), "email");
+        check(|s| s.name = Some("n".repeat(201)), "name");
+        check(|s| s.page.url = "u".repeat(3000), "page.url");
+    }
+
+    #[test]
+    fn uuids() {
+        let id = uuid_v4([0xff; 16]);
+        assert_eq!(id, "ffffffff-ffff-4fff-bfff-ffffffffffff");
+        assert!(is_uuid(&id));
+        assert!(is_uuid(&uuid_v4([0; 16])));
+        for bad in ["", "0b8e2c1e5a7f4c3b9a612f0d7c9e4b11", "0b8e2c1e-5a7f-4c3b-9a61-2f0d7c9e4b1g", "0b8e2c1e-5a7f-4c3b-9a61-2f0d7c9e4b1"] {
+            assert!(!is_uuid(bad), "{bad}");
+        }
+    }
+}
