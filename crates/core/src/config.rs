@@ -1,1 +1,440 @@
-//! (in progress)
+//! The owner's configuration: raw values in, a validated [`Config`] plus a list of [`Issue`]s out.
+//!
+//! Parsing never fails as a whole: each key is checked on its own, a bad one is reported with its
+//! path (`channels[2].value`) and replaced by its default, and the rest of the widget still works.
+
+use std::fmt;
+
+use crate::channel::{self, Channel, Kind};
+use crate::color::{self, Brand};
+use crate::i18n::{Text, Texts};
+use crate::value::Value;
+
+/// Where the launcher sits.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Position {
+    #[default]
+    BottomRight,
+    BottomLeft,
+    TopRight,
+    TopLeft,
+}
+
+impl Position {
+    pub const ALL: [Position; 4] = [Position::BottomRight, Position::BottomLeft, Position::TopRight, Position::TopLeft];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Position::BottomRight => "bottom-right",
+            Position::BottomLeft => "bottom-left",
+            Position::TopRight => "top-right",
+            Position::TopLeft => "top-left",
+        }
+    }
+}
+
+/// Whether the form asks for a field.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Ask {
+    Off,
+    Optional,
+    Required,
+}
+
+impl Ask {
+    pub const ALL: [Ask; 3] = [Ask::Off, Ask::Optional, Ask::Required];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Ask::Off => "off",
+            Ask::Optional => "optional",
+            Ask::Required => "required",
+        }
+    }
+}
+
+/// The feedback form's options.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Form {
+    pub rating: bool,
+    pub email: Ask,
+    pub name: Ask,
+    /// A consent sentence the visitor must tick before sending; stored with the submission.
+    pub consent: Option<String>,
+}
+
+impl Default for Form {
+    fn default() -> Self {
+        Form { rating: false, email: Ask::Optional, name: Ask::Off, consent: None }
+    }
+}
+
+/// The validated configuration the widget renders.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Config {
+    /// Where feedback is POSTed; `None` hides the form.
+    pub endpoint: Option<String>,
+    /// `"auto"` or a BCP 47 tag.
+    pub locale: String,
+    pub position: Position,
+    pub brand: Brand,
+    pub channels: Vec<Channel>,
+    /// `None` when the form is switched off (`"form": false`) or has nowhere to send.
+    pub form: Option<Form>,
+    pub texts: Texts,
+}
+
+/// One problem in the owner's configuration.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Issue {
+    /// Where it is, e.g. `channels[2].value`.
+    pub path: String,
+    pub message: String,
+}
+
+impl fmt::Display for Issue {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        write!(f, "config `{}`: {}", self.path, self.message)
+    }
+}
+
+/// The top-level keys, in the order the schema lists them.
+pub const KEYS: [&str; 10] = ["endpoint", "title", "greeting", "locale", "position", "color", "channels", "form", "texts", "hours"];
+/// The keys of one channel object.
+pub const CHANNEL_KEYS: [&str; 4] = ["type", "value", "label", "message"];
+/// The keys of the `form` object.
+pub const FORM_KEYS: [&str; 4] = ["rating", "email", "name", "consent"];
+/// Longest text an owner may set for a label or text (longer is cut off visually by nothing, so refuse it).
+const TEXT_MAX: usize = 500;
+
+/// Combines the three sources by precedence (`init()` > JSON block or config URL > data attributes)
+/// and parses the result.
+pub fn from_sources(attributes: &[(String, String)], file: Option<Value>, init: Option<Value>) -> (Config, Vec<Issue>) {
+    let mut raw = from_attributes(attributes);
+    for layer in [file, init].into_iter().flatten() {
+        raw = raw.merge(layer);
+    }
+    parse(&raw)
+}
+
+/// The script tag's data attributes (from `dataset`, so `data-config-url` arrives as `configUrl`)
+/// as a raw config: plain keys keep their name, a channel type name becomes a channel, in
+/// attribute order. `configUrl` is the loader's business and skipped here.
+pub fn from_attributes(attributes: &[(String, String)]) -> Value {
+    let mut entries = Vec::new();
+    let mut channels = Vec::new();
+    for (key, value) in attributes {
+        if key == "configUrl" {
+            continue;
+        }
+        if Kind::from_name(key).is_some() {
+            let field = |k: &str, v: &str| (k.to_owned(), Value::String(v.to_owned()));
+            channels.push(Value::Object(vec![field("type", key), field("value", value)]));
+        } else {
+            entries.push((key.clone(), Value::String(value.clone())));
+        }
+    }
+    if !channels.is_empty() {
+        entries.push(("channels".to_owned(), Value::Array(channels)));
+    }
+    Value::Object(entries)
+}
+
+/// Validates a raw configuration. Never fails: problems come back as issues.
+pub fn parse(raw: &Value) -> (Config, Vec<Issue>) {
+    let mut p = Parser::default();
+    let mut config = Config { locale: "auto".into(), form: Some(Form::default()), ..Config::default() };
+    let Value::Object(entries) = raw else {
+        p.issue("", format!("expected an object, found {}", raw.kind()));
+        return (config, p.issues);
+    };
+    for (key, value) in entries {
+        match key.as_str() {
+            "endpoint" => config.endpoint = p.text(key, value).and_then(|url| p.endpoint(url)),
+            "title" => p.set_text(&mut config.texts, Text::Title, key, value),
+            "greeting" => p.set_text(&mut config.texts, Text::Greeting, key, value),
+            "locale" => config.locale = p.text(key, value).unwrap_or_else(|| "auto".into()),
+            "position" => config.position = p.choice(key, value, &Position::ALL, Position::name).unwrap_or_default(),
+            "color" => {
+                if let Some(raw) = p.text(key, value) {
+                    match color::parse(&raw) {
+                        Some(brand) => config.brand = brand,
+                        None => p.issue(key, format!("{raw:?} is not a colour; write it as #rrggbb or #rgb")),
+                    }
+                }
+            }
+            "channels" => config.channels = p.channels(value),
+            "form" => config.form = p.form(value),
+            "texts" => p.texts(&mut config.texts, value),
+            "hours" => p.issue(key, "business hours are not supported yet; this key is ignored".into()),
+            _ => p.issue(key, format!("unknown key; the known keys are {}", KEYS.join(", "))),
+        }
+    }
+    if config.form.is_some() && config.endpoint.is_none() {
+        config.form = None;
+        if raw.get("endpoint").is_none() {
+            p.issue("endpoint", "missing, so the feedback form is hidden (set \"form\": false to hide it on purpose)".into());
+        }
+    }
+    (config, p.issues)
+}
+
+#[derive(Default)]
+struct Parser {
+    issues: Vec<Issue>,
+}
+
+impl Parser {
+    fn issue(&mut self, path: &str, message: String) {
+        self.issues.push(Issue { path: path.to_owned(), message });
+    }
+
+    /// A non-empty text of reasonable length; `null` counts as absent.
+    fn text(&mut self, path: &str, value: &Value) -> Option<String> {
+        match value {
+            Value::Null => None,
+            Value::String(s) if s.trim().is_empty() => {
+                self.issue(path, "is empty".into());
+                None
+            }
+            Value::String(s) if s.chars().count() > TEXT_MAX => {
+                self.issue(path, format!("is longer than {TEXT_MAX} characters"));
+                None
+            }
+            Value::String(s) => Some(s.trim().to_owned()),
+            other => {
+                self.issue(path, format!("expected text, found {}", other.kind()));
+                None
+            }
+        }
+    }
+
+    fn set_text(&mut self, texts: &mut Texts, text: Text, path: &str, value: &Value) {
+        if let Some(s) = self.text(path, value) {
+            texts.set(text, s);
+        }
+    }
+
+    fn choice<T: Copy>(&mut self, path: &str, value: &Value, all: &[T], name: fn(T) -> &'static str) -> Option<T> {
+        let raw = self.text(path, value)?;
+        let found = all.iter().copied().find(|&t| name(t) == raw);
+        if found.is_none() {
+            let names: Vec<_> = all.iter().map(|&t| name(t)).collect();
+            self.issue(path, format!("{raw:?} is not one of {}", names.join(", ")));
+        }
+        found
+    }
+
+    /// The endpoint must be an http(s) URL or a path on the page's own site.
+    fn endpoint(&mut self, url: String) -> Option<String> {
+        let safe = channel::safe_url(&url).filter(|u| matches!(channel::scheme(u).as_deref(), None | Some("http" | "https")));
+        if safe.is_none() {
+            self.issue("endpoint", format!("{url:?} is not an http(s) URL or a path on this site"));
+        }
+        safe
+    }
+
+    fn channels(&mut self, value: &Value) -> Vec<Channel> {
+        let Value::Array(items) = value else {
+            self.issue("channels", format!("expected a list, found {}", value.kind()));
+            return Vec::new();
+        };
+        items.iter().enumerate().filter_map(|(i, item)| self.channel(&format!("channels[{i}]"), item)).collect()
+    }
+
+    fn channel(&mut self, path: &str, item: &Value) -> Option<Channel> {
+        let Value::Object(entries) = item else {
+            self.issue(path, format!("expected an object with \"type\" and \"value\", found {}", item.kind()));
+            return None;
+        };
+        for (key, _) in entries {
+            if !CHANNEL_KEYS.contains(&key.as_str()) {
+                self.issue(&format!("{path}.{key}"), format!("unknown key; a channel has {}", CHANNEL_KEYS.join(", ")));
+            }
+        }
+        let field = |key: &str| item.get(key).unwrap_or(&Value::Null);
+        let type_path = format!("{path}.type");
+        let Some(type_name) = self.text(&type_path, field("type")) else {
+            if item.get("type").is_none() {
+                self.issue(&type_path, "missing".into());
+            }
+            return None;
+        };
+        let Some(kind) = Kind::from_name(&type_name) else {
+            let names: Vec<_> = Kind::ALL.iter().map(|k| k.name()).collect();
+            self.issue(&type_path, format!("unknown channel type {type_name:?}; the known types are {}", names.join(", ")));
+            return None;
+        };
+        let value_path = format!("{path}.value");
+        let Some(value) = self.text(&value_path, field("value")) else {
+            if item.get("value").is_none() {
+                self.issue(&value_path, format!("missing; a {type_name} channel needs {}", kind.expects()));
+            }
+            return None;
+        };
+        let label = self.text(&format!("{path}.label"), field("label"));
+        let message_path = format!("{path}.message");
+        let message = self.text(&message_path, field("message"));
+        if message.is_some() && !kind.takes_message() {
+            self.issue(&message_path, format!("a {type_name} channel cannot prefill a message; it is ignored"));
+        }
+        match channel::link(kind, &value, message.as_deref()) {
+            Ok(href) => Some(Channel { kind, label, display: value, href }),
+            Err(expected) => {
+                self.issue(&value_path, format!("{value:?} is not {expected}; this {type_name} channel is not shown"));
+                None
+            }
+        }
+    }
+
+    fn form(&mut self, value: &Value) -> Option<Form> {
+        let mut form = Form::default();
+        let entries = match value {
+            Value::Bool(false) => return None,
+            Value::Bool(true) | Value::Null => return Some(form),
+            Value::Object(entries) => entries,
+            other => {
+                self.issue("form", format!("expected an object or false, found {}", other.kind()));
+                return Some(form);
+            }
+        };
+        for (key, value) in entries {
+            let path = format!("form.{key}");
+            match key.as_str() {
+                "rating" => match value {
+                    Value::Bool(b) => form.rating = *b,
+                    other => self.issue(&path, format!("expected true or false, found {}", other.kind())),
+                },
+                "email" => form.email = self.ask(&path, value).unwrap_or(form.email),
+                "name" => form.name = self.ask(&path, value).unwrap_or(form.name),
+                "consent" => form.consent = self.text(&path, value),
+                _ => self.issue(&path, format!("unknown key; the form has {}", FORM_KEYS.join(", "))),
+            }
+        }
+        Some(form)
+    }
+
+    fn ask(&mut self, path: &str, value: &Value) -> Option<Ask> {
+        match value {
+            Value::Bool(true) => Some(Ask::Optional),
+            Value::Bool(false) => Some(Ask::Off),
+            _ => self.choice(path, value, &Ask::ALL, Ask::name),
+        }
+    }
+
+    fn texts(&mut self, texts: &mut Texts, value: &Value) {
+        let Value::Object(entries) = value else {
+            self.issue("texts", format!("expected an object of texts by key, found {}", value.kind()));
+            return;
+        };
+        for (key, value) in entries {
+            let path = format!("texts.{key}");
+            match Text::from_key(key) {
+                Some(text) => self.set_text(texts, text, &path, value),
+                None => self.issue(&path, "unknown text key".into()),
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::value::json;
+
+    fn issues_of(config: &str) -> Vec<String> {
+        parse(&json(config)).1.iter().map(|i| i.to_string()).collect()
+    }
+
+    #[test]
+    fn the_contract_example_parses() {
+        let (config, issues) = parse(&json(
+            r##"{
+              "endpoint": "https://example.com/api/feedback", "title": "Contact us", "greeting": "Hi! How can we help?",
+              "locale": "auto", "position": "bottom-right", "color": "#0b57d0",
+              "channels": [
+                { "type": "phone",    "value": "+1 555 0100 123", "label": "Sales" },
+                { "type": "email",    "value": "help@example.com" },
+                { "type": "whatsapp", "value": "+15550100123", "message": "Hello!" },
+                { "type": "sms",      "value": "+15550100123" },
+                { "type": "telegram", "value": "examplehq" },
+                { "type": "messenger","value": "examplehq" },
+                { "type": "x",        "value": "examplehq" },
+                { "type": "instagram","value": "examplehq" },
+                { "type": "linkedin", "value": "company/examplehq" },
+                { "type": "link",     "value": "https://example.com/help", "label": "Help center" }
+              ],
+              "form": { "rating": true, "email": "optional", "consent": null }
+            }"##,
+        ));
+        assert_eq!(issues, vec![]);
+        assert_eq!(config.endpoint.as_deref(), Some("https://example.com/api/feedback"));
+        assert_eq!(config.channels.len(), 10);
+        assert_eq!(config.channels[0].href, "tel:+15550100123");
+        assert_eq!(config.channels[0].label.as_deref(), Some("Sales"));
+        assert_eq!(config.channels[0].display, "+1 555 0100 123");
+        assert_eq!(config.channels[2].href, "https://wa.me/15550100123?text=Hello%21");
+        assert_eq!(config.form, Some(Form { rating: true, ..Form::default() }));
+    }
+
+    #[test]
+    fn each_problem_is_named_by_its_path_and_the_rest_still_works() {
+        let cases: &[(&str, &[&str])] = &[
+            (r#"[1]"#, &["config ``: expected an object, found a list"]),
+            (r##"{"endpoint":"/f","colour":"#fff"}"##, &["config `colour`: unknown key; the known keys are endpoint, title, greeting, locale, position, color, channels, form, texts, hours"]),
+            (r#"{"endpoint":"/f","channels":[{"type":"fax","value":"1"}]}"#, &["config `channels[0].type`: unknown channel type \"fax\"; the known types are phone, sms, email, whatsapp, telegram, messenger, x, instagram, facebook, linkedin, link"]),
+            (r#"{"endpoint":"/f","channels":[{"type":"link","value":"javascript:alert(1)"}]}"#, &["config `channels[0].value`: \"javascript:alert(1)\" is not an https:, http:, mailto:, tel: or sms: URL, or a path on this site; this link channel is not shown"]),
+            (r#"{"endpoint":"/f","channels":[{"value":"x"}, "phone"]}"#, &["config `channels[0].type`: missing", "config `channels[1]`: expected an object with \"type\" and \"value\", found text"]),
+            (r#"{"endpoint":"/f","channels":[{"type":"phone"}]}"#, &["config `channels[0].value`: missing; a phone channel needs a phone number such as +1 555 0100"]),
+            (r#"{"endpoint":"/f","channels":[{"type":"phone","value":"+15550100123","message":"hi","icon":"x"}]}"#, &["config `channels[0].icon`: unknown key; a channel has type, value, label, message", "config `channels[0].message`: a phone channel cannot prefill a message; it is ignored"]),
+            (r#"{"endpoint":"javascript:alert(1)"}"#, &["config `endpoint`: \"javascript:alert(1)\" is not an http(s) URL or a path on this site"]),
+            (r#"{"endpoint":"mailto:a@b.co"}"#, &["config `endpoint`: \"mailto:a@b.co\" is not an http(s) URL or a path on this site"]),
+            (r#"{}"#, &["config `endpoint`: missing, so the feedback form is hidden (set \"form\": false to hide it on purpose)"]),
+            (r#"{"form":false}"#, &[]),
+            (r#"{"endpoint":"/f","position":"middle","color":"blue","title":5}"#, &["config `position`: \"middle\" is not one of bottom-right, bottom-left, top-right, top-left", "config `color`: \"blue\" is not a colour; write it as #rrggbb or #rgb", "config `title`: expected text, found a number"]),
+            (r#"{"endpoint":"/f","form":{"email":"maybe","rating":"yes","captcha":true}}"#, &["config `form.email`: \"maybe\" is not one of off, optional, required", "config `form.rating`: expected true or false, found text", "config `form.captcha`: unknown key; the form has rating, email, name, consent"]),
+            (r#"{"endpoint":"/f","texts":{"send":"Go","nope":"x","close":""}}"#, &["config `texts.nope`: unknown text key", "config `texts.close`: is empty"]),
+        ];
+        for (config, expected) in cases {
+            assert_eq!(issues_of(config), *expected, "{config}");
+        }
+    }
+
+    #[test]
+    fn bad_channels_are_dropped_and_good_ones_kept() {
+        let (config, issues) = parse(&json(r#"{"endpoint":"/f","channels":[{"type":"fax","value":"1"},{"type":"email","value":"a@b.co"},{"type":"link","value":" JAVA\tSCRIPT:alert(1)"}]}"#));
+        assert_eq!(issues.len(), 2);
+        assert_eq!(config.channels.iter().map(|c| c.href.as_str()).collect::<Vec<_>>(), ["mailto:a@b.co"]);
+        assert!(config.form.is_some());
+    }
+
+    #[test]
+    fn hostile_labels_are_kept_verbatim_as_text() {
+        let label = "<img src=x onerror=alert(1)>";
+        let (config, issues) = parse(&json(&format!(r#"{{"form":false,"title":"{label}","channels":[{{"type":"email","value":"a@b.co","label":"{label}"}}]}}"#)));
+        assert_eq!(issues, vec![]);
+        assert_eq!(config.texts.get(Text::Title), label);
+        assert_eq!(config.channels[0].label.as_deref(), Some(label));
+    }
+
+    #[test]
+    fn sources_merge_by_precedence() {
+        let attrs: Vec<(String, String)> = [("endpoint", "/a"), ("title", "From attributes"), ("phone", "+1 555 0100 123"), ("email", "a@b.co"), ("configUrl", "/c.json")]
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        let (config, issues) = from_sources(&attrs, None, None);
+        assert_eq!(issues, vec![]);
+        assert_eq!(config.texts.get(Text::Title), "From attributes");
+        assert_eq!(config.channels.iter().map(|c| c.kind).collect::<Vec<_>>(), [Kind::Phone, Kind::Email]);
+
+        let file = json(r#"{"title":"From JSON","greeting":"Hello"}"#);
+        let init = json(r#"{"title":"From init()"}"#);
+        let (config, _) = from_sources(&attrs, Some(file.clone()), Some(init));
+        assert_eq!(config.texts.get(Text::Title), "From init()");
+        assert_eq!(config.texts.get(Text::Greeting), "Hello");
+        assert_eq!(config.endpoint.as_deref(), Some("/a"));
+        let (config, _) = from_sources(&attrs, Some(file), None);
+        assert_eq!(config.texts.get(Text::Title), "From JSON");
+    }
+}

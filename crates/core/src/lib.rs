@@ -5,6 +5,7 @@
 //! (`crates/inbox`) both build on these types.
 
 pub mod channel;
+pub mod color;
 pub mod config;
 pub mod form;
 pub mod i18n;

@@ -1,1 +1,97 @@
-//! (in progress)
+//! The configuration's JSON Schema (draft 2020-12), written to `dist/config.schema.json`.
+//!
+//! Built from the same tables the parser uses (channel types, positions, text keys), so an owner's
+//! editor and the widget agree on what is valid.
+
+use crate::channel::Kind;
+use crate::config::{Ask, Position};
+use crate::i18n::Text;
+
+/// `["a","b"]` from names.
+fn list<'a>(names: impl IntoIterator<Item = &'a str>) -> String {
+    let quoted: Vec<String> = names.into_iter().map(|n| format!("\"{n}\"")).collect();
+    format!("[{}]", quoted.join(","))
+}
+
+pub fn json_schema() -> String {
+    let kinds = list(Kind::ALL.iter().map(|k| k.name()));
+    let positions = list(Position::ALL.iter().map(|p| p.name()));
+    let asks = list(Ask::ALL.iter().map(|a| a.name()));
+    let text_props: Vec<String> = Text::ALL.iter().map(|t| format!("\"{}\":{{\"$ref\":\"#/$defs/text\"}}", t.key())).collect();
+    let text_props = text_props.join(",");
+    let channel_values: Vec<String> = Kind::ALL
+        .iter()
+        .map(|k| format!("{{\"if\":{{\"properties\":{{\"type\":{{\"const\":\"{}\"}}}}}},\"then\":{{\"properties\":{{\"value\":{{\"description\":\"{}\"}}}}}}}}", k.name(), k.expects()))
+        .collect();
+    let channel_values = channel_values.join(",");
+    format!(
+        r##"{{
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "$id": "https://contact-widget.dev/config.schema.json",
+  "title": "Contact widget configuration",
+  "type": "object",
+  "additionalProperties": false,
+  "properties": {{
+    "$schema": {{ "type": "string" }},
+    "endpoint": {{ "type": "string", "description": "Where feedback is POSTed: an http(s) URL or a path on this site. Without it the form is hidden." }},
+    "title": {{ "$ref": "#/$defs/text", "description": "The launcher's and the panel's title." }},
+    "greeting": {{ "$ref": "#/$defs/text" }},
+    "locale": {{ "type": "string", "description": "\"auto\" or a BCP 47 language tag." }},
+    "position": {{ "enum": {positions} }},
+    "color": {{ "type": "string", "pattern": "^#([0-9a-fA-F]{{3}}|[0-9a-fA-F]{{6}})$" }},
+    "channels": {{ "type": "array", "items": {{ "$ref": "#/$defs/channel" }} }},
+    "form": {{
+      "oneOf": [
+        {{ "const": false }},
+        {{
+          "type": "object",
+          "additionalProperties": false,
+          "properties": {{
+            "rating": {{ "type": "boolean" }},
+            "email": {{ "enum": {asks} }},
+            "name": {{ "enum": {asks} }},
+            "consent": {{ "oneOf": [{{ "type": "null" }}, {{ "$ref": "#/$defs/text" }}] }}
+          }}
+        }}
+      ]
+    }},
+    "texts": {{ "type": "object", "additionalProperties": false, "properties": {{ {text_props} }} }},
+    "hours": {{ "description": "Reserved for business hours (not supported yet)." }}
+  }},
+  "$defs": {{
+    "text": {{ "type": "string", "minLength": 1, "maxLength": 500 }},
+    "channel": {{
+      "type": "object",
+      "additionalProperties": false,
+      "required": ["type", "value"],
+      "properties": {{
+        "type": {{ "enum": {kinds} }},
+        "value": {{ "$ref": "#/$defs/text" }},
+        "label": {{ "$ref": "#/$defs/text" }},
+        "message": {{ "$ref": "#/$defs/text", "description": "Prefilled text (sms, email, whatsapp)." }}
+      }},
+      "allOf": [{channel_values}]
+    }}
+  }}
+}}
+"##
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::KEYS;
+
+    #[test]
+    fn is_json_and_lists_every_key_type_and_text() {
+        let schema: serde_json::Value = serde_json::from_str(&json_schema()).expect("schema is valid JSON");
+        let props = schema["properties"].as_object().unwrap();
+        for key in KEYS {
+            assert!(props.contains_key(key), "schema lacks {key}");
+        }
+        let kinds = &schema["$defs"]["channel"]["properties"]["type"]["enum"];
+        assert_eq!(kinds.as_array().unwrap().len(), Kind::ALL.len());
+        assert_eq!(props["texts"]["properties"].as_object().unwrap().len(), Text::ALL.len());
+    }
+}
