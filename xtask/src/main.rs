@@ -1,1 +1,71 @@
-fn main() {}
+//! `cargo xtask <command>`: builds, serves and tests the contact widget on a fresh machine.
+//!
+//! Every command installs what it needs first (each install checks and skips when already
+//! satisfied), prints `==> what it is doing` before every step, and exits non-zero with a
+//! message when a step fails.
+
+mod budget;
+mod cmd;
+mod demo;
+mod dist;
+mod install;
+mod integrity;
+mod lockfile;
+mod sizes;
+mod test;
+mod workspace;
+
+use std::process::ExitCode;
+
+use workspace::Workspace;
+
+/// Errors are messages for the person at the terminal.
+pub type Result<T = (), E = String> = std::result::Result<T, E>;
+
+const USAGE: &str = "\
+usage: cargo xtask <command>
+
+commands:
+  dist              build dist/ (the loader, the wasm and its bindings, types, schema, SRI hashes)
+  demo [--port N]   build dist/ and serve the demo site on http://127.0.0.1:N/ (default 8080)
+  test              install Chromium, ChromeDriver and npm packages, then run every test layer
+  bench             the performance benchmark (not implemented yet)";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let Some((command, rest)) = args.split_first() else {
+        eprintln!("{USAGE}");
+        return ExitCode::from(2);
+    };
+    cmd::put_cargo_bin_on_path();
+    let result = match (command.as_str(), rest) {
+        ("dist", []) => Workspace::find().and_then(|ws| dist::run(&ws).map(drop)),
+        ("demo", rest) => demo::parse_port(rest)
+            .and_then(|port| Workspace::find().and_then(|ws| demo::run(&ws, port))),
+        ("test", []) => Workspace::find().and_then(|ws| test::run(&ws)),
+        ("bench", _) => {
+            println!(
+                "cargo xtask bench: the benchmark is not implemented yet (tracked as issue 9)."
+            );
+            return ExitCode::from(2);
+        }
+        ("help" | "--help" | "-h", _) => {
+            println!("{USAGE}");
+            return ExitCode::SUCCESS;
+        }
+        _ => {
+            eprintln!(
+                "unknown command or arguments: {}\n\n{USAGE}",
+                args.join(" ")
+            );
+            return ExitCode::from(2);
+        }
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("error: cargo xtask {command}: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}

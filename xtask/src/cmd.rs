@@ -1,0 +1,193 @@
+//! The one way xtask runs external programs: print them, run them, check them.
+
+use std::ffi::{OsStr, OsString};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+use crate::Result;
+
+/// Announces a step before it starts.
+pub fn step(what: &str) {
+    println!("==> {what}");
+}
+
+/// Tells how a step ended when it did nothing or something worth noting.
+pub fn note(what: &str) {
+    println!("    {what}");
+}
+
+/// Prints a warning that does not fail the command.
+pub fn warn(what: &str) {
+    println!("warning: {what}");
+}
+
+/// An external command, shown as it would be typed.
+pub struct Cmd {
+    command: Command,
+    program: String,
+    shown_env: Vec<String>,
+    shown_args: Vec<String>,
+}
+
+impl Cmd {
+    pub fn new(program: impl AsRef<OsStr>) -> Cmd {
+        let program = program.as_ref();
+        Cmd {
+            command: Command::new(program),
+            program: program.to_string_lossy().into_owned(),
+            shown_env: Vec::new(),
+            shown_args: Vec::new(),
+        }
+    }
+
+    pub fn arg(mut self, arg: impl AsRef<OsStr>) -> Cmd {
+        self.shown_args.push(shell_word(arg.as_ref()));
+        self.command.arg(arg);
+        self
+    }
+
+    pub fn args<I: IntoIterator<Item = S>, S: AsRef<OsStr>>(mut self, args: I) -> Cmd {
+        for arg in args {
+            self = self.arg(arg);
+        }
+        self
+    }
+
+    pub fn env(mut self, key: &str, value: impl AsRef<OsStr>) -> Cmd {
+        self.shown_env
+            .push(format!("{key}={}", shell_word(value.as_ref())));
+        self.command.env(key, value);
+        self
+    }
+
+    pub fn env_remove(mut self, key: &str) -> Cmd {
+        self.command.env_remove(key);
+        self
+    }
+
+    pub fn current_dir(mut self, dir: &Path) -> Cmd {
+        self.command.current_dir(dir);
+        self
+    }
+
+    /// The command line as printed: env assignments, program, arguments.
+    pub fn shown(&self) -> String {
+        let mut words = self.shown_env.clone();
+        words.push(shell_word(OsStr::new(&self.program)));
+        words.extend(self.shown_args.iter().cloned());
+        words.join(" ")
+    }
+
+    /// Prints the command, runs it with inherited stdio and fails unless it exits with 0.
+    pub fn run(mut self) -> Result {
+        let shown = self.shown();
+        println!("    $ {shown}");
+        let status = self
+            .command
+            .status()
+            .map_err(|e| spawn_error(&self.program, e))?;
+        if status.success() {
+            Ok(())
+        } else {
+            Err(format!("`{shown}` failed ({status})"))
+        }
+    }
+
+    /// Runs the command quietly to look something up; its stdout if it ran and succeeded.
+    pub fn probe(mut self) -> Option<String> {
+        let output = self
+            .command
+            .stderr(Stdio::null())
+            .stdin(Stdio::null())
+            .output()
+            .ok()?;
+        output
+            .status
+            .success()
+            .then(|| String::from_utf8_lossy(&output.stdout).into_owned())
+    }
+}
+
+fn spawn_error(program: &str, error: std::io::Error) -> String {
+    if error.kind() == std::io::ErrorKind::NotFound {
+        format!("could not run `{program}`: not found on PATH")
+    } else {
+        format!("could not run `{program}`: {error}")
+    }
+}
+
+/// Quotes a word for display when the shell would split or expand it.
+fn shell_word(word: &OsStr) -> String {
+    let word = word.to_string_lossy();
+    let plain = !word.is_empty()
+        && word
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_./=:,+@%".contains(c));
+    if plain {
+        word.into_owned()
+    } else {
+        format!("'{}'", word.replace('\'', r"'\''"))
+    }
+}
+
+/// The first `name` found on PATH.
+pub fn which(name: &str) -> Option<PathBuf> {
+    let path = std::env::var_os("PATH")?;
+    std::env::split_paths(&path)
+        .map(|dir| dir.join(name))
+        .find(|candidate| candidate.is_file())
+}
+
+/// Makes sure `$CARGO_HOME/bin` (where `cargo install` puts binaries) is on PATH for us and
+/// every command we start.
+pub fn put_cargo_bin_on_path() {
+    let cargo_home = std::env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".cargo")));
+    let Some(bin) = cargo_home.map(|home| home.join("bin")) else {
+        return;
+    };
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    let mut dirs: Vec<PathBuf> = std::env::split_paths(&path).collect();
+    if !dirs.contains(&bin) {
+        dirs.insert(0, bin);
+        if let Ok(joined) = std::env::join_paths(dirs) {
+            std::env::set_var("PATH", joined);
+        }
+    }
+}
+
+/// `cargo`: the one that runs us (so nested builds use the same toolchain), shown as `cargo`.
+pub fn cargo() -> Cmd {
+    let path: OsString = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    Cmd {
+        program: "cargo".into(),
+        ..Cmd::new(path)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shows_commands_as_typed() {
+        fn check(cmd: Cmd, expected: &str) {
+            assert_eq!(cmd.shown(), expected);
+        }
+        check(
+            Cmd::new("cargo").args(["build", "-p", "inbox"]),
+            "cargo build -p inbox",
+        );
+        check(
+            Cmd::new("node")
+                .env("CHROMIUM", "/usr/bin/chromium")
+                .arg("--test"),
+            "CHROMIUM=/usr/bin/chromium node --test",
+        );
+        check(
+            Cmd::new("echo").args(["two words", "it's", ""]),
+            r"echo 'two words' 'it'\''s' ''",
+        );
+    }
+}

@@ -1,0 +1,176 @@
+//! `cargo xtask dist`: builds `dist/`, the files a site owner serves.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use crate::cmd::{self, note, step, warn, Cmd};
+use crate::sizes::{self, FileSize};
+use crate::workspace::Workspace;
+use crate::{install, integrity, Result};
+
+const PROFILE: &str = "wasm";
+const LOADER: &str = "src/loader.js";
+const TYPES: &str = "src/contact-widget.d.ts";
+
+/// Builds `dist/` from scratch and returns the sizes of its files.
+pub fn run(ws: &Workspace) -> Result<Vec<FileSize>> {
+    install::wasm_target()?;
+    install::wasm_bindgen_cli(&ws.root)?;
+    install::wasm_opt()?;
+
+    let loader = ws.root.join(LOADER);
+    if !loader.is_file() {
+        return Err(format!(
+            "{LOADER} does not exist yet: dist/contact-widget.js is made from it (the loader is \
+             being written in src/; retry once it is there)"
+        ));
+    }
+
+    step("build the widget for wasm32 (profile wasm)");
+    cmd::cargo()
+        .args([
+            "build",
+            "-p",
+            "contact-widget",
+            "--lib",
+            "--target",
+            install::WASM_TARGET,
+        ])
+        .args(["--profile", PROFILE])
+        .current_dir(&ws.root)
+        .run()?;
+    let wasm = ws
+        .target
+        .join(install::WASM_TARGET)
+        .join(PROFILE)
+        .join("contact_widget.wasm");
+
+    let dist = ws.dist();
+    step(&format!("recreate {}", dist.display()));
+    if dist.exists() {
+        fs::remove_dir_all(&dist).map_err(|e| format!("cannot delete {}: {e}", dist.display()))?;
+    }
+    fs::create_dir_all(&dist).map_err(|e| format!("cannot create {}: {e}", dist.display()))?;
+
+    step("generate the JS bindings: dist/widget.js, dist/widget_bg.wasm");
+    Cmd::new("wasm-bindgen")
+        .args([
+            "--target",
+            "web",
+            "--no-typescript",
+            "--out-name",
+            "widget",
+            "--out-dir",
+        ])
+        .arg(&dist)
+        .arg(&wasm)
+        .run()?;
+
+    step("optimize dist/widget_bg.wasm for size");
+    let bg = dist.join("widget_bg.wasm");
+    Cmd::new("wasm-opt")
+        .arg("-Oz")
+        // binaryen 108 rejects what rustc emits by default unless these are enabled.
+        .args([
+            "--enable-bulk-memory",
+            "--enable-reference-types",
+            "--enable-multivalue",
+        ])
+        .args(["--enable-sign-ext", "--enable-nontrapping-float-to-int"])
+        .arg("-o")
+        .arg(&bg)
+        .arg(&bg)
+        .run()?;
+
+    let version = widget_core::VERSION;
+    step(&format!(
+        "write dist/contact-widget.js from {LOADER} (version {version})"
+    ));
+    let source = read_text(&loader)?;
+    if !source.contains("__VERSION__") {
+        warn(&format!("{LOADER} has no __VERSION__ placeholder"));
+    }
+    write(
+        &dist.join("contact-widget.js"),
+        source.replace("__VERSION__", version).as_bytes(),
+    )?;
+
+    step(&format!("copy {TYPES} to dist/contact-widget.d.ts"));
+    let types = ws.root.join(TYPES);
+    if types.is_file() {
+        fs::copy(&types, dist.join("contact-widget.d.ts"))
+            .map_err(|e| format!("cannot copy {}: {e}", types.display()))?;
+    } else {
+        warn(&format!(
+            "{TYPES} does not exist yet; dist/ has no TypeScript types"
+        ));
+    }
+
+    step("write dist/config.schema.json");
+    let schema = widget_core::schema::json_schema();
+    serde_json::from_str::<serde_json::Value>(&schema)
+        .map_err(|e| format!("widget_core::schema::json_schema() is not valid JSON: {e}"))?;
+    write(&dist.join("config.schema.json"), schema.as_bytes())?;
+
+    step("write dist/integrity.json (sha384 of every file)");
+    let files = read_files(&dist)?;
+    let manifest = integrity::manifest(
+        files
+            .iter()
+            .map(|(name, bytes)| (name.as_str(), &bytes[..])),
+    );
+    write(&dist.join("integrity.json"), manifest.as_bytes())?;
+
+    step("measure dist/");
+    let sizes: Vec<FileSize> = read_files(&dist)?
+        .iter()
+        .map(|(name, bytes)| sizes::measure(name, bytes))
+        .collect();
+    print!("{}", sizes::table(&sizes));
+    note(&format!("dist/ is ready: {}", dist.display()));
+    Ok(sizes)
+}
+
+/// Every file under `dir`, named by its path relative to `dir` with `/`, sorted by name.
+fn read_files(dir: &Path) -> Result<Vec<(String, Vec<u8>)>> {
+    let mut paths = Vec::new();
+    collect(dir, &mut paths)?;
+    let mut files = paths
+        .into_iter()
+        .map(|path| {
+            let name = path
+                .strip_prefix(dir)
+                .expect("under dir")
+                .to_string_lossy()
+                .replace('\\', "/");
+            let bytes =
+                fs::read(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+            Ok((name, bytes))
+        })
+        .collect::<Result<Vec<_>>>()?;
+    files.sort();
+    Ok(files)
+}
+
+fn collect(dir: &Path, out: &mut Vec<PathBuf>) -> Result {
+    let entries = fs::read_dir(dir).map_err(|e| format!("cannot list {}: {e}", dir.display()))?;
+    for entry in entries {
+        let path = entry
+            .map_err(|e| format!("cannot list {}: {e}", dir.display()))?
+            .path();
+        if path.is_dir() {
+            collect(&path, out)?;
+        } else {
+            out.push(path);
+        }
+    }
+    Ok(())
+}
+
+fn read_text(path: &Path) -> Result<String> {
+    fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))
+}
+
+fn write(path: &Path, bytes: &[u8]) -> Result {
+    fs::write(path, bytes).map_err(|e| format!("cannot write {}: {e}", path.display()))
+}

@@ -1,0 +1,225 @@
+//! Installs the tools the build and the tests need, each only when it is missing.
+
+use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::SystemTime;
+
+use crate::cmd::{self, note, step, Cmd};
+use crate::{lockfile, Result};
+
+pub const WASM_TARGET: &str = "wasm32-unknown-unknown";
+pub const CHROMIUM: &str = "/usr/bin/chromium";
+pub const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+
+/// The Rust standard library for the wasm target.
+pub fn wasm_target() -> Result {
+    step(&format!("ensure the Rust target {WASM_TARGET}"));
+    let installed = Cmd::new("rustup")
+        .args(["target", "list", "--installed"])
+        .probe();
+    match installed {
+        Some(list) if list.lines().any(|line| line.trim() == WASM_TARGET) => {
+            note("already installed");
+            Ok(())
+        }
+        Some(_) => Cmd::new("rustup")
+            .args(["target", "add", WASM_TARGET])
+            .run(),
+        None => Err(format!(
+            "`rustup target list --installed` failed: the {WASM_TARGET} target is installed \
+             with rustup, so install Rust with rustup"
+        )),
+    }
+}
+
+/// `wasm-bindgen` and `wasm-bindgen-test-runner` of exactly the version `Cargo.lock` pins for
+/// the `wasm-bindgen` crate: the CLI refuses to process output of any other version.
+pub fn wasm_bindgen_cli(root: &Path) -> Result {
+    let wanted = lockfile::locked_version(root, "wasm-bindgen")?;
+    step(&format!(
+        "ensure wasm-bindgen-cli {wanted} (the version Cargo.lock pins)"
+    ));
+    let found: Vec<(&str, Option<String>)> = ["wasm-bindgen", "wasm-bindgen-test-runner"]
+        .into_iter()
+        .map(|tool| (tool, installed_version(tool)))
+        .collect();
+    if found
+        .iter()
+        .all(|(_, version)| version.as_deref() == Some(wanted.as_str()))
+    {
+        note(&format!("wasm-bindgen {wanted} already installed"));
+        return Ok(());
+    }
+    for (tool, version) in &found {
+        note(&format!(
+            "{tool}: {}",
+            version.as_deref().unwrap_or("not installed")
+        ));
+    }
+    // Not `--locked`: the registry mirror lags behind the CLI's own lock file.
+    let mut install = cmd::cargo().args(["install", "wasm-bindgen-cli", "--version", &wanted]);
+    if found.iter().any(|(_, version)| version.is_some()) {
+        install = install.arg("--force");
+    }
+    install.run()?;
+    for (tool, _) in &found {
+        let now = installed_version(tool);
+        if now.as_deref() != Some(wanted.as_str()) {
+            return Err(format!(
+                "after installing wasm-bindgen-cli {wanted}, `{tool} --version` reports {}; \
+                 is another {tool} earlier on PATH?",
+                now.as_deref().unwrap_or("nothing")
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn installed_version(tool: &str) -> Option<String> {
+    let output = Cmd::new(tool).arg("--version").probe()?;
+    tool_version(&output, tool)
+}
+
+/// The version in a `--version` line such as `wasm-bindgen 0.2.130`.
+fn tool_version(output: &str, tool: &str) -> Option<String> {
+    let mut words = output.lines().next()?.split_whitespace();
+    if words.next()? != tool {
+        return None;
+    }
+    words.next().map(str::to_owned)
+}
+
+/// binaryen's `wasm-opt`, from Debian.
+pub fn wasm_opt() -> Result {
+    step("ensure wasm-opt (Debian package binaryen)");
+    if let Some(version) = Cmd::new("wasm-opt").arg("--version").probe() {
+        note(&format!("already installed: {}", version.trim()));
+        return Ok(());
+    }
+    apt_install(&["binaryen"])?;
+    match Cmd::new("wasm-opt").arg("--version").probe() {
+        Some(_) => Ok(()),
+        None => Err("installed binaryen, but `wasm-opt --version` still fails".into()),
+    }
+}
+
+/// Debian's Chromium and ChromeDriver, for the browser and end-to-end tests.
+pub fn chromium() -> Result {
+    step("ensure Chromium and ChromeDriver (Debian packages chromium, chromium-driver)");
+    let missing: Vec<&str> = [("chromium", CHROMIUM), ("chromium-driver", CHROMEDRIVER)]
+        .into_iter()
+        .filter(|(_, binary)| !Path::new(binary).is_file())
+        .map(|(package, _)| package)
+        .collect();
+    if missing.is_empty() {
+        note(&format!("already installed: {CHROMIUM}, {CHROMEDRIVER}"));
+        return Ok(());
+    }
+    apt_install(&missing)?;
+    for binary in [CHROMIUM, CHROMEDRIVER] {
+        if !Path::new(binary).is_file() {
+            return Err(format!(
+                "installed {}, but {binary} is still missing",
+                missing.join(" ")
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// The end-to-end tests' npm packages, installed with `npm ci` when `node_modules` is missing
+/// or older than `package-lock.json`.
+pub fn npm_packages(dir: &Path) -> Result {
+    step(&format!("ensure the npm packages of {}", dir.display()));
+    let lock = dir.join("package-lock.json");
+    let lock_time = modified(&lock).ok_or_else(|| format!("{} is missing", lock.display()))?;
+    // npm rewrites its hidden lock file on every install; the folder's own time only changes
+    // when entries come or go.
+    let modules = dir.join("node_modules");
+    let marker = modules.join(".package-lock.json");
+    let installed_time = modified(&marker).or_else(|| modified(&modules));
+    if installed_time.is_some_and(|time| time >= lock_time) {
+        note("node_modules is up to date with package-lock.json");
+        return Ok(());
+    }
+    Cmd::new("npm")
+        .args(["ci", "--no-audit", "--no-fund"])
+        .current_dir(dir)
+        .run()
+}
+
+fn modified(path: &Path) -> Option<SystemTime> {
+    std::fs::metadata(path)
+        .and_then(|meta| meta.modified())
+        .ok()
+}
+
+static APT_UPDATED: AtomicBool = AtomicBool::new(false);
+
+/// `apt-get install -y`, after one `apt-get update` per run, through sudo when not root.
+fn apt_install(packages: &[&str]) -> Result {
+    if cmd::which("apt-get").is_none() {
+        return Err(format!(
+            "apt-get not found: install the Debian packages {} by hand",
+            packages.join(" ")
+        ));
+    }
+    let sudo = needs_sudo()?;
+    let apt = |args: &[&str]| {
+        let command = match sudo {
+            true => Cmd::new("sudo").arg("apt-get"),
+            false => Cmd::new("apt-get"),
+        };
+        command
+            .env("DEBIAN_FRONTEND", "noninteractive")
+            .args(args)
+            .run()
+    };
+    if !APT_UPDATED.swap(true, Ordering::SeqCst) {
+        apt(&["update"])?;
+    }
+    let mut args = vec!["install", "-y"];
+    args.extend_from_slice(packages);
+    apt(&args)
+}
+
+fn needs_sudo() -> Result<bool> {
+    let uid = Cmd::new("id").arg("-u").probe().unwrap_or_default();
+    if uid.trim() == "0" {
+        return Ok(false);
+    }
+    match cmd::which("sudo") {
+        Some(_) => Ok(true),
+        None => Err("installing Debian packages needs root, and sudo is not installed".into()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_tool_versions() {
+        fn check(output: &str, tool: &str, expected: Option<&str>) {
+            assert_eq!(
+                tool_version(output, tool).as_deref(),
+                expected,
+                "{output:?}"
+            );
+        }
+        check("wasm-bindgen 0.2.130\n", "wasm-bindgen", Some("0.2.130"));
+        check(
+            "wasm-bindgen-test-runner 0.2.130\n",
+            "wasm-bindgen-test-runner",
+            Some("0.2.130"),
+        );
+        check(
+            "wasm-bindgen 0.2.100 (abc1234)\n",
+            "wasm-bindgen",
+            Some("0.2.100"),
+        );
+        check("wasm-bindgen-test-runner 0.2.130\n", "wasm-bindgen", None);
+        check("wasm-bindgen\n", "wasm-bindgen", None);
+        check("", "wasm-bindgen", None);
+    }
+}
