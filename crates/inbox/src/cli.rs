@@ -1,0 +1,109 @@
+//! The command line, parsed by hand: five flags do not need a parser crate.
+
+use std::ffi::OsString;
+use std::path::PathBuf;
+
+pub const USAGE: &str = "\
+usage: inbox [--host HOST] [--port PORT] [--db FILE] [--www DIR] [--dist DIR]
+
+  --host HOST   address to listen on            (default 127.0.0.1)
+  --port PORT   port to listen on, 0 = any free (default 8080)
+  --db FILE     SQLite database, created if missing (default data/inbox.sqlite3)
+  --www DIR     demo site served at /           (default www)
+  --dist DIR    built widget served at /dist/   (default dist)";
+
+/// What to run with.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Args {
+    pub host: String,
+    pub port: u16,
+    pub db: PathBuf,
+    pub www: PathBuf,
+    pub dist: PathBuf,
+}
+
+impl Default for Args {
+    fn default() -> Self {
+        Args {
+            host: "127.0.0.1".into(),
+            port: 8080,
+            db: "data/inbox.sqlite3".into(),
+            www: "www".into(),
+            dist: "dist".into(),
+        }
+    }
+}
+
+/// What the command line asks for.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Command {
+    Run(Args),
+    Help,
+}
+
+/// Parses the arguments after the program name. Takes `--flag value` and `--flag=value`.
+pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Command, String> {
+    let mut out = Args::default();
+    let mut args = args.into_iter();
+    while let Some(arg) = args.next() {
+        let arg = arg.into_string().map_err(|a| format!("argument {a:?} is not valid UTF-8"))?;
+        if arg == "-h" || arg == "--help" {
+            return Ok(Command::Help);
+        }
+        let (flag, inline) = match arg.split_once('=') {
+            Some((flag, value)) => (flag.to_string(), Some(value.to_string())),
+            None => (arg, None),
+        };
+        if !matches!(flag.as_str(), "--host" | "--port" | "--db" | "--www" | "--dist") {
+            return Err(format!("unknown argument {flag:?}"));
+        }
+        let value = match inline {
+            Some(value) => value,
+            None => args
+                .next()
+                .ok_or_else(|| format!("{flag} needs a value"))?
+                .into_string()
+                .map_err(|v| format!("value {v:?} of {flag} is not valid UTF-8"))?,
+        };
+        match flag.as_str() {
+            "--host" => out.host = value,
+            "--port" => out.port = value.parse().map_err(|_| format!("--port must be 0..=65535, got {value:?}"))?,
+            "--db" => out.db = value.into(),
+            "--www" => out.www = value.into(),
+            _ => out.dist = value.into(),
+        }
+    }
+    Ok(Command::Run(out))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn check(args: &[&str], expected: Result<Command, &str>) {
+        let got = parse(args.iter().map(OsString::from));
+        assert_eq!(got, expected.map_err(String::from), "{args:?}");
+    }
+
+    fn run(edit: impl FnOnce(&mut Args)) -> Result<Command, &'static str> {
+        let mut args = Args::default();
+        edit(&mut args);
+        Ok(Command::Run(args))
+    }
+
+    #[test]
+    fn parses_flags() {
+        check(&[], run(|_| {}));
+        check(&["--port", "0"], run(|a| a.port = 0));
+        check(&["--port=9000", "--host", "0.0.0.0"], run(|a| (a.port, a.host) = (9000, "0.0.0.0".into())));
+        check(
+            &["--db", "/tmp/x.db", "--www=site", "--dist", "out"],
+            run(|a| (a.db, a.www, a.dist) = ("/tmp/x.db".into(), "site".into(), "out".into())),
+        );
+        check(&["--port", "1", "--help"], Ok(Command::Help));
+        check(&["--port", "70000"], Err("--port must be 0..=65535, got \"70000\""));
+        check(&["--port"], Err("--port needs a value"));
+        check(&["--verbose"], Err("unknown argument \"--verbose\""));
+        check(&["8080"], Err("unknown argument \"8080\""));
+    }
+}

@@ -1,0 +1,334 @@
+//! `/api/feedback` over real HTTP against a real SQLite file: exactly-once storage, the listing,
+//! every refusal with its status and JSON body, and CORS.
+
+mod support;
+
+use std::sync::Barrier;
+
+use serde_json::{json, Value};
+use support::{id, sample, temp_dir, Server};
+
+#[test]
+fn a_submission_is_stored_once_and_listed() {
+    let dir = temp_dir();
+    let server = Server::start(dir.path());
+    let first = sample(&id(1));
+
+    let reply = server.post_json(&first);
+    assert_eq!(reply.status, 201, "{}", reply.text());
+    assert_eq!(reply.json(), json!({"id": id(1), "status": "stored"}));
+
+    let stored = server.stored();
+    assert_eq!(stored.len(), 1);
+    let mut listed = stored[0].clone();
+    let received_at = listed["receivedAt"].take();
+    let received_at = received_at.as_str().expect("receivedAt is a string");
+    assert!(received_at.len() == 24 && received_at.ends_with('Z') && received_at.starts_with("20"), "{received_at}");
+    listed.as_object_mut().expect("object").remove("receivedAt");
+    assert_eq!(listed, first, "the listing returns the submission as sent");
+
+    // A retry of the same submission, even with other content, changes nothing.
+    let mut retry = first.clone();
+    retry["message"] = json!("edited");
+    let reply = server.post_json(&retry);
+    assert_eq!(reply.status, 200, "{}", reply.text());
+    assert_eq!(reply.json(), json!({"id": id(1), "status": "duplicate"}));
+    let stored = server.stored();
+    assert_eq!(stored.len(), 1);
+    assert_eq!(stored[0]["message"], first["message"]);
+
+    // Newest first.
+    assert_eq!(server.post_json(&sample(&id(2))).status, 201);
+    let ids: Vec<Value> = server.stored().iter().map(|s| s["id"].clone()).collect();
+    assert_eq!(ids, [json!(id(2)), json!(id(1))]);
+}
+
+#[test]
+fn concurrent_retries_store_exactly_once() {
+    let dir = temp_dir();
+    let server = Server::start(dir.path());
+    let submission = sample(&id(7));
+    let start = Barrier::new(20);
+    let mut statuses: Vec<u16> = std::thread::scope(|scope| {
+        let threads: Vec<_> = (0..20)
+            .map(|_| {
+                scope.spawn(|| {
+                    start.wait();
+                    server.post_json(&submission).status
+                })
+            })
+            .collect();
+        threads.into_iter().map(|t| t.join().expect("client thread")).collect()
+    });
+    statuses.sort_unstable();
+    assert_eq!(statuses, [[200; 19].as_slice(), &[201]].concat());
+    assert_eq!(server.stored().len(), 1);
+}
+
+/// One request and what must come back: status, the `error` text (a prefix) and, for 422, the
+/// fields named in `problems`.
+struct Case {
+    what: &'static str,
+    content_type: Option<&'static str>,
+    idempotency_key: Option<String>,
+    body: Vec<u8>,
+    status: u16,
+    error: &'static str,
+    problems: &'static [&'static str],
+}
+
+fn case(what: &'static str, body: Value) -> Case {
+    let key = body["id"].as_str().map(String::from);
+    Case {
+        what,
+        content_type: Some("application/json"),
+        idempotency_key: key,
+        body: serde_json::to_vec(&body).expect("serialize"),
+        status: 201,
+        error: "",
+        problems: &[],
+    }
+}
+
+impl Case {
+    fn expect(self, status: u16, error: &'static str, problems: &'static [&'static str]) -> Case {
+        Case { status, error, problems, ..self }
+    }
+}
+
+/// `sample(id(n))` with `edit` applied.
+fn edited(n: u32, edit: impl FnOnce(&mut Value)) -> Value {
+    let mut body = sample(&id(n));
+    edit(&mut body);
+    body
+}
+
+fn check(server: &Server, case: Case) {
+    let mut headers = Vec::new();
+    if let Some(content_type) = case.content_type {
+        headers.push(("content-type", content_type));
+    }
+    if let Some(key) = &case.idempotency_key {
+        headers.push(("idempotency-key", key.as_str()));
+    }
+    let reply = server.send("POST", "/api/feedback", &headers, Some(&case.body));
+    let what = case.what;
+    assert_eq!(reply.status, case.status, "{what}: {}", reply.text());
+    assert_eq!(reply.header("access-control-allow-origin"), Some("*"), "{what}: CORS on every POST response");
+    assert_eq!(reply.header("content-type"), Some("application/json"), "{what}");
+    let json = reply.json();
+    if case.status >= 400 {
+        let error = json["error"].as_str().unwrap_or_default();
+        assert!(error.starts_with(case.error), "{what}: error {error:?} should start with {:?}", case.error);
+        let fields: Vec<&str> = json["problems"]
+            .as_array()
+            .map(|ps| ps.iter().map(|p| p["field"].as_str().unwrap_or_default()).collect())
+            .unwrap_or_default();
+        assert_eq!(fields, case.problems, "{what}: problems in {json}");
+        if case.status == 422 {
+            assert!(json["problems"].as_array().is_some_and(|ps| ps.iter().all(|p| p["message"].is_string())));
+        }
+    } else {
+        assert_eq!(json["status"], "stored", "{what}");
+    }
+}
+
+#[test]
+fn requests_get_the_status_and_body_they_deserve() {
+    let dir = temp_dir();
+    let server = Server::start(dir.path());
+    let long = |n: usize| json!("x".repeat(n));
+    // A valid body padded with spaces to exactly `len` bytes.
+    let padded = |n: u32, len: usize| {
+        let mut body = serde_json::to_vec(&sample(&id(n))).expect("serialize");
+        body.resize(len, b' ');
+        body
+    };
+
+    let cases = [
+        // Accepted forms of the body.
+        case("text/plain, the simple CORS mode", sample(&id(100)))
+            .with_content_type(Some("text/plain;charset=UTF-8"))
+            .without_key(),
+        case("JSON with a charset", sample(&id(101))).with_content_type(Some("application/json; charset=utf-8")),
+        case("no Idempotency-Key", sample(&id(102))).without_key(),
+        case(
+            "optional fields left out",
+            json!({
+                "id": id(103), "message": "hi", "page": {"url": "https://a.example/"}, "locale": "en",
+                "timeZone": "UTC", "createdAt": "2026-01-01T00:00:00Z", "widget": {"version": "0.1.0"}
+            }),
+        ),
+        case("exactly 64 KiB", Value::Null).with_body(padded(104, 64 * 1024)).with_key(id(104)),
+        // Not JSON, or not the payload's shape.
+        case("truncated JSON", Value::Null).with_body(b"{\"id\":".to_vec()).expect(400, "invalid JSON: EOF", &[]),
+        case("empty body", Value::Null).with_body(Vec::new()).expect(400, "invalid JSON: EOF", &[]),
+        case("rating as a string", edited(110, |b| b["rating"] = json!("4"))).expect(
+            400,
+            "invalid JSON: invalid type",
+            &[],
+        ),
+        case("rating out of u8", edited(111, |b| b["rating"] = json!(300))).expect(
+            400,
+            "invalid JSON: invalid value",
+            &[],
+        ),
+        case("no message", sample(&id(112)).without_field("message")).expect(
+            400,
+            "invalid JSON: missing field `message`",
+            &[],
+        ),
+        case("an array", json!([1, 2])).expect(400, "invalid JSON: invalid type", &[]),
+        // Valid JSON, invalid submission: every problem names its field.
+        case("bad id", edited(0, |b| b["id"] = json!("42"))).expect(422, "invalid submission", &["id"]),
+        case("blank message", edited(120, |b| b["message"] = json!(" \n "))).expect(
+            422,
+            "invalid submission",
+            &["message"],
+        ),
+        case("long message", edited(121, |b| b["message"] = long(5001))).expect(
+            422,
+            "invalid submission",
+            &["message"],
+        ),
+        case("rating 0", edited(122, |b| b["rating"] = json!(0))).expect(422, "invalid submission", &["rating"]),
+        case("rating 6", edited(123, |b| b["rating"] = json!(6))).expect(422, "invalid submission", &["rating"]),
+        case("bad email", edited(124, |b| b["email"] = json!("not-an-address"))).expect(
+            422,
+            "invalid submission",
+            &["email"],
+        ),
+        case("long name", edited(125, |b| b["name"] = long(201))).expect(422, "invalid submission", &["name"]),
+        case("long consent", edited(126, |b| b["consent"] = long(2001))).expect(
+            422,
+            "invalid submission",
+            &["consent"],
+        ),
+        case("long page.url", edited(127, |b| b["page"]["url"] = long(2049))).expect(
+            422,
+            "invalid submission",
+            &["page.url"],
+        ),
+        case("long page.title", edited(128, |b| b["page"]["title"] = long(1001))).expect(
+            422,
+            "invalid submission",
+            &["page.title"],
+        ),
+        case("long page.referrer", edited(129, |b| b["page"]["referrer"] = long(2049))).expect(
+            422,
+            "invalid submission",
+            &["page.referrer"],
+        ),
+        case("long locale", edited(130, |b| b["locale"] = long(36))).expect(422, "invalid submission", &["locale"]),
+        case("long timeZone", edited(131, |b| b["timeZone"] = long(65))).expect(
+            422,
+            "invalid submission",
+            &["timeZone"],
+        ),
+        case("long createdAt", edited(132, |b| b["createdAt"] = long(41))).expect(
+            422,
+            "invalid submission",
+            &["createdAt"],
+        ),
+        case("long widget.version", edited(133, |b| b["widget"]["version"] = long(41))).expect(
+            422,
+            "invalid submission",
+            &["widget.version"],
+        ),
+        case("two problems", edited(134, |b| (b["message"], b["rating"]) = (json!(""), json!(9)))).expect(
+            422,
+            "invalid submission",
+            &["message", "rating"],
+        ),
+        // The request around the body.
+        case("Idempotency-Key of another submission", sample(&id(140))).with_key(id(141)).expect(
+            400,
+            "the Idempotency-Key header differs from the body's id",
+            &[],
+        ),
+        case("one byte over 64 KiB", Value::Null).with_body(padded(142, 64 * 1024 + 1)).with_key(id(142)).expect(
+            413,
+            "request body is larger than 65536 bytes",
+            &[],
+        ),
+        case("a form post", sample(&id(143))).with_content_type(Some("application/x-www-form-urlencoded")).expect(
+            415,
+            "Content-Type must be application/json or text/plain",
+            &[],
+        ),
+        case("no Content-Type", sample(&id(144))).with_content_type(None).expect(
+            415,
+            "Content-Type must be application/json or text/plain, got none",
+            &[],
+        ),
+    ];
+    let accepted = cases.iter().filter(|c| c.status == 201).count();
+    for case in cases {
+        check(&server, case);
+    }
+    assert_eq!(server.stored().len(), accepted, "only the accepted requests are stored");
+}
+
+trait ValueExt {
+    fn without_field(self, field: &str) -> Value;
+}
+
+impl ValueExt for Value {
+    fn without_field(mut self, field: &str) -> Value {
+        if let Some(object) = self.as_object_mut() {
+            object.remove(field);
+        }
+        self
+    }
+}
+
+impl Case {
+    fn with_content_type(self, content_type: Option<&'static str>) -> Case {
+        Case { content_type, ..self }
+    }
+    fn with_key(self, key: String) -> Case {
+        Case { idempotency_key: Some(key), ..self }
+    }
+    fn without_key(self) -> Case {
+        Case { idempotency_key: None, ..self }
+    }
+    fn with_body(self, body: Vec<u8>) -> Case {
+        Case { body, ..self }
+    }
+}
+
+#[test]
+fn preflight_allows_the_widget_from_any_origin() {
+    let dir = temp_dir();
+    let server = Server::start(dir.path());
+    let reply = server.send(
+        "OPTIONS",
+        "/api/feedback",
+        &[
+            ("origin", "https://shop.example"),
+            ("access-control-request-method", "POST"),
+            ("access-control-request-headers", "content-type,idempotency-key"),
+        ],
+        None,
+    );
+    assert_eq!(reply.status, 204);
+    for (name, value) in [
+        ("access-control-allow-origin", "*"),
+        ("access-control-allow-methods", "POST, OPTIONS"),
+        ("access-control-allow-headers", "content-type, idempotency-key"),
+        ("access-control-max-age", "86400"),
+    ] {
+        assert_eq!(reply.header(name), Some(value), "{name}");
+    }
+    assert_eq!(reply.header("access-control-allow-credentials"), None);
+}
+
+#[test]
+fn the_listing_is_not_readable_from_other_origins() {
+    let dir = temp_dir();
+    let server = Server::start(dir.path());
+    let reply = server.send("GET", "/api/feedback", &[("origin", "https://evil.example")], None);
+    assert_eq!(reply.status, 200);
+    assert_eq!(reply.json(), json!([]));
+    assert_eq!(reply.header("access-control-allow-origin"), None);
+}

@@ -1,0 +1,170 @@
+//! Test support: the real server on `127.0.0.1:0` in a background thread, a blocking HTTP client,
+//! and sample payloads.
+
+#![allow(dead_code)] // each test file uses a different part of this module
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::thread::JoinHandle;
+
+use axum::http::Request;
+use serde_json::{json, Value};
+
+/// A running inbox over `<dir>/inbox.sqlite3`, `<dir>/www` and `<dir>/dist`. Dropping it shuts
+/// the server down gracefully and waits, so the database is closed afterwards.
+pub struct Server {
+    pub addr: SocketAddr,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl Server {
+    pub fn start(dir: &Path) -> Server {
+        let (db, www, dist) = (dir.join("inbox.sqlite3"), dir.join("www"), dir.join("dist"));
+        let (addr_tx, addr_rx) = std::sync::mpsc::channel();
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let thread = std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(2)
+                .enable_all()
+                .build()
+                .expect("tokio runtime");
+            runtime.block_on(async move {
+                let store = inbox::SqliteStore::open(&db).expect("open the database");
+                let router = inbox::router(Arc::new(store), &www, &dist);
+                let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+                addr_tx.send(listener.local_addr().expect("local address")).expect("report address");
+                let shutdown = async {
+                    let _ = stopped.await;
+                };
+                inbox::serve(listener, router, shutdown).await.expect("serve");
+            });
+        });
+        let addr = addr_rx.recv().expect("the server thread died before listening");
+        Server { addr, stop: Some(stop), thread: Some(thread) }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{path}", self.addr)
+    }
+
+    /// Sends one request; any status comes back as a [`Reply`], only transport errors panic.
+    pub fn send(&self, method: &str, path: &str, headers: &[(&str, &str)], body: Option<&[u8]>) -> Reply {
+        let mut request = Request::builder().method(method).uri(self.url(path));
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        let response = match body {
+            Some(body) => client().run(request.body(body.to_vec()).expect("request")),
+            None => client().run(request.body(()).expect("request")),
+        };
+        let mut response = response.unwrap_or_else(|e| panic!("{method} {path}: {e}"));
+        let headers = response
+            .headers()
+            .iter()
+            .map(|(name, value)| (name.as_str().to_string(), value.to_str().unwrap_or("<binary>").to_string()))
+            .collect();
+        let body = response.body_mut().read_to_vec().expect("response body");
+        Reply { status: response.status().as_u16(), headers, body }
+    }
+
+    pub fn get(&self, path: &str) -> Reply {
+        self.send("GET", path, &[], None)
+    }
+
+    /// POSTs `body` as `application/json` with `Idempotency-Key` set to its id, like the widget.
+    pub fn post_json(&self, body: &Value) -> Reply {
+        let key = body["id"].as_str().unwrap_or_default();
+        let bytes = serde_json::to_vec(body).expect("serialize");
+        self.send(
+            "POST",
+            "/api/feedback",
+            &[("content-type", "application/json"), ("idempotency-key", key)],
+            Some(&bytes),
+        )
+    }
+
+    /// What `GET /api/feedback` lists.
+    pub fn stored(&self) -> Vec<Value> {
+        let reply = self.get("/api/feedback");
+        assert_eq!(reply.status, 200, "{}", reply.text());
+        match reply.json() {
+            Value::Array(items) => items,
+            other => panic!("expected an array, got {other}"),
+        }
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(thread) = self.thread.take() {
+            // Don't turn a failing test's panic into an abort by panicking again.
+            if thread.join().is_err() && !std::thread::panicking() {
+                panic!("the server thread panicked");
+            }
+        }
+    }
+}
+
+/// A fresh agent per request: no pooled connections outlive a test's server.
+fn client() -> ureq::Agent {
+    let config = ureq::Agent::config_builder().http_status_as_error(false).build();
+    ureq::Agent::new_with_config(config)
+}
+
+#[derive(Debug)]
+pub struct Reply {
+    pub status: u16,
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+}
+
+impl Reply {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+    }
+
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+
+    pub fn json(&self) -> Value {
+        serde_json::from_slice(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.text()))
+    }
+}
+
+/// The contract's example request (contracts §6) with the given id.
+pub fn sample(id: &str) -> Value {
+    json!({
+        "id": id,
+        "message": "The checkout page is confusing.",
+        "rating": 4,
+        "email": "ana@example.org",
+        "name": null,
+        "consent": null,
+        "page": { "url": "https://shop.example/checkout", "title": "Checkout", "referrer": "" },
+        "locale": "en",
+        "timeZone": "Europe/Berlin",
+        "createdAt": "2026-11-22T10:15:30.000Z",
+        "widget": { "version": "0.1.0" }
+    })
+}
+
+/// A distinct valid UUID for each `n`.
+pub fn id(n: u32) -> String {
+    format!("0b8e2c1e-5a7f-4c3b-9a61-{n:012x}")
+}
+
+/// A fresh temporary directory for one server's files.
+pub fn temp_dir() -> tempfile::TempDir {
+    tempfile::tempdir().expect("temp dir")
+}
+
+pub fn write(path: PathBuf, contents: &[u8]) {
+    std::fs::create_dir_all(path.parent().expect("parent")).expect("create dirs");
+    std::fs::write(path, contents).expect("write");
+}
