@@ -1,1 +1,76 @@
-//! (in progress)
+//! The contact widget's wasm shell: the only code that touches the DOM, fetch and timers.
+//! Decisions live in `widget-core`; this crate reads the world, renders, and carries out effects.
+//! The loader (`loader.js`, shipped as `dist/contact-widget.js`) is its only caller.
+
+mod dom;
+mod env;
+mod mount;
+mod send;
+mod view;
+mod widget;
+
+use wasm_bindgen::prelude::*;
+use widget_core::value::Value;
+
+/// A mounted widget, as the loader holds it.
+#[wasm_bindgen(js_name = Widget)]
+pub struct Handle(Option<widget::Widget>);
+
+/// Reads the three config sources (the script's `dataset` entries, the JSON block or config URL,
+/// and the `init()` argument), reports any problem on the console, and mounts the widget.
+#[wasm_bindgen]
+pub fn mount(attributes: JsValue, file: JsValue, init: JsValue) -> Result<Handle, JsValue> {
+    let attributes: Vec<(String, String)> = serde_wasm_bindgen::from_value(attributes).unwrap_or_default();
+    let raw = widget_core::config::from_attributes(&attributes);
+    let raw = [read("the config", file), read("init()", init)].into_iter().flatten().fold(raw, Value::merge);
+    Ok(Handle(Some(widget::Widget::mount(raw)?)))
+}
+
+/// A config source as a raw value; `null`/`undefined` count as absent, unreadable ones are reported.
+fn read(source: &str, value: JsValue) -> Option<Value> {
+    if value.is_null() || value.is_undefined() {
+        return None;
+    }
+    match serde_wasm_bindgen::from_value(value) {
+        Ok(v) => Some(v),
+        Err(e) => {
+            env::warn(&format!("{source} could not be read ({e}); it is ignored"));
+            None
+        }
+    }
+}
+
+#[wasm_bindgen(js_class = Widget)]
+impl Handle {
+    pub fn open(&self) {
+        if let Some(w) = &self.0 {
+            w.open();
+        }
+    }
+
+    pub fn close(&self) {
+        if let Some(w) = &self.0 {
+            w.close();
+        }
+    }
+
+    pub fn toggle(&self) {
+        if let Some(w) = &self.0 {
+            w.toggle();
+        }
+    }
+
+    /// Layers `partial` over the current config and re-renders, keeping open state and draft.
+    pub fn update(&mut self, partial: JsValue) -> Result<(), JsValue> {
+        let (Some(w), Some(partial)) = (self.0.take(), read("update()", partial)) else { return Ok(()) };
+        self.0 = Some(w.update(partial)?);
+        Ok(())
+    }
+
+    /// Removes the widget from the page with every listener.
+    pub fn destroy(&mut self) {
+        if let Some(w) = self.0.take() {
+            w.destroy();
+        }
+    }
+}

@@ -98,6 +98,25 @@ impl Submission {
     }
 }
 
+/// What an endpoint's answer means for a submission (contracts §6).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Reply {
+    /// Any 2xx: stored, done.
+    Accepted,
+    /// 408, 425, 429 or 5xx: the endpoint may take it later; keep it and try again.
+    Retry,
+    /// Any other status: this submission will never be accepted as it is.
+    Refused,
+}
+
+pub fn reply_of(status: u16) -> Reply {
+    match status {
+        200..=299 => Reply::Accepted,
+        408 | 425 | 429 | 500..=599 => Reply::Retry,
+        _ => Reply::Refused,
+    }
+}
+
 /// `8-4-4-4-12` hexadecimal digits, either case.
 pub fn is_uuid(s: &str) -> bool {
     let groups: Vec<&str> = s.split('-').collect();
@@ -163,6 +182,14 @@ mod tests {
         check(|s| s.email = Some("not-an-address".into()), "email");
         check(|s| s.name = Some("n".repeat(201)), "name");
         check(|s| s.page.url = "u".repeat(3000), "page.url");
+    }
+
+    #[test]
+    fn replies() {
+        for (status, reply) in [(200, Reply::Accepted), (201, Reply::Accepted), (204, Reply::Accepted), (400, Reply::Refused), (404, Reply::Refused), (413, Reply::Refused), (422, Reply::Refused),
+            (408, Reply::Retry), (425, Reply::Retry), (429, Reply::Retry), (500, Reply::Retry), (503, Reply::Retry), (302, Reply::Refused), (0, Reply::Refused)] {
+            assert_eq!(reply_of(status), reply, "{status}");
+        }
     }
 
     #[test]

@@ -1,0 +1,66 @@
+//! Reads the world the core needs as arguments: the page, the clock, locale, time zone, randomness;
+//! and the two ways the widget talks back to the page: the console and `contact-widget:*` events.
+
+use js_sys::{Object, Reflect};
+use wasm_bindgen::JsValue;
+use widget_core::submission::Page;
+
+pub fn window() -> web_sys::Window {
+    web_sys::window().expect("contact-widget runs in a window")
+}
+
+/// Where the visitor is: URL, title and referrer of the host page.
+pub fn page() -> Page {
+    let doc = crate::dom::document();
+    Page {
+        url: window().location().href().unwrap_or_default(),
+        title: doc.title(),
+        referrer: doc.referrer(),
+    }
+}
+
+/// The visitor's language: the configured one, else the browser's.
+pub fn locale(configured: &str) -> String {
+    if configured != "auto" {
+        return configured.to_owned();
+    }
+    window().navigator().language().unwrap_or_else(|| "en".into())
+}
+
+/// The visitor's IANA time zone from `Intl`, e.g. `Europe/Berlin`.
+pub fn time_zone() -> String {
+    let options = js_sys::Intl::DateTimeFormat::new(&js_sys::Array::new(), &Object::new()).resolved_options();
+    Reflect::get(&options, &"timeZone".into()).ok().and_then(|v| v.as_string()).unwrap_or_default()
+}
+
+/// Now, as an ISO 8601 UTC timestamp.
+pub fn now_iso() -> String {
+    js_sys::Date::new_0().to_iso_string().into()
+}
+
+/// A fresh version-4 UUID from the browser's CSPRNG.
+pub fn new_id() -> String {
+    let mut bytes = [0u8; 16];
+    if let Ok(crypto) = window().crypto() {
+        let _ = crypto.get_random_values_with_u8_array(&mut bytes);
+    }
+    widget_core::submission::uuid_v4(bytes)
+}
+
+/// A console message, always prefixed so an owner can find it.
+pub fn warn(message: &str) {
+    web_sys::console::warn_1(&JsValue::from_str(&format!("contact-widget: {message}")));
+}
+
+/// Fires `contact-widget:<name>` on `window` with `detail` built from string pairs.
+pub fn emit(name: &str, detail: &[(&str, &str)]) {
+    let init = web_sys::CustomEventInit::new();
+    let object = Object::new();
+    for (key, value) in detail {
+        let _ = Reflect::set(&object, &(*key).into(), &(*value).into());
+    }
+    init.set_detail(&object);
+    if let Ok(event) = web_sys::CustomEvent::new_with_event_init_dict(&format!("contact-widget:{name}"), &init) {
+        let _ = window().dispatch_event(&event);
+    }
+}

@@ -1,0 +1,129 @@
+/*! contact-widget __VERSION__ | https://github.com/contact-widget | MIT OR Apache-2.0 */
+// The one file a site owner embeds. A classic script (works with async or defer): it defines
+// window.ContactWidget at once, queues API calls, reads the config (data attributes, the JSON
+// block, or a config URL), then fetches the wasm next to itself without blocking the page.
+(function () {
+  'use strict';
+  var w = window, d = document, PREFIX = 'contact-widget: ';
+  if (w.ContactWidget) {
+    console.warn(PREFIX + 'the script is included twice; the second copy does nothing');
+    return;
+  }
+  var script = d.currentScript;
+  var base = new URL('.', (script && script.src) || d.baseURI);
+
+  var wasm = null;       // the wasm module's exports, once instantiated
+  var widget = null;     // the mounted widget
+  var queue = [];        // API calls made before the widget was mounted
+  var wanted = false;    // mount once ready: a config exists or init() was called
+  var dead = false;      // after a failure every call is a no-op
+  var fileConfig = null; // the JSON block or the config URL's content
+  var initConfig = null; // the last init() argument
+
+  function warn(message) { console.warn(PREFIX + message); }
+
+  // Any error inside the widget ends here: reported once, the widget removed, the page untouched.
+  function fail(what, error) {
+    if (dead) return;
+    dead = true;
+    console.error(PREFIX + what + ' failed; the widget removed itself.', error);
+    try { if (widget) widget.destroy(); } catch (ignored) { /* a trapped instance may throw again */ }
+    widget = null;
+    var host = d.querySelector('contact-widget');
+    if (host) host.remove();
+  }
+
+  function guard(what, fn) {
+    try { return fn(); } catch (error) { fail(what, error); }
+  }
+
+  function attributes() {
+    return script ? Object.entries(script.dataset) : [];
+  }
+
+  function inlineConfig() {
+    var block = d.getElementById('contact-widget-config');
+    if (!block) return null;
+    try {
+      return JSON.parse(block.textContent || '');
+    } catch (error) {
+      warn('the JSON in <script id="contact-widget-config"> is not valid (' + error.message + '); it is ignored');
+      return null;
+    }
+  }
+
+  function remoteConfig(url) {
+    return fetch(new URL(url, d.baseURI), { credentials: 'omit' })
+      .then(function (response) {
+        if (!response.ok) throw new Error('HTTP ' + response.status);
+        return response.json();
+      })
+      .catch(function (error) {
+        warn('the config at ' + url + ' could not be loaded (' + error.message + '); it is ignored');
+        return null;
+      });
+  }
+
+  function domReady() {
+    return new Promise(function (resolve) {
+      if (d.readyState === 'loading') d.addEventListener('DOMContentLoaded', resolve, { once: true });
+      else resolve();
+    });
+  }
+
+  function mount() {
+    if (dead || !wasm || !wanted) return;
+    guard('mounting', function () {
+      if (widget) { widget.destroy(); widget.free(); }
+      widget = null;
+      widget = wasm.mount(attributes(), fileConfig, initConfig);
+      var calls = queue;
+      queue = [];
+      calls.forEach(function (c) { call(c[0], c[1]); });
+    });
+  }
+
+  function call(name, argument) {
+    if (dead) return;
+    if (!widget) { queue.push([name, argument]); return; }
+    guard(name + '()', function () { widget[name](argument); });
+  }
+
+  w.ContactWidget = {
+    version: '__VERSION__',
+    init: function (config) { initConfig = config || null; wanted = true; mount(); },
+    open: function () { call('open'); },
+    close: function () { call('close'); },
+    toggle: function () { call('toggle'); },
+    update: function (partial) { call('update', partial); },
+    destroy: function () {
+      wanted = false;
+      queue = [];
+      if (widget) guard('destroy()', function () { widget.destroy(); widget.free(); });
+      widget = null;
+    },
+    on: function (name, fn) {
+      var type = 'contact-widget:' + name;
+      function listener(event) {
+        try { fn(event.detail, event); } catch (error) { console.error(PREFIX + 'a "' + name + '" listener threw', error); }
+      }
+      w.addEventListener(type, listener);
+      return function () { w.removeEventListener(type, listener); };
+    }
+  };
+
+  var loaded = import(new URL('widget.js', base).href).then(function (module) {
+    return module.default({ module_or_path: new URL('widget_bg.wasm', base) }).then(function () { wasm = module; });
+  });
+  var configured = domReady().then(function () {
+    var url = script && script.dataset.configUrl;
+    var hasAttributes = attributes().some(function (pair) { return pair[0] !== 'configUrl'; });
+    var block = d.getElementById('contact-widget-config');
+    if (hasAttributes || block || url) wanted = true;
+    if (url) return remoteConfig(url).then(function (config) { fileConfig = config; });
+    fileConfig = inlineConfig();
+  });
+  Promise.all([loaded, configured]).then(mount, function (error) {
+    fail('loading the widget from ' + base.href, error);
+  });
+})();
