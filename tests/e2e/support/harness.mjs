@@ -1,0 +1,103 @@
+// Real parts for end-to-end tests: the inbox binary on a temporary SQLite file, a second origin
+// serving host pages (so the widget's POST is cross-origin, as on a customer's site), and
+// Debian's Chromium driven by playwright-core.
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import fs from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import readline from 'node:readline';
+import { chromium } from 'playwright-core';
+
+const root = path.resolve(import.meta.dirname, '../../..');
+export const DIST = process.env.DIST_DIR ?? path.join(root, 'dist');
+export const WWW = process.env.WWW_DIR ?? path.join(root, 'www');
+export const INBOX_BIN = process.env.INBOX_BIN ?? path.join(root, 'target/debug/inbox');
+export const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
+
+/** Starts the inbox on a free port with a fresh database; resolves once it is listening. */
+export async function startInbox() {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cw-e2e-'));
+  const db = path.join(dir, 'inbox.sqlite3');
+  const child = spawn(INBOX_BIN, ['--port', '0', '--db', db, '--www', WWW, '--dist', DIST], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const lines = readline.createInterface({ input: child.stdout });
+  const url = await new Promise((resolve, reject) => {
+    lines.on('line', (line) => {
+      const m = /^inbox listening on (\S+)/.exec(line);
+      if (m) resolve(m[1]);
+    });
+    child.on('exit', (code) => reject(new Error(`inbox exited early with ${code}`)));
+  });
+  return {
+    url,
+    db,
+    /** Everything the inbox stored, via its public API. */
+    async stored() {
+      const response = await fetch(`${url}/api/feedback`);
+      if (!response.ok) throw new Error(`GET /api/feedback: ${response.status}`);
+      return response.json();
+    },
+    async stop() {
+      child.kill('SIGTERM');
+      if (child.exitCode === null) await once(child, 'exit');
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * A host site on its own origin. `routes` maps a path to an HTML string or to a handler
+ * `(req, res, body) => void` (body is the request body as text).
+ */
+export async function startSite(routes) {
+  const server = http.createServer(async (req, res) => {
+    const chunks = [];
+    for await (const chunk of req) chunks.push(chunk);
+    const body = Buffer.concat(chunks).toString('utf8');
+    const { pathname } = new URL(req.url, 'http://site');
+    const route = routes[pathname];
+    if (typeof route === 'function') return route(req, res, body);
+    if (typeof route === 'string') {
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', ...(routes.headers ?? {}) });
+      return res.end(route);
+    }
+    res.writeHead(404).end();
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  return {
+    url: `http://127.0.0.1:${server.address().port}`,
+    stop: () => new Promise((resolve) => server.close(resolve)),
+  };
+}
+
+export function launch() {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+}
+
+/** A new page that records console messages and uncaught errors. */
+export async function openPage(browser, url) {
+  const page = await browser.newPage();
+  const consoleMessages = [];
+  const pageErrors = [];
+  page.on('console', (m) => consoleMessages.push({ type: m.type(), text: m.text() }));
+  page.on('pageerror', (e) => pageErrors.push(e));
+  await page.goto(url);
+  return { page, consoleMessages, pageErrors };
+}
+
+/** Waits until the widget has mounted (its `ready` event or its host element). */
+export async function widgetReady(page) {
+  await page.waitForFunction(() => document.querySelector('contact-widget')?.shadowRoot?.querySelector('.launcher'));
+}
+
+/** A host page that loads the widget from `distUrl` with the given attributes and extra head/body HTML. */
+export function hostPage({ distUrl, attributes = '', before = '', after = '', title = 'Host page' }) {
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><link rel="icon" href="data:,"><title>${title}</title></head>
+<body><main><h1>${title}</h1><p>Some host content.</p></main>${before}
+<script src="${distUrl}/contact-widget.js" async ${attributes}></script>${after}</body></html>`;
+}
