@@ -13,17 +13,17 @@ use wasm_bindgen::prelude::*;
 use widget_core::value::Value;
 
 /// A mounted widget, as the loader holds it.
-#[wasm_bindgen(js_name = Widget)]
-pub struct Handle(Option<widget::Widget>);
+#[wasm_bindgen]
+pub struct Widget(Option<widget::Widget>);
 
 /// Reads the three config sources (the script's `dataset` entries, the JSON block or config URL,
 /// and the `init()` argument), reports any problem on the console, and mounts the widget.
 #[wasm_bindgen]
-pub fn mount(attributes: JsValue, file: JsValue, init: JsValue) -> Result<Handle, JsValue> {
+pub fn mount(attributes: JsValue, file: JsValue, init: JsValue) -> Result<Widget, JsValue> {
     let attributes: Vec<(String, String)> = serde_wasm_bindgen::from_value(attributes).unwrap_or_default();
     let raw = widget_core::config::from_attributes(&attributes);
     let raw = [read("the config", file), read("init()", init)].into_iter().flatten().fold(raw, Value::merge);
-    Ok(Handle(Some(widget::Widget::mount(raw)?)))
+    Ok(Widget(Some(widget::Widget::mount(raw)?)))
 }
 
 /// A config source as a raw value; `null`/`undefined` count as absent, unreadable ones are reported.
@@ -40,8 +40,8 @@ fn read(source: &str, value: JsValue) -> Option<Value> {
     }
 }
 
-#[wasm_bindgen(js_class = Widget)]
-impl Handle {
+#[wasm_bindgen]
+impl Widget {
     pub fn open(&self) {
         if let Some(w) = &self.0 {
             w.open();

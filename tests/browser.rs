@@ -1,13 +1,148 @@
-//! Browser tests of the widget, run by `cargo xtask test` in headless Chromium.
-//! Placeholder written with xtask to prove the runner starts Chromium; replace it with the real tests.
+//! Browser tests of the wasm shell in headless Chromium (`cargo xtask test` runs them with
+//! wasm-bindgen-test-runner): the DOM the widget builds, its keyboard behaviour and its clean-up.
 #![cfg(target_arch = "wasm32")]
 
+use contact_widget::{mount, Widget};
+use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::*;
+use web_sys::{Element, HtmlElement, KeyboardEvent, KeyboardEventInit, ShadowRoot};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
+fn document() -> web_sys::Document {
+    web_sys::window().unwrap().document().unwrap()
+}
+
+fn json(text: &str) -> JsValue {
+    js_sys::JSON::parse(text).expect("test JSON")
+}
+
+/// Mounts from a JSON config, as the loader does with a JSON block.
+fn mounted(config: &str) -> (Widget, ShadowRoot) {
+    let widget = mount(js_sys::Array::new().into(), json(config), JsValue::NULL).expect("mounts");
+    let hosts = document().query_selector_all("contact-widget").unwrap();
+    assert_eq!(hosts.length(), 1, "exactly one host element");
+    let host: Element = hosts.get(0).unwrap().unchecked_into();
+    let shadow = host.shadow_root().expect("an open shadow root");
+    (widget, shadow)
+}
+
+fn find(shadow: &ShadowRoot, selector: &str) -> HtmlElement {
+    shadow.query_selector(selector).unwrap().unwrap_or_else(|| panic!("{selector} exists")).unchecked_into()
+}
+
+fn key(target: &Element, key: &str, shift: bool) -> bool {
+    let init = KeyboardEventInit::new();
+    init.set_key(key);
+    init.set_shift_key(shift);
+    init.set_bubbles(true);
+    init.set_cancelable(true);
+    let event = KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).unwrap();
+    target.dispatch_event(&event).unwrap();
+    event.default_prevented()
+}
+
+const FULL: &str = r#"{"endpoint":"/api/feedback","title":"Help","channels":[{"type":"phone","value":"+1 555 0100 123"},{"type":"email","value":"help@example.com"}]}"#;
+
 #[wasm_bindgen_test]
-fn runs_in_a_browser_with_a_document() {
-    let document = web_sys::window().unwrap().document();
-    assert!(document.is_some());
+fn builds_launcher_and_hidden_dialog_in_one_shadow_root() {
+    let (mut widget, shadow) = mounted(FULL);
+    let launcher = find(&shadow, "button.launcher");
+    assert_eq!(launcher.text_content().unwrap(), "Help");
+    assert_eq!(launcher.get_attribute("aria-expanded").as_deref(), Some("false"));
+    assert_eq!(launcher.get_attribute("aria-controls").as_deref(), Some("cw-panel"));
+    let panel = find(&shadow, "#cw-panel");
+    assert_eq!(panel.get_attribute("role").as_deref(), Some("dialog"));
+    assert!(panel.hidden());
+    assert_eq!(shadow.adopted_style_sheets().length(), 1, "one constructed stylesheet");
+    assert_eq!(document().query_selector_all("style").unwrap().length(), 0, "no <style> in the page");
+    let hrefs: Vec<_> = (0..2).map(|i| shadow.query_selector_all("a.channel").unwrap().get(i).unwrap().unchecked_into::<Element>().get_attribute("href").unwrap()).collect();
+    assert_eq!(hrefs, ["tel:+15550100123", "mailto:help@example.com"]);
+    widget.destroy();
+    assert_eq!(document().query_selector_all("contact-widget").unwrap().length(), 0);
+}
+
+#[wasm_bindgen_test]
+fn opens_closes_and_escape_returns_focus() {
+    let (mut widget, shadow) = mounted(FULL);
+    let launcher = find(&shadow, "button.launcher");
+    let panel = find(&shadow, "#cw-panel");
+    launcher.click();
+    assert!(!panel.hidden());
+    assert_eq!(launcher.get_attribute("aria-expanded").as_deref(), Some("true"));
+    assert_eq!(shadow.active_element().unwrap().class_name(), "close", "focus moves into the dialog");
+    assert!(key(&shadow.active_element().unwrap(), "Escape", false));
+    assert!(panel.hidden());
+    assert_eq!(shadow.active_element().unwrap().class_name(), "launcher", "focus returns to the launcher");
+    widget.toggle();
+    assert!(!panel.hidden());
+    widget.close();
+    assert!(panel.hidden());
+    widget.destroy();
+}
+
+#[wasm_bindgen_test]
+fn tab_and_shift_tab_wrap_inside_the_open_dialog() {
+    let (mut widget, shadow) = mounted(FULL);
+    widget.open();
+    let close = find(&shadow, "button.close");
+    let send = find(&shadow, "button.send");
+    send.focus().unwrap();
+    assert!(key(&send, "Tab", false), "Tab on the last control is handled");
+    assert!(shadow.active_element().unwrap().is_same_node(Some(&close)));
+    assert!(key(&close, "Tab", true), "Shift+Tab on the first control is handled");
+    assert!(shadow.active_element().unwrap().is_same_node(Some(&send)));
+    let message = find(&shadow, "#cw-message");
+    message.focus().unwrap();
+    assert!(!key(&message, "Tab", false), "Tab in the middle is left to the browser");
+    widget.destroy();
+}
+
+#[wasm_bindgen_test]
+fn an_empty_message_is_marked_invalid_and_not_sent() {
+    let (mut widget, shadow) = mounted(FULL);
+    widget.open();
+    find(&shadow, "button.send").click();
+    let message = find(&shadow, "#cw-message");
+    assert_eq!(message.get_attribute("aria-invalid").as_deref(), Some("true"));
+    let error = find(&shadow, "#cw-message-error");
+    assert!(!error.hidden());
+    assert_eq!(error.text_content().unwrap(), "Please write a message.");
+    assert!(message.get_attribute("aria-describedby").unwrap().contains("cw-message-error"));
+    assert_eq!(find(&shadow, "button.send").get_attribute("aria-disabled"), None, "nothing in flight");
+    widget.destroy();
+}
+
+#[wasm_bindgen_test]
+fn hostile_text_is_text() {
+    let hostile = r#"<img src=x onerror=alert(1)>"#;
+    let (mut widget, shadow) = mounted(&format!(r#"{{"form":false,"title":"{hostile}","channels":[{{"type":"email","value":"a@b.co","label":"{hostile}"}}]}}"#));
+    assert_eq!(find(&shadow, "h2").text_content().unwrap(), hostile);
+    assert_eq!(find(&shadow, "a.channel .label").text_content().unwrap(), hostile);
+    assert_eq!(shadow.query_selector_all("img").unwrap().length(), 0);
+    widget.destroy();
+}
+
+#[wasm_bindgen_test]
+fn broken_config_still_mounts_with_what_is_valid() {
+    let (mut widget, shadow) = mounted(r#"{"form":false,"position":"middle","channels":[{"type":"fax","value":"1"},{"type":"link","value":"javascript:alert(1)"},{"type":"x","value":"@examplehq"}],"nonsense":true}"#);
+    assert_eq!(shadow.query_selector_all("a.channel").unwrap().length(), 1);
+    assert_eq!(find(&shadow, ".cw").get_attribute("data-position").as_deref(), Some("bottom-right"));
+    assert!(shadow.query_selector("form").unwrap().is_none());
+    widget.destroy();
+}
+
+#[wasm_bindgen_test]
+fn host_page_styles_do_not_reach_inside() {
+    let style = document().create_element("style").unwrap();
+    style.set_text_content(Some("html{font-size:62.5%} *{font-family:Papyrus!important;color:red!important;line-height:3!important} button{padding:40px!important}"));
+    document().body().unwrap().append_child(&style).unwrap();
+    let (mut widget, shadow) = mounted(FULL);
+    let computed = web_sys::window().unwrap().get_computed_style(&find(&shadow, "button.launcher")).unwrap().unwrap();
+    assert_eq!(computed.get_property_value("font-size").unwrap(), "15px");
+    assert_eq!(computed.get_property_value("padding-top").unwrap(), "0px");
+    assert_ne!(computed.get_property_value("color").unwrap(), "rgb(255, 0, 0)");
+    assert!(!computed.get_property_value("font-family").unwrap().contains("Papyrus"));
+    widget.destroy();
+    style.remove();
 }
