@@ -16,7 +16,7 @@ const TYPES: &str = "src/contact-widget.d.ts";
 pub fn run(ws: &Workspace) -> Result<Vec<FileSize>> {
     install::wasm_target()?;
     install::wasm_bindgen_cli(&ws.root)?;
-    install::wasm_opt()?;
+    install::wasm_opt(&ws.root)?;
 
     let loader = ws.root.join(LOADER);
     if !loader.is_file() {
@@ -68,9 +68,10 @@ pub fn run(ws: &Workspace) -> Result<Vec<FileSize>> {
 
     step("optimize dist/widget_bg.wasm for size");
     let bg = dist.join("widget_bg.wasm");
-    Cmd::new("wasm-opt")
+    Cmd::new("node")
+        .arg(ws.root.join(install::WASM_OPT))
         .arg("-Oz")
-        // binaryen 108 rejects what rustc emits by default unless these are enabled.
+        // The wasm features rustc enables by default for wasm32-unknown-unknown.
         .args([
             "--enable-bulk-memory",
             "--enable-reference-types",

@@ -89,17 +89,27 @@ fn tool_version(output: &str, tool: &str) -> Option<String> {
     words.next().map(str::to_owned)
 }
 
-/// binaryen's `wasm-opt`, from Debian.
-pub fn wasm_opt() -> Result {
-    step("ensure wasm-opt (Debian package binaryen)");
-    if let Some(version) = Cmd::new("wasm-opt").arg("--version").probe() {
-        note(&format!("already installed: {}", version.trim()));
-        return Ok(());
-    }
-    apt_install(&["binaryen"])?;
-    match Cmd::new("wasm-opt").arg("--version").probe() {
-        Some(_) => Ok(()),
-        None => Err("installed binaryen, but `wasm-opt --version` still fails".into()),
+/// Where `npm ci` puts binaryen's `wasm-opt`, relative to the repository root.
+pub const WASM_OPT: &str = "xtask/tools/node_modules/binaryen/bin/wasm-opt";
+
+/// binaryen's `wasm-opt`, from the npm package pinned in `xtask/tools/package-lock.json`.
+///
+/// Not Debian's binaryen: bookworm has version 108, which cannot read the `table.fill` that
+/// wasm-bindgen writes into its externref shims once rustc enables bulk memory (the default
+/// for wasm32 since Rust 1.87). The npm build is binaryen itself compiled to wasm; it runs on
+/// the Node.js the end-to-end tests need anyway.
+pub fn wasm_opt(root: &Path) -> Result {
+    npm_packages(root, "xtask/tools", "binaryen's wasm-opt")?;
+    let script = root.join(WASM_OPT);
+    match Cmd::new("node").arg(&script).arg("--version").probe() {
+        Some(version) => {
+            note(version.trim());
+            Ok(())
+        }
+        None => Err(format!(
+            "`node {} --version` fails after npm ci",
+            script.display()
+        )),
     }
 }
 
@@ -127,10 +137,11 @@ pub fn chromium() -> Result {
     Ok(())
 }
 
-/// The end-to-end tests' npm packages, installed with `npm ci` when `node_modules` is missing
-/// or older than `package-lock.json`.
-pub fn npm_packages(dir: &Path) -> Result {
-    step(&format!("ensure the npm packages of {}", dir.display()));
+/// The npm packages of `root/dir` (for `what`), installed with `npm ci` when `node_modules`
+/// is missing or older than `package-lock.json`.
+pub fn npm_packages(root: &Path, dir: &str, what: &str) -> Result {
+    step(&format!("ensure the npm packages of {dir} ({what})"));
+    let dir = root.join(dir);
     let lock = dir.join("package-lock.json");
     let lock_time = modified(&lock).ok_or_else(|| format!("{} is missing", lock.display()))?;
     // npm rewrites its hidden lock file on every install; the folder's own time only changes
@@ -144,7 +155,7 @@ pub fn npm_packages(dir: &Path) -> Result {
     }
     Cmd::new("npm")
         .args(["ci", "--no-audit", "--no-fund"])
-        .current_dir(dir)
+        .current_dir(&dir)
         .run()
 }
 

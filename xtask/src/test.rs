@@ -39,7 +39,7 @@ const LAYERS: &[Layer] = &[
     }),
     ("browser tests of the wasm in headless Chromium", browser),
     ("install the end-to-end tests' npm packages", |ws, _| {
-        install::npm_packages(&ws.root.join("tests/e2e")).map(|()| None)
+        install::npm_packages(&ws.root, "tests/e2e", "end-to-end tests").map(|()| None)
     }),
     ("end-to-end tests (node --test tests/e2e/)", end_to_end),
     ("size budget (size-budget.json)", size_budget),
