@@ -40,8 +40,9 @@ struct Inner {
 struct State {
     open: bool,
     sending: bool,
-    /// The id of the submission being sent or last failed; reused until it is delivered.
-    pending_id: Option<String>,
+    /// The submission being sent or last failed: resent as it is (same id, same body) until it is
+    /// delivered, unless the visitor changes what they wrote.
+    pending: Option<Submission>,
 }
 
 /// What `update()` carries over from the old widget to the new one.
@@ -267,21 +268,28 @@ impl Inner {
         }
 
         let rating = form.rating.iter().position(HtmlInputElement::checked).map(|i| i as u8 + 1);
-        let id = self.state.borrow_mut().pending_id.get_or_insert_with(env::new_id).clone();
         let optional = |s: String| (!s.is_empty()).then_some(s);
-        Some(Submission {
-            id,
+        let (email, name) = (optional(email), optional(name));
+        if let Some(pending) = &self.state.borrow().pending {
+            if (&pending.message, &pending.email, &pending.name, pending.rating) == (&message, &email, &name, rating) {
+                return Some(pending.clone());
+            }
+        }
+        let submission = Submission {
+            id: env::new_id(),
             message,
             rating,
-            email: optional(email),
-            name: optional(name),
+            email,
+            name,
             consent: form_config.consent.clone(),
             page: env::page(),
             locale: env::locale(&self.config.locale),
             time_zone: env::time_zone(),
             created_at: env::now_iso(),
             widget: WidgetInfo { version: widget_core::VERSION.into() },
-        })
+        };
+        self.state.borrow_mut().pending = Some(submission.clone());
+        Some(submission)
     }
 
     fn finish(&self, submission: &Submission, outcome: Outcome) {
@@ -291,7 +299,7 @@ impl Inner {
         form.send.set_text_content(Some(self.t(Text::Send)));
         let text = match &outcome {
             Outcome::Sent => {
-                self.state.borrow_mut().pending_id = None;
+                self.state.borrow_mut().pending = None;
                 let _ = form.form.unchecked_ref::<web_sys::HtmlFormElement>().reset();
                 form.status.set_text_content(Some(self.t(Text::Sent)));
                 env::emit("sent", &[("id", &submission.id)]);

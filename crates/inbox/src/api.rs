@@ -39,7 +39,7 @@ pub fn routes(store: SharedStore) -> Router {
 #[derive(Serialize)]
 struct Receipt {
     id: String,
-    /// `stored` (201) or `duplicate` (200, an earlier request with this id was stored).
+    /// Always `stored`: a retry of a stored submission gets the first answer again.
     status: &'static str,
 }
 
@@ -47,14 +47,23 @@ async fn submit(
     State(store): State<SharedStore>,
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
-) -> Result<(StatusCode, Json<Receipt>), ApiError> {
+) -> Result<Response, ApiError> {
     let submission = read_submission(&headers, body)?;
     let received_at = SystemTime::now();
     let id = submission.id.clone();
     let inserted = blocking(move || store.insert(&submission, received_at)).await?;
+    let receipt = (StatusCode::CREATED, Json(Receipt { id, status: "stored" }));
+    // Idempotency: every retry of a stored submission gets the first answer again (marked as a
+    // replay); the same id with another body is a client bug, refused so it cannot hide.
     Ok(match inserted {
-        Inserted::New => (StatusCode::CREATED, Json(Receipt { id, status: "stored" })),
-        Inserted::Duplicate => (StatusCode::OK, Json(Receipt { id, status: "duplicate" })),
+        Inserted::New => receipt.into_response(),
+        Inserted::Retry => ([("idempotent-replayed", "true")], receipt).into_response(),
+        Inserted::Conflict => {
+            return Err(ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "this id was already used for a different submission".into(),
+            ))
+        }
     })
 }
 

@@ -30,8 +30,10 @@ pub trait Store: Send + Sync + 'static {
 pub enum Inserted {
     /// The id was new; the submission is now stored.
     New,
-    /// The id was already stored; nothing changed (the first submission wins).
-    Duplicate,
+    /// The id was already stored with this same body: a retry. Nothing changed.
+    Retry,
+    /// The id was already stored with a different body. Nothing changed (the first one wins).
+    Conflict,
 }
 
 /// A submission as kept: the payload's own fields plus when the server received it.

@@ -27,12 +27,19 @@ fn a_submission_is_stored_once_and_listed() {
     listed.as_object_mut().expect("object").remove("receivedAt");
     assert_eq!(listed, first, "the listing returns the submission as sent");
 
-    // A retry of the same submission, even with other content, changes nothing.
-    let mut retry = first.clone();
-    retry["message"] = json!("edited");
-    let reply = server.post_json(&retry);
-    assert_eq!(reply.status, 200, "{}", reply.text());
-    assert_eq!(reply.json(), json!({"id": id(1), "status": "duplicate"}));
+    // A retry gets the first answer again, marked as a replay, and stores nothing.
+    let reply = server.post_json(&first);
+    assert_eq!(reply.status, 201, "{}", reply.text());
+    assert_eq!(reply.header("idempotent-replayed"), Some("true"));
+    assert_eq!(reply.json(), json!({"id": id(1), "status": "stored"}));
+    assert_eq!(server.stored().len(), 1);
+
+    // The same id with another body is refused; the first one stays.
+    let mut other = first.clone();
+    other["message"] = json!("edited");
+    let reply = server.post_json(&other);
+    assert_eq!(reply.status, 422, "{}", reply.text());
+    assert_eq!(reply.json(), json!({"error": "this id was already used for a different submission"}));
     let stored = server.stored();
     assert_eq!(stored.len(), 1);
     assert_eq!(stored[0]["message"], first["message"]);
@@ -61,7 +68,7 @@ fn concurrent_retries_store_exactly_once() {
         threads.into_iter().map(|t| t.join().expect("client thread")).collect()
     });
     statuses.sort_unstable();
-    assert_eq!(statuses, [[200; 19].as_slice(), &[201]].concat());
+    assert_eq!(statuses, [201; 20], "every retry gets the first answer");
     assert_eq!(server.stored().len(), 1);
 }
 

@@ -79,8 +79,9 @@ fn data_survives_a_restart() {
     let stored = server.stored();
     assert_eq!(stored.len(), 1);
     assert_eq!(stored[0]["id"], json!(id(1)));
-    // The old id is still known after the restart.
-    assert_eq!(server.post_json(&sample(&id(1))).status, 200);
+    // The old id is still known after the restart: a retry is answered as a replay.
+    let reply = server.post_json(&sample(&id(1)));
+    assert_eq!((reply.status, reply.header("idempotent-replayed")), (201, Some("true")));
     assert_eq!(server.stored().len(), 1);
 }
 

@@ -84,7 +84,8 @@ impl super::Store for SqliteStore {
         let body = serde_json::to_string(submission)?;
         // The primary key decides: of any number of racing inserts with one id, exactly one
         // changes a row. No check-then-insert.
-        let changed = self.conn().execute(
+        let conn = self.conn();
+        let changed = conn.execute(
             "INSERT INTO feedback (id, received_at, message, rating, email, page_url, body)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
              ON CONFLICT (id) DO NOTHING",
@@ -98,7 +99,12 @@ impl super::Store for SqliteStore {
                 body,
             ],
         )?;
-        Ok(if changed == 1 { Inserted::New } else { Inserted::Duplicate })
+        if changed == 1 {
+            return Ok(Inserted::New);
+        }
+        let first: String = conn.query_row("SELECT body FROM feedback WHERE id = ?1", [&submission.id], |row| row.get(0))?;
+        let first: Submission = serde_json::from_str(&first)?;
+        Ok(if first == *submission { Inserted::Retry } else { Inserted::Conflict })
     }
 
     fn list(&self) -> Result<Vec<StoredSubmission>, StoreError> {
@@ -141,9 +147,10 @@ mod tests {
         let b = submission("00000000-0000-4000-8000-000000000002", "second");
         assert_eq!(store.insert(&a, at(10)).expect("insert"), Inserted::New);
         assert_eq!(store.insert(&b, at(20)).expect("insert"), Inserted::New);
+        assert_eq!(store.insert(&a, at(25)).expect("insert"), Inserted::Retry);
         let mut changed = a.clone();
         changed.message = "changed".into();
-        assert_eq!(store.insert(&changed, at(30)).expect("insert"), Inserted::Duplicate);
+        assert_eq!(store.insert(&changed, at(30)).expect("insert"), Inserted::Conflict);
 
         let listed = store.list().expect("list");
         let got: Vec<_> = listed.iter().map(|s| (s.submission.message.as_str(), s.received_at.as_str())).collect();
