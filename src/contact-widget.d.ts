@@ -18,16 +18,23 @@ export interface Channel {
 export type Ask = "off" | "optional" | "required";
 
 export interface FormConfig {
-  rating?: boolean;
+  /** true means "stars"; sent as 1-5 (thumbs as 1 or 5). */
+  rating?: boolean | "off" | "stars" | "faces" | "thumbs";
   email?: Ask | boolean;
   name?: Ask | boolean;
   /** A sentence the visitor must tick before sending; stored with the submission. */
   consent?: string | null;
+  /** What happens to a message that looks automated; the visitor always sees success. */
+  spam?: "drop" | "flag";
+  /** A message sent sooner than this after opening counts as spam (default 2). */
+  minSeconds?: number;
 }
 
 export interface Config {
   /** Where feedback is POSTed: an http(s) URL or a path on this site. */
   endpoint?: string;
+  /** "simple": text/plain without custom headers, for endpoints that cannot answer a CORS preflight. */
+  transport?: "json" | "simple";
   title?: string;
   greeting?: string;
   /** "auto" (default) or a BCP 47 tag. */
@@ -47,9 +54,9 @@ export type EventName = "ready" | "open" | "close" | "channel" | "submit" | "sen
 export interface EventDetail {
   /** For "channel": the channel type. */
   type?: ChannelType;
-  /** For "submit", "sent", "error": the submission id. */
+  /** For "submit", "sent", "queued", "error": the submission id. */
   id?: string;
-  /** For "error": offline | timeout | blocked | rejected | server. */
+  /** For "error": what went wrong. */
   kind?: "offline" | "timeout" | "blocked" | "rejected" | "server";
 }
 

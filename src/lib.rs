@@ -2,10 +2,12 @@
 //! Decisions live in `widget-core`; this crate reads the world, renders, and carries out effects.
 //! The loader (`loader.js`, shipped as `dist/contact-widget.js`) is its only caller.
 
+mod courier;
 mod dom;
 mod env;
 mod mount;
 mod send;
+mod storage;
 mod view;
 mod widget;
 

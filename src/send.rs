@@ -1,4 +1,4 @@
-//! Delivers one submission to the endpoint (contracts §6) and says what happened.
+//! One attempt to deliver a submission to its endpoint (contracts §6), and what came back.
 
 use gloo::timers::callback::Timeout;
 use js_sys::{Reflect, JSON};
@@ -6,39 +6,14 @@ use serde::Serialize;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{AbortController, Headers, RequestCredentials, RequestInit, RequestMode, Response};
-use widget_core::submission::{reply_of, Reply, Submission};
+use widget_core::outbox::{Attempt, Entry, POLICY};
+use widget_core::submission::Submission;
 
-/// How long one attempt may take before the visitor is told.
-const TIMEOUT_MS: u32 = 15_000;
-
-/// What happened to one attempt.
-#[derive(Debug, PartialEq)]
-pub enum Outcome {
-    Sent,
-    /// The endpoint refused it for good, with its reason when it gave one.
-    Refused(String),
-    /// 408/425/429/5xx: worth trying again later.
-    Server,
-    Network,
-    Timeout,
-}
-
-impl Outcome {
-    /// The `detail.kind` of the `contact-widget:error` event (contracts §7).
-    pub fn kind(&self) -> &'static str {
-        match self {
-            Outcome::Sent => "sent",
-            Outcome::Refused(_) => "rejected",
-            Outcome::Server => "server",
-            Outcome::Network => "offline",
-            Outcome::Timeout => "timeout",
-        }
-    }
-}
-
-pub async fn post(endpoint: &str, submission: &Submission) -> Outcome {
-    let Ok(body) = to_json(submission) else {
-        return Outcome::Refused("the message could not be encoded".into());
+/// Makes one attempt to deliver `entry` and says what came back. `keepalive` lets the request
+/// outlive the page (used on `pagehide`).
+pub async fn post(entry: &Entry, keepalive: bool) -> Attempt {
+    let Ok(body) = to_json(&entry.submission) else {
+        return Attempt::Answered { status: 400, retry_after: None, reason: Some("the message could not be encoded".into()) };
     };
     let controller = AbortController::new().ok();
     let init = RequestInit::new();
@@ -46,27 +21,35 @@ pub async fn post(endpoint: &str, submission: &Submission) -> Outcome {
     init.set_mode(RequestMode::Cors);
     init.set_credentials(RequestCredentials::Omit);
     init.set_body(&JsValue::from_str(&body));
+    if keepalive {
+        let _ = Reflect::set(&init, &"keepalive".into(), &JsValue::TRUE);
+    }
     if let Ok(headers) = Headers::new() {
-        let _ = headers.set("Content-Type", "application/json");
-        let _ = headers.set("Idempotency-Key", &submission.id);
+        // The "simple" transport sends only CORS-safelisted headers, so there is no preflight;
+        // the id travels inside the body.
+        if entry.simple {
+            let _ = headers.set("Content-Type", "text/plain;charset=UTF-8");
+        } else {
+            let _ = headers.set("Content-Type", "application/json");
+            let _ = headers.set("Idempotency-Key", &entry.submission.id);
+        }
         init.set_headers(&headers);
     }
     if let Some(c) = &controller {
         init.set_signal(Some(&c.signal()));
     }
-    let timer = controller.clone().map(|c| Timeout::new(TIMEOUT_MS, move || c.abort()));
-    let answer = JsFuture::from(crate::env::window().fetch_with_str_and_init(endpoint, &init)).await;
+    let timer = controller.clone().map(|c| Timeout::new(POLICY.timeout_ms as u32, move || c.abort()));
+    let answer = JsFuture::from(crate::env::window().fetch_with_str_and_init(&entry.endpoint, &init)).await;
     drop(timer);
     let response: Response = match answer.map(JsCast::dyn_into) {
         Ok(Ok(r)) => r,
-        _ if controller.is_some_and(|c| c.signal().aborted()) => return Outcome::Timeout,
-        _ => return Outcome::Network,
+        _ if controller.is_some_and(|c| c.signal().aborted()) => return Attempt::Timeout,
+        _ => return Attempt::NetworkError { online: crate::env::window().navigator().on_line() },
     };
-    match reply_of(response.status()) {
-        Reply::Accepted => Outcome::Sent,
-        Reply::Retry => Outcome::Server,
-        Reply::Refused => Outcome::Refused(reason(&response).await.unwrap_or_else(|| format!("HTTP {}", response.status()))),
-    }
+    let status = response.status();
+    let retry_after = response.headers().get("Retry-After").ok().flatten();
+    let reason = if (400..500).contains(&status) { reason(&response).await } else { None };
+    Attempt::Answered { status, retry_after, reason }
 }
 
 /// JSON text of the submission; `None` fields become `null`, as in the contract's example.

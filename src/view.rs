@@ -3,7 +3,8 @@
 
 use wasm_bindgen::JsValue;
 use web_sys::{Element, HtmlButtonElement, HtmlElement, HtmlInputElement, HtmlTextAreaElement};
-use widget_core::config::{Ask, Config, Form};
+use widget_core::config::{Ask, Config, Form, Rating};
+use widget_core::form::MESSAGE_MAX;
 use widget_core::i18n::Text;
 
 use crate::dom::{append, cast, el, svg_icon};
@@ -26,9 +27,13 @@ pub struct FormUi {
     pub rating: Vec<HtmlInputElement>,
     pub message: HtmlTextAreaElement,
     pub message_error: HtmlElement,
+    pub counter: HtmlElement,
+    /// Filled only by bots: hidden from people and assistive technology.
+    pub honeypot: HtmlInputElement,
     pub email: Option<(HtmlInputElement, HtmlElement)>,
     pub name: Option<(HtmlInputElement, HtmlElement)>,
     pub consent: Option<HtmlInputElement>,
+    pub consent_error: Option<HtmlElement>,
     pub send: HtmlButtonElement,
     pub status: HtmlElement,
     pub alert: HtmlElement,
@@ -90,37 +95,33 @@ fn form_ui(config: &Config, form: &Form) -> Result<FormUi, JsValue> {
     let root = el("form", &[("class", "form"), ("novalidate", ""), ("aria-labelledby", "cw-form-heading")], "")?;
     append(&root, &[&el("h3", &[("id", "cw-form-heading")], t(Text::FormHeading))?])?;
 
-    let mut rating = Vec::new();
-    if form.rating {
-        let set = el("fieldset", &[("class", "rating")], "")?;
-        append(&set, &[&el("legend", &[], t(Text::Rating))?])?;
-        for n in ["1", "2", "3", "4", "5"] {
-            let label = el("label", &[("class", "star")], "")?;
-            let input = el("input", &[("type", "radio"), ("name", "rating"), ("value", n)], "")?;
-            let name = config.texts.fill(Text::RatingValue, &[("n", n)]);
-            append(&label, &[&input, &el("span", &[("class", "visually-hidden")], &name)?, &el("span", &[("aria-hidden", "true")], "★")?])?;
-            set.append_child(&label)?;
-            rating.push(cast(input)?);
-        }
-        root.append_child(&set)?;
-    }
+    let rating = rating_group(&root, config, form.rating)?;
 
-    let message = el("textarea", &[("id", "cw-message"), ("name", "message"), ("rows", "4"), ("aria-required", "true")], "")?;
+    let message = el("textarea", &[("id", "cw-message"), ("name", "message"), ("rows", "4"), ("aria-required", "true"), ("aria-describedby", "cw-message-count")], "")?;
+    let max = MESSAGE_MAX.to_string();
+    let counter = el("p", &[("id", "cw-message-count"), ("class", "counter")], &config.texts.fill(Text::Counter, &[("n", "0"), ("max", &max)]))?;
     let message_error = error_line("cw-message-error")?;
-    append(&root, &[&el("label", &[("for", "cw-message")], t(Text::Message))?, &message, &message_error])?;
+    append(&root, &[&el("label", &[("for", "cw-message")], t(Text::Message))?, &message, &counter, &message_error])?;
+
+    // The honeypot: off-screen, out of the tab order and hidden from assistive technology.
+    let trap = el("div", &[("class", "hp"), ("aria-hidden", "true")], "")?;
+    let honeypot = el("input", &[("type", "text"), ("id", "cw-website"), ("name", "website"), ("tabindex", "-1"), ("autocomplete", "off")], "")?;
+    append(&trap, &[&el("label", &[("for", "cw-website")], "Website")?, &honeypot])?;
+    root.append_child(&trap)?;
 
     let name = text_field(&root, config, form.name, "cw-name", Text::Name, &[("type", "text"), ("autocomplete", "name")])?;
     let email = text_field(&root, config, form.email, "cw-email", Text::Email, &[("type", "email"), ("autocomplete", "email"), ("inputmode", "email")])?;
 
-    let consent = match &form.consent {
+    let (consent, consent_error) = match &form.consent {
         Some(text) => {
             let label = el("label", &[("class", "consent")], "")?;
             let input = el("input", &[("type", "checkbox"), ("id", "cw-consent"), ("aria-required", "true")], "")?;
             append(&label, &[&input, &el("span", &[], text)?])?;
-            root.append_child(&label)?;
-            Some(cast(input)?)
+            let error = error_line("cw-consent-error")?;
+            append(&root, &[&label, &error])?;
+            (Some(cast(input)?), Some(cast(error)?))
         }
-        None => None,
+        None => (None, None),
     };
 
     let send = el("button", &[("type", "submit"), ("class", "send")], t(Text::Send))?;
@@ -132,13 +133,41 @@ fn form_ui(config: &Config, form: &Form) -> Result<FormUi, JsValue> {
         rating,
         message: cast(message)?,
         message_error: cast(message_error)?,
+        counter: cast(counter)?,
+        honeypot: cast(honeypot)?,
         email,
         name,
         consent,
+        consent_error,
         send: cast(send)?,
         status: cast(status)?,
         alert: cast(alert)?,
     })
+}
+
+/// The rating as radio buttons (values 1 to 5), each named in words for screen readers.
+fn rating_group(form: &Element, config: &Config, style: Rating) -> Result<Vec<HtmlInputElement>, JsValue> {
+    let options: Vec<(&str, String, &str)> = match style {
+        Rating::Off => return Ok(Vec::new()),
+        Rating::Stars => ["1", "2", "3", "4", "5"].iter().map(|n| (*n, config.texts.fill(Text::RatingValue, &[("n", n)]), "★")).collect(),
+        Rating::Faces => [("1", Text::RatingFace1, "😞"), ("2", Text::RatingFace2, "🙁"), ("3", Text::RatingFace3, "😐"), ("4", Text::RatingFace4, "🙂"), ("5", Text::RatingFace5, "😄")]
+            .iter()
+            .map(|(n, text, face)| (*n, config.texts.get(*text).to_owned(), *face))
+            .collect(),
+        Rating::Thumbs => vec![("1", config.texts.get(Text::RatingThumbDown).to_owned(), "👎"), ("5", config.texts.get(Text::RatingThumbUp).to_owned(), "👍")],
+    };
+    let set = el("fieldset", &[("class", "rating"), ("data-style", style.name())], "")?;
+    append(&set, &[&el("legend", &[], config.texts.get(Text::Rating))?])?;
+    let mut inputs = Vec::new();
+    for (value, name, symbol) in options {
+        let label = el("label", &[("class", "choice")], "")?;
+        let input = el("input", &[("type", "radio"), ("name", "rating"), ("value", value)], "")?;
+        append(&label, &[&input, &el("span", &[("class", "visually-hidden")], &name)?, &el("span", &[("aria-hidden", "true")], symbol)?])?;
+        set.append_child(&label)?;
+        inputs.push(cast(input)?);
+    }
+    form.append_child(&set)?;
+    Ok(inputs)
 }
 
 /// A labelled input with its error line; "optional" is a hint tied by `aria-describedby`, so the

@@ -1,25 +1,28 @@
-//! One mounted widget: open/close, the dialog's keyboard behaviour, and submitting the form.
+//! One mounted widget: open/close, the dialog's keyboard behaviour, the form (validation, draft,
+//! spam checks) and showing what happened to each submission.
 //!
 //! The listeners live in [`Widget`], outside the shared [`Inner`], so dropping the widget drops
 //! every listener (and with them the last references to `Inner`): no cycles, nothing leaked.
 
 use std::cell::RefCell;
-use std::rc::Rc;
+use std::rc::{Rc, Weak};
 
 use gloo::events::{EventListener, EventListenerOptions};
+use serde::{Deserialize, Serialize};
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{Element, HtmlElement, HtmlInputElement, KeyboardEvent, ShadowRoot};
 use widget_core::channel::{self, Kind};
-use widget_core::config::{self, Ask, Config};
+use widget_core::config::{self, Ask, Config, Spam};
 use widget_core::form::{self, FieldError, MESSAGE_MAX};
 use widget_core::i18n::Text;
+use widget_core::outbox::{Entry, Failure, Verdict, Wait};
 use widget_core::submission::{Submission, WidgetInfo};
 use widget_core::value::Value;
 
+use crate::courier::Courier;
 use crate::dom::{el, focus};
-use crate::env;
-use crate::send::{self, Outcome};
 use crate::view::{self, FormUi, Ui};
+use crate::{env, storage};
 
 pub struct Widget {
     inner: Rc<Inner>,
@@ -33,23 +36,27 @@ struct Inner {
     host: HtmlElement,
     shadow: ShadowRoot,
     ui: Ui,
+    courier: Rc<Courier>,
     state: RefCell<State>,
 }
 
 #[derive(Default)]
 struct State {
     open: bool,
-    sending: bool,
-    /// The submission being sent or last failed: resent as it is (same id, same body) until it is
+    /// When the panel was last opened (ms), for the "too fast to be a person" check.
+    opened_at: f64,
+    /// The submission the form shows: resent as it is (same id, same body) until it is
     /// delivered, unless the visitor changes what they wrote.
     pending: Option<Submission>,
 }
 
-/// What `update()` carries over from the old widget to the new one.
+/// What the visitor has typed, kept in localStorage until it is delivered.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 struct Draft {
-    open: bool,
     message: String,
     email: String,
+    name: String,
+    rating: Option<u8>,
 }
 
 impl Widget {
@@ -61,8 +68,21 @@ impl Widget {
         let (host, shadow) = crate::mount::host(&config.brand)?;
         let ui = view::build(&config)?;
         shadow.append_child(&ui.root)?;
-        let inner = Rc::new(Inner { config, host, shadow, ui, state: RefCell::default() });
+        let inner = Rc::new_cyclic(|weak: &Weak<Inner>| {
+            let weak = weak.clone();
+            let courier = Courier::new(Box::new(move |submission, verdict, kept| {
+                if let Some(inner) = weak.upgrade() {
+                    inner.delivered(submission, verdict, kept);
+                }
+            }));
+            Inner { config, host, shadow, ui, courier, state: RefCell::default() }
+        });
         let listeners = listen(&inner);
+        inner.restore_draft();
+        // Anything an earlier page could not deliver goes out now.
+        if !inner.courier.pending().is_empty() {
+            inner.courier.flush(env::window().navigator().on_line(), None);
+        }
         env::emit("ready", &[]);
         Ok(Widget { inner, raw, _listeners: listeners })
     }
@@ -85,15 +105,18 @@ impl Widget {
 
     /// Re-mounts with `partial` layered over the current config, keeping the open state and draft.
     pub fn update(self, partial: Value) -> Result<Widget, JsValue> {
-        let draft = self.inner.draft();
+        let open = self.inner.state.borrow().open;
+        self.inner.save_draft();
         let raw = self.raw.clone().merge(partial);
         self.destroy();
         let widget = Widget::mount(raw)?;
-        widget.inner.restore(draft);
+        if open {
+            widget.inner.open();
+        }
         Ok(widget)
     }
 
-    /// Removes every node; dropping `self` removes every listener.
+    /// Removes every node; dropping `self` removes every listener and timer.
     pub fn destroy(self) {
         self.inner.host.remove();
     }
@@ -105,6 +128,7 @@ fn listen(inner: &Rc<Inner>) -> Vec<EventListener> {
         let inner = inner.clone();
         EventListener::new_with_options(target, name, EventListenerOptions::enable_prevent_default(), move |e| handler(&inner, e))
     };
+    let window = env::window();
     let mut listeners = vec![
         on(&ui.launcher, "click", |w, _| if w.state.borrow().open { w.close() } else { w.open() }),
         on(&ui.close, "click", |w, _| w.close()),
@@ -115,14 +139,16 @@ fn listen(inner: &Rc<Inner>) -> Vec<EventListener> {
                 env::emit("channel", &[("type", &kind)]);
             }
         }),
+        on(&window, "online", |w, _| w.courier.flush(true, None)),
+        on(&window, "pagehide", |w, _| w.courier.page_hidden()),
     ];
     if let Some(form) = &ui.form {
         listeners.push(on(&form.form, "submit", |w, e| {
             e.prevent_default();
             w.submit();
         }));
-        // Typing clears that field's error: the visitor is fixing it.
-        listeners.push(on(&form.form, "input", |_, e| {
+        listeners.push(on(&form.form, "input", |w, e| {
+            // Typing clears that field's error (the visitor is fixing it) and saves the draft.
             if let Some(field) = e.target().and_then(|t| t.dyn_into::<Element>().ok()) {
                 if field.get_attribute("aria-invalid").as_deref() == Some("true") {
                     let _ = field.remove_attribute("aria-invalid");
@@ -131,6 +157,8 @@ fn listen(inner: &Rc<Inner>) -> Vec<EventListener> {
                     }
                 }
             }
+            w.count();
+            w.save_draft();
         }));
     }
     listeners
@@ -142,8 +170,12 @@ impl Inner {
     }
 
     fn open(&self) {
-        if std::mem::replace(&mut self.state.borrow_mut().open, true) {
-            return;
+        {
+            let mut state = self.state.borrow_mut();
+            if std::mem::replace(&mut state.open, true) {
+                return;
+            }
+            state.opened_at = js_sys::Date::now();
         }
         self.ui.panel.set_hidden(false);
         let _ = self.ui.launcher.set_attribute("aria-expanded", "true");
@@ -173,7 +205,7 @@ impl Inner {
             }
             "Tab" => {
                 // Radios are skipped: the textarea after them is always a valid last-but-one stop.
-                let Ok(all) = self.ui.panel.query_selector_all("button, a[href], textarea, input:not([type=radio])") else { return };
+                let Ok(all) = self.ui.panel.query_selector_all("button, a[href], textarea, input:not([type=radio]):not([tabindex='-1'])") else { return };
                 let (Some(first), Some(last)) = (all.get(0), all.get(all.length().saturating_sub(1))) else { return };
                 let active: Option<web_sys::Node> = self.shadow.active_element().map(Into::into);
                 let wrap_to = match (e.shift_key(), active) {
@@ -190,48 +222,150 @@ impl Inner {
         }
     }
 
-    /// Validates, then sends. A second submit while one is in flight does nothing.
+    /// Validates, then hands the submission to the courier. A second submit while one is in
+    /// flight does nothing.
     fn submit(self: &Rc<Self>) {
-        let (Some(form), Some(endpoint)) = (&self.ui.form, self.config.endpoint.clone()) else { return };
-        if self.state.borrow().sending {
+        let (Some(form), Some(form_config), Some(endpoint)) = (&self.ui.form, &self.config.form, &self.config.endpoint) else { return };
+        if form.send.get_attribute("aria-disabled").is_some() {
             return;
         }
-        let Some(submission) = self.validated(form) else { return };
-        self.state.borrow_mut().sending = true;
-        let _ = form.send.set_attribute("aria-disabled", "true");
-        form.send.set_text_content(Some(self.t(Text::Sending)));
+        let Some(mut submission) = self.validated(form) else { return };
+        let elapsed = js_sys::Date::now() - self.state.borrow().opened_at;
+        let mut flags = Vec::new();
+        if !form.honeypot.value().is_empty() {
+            flags.push("honeypot".to_owned());
+        }
+        if elapsed < form_config.min_seconds * 1000.0 {
+            flags.push("too-fast".to_owned());
+        }
+        if !flags.is_empty() && form_config.spam == Spam::Drop {
+            // Looks automated: the sender sees the usual thanks, nothing is sent.
+            self.sent();
+            return;
+        }
+        submission.flags = flags;
+        self.state.borrow_mut().pending = Some(submission.clone());
+        self.busy(true);
         form.status.set_text_content(None);
         form.alert.set_text_content(None);
         env::emit("submit", &[("id", &submission.id)]);
-        let this = self.clone();
-        wasm_bindgen_futures::spawn_local(async move {
-            let outcome = send::post(&endpoint, &submission).await;
-            this.finish(&submission, outcome);
-        });
+        let entry = Entry {
+            submission,
+            endpoint: endpoint.clone(),
+            simple: self.config.simple_transport,
+            attempts: 0,
+            next_at: Some(js_sys::Date::now()),
+            queued_at: js_sys::Date::now(),
+        };
+        self.courier.submit(entry);
+    }
+
+    fn busy(&self, busy: bool) {
+        let Some(form) = &self.ui.form else { return };
+        if busy {
+            let _ = form.send.set_attribute("aria-disabled", "true");
+            form.send.set_text_content(Some(self.t(Text::Sending)));
+        } else {
+            let _ = form.send.remove_attribute("aria-disabled");
+            form.send.set_text_content(Some(self.t(Text::Send)));
+        }
+    }
+
+    /// The courier's news about one submission; shown when it is the one in the form.
+    fn delivered(&self, submission: &Submission, verdict: &Verdict, kept: bool) {
+        let id = submission.id.as_str();
+        let shown = self.state.borrow().pending.as_ref().is_some_and(|p| p.id == id) || self.draft().message == submission.message;
+        if let Verdict::Retry { .. } = verdict {
+            env::emit("queued", &[("id", id)]);
+        }
+        let (kind, text) = match verdict {
+            Verdict::Delivered => {
+                if shown {
+                    self.sent();
+                }
+                env::emit("sent", &[("id", id)]);
+                return;
+            }
+            Verdict::Retry { wait: Wait::Offline, .. } => {
+                env::emit("error", &[("kind", "offline"), ("id", id)]);
+                if shown {
+                    self.busy(false);
+                    self.say(Text::Queued, None, kept, false);
+                }
+                return;
+            }
+            Verdict::Retry { wait: Wait::Blocked, .. } => ("blocked", self.t(Text::FailBlocked).to_owned()),
+            Verdict::Retry { wait: Wait::Timeout, .. } => ("timeout", self.t(Text::FailTimeout).to_owned()),
+            Verdict::Retry { wait: Wait::Server, .. } => ("server", self.t(Text::FailServer).to_owned()),
+            Verdict::GiveUp(Failure::Refused { status, reason }) => {
+                let reason = reason.clone().unwrap_or_else(|| format!("HTTP {status}"));
+                ("rejected", self.config.texts.fill(Text::FailRejected, &[("reason", &reason)]))
+            }
+            Verdict::GiveUp(Failure::TooManyAttempts) => ("server", self.t(Text::FailTooMany).to_owned()),
+        };
+        env::emit("error", &[("kind", kind), ("id", id)]);
+        if shown {
+            self.busy(false);
+            let retrying = matches!(verdict, Verdict::Retry { .. });
+            self.say_text(&text, Some(&submission.message), kept || !retrying, true);
+        }
+    }
+
+    fn say(&self, text: Text, message: Option<&str>, kept: bool, alert: bool) {
+        self.say_text(&self.t(text).to_owned(), message, kept, alert);
+    }
+
+    /// Puts `text` in the status or alert region; with `message`, adds the way out by e-mail.
+    fn say_text(&self, text: &str, message: Option<&str>, kept: bool, alert: bool) {
+        let Some(form) = &self.ui.form else { return };
+        let (region, other) = if alert { (&form.alert, &form.status) } else { (&form.status, &form.alert) };
+        other.set_text_content(None);
+        let mut text = text.to_owned();
+        if !kept {
+            text = format!("{text} {}", self.t(Text::NoOfflineCopy));
+        }
+        region.set_text_content(Some(&text));
+        if let Some(href) = message.and_then(|m| self.email_instead(m)) {
+            if let Ok(link) = el("a", &[("href", &href)], self.t(Text::EmailInstead)) {
+                let _ = region.append_child(&link);
+            }
+        }
+    }
+
+    /// Success: thanks, an empty form, no draft.
+    fn sent(&self) {
+        let Some(form) = &self.ui.form else { return };
+        self.state.borrow_mut().pending = None;
+        self.busy(false);
+        let _ = form.form.unchecked_ref::<web_sys::HtmlFormElement>().reset();
+        storage::remove(storage::DRAFT);
+        self.count();
+        form.alert.set_text_content(None);
+        form.status.set_text_content(Some(self.t(Text::Sent)));
     }
 
     /// The submission, or `None` after marking each invalid field and focusing the first.
     fn validated(&self, form: &FormUi) -> Option<Submission> {
         let form_config = self.config.form.as_ref()?;
         let too_long = |max: usize| self.config.texts.fill(Text::ErrorTooLong, &[("max", &max.to_string())]);
-        let message = form.message.value();
-        let message_error = form::check_message(&message).map(|e| match e {
+        let draft = self.draft();
+        let message_error = form::check_message(&draft.message).map(|e| match e {
             FieldError::TooLong => too_long(MESSAGE_MAX),
             _ => self.t(Text::ErrorRequired).to_owned(),
         });
-        let email = form.email.as_ref().map(|(input, _)| input.value().trim().to_owned()).unwrap_or_default();
+        let email = draft.email.trim().to_owned();
         let email_error = form::check_email(&email, form_config.email == Ask::Required).map(|e| match e {
             FieldError::Required => self.t(Text::ErrorEmailRequired).to_owned(),
             FieldError::TooLong => too_long(form::EMAIL_MAX),
             FieldError::InvalidEmail => self.t(Text::ErrorEmail).to_owned(),
         });
-        let name = form.name.as_ref().map(|(input, _)| input.value().trim().to_owned()).unwrap_or_default();
+        let name = draft.name.trim().to_owned();
         let name_error = match (name.is_empty(), form_config.name) {
-            (true, Ask::Required) => Some(self.t(Text::ErrorRequired).to_owned()),
+            (true, Ask::Required) => Some(self.t(Text::ErrorNameRequired).to_owned()),
             _ if name.chars().count() > form::NAME_MAX => Some(too_long(form::NAME_MAX)),
             _ => None,
         };
-        let consent_missing = form.consent.as_ref().is_some_and(|c| !c.checked());
+        let consent_error = form.consent.as_ref().filter(|c| !c.checked()).map(|_| self.t(Text::ErrorConsent).to_owned());
 
         let mut first_invalid: Option<Element> = None;
         let mut mark = |input: &Element, error: &HtmlElement, problem: Option<String>| {
@@ -256,93 +390,84 @@ impl Inner {
         if let Some((input, error)) = &form.email {
             mark(input, error, email_error);
         }
-        if let Some(consent) = &form.consent {
-            let _ = consent.set_attribute("aria-invalid", if consent_missing { "true" } else { "false" });
-            if consent_missing && first_invalid.is_none() {
-                first_invalid = Some(consent.clone().into());
-            }
+        if let (Some(input), Some(error)) = (&form.consent, &form.consent_error) {
+            mark(input, error, consent_error);
         }
         if let Some(field) = first_invalid {
             focus(&field);
             return None;
         }
 
-        let rating = form.rating.iter().position(HtmlInputElement::checked).map(|i| i as u8 + 1);
         let optional = |s: String| (!s.is_empty()).then_some(s);
         let (email, name) = (optional(email), optional(name));
         if let Some(pending) = &self.state.borrow().pending {
-            if (&pending.message, &pending.email, &pending.name, pending.rating) == (&message, &email, &name, rating) {
+            if (&pending.message, &pending.email, &pending.name, pending.rating) == (&draft.message, &email, &name, draft.rating) {
                 return Some(pending.clone());
             }
         }
-        let submission = Submission {
+        Some(Submission {
             id: env::new_id(),
-            message,
-            rating,
+            message: draft.message,
+            rating: draft.rating,
             email,
             name,
             consent: form_config.consent.clone(),
+            flags: Vec::new(),
             page: env::page(),
             locale: env::locale(&self.config.locale),
             time_zone: env::time_zone(),
             created_at: env::now_iso(),
             widget: WidgetInfo { version: widget_core::VERSION.into() },
-        };
-        self.state.borrow_mut().pending = Some(submission.clone());
-        Some(submission)
+        })
     }
 
-    fn finish(&self, submission: &Submission, outcome: Outcome) {
+    /// Updates the character counter; over the limit it turns red (nothing is ever cut off).
+    fn count(&self) {
         let Some(form) = &self.ui.form else { return };
-        self.state.borrow_mut().sending = false;
-        let _ = form.send.remove_attribute("aria-disabled");
-        form.send.set_text_content(Some(self.t(Text::Send)));
-        let text = match &outcome {
-            Outcome::Sent => {
-                self.state.borrow_mut().pending = None;
-                let _ = form.form.unchecked_ref::<web_sys::HtmlFormElement>().reset();
-                form.status.set_text_content(Some(self.t(Text::Sent)));
-                env::emit("sent", &[("id", &submission.id)]);
-                return;
-            }
-            Outcome::Refused(reason) => self.config.texts.fill(Text::FailRejected, &[("reason", reason)]),
-            Outcome::Server => self.t(Text::FailServer).to_owned(),
-            Outcome::Network => self.t(Text::FailNetwork).to_owned(),
-            Outcome::Timeout => self.t(Text::FailTimeout).to_owned(),
-        };
-        form.alert.set_text_content(Some(&text));
-        if let Some(href) = self.email_instead(&submission.message) {
-            if let Ok(link) = el("a", &[("href", &href)], self.t(Text::EmailInstead)) {
-                let _ = form.alert.append_child(&link);
+        let n = form.message.value().chars().count();
+        let text = self.config.texts.fill(Text::Counter, &[("n", &n.to_string()), ("max", &MESSAGE_MAX.to_string())]);
+        form.counter.set_text_content(Some(&text));
+        let _ = if n > MESSAGE_MAX { form.counter.set_attribute("data-over", "") } else { form.counter.remove_attribute("data-over") };
+    }
+
+    fn draft(&self) -> Draft {
+        let Some(form) = &self.ui.form else { return Draft::default() };
+        let value = |field: &Option<(HtmlInputElement, HtmlElement)>| field.as_ref().map(|(i, _)| i.value()).unwrap_or_default();
+        let rating = form.rating.iter().find(|r| r.checked()).and_then(|r| r.value().parse().ok());
+        Draft { message: form.message.value(), email: value(&form.email), name: value(&form.name), rating }
+    }
+
+    fn save_draft(&self) {
+        let draft = self.draft();
+        if draft == Draft::default() {
+            storage::remove(storage::DRAFT);
+        } else {
+            storage::write(storage::DRAFT, &draft);
+        }
+    }
+
+    /// Puts back what the visitor typed before a reload; if that text is already queued, the
+    /// form takes over that submission so sending again cannot duplicate it.
+    fn restore_draft(&self) {
+        let Some(form) = &self.ui.form else { return };
+        let Ok(Some(draft)) = storage::read::<Draft>(storage::DRAFT) else { return };
+        form.message.set_value(&draft.message);
+        for (field, value) in [(&form.email, &draft.email), (&form.name, &draft.name)] {
+            if let Some((input, _)) = field {
+                input.set_value(value);
             }
         }
-        env::emit("error", &[("kind", outcome.kind()), ("id", &submission.id)]);
+        for radio in &form.rating {
+            radio.set_checked(radio.value().parse().ok() == draft.rating);
+        }
+        self.count();
+        let queued = self.courier.pending().into_iter().find(|e| e.submission.message == draft.message);
+        self.state.borrow_mut().pending = queued.map(|e| e.submission);
     }
 
     /// A `mailto:` link to the owner's first e-mail channel with the customer's text in it.
     fn email_instead(&self, message: &str) -> Option<String> {
         let email = self.config.channels.iter().find(|c| c.kind == Kind::Email)?;
         channel::link(Kind::Email, &email.display, Some(message)).ok()
-    }
-
-    fn draft(&self) -> Draft {
-        let form = self.ui.form.as_ref();
-        Draft {
-            open: self.state.borrow().open,
-            message: form.map(|f| f.message.value()).unwrap_or_default(),
-            email: form.and_then(|f| f.email.as_ref()).map(|(e, _)| e.value()).unwrap_or_default(),
-        }
-    }
-
-    fn restore(&self, draft: Draft) {
-        if let Some(form) = &self.ui.form {
-            form.message.set_value(&draft.message);
-            if let Some((email, _)) = &form.email {
-                email.set_value(&draft.email);
-            }
-        }
-        if draft.open {
-            self.open();
-        }
     }
 }

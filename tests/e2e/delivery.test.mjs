@@ -2,7 +2,7 @@
 // a clear message, the text kept, a way out by e-mail, and a retry that is stored only once.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { hostPage, launch, openPage, startInbox, startSite, widgetReady } from './support/harness.mjs';
+import { hostPage, humanPause, launch, openPage, startInbox, startSite, widgetReady } from './support/harness.mjs';
 
 let inbox, site, browser;
 const pages = {};
@@ -30,6 +30,7 @@ async function openWidget(endpoint, extra = '') {
 
 async function write(dialog, text) {
   await dialog.getByRole('textbox', { name: 'Message' }).fill(text);
+  await humanPause(dialog.page());
   await dialog.getByRole('button', { name: 'Send' }).click();
 }
 
@@ -128,7 +129,8 @@ test('invalid input is explained next to the field and nothing is sent', async (
   await dialog.getByRole('button', { name: 'Send' }).click();
   const message = dialog.getByRole('textbox', { name: 'Message' });
   assert.equal(await message.getAttribute('aria-invalid'), 'true');
-  assert.match(await message.evaluate((m) => m.getRootNode().getElementById(m.getAttribute('aria-describedby').trim()).textContent), /Please write a message/);
+  const description = await message.evaluate((m) => m.getAttribute('aria-describedby').split(' ').map((id) => m.getRootNode().getElementById(id).textContent).join(' | '));
+  assert.equal(description, '0 / 5000 characters | Please write a message.');
   await message.fill('Valid message');
   await dialog.getByRole('textbox', { name: 'Email' }).fill('not-an-address');
   await dialog.getByRole('button', { name: 'Send' }).click();

@@ -2,7 +2,7 @@
 // browser opens the panel, the links are right, and a sent message is stored exactly once.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { launch, openPage, startInbox, widgetReady } from './support/harness.mjs';
+import { humanPause, launch, openPage, startInbox, widgetReady } from './support/harness.mjs';
 
 let inbox, browser;
 before(async () => {
@@ -38,6 +38,7 @@ test('the demo page: open, links, send once, close', async () => {
   await dialog.getByRole('textbox', { name: 'Message' }).fill('The checkout page is confusing. 👋 <b>bold?</b>');
   await dialog.getByRole('textbox', { name: 'Email' }).fill('ana@example.org');
   const send = dialog.getByRole('button', { name: 'Send' });
+  await humanPause(page);
   await send.dblclick();
   await send.press('Enter');
   await dialog.getByRole('status').filter({ hasText: 'Thank you' }).waitFor();

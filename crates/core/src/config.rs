@@ -53,19 +53,66 @@ impl Ask {
     }
 }
 
+/// How the form asks for a rating (always sent as 1 to 5).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Rating {
+    Off,
+    Stars,
+    Faces,
+    /// Thumbs down is 1, thumbs up is 5.
+    Thumbs,
+}
+
+impl Rating {
+    pub const ALL: [Rating; 4] = [Rating::Off, Rating::Stars, Rating::Faces, Rating::Thumbs];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Rating::Off => "off",
+            Rating::Stars => "stars",
+            Rating::Faces => "faces",
+            Rating::Thumbs => "thumbs",
+        }
+    }
+}
+
+/// What happens to a message that looks like spam (honeypot filled, or sent too fast).
+/// Either way the visitor sees the normal success message.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Spam {
+    /// Nothing is sent.
+    Drop,
+    /// Sent with `flags`, for the owner to judge.
+    Flag,
+}
+
+impl Spam {
+    pub const ALL: [Spam; 2] = [Spam::Drop, Spam::Flag];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Spam::Drop => "drop",
+            Spam::Flag => "flag",
+        }
+    }
+}
+
 /// The feedback form's options.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Form {
-    pub rating: bool,
+    pub rating: Rating,
     pub email: Ask,
     pub name: Ask,
     /// A consent sentence the visitor must tick before sending; stored with the submission.
     pub consent: Option<String>,
+    pub spam: Spam,
+    /// A message sent sooner than this after opening the panel counts as spam.
+    pub min_seconds: f64,
 }
 
 impl Default for Form {
     fn default() -> Self {
-        Form { rating: false, email: Ask::Optional, name: Ask::Off, consent: None }
+        Form { rating: Rating::Off, email: Ask::Optional, name: Ask::Off, consent: None, spam: Spam::Drop, min_seconds: 2.0 }
     }
 }
 
@@ -81,6 +128,8 @@ pub struct Config {
     pub channels: Vec<Channel>,
     /// `None` when the form is switched off (`"form": false`) or has nowhere to send.
     pub form: Option<Form>,
+    /// `text/plain` without custom headers, for endpoints that cannot answer a CORS preflight.
+    pub simple_transport: bool,
     pub texts: Texts,
 }
 
@@ -99,11 +148,13 @@ impl fmt::Display for Issue {
 }
 
 /// The top-level keys, in the order the schema lists them.
-pub const KEYS: [&str; 10] = ["endpoint", "title", "greeting", "locale", "position", "color", "channels", "form", "texts", "hours"];
+pub const KEYS: [&str; 11] = ["endpoint", "transport", "title", "greeting", "locale", "position", "color", "channels", "form", "texts", "hours"];
 /// The keys of one channel object.
 pub const CHANNEL_KEYS: [&str; 4] = ["type", "value", "label", "message"];
 /// The keys of the `form` object.
-pub const FORM_KEYS: [&str; 4] = ["rating", "email", "name", "consent"];
+pub const FORM_KEYS: [&str; 6] = ["rating", "email", "name", "consent", "spam", "minSeconds"];
+/// Values of `transport`.
+pub const TRANSPORTS: [&str; 2] = ["json", "simple"];
 /// Longest text an owner may set for a label or text (longer is cut off visually by nothing, so refuse it).
 const TEXT_MAX: usize = 500;
 
@@ -131,7 +182,13 @@ pub fn from_attributes(attributes: &[(String, String)]) -> Value {
             let field = |k: &str, v: &str| (k.to_owned(), Value::String(v.to_owned()));
             channels.push(Value::Object(vec![field("type", key), field("value", value)]));
         } else {
-            entries.push((key.clone(), Value::String(value.clone())));
+            // Attributes are text; `data-form="false"` means the boolean.
+            let value = match value.as_str() {
+                "true" => Value::Bool(true),
+                "false" => Value::Bool(false),
+                _ => Value::String(value.clone()),
+            };
+            entries.push((key.clone(), value));
         }
     }
     if !channels.is_empty() {
@@ -151,6 +208,7 @@ pub fn parse(raw: &Value) -> (Config, Vec<Issue>) {
     for (key, value) in entries {
         match key.as_str() {
             "endpoint" => config.endpoint = p.text(key, value).and_then(|url| p.endpoint(url)),
+            "transport" => config.simple_transport = p.choice(key, value, &TRANSPORTS, |t| t) == Some("simple"),
             "title" => p.set_text(&mut config.texts, Text::Title, key, value),
             "greeting" => p.set_text(&mut config.texts, Text::Greeting, key, value),
             "locale" => config.locale = p.text(key, value).unwrap_or_else(|| "auto".into()),
@@ -301,9 +359,17 @@ impl Parser {
         for (key, value) in entries {
             let path = format!("form.{key}");
             match key.as_str() {
-                "rating" => match value {
-                    Value::Bool(b) => form.rating = *b,
-                    other => self.issue(&path, format!("expected true or false, found {}", other.kind())),
+                "rating" => {
+                    form.rating = match value {
+                        Value::Bool(true) => Rating::Stars,
+                        Value::Bool(false) => Rating::Off,
+                        _ => self.choice(&path, value, &Rating::ALL, Rating::name).unwrap_or(form.rating),
+                    }
+                }
+                "spam" => form.spam = self.choice(&path, value, &Spam::ALL, Spam::name).unwrap_or(form.spam),
+                "minSeconds" => match value {
+                    Value::Number(n) if (0.0..=60.0).contains(n) => form.min_seconds = *n,
+                    other => self.issue(&path, format!("expected a number of seconds from 0 to 60, found {}", other.kind())),
                 },
                 "email" => form.email = self.ask(&path, value).unwrap_or(form.email),
                 "name" => form.name = self.ask(&path, value).unwrap_or(form.name),
@@ -374,14 +440,19 @@ mod tests {
         assert_eq!(config.channels[0].label.as_deref(), Some("Sales"));
         assert_eq!(config.channels[0].display, "+1 555 0100 123");
         assert_eq!(config.channels[2].href, "https://wa.me/15550100123?text=Hello%21");
-        assert_eq!(config.form, Some(Form { rating: true, ..Form::default() }));
+        assert_eq!(config.form, Some(Form { rating: Rating::Stars, ..Form::default() }));
+        assert!(!config.simple_transport);
+        let (config, issues) = parse(&json(r#"{"endpoint":"/f","transport":"simple","form":{"rating":"thumbs","spam":"flag","minSeconds":0}}"#));
+        assert_eq!(issues, vec![]);
+        assert!(config.simple_transport);
+        assert_eq!(config.form, Some(Form { rating: Rating::Thumbs, spam: Spam::Flag, min_seconds: 0.0, ..Form::default() }));
     }
 
     #[test]
     fn each_problem_is_named_by_its_path_and_the_rest_still_works() {
         let cases: &[(&str, &[&str])] = &[
             (r#"[1]"#, &["config ``: expected an object, found a list"]),
-            (r##"{"endpoint":"/f","colour":"#fff"}"##, &["config `colour`: unknown key; the known keys are endpoint, title, greeting, locale, position, color, channels, form, texts, hours"]),
+            (r##"{"endpoint":"/f","colour":"#fff"}"##, &["config `colour`: unknown key; the known keys are endpoint, transport, title, greeting, locale, position, color, channels, form, texts, hours"]),
             (r#"{"endpoint":"/f","channels":[{"type":"fax","value":"1"}]}"#, &["config `channels[0].type`: unknown channel type \"fax\"; the known types are phone, sms, email, whatsapp, telegram, messenger, x, instagram, facebook, linkedin, link"]),
             (r#"{"endpoint":"/f","channels":[{"type":"link","value":"javascript:alert(1)"}]}"#, &["config `channels[0].value`: \"javascript:alert(1)\" is not an https:, http:, mailto:, tel: or sms: URL, or a path on this site; this link channel is not shown"]),
             (r#"{"endpoint":"/f","channels":[{"value":"x"}, "phone"]}"#, &["config `channels[0].type`: missing", "config `channels[1]`: expected an object with \"type\" and \"value\", found text"]),
@@ -392,7 +463,8 @@ mod tests {
             (r#"{}"#, &["config `endpoint`: missing, so the feedback form is hidden (set \"form\": false to hide it on purpose)"]),
             (r#"{"form":false}"#, &[]),
             (r#"{"endpoint":"/f","position":"middle","color":"blue","title":5}"#, &["config `position`: \"middle\" is not one of bottom-right, bottom-left, top-right, top-left", "config `color`: \"blue\" is not a colour; write it as #rrggbb or #rgb", "config `title`: expected text, found a number"]),
-            (r#"{"endpoint":"/f","form":{"email":"maybe","rating":"yes","captcha":true}}"#, &["config `form.email`: \"maybe\" is not one of off, optional, required", "config `form.rating`: expected true or false, found text", "config `form.captcha`: unknown key; the form has rating, email, name, consent"]),
+            (r#"{"endpoint":"/f","form":{"email":"maybe","rating":"yes","captcha":true}}"#, &["config `form.email`: \"maybe\" is not one of off, optional, required", "config `form.rating`: \"yes\" is not one of off, stars, faces, thumbs", "config `form.captcha`: unknown key; the form has rating, email, name, consent, spam, minSeconds"]),
+            (r#"{"endpoint":"/f","transport":"carrier-pigeon","form":{"spam":"keep","minSeconds":-1}}"#, &["config `transport`: \"carrier-pigeon\" is not one of json, simple", "config `form.spam`: \"keep\" is not one of drop, flag", "config `form.minSeconds`: expected a number of seconds from 0 to 60, found a number"]),
             (r#"{"endpoint":"/f","texts":{"send":"Go","nope":"x","close":""}}"#, &["config `texts.nope`: unknown text key", "config `texts.close`: is empty"]),
         ];
         for (config, expected) in cases {
@@ -419,7 +491,7 @@ mod tests {
 
     #[test]
     fn sources_merge_by_precedence() {
-        let attrs: Vec<(String, String)> = [("endpoint", "/a"), ("title", "From attributes"), ("phone", "+1 555 0100 123"), ("email", "a@b.co"), ("configUrl", "/c.json")]
+        let attrs: Vec<(String, String)> = [("endpoint", "/a"), ("title", "From attributes"), ("phone", "+1 555 0100 123"), ("email", "a@b.co"), ("configUrl", "/c.json"), ("form", "true")]
             .iter()
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect();

@@ -4,7 +4,7 @@
 //! editor and the widget agree on what is valid.
 
 use crate::channel::Kind;
-use crate::config::{Ask, Position};
+use crate::config::{Ask, Position, Rating, Spam, TRANSPORTS};
 use crate::i18n::Text;
 
 /// `["a","b"]` from names.
@@ -17,6 +17,9 @@ pub fn json_schema() -> String {
     let kinds = list(Kind::ALL.iter().map(|k| k.name()));
     let positions = list(Position::ALL.iter().map(|p| p.name()));
     let asks = list(Ask::ALL.iter().map(|a| a.name()));
+    let ratings = list(Rating::ALL.iter().map(|r| r.name()));
+    let spams = list(Spam::ALL.iter().map(|s| s.name()));
+    let transports = list(TRANSPORTS);
     let text_props: Vec<String> = Text::ALL.iter().map(|t| format!("\"{}\":{{\"$ref\":\"#/$defs/text\"}}", t.key())).collect();
     let text_props = text_props.join(",");
     let channel_values: Vec<String> = Kind::ALL
@@ -34,6 +37,7 @@ pub fn json_schema() -> String {
   "properties": {{
     "$schema": {{ "type": "string" }},
     "endpoint": {{ "type": "string", "description": "Where feedback is POSTed: an http(s) URL or a path on this site. Without it the form is hidden." }},
+    "transport": {{ "enum": {transports}, "description": "\"simple\" posts text/plain without custom headers, for endpoints that cannot answer a CORS preflight." }},
     "title": {{ "$ref": "#/$defs/text", "description": "The launcher's and the panel's title." }},
     "greeting": {{ "$ref": "#/$defs/text" }},
     "locale": {{ "type": "string", "description": "\"auto\" or a BCP 47 language tag." }},
@@ -47,9 +51,11 @@ pub fn json_schema() -> String {
           "type": "object",
           "additionalProperties": false,
           "properties": {{
-            "rating": {{ "type": "boolean" }},
-            "email": {{ "enum": {asks} }},
-            "name": {{ "enum": {asks} }},
+            "rating": {{ "oneOf": [{{ "type": "boolean" }}, {{ "enum": {ratings} }}], "description": "true means stars." }},
+            "email": {{ "oneOf": [{{ "type": "boolean" }}, {{ "enum": {asks} }}] }},
+            "name": {{ "oneOf": [{{ "type": "boolean" }}, {{ "enum": {asks} }}] }},
+            "spam": {{ "enum": {spams}, "description": "What happens to a message that looks like spam; the visitor always sees success." }},
+            "minSeconds": {{ "type": "number", "minimum": 0, "maximum": 60, "description": "Sent sooner than this after opening counts as spam." }},
             "consent": {{ "oneOf": [{{ "type": "null" }}, {{ "$ref": "#/$defs/text" }}] }}
           }}
         }}
@@ -93,5 +99,9 @@ mod tests {
         let kinds = &schema["$defs"]["channel"]["properties"]["type"]["enum"];
         assert_eq!(kinds.as_array().unwrap().len(), Kind::ALL.len());
         assert_eq!(props["texts"]["properties"].as_object().unwrap().len(), Text::ALL.len());
+        let form = props["form"]["oneOf"][1]["properties"].as_object().unwrap();
+        for key in crate::config::FORM_KEYS {
+            assert!(form.contains_key(key), "schema lacks form.{key}");
+        }
     }
 }

@@ -21,6 +21,11 @@ pub struct Submission {
     /// The consent text the customer ticked, stored with the submission; `None` when the form has none.
     #[serde(default)]
     pub consent: Option<String>,
+    /// Spam signals the widget saw, when the owner chose to receive flagged messages:
+    /// `honeypot` (the hidden field was filled) and `too-fast` (sent sooner after opening than a
+    /// person types). Absent from the JSON when empty, so the contract's payload is unchanged.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub flags: Vec<String>,
     pub page: Page,
     pub locale: String,
     pub time_zone: String,
@@ -90,6 +95,9 @@ impl Submission {
             if value.chars().count() > max {
                 bad(field, "is too long");
             }
+        }
+        if self.flags.len() > 4 || self.flags.iter().any(|f| f.len() > 20) {
+            bad("flags", "must be at most 4 short words");
         }
         if self.widget.version.len() > 40 {
             bad("widget.version", "is too long");

@@ -101,3 +101,7 @@ export function hostPage({ distUrl, attributes = '', before = '', after = '', ti
 <body><main><h1>${title}</h1><p>Some host content.</p></main>${before}
 <script src="${distUrl}/contact-widget.js" async ${attributes}></script>${after}</body></html>`;
 }
+
+/** People take a moment between opening the panel and sending; the widget drops faster "visitors"
+ * as bots (form.minSeconds, 2 s by default). */
+export const humanPause = (page) => page.waitForTimeout(2100);
