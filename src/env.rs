@@ -19,12 +19,22 @@ pub fn page() -> Page {
     }
 }
 
-/// The visitor's language: the configured one, else the browser's.
+/// The language to show: the owner's choice, the page's `lang`, the browser's languages.
 pub fn locale(configured: &str) -> String {
-    if configured != "auto" {
-        return configured.to_owned();
-    }
-    window().navigator().language().unwrap_or_else(|| "en".into())
+    let page = crate::dom::document().document_element().and_then(|e| e.get_attribute("lang")).unwrap_or_default();
+    let browser: Vec<String> = window().navigator().languages().iter().filter_map(|l| l.as_string()).collect();
+    widget_core::i18n::negotiate(configured, &page, &browser)
+}
+
+/// A number in the visitor's language (digits and grouping), e.g. "5.000" in German.
+pub fn number(locale: &str, n: usize) -> String {
+    let format = js_sys::Intl::NumberFormat::new(&js_sys::Array::of1(&locale.into()), &Object::new()).format();
+    format.call1(&JsValue::UNDEFINED, &(n as f64).into()).ok().and_then(|s| s.as_string()).unwrap_or_else(|| n.to_string())
+}
+
+/// An informational console message (an adjustment, not a mistake).
+pub fn info(message: &str) {
+    web_sys::console::info_1(&JsValue::from_str(&format!("contact-widget: {message}")));
 }
 
 /// The visitor's IANA time zone from `Intl`, e.g. `Europe/Berlin`.

@@ -19,13 +19,30 @@ use widget_core::value::Value;
 pub struct Widget(Option<widget::Widget>);
 
 /// Reads the three config sources (the script's `dataset` entries, the JSON block or config URL,
-/// and the `init()` argument), reports any problem on the console, and mounts the widget.
+/// and the `init()` argument), reports any problem on the console, and mounts the widget with
+/// `language`, the shipped texts of the visitor's language (see [`language_file`]).
 #[wasm_bindgen]
-pub fn mount(attributes: JsValue, file: JsValue, init: JsValue) -> Result<Widget, JsValue> {
+pub fn mount(attributes: JsValue, file: JsValue, init: JsValue, language: JsValue) -> Result<Widget, JsValue> {
+    let raw = merged(attributes, file, init);
+    let table = read("the language file", language).map(|v| widget_core::i18n::table(&v)).unwrap_or_default();
+    Ok(Widget(Some(widget::Widget::mount(raw, table)?)))
+}
+
+/// The shipped language file the visitor needs (`"fr"` for `locales/fr.json`), or `""` when
+/// English (built in) or a language we do not ship. The loader fetches it before mounting.
+#[wasm_bindgen(js_name = languageFile)]
+pub fn language_file(attributes: JsValue, file: JsValue, init: JsValue) -> String {
+    let raw = merged(attributes, file, init);
+    let configured = raw.get("locale").and_then(Value::as_str).unwrap_or("auto");
+    let locale = env::locale(configured);
+    let shipped = widget_core::i18n::LOCALES.contains(&locale.as_str()) && locale != "en";
+    if shipped { locale } else { String::new() }
+}
+
+fn merged(attributes: JsValue, file: JsValue, init: JsValue) -> Value {
     let attributes: Vec<(String, String)> = serde_wasm_bindgen::from_value(attributes).unwrap_or_default();
     let raw = widget_core::config::from_attributes(&attributes);
-    let raw = [read("the config", file), read("init()", init)].into_iter().flatten().fold(raw, Value::merge);
-    Ok(Widget(Some(widget::Widget::mount(raw)?)))
+    [read("the config", file), read("init()", init)].into_iter().flatten().fold(raw, Value::merge)
 }
 
 /// A config source as a raw value; `null`/`undefined` count as absent, unreadable ones are reported.

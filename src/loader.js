@@ -71,15 +71,39 @@
     });
   }
 
+  // The texts of the visitor's language, fetched once per language: only the one needed.
+  var languages = {};
+  function language(tag) {
+    if (!tag) return Promise.resolve(null);
+    if (!languages[tag]) {
+      languages[tag] = fetch(new URL('locales/' + tag + '.json', base), { credentials: 'omit' })
+        .then(function (response) {
+          if (!response.ok) throw new Error('HTTP ' + response.status);
+          return response.json();
+        })
+        .catch(function (error) {
+          warn('the texts for "' + tag + '" could not be loaded (' + error.message + '); English is shown');
+          return null;
+        });
+    }
+    return languages[tag];
+  }
+
+  var mounting = 0;
   function mount() {
     if (dead || !wasm || !wanted) return;
-    guard('mounting', function () {
-      if (widget) { widget.destroy(); widget.free(); }
-      widget = null;
-      widget = wasm.mount(attributes(), fileConfig, initConfig);
-      var calls = queue;
-      queue = [];
-      calls.forEach(function (c) { call(c[0], c[1]); });
+    var tag = guard('choosing the language', function () { return wasm.languageFile(attributes(), fileConfig, initConfig); });
+    var ticket = ++mounting;
+    language(tag).then(function (table) {
+      if (dead || !wanted || ticket !== mounting) return; // a later init() or destroy() won
+      guard('mounting', function () {
+        if (widget) { widget.destroy(); widget.free(); }
+        widget = null;
+        widget = wasm.mount(attributes(), fileConfig, initConfig, table);
+        var calls = queue;
+        queue = [];
+        calls.forEach(function (c) { call(c[0], c[1]); });
+      });
     });
   }
 

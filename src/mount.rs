@@ -6,19 +6,26 @@
 
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{CssStyleSheet, HtmlElement, ShadowRoot, ShadowRootInit, ShadowRootMode};
-use widget_core::color::Brand;
+use widget_core::config::Config;
 
 use crate::dom::document;
 
 const STYLE: &str = include_str!("style.css");
 
-pub fn host(brand: &Brand) -> Result<(HtmlElement, ShadowRoot), JsValue> {
+pub fn host(config: &Config) -> Result<(HtmlElement, ShadowRoot), JsValue> {
     let doc = document();
     let host: HtmlElement = doc.create_element("contact-widget")?.unchecked_into();
     let shadow = host.attach_shadow(&ShadowRootInit::new(ShadowRootMode::Open))?;
     let sheet = CssStyleSheet::new()?;
-    // The brand colour was validated as #rrggbb by the core, so it is safe inside CSS.
-    sheet.replace_sync(&format!(":host{{--cw-brand:{};--cw-on-brand:{}}}{STYLE}", brand.background, brand.text))?;
+    // Values validated by the core (#rrggbb colours, a number, a font list of safe characters),
+    // so they are safe inside CSS. Owners may override any --cw-* property on the host element.
+    let brand = &config.brand;
+    let font = config.theme.font.as_deref().map(|f| format!("--cw-font:{f};")).unwrap_or_default();
+    let vars = format!(
+        ":host{{--cw-brand:{};--cw-on-brand:{};--cw-accent-light:{};--cw-accent-dark:{};--cw-radius:{}px;{font}}}",
+        brand.background, brand.text, brand.accent_light, brand.accent_dark, config.theme.radius
+    );
+    sheet.replace_sync(&format!("{STYLE}{vars}"))?;
     shadow.set_adopted_style_sheets(&js_sys::Array::of1(&sheet));
     doc.body().ok_or("contact-widget: the page has no <body>")?.append_child(&host)?;
     Ok((host, shadow))

@@ -3,7 +3,8 @@
 
 use wasm_bindgen::JsValue;
 use web_sys::{Element, HtmlButtonElement, HtmlElement, HtmlInputElement, HtmlTextAreaElement};
-use widget_core::config::{Ask, Config, Form, Rating};
+use widget_core::config::{Ask, Config, Form, Launcher, Rating};
+use widget_core::i18n::is_rtl;
 use widget_core::form::MESSAGE_MAX;
 use widget_core::i18n::Text;
 
@@ -39,12 +40,25 @@ pub struct FormUi {
     pub alert: HtmlElement,
 }
 
-pub fn build(config: &Config) -> Result<Ui, JsValue> {
+pub fn build(config: &Config, locale: &str) -> Result<Ui, JsValue> {
     let t = |text| config.texts.get(text);
-    let root = el("div", &[("class", "cw"), ("data-position", config.position.name())], "")?;
+    let dir = if is_rtl(locale) { "rtl" } else { "ltr" };
+    let root = el(
+        "div",
+        &[("class", "cw"), ("data-position", config.position.name()), ("data-scheme", config.theme.scheme.name()), ("lang", locale), ("dir", dir)],
+        "",
+    )?;
 
-    let launcher = el("button", &[("type", "button"), ("class", "launcher"), ("aria-expanded", "false"), ("aria-controls", "cw-panel"), ("aria-haspopup", "dialog")], "")?;
-    append(&launcher, &[&svg_icon(ICON_CHAT)?, &el("span", &[], t(Text::Title))?])?;
+    let launcher = el("button", &[("type", "button"), ("class", "launcher"), ("aria-expanded", "false"), ("aria-controls", "cw-panel"), ("aria-haspopup", "dialog"), ("data-style", config.theme.launcher.name())], "")?;
+    let label = Text::launcher(&config.texts);
+    if config.theme.launcher == Launcher::Icon {
+        launcher.set_attribute("aria-label", label)?;
+        append(&launcher, &[&svg_icon(ICON_CHAT)?])?;
+    } else if config.theme.launcher == Launcher::Label {
+        launcher.set_text_content(Some(label));
+    } else {
+        append(&launcher, &[&svg_icon(ICON_CHAT)?, &el("span", &[], label)?])?;
+    }
 
     let panel = el("div", &[("id", "cw-panel"), ("class", "panel"), ("role", "dialog"), ("aria-modal", "true"), ("aria-labelledby", "cw-title"), ("hidden", "")], "")?;
     let head = el("div", &[("class", "head")], "")?;

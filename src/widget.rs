@@ -28,11 +28,15 @@ pub struct Widget {
     inner: Rc<Inner>,
     /// The merged raw configuration, kept so `update()` can layer a partial config on top.
     raw: Value,
+    /// The shipped texts of the visitor's language, kept for `update()`.
+    table: Vec<(Text, String)>,
     _listeners: Vec<EventListener>,
 }
 
 struct Inner {
     config: Config,
+    /// The language shown, e.g. `fr`; also sent with each submission.
+    locale: String,
     host: HtmlElement,
     shadow: ShadowRoot,
     ui: Ui,
@@ -60,13 +64,18 @@ struct Draft {
 }
 
 impl Widget {
-    pub fn mount(raw: Value) -> Result<Widget, JsValue> {
-        let (config, issues) = config::parse(&raw);
+    pub fn mount(raw: Value, table: Vec<(Text, String)>) -> Result<Widget, JsValue> {
+        let (mut config, issues) = config::parse(&raw);
         for issue in &issues {
             env::warn(&issue.to_string());
         }
-        let (host, shadow) = crate::mount::host(&config.brand)?;
-        let ui = view::build(&config)?;
+        for note in &config.notes {
+            env::info(&note.to_string());
+        }
+        let locale = env::locale(&config.locale);
+        config.texts = config.texts_for(&locale, table.clone());
+        let (host, shadow) = crate::mount::host(&config)?;
+        let ui = view::build(&config, &locale)?;
         shadow.append_child(&ui.root)?;
         let inner = Rc::new_cyclic(|weak: &Weak<Inner>| {
             let weak = weak.clone();
@@ -75,7 +84,7 @@ impl Widget {
                     inner.delivered(submission, verdict, kept);
                 }
             }));
-            Inner { config, host, shadow, ui, courier, state: RefCell::default() }
+            Inner { config, locale, host, shadow, ui, courier, state: RefCell::default() }
         });
         let listeners = listen(&inner);
         inner.restore_draft();
@@ -84,7 +93,8 @@ impl Widget {
             inner.courier.flush(env::window().navigator().on_line(), None);
         }
         env::emit("ready", &[]);
-        Ok(Widget { inner, raw, _listeners: listeners })
+        inner.count();
+        Ok(Widget { inner, raw, table, _listeners: listeners })
     }
 
     pub fn open(&self) {
@@ -108,8 +118,9 @@ impl Widget {
         let open = self.inner.state.borrow().open;
         self.inner.save_draft();
         let raw = self.raw.clone().merge(partial);
+        let table = self.table.clone();
         self.destroy();
-        let widget = Widget::mount(raw)?;
+        let widget = Widget::mount(raw, table)?;
         if open {
             widget.inner.open();
         }
@@ -347,7 +358,7 @@ impl Inner {
     /// The submission, or `None` after marking each invalid field and focusing the first.
     fn validated(&self, form: &FormUi) -> Option<Submission> {
         let form_config = self.config.form.as_ref()?;
-        let too_long = |max: usize| self.config.texts.fill(Text::ErrorTooLong, &[("max", &max.to_string())]);
+        let too_long = |max: usize| self.config.texts.fill(Text::ErrorTooLong, &[("max", &env::number(&self.locale, max))]);
         let draft = self.draft();
         let message_error = form::check_message(&draft.message).map(|e| match e {
             FieldError::TooLong => too_long(MESSAGE_MAX),
@@ -414,7 +425,7 @@ impl Inner {
             consent: form_config.consent.clone(),
             flags: Vec::new(),
             page: env::page(),
-            locale: env::locale(&self.config.locale),
+            locale: self.locale.clone(),
             time_zone: env::time_zone(),
             created_at: env::now_iso(),
             widget: WidgetInfo { version: widget_core::VERSION.into() },
@@ -425,7 +436,8 @@ impl Inner {
     fn count(&self) {
         let Some(form) = &self.ui.form else { return };
         let n = form.message.value().chars().count();
-        let text = self.config.texts.fill(Text::Counter, &[("n", &n.to_string()), ("max", &MESSAGE_MAX.to_string())]);
+        let (count, max) = (env::number(&self.locale, n), env::number(&self.locale, MESSAGE_MAX));
+        let text = self.config.texts.fill(Text::Counter, &[("n", &count), ("max", &max)]);
         form.counter.set_text_content(Some(&text));
         let _ = if n > MESSAGE_MAX { form.counter.set_attribute("data-over", "") } else { form.counter.remove_attribute("data-over") };
     }

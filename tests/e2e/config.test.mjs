@@ -119,12 +119,15 @@ test('a config URL is fetched; init() wins over it; calls made before the wasm i
   const events = await page.evaluate(async () => {
     const seen = [];
     const stop = ContactWidget.on('ready', () => seen.push('ready'));
+    const ready = new Promise((resolve) => ContactWidget.on('ready', resolve));
     ContactWidget.init({ title: 'From init' });
+    await ready;
     stop();
     ContactWidget.init({ title: 'Again' });
+    await new Promise((resolve) => ContactWidget.on('ready', resolve));
     return seen;
   });
-  assert.deepEqual(events, ['ready']);
+  assert.deepEqual(events, ['ready'], 'on() returns a working unsubscribe');
   await page.getByRole('button', { name: 'Again' }).waitFor();
   assert.deepEqual(await shadowLinks(page), ['https://x.com/examplehq'], 'init() is layered over the file config');
   assert.deepEqual(pageErrors, []);

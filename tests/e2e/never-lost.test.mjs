@@ -213,7 +213,7 @@ test('the draft survives a reload and is cleared by delivery', async () => {
   await first.dialog.getByRole('textbox', { name: 'Message' }).fill('half a thought');
   await first.dialog.getByRole('textbox', { name: 'Name' }).fill('Ana');
   await first.dialog.getByRole('radio', { name: 'Happy', exact: true }).check();
-  assert.equal(await first.dialog.locator('#cw-message-count').textContent(), '14 / 5000 characters');
+  assert.equal(await first.dialog.locator('#cw-message-count').textContent(), '14 / 5,000 characters');
   await first.page.reload();
   await widgetReady(first.page);
   await first.page.getByRole('button', { name: 'Contact us' }).click();
@@ -238,7 +238,7 @@ test('a message over the limit is refused with a clear note, never cut', async (
   const long = 'x'.repeat(5001);
   await send(dialog, long);
   assert.equal(await dialog.getByRole('textbox', { name: 'Message' }).inputValue(), long);
-  assert.match(await dialog.locator('#cw-message-error').textContent(), /5000 characters or fewer/);
+  assert.match(await dialog.locator('#cw-message-error').textContent(), /5,000 characters or fewer/);
   assert.equal(await dialog.locator('#cw-message-count').getAttribute('data-over'), '');
 });
 

@@ -11,6 +11,7 @@ use crate::{install, integrity, Result};
 const PROFILE: &str = "wasm";
 const LOADER: &str = "src/loader.js";
 const TYPES: &str = "src/contact-widget.d.ts";
+const LOCALE_SOURCES: &str = "crates/core/locales";
 
 /// Builds `dist/` from scratch and returns the sizes of its files.
 pub fn run(ws: &Workspace) -> Result<Vec<FileSize>> {
@@ -105,6 +106,17 @@ pub fn run(ws: &Workspace) -> Result<Vec<FileSize>> {
         warn(&format!(
             "{TYPES} does not exist yet; dist/ has no TypeScript types"
         ));
+    }
+
+    step("write dist/locales/*.json (the shipped languages, minified; English is built in)");
+    let locales = dist.join("locales");
+    fs::create_dir_all(&locales).map_err(|e| format!("cannot create {}: {e}", locales.display()))?;
+    for tag in widget_core::i18n::LOCALES.iter().filter(|tag| **tag != "en") {
+        let source = ws.root.join(format!("{LOCALE_SOURCES}/{tag}.json"));
+        let table: serde_json::Value = serde_json::from_str(&read_text(&source)?)
+            .map_err(|e| format!("{} is not valid JSON: {e}", source.display()))?;
+        let compact = serde_json::to_string(&table).map_err(|e| e.to_string())?;
+        write(&locales.join(format!("{tag}.json")), compact.as_bytes())?;
     }
 
     step("write dist/config.schema.json");

@@ -1,20 +1,32 @@
-//! The owner's brand colour and the text colour that stays legible on it.
+//! The owner's brand colour, made legible: the text colour on it, and accents (focus rings, hover
+//! borders) that stand out against the light and the dark panel (WCAG 2 contrast ratios).
 
-/// A brand colour as `#rrggbb`, and the text colour (black or white) with the higher contrast on it.
+/// A brand colour as `#rrggbb`, with what goes with it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Brand {
     pub background: String,
+    /// Black or white, whichever contrasts more with `background` (at least 4.5:1).
     pub text: &'static str,
+    /// The brand, darkened if needed to reach 3:1 against the light panel.
+    pub accent_light: String,
+    /// The brand, lightened if needed to reach 3:1 against the dark panel.
+    pub accent_dark: String,
 }
+
+/// Panel backgrounds of the light and dark schemes (also used in the stylesheet).
+pub const LIGHT_PANEL: [u8; 3] = [0xff, 0xff, 0xff];
+pub const DARK_PANEL: [u8; 3] = [0x1f, 0x20, 0x23];
+
+const ACCENT_CONTRAST: f64 = 3.0;
 
 impl Default for Brand {
     fn default() -> Self {
-        parse("#0b57d0").expect("default colour is valid")
+        brand([0x0b, 0x57, 0xd0]).0
     }
 }
 
 /// Reads `#rgb` or `#rrggbb` (any case); anything else is `None`.
-pub fn parse(raw: &str) -> Option<Brand> {
+pub fn parse(raw: &str) -> Option<[u8; 3]> {
     let hex = raw.trim().strip_prefix('#')?;
     if !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
         return None;
@@ -23,12 +35,49 @@ pub fn parse(raw: &str) -> Option<Brand> {
         3 => hex.chars().flat_map(|c| [c, c]).collect(),
         6 => hex.to_owned(),
         _ => return None,
-    }
-    .to_ascii_lowercase();
-    let channel = |i: usize| u8::from_str_radix(&full[i..i + 2], 16).unwrap_or(0);
-    let rgb = [channel(0), channel(2), channel(4)];
+    };
+    let channel = |i: usize| u8::from_str_radix(&full[i..i + 2], 16).ok();
+    Some([channel(0)?, channel(2)?, channel(4)?])
+}
+
+/// The brand for `rgb`. Black or white text always reaches at least 4.58:1 (√21) on any colour,
+/// so the brand itself is kept; what may be too faint is the brand as a ring or border on a panel.
+/// The second value describes the accents that had to move, for a console note.
+pub fn brand(rgb: [u8; 3]) -> (Brand, Option<String>) {
     let text = if contrast(rgb, [255; 3]) >= contrast(rgb, [0; 3]) { "#ffffff" } else { "#000000" };
-    Some(Brand { background: format!("#{full}"), text })
+    let accent_light = shift_until(rgb, [0; 3], |c| contrast(c, LIGHT_PANEL) >= ACCENT_CONTRAST).0;
+    let accent_dark = shift_until(rgb, [255; 3], |c| contrast(c, DARK_PANEL) >= ACCENT_CONTRAST).0;
+    let mut moved = Vec::new();
+    if accent_light != rgb {
+        moved.push(format!("{} on light backgrounds", hex(accent_light)));
+    }
+    if accent_dark != rgb {
+        moved.push(format!("{} on dark backgrounds", hex(accent_dark)));
+    }
+    let note = (!moved.is_empty()).then(|| format!("focus rings and borders use {} to stay visible (3:1)", moved.join(" and ")));
+    (Brand { background: hex(rgb), text, accent_light: hex(accent_light), accent_dark: hex(accent_dark) }, note)
+}
+
+/// Mixes `from` towards `target` in 2% steps until `ok`; returns the colour and the steps taken.
+fn shift_until(from: [u8; 3], target: [u8; 3], ok: impl Fn([u8; 3]) -> bool) -> ([u8; 3], u32) {
+    (0..=50)
+        .map(|step| {
+            let t = step as f64 / 50.0;
+            let mix = |i: usize| (from[i] as f64 * (1.0 - t) + target[i] as f64 * t).round() as u8;
+            ([mix(0), mix(1), mix(2)], step)
+        })
+        .find(|(c, _)| ok(*c))
+        .unwrap_or((target, 50))
+}
+
+pub fn hex(rgb: [u8; 3]) -> String {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut out = String::from("#");
+    for b in rgb {
+        out.push(HEX[(b >> 4) as usize] as char);
+        out.push(HEX[(b & 15) as usize] as char);
+    }
+    out
 }
 
 /// WCAG 2 contrast ratio between two sRGB colours (1 to 21).
@@ -50,18 +99,42 @@ mod tests {
     use super::*;
 
     #[test]
-    fn picks_the_legible_text_colour() {
-        for (raw, bg, text) in [
-            ("#0b57d0", "#0b57d0", "#ffffff"),
-            ("#FFD700", "#ffd700", "#000000"),
-            ("#fff", "#ffffff", "#000000"),
-            ("#000", "#000000", "#ffffff"),
-        ] {
-            assert_eq!(parse(raw), Some(Brand { background: bg.into(), text }), "{raw}");
-        }
+    fn reads_hex_colours() {
+        assert_eq!(parse("#0B57D0"), Some([0x0b, 0x57, 0xd0]));
+        assert_eq!(parse("#fff"), Some([255; 3]));
         for bad in ["red", "#12", "#12345g", "0b57d0", "#0b57d0; background:url(x)"] {
             assert_eq!(parse(bad), None, "{bad}");
         }
         assert!((contrast([0; 3], [255; 3]) - 21.0).abs() < 1e-9);
+    }
+
+    /// Any colour at all comes out legible: text ≥ 4.5:1 on the brand, accents ≥ 3:1 on both panels.
+    #[test]
+    fn every_colour_becomes_legible() {
+        for r in (0..=255).step_by(15) {
+            for g in (0..=255).step_by(15) {
+                for b in (0..=255).step_by(15) {
+                    let (brand, _) = brand([r as u8, g as u8, b as u8]);
+                    let bg = parse(&brand.background).unwrap();
+                    let text = parse(brand.text).unwrap();
+                    assert!(contrast(bg, text) >= 4.5, "{brand:?}");
+                    assert!(contrast(parse(&brand.accent_light).unwrap(), LIGHT_PANEL) >= 3.0, "{brand:?}");
+                    assert!(contrast(parse(&brand.accent_dark).unwrap(), DARK_PANEL) >= 3.0, "{brand:?}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn keeps_the_brand_and_names_moved_accents() {
+        let (blue, note) = brand([0x0b, 0x57, 0xd0]);
+        assert_eq!((blue.background.as_str(), blue.text, blue.accent_light.as_str()), ("#0b57d0", "#ffffff", "#0b57d0"));
+        assert_eq!(note.as_deref(), Some(format!("focus rings and borders use {} on dark backgrounds to stay visible (3:1)", blue.accent_dark).as_str()));
+        let (gold, note) = brand([0xff, 0xd7, 0x00]);
+        assert_eq!((gold.background.as_str(), gold.text, gold.accent_dark.as_str()), ("#ffd700", "#000000", "#ffd700"));
+        assert_ne!(gold.accent_light, "#ffd700", "gold is too faint for a ring on white");
+        assert!(note.unwrap().contains("on light backgrounds"));
+        let (grey, _) = brand([0x77, 0x77, 0x77]);
+        assert_eq!(grey.text, "#000000", "4.69:1 beats white's 4.48:1");
     }
 }

@@ -33,6 +33,65 @@ impl Position {
     }
 }
 
+/// Light, dark, or following the visitor's `prefers-color-scheme`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Scheme {
+    #[default]
+    Auto,
+    Light,
+    Dark,
+}
+
+impl Scheme {
+    pub const ALL: [Scheme; 3] = [Scheme::Auto, Scheme::Light, Scheme::Dark];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Scheme::Auto => "auto",
+            Scheme::Light => "light",
+            Scheme::Dark => "dark",
+        }
+    }
+}
+
+/// What the launcher button shows.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Launcher {
+    #[default]
+    IconLabel,
+    Icon,
+    Label,
+}
+
+impl Launcher {
+    pub const ALL: [Launcher; 3] = [Launcher::IconLabel, Launcher::Icon, Launcher::Label];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Launcher::IconLabel => "icon-label",
+            Launcher::Icon => "icon",
+            Launcher::Label => "label",
+        }
+    }
+}
+
+/// The look: colour scheme, corner radius, launcher style and font.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Theme {
+    pub scheme: Scheme,
+    /// Corner radius of the panel in px (controls scale from it).
+    pub radius: u8,
+    pub launcher: Launcher,
+    /// A CSS font-family list; `None` is the system font stack (no web font is ever downloaded).
+    pub font: Option<String>,
+}
+
+impl Default for Theme {
+    fn default() -> Self {
+        Theme { scheme: Scheme::Auto, radius: 16, launcher: Launcher::IconLabel, font: None }
+    }
+}
+
 /// Whether the form asks for a field.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Ask {
@@ -130,6 +189,11 @@ pub struct Config {
     pub form: Option<Form>,
     /// `text/plain` without custom headers, for endpoints that cannot answer a CORS preflight.
     pub simple_transport: bool,
+    pub theme: Theme,
+    /// The owner's texts for one language only (`"texts": {"fr": {…}}`), by lower-case tag.
+    pub language_texts: Vec<(String, Texts)>,
+    /// Adjustments made for the owner's benefit (not mistakes), reported on the console as info.
+    pub notes: Vec<Issue>,
     pub texts: Texts,
 }
 
@@ -148,7 +212,9 @@ impl fmt::Display for Issue {
 }
 
 /// The top-level keys, in the order the schema lists them.
-pub const KEYS: [&str; 11] = ["endpoint", "transport", "title", "greeting", "locale", "position", "color", "channels", "form", "texts", "hours"];
+pub const KEYS: [&str; 12] = ["endpoint", "transport", "title", "greeting", "locale", "position", "color", "theme", "channels", "form", "texts", "hours"];
+/// The keys of the `theme` object.
+pub const THEME_KEYS: [&str; 4] = ["scheme", "radius", "launcher", "font"];
 /// The keys of one channel object.
 pub const CHANNEL_KEYS: [&str; 4] = ["type", "value", "label", "message"];
 /// The keys of the `form` object.
@@ -211,19 +277,24 @@ pub fn parse(raw: &Value) -> (Config, Vec<Issue>) {
             "transport" => config.simple_transport = p.choice(key, value, &TRANSPORTS, |t| t) == Some("simple"),
             "title" => p.set_text(&mut config.texts, Text::Title, key, value),
             "greeting" => p.set_text(&mut config.texts, Text::Greeting, key, value),
-            "locale" => config.locale = p.text(key, value).unwrap_or_else(|| "auto".into()),
+            "locale" => config.locale = p.text(key, value).filter(|tag| p.language_tag(key, tag)).unwrap_or_else(|| "auto".into()),
+            "theme" => config.theme = p.theme(value),
             "position" => config.position = p.choice(key, value, &Position::ALL, Position::name).unwrap_or_default(),
             "color" => {
                 if let Some(raw) = p.text(key, value) {
                     match color::parse(&raw) {
-                        Some(brand) => config.brand = brand,
+                        Some(rgb) => {
+                            let (brand, note) = color::brand(rgb);
+                            config.brand = brand;
+                            config.notes.extend(note.map(|n| Issue { path: key.clone(), message: n }));
+                        }
                         None => p.issue(key, format!("{raw:?} is not a colour; write it as #rrggbb or #rgb")),
                     }
                 }
             }
             "channels" => config.channels = p.channels(value),
             "form" => config.form = p.form(value),
-            "texts" => p.texts(&mut config.texts, value),
+            "texts" => p.texts(&mut config, value),
             "hours" => p.issue(key, "business hours are not supported yet; this key is ignored".into()),
             _ => p.issue(key, format!("unknown key; the known keys are {}", KEYS.join(", "))),
         }
@@ -388,18 +459,82 @@ impl Parser {
         }
     }
 
-    fn texts(&mut self, texts: &mut Texts, value: &Value) {
+    /// `"texts"`: overrides by key for every language, and objects by language tag for one.
+    fn texts(&mut self, config: &mut Config, value: &Value) {
         let Value::Object(entries) = value else {
             self.issue("texts", format!("expected an object of texts by key, found {}", value.kind()));
             return;
         };
         for (key, value) in entries {
             let path = format!("texts.{key}");
-            match Text::from_key(key) {
-                Some(text) => self.set_text(texts, text, &path, value),
-                None => self.issue(&path, "unknown text key".into()),
+            match (Text::from_key(key), value) {
+                (Some(text), _) => self.set_text(&mut config.texts, text, &path, value),
+                (None, Value::Object(inner)) if self.language_tag(&path, key) => {
+                    let mut texts = Texts::default();
+                    for (key, value) in inner {
+                        match Text::from_key(key) {
+                            Some(text) => self.set_text(&mut texts, text, &format!("{path}.{key}"), value),
+                            None => self.issue(&format!("{path}.{key}"), "unknown text key".into()),
+                        }
+                    }
+                    config.language_texts.push((key.to_ascii_lowercase(), texts));
+                }
+                _ => self.issue(&path, "unknown text key (or, for one language's texts, use its tag with an object)".into()),
             }
         }
+    }
+
+    /// A BCP 47-shaped tag (`fr`, `pt-BR`, `zh-Hant-TW`), or an issue.
+    fn language_tag(&mut self, path: &str, tag: &str) -> bool {
+        let mut parts = tag.split('-');
+        let primary = parts.next().unwrap_or("");
+        let ok = (2..=3).contains(&primary.len())
+            && primary.chars().all(|c| c.is_ascii_alphabetic())
+            && parts.all(|p| (1..=8).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphanumeric()));
+        if !ok && tag != "auto" {
+            self.issue(path, format!("{tag:?} is not a language tag such as fr or pt-BR"));
+        }
+        ok || tag == "auto"
+    }
+
+    fn theme(&mut self, value: &Value) -> Theme {
+        let mut theme = Theme::default();
+        let Value::Object(entries) = value else {
+            self.issue("theme", format!("expected an object, found {}", value.kind()));
+            return theme;
+        };
+        for (key, value) in entries {
+            let path = format!("theme.{key}");
+            match key.as_str() {
+                "scheme" => theme.scheme = self.choice(&path, value, &Scheme::ALL, Scheme::name).unwrap_or_default(),
+                "launcher" => theme.launcher = self.choice(&path, value, &Launcher::ALL, Launcher::name).unwrap_or_default(),
+                "radius" => match value {
+                    Value::Number(n) if (0.0..=32.0).contains(n) => theme.radius = *n as u8,
+                    other => self.issue(&path, format!("expected a number of pixels from 0 to 32, found {}", other.kind())),
+                },
+                "font" => {
+                    // It goes into the stylesheet, so only what a font-family list needs is allowed.
+                    let safe = |c: char| c.is_alphanumeric() || " ,-_'\"".contains(c);
+                    match self.text(&path, value) {
+                        Some(font) if font.chars().all(safe) => theme.font = Some(font),
+                        Some(font) => self.issue(&path, format!("{font:?} is not a font-family list (letters, digits, spaces, commas, quotes and hyphens only)")),
+                        None => {}
+                    }
+                }
+                _ => self.issue(&path, format!("unknown key; the theme has {}", THEME_KEYS.join(", "))),
+            }
+        }
+        theme
+    }
+}
+
+impl Config {
+    /// The texts for `locale`: the owner's texts for that language, over the owner's texts for
+    /// every language, over the shipped `table` for that language, over English.
+    pub fn texts_for(&self, locale: &str, table: Vec<(Text, String)>) -> Texts {
+        let primary = locale.split('-').next().unwrap_or(locale);
+        let mine = self.language_texts.iter().filter(|(tag, _)| tag == primary || tag.eq_ignore_ascii_case(locale));
+        mine.fold(self.texts.clone().with_language(table), |texts, (_, more)| texts.with_overrides(more))
     }
 }
 
@@ -452,7 +587,7 @@ mod tests {
     fn each_problem_is_named_by_its_path_and_the_rest_still_works() {
         let cases: &[(&str, &[&str])] = &[
             (r#"[1]"#, &["config ``: expected an object, found a list"]),
-            (r##"{"endpoint":"/f","colour":"#fff"}"##, &["config `colour`: unknown key; the known keys are endpoint, transport, title, greeting, locale, position, color, channels, form, texts, hours"]),
+            (r##"{"endpoint":"/f","colour":"#fff"}"##, &["config `colour`: unknown key; the known keys are endpoint, transport, title, greeting, locale, position, color, theme, channels, form, texts, hours"]),
             (r#"{"endpoint":"/f","channels":[{"type":"fax","value":"1"}]}"#, &["config `channels[0].type`: unknown channel type \"fax\"; the known types are phone, sms, email, whatsapp, telegram, messenger, x, instagram, facebook, linkedin, link"]),
             (r#"{"endpoint":"/f","channels":[{"type":"link","value":"javascript:alert(1)"}]}"#, &["config `channels[0].value`: \"javascript:alert(1)\" is not an https:, http:, mailto:, tel: or sms: URL, or a path on this site; this link channel is not shown"]),
             (r#"{"endpoint":"/f","channels":[{"value":"x"}, "phone"]}"#, &["config `channels[0].type`: missing", "config `channels[1]`: expected an object with \"type\" and \"value\", found text"]),
@@ -465,11 +600,24 @@ mod tests {
             (r#"{"endpoint":"/f","position":"middle","color":"blue","title":5}"#, &["config `position`: \"middle\" is not one of bottom-right, bottom-left, top-right, top-left", "config `color`: \"blue\" is not a colour; write it as #rrggbb or #rgb", "config `title`: expected text, found a number"]),
             (r#"{"endpoint":"/f","form":{"email":"maybe","rating":"yes","captcha":true}}"#, &["config `form.email`: \"maybe\" is not one of off, optional, required", "config `form.rating`: \"yes\" is not one of off, stars, faces, thumbs", "config `form.captcha`: unknown key; the form has rating, email, name, consent, spam, minSeconds"]),
             (r#"{"endpoint":"/f","transport":"carrier-pigeon","form":{"spam":"keep","minSeconds":-1}}"#, &["config `transport`: \"carrier-pigeon\" is not one of json, simple", "config `form.spam`: \"keep\" is not one of drop, flag", "config `form.minSeconds`: expected a number of seconds from 0 to 60, found a number"]),
-            (r#"{"endpoint":"/f","texts":{"send":"Go","nope":"x","close":""}}"#, &["config `texts.nope`: unknown text key", "config `texts.close`: is empty"]),
+            (r#"{"endpoint":"/f","texts":{"send":"Go","nope":"x","close":"","fr":{"send":"Envoyer","nah":"x"}}}"#, &["config `texts.nope`: unknown text key (or, for one language's texts, use its tag with an object)", "config `texts.close`: is empty", "config `texts.fr.nah`: unknown text key"]),
+            (r#"{"endpoint":"/f","locale":"french!","theme":{"scheme":"dim","radius":99,"font":"x;}body{display:none","shape":1}}"#, &["config `locale`: \"french!\" is not a language tag such as fr or pt-BR", "config `theme.scheme`: \"dim\" is not one of auto, light, dark", "config `theme.radius`: expected a number of pixels from 0 to 32, found a number", "config `theme.font`: \"x;}body{display:none\" is not a font-family list (letters, digits, spaces, commas, quotes and hyphens only)", "config `theme.shape`: unknown key; the theme has scheme, radius, launcher, font"]),
         ];
         for (config, expected) in cases {
             assert_eq!(issues_of(config), *expected, "{config}");
         }
+    }
+
+    #[test]
+    fn texts_layer_owner_language_owner_all_shipped_english() {
+        let (config, issues) = parse(&json(r#"{"form":false,"title":"Talk to us","texts":{"send":"Go","fr":{"close":"Fermer ça"},"fr-CA":{"close":"Fermer svp"}},"theme":{"scheme":"dark","radius":4,"launcher":"icon","font":"Inter, 'Helvetica Neue', sans-serif"}}"#));
+        assert_eq!(issues, vec![]);
+        let table = vec![(Text::Close, "Fermer".to_owned()), (Text::Send, "Envoyer".to_owned()), (Text::Name, "Nom".to_owned())];
+        let fr = config.texts_for("fr", table.clone());
+        assert_eq!((fr.get(Text::Close), fr.get(Text::Send), fr.get(Text::Name), fr.get(Text::Title), fr.get(Text::Email)), ("Fermer ça", "Go", "Nom", "Talk to us", "Email"));
+        assert_eq!(config.texts_for("fr-CA", table.clone()).get(Text::Close), "Fermer svp");
+        assert_eq!(config.texts_for("de", Vec::new()).get(Text::Close), "Close");
+        assert_eq!(config.theme, Theme { scheme: Scheme::Dark, radius: 4, launcher: Launcher::Icon, font: Some("Inter, 'Helvetica Neue', sans-serif".into()) });
     }
 
     #[test]

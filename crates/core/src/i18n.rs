@@ -1,9 +1,42 @@
 //! Every text the visitor sees, by key, with the owner's overrides.
 //!
 //! One table: [`Text::ALL`] gives each key its config name and English default, so overrides,
-//! the schema and the UI cannot disagree. (More locales arrive with the localization issue.)
+//! the schema and the UI cannot disagree. The other shipped languages are JSON files
+//! (`crates/core/locales/<tag>.json`, copied to `dist/locales/`): a visitor downloads only the one
+//! the negotiation picks, never all of them.
 
 use crate::channel::Kind;
+use crate::value::Value;
+
+/// The languages shipped with the widget; English is built in, the rest are `locales/<tag>.json`.
+pub const LOCALES: [&str; 13] = ["en", "es", "fr", "de", "it", "pt", "nl", "pl", "tr", "ar", "he", "ja", "zh"];
+
+/// Picks the visitor's language: the owner's `locale` unless it is `auto`, then the page's `lang`,
+/// then the browser's languages in order; the first shipped one wins (by primary subtag, so
+/// `pt-BR` is `pt` and `zh-Hant-TW` is `zh`). A configured language we do not ship is kept as it
+/// is (the owner may supply its texts); otherwise English.
+pub fn negotiate(configured: &str, page_lang: &str, browser: &[String]) -> String {
+    let shipped = |tag: &str| {
+        let primary = tag.trim().split(['-', '_']).next().unwrap_or("").to_ascii_lowercase();
+        let primary = if primary == "iw" { "he".to_owned() } else { primary };
+        LOCALES.iter().find(|l| **l == primary).map(|l| l.to_string())
+    };
+    if configured != "auto" && !configured.trim().is_empty() {
+        return shipped(configured).unwrap_or_else(|| configured.trim().to_owned());
+    }
+    std::iter::once(page_lang).chain(browser.iter().map(String::as_str)).find_map(shipped).unwrap_or_else(|| "en".to_owned())
+}
+
+/// Whether text in `locale` runs right to left.
+pub fn is_rtl(locale: &str) -> bool {
+    matches!(locale.split('-').next(), Some("ar" | "he" | "fa" | "ur"))
+}
+
+/// A shipped locale file's texts; unknown keys and non-text values are skipped.
+pub fn table(value: &Value) -> Vec<(Text, String)> {
+    let Value::Object(entries) = value else { return Vec::new() };
+    entries.iter().filter_map(|(key, v)| Some((Text::from_key(key)?, v.as_str()?.to_owned()))).collect()
+}
 
 macro_rules! texts {
     ($($variant:ident $key:literal $en:literal,)*) => {
@@ -28,6 +61,7 @@ macro_rules! texts {
 
 texts! {
     Title "title" "Contact us",
+    Launcher "launcher" "",
     Greeting "greeting" "Hi! How can we help?",
     Close "close" "Close",
     ChannelsHeading "channelsHeading" "Reach us directly",
@@ -81,6 +115,14 @@ impl Text {
         Text::ALL.iter().copied().find(|t| t.key() == key)
     }
 
+    /// The launcher's text: the owner's `launcher` text when set, else the title.
+    pub fn launcher(texts: &Texts) -> &str {
+        match texts.get(Text::Launcher) {
+            "" => texts.get(Text::Title),
+            own => own,
+        }
+    }
+
     /// The default label of a channel type.
     pub fn label_of(kind: Kind) -> Text {
         match kind {
@@ -99,10 +141,11 @@ impl Text {
     }
 }
 
-/// The texts in effect: defaults plus the owner's overrides.
+/// The texts in effect: the owner's overrides, over the visitor's language, over English.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Texts {
     overrides: Vec<(Text, String)>,
+    language: Vec<(Text, String)>,
 }
 
 impl Texts {
@@ -111,8 +154,30 @@ impl Texts {
         self.overrides.push((text, value));
     }
 
+    /// Whether the owner set this text.
+    pub fn is_set(&self, text: Text) -> bool {
+        self.overrides.iter().any(|(t, _)| *t == text)
+    }
+
+    /// Puts `table` (a shipped language) under the overrides.
+    pub fn with_language(mut self, table: Vec<(Text, String)>) -> Texts {
+        self.language = table;
+        self
+    }
+
+    /// Adds `more` overrides on top (e.g. the owner's texts for one language).
+    pub fn with_overrides(mut self, more: &Texts) -> Texts {
+        for (text, value) in &more.overrides {
+            self.set(*text, value.clone());
+        }
+        self
+    }
+
     pub fn get(&self, text: Text) -> &str {
-        self.overrides.iter().find(|(t, _)| *t == text).map_or(text.english(), |(_, v)| v)
+        fn find(list: &[(Text, String)], text: Text) -> Option<&str> {
+            list.iter().find(|(t, _)| *t == text).map(|(_, v)| v.as_str())
+        }
+        find(&self.overrides, text).or_else(|| find(&self.language, text)).unwrap_or(text.english())
     }
 
     /// The text with `{name}` placeholders filled in.
@@ -135,6 +200,80 @@ mod tests {
             assert_eq!(Text::from_key(a.key()), Some(*a));
             assert!(Text::ALL[i + 1..].iter().all(|b| b.key() != a.key()), "{} twice", a.key());
         }
+    }
+
+    #[test]
+    fn negotiation() {
+        let langs = |l: &[&str]| l.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        let rows: &[(&str, &str, &[&str], &str)] = &[
+            ("auto", "", &[], "en"),
+            ("auto", "", &["de-AT", "en"], "de"),
+            ("auto", "fr-CA", &["de-AT"], "fr"),
+            ("auto", "xx", &["sv", "pt-BR", "en"], "pt"),
+            ("auto", "", &["zh-Hant-TW"], "zh"),
+            ("auto", "", &["iw"], "he"),
+            ("auto", "", &["sv", "fi"], "en"),
+            ("ja", "fr", &["de"], "ja"),
+            ("AR-eg", "", &[], "ar"),
+            ("sv", "fr", &[], "sv"),
+        ];
+        for (configured, page, browser, want) in rows {
+            assert_eq!(negotiate(configured, page, &langs(browser)), *want, "{configured} {page} {browser:?}");
+        }
+        assert!(is_rtl("ar") && is_rtl("he") && !is_rtl("en") && !is_rtl("fr"));
+    }
+
+    /// Each shipped language has every text but the brand names, and keeps every placeholder.
+    #[test]
+    fn every_locale_file_is_complete_and_keeps_placeholders() {
+        let brands = ["launcher", "label.whatsapp", "label.telegram", "label.messenger", "label.x", "label.instagram", "label.facebook", "label.linkedin"];
+        let files: &[(&str, &str)] = &[
+            ("es", include_str!("../locales/es.json")),
+            ("fr", include_str!("../locales/fr.json")),
+            ("de", include_str!("../locales/de.json")),
+            ("it", include_str!("../locales/it.json")),
+            ("pt", include_str!("../locales/pt.json")),
+            ("nl", include_str!("../locales/nl.json")),
+            ("pl", include_str!("../locales/pl.json")),
+            ("tr", include_str!("../locales/tr.json")),
+            ("ar", include_str!("../locales/ar.json")),
+            ("he", include_str!("../locales/he.json")),
+            ("ja", include_str!("../locales/ja.json")),
+            ("zh", include_str!("../locales/zh.json")),
+        ];
+        assert_eq!(files.len() + 1, LOCALES.len());
+        let placeholders = |s: &str| {
+            let mut found: Vec<String> = s.split('{').skip(1).filter_map(|p| p.split_once('}').map(|(name, _)| name.to_owned())).collect();
+            found.sort();
+            found
+        };
+        for (tag, text) in files {
+            let value: Value = serde_json::from_str(text).unwrap_or_else(|e| panic!("{tag}.json: {e}"));
+            let Value::Object(entries) = &value else { panic!("{tag}.json is not an object") };
+            for (key, _) in entries {
+                assert!(Text::from_key(key).is_some(), "{tag}.json has unknown key {key}");
+            }
+            let table = table(&value);
+            assert_eq!(table.len(), entries.len(), "{tag}.json: every value is text");
+            for text in Text::ALL {
+                let translated = table.iter().find(|(t, _)| t == text).map(|(_, v)| v.as_str());
+                match translated {
+                    Some(v) => assert_eq!(placeholders(v), placeholders(text.english()), "{tag}.json {}: placeholders", text.key()),
+                    None => assert!(brands.contains(&text.key()), "{tag}.json lacks {}", text.key()),
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn overrides_win_over_the_language_and_the_language_over_english() {
+        let mut owner = Texts::default();
+        owner.set(Text::Send, "Go".into());
+        let texts = owner.with_language(vec![(Text::Send, "Envoyer".into()), (Text::Close, "Fermer".into())]);
+        assert_eq!((texts.get(Text::Send), texts.get(Text::Close), texts.get(Text::Name)), ("Go", "Fermer", "Name"));
+        let mut french_only = Texts::default();
+        french_only.set(Text::Close, "Fermer la fenêtre".into());
+        assert_eq!(texts.with_overrides(&french_only).get(Text::Close), "Fermer la fenêtre");
     }
 
     #[test]

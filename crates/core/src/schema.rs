@@ -4,7 +4,7 @@
 //! editor and the widget agree on what is valid.
 
 use crate::channel::Kind;
-use crate::config::{Ask, Position, Rating, Spam, TRANSPORTS};
+use crate::config::{Ask, Launcher, Position, Rating, Scheme, Spam, TRANSPORTS};
 use crate::i18n::Text;
 
 /// `["a","b"]` from names.
@@ -20,6 +20,8 @@ pub fn json_schema() -> String {
     let ratings = list(Rating::ALL.iter().map(|r| r.name()));
     let spams = list(Spam::ALL.iter().map(|s| s.name()));
     let transports = list(TRANSPORTS);
+    let schemes = list(Scheme::ALL.iter().map(|s| s.name()));
+    let launchers = list(Launcher::ALL.iter().map(|l| l.name()));
     let text_props: Vec<String> = Text::ALL.iter().map(|t| format!("\"{}\":{{\"$ref\":\"#/$defs/text\"}}", t.key())).collect();
     let text_props = text_props.join(",");
     let channel_values: Vec<String> = Kind::ALL
@@ -43,6 +45,16 @@ pub fn json_schema() -> String {
     "locale": {{ "type": "string", "description": "\"auto\" or a BCP 47 language tag." }},
     "position": {{ "enum": {positions} }},
     "color": {{ "type": "string", "pattern": "^#([0-9a-fA-F]{{3}}|[0-9a-fA-F]{{6}})$" }},
+    "theme": {{
+      "type": "object",
+      "additionalProperties": false,
+      "properties": {{
+        "scheme": {{ "enum": {schemes} }},
+        "radius": {{ "type": "number", "minimum": 0, "maximum": 32 }},
+        "launcher": {{ "enum": {launchers} }},
+        "font": {{ "type": "string", "pattern": "^[\\p{{L}}\\p{{N}} ,'\"_-]+$" }}
+      }}
+    }},
     "channels": {{ "type": "array", "items": {{ "$ref": "#/$defs/channel" }} }},
     "form": {{
       "oneOf": [
@@ -61,7 +73,12 @@ pub fn json_schema() -> String {
         }}
       ]
     }},
-    "texts": {{ "type": "object", "additionalProperties": false, "properties": {{ {text_props} }} }},
+    "texts": {{
+      "type": "object",
+      "properties": {{ {text_props} }},
+      "patternProperties": {{ "^[A-Za-z]{{2,3}}(-[A-Za-z0-9]{{1,8}})*$": {{ "type": "object", "additionalProperties": false, "properties": {{ {text_props} }} }} }},
+      "additionalProperties": false
+    }},
     "hours": {{ "description": "Reserved for business hours (not supported yet)." }}
   }},
   "$defs": {{

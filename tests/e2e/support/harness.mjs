@@ -98,7 +98,7 @@ export async function widgetReady(page) {
 /** A host page that loads the widget from `distUrl` with the given attributes and extra head/body HTML. */
 export function hostPage({ distUrl, attributes = '', before = '', after = '', title = 'Host page' }) {
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><link rel="icon" href="data:,"><title>${title}</title></head>
-<body><main><h1>${title}</h1><p>Some host content.</p></main>${before}
+<body><main><h1>${title}</h1><p>Some host content with <a href="#top">a link</a>.</p></main>${before}
 <script src="${distUrl}/contact-widget.js" async ${attributes}></script>${after}</body></html>`;
 }
 
