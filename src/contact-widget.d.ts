@@ -1,5 +1,9 @@
 // Types of the contact widget's JS API (window.ContactWidget) and configuration.
-// Kept in step with crates/core (config keys, channel types, texts) and docs in README.md.
+// Kept in step with crates/core (config keys, channel types, texts) and docs in README.md;
+// tests/e2e/package.test.mjs type-checks an example against it with tsc.
+//
+// With the script tag, use the global `ContactWidget`; with npm,
+// `import ContactWidget from "contact-widget"` gives the same object.
 
 export type ChannelType =
   | "phone" | "sms" | "email" | "whatsapp" | "telegram" | "messenger"
@@ -15,6 +19,7 @@ export interface Channel {
   message?: string;
 }
 
+/** Whether the form asks for a field; true means "optional", false means "off". */
 export type Ask = "off" | "optional" | "required";
 
 export interface FormConfig {
@@ -39,8 +44,21 @@ export interface Config {
   /** false hides the form. */
   form?: FormConfig | false;
   /** Overrides of any text by key (see README). */
-  texts?: Record<string, string>;
+  texts?: Partial<Record<TextKey, string>>;
+  /** Reserved for business hours: not supported yet, ignored with a console note. */
+  hours?: unknown;
+  /** Lets editors find config.schema.json; ignored by the widget. */
+  $schema?: string;
 }
+
+export type TextKey =
+  | "title" | "greeting" | "close" | "channelsHeading" | "formHeading" | "message" | "email"
+  | "name" | "optional" | "rating" | "ratingValue" | "send" | "sending" | "sent"
+  | "errorRequired" | "errorEmailRequired" | "errorEmail" | "errorTooLong"
+  | "failNetwork" | "failTimeout" | "failServer" | "failRejected" | "emailInstead"
+  | "label.phone" | "label.sms" | "label.email" | "label.whatsapp" | "label.telegram"
+  | "label.messenger" | "label.x" | "label.instagram" | "label.facebook" | "label.linkedin"
+  | "label.link";
 
 export type EventName = "ready" | "open" | "close" | "channel" | "submit" | "sent" | "queued" | "error";
 
@@ -69,6 +87,10 @@ declare global {
   interface Window {
     ContactWidget: ContactWidgetApi;
   }
+  /** The global the script tag defines. */
+  const ContactWidget: ContactWidgetApi;
 }
 
-export {};
+/** `import ContactWidget from "contact-widget"`: the same object as `window.ContactWidget`. */
+declare const api: ContactWidgetApi;
+export default api;

@@ -167,6 +167,8 @@ pub fn parse(raw: &Value) -> (Config, Vec<Issue>) {
             "form" => config.form = p.form(value),
             "texts" => p.texts(&mut config.texts, value),
             "hours" => p.issue(key, "business hours are not supported yet; this key is ignored".into()),
+            // Points editors at config.schema.json; the schema allows it, so the widget does too.
+            "$schema" => {}
             _ => p.issue(key, format!("unknown key; the known keys are {}", KEYS.join(", "))),
         }
     }
@@ -391,6 +393,7 @@ mod tests {
             (r#"{"endpoint":"mailto:a@b.co"}"#, &["config `endpoint`: \"mailto:a@b.co\" is not an http(s) URL or a path on this site"]),
             (r#"{}"#, &["config `endpoint`: missing, so the feedback form is hidden (set \"form\": false to hide it on purpose)"]),
             (r#"{"form":false}"#, &[]),
+            (r#"{"form":false,"$schema":"https://example.com/config.schema.json"}"#, &[]),
             (r#"{"endpoint":"/f","position":"middle","color":"blue","title":5}"#, &["config `position`: \"middle\" is not one of bottom-right, bottom-left, top-right, top-left", "config `color`: \"blue\" is not a colour; write it as #rrggbb or #rgb", "config `title`: expected text, found a number"]),
             (r#"{"endpoint":"/f","form":{"email":"maybe","rating":"yes","captcha":true}}"#, &["config `form.email`: \"maybe\" is not one of off, optional, required", "config `form.rating`: expected true or false, found text", "config `form.captcha`: unknown key; the form has rating, email, name, consent"]),
             (r#"{"endpoint":"/f","texts":{"send":"Go","nope":"x","close":""}}"#, &["config `texts.nope`: unknown text key", "config `texts.close`: is empty"]),

@@ -48,8 +48,8 @@ pub fn json_schema() -> String {
           "additionalProperties": false,
           "properties": {{
             "rating": {{ "type": "boolean" }},
-            "email": {{ "enum": {asks} }},
-            "name": {{ "enum": {asks} }},
+            "email": {{ "$ref": "#/$defs/ask" }},
+            "name": {{ "$ref": "#/$defs/ask" }},
             "consent": {{ "oneOf": [{{ "type": "null" }}, {{ "$ref": "#/$defs/text" }}] }}
           }}
         }}
@@ -59,7 +59,8 @@ pub fn json_schema() -> String {
     "hours": {{ "description": "Reserved for business hours (not supported yet)." }}
   }},
   "$defs": {{
-    "text": {{ "type": "string", "minLength": 1, "maxLength": 500 }},
+    "text": {{ "type": "string", "pattern": "\\S", "maxLength": 500, "description": "Text with at least one non-space character, at most 500 characters." }},
+    "ask": {{ "anyOf": [{{ "enum": {asks} }}, {{ "type": "boolean", "description": "true is \"optional\", false is \"off\"." }}] }},
     "channel": {{
       "type": "object",
       "additionalProperties": false,
