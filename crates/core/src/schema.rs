@@ -21,7 +21,11 @@ pub fn json_schema() -> String {
     let text_props = text_props.join(",");
     let channel_values: Vec<String> = Kind::ALL
         .iter()
-        .map(|k| format!("{{\"if\":{{\"properties\":{{\"type\":{{\"const\":\"{}\"}}}}}},\"then\":{{\"properties\":{{\"value\":{{\"description\":\"{}\"}}}}}}}}", k.name(), k.expects()))
+        .map(|k| {
+            // A channel that cannot prefill a message gets an issue for one, so the schema refuses it.
+            let message = if k.takes_message() { "" } else { ",\"message\":false" };
+            format!("{{\"if\":{{\"properties\":{{\"type\":{{\"const\":\"{}\"}}}}}},\"then\":{{\"properties\":{{\"value\":{{\"description\":\"{}\"}}{message}}}}}}}", k.name(), k.expects())
+        })
         .collect();
     let channel_values = channel_values.join(",");
     format!(
