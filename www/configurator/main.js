@@ -127,7 +127,7 @@ async function start() {
       const field = form.querySelector(`[data-path="${CSS.escape(path)}"]`);
       field?.setAttribute('aria-invalid', 'true');
       const item = document.createElement('li');
-      item.dataset.path = path;
+      item.dataset.problem = path;
       item.textContent = `${place(path, state)}: ${message} `;
       if (field && field.tagName !== 'FIELDSET') {
         const go = document.createElement('button');
