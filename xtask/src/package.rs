@@ -1,8 +1,6 @@
 //! The npm side of `dist/`: the ES module entry and `package.json`, so that `dist/` is a
 //! package (`npm pack dist/`) that works with `import "contact-widget"` as well as a script tag.
 
-use serde_json::json;
-
 /// The expression in `src/loader.js` that finds the loader's own URL through
 /// `document.currentScript`, which is null in an ES module.
 const CLASSIC_BASE: &str = "(script && script.src) || d.baseURI";
@@ -32,36 +30,41 @@ pub const FILES: [&str; 6] = [
     "config.schema.json",
 ];
 
-/// `dist/package.json`.
+/// `dist/package.json`. Written as text, not through serde_json (whose maps sort their keys):
+/// the order of conditions in `exports` is significant, the first that matches wins.
 pub fn manifest(version: &str) -> String {
-    let mut files: Vec<&str> = FILES.to_vec();
-    files.push("integrity.json");
-    let manifest = json!({
-        "name": "contact-widget",
-        "version": version,
-        "description": "An embeddable contact widget: one script tag, every way to reach the business.",
-        "license": "MIT OR Apache-2.0",
-        "type": "module",
-        "main": "./contact-widget.js",
-        "module": "./contact-widget.mjs",
-        "types": "./contact-widget.d.ts",
-        "exports": {
-            ".": {
-                "types": "./contact-widget.d.ts",
-                "import": "./contact-widget.mjs",
-                "default": "./contact-widget.js"
-            },
-            "./contact-widget.js": "./contact-widget.js",
-            "./config.schema.json": "./config.schema.json",
-            "./integrity.json": "./integrity.json",
-            "./package.json": "./package.json"
-        },
-        "files": files,
-        "sideEffects": true
-    });
-    let mut text = serde_json::to_string_pretty(&manifest).expect("a JSON value serializes");
-    text.push('\n');
-    text
+    let quoted: Vec<String> = FILES
+        .iter()
+        .chain(&["integrity.json"])
+        .map(|f| format!("\"{f}\""))
+        .collect();
+    format!(
+        r#"{{
+  "name": "contact-widget",
+  "version": "{version}",
+  "description": "An embeddable contact widget: one script tag, every way to reach the business.",
+  "license": "MIT OR Apache-2.0",
+  "type": "module",
+  "main": "./contact-widget.js",
+  "module": "./contact-widget.mjs",
+  "types": "./contact-widget.d.ts",
+  "exports": {{
+    ".": {{
+      "types": "./contact-widget.d.ts",
+      "import": "./contact-widget.mjs",
+      "default": "./contact-widget.js"
+    }},
+    "./contact-widget.js": "./contact-widget.js",
+    "./config.schema.json": "./config.schema.json",
+    "./integrity.json": "./integrity.json",
+    "./package.json": "./package.json"
+  }},
+  "files": [{files}],
+  "sideEffects": true
+}}
+"#,
+        files = quoted.join(", ")
+    )
 }
 
 #[cfg(test)]
@@ -114,5 +117,9 @@ mod tests {
         assert_eq!(manifest["exports"]["."]["import"], "./contact-widget.mjs");
         assert_eq!(manifest["types"], "./contact-widget.d.ts");
         assert_eq!(manifest["files"].as_array().unwrap().len(), FILES.len() + 1);
+        // Conditions are tried in order: "types" must come first and "default" last.
+        let text = super::manifest("1.2.3");
+        let at = |s: &str| text.find(s).unwrap();
+        assert!(at("\"types\": \"./contact") < at("\"import\"") && at("\"import\"") < at("\"default\""));
     }
 }
