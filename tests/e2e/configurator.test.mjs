@@ -119,6 +119,7 @@ test('a simple setup becomes data attributes; importing a JSON config fills the 
   const { page, context, pageErrors } = await openConfigurator();
 
   await addChannel(page, 'E-mail', 'help@example.com');
+  await page.locator('#snippet').getByText(/data-email="help@example\.com"/).waitFor();
   assert.match(await page.locator('#snippet-kind').textContent(), /data attributes/);
   const simple = await page.locator('#snippet').textContent();
   assert.match(simple, /^<script src="http:\/\/127\.0\.0\.1:\d+\/dist\/contact-widget\.js" async/);
@@ -145,6 +146,15 @@ test('a simple setup becomes data attributes; importing a JSON config fills the 
   await page.getByRole('button', { name: 'Import' }).click();
   await page.getByText(/Not shown here and left out: hours/).waitFor();
   await page.locator('#problems').getByText(/unknown channel type "fax"/).waitFor();
+
+  // Every control has a name a screen reader can announce, and removing a channel keeps focus
+  // on the channel list.
+  const unnamed = await page.evaluate(() => [...document.querySelectorAll('main input, main select, main textarea, main button')]
+    .filter((e) => e.labels?.length === 0 && !e.getAttribute('aria-label') && !e.textContent.trim())
+    .map((e) => e.outerHTML));
+  assert.deepEqual(unnamed, []);
+  await page.getByRole('button', { name: 'Remove channel 1, fax' }).click();
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'new-channel-type');
 
   assert.deepEqual(pageErrors, []);
   await context.close();

@@ -156,8 +156,18 @@ async function start() {
     if (active && active !== document.activeElement) active.focus();
   }
 
+  // Checks, preview and snippet follow the form once typing pauses, so the live region
+  // announces a problem once rather than at every keystroke.
+  let pending = null;
   function changed() {
     $('form-options').hidden = !state.formEnabled;
+    $('copy-status').textContent = '';
+    clearTimeout(pending);
+    pending = setTimeout(refresh, 300);
+  }
+
+  function refresh() {
+    clearTimeout(pending);
     const config = toConfig(state);
     showProblems(validate(config));
     preview(config);
@@ -166,10 +176,10 @@ async function start() {
     $('snippet-kind').textContent = kind === 'attributes'
       ? 'Everything you chose fits in data attributes on the script tag:'
       : 'Labels, messages, form options or texts need a JSON block next to the script tag:';
-    $('copy-status').textContent = '';
   }
 
   $('copy').addEventListener('click', async () => {
+    refresh(); // whatever was typed last is in the snippet
     try {
       await navigator.clipboard.writeText($('snippet').textContent);
       $('copy-status').textContent = 'Copied.';
@@ -195,6 +205,7 @@ async function start() {
     state = imported.state;
     fill();
     changed();
+    refresh();
     const skipped = imported.skipped.length > 0
       ? ` Not shown here and left out: ${imported.skipped.join(', ')}.`
       : '';
@@ -202,7 +213,7 @@ async function start() {
   });
 
   controls.endpoint.value = state.endpoint;
-  changed();
+  refresh();
   document.documentElement.dataset.ready = 'true';
 }
 
