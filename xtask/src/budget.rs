@@ -110,6 +110,7 @@ mod tests {
             ("contact-widget.d.ts", 5000),
             ("contact-widget.js", 10),
             ("integrity.json", 5000),
+            ("package.json", 5000),
             ("widget.js", 10),
             ("widget_bg.wasm", 10),
         ];

@@ -193,6 +193,14 @@ mod tests {
         assert!(table.contains("`https://wa.me/15550100100`"), "{table}");
     }
 
+    /// README restates the core's text table for owners reading on GitHub; it must say the same.
+    #[test]
+    fn the_readme_texts_table_is_the_generated_one() {
+        let readme = include_str!("../../README.md");
+        let table = generated("texts").unwrap();
+        assert!(readme.contains(&table), "README.md's texts table differs from the core's; replace it with:\n{table}");
+    }
+
     #[test]
     fn every_page_exists_with_a_title() {
         let docs = Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs");
