@@ -117,11 +117,18 @@ pub fn run(ws: &Workspace) -> Result<Vec<FileSize>> {
         .map_err(|e| format!("widget_core::schema::json_schema() is not valid JSON: {e}"))?;
     write(&dist.join("config.schema.json"), schema.as_bytes())?;
 
-    step(&format!("write dist/package.json (npm package contact-widget {version})"));
-    write(&dist.join("package.json"), package::manifest(version).as_bytes())?;
+    step(&format!(
+        "write dist/package.json (npm package contact-widget {version})"
+    ));
+    write(
+        &dist.join("package.json"),
+        package::manifest(version).as_bytes(),
+    )?;
     for file in package::FILES {
         if !dist.join(file).is_file() {
-            return Err(format!("dist/package.json lists {file}, but dist/ has no such file"));
+            return Err(format!(
+                "dist/package.json lists {file}, but dist/ has no such file"
+            ));
         }
     }
 

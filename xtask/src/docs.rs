@@ -19,7 +19,9 @@ fn example(kind: Kind) -> &'static str {
     match kind {
         Kind::Phone | Kind::Sms | Kind::Whatsapp => "+1 (555) 010-0100",
         Kind::Email => "help@example.com",
-        Kind::Telegram | Kind::Messenger | Kind::X | Kind::Instagram | Kind::Facebook => "examplehq",
+        Kind::Telegram | Kind::Messenger | Kind::X | Kind::Instagram | Kind::Facebook => {
+            "examplehq"
+        }
         Kind::Linkedin => "company/examplehq",
         Kind::Link => "https://example.com/help",
     }
@@ -34,7 +36,8 @@ fn generated(name: &str) -> Option<String> {
                 "| type | value | example | link the widget makes | `message` | default label |\n| --- | --- | --- | --- | --- | --- |\n",
             );
             for kind in Kind::ALL {
-                let link = channel::link(kind, example(kind), None).expect("the docs' examples are valid");
+                let link =
+                    channel::link(kind, example(kind), None).expect("the docs' examples are valid");
                 let message = if kind.takes_message() { "yes" } else { "no" };
                 let label = Texts::default().get(Text::label_of(kind)).to_owned();
                 table.push_str(&format!(
@@ -51,7 +54,11 @@ fn generated(name: &str) -> Option<String> {
         "texts" => {
             let mut table = String::from("| key | default |\n| --- | --- |\n");
             for text in Text::ALL {
-                table.push_str(&format!("| `{}` | {} |\n", text.key(), escape(Texts::default().get(*text))));
+                table.push_str(&format!(
+                    "| `{}` | {} |\n",
+                    text.key(),
+                    escape(Texts::default().get(*text))
+                ));
             }
             Some(table)
         }
@@ -67,7 +74,9 @@ fn expand(markdown: &str) -> Result<String> {
     while let Some(start) = rest.find("<!-- generated: ") {
         out.push_str(&rest[..start]);
         let after = &rest[start + "<!-- generated: ".len()..];
-        let end = after.find(" -->").ok_or("an unclosed <!-- generated: marker")?;
+        let end = after
+            .find(" -->")
+            .ok_or("an unclosed <!-- generated: marker")?;
         let name = &after[..end];
         out.push_str(&generated(name).ok_or_else(|| format!("unknown generated table {name:?}"))?);
         rest = &after[end + " -->".len()..];
@@ -83,19 +92,35 @@ pub fn render(markdown: &str) -> Result<(String, String)> {
     let mut in_title = false;
     let events: Vec<Event> = Parser::new_ext(&markdown, Options::ENABLE_TABLES)
         .map(|event| match event {
-            Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
                 let dest_url = match dest_url.split_once(".md") {
-                    Some((page, rest)) if !dest_url.contains("://") && (rest.is_empty() || rest.starts_with('#')) => {
+                    Some((page, rest))
+                        if !dest_url.contains("://")
+                            && (rest.is_empty() || rest.starts_with('#')) =>
+                    {
                         CowStr::from(format!("{page}.html{rest}"))
                     }
                     _ => dest_url,
                 };
-                Event::Start(Tag::Link { link_type, dest_url, title, id })
+                Event::Start(Tag::Link {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                })
             }
             other => other,
         })
         .inspect(|event| match event {
-            Event::Start(Tag::Heading { level: HeadingLevel::H1, .. }) if title.is_empty() => in_title = true,
+            Event::Start(Tag::Heading {
+                level: HeadingLevel::H1,
+                ..
+            }) if title.is_empty() => in_title = true,
             Event::End(TagEnd::Heading(HeadingLevel::H1)) => in_title = false,
             Event::Text(text) | Event::Code(text) if in_title => title.push_str(text),
             _ => {}
@@ -124,11 +149,19 @@ pub const PAGES: [(&str, &str); 10] = [
 ];
 
 fn page(stem: &str, title: &str, body: &str) -> String {
-    let escape = |s: &str| s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;");
+    let escape = |s: &str| {
+        s.replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;")
+    };
     let nav: String = PAGES
         .iter()
         .map(|(page, text)| {
-            let current = if *page == stem { " aria-current=\"page\"" } else { "" };
+            let current = if *page == stem {
+                " aria-current=\"page\""
+            } else {
+                ""
+            };
             format!("<li><a href=\"{page}.html\"{current}>{text}</a></li>")
         })
         .collect();
@@ -146,7 +179,11 @@ fn page(stem: &str, title: &str, body: &str) -> String {
 pub fn run(ws: &Workspace) -> Result {
     let source = ws.root.join("docs");
     let out = ws.www().join("docs");
-    step(&format!("generate {} from {}", out.display(), source.display()));
+    step(&format!(
+        "generate {} from {}",
+        out.display(),
+        source.display()
+    ));
     if out.exists() {
         fs::remove_dir_all(&out).map_err(|e| format!("cannot delete {}: {e}", out.display()))?;
     }
@@ -155,7 +192,10 @@ pub fn run(ws: &Workspace) -> Result {
         let path = source.join(format!("{stem}.md"));
         let markdown = read(&path)?;
         let (title, body) = render(&markdown).map_err(|e| format!("{}: {e}", path.display()))?;
-        write(&out.join(format!("{stem}.html")), &page(stem, &title, &body))?;
+        write(
+            &out.join(format!("{stem}.html")),
+            &page(stem, &title, &body),
+        )?;
     }
     write(&out.join("docs.css"), &read(&source.join("docs.css"))?)
 }
@@ -198,7 +238,10 @@ mod tests {
     fn the_readme_texts_table_is_the_generated_one() {
         let readme = include_str!("../../README.md");
         let table = generated("texts").unwrap();
-        assert!(readme.contains(&table), "README.md's texts table differs from the core's; replace it with:\n{table}");
+        assert!(
+            readme.contains(&table),
+            "README.md's texts table differs from the core's; replace it with:\n{table}"
+        );
     }
 
     #[test]

@@ -95,17 +95,35 @@ mod tests {
         use widget_core::{channel::Kind, config, i18n::Text};
         let types = include_str!("../../src/contact-widget.d.ts");
         let quoted = |name: &str| format!("\"{name}\"");
-        for key in config::KEYS.iter().chain(&config::FORM_KEYS).chain(&config::CHANNEL_KEYS) {
-            assert!(types.contains(&format!("  {key}?:")) || types.contains(&format!("  {key}:")), "d.ts lacks the key {key}");
+        for key in config::KEYS
+            .iter()
+            .chain(&config::FORM_KEYS)
+            .chain(&config::CHANNEL_KEYS)
+        {
+            assert!(
+                types.contains(&format!("  {key}?:")) || types.contains(&format!("  {key}:")),
+                "d.ts lacks the key {key}"
+            );
         }
         for name in Kind::ALL.map(Kind::name) {
-            assert!(types.contains(&quoted(name)), "d.ts lacks the channel type {name}");
+            assert!(
+                types.contains(&quoted(name)),
+                "d.ts lacks the channel type {name}"
+            );
         }
         for text in Text::ALL {
-            assert!(types.contains(&quoted(text.key())), "d.ts lacks the text key {}", text.key());
+            assert!(
+                types.contains(&quoted(text.key())),
+                "d.ts lacks the text key {}",
+                text.key()
+            );
         }
         for position in config::Position::ALL {
-            assert!(types.contains(&quoted(position.name())), "d.ts lacks the position {}", position.name());
+            assert!(
+                types.contains(&quoted(position.name())),
+                "d.ts lacks the position {}",
+                position.name()
+            );
         }
     }
 
@@ -120,6 +138,8 @@ mod tests {
         // Conditions are tried in order: "types" must come first and "default" last.
         let text = super::manifest("1.2.3");
         let at = |s: &str| text.find(s).unwrap();
-        assert!(at("\"types\": \"./contact") < at("\"import\"") && at("\"import\"") < at("\"default\""));
+        assert!(
+            at("\"types\": \"./contact") < at("\"import\"") && at("\"import\"") < at("\"default\"")
+        );
     }
 }
