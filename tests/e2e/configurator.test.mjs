@@ -129,6 +129,15 @@ test('a simple setup becomes data attributes; importing a JSON config fills the 
   await pasted.goto(`${site.url}/simple.html`);
   assert.deepEqual((await describeWidget(pasted)).channels, [{ href: 'mailto:help@example.com', text: 'Email ushelp@example.com' }]);
 
+  // Keyboard only: choose a type, Tab to "Add channel", Enter, type the value into the new field.
+  await page.getByLabel('Channel type').focus();
+  await page.keyboard.press('End');
+  assert.equal(await page.getByLabel('Channel type').inputValue(), 'link');
+  await page.keyboard.press('Tab');
+  await page.keyboard.press('Enter');
+  await page.keyboard.type('https://example.com/help');
+  await page.locator('#snippet').getByText(/data-link="https:\/\/example\.com\/help"/).waitFor();
+
   const every = fs.readFileSync(path.join(import.meta.dirname, '../../examples/every-channel.json'), 'utf8');
   await page.getByLabel(/Paste a configuration/).fill(every);
   await page.getByRole('button', { name: 'Import' }).click();
