@@ -18,7 +18,9 @@ async function loadSchema() {
     const then = rule.then.properties;
     types[rule.if.properties.type.const] = { expects: then.value.description, takesMessage: then.message !== false };
   }
-  return { types, textKeys: Object.keys(schema.properties.texts.properties) };
+  const texts = schema.properties.texts.properties;
+  const textDefaults = Object.fromEntries(Object.entries(texts).map(([key, text]) => [key, text.default]));
+  return { types, textKeys: Object.keys(texts), textDefaults };
 }
 
 async function loadIntegrity() {
@@ -43,7 +45,7 @@ function place(path, state) {
 }
 
 async function start() {
-  const [{ types, textKeys }, integrity, validate] = await Promise.all([loadSchema(), loadIntegrity(), loadValidator(DIST)]);
+  const [{ types, textKeys, textDefaults }, integrity, validate] = await Promise.all([loadSchema(), loadIntegrity(), loadValidator(DIST)]);
   let state = emptyState(INBOX_ENDPOINT);
   let previewStarted = false;
   const form = $('config');
@@ -68,9 +70,13 @@ async function start() {
     const id = `text-${key.replace('.', '-')}`;
     const label = document.createElement('label');
     label.htmlFor = id;
-    label.textContent = key;
+    label.textContent = `“${textDefaults[key]}” `;
+    const code = document.createElement('code');
+    code.textContent = key;
+    label.append(code);
     const input = document.createElement('input');
     input.id = id;
+    input.placeholder = textDefaults[key];
     input.dataset.path = `texts.${key}`;
     input.addEventListener('input', () => { state.texts[key] = input.value; changed(); });
     textInputs[key] = input;

@@ -5,7 +5,12 @@
 
 use crate::channel::Kind;
 use crate::config::{Ask, Position};
-use crate::i18n::Text;
+use crate::i18n::{Text, Texts};
+
+/// A JSON string literal.
+fn string(text: &str) -> String {
+    format!("\"{}\"", text.replace('\\', "\\\\").replace('"', "\\\""))
+}
 
 /// `["a","b"]` from names.
 fn list<'a>(names: impl IntoIterator<Item = &'a str>) -> String {
@@ -17,8 +22,16 @@ pub fn json_schema() -> String {
     let kinds = list(Kind::ALL.iter().map(|k| k.name()));
     let positions = list(Position::ALL.iter().map(|p| p.name()));
     let asks = list(Ask::ALL.iter().map(|a| a.name()));
-    let text_props: Vec<String> = Text::ALL.iter().map(|t| format!("\"{}\":{{\"$ref\":\"#/$defs/text\"}}", t.key())).collect();
+    let defaults = Texts::default();
+    let text_props: Vec<String> = Text::ALL
+        .iter()
+        .map(|&t| format!("\"{}\":{{\"$ref\":\"#/$defs/text\",\"default\":{}}}", t.key(), string(defaults.get(t))))
+        .collect();
     let text_props = text_props.join(",");
+    let title = string(defaults.get(Text::Title));
+    let greeting = string(defaults.get(Text::Greeting));
+    let position = Position::default().name();
+    let color = crate::color::Brand::default().background;
     let channel_values: Vec<String> = Kind::ALL
         .iter()
         .map(|k| {
@@ -38,11 +51,11 @@ pub fn json_schema() -> String {
   "properties": {{
     "$schema": {{ "type": "string" }},
     "endpoint": {{ "type": "string", "description": "Where feedback is POSTed: an http(s) URL or a path on this site. Without it the form is hidden." }},
-    "title": {{ "$ref": "#/$defs/text", "description": "The launcher's and the panel's title." }},
-    "greeting": {{ "$ref": "#/$defs/text" }},
-    "locale": {{ "type": "string", "description": "\"auto\" or a BCP 47 language tag." }},
-    "position": {{ "enum": {positions} }},
-    "color": {{ "type": "string", "pattern": "^#([0-9a-fA-F]{{3}}|[0-9a-fA-F]{{6}})$" }},
+    "title": {{ "$ref": "#/$defs/text", "default": {title}, "description": "The launcher's and the panel's title." }},
+    "greeting": {{ "$ref": "#/$defs/text", "default": {greeting} }},
+    "locale": {{ "type": "string", "default": "auto", "description": "\"auto\" or a BCP 47 language tag." }},
+    "position": {{ "enum": {positions}, "default": "{position}" }},
+    "color": {{ "type": "string", "pattern": "^#([0-9a-fA-F]{{3}}|[0-9a-fA-F]{{6}})$", "default": "{color}" }},
     "channels": {{ "type": "array", "items": {{ "$ref": "#/$defs/channel" }} }},
     "form": {{
       "oneOf": [
@@ -98,5 +111,14 @@ mod tests {
         let kinds = &schema["$defs"]["channel"]["properties"]["type"]["enum"];
         assert_eq!(kinds.as_array().unwrap().len(), Kind::ALL.len());
         assert_eq!(props["texts"]["properties"].as_object().unwrap().len(), Text::ALL.len());
+        // Defaults are the widget's own, for editors and the configurator's placeholders.
+        assert_eq!(props["texts"]["properties"]["sending"]["default"], "Sending…");
+        assert_eq!(props["title"]["default"], "Contact us");
+        assert_eq!(props["position"]["default"], "bottom-right");
+        assert_eq!(props["color"]["default"], "#0b57d0");
+        // A message is refused on a channel that cannot prefill one, as the parser does.
+        let rules = schema["$defs"]["channel"]["allOf"].as_array().unwrap();
+        let phone = rules.iter().find(|r| r["if"]["properties"]["type"]["const"] == "phone").unwrap();
+        assert_eq!(phone["then"]["properties"]["message"], false);
     }
 }
