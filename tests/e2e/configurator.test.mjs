@@ -149,6 +149,8 @@ test('a simple setup becomes data attributes; importing a JSON config fills the 
   const preview = await describeWidget(page);
   assert.equal(preview.channels.length, 11);
   assert.ok(preview.form.includes('INPUT checkbox'), 'the consent checkbox is in the preview');
+  await page.keyboard.press('Escape'); // the open panel would cover the import form
+  await page.getByRole('dialog').waitFor({ state: 'hidden' });
 
   // An import with a problem is imported as far as it goes and the problem is named.
   await page.getByLabel(/Paste a configuration/).fill('{"channels":[{"type":"fax","value":"1"}],"hours":{}}');
@@ -160,7 +162,7 @@ test('a simple setup becomes data attributes; importing a JSON config fills the 
   // on the channel list.
   const unnamed = await page.evaluate(() => [...document.querySelectorAll('main input, main select, main textarea, main button')]
     .filter((e) => e.labels?.length === 0 && !e.getAttribute('aria-label') && !e.textContent.trim())
-    .map((e) => e.outerHTML));
+    .map((e) => e.id || e.tagName));
   assert.deepEqual(unnamed, []);
   await page.getByRole('button', { name: 'Remove channel 1, fax' }).click();
   assert.equal(await page.evaluate(() => document.activeElement.id), 'new-channel-type');
