@@ -1,5 +1,9 @@
 // Types of the contact widget's JS API (window.ContactWidget) and configuration.
-// Kept in step with crates/core (config keys, channel types, texts) and docs in README.md.
+// Kept in step with crates/core (config keys, channel types, texts) and docs in README.md;
+// tests/e2e/package.test.mjs type-checks an example against it with tsc.
+//
+// With the script tag, use the global `ContactWidget`; with npm,
+// `import ContactWidget from "contact-widget"` gives the same object.
 
 export type ChannelType =
   | "phone" | "sms" | "email" | "whatsapp" | "telegram" | "messenger"
@@ -15,6 +19,7 @@ export interface Channel {
   message?: string;
 }
 
+/** Whether the form asks for a field; true means "optional", false means "off". */
 export type Ask = "off" | "optional" | "required";
 
 export interface FormConfig {
@@ -42,12 +47,39 @@ export interface Config {
   position?: "bottom-right" | "bottom-left" | "top-right" | "top-left";
   /** Brand colour, #rrggbb or #rgb. */
   color?: string;
+  theme?: Theme;
   channels?: Channel[];
   /** false hides the form. */
   form?: FormConfig | false;
-  /** Overrides of any text by key (see README). */
-  texts?: Record<string, string>;
+  /** Overrides of any text by key, for every language; or, under a language tag such as "fr",
+   *  for that language only (see README). */
+  texts?: Partial<Record<TextKey, string>> & { [languageTag: string]: string | Partial<Record<TextKey, string>> | undefined };
+  /** Reserved for business hours: not supported yet, ignored with a console note. */
+  hours?: unknown;
+  /** Lets editors find config.schema.json; ignored by the widget. */
+  $schema?: string;
 }
+
+export interface Theme {
+  /** "auto" (default) follows the visitor's prefers-color-scheme. */
+  scheme?: "auto" | "light" | "dark";
+  /** The panel's corner radius in px, 0-32 (default 16). */
+  radius?: number;
+  launcher?: "icon-label" | "icon" | "label";
+  /** A CSS font-family list; default the system font stack. */
+  font?: string;
+}
+
+export type TextKey =
+  | "title" | "launcher" | "greeting" | "close" | "channelsHeading" | "formHeading" | "message"
+  | "email" | "name" | "optional" | "rating" | "ratingValue" | "ratingFace1" | "ratingFace2"
+  | "ratingFace3" | "ratingFace4" | "ratingFace5" | "ratingThumbDown" | "ratingThumbUp"
+  | "counter" | "send" | "sending" | "sent" | "errorRequired" | "errorEmailRequired"
+  | "errorNameRequired" | "errorEmail" | "errorTooLong" | "errorConsent" | "queued"
+  | "failBlocked" | "failTimeout" | "failServer" | "failRejected" | "failTooMany"
+  | "noOfflineCopy" | "emailInstead" | "label.phone" | "label.sms" | "label.email"
+  | "label.whatsapp" | "label.telegram" | "label.messenger" | "label.x" | "label.instagram"
+  | "label.facebook" | "label.linkedin" | "label.link";
 
 export type EventName = "ready" | "open" | "close" | "channel" | "submit" | "sent" | "queued" | "error";
 
@@ -76,6 +108,10 @@ declare global {
   interface Window {
     ContactWidget: ContactWidgetApi;
   }
+  /** The global the script tag defines. */
+  const ContactWidget: ContactWidgetApi;
 }
 
-export {};
+/** `import ContactWidget from "contact-widget"`: the same object as `window.ContactWidget`. */
+declare const api: ContactWidgetApi;
+export default api;

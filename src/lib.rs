@@ -45,6 +45,21 @@ fn merged(attributes: JsValue, file: JsValue, init: JsValue) -> Value {
     [read("the config", file), read("init()", init)].into_iter().flatten().fold(raw, Value::merge)
 }
 
+/// Checks a config the way the widget would, without mounting: a list of `{ path, message }`
+/// (empty when the widget takes it as it is). Used by the configurator; the loader never calls it.
+#[wasm_bindgen]
+pub fn validate(config: JsValue) -> js_sys::Array {
+    let raw = serde_wasm_bindgen::from_value(config).unwrap_or(Value::Null);
+    let issues = js_sys::Array::new();
+    for issue in widget_core::config::parse(&raw).1 {
+        let entry = js_sys::Object::new();
+        let _ = js_sys::Reflect::set(&entry, &"path".into(), &issue.path.as_str().into());
+        let _ = js_sys::Reflect::set(&entry, &"message".into(), &issue.message.as_str().into());
+        issues.push(&entry);
+    }
+    issues
+}
+
 /// A config source as a raw value; `null`/`undefined` count as absent, unreadable ones are reported.
 fn read(source: &str, value: JsValue) -> Option<Value> {
     if value.is_null() || value.is_undefined() {

@@ -10,6 +10,8 @@
     return;
   }
   var script = d.currentScript;
+  // Where widget.js and the wasm are. dist/contact-widget.mjs (the npm module entry, where
+  // currentScript is null) is this file with only this expression replaced by import.meta.url.
   var base = new URL('.', (script && script.src) || d.baseURI);
 
   var wasm = null;       // the wasm module's exports, once instantiated

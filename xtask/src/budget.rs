@@ -16,7 +16,10 @@ pub struct Budget {
 
 /// Files in `dist/` that no browser loads when a page embeds the widget; they are not budgeted.
 pub fn loaded_by_browsers(name: &str) -> bool {
-    !(name.ends_with(".d.ts") || name == "config.schema.json" || name == "integrity.json")
+    !(name.ends_with(".d.ts")
+        || name == "config.schema.json"
+        || name == "integrity.json"
+        || name == "package.json")
 }
 
 /// Reads `{"brotli": {"total": N, "files": {"name": N, ...}}}`; other keys are comments.
@@ -107,6 +110,7 @@ mod tests {
             ("contact-widget.d.ts", 5000),
             ("contact-widget.js", 10),
             ("integrity.json", 5000),
+            ("package.json", 5000),
             ("widget.js", 10),
             ("widget_bg.wasm", 10),
         ];

@@ -40,7 +40,9 @@ pub fn run(ws: &Workspace, port: u16) -> Result {
     step(&format!(
         "serve the demo on http://127.0.0.1:{port}/ (Ctrl+C stops it)"
     ));
-    println!("\n    demo: http://127.0.0.1:{port}/\n");
+    println!("\n    demo:         http://127.0.0.1:{port}/");
+    println!("    configurator: http://127.0.0.1:{port}/configurator.html");
+    println!("    docs:         http://127.0.0.1:{port}/docs/index.html\n");
     Cmd::new(ws.debug_binary("inbox"))
         .args(["--host", "127.0.0.1", "--port", &port.to_string()])
         .args([

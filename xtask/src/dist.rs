@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use crate::cmd::{self, note, step, warn, Cmd};
 use crate::sizes::{self, FileSize};
 use crate::workspace::Workspace;
-use crate::{install, integrity, Result};
+use crate::{docs, install, integrity, package, Result};
 
 const PROFILE: &str = "wasm";
 const LOADER: &str = "src/loader.js";
@@ -92,9 +92,13 @@ pub fn run(ws: &Workspace) -> Result<Vec<FileSize>> {
     if !source.contains("__VERSION__") {
         warn(&format!("{LOADER} has no __VERSION__ placeholder"));
     }
+    let source = source.replace("__VERSION__", version);
+    write(&dist.join("contact-widget.js"), source.as_bytes())?;
+
+    step("write dist/contact-widget.mjs (the same loader as an ES module, for npm)");
     write(
-        &dist.join("contact-widget.js"),
-        source.replace("__VERSION__", version).as_bytes(),
+        &dist.join("contact-widget.mjs"),
+        package::module_entry(&source)?.as_bytes(),
     )?;
 
     step(&format!("copy {TYPES} to dist/contact-widget.d.ts"));
@@ -125,6 +129,21 @@ pub fn run(ws: &Workspace) -> Result<Vec<FileSize>> {
         .map_err(|e| format!("widget_core::schema::json_schema() is not valid JSON: {e}"))?;
     write(&dist.join("config.schema.json"), schema.as_bytes())?;
 
+    step(&format!(
+        "write dist/package.json (npm package contact-widget {version})"
+    ));
+    write(
+        &dist.join("package.json"),
+        package::manifest(version).as_bytes(),
+    )?;
+    for file in package::FILES {
+        if !dist.join(file).is_file() {
+            return Err(format!(
+                "dist/package.json lists {file}, but dist/ has no such file"
+            ));
+        }
+    }
+
     step("write dist/integrity.json (sha384 of every file)");
     let files = read_files(&dist)?;
     let manifest = integrity::manifest(
@@ -141,6 +160,7 @@ pub fn run(ws: &Workspace) -> Result<Vec<FileSize>> {
         .collect();
     print!("{}", sizes::table(&sizes));
     note(&format!("dist/ is ready: {}", dist.display()));
+    docs::run(ws)?;
     Ok(sizes)
 }
 

@@ -8,9 +8,11 @@ mod budget;
 mod cmd;
 mod demo;
 mod dist;
+mod docs;
 mod install;
 mod integrity;
 mod lockfile;
+mod package;
 mod sizes;
 mod test;
 mod workspace;
@@ -26,7 +28,9 @@ const USAGE: &str = "\
 usage: cargo xtask <command>
 
 commands:
-  dist              build dist/ (the loader, the wasm and its bindings, types, schema, SRI hashes)
+  dist              build dist/ (the loader, the wasm and its bindings, types, schema, SRI hashes,
+                    the npm package.json) and the docs site www/docs/
+  docs              generate only the docs site www/docs/ from docs/*.md
   demo [--port N]   build dist/ and serve the demo site on http://127.0.0.1:N/ (default 8080)
   test              install Chromium, ChromeDriver and npm packages, then run every test layer
   bench             the performance benchmark (not implemented yet)";
@@ -40,6 +44,7 @@ fn main() -> ExitCode {
     cmd::put_cargo_bin_on_path();
     let result = match (command.as_str(), rest) {
         ("dist", []) => Workspace::find().and_then(|ws| dist::run(&ws).map(drop)),
+        ("docs", []) => Workspace::find().and_then(|ws| docs::run(&ws)),
         ("demo", rest) => demo::parse_port(rest)
             .and_then(|port| Workspace::find().and_then(|ws| demo::run(&ws, port))),
         ("test", []) => Workspace::find().and_then(|ws| test::run(&ws)),

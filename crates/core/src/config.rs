@@ -296,6 +296,8 @@ pub fn parse(raw: &Value) -> (Config, Vec<Issue>) {
             "form" => config.form = p.form(value),
             "texts" => p.texts(&mut config, value),
             "hours" => p.issue(key, "business hours are not supported yet; this key is ignored".into()),
+            // Points editors at config.schema.json; the schema allows it, so the widget does too.
+            "$schema" => {}
             _ => p.issue(key, format!("unknown key; the known keys are {}", KEYS.join(", "))),
         }
     }
@@ -597,6 +599,7 @@ mod tests {
             (r#"{"endpoint":"mailto:a@b.co"}"#, &["config `endpoint`: \"mailto:a@b.co\" is not an http(s) URL or a path on this site"]),
             (r#"{}"#, &["config `endpoint`: missing, so the feedback form is hidden (set \"form\": false to hide it on purpose)"]),
             (r#"{"form":false}"#, &[]),
+            (r#"{"form":false,"$schema":"https://example.com/config.schema.json"}"#, &[]),
             (r#"{"endpoint":"/f","position":"middle","color":"blue","title":5}"#, &["config `position`: \"middle\" is not one of bottom-right, bottom-left, top-right, top-left", "config `color`: \"blue\" is not a colour; write it as #rrggbb or #rgb", "config `title`: expected text, found a number"]),
             (r#"{"endpoint":"/f","form":{"email":"maybe","rating":"yes","captcha":true}}"#, &["config `form.email`: \"maybe\" is not one of off, optional, required", "config `form.rating`: \"yes\" is not one of off, stars, faces, thumbs", "config `form.captcha`: unknown key; the form has rating, email, name, consent, spam, minSeconds"]),
             (r#"{"endpoint":"/f","transport":"carrier-pigeon","form":{"spam":"keep","minSeconds":-1}}"#, &["config `transport`: \"carrier-pigeon\" is not one of json, simple", "config `form.spam`: \"keep\" is not one of drop, flag", "config `form.minSeconds`: expected a number of seconds from 0 to 60, found a number"]),

@@ -5,7 +5,12 @@
 
 use crate::channel::Kind;
 use crate::config::{Ask, Launcher, Position, Rating, Scheme, Spam, TRANSPORTS};
-use crate::i18n::Text;
+use crate::i18n::{Text, Texts};
+
+/// A JSON string literal.
+fn string(text: &str) -> String {
+    format!("\"{}\"", text.replace('\\', "\\\\").replace('"', "\\\""))
+}
 
 /// `["a","b"]` from names.
 fn list<'a>(names: impl IntoIterator<Item = &'a str>) -> String {
@@ -22,11 +27,26 @@ pub fn json_schema() -> String {
     let transports = list(TRANSPORTS);
     let schemes = list(Scheme::ALL.iter().map(|s| s.name()));
     let launchers = list(Launcher::ALL.iter().map(|l| l.name()));
-    let text_props: Vec<String> = Text::ALL.iter().map(|t| format!("\"{}\":{{\"$ref\":\"#/$defs/text\"}}", t.key())).collect();
+    let defaults = Texts::default();
+    let text_props: Vec<String> = Text::ALL
+        .iter()
+        .map(|&t| match defaults.get(t) {
+            "" => format!("\"{}\":{{\"$ref\":\"#/$defs/text\"}}", t.key()),
+            default => format!("\"{}\":{{\"$ref\":\"#/$defs/text\",\"default\":{}}}", t.key(), string(default)),
+        })
+        .collect();
     let text_props = text_props.join(",");
+    let title = string(defaults.get(Text::Title));
+    let greeting = string(defaults.get(Text::Greeting));
+    let position = Position::default().name();
+    let color = crate::color::Brand::default().background;
     let channel_values: Vec<String> = Kind::ALL
         .iter()
-        .map(|k| format!("{{\"if\":{{\"properties\":{{\"type\":{{\"const\":\"{}\"}}}}}},\"then\":{{\"properties\":{{\"value\":{{\"description\":\"{}\"}}}}}}}}", k.name(), k.expects()))
+        .map(|k| {
+            // A channel that cannot prefill a message gets an issue for one, so the schema refuses it.
+            let message = if k.takes_message() { "" } else { ",\"message\":false" };
+            format!("{{\"if\":{{\"properties\":{{\"type\":{{\"const\":\"{}\"}}}}}},\"then\":{{\"properties\":{{\"value\":{{\"description\":\"{}\"}}{message}}}}}}}", k.name(), k.expects())
+        })
         .collect();
     let channel_values = channel_values.join(",");
     format!(
@@ -39,19 +59,19 @@ pub fn json_schema() -> String {
   "properties": {{
     "$schema": {{ "type": "string" }},
     "endpoint": {{ "type": "string", "description": "Where feedback is POSTed: an http(s) URL or a path on this site. Without it the form is hidden." }},
-    "transport": {{ "enum": {transports}, "description": "\"simple\" posts text/plain without custom headers, for endpoints that cannot answer a CORS preflight." }},
-    "title": {{ "$ref": "#/$defs/text", "description": "The launcher's and the panel's title." }},
-    "greeting": {{ "$ref": "#/$defs/text" }},
-    "locale": {{ "type": "string", "description": "\"auto\" or a BCP 47 language tag." }},
-    "position": {{ "enum": {positions} }},
-    "color": {{ "type": "string", "pattern": "^#([0-9a-fA-F]{{3}}|[0-9a-fA-F]{{6}})$" }},
+    "transport": {{ "enum": {transports}, "default": "json", "description": "\"simple\" posts text/plain without custom headers, for endpoints that cannot answer a CORS preflight." }},
+    "title": {{ "$ref": "#/$defs/text", "default": {title}, "description": "The launcher's and the panel's title." }},
+    "greeting": {{ "$ref": "#/$defs/text", "default": {greeting} }},
+    "locale": {{ "type": "string", "default": "auto", "description": "\"auto\" or a BCP 47 language tag." }},
+    "position": {{ "enum": {positions}, "default": "{position}" }},
+    "color": {{ "type": "string", "pattern": "^#([0-9a-fA-F]{{3}}|[0-9a-fA-F]{{6}})$", "default": "{color}" }},
     "theme": {{
       "type": "object",
       "additionalProperties": false,
       "properties": {{
-        "scheme": {{ "enum": {schemes} }},
-        "radius": {{ "type": "number", "minimum": 0, "maximum": 32 }},
-        "launcher": {{ "enum": {launchers} }},
+        "scheme": {{ "enum": {schemes}, "default": "auto" }},
+        "radius": {{ "type": "number", "minimum": 0, "maximum": 32, "default": 16 }},
+        "launcher": {{ "enum": {launchers}, "default": "icon-label" }},
         "font": {{ "type": "string", "pattern": "^[\\p{{L}}\\p{{N}} ,'\"_-]+$" }}
       }}
     }},
@@ -64,10 +84,10 @@ pub fn json_schema() -> String {
           "additionalProperties": false,
           "properties": {{
             "rating": {{ "oneOf": [{{ "type": "boolean" }}, {{ "enum": {ratings} }}], "description": "true means stars." }},
-            "email": {{ "oneOf": [{{ "type": "boolean" }}, {{ "enum": {asks} }}] }},
-            "name": {{ "oneOf": [{{ "type": "boolean" }}, {{ "enum": {asks} }}] }},
-            "spam": {{ "enum": {spams}, "description": "What happens to a message that looks like spam; the visitor always sees success." }},
-            "minSeconds": {{ "type": "number", "minimum": 0, "maximum": 60, "description": "Sent sooner than this after opening counts as spam." }},
+            "email": {{ "$ref": "#/$defs/ask" }},
+            "name": {{ "$ref": "#/$defs/ask" }},
+            "spam": {{ "enum": {spams}, "default": "drop", "description": "What happens to a message that looks like spam; the visitor always sees success." }},
+            "minSeconds": {{ "type": "number", "minimum": 0, "maximum": 60, "default": 2, "description": "Sent sooner than this after opening counts as spam." }},
             "consent": {{ "oneOf": [{{ "type": "null" }}, {{ "$ref": "#/$defs/text" }}] }}
           }}
         }}
@@ -82,7 +102,8 @@ pub fn json_schema() -> String {
     "hours": {{ "description": "Reserved for business hours (not supported yet)." }}
   }},
   "$defs": {{
-    "text": {{ "type": "string", "minLength": 1, "maxLength": 500 }},
+    "text": {{ "type": "string", "pattern": "\\S", "maxLength": 500, "description": "Text with at least one non-space character, at most 500 characters." }},
+    "ask": {{ "anyOf": [{{ "enum": {asks} }}, {{ "type": "boolean", "description": "true is \"optional\", false is \"off\"." }}] }},
     "channel": {{
       "type": "object",
       "additionalProperties": false,
@@ -120,5 +141,14 @@ mod tests {
         for key in crate::config::FORM_KEYS {
             assert!(form.contains_key(key), "schema lacks form.{key}");
         }
+        // Defaults are the widget's own, for editors and the configurator's placeholders.
+        assert_eq!(props["texts"]["properties"]["sending"]["default"], "Sending…");
+        assert_eq!(props["title"]["default"], "Contact us");
+        assert_eq!(props["position"]["default"], "bottom-right");
+        assert_eq!(props["color"]["default"], "#0b57d0");
+        // A message is refused on a channel that cannot prefill one, as the parser does.
+        let rules = schema["$defs"]["channel"]["allOf"].as_array().unwrap();
+        let phone = rules.iter().find(|r| r["if"]["properties"]["type"]["const"] == "phone").unwrap();
+        assert_eq!(phone["then"]["properties"]["message"], false);
     }
 }

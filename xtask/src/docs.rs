@@ -1,0 +1,255 @@
+//! `www/docs/`: the documentation site, HTML generated from the Markdown in `docs/`.
+//!
+//! Tables that restate the core's own tables (channel types, texts) are generated from the core
+//! at the `<!-- generated: NAME -->` markers, so the docs cannot drift from the code.
+
+use std::fs;
+use std::path::Path;
+
+use pulldown_cmark::{html, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use widget_core::channel::{self, Kind};
+use widget_core::i18n::{Text, Texts};
+
+use crate::cmd::step;
+use crate::workspace::Workspace;
+use crate::Result;
+
+/// An example value per channel type; the docs show the link the core makes of it.
+fn example(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Phone | Kind::Sms | Kind::Whatsapp => "+1 (555) 010-0100",
+        Kind::Email => "help@example.com",
+        Kind::Telegram | Kind::Messenger | Kind::X | Kind::Instagram | Kind::Facebook => {
+            "examplehq"
+        }
+        Kind::Linkedin => "company/examplehq",
+        Kind::Link => "https://example.com/help",
+    }
+}
+
+/// The Markdown that replaces `<!-- generated: NAME -->`.
+fn generated(name: &str) -> Option<String> {
+    let escape = |s: &str| s.replace('|', "\\|");
+    match name {
+        "channels" => {
+            let mut table = String::from(
+                "| type | value | example | link the widget makes | `message` | default label |\n| --- | --- | --- | --- | --- | --- |\n",
+            );
+            for kind in Kind::ALL {
+                let link =
+                    channel::link(kind, example(kind), None).expect("the docs' examples are valid");
+                let message = if kind.takes_message() { "yes" } else { "no" };
+                let label = Texts::default().get(Text::label_of(kind)).to_owned();
+                table.push_str(&format!(
+                    "| `{}` | {} | `{}` | `{}` | {message} | {} |\n",
+                    kind.name(),
+                    escape(kind.expects()),
+                    example(kind),
+                    link,
+                    escape(&label)
+                ));
+            }
+            Some(table)
+        }
+        "texts" => {
+            let mut table = String::from("| key | default |\n| --- | --- |\n");
+            for text in Text::ALL {
+                table.push_str(&format!(
+                    "| `{}` | {} |\n",
+                    text.key(),
+                    escape(Texts::default().get(*text))
+                ));
+            }
+            Some(table)
+        }
+        "version" => Some(widget_core::VERSION.to_owned()),
+        _ => None,
+    }
+}
+
+/// Replaces every generated marker; an unknown name is an error.
+fn expand(markdown: &str) -> Result<String> {
+    let mut out = String::new();
+    let mut rest = markdown;
+    while let Some(start) = rest.find("<!-- generated: ") {
+        out.push_str(&rest[..start]);
+        let after = &rest[start + "<!-- generated: ".len()..];
+        let end = after
+            .find(" -->")
+            .ok_or("an unclosed <!-- generated: marker")?;
+        let name = &after[..end];
+        out.push_str(&generated(name).ok_or_else(|| format!("unknown generated table {name:?}"))?);
+        rest = &after[end + " -->".len()..];
+    }
+    out.push_str(rest);
+    Ok(out)
+}
+
+/// One page: its title (the first `#` heading) and its HTML body. Links to `x.md` become `x.html`.
+pub fn render(markdown: &str) -> Result<(String, String)> {
+    let markdown = expand(markdown)?;
+    let mut title = String::new();
+    let mut in_title = false;
+    let events: Vec<Event> = Parser::new_ext(&markdown, Options::ENABLE_TABLES)
+        .map(|event| match event {
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                let dest_url = match dest_url.split_once(".md") {
+                    Some((page, rest))
+                        if !dest_url.contains("://")
+                            && (rest.is_empty() || rest.starts_with('#')) =>
+                    {
+                        CowStr::from(format!("{page}.html{rest}"))
+                    }
+                    _ => dest_url,
+                };
+                Event::Start(Tag::Link {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                })
+            }
+            other => other,
+        })
+        .inspect(|event| match event {
+            Event::Start(Tag::Heading {
+                level: HeadingLevel::H1,
+                ..
+            }) if title.is_empty() => in_title = true,
+            Event::End(TagEnd::Heading(HeadingLevel::H1)) => in_title = false,
+            Event::Text(text) | Event::Code(text) if in_title => title.push_str(text),
+            _ => {}
+        })
+        .collect();
+    let mut body = String::new();
+    html::push_html(&mut body, events.into_iter());
+    if title.is_empty() {
+        return Err("the page has no `# Title`".into());
+    }
+    Ok((title, body))
+}
+
+/// The pages, in the order of the navigation: (file stem, link text).
+pub const PAGES: [(&str, &str); 10] = [
+    ("index", "Quick start"),
+    ("options", "Options"),
+    ("channels", "Channels"),
+    ("endpoint", "Your own endpoint"),
+    ("recipes", "Recipes"),
+    ("javascript", "JavaScript and npm"),
+    ("csp", "Content-Security-Policy"),
+    ("accessibility", "Accessibility"),
+    ("privacy", "Privacy"),
+    ("changelog", "Changelog"),
+];
+
+fn page(stem: &str, title: &str, body: &str) -> String {
+    let escape = |s: &str| {
+        s.replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;")
+    };
+    let nav: String = PAGES
+        .iter()
+        .map(|(page, text)| {
+            let current = if *page == stem {
+                " aria-current=\"page\""
+            } else {
+                ""
+            };
+            format!("<li><a href=\"{page}.html\"{current}>{text}</a></li>")
+        })
+        .collect();
+    format!(
+        "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
+         <title>{title} · Contact widget docs</title>\n<link rel=\"icon\" href=\"data:,\">\n<link rel=\"stylesheet\" href=\"docs.css\">\n</head>\n<body>\n\
+         <a class=\"skip\" href=\"#content\">Skip to content</a>\n<header><a href=\"/\">Contact widget</a> · <a href=\"/configurator.html\">Configurator</a> · docs for version {version}</header>\n\
+         <nav aria-label=\"Documentation\"><ul>{nav}</ul></nav>\n<main id=\"content\">\n{body}</main>\n</body>\n</html>\n",
+        title = escape(title),
+        version = widget_core::VERSION,
+    )
+}
+
+/// Writes `www/docs/` from `docs/*.md` (and `docs/docs.css`).
+pub fn run(ws: &Workspace) -> Result {
+    let source = ws.root.join("docs");
+    let out = ws.www().join("docs");
+    step(&format!(
+        "generate {} from {}",
+        out.display(),
+        source.display()
+    ));
+    if out.exists() {
+        fs::remove_dir_all(&out).map_err(|e| format!("cannot delete {}: {e}", out.display()))?;
+    }
+    fs::create_dir_all(&out).map_err(|e| format!("cannot create {}: {e}", out.display()))?;
+    for (stem, _) in PAGES {
+        let path = source.join(format!("{stem}.md"));
+        let markdown = read(&path)?;
+        let (title, body) = render(&markdown).map_err(|e| format!("{}: {e}", path.display()))?;
+        write(
+            &out.join(format!("{stem}.html")),
+            &page(stem, &title, &body),
+        )?;
+    }
+    write(&out.join("docs.css"), &read(&source.join("docs.css"))?)
+}
+
+fn read(path: &Path) -> Result<String> {
+    fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))
+}
+
+fn write(path: &Path, text: &str) -> Result {
+    fs::write(path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn renders_title_tables_and_md_links() {
+        let (title, body) = render("# Hello `x`\n\nSee [options](options.md#channels) and [site](https://a.example/b.md).\n\n<!-- generated: texts -->").unwrap();
+        assert_eq!(title, "Hello x");
+        assert!(body.contains("href=\"options.html#channels\""), "{body}");
+        assert!(body.contains("href=\"https://a.example/b.md\""), "{body}");
+        assert!(body.contains("<td><code>label.link</code></td>"), "{body}");
+        assert!(render("no title").is_err());
+        assert!(render("# T\n<!-- generated: nope -->").is_err());
+    }
+
+    #[test]
+    fn every_channel_type_has_a_row_with_its_link() {
+        let table = generated("channels").unwrap();
+        for kind in Kind::ALL {
+            assert!(table.contains(&format!("| `{}` |", kind.name())), "{table}");
+        }
+        assert!(table.contains("`tel:+15550100100`"), "{table}");
+        assert!(table.contains("`https://wa.me/15550100100`"), "{table}");
+    }
+
+    /// README restates the core's text table for owners reading on GitHub; it must say the same.
+    #[test]
+    fn the_readme_texts_table_is_the_generated_one() {
+        let readme = include_str!("../../README.md");
+        let table = generated("texts").unwrap();
+        assert!(
+            readme.contains(&table),
+            "README.md's texts table differs from the core's; replace it with:\n{table}"
+        );
+    }
+
+    #[test]
+    fn every_page_exists_with_a_title() {
+        let docs = Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs");
+        for (stem, _) in PAGES {
+            let markdown = read(&docs.join(format!("{stem}.md"))).unwrap();
+            render(&markdown).unwrap_or_else(|e| panic!("{stem}.md: {e}"));
+        }
+    }
+}
