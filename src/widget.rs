@@ -122,7 +122,8 @@ impl Widget {
         self.destroy();
         let widget = Widget::mount(raw, table)?;
         if open {
-            widget.inner.open();
+            // Reopened as it was, without moving the visitor's focus or announcing it again.
+            widget.inner.show(true);
         }
         Ok(widget)
     }
@@ -181,17 +182,26 @@ impl Inner {
     }
 
     fn open(&self) {
-        {
-            let mut state = self.state.borrow_mut();
-            if std::mem::replace(&mut state.open, true) {
-                return;
-            }
+        if self.show(false) {
+            let _ = self.ui.close.focus();
+            env::emit("open", &[]);
+        }
+    }
+
+    /// Shows the panel; `false` when it was already open. `restored` keeps the time it was first
+    /// opened (a re-render is not a new visit).
+    fn show(&self, restored: bool) -> bool {
+        let mut state = self.state.borrow_mut();
+        if std::mem::replace(&mut state.open, true) {
+            return false;
+        }
+        if !restored {
             state.opened_at = js_sys::Date::now();
         }
+        drop(state);
         self.ui.panel.set_hidden(false);
         let _ = self.ui.launcher.set_attribute("aria-expanded", "true");
-        let _ = self.ui.close.focus();
-        env::emit("open", &[]);
+        true
     }
 
     fn close(&self) {

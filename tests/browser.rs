@@ -19,7 +19,7 @@ fn json(text: &str) -> JsValue {
 
 /// Mounts from a JSON config, as the loader does with a JSON block.
 fn mounted(config: &str) -> (Widget, ShadowRoot) {
-    let widget = mount(js_sys::Array::new().into(), json(config), JsValue::NULL).expect("mounts");
+    let widget = mount(js_sys::Array::new().into(), json(config), JsValue::NULL, JsValue::NULL).expect("mounts");
     let hosts = document().query_selector_all("contact-widget").unwrap();
     assert_eq!(hosts.length(), 1, "exactly one host element");
     let host: Element = hosts.get(0).unwrap().unchecked_into();

@@ -115,3 +115,32 @@ test('keyboard only: reach, open, fill, send, close; Tab never leaves the open d
   assert.equal((await active()).id, 'launcher', 'focus returns to the launcher');
   assert.equal(await page.locator('contact-widget #cw-panel').isHidden(), true);
 });
+
+test('reduced motion, forced colours and touch targets', async () => {
+  const url = pageWith({ form: { rating: 'thumbs', consent: 'I agree.' } });
+  const open = async (options) => {
+    const context = await browser.newContext(options);
+    const page = await context.newPage();
+    await page.goto(url);
+    await widgetReady(page);
+    await page.locator('contact-widget .launcher').click();
+    return { context, page };
+  };
+  const still = await open({ reducedMotion: 'reduce' });
+  assert.equal(await still.page.evaluate(() => document.querySelector('contact-widget').shadowRoot.getAnimations().length), 0, 'no animation');
+  const moving = await open({ reducedMotion: 'no-preference' });
+  assert.ok(await moving.page.evaluate(() => document.querySelector('contact-widget').shadowRoot.getAnimations().length) > 0, 'the check can fail');
+
+  const contrast = await open({ forcedColors: 'active' });
+  const borders = await contrast.page.evaluate(() => ['.launcher', '.send', '.close', '.channel'].map((s) => getComputedStyle(document.querySelector('contact-widget').shadowRoot.querySelector(s)).borderTopStyle));
+  assert.deepEqual(borders, ['solid', 'solid', 'solid', 'solid'], 'controls keep a border when backgrounds are removed');
+
+  const touch = await open({ hasTouch: true, isMobile: true, viewport: { width: 390, height: 844 } });
+  const small = await touch.page.evaluate(() => {
+    const root = document.querySelector('contact-widget').shadowRoot;
+    const targets = [...root.querySelectorAll('button, a[href], .choice, .consent, textarea, input[type=text]:not([tabindex="-1"]), input[type=email]')];
+    return targets.map((t) => [t.className || t.localName, t.getBoundingClientRect()]).filter(([, r]) => r.width > 0 && (r.width < 44 || r.height < 44)).map(([name, r]) => `${name} ${r.width}x${r.height}`);
+  });
+  assert.deepEqual(small, [], 'every target at least 44×44 px on touch screens');
+  for (const c of [still, moving, contrast, touch]) await c.context.close();
+});

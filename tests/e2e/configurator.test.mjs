@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { DIST, launch, startInbox, startSite, widgetReady } from './support/harness.mjs';
+import { DIST, humanPause, launch, startInbox, startSite, widgetReady } from './support/harness.mjs';
 
 let inbox, site, browser;
 const pages = {};
@@ -104,6 +104,7 @@ test('owners build a widget with channels, see it live, copy it, and the pasted 
   await pasted.goto(`${site.url}/pasted.html`);
   assert.deepEqual(await describeWidget(pasted), preview);
   await pasted.getByRole('textbox', { name: 'Message' }).fill('Sent from a pasted snippet.');
+  await humanPause(pasted);
   await pasted.getByRole('button', { name: 'Send' }).click();
   await pasted.locator('contact-widget').getByRole('status').getByText(/Thank you/).waitFor();
   const stored = await inbox.stored();
