@@ -45,10 +45,10 @@ impl Courier {
         let id = entry.submission.id.clone();
         self.memory.borrow_mut().entries.retain(|e| e.submission.id != id);
         let mut outbox = self.load();
-        let kept = outbox.add(entry.clone(), &POLICY).is_ok() && storage::write(storage::OUTBOX, &outbox);
+        let kept = outbox.add(entry.clone(), &POLICY).is_ok() && storage::write(storage::OUTBOX, &outbox.to_value());
         if !kept {
             outbox.entries.retain(|e| e.submission.id != id);
-            storage::write(storage::OUTBOX, &outbox);
+            storage::write(storage::OUTBOX, &outbox.to_value());
             self.memory.borrow_mut().entries.push(entry);
         }
         self.flush(false, Some(id));
@@ -63,7 +63,7 @@ impl Courier {
             let mut outbox = this.load();
             for old in outbox.expire(now, &POLICY) {
                 env::warn(&format!("a message queued on {} could not be delivered within 7 days and was dropped", old.submission.created_at));
-                storage::write(storage::OUTBOX, &outbox);
+                storage::write(storage::OUTBOX, &outbox.to_value());
             }
             let mut due = outbox.due(now, online_again);
             due.extend(this.memory.borrow().due(now, online_again));
@@ -98,7 +98,7 @@ impl Courier {
         } else {
             let mut outbox = self.load();
             let verdict = outbox.record(id, &attempt, now, random, &POLICY);
-            (verdict, storage::write(storage::OUTBOX, &outbox))
+            (verdict, storage::write(storage::OUTBOX, &outbox.to_value()))
         };
         (self.report)(&entry.submission, &verdict, kept);
     }
@@ -129,7 +129,7 @@ impl Courier {
     }
 
     fn load(&self) -> Outbox {
-        storage::read(storage::OUTBOX).ok().flatten().unwrap_or_default()
+        storage::read(storage::OUTBOX).ok().flatten().map(|v| Outbox::from_value(&v)).unwrap_or_default()
     }
 }
 

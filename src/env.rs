@@ -1,8 +1,9 @@
 //! Reads the world the core needs as arguments: the page, the clock, locale, time zone, randomness;
 //! and the two ways the widget talks back to the page: the console and `contact-widget:*` events.
 
-use js_sys::{Object, Reflect};
-use wasm_bindgen::JsValue;
+use js_sys::{Array, Object, Reflect};
+use wasm_bindgen::{JsCast, JsValue};
+use widget_core::value::Value;
 use widget_core::submission::Page;
 
 pub fn window() -> web_sys::Window {
@@ -73,4 +74,37 @@ pub fn emit(name: &str, detail: &[(&str, &str)]) {
     if let Ok(event) = web_sys::CustomEvent::new_with_event_init_dict(&format!("contact-widget:{name}"), &init) {
         let _ = window().dispatch_event(&event);
     }
+}
+
+/// A JS value (a config object, a parsed language file or stored JSON) as the core's loose
+/// `Value`. Functions, symbols and anything nested deeper than a config can be become `null`, so
+/// a hostile or cyclic object cannot hang or crash the widget.
+pub fn value_of(js: &JsValue) -> Value {
+    fn walk(js: &JsValue, depth: u32) -> Value {
+        if depth > 16 || js.is_null() || js.is_undefined() {
+            Value::Null
+        } else if let Some(b) = js.as_bool() {
+            Value::Bool(b)
+        } else if let Some(n) = js.as_f64() {
+            Value::Number(n)
+        } else if let Some(s) = js.as_string() {
+            Value::String(s)
+        } else if Array::is_array(js) {
+            Value::Array(js.unchecked_ref::<Array>().iter().map(|item| walk(&item, depth + 1)).collect())
+        } else if js.is_object() && !js.is_function() {
+            let entries = Object::entries(js.unchecked_ref());
+            Value::Object(
+                entries
+                    .iter()
+                    .filter_map(|pair| {
+                        let pair: Array = pair.dyn_into().ok()?;
+                        Some((pair.get(0).as_string()?, walk(&pair.get(1), depth + 1)))
+                    })
+                    .collect(),
+            )
+        } else {
+            Value::Null
+        }
+    }
+    walk(js, 0)
 }

@@ -24,7 +24,7 @@ pub struct Widget(Option<widget::Widget>);
 #[wasm_bindgen]
 pub fn mount(attributes: JsValue, file: JsValue, init: JsValue, language: JsValue) -> Result<Widget, JsValue> {
     let raw = merged(attributes, file, init);
-    let table = read("the language file", language).map(|v| widget_core::i18n::table(&v)).unwrap_or_default();
+    let table = read(language).map(|v| widget_core::i18n::table(&v)).unwrap_or_default();
     Ok(Widget(Some(widget::Widget::mount(raw, table)?)))
 }
 
@@ -40,16 +40,26 @@ pub fn language_file(attributes: JsValue, file: JsValue, init: JsValue) -> Strin
 }
 
 fn merged(attributes: JsValue, file: JsValue, init: JsValue) -> Value {
-    let attributes: Vec<(String, String)> = serde_wasm_bindgen::from_value(attributes).unwrap_or_default();
+    // `Object.entries(script.dataset)`: a list of [name, value] pairs.
+    let attributes: Vec<(String, String)> = match env::value_of(&attributes) {
+        Value::Array(pairs) => pairs
+            .iter()
+            .filter_map(|pair| match pair {
+                Value::Array(kv) if kv.len() == 2 => Some((kv[0].as_str()?.to_owned(), kv[1].as_str()?.to_owned())),
+                _ => None,
+            })
+            .collect(),
+        _ => Vec::new(),
+    };
     let raw = widget_core::config::from_attributes(&attributes);
-    [read("the config", file), read("init()", init)].into_iter().flatten().fold(raw, Value::merge)
+    [read(file), read(init)].into_iter().flatten().fold(raw, Value::merge)
 }
 
 /// Checks a config the way the widget would, without mounting: a list of `{ path, message }`
 /// (empty when the widget takes it as it is). Used by the configurator; the loader never calls it.
 #[wasm_bindgen]
 pub fn validate(config: JsValue) -> js_sys::Array {
-    let raw = serde_wasm_bindgen::from_value(config).unwrap_or(Value::Null);
+    let raw = env::value_of(&config);
     let issues = js_sys::Array::new();
     for issue in widget_core::config::parse(&raw).1 {
         let entry = js_sys::Object::new();
@@ -60,18 +70,9 @@ pub fn validate(config: JsValue) -> js_sys::Array {
     issues
 }
 
-/// A config source as a raw value; `null`/`undefined` count as absent, unreadable ones are reported.
-fn read(source: &str, value: JsValue) -> Option<Value> {
-    if value.is_null() || value.is_undefined() {
-        return None;
-    }
-    match serde_wasm_bindgen::from_value(value) {
-        Ok(v) => Some(v),
-        Err(e) => {
-            env::warn(&format!("{source} could not be read ({e}); it is ignored"));
-            None
-        }
-    }
+/// A config source as a raw value; `null`/`undefined` count as absent.
+fn read(value: JsValue) -> Option<Value> {
+    (!value.is_null() && !value.is_undefined()).then(|| env::value_of(&value))
 }
 
 #[wasm_bindgen]
@@ -96,7 +97,7 @@ impl Widget {
 
     /// Layers `partial` over the current config and re-renders, keeping open state and draft.
     pub fn update(&mut self, partial: JsValue) -> Result<(), JsValue> {
-        let (Some(w), Some(partial)) = (self.0.take(), read("update()", partial)) else { return Ok(()) };
+        let (Some(w), Some(partial)) = (self.0.take(), read(partial)) else { return Ok(()) };
         self.0 = Some(w.update(partial)?);
         Ok(())
     }

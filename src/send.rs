@@ -2,19 +2,15 @@
 
 use gloo::timers::callback::Timeout;
 use js_sys::{Reflect, JSON};
-use serde::Serialize;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{AbortController, Headers, RequestCredentials, RequestInit, RequestMode, Response};
 use widget_core::outbox::{Attempt, Entry, POLICY};
-use widget_core::submission::Submission;
 
 /// Makes one attempt to deliver `entry` and says what came back. `keepalive` lets the request
 /// outlive the page (used on `pagehide`).
 pub async fn post(entry: &Entry, keepalive: bool) -> Attempt {
-    let Ok(body) = to_json(&entry.submission) else {
-        return Attempt::Answered { status: 400, retry_after: None, reason: Some("the message could not be encoded".into()) };
-    };
+    let body = widget_core::json::write(&entry.submission.to_value());
     let controller = AbortController::new().ok();
     let init = RequestInit::new();
     init.set_method("POST");
@@ -50,12 +46,6 @@ pub async fn post(entry: &Entry, keepalive: bool) -> Attempt {
     let retry_after = response.headers().get("Retry-After").ok().flatten();
     let reason = if (400..500).contains(&status) { reason(&response).await } else { None };
     Attempt::Answered { status, retry_after, reason }
-}
-
-/// JSON text of the submission; `None` fields become `null`, as in the contract's example.
-fn to_json(submission: &Submission) -> Result<String, JsValue> {
-    let value = submission.serialize(&serde_wasm_bindgen::Serializer::json_compatible())?;
-    JSON::stringify(&value)?.as_string().ok_or(JsValue::NULL)
 }
 
 /// The endpoint's own explanation: `{"error": "…"}` and, from the inbox, the first problem's field.

@@ -8,12 +8,11 @@ use std::cell::RefCell;
 use std::rc::{Rc, Weak};
 
 use gloo::events::{EventListener, EventListenerOptions};
-use serde::{Deserialize, Serialize};
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{Element, HtmlElement, HtmlInputElement, KeyboardEvent, ShadowRoot};
 use widget_core::channel::{self, Kind};
 use widget_core::config::{self, Ask, Config, Spam};
-use widget_core::form::{self, FieldError, MESSAGE_MAX};
+use widget_core::form::{self, Draft, FieldError, MESSAGE_MAX};
 use widget_core::i18n::Text;
 use widget_core::outbox::{Entry, Failure, Verdict, Wait};
 use widget_core::submission::{Submission, WidgetInfo};
@@ -52,15 +51,6 @@ struct State {
     /// The submission the form shows: resent as it is (same id, same body) until it is
     /// delivered, unless the visitor changes what they wrote.
     pending: Option<Submission>,
-}
-
-/// What the visitor has typed, kept in localStorage until it is delivered.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-struct Draft {
-    message: String,
-    email: String,
-    name: String,
-    rating: Option<u8>,
 }
 
 impl Widget {
@@ -464,7 +454,7 @@ impl Inner {
         if draft == Draft::default() {
             storage::remove(storage::DRAFT);
         } else {
-            storage::write(storage::DRAFT, &draft);
+            storage::write(storage::DRAFT, &draft.to_value());
         }
     }
 
@@ -472,7 +462,8 @@ impl Inner {
     /// form takes over that submission so sending again cannot duplicate it.
     fn restore_draft(&self) {
         let Some(form) = &self.ui.form else { return };
-        let Ok(Some(draft)) = storage::read::<Draft>(storage::DRAFT) else { return };
+        let Ok(Some(stored)) = storage::read(storage::DRAFT) else { return };
+        let draft = Draft::from_value(&stored);
         form.message.set_value(&draft.message);
         for (field, value) in [(&form.email, &draft.email), (&form.name, &draft.name)] {
             if let Some((input, _)) = field {

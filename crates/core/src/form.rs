@@ -1,4 +1,8 @@
-//! The feedback form's rules: limits and field checks shared by the widget and the inbox.
+//! The feedback form's rules: limits and field checks shared by the widget and the inbox; and
+//! the draft the widget keeps while the visitor types.
+
+use crate::json::{self, Fields};
+use crate::value::Value;
 
 /// Longest message a customer may write, in characters. Shown as a limit, never truncated.
 pub const MESSAGE_MAX: usize = 5000;
@@ -6,6 +10,36 @@ pub const MESSAGE_MAX: usize = 5000;
 pub const NAME_MAX: usize = 200;
 /// Longest e-mail address (RFC 5321 path limit).
 pub const EMAIL_MAX: usize = 254;
+
+/// What the visitor has typed, kept in localStorage until it is delivered.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Draft {
+    pub message: String,
+    pub email: String,
+    pub name: String,
+    pub rating: Option<u8>,
+}
+
+impl Draft {
+    pub fn to_value(&self) -> Value {
+        json::object(vec![
+            ("message", json::text(&self.message)),
+            ("email", json::text(&self.email)),
+            ("name", json::text(&self.name)),
+            ("rating", self.rating.map_or(Value::Null, |r| Value::Number(r as f64))),
+        ])
+    }
+
+    /// Whatever can be read back; a damaged draft gives what is left, never an error.
+    pub fn from_value(v: &Value) -> Draft {
+        Draft {
+            message: v.text("message").unwrap_or_default(),
+            email: v.text("email").unwrap_or_default(),
+            name: v.text("name").unwrap_or_default(),
+            rating: v.number("rating").filter(|r| (1.0..=5.0).contains(r)).map(|r| r as u8),
+        }
+    }
+}
 
 /// What is wrong with one form field, as a key the UI translates.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -67,6 +101,13 @@ mod tests {
         for bad in ["", "a", "a@", "@b.co", "a@b", "a b@c.de", "a@b..co", "a@.b.co", "a@b.co.", "a@@b.co", "a@b@c.co"] {
             assert!(!is_email(bad), "{bad:?} should be refused");
         }
+    }
+
+    #[test]
+    fn drafts_round_trip_and_survive_damage() {
+        let draft = Draft { message: "half a \"thought\"".into(), email: "a@b.co".into(), name: String::new(), rating: Some(4) };
+        assert_eq!(Draft::from_value(&crate::value::json(&crate::json::write(&draft.to_value()))), draft);
+        assert_eq!(Draft::from_value(&crate::value::json(r#"{"message":"kept","rating":"five"}"#)), Draft { message: "kept".into(), ..Draft::default() });
     }
 
     #[test]

@@ -9,6 +9,7 @@ pub mod color;
 pub mod config;
 pub mod form;
 pub mod i18n;
+pub mod json;
 pub mod outbox;
 pub mod schema;
 pub mod submission;

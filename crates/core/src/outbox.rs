@@ -7,7 +7,9 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::json::{self, Fields};
 use crate::submission::{reply_of, Reply, Submission};
+use crate::value::Value;
 
 /// Timing and size limits of delivery.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -104,7 +106,46 @@ pub struct Outbox {
     pub entries: Vec<Entry>,
 }
 
+impl Entry {
+    pub fn to_value(&self) -> Value {
+        json::object(vec![
+            ("submission", self.submission.to_value()),
+            ("endpoint", json::text(&self.endpoint)),
+            ("simple", Value::Bool(self.simple)),
+            ("attempts", Value::Number(self.attempts as f64)),
+            ("nextAt", self.next_at.map_or(Value::Null, |t| Value::Number(json::ms(t)))),
+            ("queuedAt", Value::Number(json::ms(self.queued_at))),
+        ])
+    }
+
+    pub fn from_value(v: &Value) -> Option<Entry> {
+        Some(Entry {
+            submission: Submission::from_value(v.get("submission")?)?,
+            endpoint: v.text("endpoint")?,
+            simple: matches!(v.get("simple"), Some(Value::Bool(true))),
+            attempts: v.number("attempts")? as u32,
+            next_at: match v.get("nextAt") {
+                None | Some(Value::Null) => None,
+                Some(Value::Number(n)) => Some(*n),
+                Some(_) => return None,
+            },
+            queued_at: v.number("queuedAt")?,
+        })
+    }
+}
+
 impl Outbox {
+    /// As stored: a list of entries.
+    pub fn to_value(&self) -> Value {
+        Value::Array(self.entries.iter().map(Entry::to_value).collect())
+    }
+
+    /// Reads what [`Outbox::to_value`] wrote; an unreadable entry is dropped, not fatal.
+    pub fn from_value(v: &Value) -> Outbox {
+        let Value::Array(items) = v else { return Outbox::default() };
+        Outbox { entries: items.iter().filter_map(Entry::from_value).collect() }
+    }
+
     /// Keeps `entry` (replacing one with the same id), unless that would exceed the size caps.
     pub fn add(&mut self, entry: Entry, policy: &Policy) -> Result<(), Full> {
         self.entries.retain(|e| e.submission.id != entry.submission.id);
@@ -161,7 +202,7 @@ impl Outbox {
         }
         let verdict = judge(entry.attempts, attempt, now, random, policy);
         match &verdict {
-            Verdict::Retry { at, .. } => entry.next_at = *at,
+            Verdict::Retry { at, .. } => entry.next_at = at.map(json::ms),
             Verdict::Delivered | Verdict::GiveUp(_) => {
                 self.entries.remove(index);
             }
@@ -366,12 +407,18 @@ mod tests {
     }
 
     #[test]
-    fn serialises_for_storage() {
+    fn round_trips_through_storage_text() {
         let mut outbox = Outbox::default();
         outbox.add(entry("a", 5.0), &POLICY).unwrap();
+        outbox.add(entry("b", 7.0), &POLICY).unwrap();
         outbox.entries[0].next_at = None;
-        let json = serde_json::to_string(&outbox).unwrap();
-        assert!(json.contains("\"nextAt\":null"), "{json}");
-        assert_eq!(serde_json::from_str::<Outbox>(&json).unwrap(), outbox);
+        outbox.entries[1].submission.flags = vec!["too-fast".into()];
+        let text = crate::json::write(&outbox.to_value());
+        assert!(text.contains("\"nextAt\":null"), "{text}");
+        assert_eq!(Outbox::from_value(&crate::value::json(&text)), outbox);
+        // A corrupt entry is dropped; the rest survive.
+        let damaged = text.replacen("\"endpoint\"", "\"elsewhere\"", 1);
+        assert_eq!(Outbox::from_value(&crate::value::json(&damaged)).entries.len(), 1);
+        assert_eq!(Outbox::from_value(&Value::String("garbage".into())), Outbox::default());
     }
 }

@@ -4,6 +4,8 @@
 use serde::{Deserialize, Serialize};
 
 use crate::form::{self, FieldError};
+use crate::json::{self, Fields};
+use crate::value::Value;
 
 /// One customer's feedback, as POSTed to the endpoint. `id` is made once per submission and
 /// reused by every retry, so the endpoint can store it exactly once.
@@ -56,6 +58,57 @@ pub struct Problem {
 }
 
 impl Submission {
+    /// The request body's shape (contracts §6), field for field as serde writes it.
+    pub fn to_value(&self) -> Value {
+        let mut fields = vec![
+            ("id", json::text(&self.id)),
+            ("message", json::text(&self.message)),
+            ("rating", self.rating.map_or(Value::Null, |r| Value::Number(r as f64))),
+            ("email", json::optional_text(&self.email)),
+            ("name", json::optional_text(&self.name)),
+            ("consent", json::optional_text(&self.consent)),
+        ];
+        if !self.flags.is_empty() {
+            fields.push(("flags", Value::Array(self.flags.iter().map(|f| json::text(f)).collect())));
+        }
+        fields.extend([
+            ("page", json::object(vec![("url", json::text(&self.page.url)), ("title", json::text(&self.page.title)), ("referrer", json::text(&self.page.referrer))])),
+            ("locale", json::text(&self.locale)),
+            ("timeZone", json::text(&self.time_zone)),
+            ("createdAt", json::text(&self.created_at)),
+            ("widget", json::object(vec![("version", json::text(&self.widget.version))])),
+        ]);
+        json::object(fields)
+    }
+
+    /// Reads back what [`Submission::to_value`] wrote; `None` for anything else.
+    pub fn from_value(v: &Value) -> Option<Submission> {
+        let page = v.get("page")?;
+        let flags = match v.get("flags") {
+            None => Vec::new(),
+            Some(Value::Array(items)) => items.iter().map(|f| f.as_str().map(str::to_owned)).collect::<Option<_>>()?,
+            Some(_) => return None,
+        };
+        Some(Submission {
+            id: v.text("id")?,
+            message: v.text("message")?,
+            rating: match v.get("rating") {
+                None | Some(Value::Null) => None,
+                Some(Value::Number(n)) if (0.0..=255.0).contains(n) => Some(*n as u8),
+                Some(_) => return None,
+            },
+            email: v.optional_text("email")?,
+            name: v.optional_text("name")?,
+            consent: v.optional_text("consent")?,
+            flags,
+            page: Page { url: page.text("url")?, title: page.text("title")?, referrer: page.text("referrer")? },
+            locale: v.text("locale")?,
+            time_zone: v.text("timeZone")?,
+            created_at: v.text("createdAt")?,
+            widget: WidgetInfo { version: v.get("widget")?.text("version")? },
+        })
+    }
+
     /// Everything wrong with this submission; empty when it may be stored.
     pub fn problems(&self) -> Vec<Problem> {
         let mut out = Vec::new();
@@ -172,6 +225,20 @@ mod tests {
         assert_eq!(json["timeZone"], "Europe/Berlin");
         assert_eq!(json["name"], serde_json::Value::Null);
         assert_eq!(serde_json::from_value::<Submission>(json).unwrap(), s);
+    }
+
+    #[test]
+    fn the_hand_written_json_is_serdes_byte_for_byte() {
+        let mut s = sample();
+        s.message = "Quotes \" and \\ and\nnew lines, emoji 👋 and RTL שלום".into();
+        s.name = Some("Ana <b>".into());
+        for flags in [vec![], vec!["honeypot".to_owned(), "too-fast".to_owned()]] {
+            s.flags = flags;
+            let ours = crate::json::write(&s.to_value());
+            assert_eq!(ours, serde_json::to_string(&s).unwrap());
+            assert_eq!(Submission::from_value(&crate::value::json(&ours)), Some(s.clone()));
+        }
+        assert_eq!(Submission::from_value(&crate::value::json(r#"{"id":"x"}"#)), None);
     }
 
     #[test]
