@@ -54,14 +54,15 @@
     }
   }
 
-  function remoteConfig(url) {
-    return fetch(new URL(url, d.baseURI), { credentials: 'omit' })
+  // JSON from `url`, or null with a console note naming `what` when it cannot be had.
+  function fetchJson(url, what) {
+    return fetch(url, { credentials: 'omit' })
       .then(function (response) {
         if (!response.ok) throw new Error('HTTP ' + response.status);
         return response.json();
       })
       .catch(function (error) {
-        warn('the config at ' + url + ' could not be loaded (' + error.message + '); it is ignored');
+        warn(what + ' could not be loaded (' + error.message + ')');
         return null;
       });
   }
@@ -78,15 +79,7 @@
   function language(tag) {
     if (!tag) return Promise.resolve(null);
     if (!languages[tag]) {
-      languages[tag] = fetch(new URL('locales/' + tag + '.json', base), { credentials: 'omit' })
-        .then(function (response) {
-          if (!response.ok) throw new Error('HTTP ' + response.status);
-          return response.json();
-        })
-        .catch(function (error) {
-          warn('the texts for "' + tag + '" could not be loaded (' + error.message + '); English is shown');
-          return null;
-        });
+      languages[tag] = fetchJson(new URL('locales/' + tag + '.json', base), 'the texts for "' + tag + '" (English is shown instead)');
     }
     return languages[tag];
   }
@@ -146,7 +139,7 @@
     var hasAttributes = attributes().some(function (pair) { return pair[0] !== 'configUrl'; });
     var block = d.getElementById('contact-widget-config');
     if (hasAttributes || block || url) wanted = true;
-    if (url) return remoteConfig(url).then(function (config) { fileConfig = config; });
+    if (url) return fetchJson(new URL(url, d.baseURI), 'the config at ' + url).then(function (config) { fileConfig = config; });
     fileConfig = inlineConfig();
   });
   Promise.all([loaded, configured]).then(mount, function (error) {

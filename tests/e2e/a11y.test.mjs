@@ -2,24 +2,15 @@
 // right-to-left; the dialog works by keyboard alone.
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
-import { after, before, test } from 'node:test';
-import { hostPage, humanPause, launch, startInbox, startSite, widgetReady } from './support/harness.mjs';
+import { test } from 'node:test';
+import { hostPage, humanPause, widgetReady, world } from './support/harness.mjs';
 
 const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 const TAGS = ['wcag2a', 'wcag2aa', 'wcag21aa', 'wcag22aa', 'best-practice'];
 
 let inbox, site, browser;
 const pages = {};
-before(async () => {
-  inbox = await startInbox();
-  site = await startSite(pages);
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await site?.stop();
-  await inbox?.stop();
-});
+world(pages, (w) => ({ inbox, site, browser } = w));
 
 let counter = 0;
 function pageWith(config, lang = 'en') {

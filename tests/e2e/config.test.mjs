@@ -1,21 +1,12 @@
 // Config from every source, and broken config: a console message naming the problem, never an
 // error thrown into the host page, hostile text rendered as text.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import { hostPage, launch, openPage, startInbox, startSite, widgetReady } from './support/harness.mjs';
+import { test } from 'node:test';
+import { hostPage, openPage, widgetReady, world } from './support/harness.mjs';
 
 let inbox, site, browser;
 const pages = {};
-before(async () => {
-  inbox = await startInbox();
-  site = await startSite(pages);
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await site?.stop();
-  await inbox?.stop();
-});
+world(pages, (w) => ({ inbox, site, browser } = w));
 
 /** Serves `html` at a fresh path on the host site and opens it. */
 let counter = 0;

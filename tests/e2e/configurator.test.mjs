@@ -4,21 +4,12 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { after, before, test } from 'node:test';
-import { DIST, humanPause, launch, startInbox, startSite, widgetReady } from './support/harness.mjs';
+import { test } from 'node:test';
+import { DIST, humanPause, widgetReady, world } from './support/harness.mjs';
 
 let inbox, site, browser;
 const pages = {};
-before(async () => {
-  inbox = await startInbox();
-  site = await startSite(pages);
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await site?.stop();
-  await inbox?.stop();
-});
+world(pages, (w) => ({ inbox, site, browser } = w));
 
 /** The configurator in a context that may use the clipboard; records CSP violations and errors. */
 async function openConfigurator() {

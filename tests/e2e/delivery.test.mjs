@@ -1,21 +1,12 @@
 // Posting feedback across origins to the real inbox, and what the customer sees when it fails:
 // a clear message, the text kept, a way out by e-mail, and a retry that is stored only once.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import { hostPage, humanPause, launch, openPage, startInbox, startSite, widgetReady } from './support/harness.mjs';
+import { test } from 'node:test';
+import { hostPage, humanPause, openPage, widgetReady, world } from './support/harness.mjs';
 
 let inbox, site, browser;
 const pages = {};
-before(async () => {
-  inbox = await startInbox();
-  site = await startSite(pages);
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await site?.stop();
-  await inbox?.stop();
-});
+world(pages, (w) => ({ inbox, site, browser } = w));
 
 let counter = 0;
 /** Opens a host page whose widget posts to `endpoint`, with its panel open. */

@@ -4,23 +4,14 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import pixelmatch from 'pixelmatch';
 import { PNG } from 'pngjs';
-import { hostPage, humanPause, launch, startInbox, startSite, widgetReady } from './support/harness.mjs';
+import { hostPage, humanPause, widgetReady, world } from './support/harness.mjs';
 
 let inbox, site, browser;
 const pages = {};
-before(async () => {
-  inbox = await startInbox();
-  site = await startSite(pages);
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await site?.stop();
-  await inbox?.stop();
-});
+world(pages, (w) => ({ inbox, site, browser } = w));
 
 let counter = 0;
 /** A host page with `lang` on <html> (none when null) and the widget configured by `config`. */

@@ -2,21 +2,12 @@
 // and the visitor, counted in the real inbox. The network is faked per test by route interception
 // only where the failure cannot be produced for real.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import { hostPage, humanPause, launch, openPage, startInbox, startSite, widgetReady } from './support/harness.mjs';
+import { test } from 'node:test';
+import { hostPage, humanPause, widgetReady, world } from './support/harness.mjs';
 
 let inbox, site, browser;
 const pages = { '/elsewhere': '<!doctype html><title>Elsewhere</title><link rel="icon" href="data:,"><p>Another page</p>' };
-before(async () => {
-  inbox = await startInbox();
-  site = await startSite(pages);
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await site?.stop();
-  await inbox?.stop();
-});
+world(pages, (w) => ({ inbox, site, browser } = w));
 
 const CORS = { 'access-control-allow-origin': '*', 'access-control-expose-headers': 'retry-after' };
 let counter = 0;

@@ -8,6 +8,7 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
+import { after, before } from 'node:test';
 import { chromium } from 'playwright-core';
 
 const root = path.resolve(import.meta.dirname, '../../..');
@@ -76,6 +77,23 @@ export function launch() {
   return chromium.launch({
     executablePath: CHROMIUM,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+}
+
+/**
+ * The usual world of a test file: the inbox, a host site on its own origin serving `pages`, and
+ * Chromium, started before the file's tests and stopped after them. `use` receives them.
+ */
+export function world(pages, use) {
+  let started = {};
+  before(async () => {
+    started = { inbox: await startInbox(), site: await startSite(pages), browser: await launch() };
+    use(started);
+  });
+  after(async () => {
+    await started.browser?.close();
+    await started.site?.stop();
+    await started.inbox?.stop();
   });
 }
 
