@@ -11,6 +11,7 @@ mod dist;
 mod install;
 mod integrity;
 mod lockfile;
+mod postgres;
 mod sizes;
 mod test;
 mod workspace;

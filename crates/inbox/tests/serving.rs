@@ -7,10 +7,14 @@ use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 
 use serde_json::json;
-use support::{id, sample, temp_dir, write, Server};
+use support::{each_backend, id, sample, temp_dir, write, Server};
 
 #[test]
 fn health_check() {
+    each_backend(health_check_on);
+}
+
+fn health_check_on() {
     let dir = temp_dir();
     let server = Server::start(dir.path());
     let reply = server.get("/healthz");
@@ -70,6 +74,10 @@ fn missing_directories_are_404s_not_crashes() {
 
 #[test]
 fn data_survives_a_restart() {
+    each_backend(data_survives_a_restart_on);
+}
+
+fn data_survives_a_restart_on() {
     let dir = temp_dir();
     {
         let server = Server::start(dir.path());
@@ -96,6 +104,7 @@ fn the_binary_announces_its_url_and_stops_on_sigterm() {
         .args(["--port", "0", "--www", "www", "--dist", "dist", "--db"])
         .arg(&db)
         .current_dir(dir.path())
+        .env_remove("DATABASE_URL")
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit())
         .spawn()

@@ -1,0 +1,187 @@
+//! [`PostgresStore`]: the backend for several inbox instances sharing one PostgreSQL database
+//! (chosen by `DATABASE_URL`). Same table shape as SQLite; the primary key on `id` keeps
+//! exactly-once storage across instances.
+
+use std::str::FromStr;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use async_trait::async_trait;
+use tokio_postgres::types::ToSql;
+use tokio_postgres::{Client, NoTls, Row};
+
+use super::query::{self, DayStats, Filter, Param, COLUMNS};
+use super::{compare_with_first, flags_column, stored_from_columns, Inserted, NewFeedback, StoreError, StoredSubmission};
+
+/// Schema steps, applied in order; `inbox_schema.version` counts how many have run.
+/// Append only: never edit a step that has shipped.
+const MIGRATIONS: &[&str] = &["CREATE TABLE feedback (
+        seq         BIGSERIAL UNIQUE,
+        id          TEXT PRIMARY KEY,
+        received_at TEXT NOT NULL,
+        message     TEXT NOT NULL,
+        rating      INTEGER,
+        email       TEXT,
+        page_url    TEXT,
+        body        TEXT NOT NULL,
+        name        TEXT,
+        site        TEXT NOT NULL DEFAULT '',
+        handled     INTEGER NOT NULL DEFAULT 0,
+        note        TEXT NOT NULL DEFAULT '',
+        flags       TEXT NOT NULL DEFAULT ''
+    );
+    CREATE INDEX feedback_received_at ON feedback (received_at);
+    CREATE INDEX feedback_site ON feedback (site, received_at);"];
+
+/// Connections opened per instance. tokio-postgres pipelines concurrent queries on one
+/// connection; a few let PostgreSQL work on several inserts at once.
+const CONNECTIONS: usize = 4;
+
+/// Any value; every instance uses it to serialise migrations.
+const MIGRATION_LOCK: i64 = 0x1b0c_5e7e;
+
+/// A [`super::Store`] on a handful of PostgreSQL connections, used round-robin.
+pub struct PostgresStore {
+    clients: Vec<Client>,
+    next: AtomicUsize,
+}
+
+impl PostgresStore {
+    /// Connects to `url` (a `postgres://` URL or `key=value` string) and migrates. With `schema`,
+    /// everything lives in that schema (created if missing), so tests can share one server.
+    pub async fn connect(url: &str, schema: Option<&str>) -> Result<Self, StoreError> {
+        let config = tokio_postgres::Config::from_str(url)?;
+        let mut clients = Vec::with_capacity(CONNECTIONS);
+        for _ in 0..CONNECTIONS {
+            let (client, connection) = config.connect(NoTls).await?;
+            tokio::spawn(async move {
+                if let Err(e) = connection.await {
+                    tracing::error!(error = %e, "PostgreSQL connection closed");
+                }
+            });
+            if let Some(schema) = schema {
+                let quoted = format!("\"{}\"", schema.replace('"', "\"\""));
+                client.batch_execute(&format!("CREATE SCHEMA IF NOT EXISTS {quoted}; SET search_path TO {quoted}")).await?;
+            }
+            clients.push(client);
+        }
+        migrate(&mut clients[0]).await?;
+        Ok(PostgresStore { clients, next: AtomicUsize::new(0) })
+    }
+
+    fn client(&self) -> &Client {
+        &self.clients[self.next.fetch_add(1, Ordering::Relaxed) % self.clients.len()]
+    }
+
+    /// The schema version, for tests.
+    pub async fn schema_version(&self) -> Result<i32, StoreError> {
+        Ok(self.client().query_one("SELECT version FROM inbox_schema", &[]).await?.get(0))
+    }
+}
+
+/// Runs the migrations this database has not seen, under an advisory lock so instances
+/// starting together apply each step once.
+async fn migrate(client: &mut Client) -> Result<(), StoreError> {
+    let tx = client.transaction().await?;
+    tx.execute("SELECT pg_advisory_xact_lock($1)", &[&MIGRATION_LOCK]).await?;
+    tx.batch_execute("CREATE TABLE IF NOT EXISTS inbox_schema (version INTEGER NOT NULL)").await?;
+    let version: i32 = match tx.query_opt("SELECT version FROM inbox_schema", &[]).await? {
+        Some(row) => row.get(0),
+        None => {
+            tx.execute("INSERT INTO inbox_schema (version) VALUES (0)", &[]).await?;
+            0
+        }
+    };
+    let known = MIGRATIONS.len() as i32;
+    if version > known {
+        return Err(StoreError::new(format!(
+            "the database has schema version {version}, but this inbox knows only up to {known}; use a newer inbox"
+        )));
+    }
+    for step in &MIGRATIONS[version as usize..] {
+        tx.batch_execute(step).await?;
+    }
+    tx.execute("UPDATE inbox_schema SET version = $1", &[&known]).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+fn to_sql(params: &[Param]) -> Vec<&(dyn ToSql + Sync)> {
+    params
+        .iter()
+        .map(|p| match p {
+            Param::Text(s) => s as &(dyn ToSql + Sync),
+            Param::Int(i) => i as &(dyn ToSql + Sync),
+        })
+        .collect()
+}
+
+fn to_stored(row: &Row) -> Result<StoredSubmission, StoreError> {
+    let handled: i32 = row.try_get(3)?;
+    stored_from_columns(
+        row.try_get(0)?,
+        row.try_get::<_, &str>(1)?,
+        row.try_get(2)?,
+        handled != 0,
+        row.try_get(4)?,
+        row.try_get::<_, &str>(5)?,
+    )
+}
+
+#[async_trait]
+impl super::Store for PostgresStore {
+    async fn insert(&self, new: &NewFeedback) -> Result<Inserted, StoreError> {
+        let s = &new.submission;
+        let body = serde_json::to_string(s)?;
+        let rating = s.rating.map(i32::from);
+        let flags = flags_column(&new.flags);
+        let client = self.client();
+        // As in SQLite: the primary key decides, so racing instances store one row.
+        let changed = client
+            .execute(
+                "INSERT INTO feedback (id, received_at, message, rating, email, page_url, body, name, site, flags)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+                 ON CONFLICT (id) DO NOTHING",
+                &[&s.id, &new.received_at, &s.message, &rating, &s.email, &s.page.url, &body, &s.name, &new.site, &flags],
+            )
+            .await?;
+        if changed == 1 {
+            return Ok(Inserted::New);
+        }
+        let first: String = client.query_one("SELECT body FROM feedback WHERE id = $1", &[&s.id]).await?.get(0);
+        compare_with_first(&first, s)
+    }
+
+    async fn list(&self, filter: &Filter) -> Result<Vec<StoredSubmission>, StoreError> {
+        let (clause, params) = filter.where_clause();
+        let sql =
+            format!("SELECT {COLUMNS} FROM feedback{clause} ORDER BY received_at DESC, seq DESC{}", filter.limit_clause());
+        let rows = self.client().query(&sql, &to_sql(&params)).await?;
+        rows.iter().map(to_stored).collect()
+    }
+
+    async fn get(&self, id: &str) -> Result<Option<StoredSubmission>, StoreError> {
+        let sql = format!("SELECT {COLUMNS} FROM feedback WHERE id = $1");
+        self.client().query_opt(&sql, &[&id]).await?.as_ref().map(to_stored).transpose()
+    }
+
+    async fn set_handled(&self, id: &str, handled: bool) -> Result<bool, StoreError> {
+        let handled = i32::from(handled);
+        Ok(self.client().execute("UPDATE feedback SET handled = $1 WHERE id = $2", &[&handled, &id]).await? == 1)
+    }
+
+    async fn set_note(&self, id: &str, note: &str) -> Result<bool, StoreError> {
+        Ok(self.client().execute("UPDATE feedback SET note = $1 WHERE id = $2", &[&note, &id]).await? == 1)
+    }
+
+    async fn daily(&self, filter: &Filter) -> Result<Vec<DayStats>, StoreError> {
+        let (clause, params) = filter.where_clause();
+        let rows = self.client().query(&query::daily_sql(&clause), &to_sql(&params)).await?;
+        rows.iter()
+            .map(|row| Ok(DayStats { day: row.try_get(0)?, count: row.try_get(1)?, average_rating: row.try_get(2)? }))
+            .collect()
+    }
+
+    fn backend(&self) -> &'static str {
+        "postgres"
+    }
+}
