@@ -167,7 +167,7 @@ fn schema_for(dir: &Path) -> String {
 
 /// A fresh agent per request: no pooled connections outlive a test's server.
 fn client() -> ureq::Agent {
-    let config = ureq::Agent::config_builder().http_status_as_error(false).build();
+    let config = ureq::Agent::config_builder().http_status_as_error(false).max_redirects(0).build();
     ureq::Agent::new_with_config(config)
 }
 
@@ -222,4 +222,21 @@ pub fn temp_dir() -> tempfile::TempDir {
 pub fn write(path: PathBuf, contents: &[u8]) {
     std::fs::create_dir_all(path.parent().expect("parent")).expect("create dirs");
     std::fs::write(path, contents).expect("write");
+}
+
+/// A configuration from TOML text (no environment).
+pub fn config(toml: &str) -> inbox::Config {
+    inbox::Config::load(Some(toml), |_| None).expect("valid test configuration")
+}
+
+/// POSTs `body` as the widget on `origin` would.
+pub fn post_from(server: &Server, origin: &str, body: &Value) -> Reply {
+    let key = body["id"].as_str().unwrap_or_default();
+    let bytes = serde_json::to_vec(body).expect("serialize");
+    server.send(
+        "POST",
+        "/api/feedback",
+        &[("origin", origin), ("content-type", "application/json"), ("idempotency-key", key)],
+        Some(&bytes),
+    )
 }
