@@ -15,8 +15,13 @@ pub struct Budget {
 }
 
 /// Files in `dist/` that no browser loads when a page embeds the widget; they are not budgeted.
+/// The precompressed `.br`/`.gz` copies are the same files in another encoding: not counted twice.
 pub fn loaded_by_browsers(name: &str) -> bool {
-    !(name.ends_with(".d.ts") || name == "config.schema.json" || name == "integrity.json")
+    !(name.ends_with(".d.ts")
+        || name.ends_with(".br")
+        || name.ends_with(".gz")
+        || name == "config.schema.json"
+        || name == "integrity.json")
 }
 
 /// Reads `{"brotli": {"total": N, "files": {"name": N, ...}}}`; other keys are comments.
@@ -109,6 +114,9 @@ mod tests {
             ("integrity.json", 5000),
             ("widget.js", 10),
             ("widget_bg.wasm", 10),
+            // Precompressed copies of budgeted files are not counted again.
+            ("widget_bg.wasm.br", 5000),
+            ("widget.js.gz", 5000),
         ];
         check_sizes(&with_extras, &[]);
         check_sizes(

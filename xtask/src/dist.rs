@@ -128,6 +128,14 @@ pub fn run(ws: &Workspace) -> Result<Vec<FileSize>> {
         .map(|(name, bytes)| sizes::measure(name, bytes))
         .collect();
     print!("{}", sizes::table(&sizes));
+
+    // Last, so neither integrity.json nor the measured sizes list them: they are the same files
+    // in another Content-Encoding, which the inbox serves by the browser's Accept-Encoding.
+    step("write precompressed copies: dist/NAME.br (brotli 11) and dist/NAME.gz (gzip -9)");
+    for (name, bytes) in read_files(&dist)? {
+        write(&dist.join(format!("{name}.br")), &sizes::brotli(&bytes))?;
+        write(&dist.join(format!("{name}.gz")), &sizes::gzip(&bytes))?;
+    }
     note(&format!("dist/ is ready: {}", dist.display()));
     Ok(sizes)
 }

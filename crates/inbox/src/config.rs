@@ -29,7 +29,6 @@ pub struct Config {
     pub auth: Auth,
     /// The sites allowed to post. Empty: any origin (the zero-config demo).
     pub sites: Vec<Site>,
-    pub forward: Forward,
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
@@ -107,30 +106,6 @@ pub struct Site {
     pub max_body_bytes: Option<usize>,
     /// Overrides `rate_limit.per_site_per_minute`.
     pub per_minute: Option<u32>,
-}
-
-/// Where each new message is forwarded (see `forward.rs`).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
-#[serde(deny_unknown_fields, default)]
-pub struct Forward {
-    pub webhooks: Vec<Webhook>,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Webhook {
-    pub url: String,
-    #[serde(default)]
-    pub format: WebhookFormat,
-}
-
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum WebhookFormat {
-    #[default]
-    Json,
-    Slack,
-    Discord,
 }
 
 impl Config {
@@ -268,9 +243,6 @@ mod tests {
             origins = ["HTTPS://Shop.Example/", "http://localhost:3000"]
             max_body_bytes = 20000
             per_minute = 7
-            [[forward.webhooks]]
-            url = "http://127.0.0.1:9/hook"
-            format = "slack"
         "#;
         let config = load(Some(file), &[("INBOX_API_TOKEN", "from-env"), ("INBOX_RATE_PER_SITE", "9")]).expect("valid");
         assert_eq!(config.log_format, LogFormat::Json);
@@ -282,7 +254,6 @@ mod tests {
         assert_eq!(config.site_for("https://evil.example"), Err(()));
         assert_eq!(config.site_for("null"), Err(()));
         assert_eq!(config.largest_body(), 20000);
-        assert_eq!(config.forward.webhooks[0].format, WebhookFormat::Slack);
 
         let env_only = load(None, &[("INBOX_ALLOWED_ORIGINS", "https://a.example, https://b.example")]).expect("valid");
         assert_eq!(env_only.sites[0].name, "default");
