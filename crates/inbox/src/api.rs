@@ -87,6 +87,7 @@ async fn submit(
         received_at: crate::time::rfc3339(SystemTime::now()),
         site: site.name.clone(),
         flags,
+        forward_to: app.config.forward_targets(),
     };
     let inserted = app.store.insert(&new).await.map_err(|e| ApiError::internal(&e))?;
     let receipt = (StatusCode::CREATED, Json(Receipt { id: id.clone(), status: "stored" }));
@@ -95,6 +96,9 @@ async fn submit(
     Ok(match inserted {
         Inserted::New => {
             tracing::info!(id, site = site.name, flags = ?new.flags, "stored");
+            if !new.forward_to.is_empty() {
+                app.forward_wakeup.notify_one();
+            }
             receipt.into_response()
         }
         Inserted::Retry => ([("idempotent-replayed", "true")], receipt).into_response(),

@@ -29,6 +29,7 @@ pub struct Config {
     pub auth: Auth,
     /// The sites allowed to post. Empty: any origin (the zero-config demo).
     pub sites: Vec<Site>,
+    pub forward: Forward,
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
@@ -108,7 +109,59 @@ pub struct Site {
     pub per_minute: Option<u32>,
 }
 
+/// Where each new message is forwarded, through the durable outbox (see `forward.rs`).
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Forward {
+    pub webhooks: Vec<Webhook>,
+    /// The first retry waits this long; each next one twice as long, up to an hour.
+    pub retry_base_ms: u64,
+}
+
+impl Default for Forward {
+    fn default() -> Self {
+        Forward { webhooks: Vec::new(), retry_base_ms: 5000 }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Webhook {
+    pub url: String,
+    #[serde(default)]
+    pub format: WebhookFormat,
+}
+
+/// The body sent: the stored message as JSON, or a text message in Slack's or Discord's shape.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum WebhookFormat {
+    #[default]
+    Json,
+    Slack,
+    Discord,
+}
+
+impl WebhookFormat {
+    pub fn name(self) -> &'static str {
+        match self {
+            WebhookFormat::Json => "json",
+            WebhookFormat::Slack => "slack",
+            WebhookFormat::Discord => "discord",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Self> {
+        [WebhookFormat::Json, WebhookFormat::Slack, WebhookFormat::Discord].into_iter().find(|f| f.name() == name)
+    }
+}
+
 impl Config {
+    /// Outbox targets for each new message: `FORMAT URL`, one per webhook.
+    pub fn forward_targets(&self) -> Vec<String> {
+        self.forward.webhooks.iter().map(|w| format!("{} {}", w.format.name(), w.url)).collect()
+    }
+
     /// The configuration from the file's text (if any), then `env` on top.
     pub fn load(file: Option<&str>, env: impl Fn(&str) -> Option<String>) -> Result<Config, String> {
         let mut config: Config = match file {
@@ -182,6 +235,12 @@ impl Config {
                     .ok_or_else(|| format!("site {:?}: {origin:?} is not an origin like https://shop.example", site.name))?;
             }
         }
+        for hook in &self.forward.webhooks {
+            let lower = hook.url.to_ascii_lowercase();
+            if !(lower.starts_with("https://") || lower.starts_with("http://")) || hook.url.contains(char::is_whitespace) {
+                return Err(format!("webhook url {:?} must be an http(s) URL", hook.url));
+            }
+        }
         if let Some(hash) = &self.auth.password_hash {
             argon2::PasswordHash::new(hash).map_err(|e| format!("the password hash is not a PHC string ({e})"))?;
         }
@@ -243,6 +302,9 @@ mod tests {
             origins = ["HTTPS://Shop.Example/", "http://localhost:3000"]
             max_body_bytes = 20000
             per_minute = 7
+            [[forward.webhooks]]
+            url = "http://127.0.0.1:9/hook"
+            format = "slack"
         "#;
         let config = load(Some(file), &[("INBOX_API_TOKEN", "from-env"), ("INBOX_RATE_PER_SITE", "9")]).expect("valid");
         assert_eq!(config.log_format, LogFormat::Json);
@@ -254,6 +316,7 @@ mod tests {
         assert_eq!(config.site_for("https://evil.example"), Err(()));
         assert_eq!(config.site_for("null"), Err(()));
         assert_eq!(config.largest_body(), 20000);
+        assert_eq!(config.forward_targets(), ["slack http://127.0.0.1:9/hook"]);
 
         let env_only = load(None, &[("INBOX_ALLOWED_ORIGINS", "https://a.example, https://b.example")]).expect("valid");
         assert_eq!(env_only.sites[0].name, "default");
@@ -277,5 +340,7 @@ mod tests {
         check(None, &[("INBOX_RATE_PER_IP", "lots")], "INBOX_RATE_PER_IP must be a whole number");
         check(None, &[("INBOX_PASSWORD_HASH", "hunter2")], "not a PHC string");
         check(None, &[("INBOX_LOG_FORMAT", "xml")], "text or json");
+        check(Some("[[forward.webhooks]]\nurl = \"ftp://x\""), &[], "must be an http(s) URL");
+        check(Some("[[forward.webhooks]]\nurl = \"https://x\"\nformat = \"teams\""), &[], "unknown variant");
     }
 }

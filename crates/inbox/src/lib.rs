@@ -9,6 +9,7 @@ pub mod api;
 pub mod auth;
 pub mod config;
 pub mod cors;
+pub mod forward;
 pub mod logging;
 pub mod rate_limit;
 pub mod static_files;
@@ -38,6 +39,8 @@ pub struct App {
     pub session_key: Vec<u8>,
     pub per_ip: rate_limit::Buckets,
     pub per_site: rate_limit::Buckets,
+    /// Wakes the forwarding worker when a new message has queued jobs.
+    pub forward_wakeup: tokio::sync::Notify,
 }
 
 impl App {
@@ -46,7 +49,14 @@ impl App {
             Some(secret) => secret.as_bytes().to_vec(),
             None => auth::random_bytes::<32>().to_vec(),
         };
-        Arc::new(App { store, config, session_key, per_ip: Default::default(), per_site: Default::default() })
+        Arc::new(App {
+            store,
+            config,
+            session_key,
+            per_ip: Default::default(),
+            per_site: Default::default(),
+            forward_wakeup: tokio::sync::Notify::new(),
+        })
     }
 }
 

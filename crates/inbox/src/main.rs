@@ -61,6 +61,7 @@ async fn run(args: cli::Args) -> Result<(), String> {
     }
     tracing::info!(backend = store.backend(), sites = config.sites.len(), "store ready");
     let app = inbox::App::new(store, config);
+    let _forwarder = inbox::forward::spawn(&app);
     let router = inbox::router(app, &args.www, &args.dist);
     let listener = TcpListener::bind((args.host.as_str(), args.port))
         .await

@@ -42,6 +42,19 @@ pub trait Store: Send + Sync + 'static {
     /// Count and average rating per UTC day of the submissions matching `filter`, oldest first.
     async fn daily(&self, filter: &Filter) -> Result<Vec<DayStats>, StoreError>;
 
+    /// Leases up to `limit` outbox jobs due at `now` (`next_at <= now`, not delivered) until
+    /// `lease_until`, so no other worker takes them meanwhile; a crashed worker's lease expires.
+    async fn claim_jobs(&self, now: &str, lease_until: &str, limit: u32) -> Result<Vec<Job>, StoreError>;
+
+    /// Marks a job delivered.
+    async fn job_delivered(&self, seq: i64, now: &str) -> Result<(), StoreError>;
+
+    /// Records a failed attempt and when to try again.
+    async fn job_failed(&self, seq: i64, next_at: &str, error: &str) -> Result<(), StoreError>;
+
+    /// Every outbox job of one message, oldest first (for tests and diagnostics).
+    async fn jobs_of(&self, feedback_id: &str) -> Result<Vec<JobState>, StoreError>;
+
     /// The backend's name for logs and `/healthz`.
     fn backend(&self) -> &'static str;
 }
@@ -56,6 +69,28 @@ pub struct NewFeedback {
     pub site: String,
     /// Spam signals noticed on arrival (`honeypot`, `too-fast`); recorded, never refused.
     pub flags: Vec<String>,
+    /// Outbox targets (`FORMAT URL`) to forward it to, queued in the same transaction as the
+    /// message itself when it is new.
+    pub forward_to: Vec<String>,
+}
+
+/// One leased outbox job.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Job {
+    pub seq: i64,
+    pub feedback_id: String,
+    pub target: String,
+    /// Failed attempts so far.
+    pub attempts: i32,
+}
+
+/// An outbox job as stored.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct JobState {
+    pub target: String,
+    pub attempts: i32,
+    pub last_error: String,
+    pub delivered: bool,
 }
 
 /// What [`Store::insert`] did.

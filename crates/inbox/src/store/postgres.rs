@@ -10,11 +10,15 @@ use tokio_postgres::types::ToSql;
 use tokio_postgres::{Client, NoTls, Row};
 
 use super::query::{self, DayStats, Filter, Param, COLUMNS};
-use super::{compare_with_first, flags_column, stored_from_columns, Inserted, NewFeedback, StoreError, StoredSubmission};
+use super::{
+    compare_with_first, flags_column, stored_from_columns, Inserted, Job, JobState, NewFeedback, StoreError,
+    StoredSubmission,
+};
 
 /// Schema steps, applied in order; `inbox_schema.version` counts how many have run.
 /// Append only: never edit a step that has shipped.
-const MIGRATIONS: &[&str] = &["CREATE TABLE feedback (
+const MIGRATIONS: &[&str] = &[
+    "CREATE TABLE feedback (
         seq         BIGSERIAL UNIQUE,
         id          TEXT PRIMARY KEY,
         received_at TEXT NOT NULL,
@@ -30,7 +34,18 @@ const MIGRATIONS: &[&str] = &["CREATE TABLE feedback (
         flags       TEXT NOT NULL DEFAULT ''
     );
     CREATE INDEX feedback_received_at ON feedback (received_at);
-    CREATE INDEX feedback_site ON feedback (site, received_at);"];
+    CREATE INDEX feedback_site ON feedback (site, received_at);",
+    "CREATE TABLE outbox (
+        seq          BIGSERIAL PRIMARY KEY,
+        feedback_id  TEXT NOT NULL,
+        target       TEXT NOT NULL,
+        attempts     INTEGER NOT NULL DEFAULT 0,
+        next_at      TEXT NOT NULL,
+        last_error   TEXT NOT NULL DEFAULT '',
+        delivered_at TEXT
+    );
+    CREATE INDEX outbox_due ON outbox (delivered_at, next_at);",
+];
 
 /// Connections opened per instance. tokio-postgres pipelines concurrent queries on one
 /// connection; a few let PostgreSQL work on several inserts at once.
@@ -135,15 +150,35 @@ impl super::Store for PostgresStore {
         let rating = s.rating.map(i32::from);
         let flags = flags_column(&new.flags);
         let client = self.client();
-        // As in SQLite: the primary key decides, so racing instances store one row.
-        let changed = client
-            .execute(
-                "INSERT INTO feedback (id, received_at, message, rating, email, page_url, body, name, site, flags)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
-                 ON CONFLICT (id) DO NOTHING",
-                &[&s.id, &new.received_at, &s.message, &rating, &s.email, &s.page.url, &body, &s.name, &new.site, &flags],
+        // As in SQLite: the primary key decides, so racing instances store one row. One statement
+        // writes the message and, only if it is new, its outbox jobs: atomic without a
+        // transaction on the shared, pipelined connection.
+        let changed: i64 = client
+            .query_one(
+                "WITH ins AS (
+                     INSERT INTO feedback (id, received_at, message, rating, email, page_url, body, name, site, flags)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+                     ON CONFLICT (id) DO NOTHING RETURNING id),
+                 jobs AS (
+                     INSERT INTO outbox (feedback_id, target, next_at)
+                     SELECT ins.id, t, $2 FROM ins, unnest($11::text[]) AS t RETURNING 1)
+                 SELECT count(*) FROM ins",
+                &[
+                    &s.id,
+                    &new.received_at,
+                    &s.message,
+                    &rating,
+                    &s.email,
+                    &s.page.url,
+                    &body,
+                    &s.name,
+                    &new.site,
+                    &flags,
+                    &new.forward_to,
+                ],
             )
-            .await?;
+            .await?
+            .get(0);
         if changed == 1 {
             return Ok(Inserted::New);
         }
@@ -178,6 +213,53 @@ impl super::Store for PostgresStore {
         let rows = self.client().query(&query::daily_sql(&clause), &to_sql(&params)).await?;
         rows.iter()
             .map(|row| Ok(DayStats { day: row.try_get(0)?, count: row.try_get(1)?, average_rating: row.try_get(2)? }))
+            .collect()
+    }
+
+    async fn claim_jobs(&self, now: &str, lease_until: &str, limit: u32) -> Result<Vec<Job>, StoreError> {
+        // SKIP LOCKED: instances polling together each take different jobs.
+        let rows = self
+            .client()
+            .query(
+                "UPDATE outbox SET next_at = $2 WHERE seq IN (
+                     SELECT seq FROM outbox WHERE delivered_at IS NULL AND next_at <= $1
+                     ORDER BY seq LIMIT $3 FOR UPDATE SKIP LOCKED)
+                 RETURNING seq, feedback_id, target, attempts",
+                &[&now, &lease_until, &i64::from(limit)],
+            )
+            .await?;
+        rows.iter()
+            .map(|r| Ok(Job { seq: r.try_get(0)?, feedback_id: r.try_get(1)?, target: r.try_get(2)?, attempts: r.try_get(3)? }))
+            .collect()
+    }
+
+    async fn job_delivered(&self, seq: i64, now: &str) -> Result<(), StoreError> {
+        self.client().execute("UPDATE outbox SET delivered_at = $2, last_error = '' WHERE seq = $1", &[&seq, &now]).await?;
+        Ok(())
+    }
+
+    async fn job_failed(&self, seq: i64, next_at: &str, error: &str) -> Result<(), StoreError> {
+        self.client()
+            .execute(
+                "UPDATE outbox SET attempts = attempts + 1, next_at = $2, last_error = $3 WHERE seq = $1",
+                &[&seq, &next_at, &error],
+            )
+            .await?;
+        Ok(())
+    }
+
+    async fn jobs_of(&self, feedback_id: &str) -> Result<Vec<JobState>, StoreError> {
+        let rows = self
+            .client()
+            .query(
+                "SELECT target, attempts, last_error, delivered_at IS NOT NULL FROM outbox WHERE feedback_id = $1 ORDER BY seq",
+                &[&feedback_id],
+            )
+            .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(JobState { target: r.try_get(0)?, attempts: r.try_get(1)?, last_error: r.try_get(2)?, delivered: r.try_get(3)? })
+            })
             .collect()
     }
 

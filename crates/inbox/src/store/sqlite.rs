@@ -9,7 +9,10 @@ use rusqlite::types::Value;
 use rusqlite::{params, params_from_iter, Connection, OptionalExtension, TransactionBehavior};
 
 use super::query::{self, DayStats, Filter, Param, COLUMNS};
-use super::{compare_with_first, flags_column, stored_from_columns, Inserted, NewFeedback, StoreError, StoredSubmission};
+use super::{
+    compare_with_first, flags_column, stored_from_columns, Inserted, Job, JobState, NewFeedback, StoreError,
+    StoredSubmission,
+};
 
 /// Schema steps, applied in order; `PRAGMA user_version` counts how many have run.
 /// Append only: never edit a step that has shipped.
@@ -33,6 +36,17 @@ const MIGRATIONS: &[&str] = &[
     ALTER TABLE feedback ADD COLUMN note TEXT NOT NULL DEFAULT '';
     ALTER TABLE feedback ADD COLUMN flags TEXT NOT NULL DEFAULT '';
     CREATE INDEX feedback_site ON feedback (site, received_at);",
+    // 3. The forwarding outbox: one row per (message, target), written with the message.
+    "CREATE TABLE outbox (
+        seq          INTEGER PRIMARY KEY AUTOINCREMENT,
+        feedback_id  TEXT NOT NULL,
+        target       TEXT NOT NULL,
+        attempts     INTEGER NOT NULL DEFAULT 0,
+        next_at      TEXT NOT NULL,
+        last_error   TEXT NOT NULL DEFAULT '',
+        delivered_at TEXT
+    );
+    CREATE INDEX outbox_due ON outbox (delivered_at, next_at);",
 ];
 
 /// A [`super::Store`] on one SQLite connection. The mutex serialises access; SQLite takes one
@@ -131,9 +145,12 @@ impl super::Store for SqliteStore {
         self.with(move |conn| {
             let s = &new.submission;
             let body = serde_json::to_string(s)?;
+            // The message and its outbox jobs commit together: a stored message is never left
+            // without its forwarding. `unchecked`: the mutex already gives exclusive use.
+            let tx = conn.unchecked_transaction()?;
             // The primary key decides: of any number of racing inserts with one id, exactly one
             // changes a row. No check-then-insert.
-            let changed = conn.execute(
+            let changed = tx.execute(
                 "INSERT INTO feedback (id, received_at, message, rating, email, page_url, body, name, site, flags)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
                  ON CONFLICT (id) DO NOTHING",
@@ -151,9 +168,16 @@ impl super::Store for SqliteStore {
                 ],
             )?;
             if changed == 1 {
+                for target in &new.forward_to {
+                    tx.execute(
+                        "INSERT INTO outbox (feedback_id, target, next_at) VALUES (?1, ?2, ?3)",
+                        params![s.id, target, new.received_at],
+                    )?;
+                }
+                tx.commit()?;
                 return Ok(Inserted::New);
             }
-            let first: String = conn.query_row("SELECT body FROM feedback WHERE id = ?1", [&s.id], |row| row.get(0))?;
+            let first: String = tx.query_row("SELECT body FROM feedback WHERE id = ?1", [&s.id], |row| row.get(0))?;
             compare_with_first(&first, s)
         })
         .await
@@ -203,6 +227,57 @@ impl super::Store for SqliteStore {
             let mut stmt = conn.prepare_cached(&query::daily_sql(&clause))?;
             let rows = stmt.query_map(params_from_iter(values(params)), |row| {
                 Ok(DayStats { day: row.get(0)?, count: row.get(1)?, average_rating: row.get(2)? })
+            })?;
+            Ok(rows.collect::<Result<_, _>>()?)
+        })
+        .await
+    }
+
+    async fn claim_jobs(&self, now: &str, lease_until: &str, limit: u32) -> Result<Vec<Job>, StoreError> {
+        let (now, lease_until) = (now.to_string(), lease_until.to_string());
+        self.with(move |conn| {
+            let mut stmt = conn.prepare_cached(
+                "UPDATE outbox SET next_at = ?2 WHERE seq IN (
+                     SELECT seq FROM outbox WHERE delivered_at IS NULL AND next_at <= ?1 ORDER BY seq LIMIT ?3)
+                 RETURNING seq, feedback_id, target, attempts",
+            )?;
+            let rows = stmt.query_map(params![now, lease_until, limit], |row| {
+                Ok(Job { seq: row.get(0)?, feedback_id: row.get(1)?, target: row.get(2)?, attempts: row.get(3)? })
+            })?;
+            Ok(rows.collect::<Result<_, _>>()?)
+        })
+        .await
+    }
+
+    async fn job_delivered(&self, seq: i64, now: &str) -> Result<(), StoreError> {
+        let now = now.to_string();
+        self.with(move |conn| {
+            conn.execute("UPDATE outbox SET delivered_at = ?2, last_error = '' WHERE seq = ?1", params![seq, now])?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn job_failed(&self, seq: i64, next_at: &str, error: &str) -> Result<(), StoreError> {
+        let (next_at, error) = (next_at.to_string(), error.to_string());
+        self.with(move |conn| {
+            conn.execute(
+                "UPDATE outbox SET attempts = attempts + 1, next_at = ?2, last_error = ?3 WHERE seq = ?1",
+                params![seq, next_at, error],
+            )?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn jobs_of(&self, feedback_id: &str) -> Result<Vec<JobState>, StoreError> {
+        let id = feedback_id.to_string();
+        self.with(move |conn| {
+            let mut stmt = conn.prepare_cached(
+                "SELECT target, attempts, last_error, delivered_at IS NOT NULL FROM outbox WHERE feedback_id = ?1 ORDER BY seq",
+            )?;
+            let rows = stmt.query_map([id], |row| {
+                Ok(JobState { target: row.get(0)?, attempts: row.get(1)?, last_error: row.get(2)?, delivered: row.get(3)? })
             })?;
             Ok(rows.collect::<Result<_, _>>()?)
         })

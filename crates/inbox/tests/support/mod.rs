@@ -81,7 +81,9 @@ impl Server {
                         inbox::PostgresStore::connect(&url, Some(&schema)).await.expect("connect to PostgreSQL"),
                     ),
                 };
-                let router = inbox::router(inbox::App::new(store, config), &www, &dist);
+                let app = inbox::App::new(store, config);
+                let _forwarder = inbox::forward::spawn(&app);
+                let router = inbox::router(app, &www, &dist);
                 let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
                 addr_tx.send(listener.local_addr().expect("local address")).expect("report address");
                 let shutdown = async {
