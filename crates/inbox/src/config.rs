@@ -114,14 +114,27 @@ pub struct Site {
 #[serde(deny_unknown_fields, default)]
 pub struct Forward {
     pub webhooks: Vec<Webhook>,
+    pub emails: Vec<Email>,
     /// The first retry waits this long; each next one twice as long, up to an hour.
     pub retry_base_ms: u64,
 }
 
 impl Default for Forward {
     fn default() -> Self {
-        Forward { webhooks: Vec::new(), retry_base_ms: 5000 }
+        Forward { webhooks: Vec::new(), emails: Vec::new(), retry_base_ms: 5000 }
     }
+}
+
+/// One e-mail per new message to `to`, sent from `from` through `smtp_url`
+/// (`smtp://host:port` plain, `smtp://host?tls=required` STARTTLS, `smtps://user:pass@host` TLS).
+/// Env `INBOX_SMTP_URL` replaces every `smtp_url` (keeps the password out of the file).
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Email {
+    pub to: String,
+    pub from: String,
+    #[serde(default)]
+    pub smtp_url: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
@@ -157,9 +170,11 @@ impl WebhookFormat {
 }
 
 impl Config {
-    /// Outbox targets for each new message: `FORMAT URL`, one per webhook.
+    /// Outbox targets for each new message: `FORMAT URL` per webhook, `email TO` per e-mail
+    /// (the SMTP settings are looked up at delivery, so no credentials sit in the outbox).
     pub fn forward_targets(&self) -> Vec<String> {
-        self.forward.webhooks.iter().map(|w| format!("{} {}", w.format.name(), w.url)).collect()
+        let hooks = self.forward.webhooks.iter().map(|w| format!("{} {}", w.format.name(), w.url));
+        hooks.chain(self.forward.emails.iter().map(|e| format!("email {}", e.to))).collect()
     }
 
     /// The configuration from the file's text (if any), then `env` on top.
@@ -211,6 +226,11 @@ impl Config {
                 _ => return Err(format!("INBOX_SECURE_COOKIE must be auto, always or never, got {v:?}")),
             };
         }
+        if let Some(url) = set("INBOX_SMTP_URL") {
+            for email in &mut config.forward.emails {
+                email.smtp_url = url.clone();
+            }
+        }
         // A quick way to lock the demo down without a file: one site named "default".
         if let Some(origins) = set("INBOX_ALLOWED_ORIGINS") {
             let origins = origins.split(',').map(|o| o.trim().to_string()).filter(|o| !o.is_empty()).collect();
@@ -239,6 +259,16 @@ impl Config {
             let lower = hook.url.to_ascii_lowercase();
             if !(lower.starts_with("https://") || lower.starts_with("http://")) || hook.url.contains(char::is_whitespace) {
                 return Err(format!("webhook url {:?} must be an http(s) URL", hook.url));
+            }
+        }
+        for email in &self.forward.emails {
+            for (what, address) in [("to", &email.to), ("from", &email.from)] {
+                address
+                    .parse::<lettre::message::Mailbox>()
+                    .map_err(|e| format!("e-mail {what} {address:?} is not an address ({e})"))?;
+            }
+            if !(email.smtp_url.starts_with("smtp://") || email.smtp_url.starts_with("smtps://")) {
+                return Err(format!("e-mail to {:?} needs smtp_url = \"smtp://…\" or \"smtps://…\" (or INBOX_SMTP_URL)", email.to));
             }
         }
         if let Some(hash) = &self.auth.password_hash {
@@ -305,6 +335,10 @@ mod tests {
             [[forward.webhooks]]
             url = "http://127.0.0.1:9/hook"
             format = "slack"
+            [[forward.emails]]
+            to = "owner@shop.example"
+            from = "Inbox <inbox@shop.example>"
+            smtp_url = "smtp://127.0.0.1:25"
         "#;
         let config = load(Some(file), &[("INBOX_API_TOKEN", "from-env"), ("INBOX_RATE_PER_SITE", "9")]).expect("valid");
         assert_eq!(config.log_format, LogFormat::Json);
@@ -316,7 +350,9 @@ mod tests {
         assert_eq!(config.site_for("https://evil.example"), Err(()));
         assert_eq!(config.site_for("null"), Err(()));
         assert_eq!(config.largest_body(), 20000);
-        assert_eq!(config.forward_targets(), ["slack http://127.0.0.1:9/hook"]);
+        assert_eq!(config.forward_targets(), ["slack http://127.0.0.1:9/hook", "email owner@shop.example"]);
+        let smtp = load(Some(file), &[("INBOX_SMTP_URL", "smtps://u:p@mail.example")]).expect("valid");
+        assert_eq!(smtp.forward.emails[0].smtp_url, "smtps://u:p@mail.example");
 
         let env_only = load(None, &[("INBOX_ALLOWED_ORIGINS", "https://a.example, https://b.example")]).expect("valid");
         assert_eq!(env_only.sites[0].name, "default");
@@ -341,6 +377,8 @@ mod tests {
         check(None, &[("INBOX_PASSWORD_HASH", "hunter2")], "not a PHC string");
         check(None, &[("INBOX_LOG_FORMAT", "xml")], "text or json");
         check(Some("[[forward.webhooks]]\nurl = \"ftp://x\""), &[], "must be an http(s) URL");
+        check(Some("[[forward.emails]]\nto = \"nobody\"\nfrom = \"a@b.example\"\nsmtp_url = \"smtp://x\""), &[], "is not an address");
+        check(Some("[[forward.emails]]\nto = \"a@b.example\"\nfrom = \"a@b.example\""), &[], "needs smtp_url");
         check(Some("[[forward.webhooks]]\nurl = \"https://x\"\nformat = \"teams\""), &[], "unknown variant");
     }
 }

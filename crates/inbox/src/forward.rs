@@ -1,4 +1,5 @@
-//! Forwarding new messages to webhooks (generic JSON, Slack, Discord) through the durable
+//! Forwarding new messages to webhooks (generic JSON, Slack, Discord) and by e-mail (SMTP,
+//! lettre) through the durable
 //! outbox: a message's jobs are written in the same transaction as the message, and this worker
 //! delivers them with exponential backoff. A webhook that is down, or a restart, only delays
 //! delivery; every job stays until it is delivered.
@@ -26,7 +27,7 @@ const TIMEOUT: Duration = Duration::from_secs(10);
 /// Starts the worker when webhooks are configured. It runs until the runtime stops; jobs it
 /// held then are retried once their lease ends.
 pub fn spawn(app: &Arc<App>) -> Option<tokio::task::JoinHandle<()>> {
-    if app.config.forward.webhooks.is_empty() {
+    if app.config.forward.webhooks.is_empty() && app.config.forward.emails.is_empty() {
         return None;
     }
     let app = Arc::clone(app);
@@ -79,12 +80,17 @@ async fn deliver(app: &App, agent: &ureq::Agent, job: Job) {
 /// One delivery attempt: `Err` says why it failed.
 async fn attempt(app: &App, agent: &ureq::Agent, job: &Job) -> Result<(), String> {
     let (format, url) = job.target.split_once(' ').ok_or("malformed outbox target")?;
-    let format = WebhookFormat::from_name(format).ok_or_else(|| format!("unknown webhook format {format:?}"))?;
     let message = match app.store.get(&job.feedback_id).await {
         Ok(Some(message)) => message,
         Ok(None) => return Err("the message is gone".into()),
         Err(e) => return Err(format!("storage: {e}")),
     };
+    if format == "email" {
+        let email = app.config.forward.emails.iter().find(|e| e.to == url).cloned();
+        let email = email.ok_or_else(|| format!("no e-mail forwarding to {url} is configured any more"))?;
+        return tokio::task::spawn_blocking(move || send_email(&email, &message)).await.map_err(|e| e.to_string())?;
+    }
+    let format = WebhookFormat::from_name(format).ok_or_else(|| format!("unknown webhook format {format:?}"))?;
     let body = serde_json::to_vec(&payload(format, &message)).map_err(|e| e.to_string())?;
     let (agent, url) = (agent.clone(), url.to_string());
     let status = tokio::task::spawn_blocking(move || {
@@ -98,6 +104,28 @@ async fn attempt(app: &App, agent: &ureq::Agent, job: &Job) -> Result<(), String
     } else {
         Err(format!("HTTP {status}"))
     }
+}
+
+/// One e-mail: the summary as plain text, `Reply-To` the customer when they left an address.
+fn send_email(email: &crate::config::Email, message: &StoredSubmission) -> Result<(), String> {
+    use lettre::message::header::ContentType;
+    use lettre::{Message, SmtpTransport, Transport};
+    let s = &message.submission;
+    let mut subject = format!("New message: {}", crate::ui::excerpt(&s.message, 60));
+    if !message.inbox.site.is_empty() {
+        subject = format!("[{}] {subject}", message.inbox.site);
+    }
+    let mut builder = Message::builder()
+        .from(email.from.parse().map_err(|e| format!("from: {e}"))?)
+        .to(email.to.parse().map_err(|e| format!("to: {e}"))?)
+        .subject(subject)
+        .header(ContentType::TEXT_PLAIN);
+    if let Some(reply_to) = s.email.as_deref().and_then(|e| e.parse().ok()) {
+        builder = builder.reply_to(reply_to);
+    }
+    let mail = builder.body(summary(message, 20_000)).map_err(|e| e.to_string())?;
+    let transport = SmtpTransport::from_url(&email.smtp_url).map_err(|e| format!("smtp_url: {e}"))?.timeout(Some(TIMEOUT)).build();
+    transport.send(&mail).map(drop).map_err(|e| format!("SMTP: {e}"))
 }
 
 /// `base × 2^attempts`, at most [`MAX_BACKOFF`].

@@ -23,7 +23,8 @@ use serde::Deserialize;
 use crate::api::ListQuery;
 use crate::store::StoredSubmission;
 use crate::{auth, App};
-use html::{csrf_field, esc, excerpt, page, query_value, safe_href};
+pub use html::excerpt;
+use html::{csrf_field, esc, page, query_value, safe_href};
 
 /// Most rows one list page shows (exports have no limit).
 const PAGE_ROWS: u32 = 200;

@@ -1,6 +1,7 @@
-//! Forwarding through the durable outbox, on both backends, to a real local HTTP receiver: a
-//! webhook that fails gets the message later, and one that is down across a restart of the inbox
-//! still gets it once it is back.
+//! Forwarding through the durable outbox, on both backends, to a real local HTTP receiver and a
+//! minimal local SMTP server: a webhook that fails gets the message later, one that is down
+//! across a restart of the inbox still gets it once it is back, and a busy mail server gets the
+//! e-mail on a retry.
 
 mod support;
 
@@ -125,4 +126,106 @@ fn a_webhook_down_across_a_restart_still_gets_the_message_on() {
     let bodies = receiver.wait_for_success();
     let text = bodies.last().and_then(|b| b["text"].as_str()).unwrap_or_default().to_string();
     assert!(text.starts_with("New message (4/5):\nWhere is my parcel?"), "{text:?}");
+}
+
+/// A minimal SMTP server on 127.0.0.1: refuses `MAIL FROM` with 451 while `busy` is set, else
+/// accepts; keeps every message's DATA.
+struct SmtpReceiver {
+    port: u16,
+    busy: Arc<Mutex<bool>>,
+    refused: Arc<Mutex<u32>>,
+    mails: Arc<Mutex<Vec<String>>>,
+}
+
+impl SmtpReceiver {
+    fn start(busy: bool) -> SmtpReceiver {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+        let port = listener.local_addr().expect("addr").port();
+        let (busy, refused, mails) = (Arc::new(Mutex::new(busy)), Arc::new(Mutex::new(0)), Arc::new(Mutex::new(Vec::new())));
+        let (b, r, m) = (Arc::clone(&busy), Arc::clone(&refused), Arc::clone(&mails));
+        std::thread::spawn(move || {
+            for stream in listener.incoming() {
+                let Ok(mut stream) = stream else { continue };
+                let mut reader = BufReader::new(stream.try_clone().expect("clone"));
+                let _ = stream.write_all(b"220 localhost ESMTP test\r\n");
+                let mut line = String::new();
+                while reader.read_line(&mut line).is_ok_and(|n| n > 0) {
+                    let command = line.trim_end().to_ascii_uppercase();
+                    let reply: &[u8] = if command.starts_with("EHLO") || command.starts_with("HELO") {
+                        b"250 localhost\r\n"
+                    } else if command.starts_with("MAIL FROM") {
+                        if *b.lock().expect("lock") {
+                            *r.lock().expect("lock") += 1;
+                            b"451 4.3.0 busy, try again later\r\n"
+                        } else {
+                            b"250 OK\r\n"
+                        }
+                    } else if command.starts_with("RCPT TO") || command.starts_with("RSET") || command.starts_with("NOOP") {
+                        b"250 OK\r\n"
+                    } else if command == "DATA" {
+                        let _ = stream.write_all(b"354 go ahead\r\n");
+                        let mut data = String::new();
+                        let mut part = String::new();
+                        while reader.read_line(&mut part).is_ok_and(|n| n > 0) && part != ".\r\n" {
+                            data.push_str(&part);
+                            part.clear();
+                        }
+                        m.lock().expect("lock").push(data);
+                        b"250 OK queued\r\n"
+                    } else if command == "QUIT" {
+                        let _ = stream.write_all(b"221 bye\r\n");
+                        break;
+                    } else {
+                        b"502 not implemented\r\n"
+                    };
+                    let _ = stream.write_all(reply);
+                    line.clear();
+                }
+            }
+        });
+        SmtpReceiver { port, busy, refused, mails }
+    }
+}
+
+#[test]
+fn an_email_is_sent_once_the_mail_server_takes_it() {
+    each_backend(an_email_is_sent_once_the_mail_server_takes_it_on);
+}
+
+fn an_email_is_sent_once_the_mail_server_takes_it_on() {
+    let smtp = SmtpReceiver::start(true);
+    let dir = temp_dir();
+    let toml = format!(
+        "[forward]\nretry_base_ms = 200\n[[forward.emails]]\nto = \"owner@shop.example\"\n\
+         from = \"Inbox <inbox@shop.example>\"\nsmtp_url = \"smtp://127.0.0.1:{}\"",
+        smtp.port
+    );
+    let server = Server::start_with(dir.path(), config(&toml));
+    let mut body = sample(&id(3));
+    body["message"] = json!("Please call me back about order 1234.");
+    assert_eq!(server.post_json(&body).status, 201);
+    let deadline = Instant::now() + Duration::from_secs(15);
+    while *smtp.refused.lock().expect("lock") < 1 {
+        assert!(Instant::now() < deadline, "no attempt while the mail server was busy");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    *smtp.busy.lock().expect("lock") = false;
+    while smtp.mails.lock().expect("lock").is_empty() {
+        assert!(Instant::now() < deadline, "no e-mail delivered after the mail server came back");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    std::thread::sleep(Duration::from_millis(600));
+    let mails = smtp.mails.lock().expect("lock").clone();
+    assert_eq!(mails.len(), 1, "sent once");
+    let mail = &mails[0];
+    for expected in [
+        "From: Inbox <inbox@shop.example>",
+        "To: owner@shop.example",
+        "Reply-To: ana@example.org",
+        "Subject: New message: Please call me back about order 1234.",
+        "Please call me back about order 1234.",
+        "Page: https://shop.example/checkout",
+    ] {
+        assert!(mail.contains(expected), "{expected:?} missing in:\n{mail}");
+    }
 }
