@@ -142,3 +142,35 @@ fn sigterm_finishes_the_request_in_flight() {
     let _ = child.kill();
     let _ = child.wait();
 }
+
+#[test]
+fn logs_are_one_json_object_per_line_when_asked() {
+    let dir = temp_dir();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_inbox"))
+        .args(["--port", "0", "--www", "www", "--dist", "dist", "--db"])
+        .arg(dir.path().join("inbox.sqlite3"))
+        .env_remove("DATABASE_URL")
+        .env("INBOX_LOG_FORMAT", "json")
+        .env("INBOX_LOG", "info")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start inbox");
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().expect("stdout")).read_line(&mut line).expect("startup line");
+    let addr = line.trim().strip_prefix("inbox listening on http://").expect("startup line").to_string();
+    let id = "0b8e2c1e-5a7f-4c3b-9a61-0000000000aa";
+    assert_eq!(post(&agent(), &addr, &sample(id)).expect("post"), 201);
+    let status = Command::new("kill").args(["-TERM", &child.id().to_string()]).status().expect("kill");
+    assert!(status.success());
+    let output = child.wait_with_output().expect("wait");
+    assert!(output.status.success());
+    let lines: Vec<Value> = String::from_utf8_lossy(&output.stderr)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not a JSON log line ({e}): {l}")))
+        .collect();
+    let stored = lines.iter().find(|l| l["message"] == "stored").expect("a 'stored' event");
+    assert_eq!((stored["level"].as_str(), stored["id"].as_str()), (Some("INFO"), Some(id)));
+    assert!(stored["timestamp"].is_string());
+    assert!(lines.iter().any(|l| l["message"] == "stopped after finishing open requests"), "{lines:?}");
+}
