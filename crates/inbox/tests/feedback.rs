@@ -362,3 +362,34 @@ fn the_listing_is_not_readable_from_other_origins_on() {
     assert_eq!(reply.json(), json!([]));
     assert_eq!(reply.header("access-control-allow-origin"), None);
 }
+
+#[test]
+fn two_instances_on_one_database_store_once() {
+    each_backend(two_instances_on_one_database_store_once_on);
+}
+
+/// Several inbox instances behind a load balancer share the database (PostgreSQL's reason to
+/// exist here; SQLite allows it on one machine): retries landing on different instances still
+/// store one row.
+fn two_instances_on_one_database_store_once_on() {
+    let dir = temp_dir();
+    let servers = [Server::start(dir.path()), Server::start(dir.path())];
+    let start = Barrier::new(10);
+    std::thread::scope(|scope| {
+        for n in 0..10 {
+            let (servers, start) = (&servers, &start);
+            scope.spawn(move || {
+                start.wait();
+                for k in 0..5 {
+                    let reply = servers[(n + k) % 2].post_json(&sample(&id(100 + k as u32)));
+                    assert_eq!(reply.status, 201, "{}", reply.text());
+                }
+            });
+        }
+    });
+    for server in &servers {
+        let mut ids: Vec<Value> = server.stored().iter().map(|s| s["id"].clone()).collect();
+        ids.sort_by_key(|v| v.to_string());
+        assert_eq!(ids, (100..105).map(|n| json!(id(n))).collect::<Vec<_>>());
+    }
+}
