@@ -10,8 +10,14 @@ const WIDTH: f64 = 640.0;
 const HEIGHT: f64 = 160.0;
 const PAD: f64 = 28.0;
 
-/// The chart for `days` (oldest first); an empty note when there is nothing to draw.
+/// At most this many days are drawn (the newest).
+const MAX_DAYS: usize = 92;
+
+/// The chart for `days` (oldest first, days without messages absent); an empty note when there
+/// is nothing to draw.
 pub fn svg(days: &[DayStats]) -> String {
+    let days = with_empty_days(days);
+    let days = &days[days.len().saturating_sub(MAX_DAYS)..];
     if days.is_empty() {
         return "<p class=\"muted\">No messages in this selection yet.</p>".into();
     }
@@ -19,7 +25,7 @@ pub fn svg(days: &[DayStats]) -> String {
     let plot_w = WIDTH - 2.0 * PAD;
     let plot_h = HEIGHT - 2.0 * PAD;
     let slot = plot_w / days.len() as f64;
-    let bar = (slot * 0.7).max(1.0);
+    let bar = (slot * 0.7).clamp(1.0, 40.0);
     let mut out = String::new();
     let _ = write!(
         out,
@@ -76,6 +82,19 @@ pub fn svg(days: &[DayStats]) -> String {
     out
 }
 
+/// `days` with a zero entry for every missing day between the first and the last, so the x axis
+/// is time.
+fn with_empty_days(days: &[DayStats]) -> Vec<DayStats> {
+    let mut out: Vec<DayStats> = Vec::with_capacity(days.len());
+    for d in days {
+        while let Some(next) = out.last().and_then(|last| crate::time::next_day(&last.day)).filter(|n| *n < d.day) {
+            out.push(DayStats { day: next, count: 0, average_rating: None });
+        }
+        out.push(d.clone());
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -90,5 +109,8 @@ mod tests {
         assert!(svg.contains("2026-11-02: 1 message, no rating"), "{svg}");
         assert!(!svg.contains("style="), "no inline style (CSP)");
         assert!(super::svg(&[]).contains("No messages"));
+        let gap = super::svg(&[day("2026-02-27", 1, None), day("2026-03-02", 1, None)]);
+        assert_eq!(gap.matches("<rect").count(), 4, "two empty days drawn between");
+        assert!(gap.contains("2026-03-01: 0 messages"), "{gap}");
     }
 }
