@@ -233,7 +233,7 @@ fn size_budget(ws: &Workspace, state: &mut State) -> Result<Option<String>> {
     {
         let limit = budget
             .files
-            .get(*name)
+            .get(&budget::logical_name(name))
             .map_or("none".to_string(), u64::to_string);
         note(&format!("{name:<24} {size:>8} / {limit:>8} bytes"));
     }

@@ -80,6 +80,14 @@ export async function startSite(routes) {
   };
 }
 
+/** A content-hashed file of dist/: `distFile('widget', 'js')` is `widget.0123456789.js`. */
+export function distFile(stem, ext) {
+  const pattern = new RegExp(`^${stem}\\.[0-9a-f]{10}\\.${ext}$`);
+  const name = fs.readdirSync(DIST).find((n) => pattern.test(n));
+  if (!name) throw new Error(`dist/ has no ${stem}.HASH.${ext}; run cargo xtask dist`);
+  return name;
+}
+
 /** An argon2 hash of `password`, made by the inbox binary itself (`inbox hash-password`). */
 export function hashPassword(password) {
   const result = spawnSync(INBOX_BIN, ['hash-password'], { input: `${password}\n`, encoding: 'utf8' });
