@@ -277,19 +277,29 @@ impl Config {
         Ok(())
     }
 
-    /// The site an `Origin` header belongs to: `Ok(None)` in open mode (no sites configured).
-    pub fn site_for(&self, origin: &str) -> Result<Option<&Site>, ()> {
+    /// The site an `Origin` header belongs to.
+    pub fn site_for(&self, origin: &str) -> SiteMatch<'_> {
         if self.sites.is_empty() {
-            return Ok(None);
+            return SiteMatch::Open;
         }
-        let origin = normalize_origin(origin).ok_or(())?;
-        self.sites.iter().find(|s| s.origins.iter().any(|o| *o == origin)).map(Some).ok_or(())
+        let site = normalize_origin(origin).and_then(|origin| self.sites.iter().find(|s| s.origins.contains(&origin)));
+        site.map_or(SiteMatch::Refused, SiteMatch::Site)
     }
 
     /// The largest body any site accepts: the transport limit.
     pub fn largest_body(&self) -> usize {
         self.sites.iter().filter_map(|s| s.max_body_bytes).chain([self.limits.max_body_bytes]).max().unwrap_or(0)
     }
+}
+
+/// What [`Config::site_for`] found.
+#[derive(Debug, PartialEq, Eq)]
+pub enum SiteMatch<'a> {
+    /// No sites are configured: any origin may post.
+    Open,
+    Site(&'a Site),
+    /// Sites are configured and this origin is none of theirs.
+    Refused,
 }
 
 /// `scheme://host[:port]` in lower case without a trailing slash, or `None` if `origin` is not
@@ -313,7 +323,7 @@ mod tests {
     fn zero_config_is_the_open_demo() {
         let config = load(None, &[]).expect("defaults");
         assert_eq!(config, Config::default());
-        assert_eq!(config.site_for("https://anything.example"), Ok(None));
+        assert_eq!(config.site_for("https://anything.example"), SiteMatch::Open);
         assert_eq!(config.largest_body(), DEFAULT_MAX_BODY_BYTES);
     }
 
@@ -346,9 +356,9 @@ mod tests {
         assert_eq!(config.rate_limit.per_site_per_minute, 9);
         assert_eq!(config.auth.api_token.as_deref(), Some("from-env"));
         assert_eq!(config.sites[0].origins, ["https://shop.example", "http://localhost:3000"]);
-        assert_eq!(config.site_for("https://shop.example").map(|s| s.map(|s| s.name.as_str())), Ok(Some("shop")));
-        assert_eq!(config.site_for("https://evil.example"), Err(()));
-        assert_eq!(config.site_for("null"), Err(()));
+        assert!(matches!(config.site_for("https://shop.example"), SiteMatch::Site(s) if s.name == "shop"));
+        assert_eq!(config.site_for("https://evil.example"), SiteMatch::Refused);
+        assert_eq!(config.site_for("null"), SiteMatch::Refused);
         assert_eq!(config.largest_body(), 20000);
         assert_eq!(config.forward_targets(), ["slack http://127.0.0.1:9/hook", "email owner@shop.example"]);
         let smtp = load(Some(file), &[("INBOX_SMTP_URL", "smtps://u:p@mail.example")]).expect("valid");

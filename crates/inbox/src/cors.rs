@@ -16,6 +16,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
 use crate::api::ApiError;
+use crate::config::SiteMatch;
 use crate::App;
 
 /// The site a request was recognised as, with its effective limits (handed to the handler).
@@ -49,8 +50,8 @@ pub async fn guard(State(app): State<Arc<App>>, mut request: Request, next: Next
                 .into_response();
         };
         let site = match config.site_for(&origin) {
-            Ok(Some(site)) => site,
-            _ => {
+            SiteMatch::Site(site) => site,
+            SiteMatch::Open | SiteMatch::Refused => {
                 return ApiError::new(StatusCode::FORBIDDEN, format!("origin {origin:?} may not send feedback here"))
                     .into_response()
             }
