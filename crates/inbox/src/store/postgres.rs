@@ -4,6 +4,7 @@
 
 use std::str::FromStr;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
 
 use async_trait::async_trait;
 use tokio_postgres::types::ToSql;
@@ -54,10 +55,28 @@ const CONNECTIONS: usize = 4;
 /// Any value; every instance uses it to serialise migrations.
 const MIGRATION_LOCK: i64 = 0x1b0c_5e7e;
 
-/// A [`super::Store`] on a handful of PostgreSQL connections, used round-robin.
+/// A [`super::Store`] on a handful of PostgreSQL connections, used round-robin. A connection
+/// that closed (server restart, failover, idle kill) is opened again on its next use.
 pub struct PostgresStore {
-    clients: Vec<Client>,
+    config: tokio_postgres::Config,
+    schema: Option<String>,
+    clients: Vec<tokio::sync::RwLock<Arc<Client>>>,
     next: AtomicUsize,
+}
+
+/// One connection, its driver task spawned, in `schema` when given.
+async fn connect_one(config: &tokio_postgres::Config, schema: Option<&str>) -> Result<Client, StoreError> {
+    let (client, connection) = config.connect(NoTls).await?;
+    tokio::spawn(async move {
+        if let Err(e) = connection.await {
+            tracing::warn!(error = %e, "PostgreSQL connection closed");
+        }
+    });
+    if let Some(schema) = schema {
+        let quoted = format!("\"{}\"", schema.replace('"', "\"\""));
+        client.batch_execute(&format!("CREATE SCHEMA IF NOT EXISTS {quoted}; SET search_path TO {quoted}")).await?;
+    }
+    Ok(client)
 }
 
 impl PostgresStore {
@@ -65,31 +84,33 @@ impl PostgresStore {
     /// everything lives in that schema (created if missing), so tests can share one server.
     pub async fn connect(url: &str, schema: Option<&str>) -> Result<Self, StoreError> {
         let config = tokio_postgres::Config::from_str(url)?;
-        let mut clients = Vec::with_capacity(CONNECTIONS);
-        for _ in 0..CONNECTIONS {
-            let (client, connection) = config.connect(NoTls).await?;
-            tokio::spawn(async move {
-                if let Err(e) = connection.await {
-                    tracing::error!(error = %e, "PostgreSQL connection closed");
-                }
-            });
-            if let Some(schema) = schema {
-                let quoted = format!("\"{}\"", schema.replace('"', "\"\""));
-                client.batch_execute(&format!("CREATE SCHEMA IF NOT EXISTS {quoted}; SET search_path TO {quoted}")).await?;
-            }
-            clients.push(client);
+        let mut first = connect_one(&config, schema).await?;
+        migrate(&mut first).await?;
+        let mut clients = vec![tokio::sync::RwLock::new(Arc::new(first))];
+        for _ in 1..CONNECTIONS {
+            clients.push(tokio::sync::RwLock::new(Arc::new(connect_one(&config, schema).await?)));
         }
-        migrate(&mut clients[0]).await?;
-        Ok(PostgresStore { clients, next: AtomicUsize::new(0) })
+        Ok(PostgresStore { config, schema: schema.map(String::from), clients, next: AtomicUsize::new(0) })
     }
 
-    fn client(&self) -> &Client {
-        &self.clients[self.next.fetch_add(1, Ordering::Relaxed) % self.clients.len()]
+    /// The next connection, reopened first if it has closed.
+    async fn client(&self) -> Result<Arc<Client>, StoreError> {
+        let slot = &self.clients[self.next.fetch_add(1, Ordering::Relaxed) % self.clients.len()];
+        let current = Arc::clone(&*slot.read().await);
+        if !current.is_closed() {
+            return Ok(current);
+        }
+        let mut guard = slot.write().await;
+        if guard.is_closed() {
+            tracing::info!("reconnecting to PostgreSQL");
+            *guard = Arc::new(connect_one(&self.config, self.schema.as_deref()).await?);
+        }
+        Ok(Arc::clone(&*guard))
     }
 
     /// The schema version, for tests.
     pub async fn schema_version(&self) -> Result<i32, StoreError> {
-        Ok(self.client().query_one("SELECT version FROM inbox_schema", &[]).await?.get(0))
+        Ok(self.client().await?.query_one("SELECT version FROM inbox_schema", &[]).await?.get(0))
     }
 }
 
@@ -149,7 +170,7 @@ impl super::Store for PostgresStore {
         let body = serde_json::to_string(s)?;
         let rating = s.rating.map(i32::from);
         let flags = flags_column(&new.flags);
-        let client = self.client();
+        let client = self.client().await?;
         // As in SQLite: the primary key decides, so racing instances store one row. One statement
         // writes the message and, only if it is new, its outbox jobs: atomic without a
         // transaction on the shared, pipelined connection.
@@ -190,27 +211,27 @@ impl super::Store for PostgresStore {
         let (clause, params) = filter.where_clause();
         let sql =
             format!("SELECT {COLUMNS} FROM feedback{clause} ORDER BY received_at DESC, seq DESC{}", filter.limit_clause());
-        let rows = self.client().query(&sql, &to_sql(&params)).await?;
+        let rows = self.client().await?.query(&sql, &to_sql(&params)).await?;
         rows.iter().map(to_stored).collect()
     }
 
     async fn get(&self, id: &str) -> Result<Option<StoredSubmission>, StoreError> {
         let sql = format!("SELECT {COLUMNS} FROM feedback WHERE id = $1");
-        self.client().query_opt(&sql, &[&id]).await?.as_ref().map(to_stored).transpose()
+        self.client().await?.query_opt(&sql, &[&id]).await?.as_ref().map(to_stored).transpose()
     }
 
     async fn set_handled(&self, id: &str, handled: bool) -> Result<bool, StoreError> {
         let handled = i32::from(handled);
-        Ok(self.client().execute("UPDATE feedback SET handled = $1 WHERE id = $2", &[&handled, &id]).await? == 1)
+        Ok(self.client().await?.execute("UPDATE feedback SET handled = $1 WHERE id = $2", &[&handled, &id]).await? == 1)
     }
 
     async fn set_note(&self, id: &str, note: &str) -> Result<bool, StoreError> {
-        Ok(self.client().execute("UPDATE feedback SET note = $1 WHERE id = $2", &[&note, &id]).await? == 1)
+        Ok(self.client().await?.execute("UPDATE feedback SET note = $1 WHERE id = $2", &[&note, &id]).await? == 1)
     }
 
     async fn daily(&self, filter: &Filter) -> Result<Vec<DayStats>, StoreError> {
         let (clause, params) = filter.where_clause();
-        let rows = self.client().query(&query::daily_sql(&clause), &to_sql(&params)).await?;
+        let rows = self.client().await?.query(&query::daily_sql(&clause), &to_sql(&params)).await?;
         rows.iter()
             .map(|row| Ok(DayStats { day: row.try_get(0)?, count: row.try_get(1)?, average_rating: row.try_get(2)? }))
             .collect()
@@ -220,6 +241,7 @@ impl super::Store for PostgresStore {
         // SKIP LOCKED: instances polling together each take different jobs.
         let rows = self
             .client()
+            .await?
             .query(
                 "UPDATE outbox SET next_at = $2 WHERE seq IN (
                      SELECT seq FROM outbox WHERE delivered_at IS NULL AND next_at <= $1
@@ -234,12 +256,13 @@ impl super::Store for PostgresStore {
     }
 
     async fn job_delivered(&self, seq: i64, now: &str) -> Result<(), StoreError> {
-        self.client().execute("UPDATE outbox SET delivered_at = $2, last_error = '' WHERE seq = $1", &[&seq, &now]).await?;
+        self.client().await?.execute("UPDATE outbox SET delivered_at = $2, last_error = '' WHERE seq = $1", &[&seq, &now]).await?;
         Ok(())
     }
 
     async fn job_failed(&self, seq: i64, next_at: &str, error: &str) -> Result<(), StoreError> {
         self.client()
+            .await?
             .execute(
                 "UPDATE outbox SET attempts = attempts + 1, next_at = $2, last_error = $3 WHERE seq = $1",
                 &[&seq, &next_at, &error],
@@ -251,6 +274,7 @@ impl super::Store for PostgresStore {
     async fn jobs_of(&self, feedback_id: &str) -> Result<Vec<JobState>, StoreError> {
         let rows = self
             .client()
+            .await?
             .query(
                 "SELECT target, attempts, last_error, delivered_at IS NOT NULL FROM outbox WHERE feedback_id = $1 ORDER BY seq",
                 &[&feedback_id],

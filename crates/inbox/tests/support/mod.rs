@@ -23,6 +23,11 @@ thread_local! {
     static BACKEND: RefCell<Backend> = const { RefCell::new(Backend::Sqlite) };
 }
 
+/// Makes servers started on this thread use `backend`.
+pub fn set_backend(backend: Backend) {
+    BACKEND.with(|b| *b.borrow_mut() = backend);
+}
+
 pub fn backend() -> Backend {
     BACKEND.with(|b| b.borrow().clone())
 }
