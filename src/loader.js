@@ -131,8 +131,8 @@
     }
   };
 
-  var loaded = import(new URL('widget.js', base).href).then(function (module) {
-    return module.default({ module_or_path: new URL('widget_bg.wasm', base) }).then(function () { wasm = module; });
+  var loaded = import(new URL('__WIDGET_JS__', base).href).then(function (module) {
+    return module.default({ module_or_path: new URL('__WIDGET_WASM__', base) }).then(function () { wasm = module; });
   });
   var configured = domReady().then(function () {
     var url = script && script.dataset.configUrl;

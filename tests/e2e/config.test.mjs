@@ -2,7 +2,7 @@
 // error thrown into the host page, hostile text rendered as text.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { hostPage, openPage, widgetReady, world } from './support/harness.mjs';
+import { distFile, hostPage, openPage, widgetReady, world } from './support/harness.mjs';
 
 let inbox, site, browser;
 const pages = {};
@@ -93,7 +93,7 @@ test('a config URL is fetched; init() wins over it; calls made before the wasm i
   };
   // The widget's files through the host site, the wasm held back, so the loader is there long
   // before the widget is.
-  for (const file of ['contact-widget.js', 'widget.js', 'widget_bg.wasm']) {
+  for (const file of ['contact-widget.js', distFile('widget', 'js'), distFile('widget_bg', 'wasm')]) {
     pages[`/slow/${file}`] = async (req, res) => {
       if (file.endsWith('.wasm')) await new Promise((r) => setTimeout(r, 1000));
       const upstream = await fetch(`${inbox.url}/dist/${file}`);

@@ -2,7 +2,7 @@
 // browser opens the panel, the links are right, and a sent message is stored exactly once.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { humanPause, launch, openPage, startInbox, widgetReady } from './support/harness.mjs';
+import { distFile, humanPause, launch, openPage, startInbox, widgetReady } from './support/harness.mjs';
 
 let inbox, browser;
 before(async () => {
@@ -71,9 +71,15 @@ test('the demo page: open, links, send once, close', async () => {
   assert.deepEqual(consoleMessages.filter((m) => m.type === 'error' || m.type === 'warning'), []);
 });
 
-test('the dist files are served with the right types', async () => {
-  const wasm = await fetch(`${inbox.url}/dist/widget_bg.wasm`);
+test('the dist files are served with the right types, compressed, and cached by name', async () => {
+  const wasm = await fetch(`${inbox.url}/dist/${distFile('widget_bg', 'wasm')}`, { headers: { 'accept-encoding': 'br, gzip' } });
   assert.equal(wasm.headers.get('content-type'), 'application/wasm');
+  assert.equal(wasm.headers.get('content-encoding'), 'br');
+  assert.equal(wasm.headers.get('cache-control'), 'public, max-age=31536000, immutable', 'a hashed name never changes');
+  assert.equal(wasm.headers.get('cross-origin-resource-policy'), 'cross-origin');
+  const bytes = new Uint8Array(await wasm.arrayBuffer()); // fetch decodes the brotli
+  assert.deepEqual([...bytes.slice(0, 4)], [0, 0x61, 0x73, 0x6d], 'the wasm magic number');
   const loader = await fetch(`${inbox.url}/dist/contact-widget.js`);
   assert.match(loader.headers.get('content-type'), /javascript/);
+  assert.equal(loader.headers.get('cache-control'), 'no-cache', 'the loader keeps its name, so it is revalidated');
 });

@@ -15,8 +15,23 @@ pub struct Budget {
 }
 
 /// Files in `dist/` that no browser loads when a page embeds the widget; they are not budgeted.
+/// The name a file is budgeted under: content-hashed names (`widget.0123abcdef.js`) without
+/// their hash, so the budget outlives every build.
+pub fn logical_name(name: &str) -> String {
+    let parts: Vec<&str> = name.split('.').collect();
+    match parts.as_slice() {
+        [stem @ .., hash, ext] if !stem.is_empty() && hash.len() >= 8 && hash.bytes().all(|b| b.is_ascii_hexdigit()) => {
+            format!("{}.{ext}", stem.join("."))
+        }
+        _ => name.to_string(),
+    }
+}
+
+/// The precompressed `.br`/`.gz` copies are the same files in another encoding: not counted twice.
 pub fn loaded_by_browsers(name: &str) -> bool {
     !(name.ends_with(".d.ts")
+        || name.ends_with(".br")
+        || name.ends_with(".gz")
         || name == "config.schema.json"
         || name == "integrity.json"
         || name == "package.json")
@@ -54,7 +69,7 @@ pub fn check(budget: &Budget, sizes: &[(&str, u64)]) -> Vec<String> {
         .collect();
     let mut problems = Vec::new();
     for (name, size) in &loaded {
-        match budget.files.get(*name) {
+        match budget.files.get(&logical_name(name)) {
             Some(limit) if size > limit => problems.push(format!(
                 "dist/{name} is {size} bytes (brotli), over its budget of {limit} bytes"
             )),
@@ -65,7 +80,7 @@ pub fn check(budget: &Budget, sizes: &[(&str, u64)]) -> Vec<String> {
         }
     }
     for name in budget.files.keys() {
-        if !loaded.iter().any(|(loaded_name, _)| loaded_name == name) {
+        if !loaded.iter().any(|(loaded_name, _)| logical_name(loaded_name) == *name) {
             problems.push(format!(
                 "size-budget.json budgets {name}, but dist/ has no such file"
             ));
@@ -111,8 +126,12 @@ mod tests {
             ("contact-widget.js", 10),
             ("integrity.json", 5000),
             ("package.json", 5000),
-            ("widget.js", 10),
             ("widget_bg.wasm", 10),
+            // Content-hashed names are budgeted under their name without the hash.
+            ("widget.0123abcdef.js", 10),
+            // Precompressed copies of budgeted files are not counted again.
+            ("widget_bg.wasm.br", 5000),
+            ("widget.js.gz", 5000),
         ];
         check_sizes(&with_extras, &[]);
         check_sizes(

@@ -53,7 +53,7 @@ pub fn run(ws: &Workspace) -> Result<Vec<FileSize>> {
     }
     fs::create_dir_all(&dist).map_err(|e| format!("cannot create {}: {e}", dist.display()))?;
 
-    step("generate the JS bindings: dist/widget.js, dist/widget_bg.wasm");
+    step("generate the JS bindings: dist/widget.js, dist/widget_bg.wasm (renamed by content below)");
     Cmd::new("wasm-bindgen")
         .args([
             "--target",
@@ -84,6 +84,13 @@ pub fn run(ws: &Workspace) -> Result<Vec<FileSize>> {
         .arg(&bg)
         .run()?;
 
+    // Content-hashed names: a changed file gets a new name, so the inbox can serve them as
+    // `immutable` and a browser never mixes an old glue with a new wasm.
+    step("name the glue and the wasm by their content: dist/widget.HASH.js, dist/widget_bg.HASH.wasm");
+    let wasm_name = rename_by_content(&dist, "widget_bg", "wasm")?;
+    let js_name = rename_by_content(&dist, "widget", "js")?;
+    note(&format!("{js_name}, {wasm_name}"));
+
     let version = widget_core::VERSION;
     step(&format!(
         "write dist/contact-widget.js from {LOADER} (version {version})"
@@ -92,7 +99,15 @@ pub fn run(ws: &Workspace) -> Result<Vec<FileSize>> {
     if !source.contains("__VERSION__") {
         warn(&format!("{LOADER} has no __VERSION__ placeholder"));
     }
-    let source = source.replace("__VERSION__", version);
+    for placeholder in ["__WIDGET_JS__", "__WIDGET_WASM__"] {
+        if !source.contains(placeholder) {
+            return Err(format!("{LOADER} has no {placeholder} placeholder: it could not find the hashed files"));
+        }
+    }
+    let source = source
+        .replace("__VERSION__", version)
+        .replace("__WIDGET_JS__", &js_name)
+        .replace("__WIDGET_WASM__", &wasm_name);
     write(&dist.join("contact-widget.js"), source.as_bytes())?;
 
     step("write dist/contact-widget.mjs (the same loader as an ES module, for npm)");
@@ -159,9 +174,33 @@ pub fn run(ws: &Workspace) -> Result<Vec<FileSize>> {
         .map(|(name, bytes)| sizes::measure(name, bytes))
         .collect();
     print!("{}", sizes::table(&sizes));
+
+    // Last, so neither integrity.json nor the measured sizes list them: they are the same files
+    // in another Content-Encoding, which the inbox serves by the browser's Accept-Encoding.
+    step("write precompressed copies: dist/NAME.br (brotli 11) and dist/NAME.gz (gzip -9)");
+    for (name, bytes) in read_files(&dist)? {
+        write(&dist.join(format!("{name}.br")), &sizes::brotli(&bytes))?;
+        write(&dist.join(format!("{name}.gz")), &sizes::gzip(&bytes))?;
+    }
     note(&format!("dist/ is ready: {}", dist.display()));
     docs::run(ws)?;
     Ok(sizes)
+}
+
+/// Renames `dir/STEM.EXT` to `dir/STEM.HASH.EXT` (10 hex digits of its SHA-256); the new name.
+fn rename_by_content(dir: &Path, stem: &str, ext: &str) -> Result<String> {
+    let from = dir.join(format!("{stem}.{ext}"));
+    let bytes = fs::read(&from).map_err(|e| format!("cannot read {}: {e}", from.display()))?;
+    let name = hashed_name(stem, ext, &bytes);
+    fs::rename(&from, dir.join(&name)).map_err(|e| format!("cannot rename {}: {e}", from.display()))?;
+    Ok(name)
+}
+
+/// `STEM.HASH.EXT` with the first 10 hex digits of the SHA-256 of `bytes`.
+pub fn hashed_name(stem: &str, ext: &str, bytes: &[u8]) -> String {
+    use sha2::Digest;
+    let hash: String = sha2::Sha256::digest(bytes).iter().take(5).map(|b| format!("{b:02x}")).collect();
+    format!("{stem}.{hash}.{ext}")
 }
 
 /// Every file under `dir`, named by its path relative to `dir` with `/`, sorted by name.
@@ -206,4 +245,17 @@ fn read_text(path: &Path) -> Result<String> {
 
 fn write(path: &Path, bytes: &[u8]) -> Result {
     fs::write(path, bytes).map_err(|e| format!("cannot write {}: {e}", path.display()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_files_by_their_content() {
+        // SHA-256 of "" begins e3b0c44298.
+        assert_eq!(hashed_name("widget", "js", b""), "widget.e3b0c44298.js");
+        assert_ne!(hashed_name("widget_bg", "wasm", b"a"), hashed_name("widget_bg", "wasm", b"b"));
+        assert_eq!(crate::budget::logical_name("widget_bg.e3b0c44298.wasm"), "widget_bg.wasm");
+    }
 }

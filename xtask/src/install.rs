@@ -168,7 +168,7 @@ fn modified(path: &Path) -> Option<SystemTime> {
 static APT_UPDATED: AtomicBool = AtomicBool::new(false);
 
 /// `apt-get install -y`, after one `apt-get update` per run, through sudo when not root.
-fn apt_install(packages: &[&str]) -> Result {
+pub fn apt_install(packages: &[&str]) -> Result {
     if cmd::which("apt-get").is_none() {
         return Err(format!(
             "apt-get not found: install the Debian packages {} by hand",

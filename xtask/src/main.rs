@@ -4,6 +4,7 @@
 //! satisfied), prints `==> what it is doing` before every step, and exits non-zero with a
 //! message when a step fails.
 
+mod bench;
 mod budget;
 mod cmd;
 mod demo;
@@ -11,9 +12,12 @@ mod dist;
 mod docs;
 mod install;
 mod integrity;
+mod load;
 mod lockfile;
 mod package;
+mod postgres;
 mod sizes;
+mod static_binary;
 mod test;
 mod workspace;
 
@@ -33,7 +37,10 @@ commands:
   docs              generate only the docs site www/docs/ from docs/*.md
   demo [--port N]   build dist/ and serve the demo site on http://127.0.0.1:N/ (default 8080)
   test              install Chromium, ChromeDriver and npm packages, then run every test layer
-  bench             the performance benchmark (not implemented yet)";
+  bench [--rate N] [--duration SECS]
+                    the inbox benchmark on SQLite (steady rate, then peak), written to bench/inbox.md;
+                    the widget part is not implemented yet
+  static            build the inbox as one static binary (x86_64-unknown-linux-musl)";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -48,12 +55,9 @@ fn main() -> ExitCode {
         ("demo", rest) => demo::parse_port(rest)
             .and_then(|port| Workspace::find().and_then(|ws| demo::run(&ws, port))),
         ("test", []) => Workspace::find().and_then(|ws| test::run(&ws)),
-        ("bench", _) => {
-            println!(
-                "cargo xtask bench: the benchmark is not implemented yet (tracked as issue 9)."
-            );
-            return ExitCode::from(2);
-        }
+        ("bench", rest) => bench::parse(rest)
+            .and_then(|options| Workspace::find().and_then(|ws| bench::run(&ws, &options))),
+        ("static", []) => Workspace::find().and_then(|ws| static_binary::run(&ws)),
         ("help" | "--help" | "-h", _) => {
             println!("{USAGE}");
             return ExitCode::SUCCESS;

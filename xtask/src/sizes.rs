@@ -21,12 +21,22 @@ pub fn measure(name: &str, bytes: &[u8]) -> FileSize {
 }
 
 fn gzip_len(bytes: &[u8]) -> u64 {
-    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::new(9));
-    encoder.write_all(bytes).expect("writing to memory");
-    encoder.finish().expect("writing to memory").len() as u64
+    gzip(bytes).len() as u64
 }
 
 fn brotli_len(bytes: &[u8]) -> u64 {
+    brotli(bytes).len() as u64
+}
+
+/// `bytes` as gzip -9 (what `dist/NAME.gz` holds).
+pub fn gzip(bytes: &[u8]) -> Vec<u8> {
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::new(9));
+    encoder.write_all(bytes).expect("writing to memory");
+    encoder.finish().expect("writing to memory")
+}
+
+/// `bytes` as brotli, quality 11, window 22 (what `dist/NAME.br` holds).
+pub fn brotli(bytes: &[u8]) -> Vec<u8> {
     let params = brotli::enc::BrotliEncoderParams {
         quality: 11,
         lgwin: 22,
@@ -34,7 +44,7 @@ fn brotli_len(bytes: &[u8]) -> u64 {
     };
     let mut out = Vec::new();
     brotli::BrotliCompress(&mut &bytes[..], &mut out, &params).expect("writing to memory");
-    out.len() as u64
+    out
 }
 
 /// A table of the files with a total line.

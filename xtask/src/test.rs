@@ -6,7 +6,7 @@ use std::path::Path;
 use crate::cmd::{self, note, step, warn, Cmd};
 use crate::sizes::FileSize;
 use crate::workspace::Workspace;
-use crate::{budget, dist, install, Result};
+use crate::{budget, dist, install, postgres, Result};
 
 /// How a layer ended.
 enum Outcome {
@@ -25,12 +25,25 @@ type Layer = (
 #[derive(Default)]
 struct State {
     sizes: Vec<FileSize>,
+    /// Runs until `State` is dropped at the end of `run`.
+    postgres: Option<postgres::Cluster>,
 }
 
 /// The layers; each returns `Ok(Some(reason))` when it had nothing to run.
 const LAYERS: &[Layer] = &[
     ("install Chromium and ChromeDriver", |_, _| {
         install::chromium().map(|()| None)
+    }),
+    ("PostgreSQL for the inbox's store tests", |_, state| match postgres::start() {
+        Ok(cluster) => {
+            state.postgres = Some(cluster);
+            Ok(None)
+        }
+        Err(reason) => {
+            let reason = format!("PostgreSQL unavailable, the inbox tests run on SQLite only: {reason}");
+            warn(&reason);
+            Ok(Some(reason))
+        }
     }),
     ("native tests (cargo test --workspace)", native),
     ("build dist/", |ws, state| {
@@ -98,12 +111,16 @@ fn print_summary(outcomes: &[(&str, Outcome)]) {
     println!("layers: {passed} passed, {failed} failed{skipped}");
 }
 
-fn native(ws: &Workspace, _: &mut State) -> Result<Option<String>> {
+fn native(ws: &Workspace, state: &mut State) -> Result<Option<String>> {
     step("run the native tests");
-    cmd::cargo()
-        .args(["test", "--workspace"])
-        .current_dir(&ws.root)
-        .run()?;
+    let mut command = cmd::cargo().args(["test", "--workspace"]).current_dir(&ws.root);
+    // With a server running, the inbox tests must use it: a skipped backend would be a failure.
+    if let Some(cluster) = &state.postgres {
+        command = command.env("DATABASE_URL", &cluster.url).env("INBOX_REQUIRE_POSTGRES", "1");
+    } else {
+        command = command.env_remove("DATABASE_URL");
+    }
+    command.run()?;
     Ok(None)
 }
 
@@ -216,7 +233,7 @@ fn size_budget(ws: &Workspace, state: &mut State) -> Result<Option<String>> {
     {
         let limit = budget
             .files
-            .get(*name)
+            .get(&budget::logical_name(name))
             .map_or("none".to_string(), u64::to_string);
         note(&format!("{name:<24} {size:>8} / {limit:>8} bytes"));
     }

@@ -1,38 +1,37 @@
 //! `/api/feedback`: take a submission (contracts §6), store it exactly once, list what is stored.
 //!
 //! Every refusal is a JSON `{"error": …}` with a status the widget's retry logic understands:
-//! 4xx means "this request will never succeed", 5xx means "try again later".
+//! 4xx means "this request will never succeed" (429 and its `Retry-After` excepted), 5xx means
+//! "try again later".
 
+use std::net::SocketAddr;
 use std::sync::Arc;
-use std::time::SystemTime;
+use std::time::{Instant, SystemTime};
 
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
-use axum::extract::{DefaultBodyLimit, State};
-use axum::http::header::CONTENT_TYPE;
+use axum::extract::{DefaultBodyLimit, Query, State};
+use axum::http::header::{CONTENT_TYPE, RETRY_AFTER};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use axum::{Json, Router};
-use serde::Serialize;
+use axum::{middleware, Extension, Json, Router};
+use serde::{Deserialize, Serialize};
 use widget_core::submission::{Problem, Submission};
 
-use crate::cors;
-use crate::store::{Inserted, Store, StoreError, StoredSubmission};
+use crate::cors::{self, SiteContext};
+use crate::rate_limit::retry_after_secs;
+use crate::store::{Filter, Inserted, NewFeedback, StoreError, StoredSubmission};
+use crate::{auth, App};
 
-/// Largest accepted request body. A submission at every field's limit is about 15 KiB.
-pub const BODY_LIMIT: usize = 64 * 1024;
-
-type SharedStore = Arc<dyn Store>;
-
-/// The feedback routes, over `store`.
-pub fn routes(store: SharedStore) -> Router {
+/// The feedback routes.
+pub fn routes(app: Arc<App>) -> Router {
     // Only what the widget calls is open to other origins; the listing stays same-origin.
     let cross_origin = post(submit)
         .options(cors::preflight)
-        .route_layer(DefaultBodyLimit::max(BODY_LIMIT))
-        .route_layer(cors::allow_any_origin());
-    Router::new().route("/api/feedback", get(list).merge(cross_origin)).with_state(store)
+        .route_layer(DefaultBodyLimit::max(app.config.largest_body()))
+        .route_layer(middleware::from_fn_with_state(Arc::clone(&app), cors::guard));
+    Router::new().route("/api/feedback", get(list).merge(cross_origin)).with_state(app)
 }
 
 /// The answer to an accepted submission.
@@ -44,19 +43,49 @@ struct Receipt {
 }
 
 async fn submit(
-    State(store): State<SharedStore>,
+    State(app): State<Arc<App>>,
+    Extension(site): Extension<SiteContext>,
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, ApiError> {
-    let submission = read_submission(&headers, body)?;
-    let received_at = SystemTime::now();
+    let ip = client_ip(&headers, site.peer, app.config.rate_limit.trust_forwarded_for);
+    let now = Instant::now();
+    let limited = app
+        .per_ip
+        .take(&ip, app.config.rate_limit.per_ip_per_minute, now)
+        .and_then(|()| app.per_site.take(&site.name, site.per_minute, now));
+    if let Err(wait) = limited {
+        let secs = retry_after_secs(wait);
+        tracing::info!(ip, site = site.name, retry_after = secs, "rate limited");
+        let error = ApiError::new(StatusCode::TOO_MANY_REQUESTS, format!("too many submissions; retry in {secs} s"));
+        return Ok(([(RETRY_AFTER, secs.to_string())], error).into_response());
+    }
+    let body = read_body(&headers, body, site.max_body_bytes)?;
+    let submission = read_submission(&headers, &body)?;
+    // Spam signals come from the widget, which can see them (the honeypot, the time from opening
+    // to sending), as the payload's `flags`. Recorded for the owner to filter, never a reason to
+    // refuse: a false positive would lose a real customer's message.
+    let flags = submission.flags.clone();
     let id = submission.id.clone();
-    let inserted = blocking(move || store.insert(&submission, received_at)).await?;
-    let receipt = (StatusCode::CREATED, Json(Receipt { id, status: "stored" }));
+    let new = NewFeedback {
+        submission,
+        received_at: crate::time::rfc3339(SystemTime::now()),
+        site: site.name.clone(),
+        flags,
+        forward_to: app.config.forward_targets(),
+    };
+    let inserted = app.store.insert(&new).await.map_err(|e| ApiError::internal(&e))?;
+    let receipt = (StatusCode::CREATED, Json(Receipt { id: id.clone(), status: "stored" }));
     // Idempotency: every retry of a stored submission gets the first answer again (marked as a
     // replay); the same id with another body is a client bug, refused so it cannot hide.
     Ok(match inserted {
-        Inserted::New => receipt.into_response(),
+        Inserted::New => {
+            tracing::info!(id, site = site.name, flags = ?new.flags, "stored");
+            if !new.forward_to.is_empty() {
+                app.forward_wakeup.notify_one();
+            }
+            receipt.into_response()
+        }
         Inserted::Retry => ([("idempotent-replayed", "true")], receipt).into_response(),
         Inserted::Conflict => {
             return Err(ApiError::new(
@@ -67,20 +96,108 @@ async fn submit(
     })
 }
 
-async fn list(State(store): State<SharedStore>) -> Result<Json<Vec<StoredSubmission>>, ApiError> {
-    Ok(Json(blocking(move || store.list()).await?))
+/// The listing's query string: the same filters as the inbox UI.
+#[derive(Debug, Default, Deserialize)]
+pub struct ListQuery {
+    #[serde(default)]
+    pub q: Option<String>,
+    #[serde(default)]
+    pub site: Option<String>,
+    #[serde(default)]
+    pub rating: Option<String>,
+    #[serde(default)]
+    pub from: Option<String>,
+    #[serde(default)]
+    pub to: Option<String>,
+    /// `yes`, `no`, or empty for both.
+    #[serde(default)]
+    pub handled: Option<String>,
+}
+
+impl ListQuery {
+    /// The store filter, or which parameter is wrong.
+    pub fn filter(&self) -> Result<Filter, String> {
+        let present = |v: &Option<String>| v.as_deref().map(str::trim).filter(|v| !v.is_empty()).map(String::from);
+        let rating = match present(&self.rating) {
+            None => None,
+            Some(r) => match r.parse::<u8>() {
+                Ok(n @ 1..=5) => Some(n),
+                _ => return Err(format!("rating must be 1 to 5, got {r:?}")),
+            },
+        };
+        let day = |name: &str, v: &Option<String>| -> Result<Option<String>, String> {
+            match present(v) {
+                Some(d) if !is_day(&d) => Err(format!("{name} must be a date like 2026-11-24, got {d:?}")),
+                other => Ok(other),
+            }
+        };
+        let handled = match present(&self.handled).as_deref() {
+            None | Some("any") => None,
+            Some("yes") => Some(true),
+            Some("no") => Some(false),
+            Some(other) => return Err(format!("handled must be yes, no or any, got {other:?}")),
+        };
+        Ok(Filter {
+            text: present(&self.q),
+            site: present(&self.site),
+            rating,
+            from: day("from", &self.from)?,
+            to: day("to", &self.to)?,
+            handled,
+            limit: None,
+        })
+    }
+}
+
+fn is_day(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.len() == 10
+        && b.iter().enumerate().all(|(i, c)| if i == 4 || i == 7 { *c == b'-' } else { c.is_ascii_digit() })
+}
+
+/// `GET /api/feedback`: open in the zero-config demo; with a password configured it needs a
+/// login session or `Authorization: Bearer <api_token>`.
+async fn list(
+    State(app): State<Arc<App>>,
+    headers: HeaderMap,
+    query: Query<ListQuery>,
+) -> Result<Json<Vec<StoredSubmission>>, ApiError> {
+    if !auth::may_read(&app, &headers) {
+        return Err(ApiError::new(StatusCode::UNAUTHORIZED, "log in at /inbox or send Authorization: Bearer <token>".into()));
+    }
+    let filter = query.filter().map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, e))?;
+    Ok(Json(app.store.list(&filter).await.map_err(|e| ApiError::internal(&e))?))
+}
+
+/// The client's address for rate limiting: the socket peer, or the first `X-Forwarded-For`
+/// entry when the proxy in front is trusted.
+fn client_ip(headers: &HeaderMap, peer: Option<SocketAddr>, trust_forwarded_for: bool) -> String {
+    if trust_forwarded_for {
+        let forwarded = headers.get("x-forwarded-for").and_then(|v| v.to_str().ok());
+        if let Some(first) = forwarded.and_then(|v| v.split(',').next()).map(str::trim).filter(|v| !v.is_empty()) {
+            return first.to_string();
+        }
+    }
+    peer.map_or_else(|| "unknown".to_string(), |p| p.ip().to_string())
+}
+
+/// The body within the site's limit, with a JSON reason when it is not.
+fn read_body(headers: &HeaderMap, body: Result<Bytes, BytesRejection>, limit: usize) -> Result<Bytes, ApiError> {
+    check_content_type(headers)?;
+    let too_large = || ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, format!("request body is larger than {limit} bytes"));
+    let body = body.map_err(|rejection| match rejection.status() {
+        StatusCode::PAYLOAD_TOO_LARGE => too_large(),
+        status => ApiError::new(status, rejection.body_text()),
+    })?;
+    if body.len() > limit {
+        return Err(too_large());
+    }
+    Ok(body)
 }
 
 /// The request as a valid submission, or why not.
-fn read_submission(headers: &HeaderMap, body: Result<Bytes, BytesRejection>) -> Result<Submission, ApiError> {
-    check_content_type(headers)?;
-    let body = body.map_err(|rejection| match rejection.status() {
-        StatusCode::PAYLOAD_TOO_LARGE => {
-            ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, format!("request body is larger than {BODY_LIMIT} bytes"))
-        }
-        status => ApiError::new(status, rejection.body_text()),
-    })?;
-    let submission: Submission = serde_json::from_slice(&body)
+fn read_submission(headers: &HeaderMap, body: &[u8]) -> Result<Submission, ApiError> {
+    let submission: Submission = serde_json::from_slice(body)
         .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, format!("invalid JSON: {e}")))?;
     // The key is optional (the text/plain mode cannot send it), but if present it must name
     // this submission: a mismatch means a confused client, and storing would hide that.
@@ -118,17 +235,6 @@ fn check_content_type(headers: &HeaderMap) -> Result<(), ApiError> {
     ))
 }
 
-/// Runs a store call on the blocking pool, so SQLite's file IO does not stall the async workers.
-async fn blocking<T: Send + 'static>(
-    call: impl FnOnce() -> Result<T, StoreError> + Send + 'static,
-) -> Result<T, ApiError> {
-    match tokio::task::spawn_blocking(call).await {
-        Ok(Ok(value)) => Ok(value),
-        Ok(Err(e)) => Err(ApiError::internal(&e)),
-        Err(e) => Err(ApiError::internal(&e)),
-    }
-}
-
 /// A refused request: its status and the JSON body explaining it.
 #[derive(Debug)]
 pub struct ApiError {
@@ -138,14 +244,14 @@ pub struct ApiError {
 }
 
 impl ApiError {
-    fn new(status: StatusCode, error: String) -> Self {
+    pub fn new(status: StatusCode, error: String) -> Self {
         ApiError { status, error, problems: Vec::new() }
     }
 
     /// A server-side failure: logged in full, answered without internals (and as 5xx, so the
     /// widget keeps the submission and retries).
-    fn internal(cause: &dyn std::fmt::Display) -> Self {
-        eprintln!("inbox: storage failed: {cause}");
+    pub fn internal(cause: &StoreError) -> Self {
+        tracing::error!(error = %cause, "storage failed");
         ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "the inbox storage failed; try again later".into())
     }
 }
@@ -159,5 +265,39 @@ impl IntoResponse for ApiError {
             problems: Vec<Problem>,
         }
         (self.status, Json(Body { error: self.error, problems: self.problems })).into_response()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+
+    #[test]
+    fn reads_list_filters() {
+        let query = |pairs: &[(&str, &str)]| {
+            let mut q = ListQuery::default();
+            for (k, v) in pairs {
+                let v = Some(v.to_string());
+                match *k {
+                    "q" => q.q = v,
+                    "site" => q.site = v,
+                    "rating" => q.rating = v,
+                    "from" => q.from = v,
+                    "to" => q.to = v,
+                    _ => q.handled = v,
+                }
+            }
+            q.filter()
+        };
+        assert_eq!(query(&[]), Ok(Filter::default()));
+        assert_eq!(query(&[("rating", ""), ("handled", "any"), ("q", " ")]), Ok(Filter::default()));
+        assert_eq!(
+            query(&[("rating", "4"), ("handled", "no"), ("from", "2026-11-01")]),
+            Ok(Filter { rating: Some(4), handled: Some(false), from: Some("2026-11-01".into()), ..Filter::default() })
+        );
+        assert_eq!(query(&[("rating", "6")]), Err("rating must be 1 to 5, got \"6\"".into()));
+        assert_eq!(query(&[("to", "24.11.2026")]), Err("to must be a date like 2026-11-24, got \"24.11.2026\"".into()));
+        assert_eq!(query(&[("handled", "maybe")]), Err("handled must be yes, no or any, got \"maybe\"".into()));
     }
 }

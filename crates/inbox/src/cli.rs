@@ -1,14 +1,18 @@
-//! The command line, parsed by hand: five flags do not need a parser crate.
+//! The command line, parsed by hand: six flags and one subcommand do not need a parser crate.
 
 use std::ffi::OsString;
 use std::path::PathBuf;
 
 pub const USAGE: &str = "\
-usage: inbox [--host HOST] [--port PORT] [--db FILE] [--www DIR] [--dist DIR]
+usage: inbox [--config FILE] [--host HOST] [--port PORT] [--db FILE] [--www DIR] [--dist DIR]
+       inbox hash-password    (reads a password on stdin, prints its argon2 hash)
+
+  --config FILE TOML configuration (default: $INBOX_CONFIG, else none); see README
 
   --host HOST   address to listen on            (default 127.0.0.1)
   --port PORT   port to listen on, 0 = any free (default 8080)
-  --db FILE     SQLite database, created if missing (default data/inbox.sqlite3)
+  --db FILE     SQLite database, created if missing (default data/inbox.sqlite3);
+                unused when DATABASE_URL (or database_url) names PostgreSQL
   --www DIR     demo site served at /           (default www)
   --dist DIR    built widget served at /dist/   (default dist)";
 
@@ -20,6 +24,7 @@ pub struct Args {
     pub db: PathBuf,
     pub www: PathBuf,
     pub dist: PathBuf,
+    pub config: Option<PathBuf>,
 }
 
 impl Default for Args {
@@ -30,6 +35,7 @@ impl Default for Args {
             db: "data/inbox.sqlite3".into(),
             www: "www".into(),
             dist: "dist".into(),
+            config: None,
         }
     }
 }
@@ -38,13 +44,20 @@ impl Default for Args {
 #[derive(Debug, PartialEq, Eq)]
 pub enum Command {
     Run(Args),
+    HashPassword,
     Help,
 }
 
 /// Parses the arguments after the program name. Takes `--flag value` and `--flag=value`.
 pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Command, String> {
     let mut out = Args::default();
-    let mut args = args.into_iter();
+    let mut args = args.into_iter().peekable();
+    if args.peek().is_some_and(|a| a == "hash-password") {
+        return match args.nth(1) {
+            None => Ok(Command::HashPassword),
+            Some(extra) => Err(format!("hash-password takes no arguments, got {extra:?}")),
+        };
+    }
     while let Some(arg) = args.next() {
         let arg = arg.into_string().map_err(|a| format!("argument {a:?} is not valid UTF-8"))?;
         if arg == "-h" || arg == "--help" {
@@ -54,7 +67,7 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Command, String
             Some((flag, value)) => (flag.to_string(), Some(value.to_string())),
             None => (arg, None),
         };
-        if !matches!(flag.as_str(), "--host" | "--port" | "--db" | "--www" | "--dist") {
+        if !matches!(flag.as_str(), "--host" | "--port" | "--db" | "--www" | "--dist" | "--config") {
             return Err(format!("unknown argument {flag:?}"));
         }
         let value = match inline {
@@ -70,6 +83,7 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Command, String
             "--port" => out.port = value.parse().map_err(|_| format!("--port must be 0..=65535, got {value:?}"))?,
             "--db" => out.db = value.into(),
             "--www" => out.www = value.into(),
+            "--config" => out.config = Some(value.into()),
             _ => out.dist = value.into(),
         }
     }
@@ -101,6 +115,9 @@ mod tests {
             run(|a| (a.db, a.www, a.dist) = ("/tmp/x.db".into(), "site".into(), "out".into())),
         );
         check(&["--port", "1", "--help"], Ok(Command::Help));
+        check(&["--config", "inbox.toml"], run(|a| a.config = Some("inbox.toml".into())));
+        check(&["hash-password"], Ok(Command::HashPassword));
+        check(&["hash-password", "x"], Err("hash-password takes no arguments, got \"x\""));
         check(&["--port", "70000"], Err("--port must be 0..=65535, got \"70000\""));
         check(&["--port"], Err("--port needs a value"));
         check(&["--verbose"], Err("unknown argument \"--verbose\""));

@@ -1,19 +1,19 @@
 //! `inbox`: runs the inbox server (see `cli::USAGE`). Prints one line,
 //! `inbox listening on http://ADDR:PORT`, once it accepts connections; harnesses wait for it.
+//! Logs go to stderr.
 
 mod cli;
 
-use std::io::Write;
+use std::io::{BufRead, Write};
 use std::process::ExitCode;
-use std::sync::Arc;
 
-use inbox::SqliteStore;
+use inbox::Config;
 use tokio::net::TcpListener;
 
-#[tokio::main]
-async fn main() -> ExitCode {
+fn main() -> ExitCode {
     let args = match cli::parse(std::env::args_os().skip(1)) {
         Ok(cli::Command::Run(args)) => args,
+        Ok(cli::Command::HashPassword) => return hash_password(),
         Ok(cli::Command::Help) => {
             println!("{}", cli::USAGE);
             return ExitCode::SUCCESS;
@@ -23,7 +23,14 @@ async fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    match run(args).await {
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(runtime) => runtime,
+        Err(e) => {
+            eprintln!("inbox: cannot start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(args)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("inbox: {e}");
@@ -32,12 +39,30 @@ async fn main() -> ExitCode {
     }
 }
 
+/// The configuration file named by `--config` or `INBOX_CONFIG`, with the environment on top.
+fn load_config(args: &cli::Args) -> Result<Config, String> {
+    let path = args.config.clone().or_else(|| std::env::var_os("INBOX_CONFIG").map(Into::into));
+    let text = match &path {
+        Some(path) => Some(std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?),
+        None => None,
+    };
+    Config::load(text.as_deref(), |name| std::env::var(name).ok()).map_err(|e| match &path {
+        Some(path) => format!("{}: {e}", path.display()),
+        None => format!("configuration: {e}"),
+    })
+}
+
 async fn run(args: cli::Args) -> Result<(), String> {
-    if let Some(parent) = args.db.parent().filter(|p| !p.as_os_str().is_empty()) {
-        std::fs::create_dir_all(parent).map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
+    let config = load_config(&args)?;
+    inbox::logging::init(config.log_format, std::env::var("INBOX_LOG").ok().as_deref());
+    let store = inbox::open_store(&config, &args.db).await?;
+    if config.auth.password_hash.is_none() {
+        tracing::warn!("no password hash configured: /inbox and GET /api/feedback are open (demo mode)");
     }
-    let store = SqliteStore::open(&args.db).map_err(|e| format!("cannot open {}: {e}", args.db.display()))?;
-    let router = inbox::router(Arc::new(store), &args.www, &args.dist);
+    tracing::info!(backend = store.backend(), sites = config.sites.len(), "store ready");
+    let app = inbox::App::new(store, config);
+    let _forwarder = inbox::forward::spawn(&app);
+    let router = inbox::router(app, &args.www, &args.dist);
     let listener = TcpListener::bind((args.host.as_str(), args.port))
         .await
         .map_err(|e| format!("cannot listen on {}:{}: {e}", args.host, args.port))?;
@@ -45,7 +70,28 @@ async fn run(args: cli::Args) -> Result<(), String> {
     // The one line on stdout: it carries the real port when `--port 0` was asked for.
     println!("inbox listening on http://{addr}");
     let _ = std::io::stdout().flush();
-    inbox::serve(listener, router, shutdown_signal()).await.map_err(|e| e.to_string())
+    inbox::serve(listener, router, shutdown_signal()).await.map_err(|e| e.to_string())?;
+    tracing::info!("stopped after finishing open requests");
+    Ok(())
+}
+
+/// `inbox hash-password`: one line from stdin in, its PHC hash out.
+fn hash_password() -> ExitCode {
+    let mut line = String::new();
+    if std::io::stdin().lock().read_line(&mut line).is_err() || line.trim_end_matches(['\r', '\n']).is_empty() {
+        eprintln!("inbox hash-password: type the password on stdin (one line)");
+        return ExitCode::from(2);
+    }
+    match inbox::auth::hash_password(line.trim_end_matches(['\r', '\n'])) {
+        Ok(hash) => {
+            println!("{hash}");
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("inbox hash-password: {e}");
+            ExitCode::FAILURE
+        }
+    }
 }
 
 /// Completes on Ctrl+C, or SIGTERM (what process managers and test harnesses send).
@@ -70,4 +116,5 @@ async fn shutdown_signal() {
         () = ctrl_c => {}
         () = terminate => {}
     }
+    tracing::info!("shutting down: no new connections, finishing open requests");
 }

@@ -1,28 +1,96 @@
-//! Where submissions are kept: the [`Store`] trait the handlers use, and its backends.
+//! Where submissions are kept: the [`Store`] trait the handlers use, and its two backends —
+//! SQLite (default, one file) and PostgreSQL (several instances, `DATABASE_URL`).
 //!
 //! A store receives only validated submissions and decides "new or duplicate" itself, atomically,
-//! so exactly-once storage holds however many requests race with the same id.
+//! so exactly-once storage holds however many requests (or instances) race with the same id.
+//! Both backends share one schema shape and the filter SQL in [`query`]; each keeps its own
+//! migrations.
 
 use std::error::Error;
 use std::fmt;
-use std::time::SystemTime;
 
+use async_trait::async_trait;
 use serde::Serialize;
 use widget_core::submission::Submission;
 
+mod postgres;
+pub mod query;
 mod sqlite;
 
+pub use postgres::PostgresStore;
+pub use query::{DayStats, Filter};
 pub use sqlite::SqliteStore;
 
-/// A place that keeps submissions, at most one per `id`.
-///
-/// Methods block (SQLite is synchronous); async callers run them on a blocking thread.
+/// A place that keeps submissions, at most one per `id`, with the owner's handling state.
+#[async_trait]
 pub trait Store: Send + Sync + 'static {
-    /// Keeps `submission` unless one with the same `id` is already kept.
-    fn insert(&self, submission: &Submission, received_at: SystemTime) -> Result<Inserted, StoreError>;
+    /// Keeps `new` unless a submission with the same `id` is already kept.
+    async fn insert(&self, new: &NewFeedback) -> Result<Inserted, StoreError>;
 
-    /// Every kept submission, newest first.
-    fn list(&self) -> Result<Vec<StoredSubmission>, StoreError>;
+    /// The kept submissions matching `filter`, newest first.
+    async fn list(&self, filter: &Filter) -> Result<Vec<StoredSubmission>, StoreError>;
+
+    /// One submission by id.
+    async fn get(&self, id: &str) -> Result<Option<StoredSubmission>, StoreError>;
+
+    /// Marks a submission handled (or not). `false` when there is no such id.
+    async fn set_handled(&self, id: &str, handled: bool) -> Result<bool, StoreError>;
+
+    /// Replaces the owner's note on a submission. `false` when there is no such id.
+    async fn set_note(&self, id: &str, note: &str) -> Result<bool, StoreError>;
+
+    /// Count and average rating per UTC day of the submissions matching `filter`, oldest first.
+    async fn daily(&self, filter: &Filter) -> Result<Vec<DayStats>, StoreError>;
+
+    /// Leases up to `limit` outbox jobs due at `now` (`next_at <= now`, not delivered) until
+    /// `lease_until`, so no other worker takes them meanwhile; a crashed worker's lease expires.
+    async fn claim_jobs(&self, now: &str, lease_until: &str, limit: u32) -> Result<Vec<Job>, StoreError>;
+
+    /// Marks a job delivered.
+    async fn job_delivered(&self, seq: i64, now: &str) -> Result<(), StoreError>;
+
+    /// Records a failed attempt and when to try again.
+    async fn job_failed(&self, seq: i64, next_at: &str, error: &str) -> Result<(), StoreError>;
+
+    /// Every outbox job of one message, oldest first (for tests and diagnostics).
+    async fn jobs_of(&self, feedback_id: &str) -> Result<Vec<JobState>, StoreError>;
+
+    /// The backend's name for logs and `/healthz`.
+    fn backend(&self) -> &'static str;
+}
+
+/// A validated submission and what the server knows about its arrival.
+#[derive(Clone, Debug)]
+pub struct NewFeedback {
+    pub submission: Submission,
+    /// RFC 3339 UTC (see [`crate::time::rfc3339`]).
+    pub received_at: String,
+    /// The configured site it came from (see `config::Site`).
+    pub site: String,
+    /// Spam signals noticed on arrival (`honeypot`, `too-fast`); recorded, never refused.
+    pub flags: Vec<String>,
+    /// Outbox targets (`FORMAT URL`) to forward it to, queued in the same transaction as the
+    /// message itself when it is new.
+    pub forward_to: Vec<String>,
+}
+
+/// One leased outbox job.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Job {
+    pub seq: i64,
+    pub feedback_id: String,
+    pub target: String,
+    /// Failed attempts so far.
+    pub attempts: i32,
+}
+
+/// An outbox job as stored.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct JobState {
+    pub target: String,
+    pub attempts: i32,
+    pub last_error: String,
+    pub delivered: bool,
 }
 
 /// What [`Store::insert`] did.
@@ -36,7 +104,8 @@ pub enum Inserted {
     Conflict,
 }
 
-/// A submission as kept: the payload's own fields plus when the server received it.
+/// A submission as kept: the payload's own fields plus `receivedAt` and the inbox's own state
+/// under `inbox`, so the payload fields stay exactly as sent.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct StoredSubmission {
@@ -44,6 +113,16 @@ pub struct StoredSubmission {
     pub submission: Submission,
     /// RFC 3339, UTC, server clock.
     pub received_at: String,
+    pub inbox: InboxState,
+}
+
+/// What the inbox adds to a submission.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct InboxState {
+    pub site: String,
+    pub handled: bool,
+    pub note: String,
+    pub flags: Vec<String>,
 }
 
 /// A backend failure. Callers only report it, so it carries a message, not a backend type.
@@ -68,14 +147,44 @@ impl Error for StoreError {
     }
 }
 
-impl From<rusqlite::Error> for StoreError {
-    fn from(e: rusqlite::Error) -> Self {
-        StoreError(Box::new(e))
-    }
+macro_rules! from_error {
+    ($($t:ty),*) => {$(
+        impl From<$t> for StoreError {
+            fn from(e: $t) -> Self {
+                StoreError(Box::new(e))
+            }
+        }
+    )*};
+}
+from_error!(rusqlite::Error, serde_json::Error, tokio_postgres::Error, tokio::task::JoinError);
+
+/// Flags are kept as one space-separated column: a handful of short words, never queried alone.
+fn flags_column(flags: &[String]) -> String {
+    flags.join(" ")
 }
 
-impl From<serde_json::Error> for StoreError {
-    fn from(e: serde_json::Error) -> Self {
-        StoreError(Box::new(e))
-    }
+fn flags_from_column(column: &str) -> Vec<String> {
+    column.split_whitespace().map(String::from).collect()
+}
+
+/// Decides retry or conflict for an id that was already stored, from the first body.
+fn compare_with_first(first_body: &str, submission: &Submission) -> Result<Inserted, StoreError> {
+    let first: Submission = serde_json::from_str(first_body)?;
+    Ok(if first == *submission { Inserted::Retry } else { Inserted::Conflict })
+}
+
+/// Builds a [`StoredSubmission`] from the columns every backend selects, in [`query::COLUMNS`] order.
+fn stored_from_columns(
+    received_at: String,
+    body: &str,
+    site: String,
+    handled: bool,
+    note: String,
+    flags: &str,
+) -> Result<StoredSubmission, StoreError> {
+    Ok(StoredSubmission {
+        submission: serde_json::from_str(body)?,
+        received_at,
+        inbox: InboxState { site, handled, note, flags: flags_from_column(flags) },
+    })
 }

@@ -18,6 +18,31 @@ pub fn rfc3339(t: SystemTime) -> String {
     )
 }
 
+/// `YYYY-MM-DD` of the day after `day`, or `None` if `day` is not such a date (1970 or later).
+pub fn next_day(day: &str) -> Option<String> {
+    let b = day.as_bytes();
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    let (y, m, d): (u64, u64, u64) = (day[..4].parse().ok()?, day[5..7].parse().ok()?, day[8..].parse().ok()?);
+    if y < 1970 || !(1..=12).contains(&m) || !(1..=31).contains(&d) {
+        return None;
+    }
+    let (year, month, day) = civil_from_days(days_from_civil(y, m, d) + 1);
+    Some(format!("{year:04}-{month:02}-{day:02}"))
+}
+
+/// A proleptic Gregorian date (1970 or later) to days since 1970-01-01; Hinnant's `days_from_civil`.
+fn days_from_civil(year: u64, month: u64, day: u64) -> u64 {
+    let y = if month <= 2 { year - 1 } else { year };
+    let era = y / 400;
+    let yoe = y - era * 400;
+    let mp = (month + 9) % 12; // March = 0
+    let doy = (153 * mp + 2) / 5 + day - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
 /// Days since 1970-01-01 to a proleptic Gregorian (year, month, day); Howard Hinnant's
 /// `civil_from_days`, for non-negative days.
 fn civil_from_days(days: u64) -> (u64, u64, u64) {
@@ -52,5 +77,21 @@ mod tests {
         check(1_798_000_000, 120, "2026-12-23T04:26:40.120Z");
         check(4_102_444_800, 0, "2100-01-01T00:00:00.000Z");
         assert_eq!(rfc3339(UNIX_EPOCH - Duration::from_secs(5)), "1970-01-01T00:00:00.000Z");
+    }
+
+    #[test]
+    fn counts_days() {
+        for (day, next) in [
+            ("1970-01-01", Some("1970-01-02")),
+            ("2000-02-28", Some("2000-02-29")),
+            ("2000-02-29", Some("2000-03-01")),
+            ("2026-02-28", Some("2026-03-01")),
+            ("2026-12-31", Some("2027-01-01")),
+            ("2026-13-01", None),
+            ("26-1-1", None),
+            ("1969-12-31", None),
+        ] {
+            assert_eq!(next_day(day).as_deref(), next, "{day}");
+        }
     }
 }

@@ -1,4 +1,5 @@
-//! `/api/feedback` over real HTTP against a real SQLite file: exactly-once storage, the listing,
+//! `/api/feedback` over real HTTP against a real SQLite file and a real PostgreSQL (each test runs
+//! once per backend, see `support::each_backend`): exactly-once storage, the listing,
 //! every refusal with its status and JSON body, and CORS.
 
 mod support;
@@ -6,10 +7,14 @@ mod support;
 use std::sync::Barrier;
 
 use serde_json::{json, Value};
-use support::{id, sample, temp_dir, Server};
+use support::{each_backend, id, sample, temp_dir, Server};
 
 #[test]
 fn a_submission_is_stored_once_and_listed() {
+    each_backend(a_submission_is_stored_once_and_listed_on);
+}
+
+fn a_submission_is_stored_once_and_listed_on() {
     let dir = temp_dir();
     let server = Server::start(dir.path());
     let first = sample(&id(1));
@@ -24,6 +29,8 @@ fn a_submission_is_stored_once_and_listed() {
     let received_at = listed["receivedAt"].take();
     let received_at = received_at.as_str().expect("receivedAt is a string");
     assert!(received_at.len() == 24 && received_at.ends_with('Z') && received_at.starts_with("20"), "{received_at}");
+    let inbox = listed.as_object_mut().expect("object").remove("inbox");
+    assert_eq!(inbox, Some(json!({"site": "", "handled": false, "note": "", "flags": []})), "the inbox's own state");
     listed.as_object_mut().expect("object").remove("receivedAt");
     assert_eq!(listed, first, "the listing returns the submission as sent");
 
@@ -52,6 +59,10 @@ fn a_submission_is_stored_once_and_listed() {
 
 #[test]
 fn concurrent_retries_store_exactly_once() {
+    each_backend(concurrent_retries_store_exactly_once_on);
+}
+
+fn concurrent_retries_store_exactly_once_on() {
     let dir = temp_dir();
     let server = Server::start(dir.path());
     let submission = sample(&id(7));
@@ -142,6 +153,10 @@ fn check(server: &Server, case: Case) {
 
 #[test]
 fn requests_get_the_status_and_body_they_deserve() {
+    each_backend(requests_get_the_status_and_body_they_deserve_on);
+}
+
+fn requests_get_the_status_and_body_they_deserve_on() {
     let dir = temp_dir();
     let server = Server::start(dir.path());
     let long = |n: usize| json!("x".repeat(n));
@@ -306,6 +321,10 @@ impl Case {
 
 #[test]
 fn preflight_allows_the_widget_from_any_origin() {
+    each_backend(preflight_allows_the_widget_from_any_origin_on);
+}
+
+fn preflight_allows_the_widget_from_any_origin_on() {
     let dir = temp_dir();
     let server = Server::start(dir.path());
     let reply = server.send(
@@ -332,10 +351,45 @@ fn preflight_allows_the_widget_from_any_origin() {
 
 #[test]
 fn the_listing_is_not_readable_from_other_origins() {
+    each_backend(the_listing_is_not_readable_from_other_origins_on);
+}
+
+fn the_listing_is_not_readable_from_other_origins_on() {
     let dir = temp_dir();
     let server = Server::start(dir.path());
     let reply = server.send("GET", "/api/feedback", &[("origin", "https://evil.example")], None);
     assert_eq!(reply.status, 200);
     assert_eq!(reply.json(), json!([]));
     assert_eq!(reply.header("access-control-allow-origin"), None);
+}
+
+#[test]
+fn two_instances_on_one_database_store_once() {
+    each_backend(two_instances_on_one_database_store_once_on);
+}
+
+/// Several inbox instances behind a load balancer share the database (PostgreSQL's reason to
+/// exist here; SQLite allows it on one machine): retries landing on different instances still
+/// store one row.
+fn two_instances_on_one_database_store_once_on() {
+    let dir = temp_dir();
+    let servers = [Server::start(dir.path()), Server::start(dir.path())];
+    let start = Barrier::new(10);
+    std::thread::scope(|scope| {
+        for n in 0..10 {
+            let (servers, start) = (&servers, &start);
+            scope.spawn(move || {
+                start.wait();
+                for k in 0..5 {
+                    let reply = servers[(n + k) % 2].post_json(&sample(&id(100 + k as u32)));
+                    assert_eq!(reply.status, 201, "{}", reply.text());
+                }
+            });
+        }
+    });
+    for server in &servers {
+        let mut ids: Vec<Value> = server.stored().iter().map(|s| s["id"].clone()).collect();
+        ids.sort_by_key(|v| v.to_string());
+        assert_eq!(ids, (100..105).map(|n| json!(id(n))).collect::<Vec<_>>());
+    }
 }

@@ -7,10 +7,14 @@ use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 
 use serde_json::json;
-use support::{id, sample, temp_dir, write, Server};
+use support::{each_backend, id, sample, temp_dir, write, Server};
 
 #[test]
 fn health_check() {
+    each_backend(health_check_on);
+}
+
+fn health_check_on() {
     let dir = temp_dir();
     let server = Server::start(dir.path());
     let reply = server.get("/healthz");
@@ -48,6 +52,7 @@ fn serves_the_widget_and_the_site() {
         assert_eq!(reply.header("cross-origin-resource-policy"), Some("cross-origin"), "{file}");
         assert_eq!(reply.header("access-control-allow-origin"), Some("*"), "{file}");
         assert_eq!(reply.header("cache-control"), Some("no-cache"), "{file}");
+        assert!(reply.header("last-modified").is_some(), "{file}: revalidation by date");
     }
     check("/", 200, Some("text/html"), b"<!doctype html><title>demo</title>");
     check("/configurator/", 200, Some("text/html"), b"<!doctype html><title>configurator</title>");
@@ -56,6 +61,36 @@ fn serves_the_widget_and_the_site() {
     check("/missing.html", 404, None, b"");
     // The site's static files do not carry the widget's cross-origin headers.
     assert_eq!(server.get("/site.css").header("access-control-allow-origin"), None);
+}
+
+#[test]
+fn dist_serves_precompressed_files_and_caches_hashed_names_forever() {
+    let dir = temp_dir();
+    write(dir.path().join("dist/widget_bg.wasm"), b"\0asm plain");
+    write(dir.path().join("dist/widget_bg.wasm.br"), b"brotli bytes");
+    write(dir.path().join("dist/widget_bg.wasm.gz"), b"gzip bytes");
+    write(dir.path().join("dist/widget.0123abcd.js"), b"/* hashed */");
+    let server = Server::start(dir.path());
+    // (Accept-Encoding, Content-Encoding, body)
+    for (accept, encoding, body) in [
+        (None, None, b"\0asm plain".as_slice()),
+        (Some("gzip"), Some("gzip"), b"gzip bytes"),
+        (Some("gzip, deflate, br"), Some("br"), b"brotli bytes"),
+        (Some("br;q=0, gzip"), Some("gzip"), b"gzip bytes"),
+        (Some("identity"), None, b"\0asm plain"),
+    ] {
+        let headers: Vec<(&str, &str)> = accept.map(|a| ("accept-encoding", a)).into_iter().collect();
+        let reply = server.send("GET", "/dist/widget_bg.wasm", &headers, None);
+        assert_eq!(reply.status, 200, "{accept:?}");
+        assert_eq!(reply.header("content-encoding"), encoding, "{accept:?}");
+        assert_eq!(reply.header("content-type"), Some("application/wasm"), "{accept:?}");
+        assert_eq!(reply.body, body, "{accept:?}");
+        assert!(reply.header("vary").is_some_and(|v| v.to_ascii_lowercase().contains("accept-encoding")), "{accept:?}");
+        assert_eq!(reply.header("cross-origin-resource-policy"), Some("cross-origin"));
+    }
+    let hashed = server.get("/dist/widget.0123abcd.js");
+    assert_eq!(hashed.header("cache-control"), Some("public, max-age=31536000, immutable"));
+    assert_eq!(hashed.header("content-type"), Some("text/javascript"));
 }
 
 #[test]
@@ -70,6 +105,10 @@ fn missing_directories_are_404s_not_crashes() {
 
 #[test]
 fn data_survives_a_restart() {
+    each_backend(data_survives_a_restart_on);
+}
+
+fn data_survives_a_restart_on() {
     let dir = temp_dir();
     {
         let server = Server::start(dir.path());
@@ -96,6 +135,7 @@ fn the_binary_announces_its_url_and_stops_on_sigterm() {
         .args(["--port", "0", "--www", "www", "--dist", "dist", "--db"])
         .arg(&db)
         .current_dir(dir.path())
+        .env_remove("DATABASE_URL")
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit())
         .spawn()

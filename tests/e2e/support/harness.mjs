@@ -1,7 +1,7 @@
 // Real parts for end-to-end tests: the inbox binary on a temporary SQLite file, a second origin
 // serving host pages (so the widget's POST is cross-origin, as on a customer's site), and
 // Debian's Chromium driven by playwright-core.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import fs from 'node:fs';
 import http from 'node:http';
@@ -17,11 +17,18 @@ export const WWW = process.env.WWW_DIR ?? path.join(root, 'www');
 export const INBOX_BIN = process.env.INBOX_BIN ?? path.join(root, 'target/debug/inbox');
 export const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 
-/** Starts the inbox on a free port with a fresh database; resolves once it is listening. */
-export async function startInbox() {
+/**
+ * Starts the inbox on a free port with a fresh SQLite database; resolves once it is listening.
+ * `env` adds environment variables (e.g. `INBOX_PASSWORD_HASH`); with `INBOX_API_TOKEN` set,
+ * `stored()` sends it as a bearer token.
+ */
+export async function startInbox({ env = {} } = {}) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cw-e2e-'));
   const db = path.join(dir, 'inbox.sqlite3');
-  const child = spawn(INBOX_BIN, ['--port', '0', '--db', db, '--www', WWW, '--dist', DIST], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const childEnv = { ...process.env, ...env };
+  delete childEnv.DATABASE_URL; // the end-to-end tests always run on a fresh SQLite file
+  childEnv.INBOX_LOG ??= 'error';
+  const child = spawn(INBOX_BIN, ['--port', '0', '--db', db, '--www', WWW, '--dist', DIST], { stdio: ['ignore', 'pipe', 'inherit'], env: childEnv });
   const lines = readline.createInterface({ input: child.stdout });
   const url = await new Promise((resolve, reject) => {
     lines.on('line', (line) => {
@@ -35,7 +42,8 @@ export async function startInbox() {
     db,
     /** Everything the inbox stored, via its public API. */
     async stored() {
-      const response = await fetch(`${url}/api/feedback`);
+      const headers = env.INBOX_API_TOKEN ? { authorization: `Bearer ${env.INBOX_API_TOKEN}` } : {};
+      const response = await fetch(`${url}/api/feedback`, { headers });
       if (!response.ok) throw new Error(`GET /api/feedback: ${response.status}`);
       return response.json();
     },
@@ -71,6 +79,21 @@ export async function startSite(routes) {
     url: `http://127.0.0.1:${server.address().port}`,
     stop: () => new Promise((resolve) => server.close(resolve)),
   };
+}
+
+/** A content-hashed file of dist/: `distFile('widget', 'js')` is `widget.0123456789.js`. */
+export function distFile(stem, ext) {
+  const pattern = new RegExp(`^${stem}\\.[0-9a-f]{10}\\.${ext}$`);
+  const name = fs.readdirSync(DIST).find((n) => pattern.test(n));
+  if (!name) throw new Error(`dist/ has no ${stem}.HASH.${ext}; run cargo xtask dist`);
+  return name;
+}
+
+/** An argon2 hash of `password`, made by the inbox binary itself (`inbox hash-password`). */
+export function hashPassword(password) {
+  const result = spawnSync(INBOX_BIN, ['hash-password'], { input: `${password}\n`, encoding: 'utf8' });
+  if (result.status !== 0) throw new Error(`inbox hash-password failed: ${result.stderr}`);
+  return result.stdout.trim();
 }
 
 export function launch() {

@@ -1,14 +1,18 @@
-//! [`SqliteStore`]: the default backend, one SQLite file in WAL mode.
+//! [`SqliteStore`]: the default backend, one SQLite file in WAL mode with every commit synced.
 
 use std::path::Path;
-use std::sync::{Mutex, MutexGuard, PoisonError};
-use std::time::{Duration, SystemTime};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::time::Duration;
 
-use rusqlite::{params, Connection, TransactionBehavior};
-use widget_core::submission::Submission;
+use async_trait::async_trait;
+use rusqlite::types::Value;
+use rusqlite::{params, params_from_iter, Connection, OptionalExtension, TransactionBehavior};
 
-use super::{Inserted, StoreError, StoredSubmission};
-use crate::time::rfc3339;
+use super::query::{self, DayStats, Filter, Param, COLUMNS};
+use super::{
+    compare_with_first, flags_column, stored_from_columns, Inserted, Job, JobState, NewFeedback, StoreError,
+    StoredSubmission,
+};
 
 /// Schema steps, applied in order; `PRAGMA user_version` counts how many have run.
 /// Append only: never edit a step that has shipped.
@@ -25,12 +29,30 @@ const MIGRATIONS: &[&str] = &[
         body        TEXT NOT NULL
     );
     CREATE INDEX feedback_received_at ON feedback (received_at);",
+    // 2. The inbox's own state: which site, handled, the owner's note, spam flags; `name` to search.
+    "ALTER TABLE feedback ADD COLUMN name TEXT;
+    ALTER TABLE feedback ADD COLUMN site TEXT NOT NULL DEFAULT '';
+    ALTER TABLE feedback ADD COLUMN handled INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE feedback ADD COLUMN note TEXT NOT NULL DEFAULT '';
+    ALTER TABLE feedback ADD COLUMN flags TEXT NOT NULL DEFAULT '';
+    CREATE INDEX feedback_site ON feedback (site, received_at);",
+    // 3. The forwarding outbox: one row per (message, target), written with the message.
+    "CREATE TABLE outbox (
+        seq          INTEGER PRIMARY KEY AUTOINCREMENT,
+        feedback_id  TEXT NOT NULL,
+        target       TEXT NOT NULL,
+        attempts     INTEGER NOT NULL DEFAULT 0,
+        next_at      TEXT NOT NULL,
+        last_error   TEXT NOT NULL DEFAULT '',
+        delivered_at TEXT
+    );
+    CREATE INDEX outbox_due ON outbox (delivered_at, next_at);",
 ];
 
 /// A [`super::Store`] on one SQLite connection. The mutex serialises access; SQLite takes one
-/// writer at a time anyway, and an inbox's traffic is small.
+/// writer at a time anyway. Calls run on tokio's blocking pool so file IO never stalls a worker.
 pub struct SqliteStore {
-    conn: Mutex<Connection>,
+    conn: Arc<Mutex<Connection>>,
 }
 
 impl SqliteStore {
@@ -46,14 +68,31 @@ impl SqliteStore {
         // A 201 promises the submission is kept: sync every commit, even in WAL mode.
         conn.pragma_update(None, "synchronous", "FULL")?;
         migrate(&mut conn)?;
-        Ok(SqliteStore { conn: Mutex::new(conn) })
+        Ok(SqliteStore { conn: Arc::new(Mutex::new(conn)) })
     }
 
-    fn conn(&self) -> MutexGuard<'_, Connection> {
-        // A panic while holding the lock cannot leave SQLite half-written (statements are
-        // atomic), so a poisoned lock is still safe to use.
-        self.conn.lock().unwrap_or_else(PoisonError::into_inner)
+    /// The schema version (`PRAGMA user_version`) and journal mode, for tests and diagnostics.
+    pub fn schema(&self) -> Result<(i64, String), StoreError> {
+        let conn = lock(&self.conn);
+        let version = conn.pragma_query_value(None, "user_version", |row| row.get(0))?;
+        let mode = conn.pragma_query_value(None, "journal_mode", |row| row.get(0))?;
+        Ok((version, mode))
     }
+
+    /// Runs `call` with the connection on the blocking pool.
+    async fn with<T: Send + 'static>(
+        &self,
+        call: impl FnOnce(&Connection) -> Result<T, StoreError> + Send + 'static,
+    ) -> Result<T, StoreError> {
+        let conn = Arc::clone(&self.conn);
+        tokio::task::spawn_blocking(move || call(&lock(&conn))).await?
+    }
+}
+
+fn lock(conn: &Mutex<Connection>) -> MutexGuard<'_, Connection> {
+    // A panic while holding the lock cannot leave SQLite half-written (statements are
+    // atomic), so a poisoned lock is still safe to use.
+    conn.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 /// Runs the migrations this database has not seen yet. Each step runs in an IMMEDIATE
@@ -79,98 +118,180 @@ fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
     }
 }
 
-impl super::Store for SqliteStore {
-    fn insert(&self, submission: &Submission, received_at: SystemTime) -> Result<Inserted, StoreError> {
-        let body = serde_json::to_string(submission)?;
-        // The primary key decides: of any number of racing inserts with one id, exactly one
-        // changes a row. No check-then-insert.
-        let conn = self.conn();
-        let changed = conn.execute(
-            "INSERT INTO feedback (id, received_at, message, rating, email, page_url, body)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
-             ON CONFLICT (id) DO NOTHING",
-            params![
-                submission.id,
-                rfc3339(received_at),
-                submission.message,
-                submission.rating,
-                submission.email,
-                submission.page.url,
-                body,
-            ],
-        )?;
-        if changed == 1 {
-            return Ok(Inserted::New);
-        }
-        let first: String = conn.query_row("SELECT body FROM feedback WHERE id = ?1", [&submission.id], |row| row.get(0))?;
-        let first: Submission = serde_json::from_str(&first)?;
-        Ok(if first == *submission { Inserted::Retry } else { Inserted::Conflict })
-    }
-
-    fn list(&self) -> Result<Vec<StoredSubmission>, StoreError> {
-        let conn = self.conn();
-        // `received_at` has a fixed width, so text order is time order; rowid breaks ties.
-        let mut stmt =
-            conn.prepare_cached("SELECT received_at, body FROM feedback ORDER BY received_at DESC, rowid DESC")?;
-        let rows = stmt.query_map([], |row| Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?)))?;
-        rows.map(|row| {
-            let (received_at, body) = row?;
-            Ok(StoredSubmission { submission: serde_json::from_str(&body)?, received_at })
+fn values(params: Vec<Param>) -> Vec<Value> {
+    params
+        .into_iter()
+        .map(|p| match p {
+            Param::Text(s) => Value::Text(s),
+            Param::Int(i) => Value::Integer(i64::from(i)),
         })
         .collect()
+}
+
+fn read_stored(row: &rusqlite::Row<'_>) -> rusqlite::Result<(String, String, String, bool, String, String)> {
+    Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?, row.get(4)?, row.get(5)?))
+}
+
+type Columns = (String, String, String, bool, String, String);
+
+fn to_stored((received_at, body, site, handled, note, flags): Columns) -> Result<StoredSubmission, StoreError> {
+    stored_from_columns(received_at, &body, site, handled, note, &flags)
+}
+
+#[async_trait]
+impl super::Store for SqliteStore {
+    async fn insert(&self, new: &NewFeedback) -> Result<Inserted, StoreError> {
+        let new = new.clone();
+        self.with(move |conn| {
+            let s = &new.submission;
+            let body = serde_json::to_string(s)?;
+            // The message and its outbox jobs commit together: a stored message is never left
+            // without its forwarding. `unchecked`: the mutex already gives exclusive use.
+            let tx = conn.unchecked_transaction()?;
+            // The primary key decides: of any number of racing inserts with one id, exactly one
+            // changes a row. No check-then-insert.
+            let changed = tx.execute(
+                "INSERT INTO feedback (id, received_at, message, rating, email, page_url, body, name, site, flags)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
+                 ON CONFLICT (id) DO NOTHING",
+                params![
+                    s.id,
+                    new.received_at,
+                    s.message,
+                    s.rating,
+                    s.email,
+                    s.page.url,
+                    body,
+                    s.name,
+                    new.site,
+                    flags_column(&new.flags)
+                ],
+            )?;
+            if changed == 1 {
+                for target in &new.forward_to {
+                    tx.execute(
+                        "INSERT INTO outbox (feedback_id, target, next_at) VALUES (?1, ?2, ?3)",
+                        params![s.id, target, new.received_at],
+                    )?;
+                }
+                tx.commit()?;
+                return Ok(Inserted::New);
+            }
+            let first: String = tx.query_row("SELECT body FROM feedback WHERE id = ?1", [&s.id], |row| row.get(0))?;
+            compare_with_first(&first, s)
+        })
+        .await
+    }
+
+    async fn list(&self, filter: &Filter) -> Result<Vec<StoredSubmission>, StoreError> {
+        let filter = filter.clone();
+        self.with(move |conn| {
+            let (clause, params) = filter.where_clause();
+            // `received_at` has a fixed width, so text order is time order; rowid breaks ties.
+            let sql = format!(
+                "SELECT {COLUMNS} FROM feedback{clause} ORDER BY received_at DESC, rowid DESC{}",
+                filter.limit_clause()
+            );
+            let mut stmt = conn.prepare_cached(&sql)?;
+            let rows = stmt.query_map(params_from_iter(values(params)), read_stored)?;
+            rows.map(|row| to_stored(row?)).collect()
+        })
+        .await
+    }
+
+    async fn get(&self, id: &str) -> Result<Option<StoredSubmission>, StoreError> {
+        let id = id.to_string();
+        self.with(move |conn| {
+            let sql = format!("SELECT {COLUMNS} FROM feedback WHERE id = ?1");
+            conn.query_row(&sql, [&id], read_stored).optional()?.map(to_stored).transpose()
+        })
+        .await
+    }
+
+    async fn set_handled(&self, id: &str, handled: bool) -> Result<bool, StoreError> {
+        let id = id.to_string();
+        self.with(move |conn| Ok(conn.execute("UPDATE feedback SET handled = ?1 WHERE id = ?2", params![handled, id])? == 1))
+            .await
+    }
+
+    async fn set_note(&self, id: &str, note: &str) -> Result<bool, StoreError> {
+        let (id, note) = (id.to_string(), note.to_string());
+        self.with(move |conn| Ok(conn.execute("UPDATE feedback SET note = ?1 WHERE id = ?2", params![note, id])? == 1))
+            .await
+    }
+
+    async fn daily(&self, filter: &Filter) -> Result<Vec<DayStats>, StoreError> {
+        let filter = filter.clone();
+        self.with(move |conn| {
+            let (clause, params) = filter.where_clause();
+            let mut stmt = conn.prepare_cached(&query::daily_sql(&clause))?;
+            let rows = stmt.query_map(params_from_iter(values(params)), |row| {
+                Ok(DayStats { day: row.get(0)?, count: row.get(1)?, average_rating: row.get(2)? })
+            })?;
+            Ok(rows.collect::<Result<_, _>>()?)
+        })
+        .await
+    }
+
+    async fn claim_jobs(&self, now: &str, lease_until: &str, limit: u32) -> Result<Vec<Job>, StoreError> {
+        let (now, lease_until) = (now.to_string(), lease_until.to_string());
+        self.with(move |conn| {
+            let mut stmt = conn.prepare_cached(
+                "UPDATE outbox SET next_at = ?2 WHERE seq IN (
+                     SELECT seq FROM outbox WHERE delivered_at IS NULL AND next_at <= ?1 ORDER BY seq LIMIT ?3)
+                 RETURNING seq, feedback_id, target, attempts",
+            )?;
+            let rows = stmt.query_map(params![now, lease_until, limit], |row| {
+                Ok(Job { seq: row.get(0)?, feedback_id: row.get(1)?, target: row.get(2)?, attempts: row.get(3)? })
+            })?;
+            Ok(rows.collect::<Result<_, _>>()?)
+        })
+        .await
+    }
+
+    async fn job_delivered(&self, seq: i64, now: &str) -> Result<(), StoreError> {
+        let now = now.to_string();
+        self.with(move |conn| {
+            conn.execute("UPDATE outbox SET delivered_at = ?2, last_error = '' WHERE seq = ?1", params![seq, now])?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn job_failed(&self, seq: i64, next_at: &str, error: &str) -> Result<(), StoreError> {
+        let (next_at, error) = (next_at.to_string(), error.to_string());
+        self.with(move |conn| {
+            conn.execute(
+                "UPDATE outbox SET attempts = attempts + 1, next_at = ?2, last_error = ?3 WHERE seq = ?1",
+                params![seq, next_at, error],
+            )?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn jobs_of(&self, feedback_id: &str) -> Result<Vec<JobState>, StoreError> {
+        let id = feedback_id.to_string();
+        self.with(move |conn| {
+            let mut stmt = conn.prepare_cached(
+                "SELECT target, attempts, last_error, delivered_at IS NOT NULL FROM outbox WHERE feedback_id = ?1 ORDER BY seq",
+            )?;
+            let rows = stmt.query_map([id], |row| {
+                Ok(JobState { target: row.get(0)?, attempts: row.get(1)?, last_error: row.get(2)?, delivered: row.get(3)? })
+            })?;
+            Ok(rows.collect::<Result<_, _>>()?)
+        })
+        .await
+    }
+
+    fn backend(&self) -> &'static str {
+        "sqlite"
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::store::Store;
-
-    fn submission(id: &str, message: &str) -> Submission {
-        serde_json::from_value(serde_json::json!({
-            "id": id, "message": message, "page": {"url": "https://shop.example/"},
-            "locale": "en", "timeZone": "UTC", "createdAt": "2026-11-22T10:15:30.000Z",
-            "widget": {"version": "0.1.0"}
-        }))
-        .expect("sample submission")
-    }
-
-    fn at(secs: u64) -> SystemTime {
-        SystemTime::UNIX_EPOCH + Duration::from_secs(secs)
-    }
-
-    #[test]
-    fn first_insert_wins_and_list_is_newest_first() {
-        let dir = tempfile::tempdir().expect("temp dir");
-        let store = SqliteStore::open(&dir.path().join("inbox.sqlite3")).expect("open");
-        let a = submission("00000000-0000-4000-8000-000000000001", "first");
-        let b = submission("00000000-0000-4000-8000-000000000002", "second");
-        assert_eq!(store.insert(&a, at(10)).expect("insert"), Inserted::New);
-        assert_eq!(store.insert(&b, at(20)).expect("insert"), Inserted::New);
-        assert_eq!(store.insert(&a, at(25)).expect("insert"), Inserted::Retry);
-        let mut changed = a.clone();
-        changed.message = "changed".into();
-        assert_eq!(store.insert(&changed, at(30)).expect("insert"), Inserted::Conflict);
-
-        let listed = store.list().expect("list");
-        let got: Vec<_> = listed.iter().map(|s| (s.submission.message.as_str(), s.received_at.as_str())).collect();
-        assert_eq!(got, [("second", "1970-01-01T00:00:20.000Z"), ("first", "1970-01-01T00:00:10.000Z")]);
-    }
-
-    #[test]
-    fn reopening_keeps_data_and_schema_version() {
-        let dir = tempfile::tempdir().expect("temp dir");
-        let path = dir.path().join("inbox.sqlite3");
-        let s = submission("00000000-0000-4000-8000-000000000003", "kept");
-        SqliteStore::open(&path).expect("open").insert(&s, at(1)).expect("insert");
-        let store = SqliteStore::open(&path).expect("reopen");
-        assert_eq!(store.list().expect("list").len(), 1);
-        let version: i64 =
-            store.conn().pragma_query_value(None, "user_version", |row| row.get(0)).expect("user_version");
-        assert_eq!(version, MIGRATIONS.len() as i64);
-        let mode: String = store.conn().pragma_query_value(None, "journal_mode", |row| row.get(0)).expect("mode");
-        assert_eq!(mode, "wal");
-    }
 
     #[test]
     fn a_newer_schema_is_refused() {
@@ -179,5 +300,27 @@ mod tests {
         Connection::open(&path).expect("create").pragma_update(None, "user_version", 99).expect("set version");
         let err = SqliteStore::open(&path).err().expect("refused");
         assert!(err.to_string().contains("schema version 99"), "{err}");
+    }
+
+    #[test]
+    fn a_version_1_database_is_migrated_and_keeps_its_rows() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("inbox.sqlite3");
+        {
+            let conn = Connection::open(&path).expect("create");
+            conn.execute_batch(MIGRATIONS[0]).expect("version 1 schema");
+            conn.pragma_update(None, "user_version", 1).expect("set version");
+            conn.execute(
+                "INSERT INTO feedback (id, received_at, message, body) VALUES ('a', '2026-01-01T00:00:00.000Z', 'm', '{}')",
+                [],
+            )
+            .expect("old row");
+        }
+        let store = SqliteStore::open(&path).expect("migrate");
+        assert_eq!(store.schema().expect("schema"), (MIGRATIONS.len() as i64, "wal".to_string()));
+        let (site, handled): (String, bool) = lock(&store.conn)
+            .query_row("SELECT site, handled FROM feedback WHERE id = 'a'", [], |r| Ok((r.get(0)?, r.get(1)?)))
+            .expect("old row kept");
+        assert_eq!((site.as_str(), handled), ("", false));
     }
 }

@@ -1,15 +1,55 @@
-//! Test support: the real server on `127.0.0.1:0` in a background thread, a blocking HTTP client,
-//! and sample payloads.
+//! Test support: the real server on `127.0.0.1:0` in a background thread, on either backend
+//! (SQLite file, or PostgreSQL when `DATABASE_URL` is set), a blocking HTTP client, and sample
+//! payloads.
 
 #![allow(dead_code)] // each test file uses a different part of this module
 
 use std::net::SocketAddr;
+use std::cell::RefCell;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 use std::thread::JoinHandle;
 
 use axum::http::Request;
 use serde_json::{json, Value};
+
+/// Which store the servers started on this thread use.
+#[derive(Clone, Debug)]
+pub enum Backend {
+    Sqlite,
+    Postgres(String),
+}
+
+thread_local! {
+    static BACKEND: RefCell<Backend> = const { RefCell::new(Backend::Sqlite) };
+}
+
+/// Makes servers started on this thread use `backend`.
+pub fn set_backend(backend: Backend) {
+    BACKEND.with(|b| *b.borrow_mut() = backend);
+}
+
+pub fn backend() -> Backend {
+    BACKEND.with(|b| b.borrow().clone())
+}
+
+/// Runs `test` once per backend: SQLite, then PostgreSQL at `DATABASE_URL`. Without it the
+/// PostgreSQL run is skipped with a message, unless `INBOX_REQUIRE_POSTGRES=1` (set by
+/// `cargo xtask test` once it has a server running) makes that a failure.
+pub fn each_backend(test: impl Fn()) {
+    BACKEND.with(|b| *b.borrow_mut() = Backend::Sqlite);
+    test();
+    match std::env::var("DATABASE_URL") {
+        Ok(url) if !url.is_empty() => {
+            BACKEND.with(|b| *b.borrow_mut() = Backend::Postgres(url));
+            test();
+            BACKEND.with(|b| *b.borrow_mut() = Backend::Sqlite);
+        }
+        _ if std::env::var("INBOX_REQUIRE_POSTGRES").is_ok_and(|v| v == "1") => {
+            panic!("INBOX_REQUIRE_POSTGRES=1 but DATABASE_URL is not set")
+        }
+        _ => eprintln!("note: PostgreSQL run skipped: DATABASE_URL is not set (cargo xtask test starts a local server)"),
+    }
+}
 
 /// A running inbox over `<dir>/inbox.sqlite3`, `<dir>/www` and `<dir>/dist`. Dropping it shuts
 /// the server down gracefully and waits, so the database is closed afterwards.
@@ -20,8 +60,17 @@ pub struct Server {
 }
 
 impl Server {
+    /// The zero-config server over `dir`.
     pub fn start(dir: &Path) -> Server {
+        Server::start_with(dir, inbox::Config::default())
+    }
+
+    /// A server with `config` over `dir`, on this thread's [`backend`]. On PostgreSQL, its tables
+    /// live in a schema named after `dir`, so a restart over the same `dir` finds them again.
+    pub fn start_with(dir: &Path, config: inbox::Config) -> Server {
         let (db, www, dist) = (dir.join("inbox.sqlite3"), dir.join("www"), dir.join("dist"));
+        let backend = backend();
+        let schema = schema_for(dir);
         let (addr_tx, addr_rx) = std::sync::mpsc::channel();
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
         let thread = std::thread::spawn(move || {
@@ -31,8 +80,15 @@ impl Server {
                 .build()
                 .expect("tokio runtime");
             runtime.block_on(async move {
-                let store = inbox::SqliteStore::open(&db).expect("open the database");
-                let router = inbox::router(Arc::new(store), &www, &dist);
+                let store: std::sync::Arc<dyn inbox::Store> = match backend {
+                    Backend::Sqlite => std::sync::Arc::new(inbox::SqliteStore::open(&db).expect("open the database")),
+                    Backend::Postgres(url) => std::sync::Arc::new(
+                        inbox::PostgresStore::connect(&url, Some(&schema)).await.expect("connect to PostgreSQL"),
+                    ),
+                };
+                let app = inbox::App::new(store, config);
+                let _forwarder = inbox::forward::spawn(&app);
+                let router = inbox::router(app, &www, &dist);
                 let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
                 addr_tx.send(listener.local_addr().expect("local address")).expect("report address");
                 let shutdown = async {
@@ -110,9 +166,15 @@ impl Drop for Server {
     }
 }
 
+/// A schema name unique to `dir` (a fresh temp dir per test).
+fn schema_for(dir: &Path) -> String {
+    let name: String = dir.to_string_lossy().chars().filter(char::is_ascii_alphanumeric).collect();
+    format!("t_{}", name.to_ascii_lowercase())
+}
+
 /// A fresh agent per request: no pooled connections outlive a test's server.
 fn client() -> ureq::Agent {
-    let config = ureq::Agent::config_builder().http_status_as_error(false).build();
+    let config = ureq::Agent::config_builder().http_status_as_error(false).max_redirects(0).build();
     ureq::Agent::new_with_config(config)
 }
 
@@ -167,4 +229,21 @@ pub fn temp_dir() -> tempfile::TempDir {
 pub fn write(path: PathBuf, contents: &[u8]) {
     std::fs::create_dir_all(path.parent().expect("parent")).expect("create dirs");
     std::fs::write(path, contents).expect("write");
+}
+
+/// A configuration from TOML text (no environment).
+pub fn config(toml: &str) -> inbox::Config {
+    inbox::Config::load(Some(toml), |_| None).expect("valid test configuration")
+}
+
+/// POSTs `body` as the widget on `origin` would.
+pub fn post_from(server: &Server, origin: &str, body: &Value) -> Reply {
+    let key = body["id"].as_str().unwrap_or_default();
+    let bytes = serde_json::to_vec(body).expect("serialize");
+    server.send(
+        "POST",
+        "/api/feedback",
+        &[("origin", origin), ("content-type", "application/json"), ("idempotency-key", key)],
+        Some(&bytes),
+    )
 }

@@ -1,0 +1,459 @@
+//! The inbox UI at `/inbox`: server-rendered HTML forms, no script. List with search and
+//! filters, a chart, detail with the page it came from, mark handled, notes, CSV/JSON export.
+//!
+//! Every page needs a login when a password hash is configured (see `auth`); every form POST
+//! carries the CSRF token. Answers are `no-store` and framed by a strict CSP.
+
+mod chart;
+mod export;
+mod html;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Instant;
+
+use axum::extract::{ConnectInfo, Path, Query, State};
+use axum::http::header::{LOCATION, SET_COOKIE};
+use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Form, Router};
+use serde::Deserialize;
+
+use crate::api::ListQuery;
+use crate::store::StoredSubmission;
+use crate::{auth, App};
+pub use html::excerpt;
+use html::{csrf_field, esc, page, query_value, safe_href};
+
+/// Most rows one list page shows (exports have no limit).
+const PAGE_ROWS: u32 = 200;
+
+pub fn routes(app: Arc<App>) -> Router {
+    Router::new()
+        .route("/inbox", get(list))
+        .route("/inbox/", get(|| async { redirect("/inbox") }))
+        .route("/inbox/style.css", get(style))
+        .route("/inbox/login", get(login_form).post(login))
+        .route("/inbox/logout", post(logout))
+        .route("/inbox/export.csv", get(export_csv))
+        .route("/inbox/export.json", get(export_json))
+        .route("/inbox/m/{id}", get(detail))
+        .route("/inbox/m/{id}/handled", post(set_handled))
+        .route("/inbox/m/{id}/note", post(set_note))
+        .with_state(app)
+}
+
+const CSP: &str = "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; \
+                   frame-ancestors 'none'; base-uri 'none'";
+
+/// The headers of every UI answer.
+fn page_headers() -> [(HeaderName, HeaderValue); 5] {
+    [
+        (HeaderName::from_static("content-security-policy"), HeaderValue::from_static(CSP)),
+        (HeaderName::from_static("cache-control"), HeaderValue::from_static("no-store")),
+        (HeaderName::from_static("x-content-type-options"), HeaderValue::from_static("nosniff")),
+        (HeaderName::from_static("referrer-policy"), HeaderValue::from_static("no-referrer")),
+        (HeaderName::from_static("x-frame-options"), HeaderValue::from_static("DENY")),
+    ]
+}
+
+fn redirect(to: &str) -> Response {
+    (StatusCode::SEE_OTHER, [(LOCATION, to.to_string())]).into_response()
+}
+
+/// An HTML answer, setting the CSRF cookie when the browser has none yet.
+fn html_response(status: StatusCode, body: String, new_csrf: Option<String>, app: &App, headers: &HeaderMap) -> Response {
+    let mut response = (status, page_headers(), [(HeaderName::from_static("content-type"), "text/html; charset=utf-8")], body)
+        .into_response();
+    if let Some(token) = new_csrf {
+        let cookie = auth::set_cookie(app, headers, auth::CSRF_COOKIE, &token, auth::SESSION_SECS);
+        if let Ok(value) = HeaderValue::from_str(&cookie) {
+            response.headers_mut().append(SET_COOKIE, value);
+        }
+    }
+    response
+}
+
+/// This browser's CSRF token, and `Some(new)` when it must be set as a cookie.
+fn csrf(headers: &HeaderMap) -> (String, Option<String>) {
+    match auth::csrf_token(headers) {
+        Some(token) => (token, None),
+        None => {
+            let token = auth::new_csrf_token();
+            (token.clone(), Some(token))
+        }
+    }
+}
+
+fn text_error(status: StatusCode, message: &str) -> Response {
+    (status, page_headers(), page("Error", &format!("<main><h1>{}</h1><p><a href=\"/inbox\">Back to the inbox</a></p></main>", esc(message))))
+        .into_response()
+}
+
+async fn style() -> impl IntoResponse {
+    ([("content-type", "text/css; charset=utf-8"), ("cache-control", "no-cache")], include_str!("ui/style.css"))
+}
+
+/// The header bar with the logout button (when logged in with a password).
+fn header_bar(app: &App, token: &str) -> String {
+    let logout = if app.config.auth.password_hash.is_some() {
+        format!("<form method=\"post\" action=\"/inbox/logout\">{}<button>Log out</button></form>", csrf_field(token))
+    } else {
+        "<span class=\"muted\">Demo mode: no password is set, anyone who can reach this server can read it.</span>".into()
+    };
+    format!("<header><a href=\"/inbox\" class=\"brand\">Inbox</a>{logout}</header>")
+}
+
+async fn list(State(app): State<Arc<App>>, headers: HeaderMap, Query(query): Query<ListQuery>) -> Response {
+    if !auth::may_read(&app, &headers) {
+        return redirect("/inbox/login");
+    }
+    let (token, new_csrf) = csrf(&headers);
+    let mut filter = match query.filter() {
+        Ok(filter) => filter,
+        Err(e) => return text_error(StatusCode::BAD_REQUEST, &e),
+    };
+    let daily = match app.store.daily(&filter).await {
+        Ok(daily) => daily,
+        Err(e) => return storage_failed(&e),
+    };
+    filter.limit = Some(PAGE_ROWS);
+    let rows = match app.store.list(&filter).await {
+        Ok(rows) => rows,
+        Err(e) => return storage_failed(&e),
+    };
+    let total: i64 = daily.iter().map(|d| d.count).sum();
+    let qs = query_string(&query);
+    let mut body = header_bar(&app, &token);
+    body.push_str("<main><h1>Messages</h1>");
+    body.push_str(&filter_form(&app, &query));
+    body.push_str(&format!(
+        "<p class=\"summary\"><span>{total} message{} match</span> · <a href=\"/inbox/export.csv{qs}\">Export CSV</a> · \
+         <a href=\"/inbox/export.json{qs}\">Export JSON</a></p>",
+        if total == 1 { "" } else { "s" }
+    ));
+    body.push_str(&chart::svg(&daily));
+    body.push_str(&table(&rows));
+    if total > i64::from(PAGE_ROWS) {
+        body.push_str(&format!("<p class=\"muted\">Showing the newest {PAGE_ROWS}; narrow the filters or export to see all.</p>"));
+    }
+    body.push_str("</main>");
+    html_response(StatusCode::OK, page("Messages", &body), new_csrf, &app, &headers)
+}
+
+fn storage_failed(e: &crate::StoreError) -> Response {
+    tracing::error!(error = %e, "storage failed");
+    text_error(StatusCode::INTERNAL_SERVER_ERROR, "The inbox storage failed; try again later.")
+}
+
+/// `?q=…&site=…` of the non-empty filters, for the export links.
+fn query_string(query: &ListQuery) -> String {
+    let pairs: Vec<String> = [
+        ("q", &query.q),
+        ("site", &query.site),
+        ("rating", &query.rating),
+        ("from", &query.from),
+        ("to", &query.to),
+        ("handled", &query.handled),
+    ]
+    .into_iter()
+    .filter_map(|(k, v)| v.as_deref().filter(|v| !v.is_empty()).map(|v| format!("{k}={}", query_value(v))))
+    .collect();
+    if pairs.is_empty() {
+        String::new()
+    } else {
+        esc(&format!("?{}", pairs.join("&")))
+    }
+}
+
+fn filter_form(app: &App, query: &ListQuery) -> String {
+    let value = |v: &Option<String>| esc(v.as_deref().unwrap_or(""));
+    let option = |current: &Option<String>, value: &str, label: &str| {
+        let selected = if current.as_deref().unwrap_or("") == value { " selected" } else { "" };
+        format!("<option value=\"{}\"{selected}>{}</option>", esc(value), esc(label))
+    };
+    let site = if app.config.sites.is_empty() {
+        format!("<input id=\"f-site\" name=\"site\" value=\"{}\" placeholder=\"origin\">", value(&query.site))
+    } else {
+        let mut select = format!("<select id=\"f-site\" name=\"site\">{}", option(&query.site, "", "any"));
+        for s in &app.config.sites {
+            select.push_str(&option(&query.site, &s.name, &s.name));
+        }
+        select.push_str("</select>");
+        select
+    };
+    let mut rating = format!("<select id=\"f-rating\" name=\"rating\">{}", option(&query.rating, "", "any"));
+    for r in ["5", "4", "3", "2", "1"] {
+        rating.push_str(&option(&query.rating, r, r));
+    }
+    rating.push_str("</select>");
+    let handled = format!(
+        "<select id=\"f-handled\" name=\"handled\">{}{}{}</select>",
+        option(&query.handled, "", "any"),
+        option(&query.handled, "no", "not handled"),
+        option(&query.handled, "yes", "handled")
+    );
+    format!(
+        "<form class=\"filters\" method=\"get\" action=\"/inbox\" role=\"search\">\
+         <label for=\"f-q\">Search</label><input id=\"f-q\" type=\"search\" name=\"q\" value=\"{}\">\
+         <label for=\"f-site\">Site</label>{site}\
+         <label for=\"f-rating\">Rating</label>{rating}\
+         <label for=\"f-from\">From</label><input id=\"f-from\" type=\"date\" name=\"from\" value=\"{}\">\
+         <label for=\"f-to\">To</label><input id=\"f-to\" type=\"date\" name=\"to\" value=\"{}\">\
+         <label for=\"f-handled\">Handled</label>{handled}\
+         <button>Filter</button></form>",
+        value(&query.q),
+        value(&query.from),
+        value(&query.to)
+    )
+}
+
+fn table(rows: &[StoredSubmission]) -> String {
+    if rows.is_empty() {
+        return "<p>No messages match.</p>".into();
+    }
+    let mut out = String::from(
+        "<table><thead><tr><th>Received</th><th>Site</th><th>Rating</th><th>Message</th><th>E-mail</th><th>Status</th></tr></thead><tbody>",
+    );
+    for row in rows {
+        let s = &row.submission;
+        let status = match (row.inbox.handled, row.inbox.flags.is_empty()) {
+            (true, _) => "handled".to_string(),
+            (false, true) => "new".to_string(),
+            (false, false) => format!("new · {}", row.inbox.flags.join(", ")),
+        };
+        out.push_str(&format!(
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td><a href=\"/inbox/m/{}\">{}</a></td><td>{}</td><td>{}</td></tr>",
+            esc(&row.received_at[..16.min(row.received_at.len())].replace('T', " ")),
+            esc(&row.inbox.site),
+            s.rating.map_or(String::new(), |r| format!("{r}/5")),
+            esc(&query_value(&s.id)),
+            esc(&excerpt(&s.message, 120)),
+            esc(s.email.as_deref().unwrap_or("")),
+            esc(&status)
+        ));
+    }
+    out.push_str("</tbody></table>");
+    out
+}
+
+async fn detail(State(app): State<Arc<App>>, headers: HeaderMap, Path(id): Path<String>) -> Response {
+    if !auth::may_read(&app, &headers) {
+        return redirect("/inbox/login");
+    }
+    let (token, new_csrf) = csrf(&headers);
+    let row = match app.store.get(&id).await {
+        Ok(Some(row)) => row,
+        Ok(None) => return text_error(StatusCode::NOT_FOUND, "No message with this id."),
+        Err(e) => return storage_failed(&e),
+    };
+    let s = &row.submission;
+    let page_link = match safe_href(&s.page.url) {
+        Some(href) => format!("<a href=\"{}\" rel=\"noopener noreferrer nofollow\">{}</a>", esc(href), esc(&s.page.url)),
+        None => esc(&s.page.url),
+    };
+    let field = |name: &str, value: String| format!("<dt>{}</dt><dd>{value}</dd>", esc(name));
+    let mut fields = String::new();
+    fields.push_str(&field("Received", esc(&row.received_at)));
+    fields.push_str(&field("Site", esc(&row.inbox.site)));
+    fields.push_str(&field("Rating", s.rating.map_or("none".into(), |r| format!("{r}/5"))));
+    fields.push_str(&field("E-mail", s.email.as_deref().map_or(String::from("none"), esc)));
+    fields.push_str(&field("Name", s.name.as_deref().map_or(String::from("none"), esc)));
+    fields.push_str(&field("Page", page_link));
+    fields.push_str(&field("Page title", esc(&s.page.title)));
+    fields.push_str(&field("Referrer", esc(&s.page.referrer)));
+    fields.push_str(&field("Locale and time zone", esc(&format!("{} · {}", s.locale, s.time_zone))));
+    fields.push_str(&field("Sent at (customer's clock)", esc(&s.created_at)));
+    if let Some(consent) = &s.consent {
+        fields.push_str(&field("Consent", esc(consent)));
+    }
+    if !row.inbox.flags.is_empty() {
+        fields.push_str(&field("Spam signals", esc(&row.inbox.flags.join(", "))));
+    }
+    fields.push_str(&field("Id", esc(&s.id)));
+    let action = format!("/inbox/m/{}", query_value(&s.id));
+    let (toggle_value, toggle_label, state) =
+        if row.inbox.handled { ("no", "Mark not handled", "Handled") } else { ("yes", "Mark handled", "Not handled") };
+    let body = format!(
+        "{}<main><p><a href=\"/inbox\">← All messages</a></p><h1>Message</h1>\
+         <blockquote class=\"message\">{}</blockquote><dl>{fields}</dl>\
+         <p class=\"state\" role=\"status\">{state}</p>\
+         <form method=\"post\" action=\"{}/handled\">{}<input type=\"hidden\" name=\"handled\" value=\"{toggle_value}\"><button>{toggle_label}</button></form>\
+         <form method=\"post\" action=\"{}/note\">{}<label for=\"note\">Note</label><textarea id=\"note\" name=\"note\" rows=\"4\">{}</textarea><button>Save note</button></form>\
+         </main>",
+        header_bar(&app, &token),
+        esc(&s.message),
+        esc(&action),
+        csrf_field(&token),
+        esc(&action),
+        csrf_field(&token),
+        esc(&row.inbox.note)
+    );
+    html_response(StatusCode::OK, page("Message", &body), new_csrf, &app, &headers)
+}
+
+#[derive(Deserialize)]
+struct HandledForm {
+    csrf: String,
+    handled: String,
+}
+
+#[derive(Deserialize)]
+struct NoteForm {
+    csrf: String,
+    note: String,
+}
+
+/// Why a form POST may not proceed, as the answer to give.
+fn check_post(app: &App, headers: &HeaderMap, csrf: &str) -> Option<Response> {
+    if !auth::may_read(app, headers) {
+        return Some(redirect("/inbox/login"));
+    }
+    if !auth::csrf_ok(headers, csrf) {
+        return Some(text_error(StatusCode::FORBIDDEN, "This form has expired or came from another site; reload the page and try again."));
+    }
+    None
+}
+
+async fn set_handled(State(app): State<Arc<App>>, headers: HeaderMap, Path(id): Path<String>, Form(form): Form<HandledForm>) -> Response {
+    if let Some(refusal) = check_post(&app, &headers, &form.csrf) {
+        return refusal;
+    }
+    match app.store.set_handled(&id, form.handled == "yes").await {
+        Ok(true) => redirect(&format!("/inbox/m/{}", query_value(&id))),
+        Ok(false) => text_error(StatusCode::NOT_FOUND, "No message with this id."),
+        Err(e) => storage_failed(&e),
+    }
+}
+
+async fn set_note(State(app): State<Arc<App>>, headers: HeaderMap, Path(id): Path<String>, Form(form): Form<NoteForm>) -> Response {
+    if let Some(refusal) = check_post(&app, &headers, &form.csrf) {
+        return refusal;
+    }
+    if form.note.chars().count() > 10_000 {
+        return text_error(StatusCode::PAYLOAD_TOO_LARGE, "The note is longer than 10000 characters.");
+    }
+    match app.store.set_note(&id, &form.note).await {
+        Ok(true) => redirect(&format!("/inbox/m/{}", query_value(&id))),
+        Ok(false) => text_error(StatusCode::NOT_FOUND, "No message with this id."),
+        Err(e) => storage_failed(&e),
+    }
+}
+
+async fn login_form(State(app): State<Arc<App>>, headers: HeaderMap) -> Response {
+    if app.config.auth.password_hash.is_none() || auth::may_read(&app, &headers) {
+        return redirect("/inbox");
+    }
+    let (token, new_csrf) = csrf(&headers);
+    html_response(StatusCode::OK, login_page(&token, None), new_csrf, &app, &headers)
+}
+
+fn login_page(token: &str, error: Option<&str>) -> String {
+    let error = error.map_or(String::new(), |e| format!("<p class=\"error\" role=\"alert\">{}</p>", esc(e)));
+    page(
+        "Log in",
+        &format!(
+            "<main class=\"login\"><h1>Inbox</h1>{error}<form method=\"post\" action=\"/inbox/login\">{}\
+             <label for=\"password\">Password</label><input id=\"password\" type=\"password\" name=\"password\" \
+             autocomplete=\"current-password\" required autofocus><button>Log in</button></form></main>",
+            csrf_field(token)
+        ),
+    )
+}
+
+#[derive(Deserialize)]
+struct LoginForm {
+    csrf: String,
+    password: String,
+}
+
+async fn login(
+    State(app): State<Arc<App>>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    Form(form): Form<LoginForm>,
+) -> Response {
+    if app.config.auth.password_hash.is_none() {
+        return redirect("/inbox");
+    }
+    let (token, new_csrf) = csrf(&headers);
+    if !auth::csrf_ok(&headers, &form.csrf) {
+        let page = login_page(&token, Some("The form expired; please try again."));
+        return html_response(StatusCode::FORBIDDEN, page, new_csrf, &app, &headers);
+    }
+    // Ten guesses a minute per address: argon2 is slow, but not slow enough on its own.
+    if app.per_ip.take(&format!("login {}", peer.ip()), 10, Instant::now()).is_err() {
+        let page = login_page(&token, Some("Too many attempts; wait a minute."));
+        return html_response(StatusCode::TOO_MANY_REQUESTS, page, None, &app, &headers);
+    }
+    let (app2, password) = (Arc::clone(&app), form.password);
+    let ok = tokio::task::spawn_blocking(move || auth::password_matches(&app2, &password)).await.unwrap_or(false);
+    if !ok {
+        tracing::warn!(ip = %peer.ip(), "failed login");
+        return html_response(StatusCode::UNAUTHORIZED, login_page(&token, Some("Wrong password.")), None, &app, &headers);
+    }
+    let session = auth::new_session(&app.session_key, auth::now());
+    let cookie = auth::set_cookie(&app, &headers, auth::SESSION_COOKIE, &session, auth::SESSION_SECS);
+    let mut response = redirect("/inbox");
+    if let Ok(value) = HeaderValue::from_str(&cookie) {
+        response.headers_mut().append(SET_COOKIE, value);
+    }
+    response
+}
+
+#[derive(Deserialize)]
+struct LogoutForm {
+    csrf: String,
+}
+
+async fn logout(State(app): State<Arc<App>>, headers: HeaderMap, Form(form): Form<LogoutForm>) -> Response {
+    if !auth::csrf_ok(&headers, &form.csrf) {
+        return text_error(StatusCode::FORBIDDEN, "This form has expired; reload the page and try again.");
+    }
+    let cookie = auth::set_cookie(&app, &headers, auth::SESSION_COOKIE, "", 0);
+    let mut response = redirect("/inbox/login");
+    if let Ok(value) = HeaderValue::from_str(&cookie) {
+        response.headers_mut().append(SET_COOKIE, value);
+    }
+    response
+}
+
+async fn export_rows(app: &App, headers: &HeaderMap, query: &ListQuery) -> Result<Vec<StoredSubmission>, Response> {
+    if !auth::may_read(app, headers) {
+        return Err((StatusCode::UNAUTHORIZED, "log in at /inbox first").into_response());
+    }
+    let filter = query.filter().map_err(|e| text_error(StatusCode::BAD_REQUEST, &e))?;
+    app.store.list(&filter).await.map_err(|e| storage_failed(&e))
+}
+
+fn attachment(name: &str) -> String {
+    let day = &crate::time::rfc3339(std::time::SystemTime::now())[..10];
+    format!("attachment; filename=\"inbox-{day}.{name}\"")
+}
+
+async fn export_csv(State(app): State<Arc<App>>, headers: HeaderMap, Query(query): Query<ListQuery>) -> Response {
+    match export_rows(&app, &headers, &query).await {
+        Ok(rows) => (
+            [
+                ("content-type", "text/csv; charset=utf-8".to_string()),
+                ("content-disposition", attachment("csv")),
+                ("cache-control", "no-store".to_string()),
+            ],
+            export::csv(&rows),
+        )
+            .into_response(),
+        Err(response) => response,
+    }
+}
+
+async fn export_json(State(app): State<Arc<App>>, headers: HeaderMap, Query(query): Query<ListQuery>) -> Response {
+    match export_rows(&app, &headers, &query).await {
+        Ok(rows) => (
+            [("content-disposition", attachment("json")), ("cache-control", "no-store".to_string())],
+            axum::Json(rows),
+        )
+            .into_response(),
+        Err(response) => response,
+    }
+}

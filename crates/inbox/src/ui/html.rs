@@ -1,0 +1,92 @@
+//! Building HTML as text safely: every dynamic value goes through [`esc`] (text and quoted
+//! attribute values alike), URLs through [`safe_href`]. The page frame carries no inline script
+//! or style, so the strict Content-Security-Policy in [`super::page_headers`] holds.
+
+/// `s` with `& < > " '` escaped: safe as element text and inside a double- or single-quoted
+/// attribute value.
+pub fn esc(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// `url` when it is an absolute `http:`/`https:` URL (the page a customer was on), else `None`:
+/// a stored `javascript:` URL must never become a link in the owner's inbox.
+pub fn safe_href(url: &str) -> Option<&str> {
+    let lower = url.trim_start().to_ascii_lowercase();
+    let ok = (lower.starts_with("https://") || lower.starts_with("http://")) && !url.chars().any(char::is_control);
+    ok.then_some(url)
+}
+
+/// Percent-encodes a query-string value.
+pub fn query_value(s: &str) -> String {
+    let mut out = String::new();
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// A whole page: `title`, then `body` (already-escaped HTML).
+pub fn page(title: &str, body: &str) -> String {
+    format!(
+        "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+         <title>{} · Inbox</title><link rel=\"stylesheet\" href=\"/inbox/style.css\"></head>\
+         <body>{body}</body></html>\n",
+        esc(title)
+    )
+}
+
+/// A hidden CSRF field for a form.
+pub fn csrf_field(token: &str) -> String {
+    format!("<input type=\"hidden\" name=\"csrf\" value=\"{}\">", esc(token))
+}
+
+/// Text cut to `max` characters, with an ellipsis when cut.
+pub fn excerpt(s: &str, max: usize) -> String {
+    let one_line: String = s.split_whitespace().collect::<Vec<_>>().join(" ");
+    if one_line.chars().count() <= max {
+        one_line
+    } else {
+        let cut: String = one_line.chars().take(max).collect();
+        format!("{cut}…")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_and_filters() {
+        assert_eq!(esc(r#"<img src=x onerror="a('b')">&"#), "&lt;img src=x onerror=&quot;a(&#39;b&#39;)&quot;&gt;&amp;");
+        for (url, ok) in [
+            ("https://shop.example/a?b=1", true),
+            ("HTTP://shop.example", true),
+            ("javascript:alert(1)", false),
+            (" javascript:alert(1)", false),
+            ("data:text/html,x", false),
+            ("/relative", false),
+            ("https://x.example/\n", false),
+        ] {
+            assert_eq!(safe_href(url).is_some(), ok, "{url}");
+        }
+        assert_eq!(query_value("a b&c=d/é"), "a%20b%26c%3Dd%2F%C3%A9");
+        assert_eq!(excerpt("one\n two   three", 7), "one two…");
+        assert_eq!(excerpt("short", 7), "short");
+    }
+}

@@ -1,0 +1,168 @@
+//! The inbox UI over real HTTP, on both backends: login with the configured password, session
+//! and CSRF cookies, filters, detail, mark handled, notes, exports, and hostile text staying text.
+
+mod support;
+
+use serde_json::json;
+use support::{config, each_backend, id, sample, temp_dir, Reply, Server};
+
+/// A browser's cookie jar, reduced to what the UI sets.
+#[derive(Default)]
+struct Browser {
+    cookies: Vec<(String, String)>,
+}
+
+impl Browser {
+    fn remember(&mut self, reply: &Reply) {
+        for (name, value) in &reply.headers {
+            if name == "set-cookie" {
+                let pair = value.split(';').next().unwrap_or_default();
+                let (k, v) = pair.split_once('=').expect("name=value");
+                self.cookies.retain(|(n, _)| n != k);
+                self.cookies.push((k.to_string(), v.to_string()));
+            }
+        }
+    }
+
+    fn cookie_header(&self) -> String {
+        self.cookies.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("; ")
+    }
+
+    fn csrf(&self) -> String {
+        self.cookies.iter().find(|(k, _)| k == "inbox_csrf").map(|(_, v)| v.clone()).expect("a CSRF cookie")
+    }
+
+    fn get(&mut self, server: &Server, path: &str) -> Reply {
+        let cookie = self.cookie_header();
+        let reply = server.send("GET", path, &[("cookie", &cookie)], None);
+        self.remember(&reply);
+        reply
+    }
+
+    fn post_form(&mut self, server: &Server, path: &str, form: &str) -> Reply {
+        let cookie = self.cookie_header();
+        let headers = [("cookie", cookie.as_str()), ("content-type", "application/x-www-form-urlencoded")];
+        let reply = server.send("POST", path, &headers, Some(form.as_bytes()));
+        self.remember(&reply);
+        reply
+    }
+}
+
+fn encode(s: &str) -> String {
+    s.bytes()
+        .map(|b| if b.is_ascii_alphanumeric() { (b as char).to_string() } else { format!("%{b:02X}") })
+        .collect()
+}
+
+fn server_with_password(dir: &std::path::Path) -> Server {
+    let hash = inbox::auth::hash_password("open sesame").expect("hash");
+    Server::start_with(dir, config(&format!("[auth]\npassword_hash = \"{hash}\"")))
+}
+
+#[test]
+fn login_session_and_csrf() {
+    each_backend(login_session_and_csrf_on);
+}
+
+fn login_session_and_csrf_on() {
+    let dir = temp_dir();
+    let server = server_with_password(dir.path());
+    let mut browser = Browser::default();
+    let reply = browser.get(&server, "/inbox");
+    assert_eq!((reply.status, reply.header("location")), (303, Some("/inbox/login")));
+    let reply = browser.get(&server, "/inbox/login");
+    assert_eq!(reply.status, 200);
+    assert!(reply.text().contains("type=\"password\""));
+    let set_cookie = reply.header("set-cookie").expect("CSRF cookie");
+    assert!(set_cookie.contains("HttpOnly") && set_cookie.contains("SameSite=Strict"), "{set_cookie}");
+    assert!(!set_cookie.contains("Secure"), "plain http without a proxy saying https");
+    assert!(reply.header("content-security-policy").is_some_and(|csp| csp.contains("default-src 'none'")));
+
+    // A form without the right token (as a cross-site form would be) is refused.
+    let reply = browser.post_form(&server, "/inbox/login", "csrf=0000&password=open+sesame");
+    assert_eq!(reply.status, 403);
+    let csrf = browser.csrf();
+    let reply = browser.post_form(&server, "/inbox/login", &format!("csrf={csrf}&password=wrong"));
+    assert_eq!(reply.status, 401);
+    assert!(reply.text().contains("Wrong password."));
+    let reply = browser.post_form(&server, "/inbox/login", &format!("csrf={csrf}&password=open+sesame"));
+    assert_eq!((reply.status, reply.header("location")), (303, Some("/inbox")));
+    let session = reply.header("set-cookie").expect("session cookie");
+    assert!(session.starts_with("inbox_session=") && session.contains("HttpOnly; SameSite=Strict"), "{session}");
+    assert_eq!(browser.get(&server, "/inbox").status, 200);
+    assert_eq!(browser.get(&server, "/api/feedback").status, 200, "the session also opens the JSON listing");
+
+    // Behind an https proxy the cookie is Secure.
+    let reply = server.send("GET", "/inbox/login", &[("x-forwarded-proto", "https")], None);
+    assert!(reply.header("set-cookie").is_some_and(|c| c.ends_with("; Secure")));
+
+    let reply = browser.post_form(&server, "/inbox/logout", &format!("csrf={csrf}"));
+    assert_eq!(reply.status, 303);
+    assert_eq!(browser.get(&server, "/inbox").status, 303, "logged out");
+}
+
+#[test]
+fn find_handle_annotate_and_export() {
+    each_backend(find_handle_annotate_and_export_on);
+}
+
+fn find_handle_annotate_and_export_on() {
+    let dir = temp_dir();
+    let server = Server::start(dir.path()); // demo mode: no login
+    let mut hostile = sample(&id(1));
+    hostile["message"] = json!("<script>alert(1)</script> =cmd|' /C calc'!A0");
+    hostile["page"]["url"] = json!("javascript:alert(1)");
+    hostile["rating"] = json!(1);
+    let mut praise = sample(&id(2));
+    praise["message"] = json!("Lovely shop, fast delivery");
+    praise["rating"] = json!(5);
+    for body in [&hostile, &praise] {
+        assert_eq!(server.post_json(body).status, 201);
+    }
+    let mut browser = Browser::default();
+    let list = browser.get(&server, "/inbox").text();
+    assert!(list.contains("2 messages match"), "{list}");
+    assert!(list.contains("&lt;script&gt;alert(1)&lt;/script&gt;") && !list.contains("<script>"), "escaped");
+    assert!(list.contains("<svg class=\"chart\""), "the chart");
+
+    let found = browser.get(&server, "/inbox?q=LOVELY&rating=5").text();
+    assert!(found.contains("1 message match") && found.contains("Lovely shop"), "{found}");
+    let none = browser.get(&server, "/inbox?q=lovely&rating=1").text();
+    assert!(none.contains("No messages match"), "{none}");
+    assert_eq!(browser.get(&server, "/inbox?rating=9").status, 400);
+
+    // Detail: the page it came from (as a link only when http/https).
+    let detail = browser.get(&server, &format!("/inbox/m/{}", id(2))).text();
+    assert!(detail.contains("<a href=\"https://shop.example/checkout\" rel=\"noopener noreferrer nofollow\">"), "{detail}");
+    let detail = browser.get(&server, &format!("/inbox/m/{}", id(1))).text();
+    assert!(!detail.contains("href=\"javascript:"), "{detail}");
+    assert_eq!(browser.get(&server, &format!("/inbox/m/{}", id(99))).status, 404);
+
+    let csrf = browser.csrf();
+    let path = format!("/inbox/m/{}", id(2));
+    assert_eq!(browser.post_form(&server, &format!("{path}/handled"), "csrf=bad&handled=yes").status, 403);
+    assert_eq!(browser.post_form(&server, &format!("{path}/handled"), &format!("csrf={csrf}&handled=yes")).status, 303);
+    let note = "Called back, sent a voucher & a <b>thank-you</b>";
+    let reply = browser.post_form(&server, &format!("{path}/note"), &format!("csrf={csrf}&note={}", encode(note)));
+    assert_eq!((reply.status, reply.header("location")), (303, Some(path.as_str())));
+    let detail = browser.get(&server, &path).text();
+    assert!(detail.contains("Mark not handled") && detail.contains("&lt;b&gt;thank-you&lt;/b&gt;"), "{detail}");
+    assert!(browser.get(&server, "/inbox?handled=no").text().contains("1 message match"));
+
+    let csv = browser.get(&server, "/inbox/export.csv");
+    assert_eq!(csv.header("content-type"), Some("text/csv; charset=utf-8"));
+    assert!(csv.header("content-disposition").is_some_and(|d| d.starts_with("attachment; filename=\"inbox-")));
+    let text = csv.text();
+    let lines: Vec<&str> = text.split("\r\n").collect();
+    assert!(lines[0].starts_with("receivedAt,site,id,rating,email,name,message,pageUrl"), "{}", lines[0]);
+    assert!(lines[1].contains(&id(2)) && lines[1].contains(",yes,") && lines[1].contains(note), "{}", lines[1]);
+    assert!(lines[2].contains(",<script>alert(1)</script> =cmd|' /C calc'!A0,javascript:alert(1),"), "{}", lines[2]);
+    let handled_only = browser.get(&server, "/inbox/export.csv?handled=yes").text();
+    assert_eq!(handled_only.split("\r\n").filter(|l| !l.is_empty()).count(), 2, "header and one row");
+
+    let json_export = browser.get(&server, "/inbox/export.json?rating=5").text();
+    let rows: serde_json::Value = serde_json::from_str(&json_export).expect("JSON");
+    assert_eq!(rows.as_array().map(Vec::len), Some(1));
+    assert_eq!(rows[0]["inbox"]["note"], json!(note));
+    assert_eq!(rows[0]["inbox"]["handled"], json!(true));
+}

@@ -1,0 +1,176 @@
+//! The real `inbox` binary under stress: SIGKILL in the middle of a load loses no acknowledged
+//! submission, and SIGTERM lets a request already in flight finish before the process exits.
+
+#![cfg(unix)]
+
+mod support;
+
+use std::collections::HashSet;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Mutex;
+use std::time::Duration;
+
+use serde_json::Value;
+use support::{sample, temp_dir};
+
+/// The binary on `db` (or on PostgreSQL when `database_url` is given); its `host:port`.
+fn spawn(db: &Path, database_url: Option<&str>) -> (Child, String) {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_inbox"));
+    command.args(["--port", "0", "--www", "www", "--dist", "dist", "--db"]).arg(db).env("INBOX_LOG", "warn");
+    match database_url {
+        Some(url) => command.env("DATABASE_URL", url),
+        None => command.env_remove("DATABASE_URL"),
+    };
+    let mut child = command.stdout(Stdio::piped()).stderr(Stdio::inherit()).spawn().expect("start inbox");
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().expect("stdout")).read_line(&mut line).expect("startup line");
+    let addr = line.trim().strip_prefix("inbox listening on http://").expect("startup line").to_string();
+    (child, addr)
+}
+
+fn agent() -> ureq::Agent {
+    let config = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .timeout_global(Some(Duration::from_secs(10)))
+        .build();
+    ureq::Agent::new_with_config(config)
+}
+
+fn post(agent: &ureq::Agent, addr: &str, body: &Value) -> Result<u16, ureq::Error> {
+    let response = agent
+        .post(format!("http://{addr}/api/feedback"))
+        .header("content-type", "application/json")
+        .send(serde_json::to_vec(body).expect("serialize"))?;
+    Ok(response.status().as_u16())
+}
+
+fn stored_ids(addr: &str) -> Vec<String> {
+    let text = agent().get(format!("http://{addr}/api/feedback")).call().expect("list").into_body().read_to_string();
+    let items: Vec<Value> = serde_json::from_str(&text.expect("body")).expect("JSON");
+    items.iter().map(|i| i["id"].as_str().expect("id").to_string()).collect()
+}
+
+/// A UUID unique to this run, client and sequence number.
+fn unique_id(run: u32, client: u32, n: u32) -> String {
+    format!("{run:08x}-{client:04x}-4000-8000-{n:012x}")
+}
+
+#[test]
+fn sigkill_mid_load_loses_no_acknowledged_submission() {
+    let database_url = std::env::var("DATABASE_URL").ok().filter(|u| !u.is_empty());
+    let backends: Vec<Option<&str>> = [None].into_iter().chain(database_url.as_deref().map(Some)).collect();
+    for backend in backends {
+        let dir = temp_dir();
+        let db = dir.path().join("inbox.sqlite3");
+        let (mut child, addr) = spawn(&db, backend);
+        let run = std::process::id() ^ std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.subsec_nanos());
+        let acked = Mutex::new(Vec::new());
+        let stop = AtomicBool::new(false);
+        std::thread::scope(|scope| {
+            for client in 0..4u32 {
+                let (acked, stop, addr) = (&acked, &stop, &addr);
+                scope.spawn(move || {
+                    let agent = agent();
+                    for n in 0.. {
+                        if stop.load(Ordering::Relaxed) {
+                            break;
+                        }
+                        let id = unique_id(run, client, n);
+                        match post(&agent, addr, &sample(&id)) {
+                            Ok(201) => acked.lock().expect("lock").push(id),
+                            Ok(status) => panic!("unexpected status {status}"),
+                            Err(_) => break, // the server is gone
+                        }
+                    }
+                });
+            }
+            // Let the load run, then kill the server without warning while requests are in flight.
+            std::thread::sleep(Duration::from_millis(1500));
+            child.kill().expect("SIGKILL");
+            child.wait().expect("reap");
+            stop.store(true, Ordering::Relaxed);
+        });
+        let acked = acked.into_inner().expect("lock");
+        assert!(acked.len() > 20, "the load ran ({} acknowledged)", acked.len());
+
+        let (mut child, addr) = spawn(&db, backend);
+        let stored = stored_ids(&addr);
+        let _ = child.kill();
+        let _ = child.wait();
+        let unique: HashSet<&String> = stored.iter().collect();
+        assert_eq!(unique.len(), stored.len(), "no duplicates");
+        let missing: Vec<&String> = acked.iter().filter(|id| !unique.contains(id)).collect();
+        assert!(missing.is_empty(), "{:?}: {} of {} acknowledged ids lost: {missing:?}", backend, missing.len(), acked.len());
+    }
+}
+
+#[test]
+fn sigterm_finishes_the_request_in_flight() {
+    let dir = temp_dir();
+    let db = dir.path().join("inbox.sqlite3");
+    let (mut child, addr) = spawn(&db, None);
+    let id = "0b8e2c1e-5a7f-4c3b-9a61-00000000beef";
+    let body = serde_json::to_vec(&sample(id)).expect("serialize");
+    let mut stream = TcpStream::connect(&addr).expect("connect");
+    stream.set_read_timeout(Some(Duration::from_secs(10))).expect("timeout");
+    let head = format!(
+        "POST /api/feedback HTTP/1.1\r\nhost: {addr}\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n",
+        body.len()
+    );
+    // Half the request, then SIGTERM, then the rest: the request is in flight during shutdown.
+    stream.write_all(head.as_bytes()).expect("head");
+    stream.write_all(&body[..body.len() / 2]).expect("first half");
+    std::thread::sleep(Duration::from_millis(300));
+    let status = Command::new("kill").args(["-TERM", &child.id().to_string()]).status().expect("kill");
+    assert!(status.success());
+    std::thread::sleep(Duration::from_millis(300));
+    assert!(child.try_wait().expect("try_wait").is_none(), "still running while a request is open");
+    stream.write_all(&body[body.len() / 2..]).expect("second half");
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).expect("answer");
+    assert!(answer.starts_with("HTTP/1.1 201"), "{answer}");
+    let exit = child.wait().expect("wait");
+    assert!(exit.success(), "graceful exit, got {exit}");
+    // New connections are refused after shutdown; the stored submission is there on restart.
+    assert!(TcpStream::connect(&addr).is_err(), "no longer listening");
+    let (mut child, addr) = spawn(&db, None);
+    assert_eq!(stored_ids(&addr), [id]);
+    let _ = child.kill();
+    let _ = child.wait();
+}
+
+#[test]
+fn logs_are_one_json_object_per_line_when_asked() {
+    let dir = temp_dir();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_inbox"))
+        .args(["--port", "0", "--www", "www", "--dist", "dist", "--db"])
+        .arg(dir.path().join("inbox.sqlite3"))
+        .env_remove("DATABASE_URL")
+        .env("INBOX_LOG_FORMAT", "json")
+        .env("INBOX_LOG", "info")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start inbox");
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().expect("stdout")).read_line(&mut line).expect("startup line");
+    let addr = line.trim().strip_prefix("inbox listening on http://").expect("startup line").to_string();
+    let id = "0b8e2c1e-5a7f-4c3b-9a61-0000000000aa";
+    assert_eq!(post(&agent(), &addr, &sample(id)).expect("post"), 201);
+    let status = Command::new("kill").args(["-TERM", &child.id().to_string()]).status().expect("kill");
+    assert!(status.success());
+    let output = child.wait_with_output().expect("wait");
+    assert!(output.status.success());
+    let lines: Vec<Value> = String::from_utf8_lossy(&output.stderr)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not a JSON log line ({e}): {l}")))
+        .collect();
+    let stored = lines.iter().find(|l| l["message"] == "stored").expect("a 'stored' event");
+    assert_eq!((stored["level"].as_str(), stored["id"].as_str()), (Some("INFO"), Some(id)));
+    assert!(stored["timestamp"].is_string());
+    assert!(lines.iter().any(|l| l["message"] == "stopped after finishing open requests"), "{lines:?}");
+}

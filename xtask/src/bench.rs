@@ -1,0 +1,235 @@
+//! `cargo xtask bench`: the inbox part of the performance benchmark. Builds the release inbox,
+//! runs it on a fresh SQLite file, holds a steady rate for a minute, then measures peak
+//! throughput, checks that every acknowledged submission is stored exactly once, and writes
+//! `bench/inbox.md`. The widget part (load time, size in the browser) is issue 9.
+
+use std::collections::HashSet;
+use std::fmt::Write as _;
+use std::fs;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use crate::cmd::{self, note, step, Cmd};
+use crate::load::{self, Report};
+use crate::workspace::Workspace;
+use crate::Result;
+
+/// Connections the load is spread over.
+const CONNECTIONS: u32 = 8;
+/// How long the peak-throughput phase runs.
+const PEAK: Duration = Duration::from_secs(10);
+
+pub struct Options {
+    pub rate: u32,
+    pub duration: Duration,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options { rate: 200, duration: Duration::from_secs(60) }
+    }
+}
+
+/// `[--rate N] [--duration SECS]`.
+pub fn parse(args: &[String]) -> Result<Options> {
+    let mut options = Options::default();
+    let mut args = args.iter();
+    while let Some(flag) = args.next() {
+        let value = args.next().ok_or_else(|| format!("{flag} needs a value"))?;
+        let number: u64 = value.parse().map_err(|_| format!("{flag} wants a positive whole number, not {value:?}"))?;
+        match (flag.as_str(), number) {
+            (_, 0) => return Err(format!("{flag} must be at least 1")),
+            ("--rate", n) => options.rate = u32::try_from(n).map_err(|_| "--rate is too large".to_string())?,
+            ("--duration", n) => options.duration = Duration::from_secs(n),
+            _ => return Err(format!("unknown argument {flag:?}; usage: cargo xtask bench [--rate N] [--duration SECS]")),
+        }
+    }
+    Ok(options)
+}
+
+pub fn run(ws: &Workspace, options: &Options) -> Result {
+    step("build the inbox server (release)");
+    cmd::cargo().args(["build", "--release", "-p", "inbox"]).current_dir(&ws.root).run()?;
+    let dir = std::env::temp_dir().join(format!("inbox-bench-{}", std::process::id()));
+    fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    step(&format!("start the inbox on a fresh SQLite file in {}", dir.display()));
+    let (mut server, addr) = start(&ws.target.join("release/inbox"), &dir.join("inbox.sqlite3"))?;
+    let result = measure(&addr, options);
+    let _ = Cmd::new("kill").args(["-TERM", &server.id().to_string()]).probe();
+    let _ = server.wait();
+    let _ = fs::remove_dir_all(&dir);
+    let (steady, peak, stored) = result?;
+
+    let report = markdown(options, &steady, &peak, stored);
+    let path = ws.root.join("bench/inbox.md");
+    fs::create_dir_all(ws.root.join("bench")).map_err(|e| e.to_string())?;
+    fs::write(&path, &report).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    step(&format!("wrote {}", path.display()));
+    println!("\n{report}");
+    step("widget benchmark");
+    note("not implemented yet: the widget's load-time benchmark in the browser is issue 9; nothing measured.");
+    Ok(())
+}
+
+fn start(binary: &std::path::Path, db: &std::path::Path) -> Result<(Child, String)> {
+    let mut child = Command::new(binary)
+        .args(["--port", "0", "--www", "www", "--dist", "dist", "--db"])
+        .arg(db)
+        .env_remove("DATABASE_URL")
+        .env_remove("INBOX_CONFIG")
+        .env("INBOX_LOG", "warn")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .map_err(|e| format!("cannot start {}: {e}", binary.display()))?;
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().ok_or("no stdout")?).read_line(&mut line).map_err(|e| e.to_string())?;
+    let addr = line.trim().strip_prefix("inbox listening on http://").ok_or_else(|| format!("unexpected line {line:?}"))?;
+    Ok((child, addr.to_string()))
+}
+
+/// The steady phase, the peak phase, and how many rows the inbox holds afterwards.
+fn measure(addr: &str, options: &Options) -> Result<(Report, Report, usize)> {
+    step(&format!(
+        "steady load: {} submissions/s for {} s over {CONNECTIONS} connections",
+        options.rate,
+        options.duration.as_secs()
+    ));
+    let steady = load::run(addr, options.rate, CONNECTIONS, options.duration, 1);
+    summary(&steady);
+    step(&format!("peak throughput: as fast as {CONNECTIONS} connections go for {} s", PEAK.as_secs()));
+    let peak = load::run(addr, 0, CONNECTIONS, PEAK, 2);
+    summary(&peak);
+    step("check that every acknowledged submission is stored exactly once");
+    let stored = stored_ids(addr)?;
+    let unique: HashSet<&str> = stored.iter().map(String::as_str).collect();
+    let acked: Vec<&String> = steady.acked.iter().chain(&peak.acked).collect();
+    let lost: Vec<&&String> = acked.iter().filter(|id| !unique.contains(id.as_str())).collect();
+    let mut problems = Vec::new();
+    if unique.len() != stored.len() {
+        problems.push(format!("{} duplicated rows", stored.len() - unique.len()));
+    }
+    if !lost.is_empty() {
+        problems.push(format!("{} acknowledged submissions lost, e.g. {}", lost.len(), lost[0]));
+    }
+    if stored.len() != acked.len() {
+        problems.push(format!("{} rows stored for {} acknowledged submissions", stored.len(), acked.len()));
+    }
+    for report in [&steady, &peak] {
+        if let Some(first) = report.failures.first() {
+            problems.push(format!("{} failed requests, e.g. {first}", report.failures.len()));
+        }
+    }
+    // A loaded 2-core machine may deschedule the generator now and then; a rate not held is
+    // many late starts, not one.
+    if steady.late * 1000 > steady.latencies.len() as u64 {
+        problems.push(format!(
+            "the steady rate was not held: {} of {} requests started over 100 ms late (over 0.1%)",
+            steady.late,
+            steady.latencies.len()
+        ));
+    }
+    if !problems.is_empty() {
+        return Err(format!("the inbox benchmark failed:\n    {}", problems.join("\n    ")));
+    }
+    note(&format!("{} stored, {} acknowledged: none lost, none duplicated", stored.len(), acked.len()));
+    Ok((steady, peak, stored.len()))
+}
+
+fn summary(report: &Report) {
+    note(&format!(
+        "{} acknowledged, {} failed, {:.0} req/s, p50 {:.2} ms, p99 {:.2} ms",
+        report.acked.len(),
+        report.failures.len(),
+        report.throughput(),
+        ms(report.percentile(50.0)),
+        ms(report.percentile(99.0))
+    ));
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+/// Every stored id, from `GET /api/feedback`.
+fn stored_ids(addr: &str) -> Result<Vec<String>> {
+    let mut stream = TcpStream::connect(addr).map_err(|e| e.to_string())?;
+    write!(stream, "GET /api/feedback HTTP/1.1\r\nhost: {addr}\r\nconnection: close\r\n\r\n").map_err(|e| e.to_string())?;
+    let mut answer = Vec::new();
+    stream.read_to_end(&mut answer).map_err(|e| e.to_string())?;
+    let answer = String::from_utf8_lossy(&answer);
+    let (head, body) = answer.split_once("\r\n\r\n").ok_or("no HTTP answer")?;
+    if !head.starts_with("HTTP/1.1 200") {
+        return Err(format!("GET /api/feedback: {}", head.lines().next().unwrap_or_default()));
+    }
+    let items: serde_json::Value = serde_json::from_str(body).map_err(|e| format!("listing is not JSON: {e}"))?;
+    let items = items.as_array().ok_or("listing is not an array")?;
+    Ok(items.iter().filter_map(|i| i["id"].as_str().map(String::from)).collect())
+}
+
+fn markdown(options: &Options, steady: &Report, peak: &Report, stored: usize) -> String {
+    let probe = |program: &str, args: &[&str]| Cmd::new(program).args(args).probe().unwrap_or_default().trim().to_string();
+    let cpuinfo = fs::read_to_string("/proc/cpuinfo").unwrap_or_default();
+    let cpu = cpuinfo.lines().find_map(|l| l.strip_prefix("model name")).map_or("unknown", |l| l.trim_start_matches([' ', '\t', ':']));
+    let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
+    let meminfo = fs::read_to_string("/proc/meminfo").unwrap_or_default();
+    let memory = meminfo.lines().find_map(|l| l.strip_prefix("MemTotal:")).map_or("unknown".to_string(), |m| m.trim().to_string());
+    let mut out = String::new();
+    let _ = writeln!(out, "# Inbox benchmark (SQLite)\n");
+    let _ = writeln!(out, "Written by `cargo xtask bench` on {}.\n", probe("date", &["-u", "+%Y-%m-%d %H:%M UTC"]));
+    let _ = writeln!(out, "Reproduce: `cargo xtask bench --rate {} --duration {}`\n", options.rate, options.duration.as_secs());
+    let _ = writeln!(
+        out,
+        "The release `inbox` binary on a fresh SQLite file (WAL, `synchronous=FULL`: every \
+         acknowledged submission is on disk), zero-config, loaded over loopback by `xtask/src/load.rs` \
+         with {CONNECTIONS} keep-alive connections. Each request is a valid contract payload with a \
+         new id. Latency is from sending the request to reading the whole answer.\n"
+    );
+    let _ = writeln!(out, "| phase | requests | acknowledged (201) | failed | throughput | p50 | p99 |");
+    let _ = writeln!(out, "| --- | ---: | ---: | ---: | ---: | ---: | ---: |");
+    for (name, r) in [
+        (format!("steady {}/s for {} s", options.rate, options.duration.as_secs()), steady),
+        (format!("peak, {} s unpaced", PEAK.as_secs()), peak),
+    ] {
+        let _ = writeln!(
+            out,
+            "| {name} | {} | {} | {} | {:.0} req/s | {:.2} ms | {:.2} ms |",
+            r.latencies.len(),
+            r.acked.len(),
+            r.failures.len(),
+            r.throughput(),
+            ms(r.percentile(50.0)),
+            ms(r.percentile(99.0))
+        );
+    }
+    let _ = writeln!(
+        out,
+        "\nAfterwards the inbox held {stored} rows for {} acknowledged submissions: none lost, none duplicated. \
+         {} of the steady phase's requests started more than 100 ms after their slot (the check allows 0.1%).\n",
+        steady.acked.len() + peak.acked.len(),
+        steady.late
+    );
+    let _ = writeln!(out, "Machine: {cpu}, {cores} cores, {memory} memory, {}.", probe("uname", &["-sr"]));
+    let _ = writeln!(out, "Toolchain: {}.\n", probe("rustc", &["--version"]));
+    let _ = writeln!(out, "The widget part of the benchmark is not implemented yet (issue 9).");
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_options() {
+        let parse_str = |args: &[&str]| parse(&args.iter().map(|a| a.to_string()).collect::<Vec<_>>());
+        let o = parse_str(&[]).expect("defaults");
+        assert_eq!((o.rate, o.duration), (200, Duration::from_secs(60)));
+        let o = parse_str(&["--rate", "50", "--duration", "5"]).expect("valid");
+        assert_eq!((o.rate, o.duration), (50, Duration::from_secs(5)));
+        assert!(parse_str(&["--rate"]).is_err_and(|e| e.contains("needs a value")));
+        assert!(parse_str(&["--rate", "0"]).is_err_and(|e| e.contains("at least 1")));
+        assert!(parse_str(&["--fast", "1"]).is_err_and(|e| e.contains("unknown argument")));
+    }
+}

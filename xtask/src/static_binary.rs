@@ -1,0 +1,31 @@
+//! `cargo xtask static`: the inbox as one statically linked binary for any x86_64 Linux —
+//! the musl target (rustup) and Debian's `musl-tools` (its C compiler builds the bundled SQLite).
+
+use crate::cmd::{self, note, step, Cmd};
+use crate::workspace::Workspace;
+use crate::{install, Result};
+
+const TARGET: &str = "x86_64-unknown-linux-musl";
+
+pub fn run(ws: &Workspace) -> Result {
+    step(&format!("ensure the Rust target {TARGET}"));
+    Cmd::new("rustup").args(["target", "add", TARGET]).run()?;
+    step("ensure musl-gcc (Debian package musl-tools)");
+    if cmd::which("musl-gcc").is_some() {
+        note("already installed: musl-gcc");
+    } else {
+        install::apt_install(&["musl-tools"])?;
+    }
+    step("build the inbox for musl (release)");
+    cmd::cargo()
+        .args(["build", "--release", "-p", "inbox", "--target", TARGET])
+        .env("CC_x86_64_unknown_linux_musl", "musl-gcc")
+        .current_dir(&ws.root)
+        .run()?;
+    let binary = ws.target.join(TARGET).join("release/inbox");
+    step(&format!("built {}", binary.display()));
+    if let Some(kind) = Cmd::new("file").arg(&binary).probe() {
+        note(kind.trim());
+    }
+    Ok(())
+}
