@@ -81,14 +81,15 @@ test('the packed package installs, type-checks, bundles and mounts the widget', 
   // A bundle, with the widget's two files next to it (where the loader looks for them).
   const out = path.join(scratch, 'public');
   run(path.join(BIN, 'esbuild'), ['app.ts', '--bundle', '--format=esm', `--outfile=${path.join(out, 'app.js')}`, '--log-level=warning'], scratch);
-  for (const file of ['widget.js', 'widget_bg.wasm']) fs.copyFileSync(path.join(pkg, file), path.join(out, file));
+  const glue = fs.readdirSync(pkg).filter((f) => /^widget(_bg)?\.[0-9a-f]{10}\.(js|wasm)$/.test(f));
+  assert.equal(glue.length, 2, 'the content-hashed glue and wasm ship');
+  for (const file of glue) fs.copyFileSync(path.join(pkg, file), path.join(out, file));
   serve('/app.js', path.join(out, 'app.js'));
-  serve('/widget.js', path.join(out, 'widget.js'));
-  serve('/widget_bg.wasm', path.join(out, 'widget_bg.wasm'));
+  for (const file of glue) serve(`/${file}`, path.join(out, file));
   routes['/bundled.html'] = '<!doctype html><html lang="en"><head><meta charset="utf-8"><link rel="icon" href="data:,"><title>Bundled</title><script type="module" src="/app.js"></script></head><body></body></html>';
 
   // Unbundled: the package folder served as is, "contact-widget" mapped to its module entry.
-  for (const file of ['contact-widget.mjs', 'widget.js', 'widget_bg.wasm']) serve(`/pkg/${file}`, path.join(pkg, file));
+  for (const file of ['contact-widget.mjs', ...glue]) serve(`/pkg/${file}`, path.join(pkg, file));
   routes['/native.html'] = `<!doctype html><html lang="en"><head><meta charset="utf-8"><link rel="icon" href="data:,"><title>Native</title>
 <script type="importmap">{ "imports": { "contact-widget": "/pkg/contact-widget.mjs" } }</script>
 <script type="module">import ContactWidget from 'contact-widget'; ContactWidget.init({ title: 'Unbundled', form: false, channels: [{ type: 'x', value: 'examplehq' }] });</script>

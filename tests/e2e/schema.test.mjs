@@ -7,7 +7,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { before, test } from 'node:test';
 import Ajv2020 from 'ajv/dist/2020.js';
-import { DIST } from './support/harness.mjs';
+import { DIST, distFile } from './support/harness.mjs';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const EXAMPLES = path.join(ROOT, 'examples');
@@ -16,8 +16,8 @@ let checkSchema, parserIssues;
 before(async () => {
   const schema = JSON.parse(fs.readFileSync(path.join(DIST, 'config.schema.json'), 'utf8'));
   checkSchema = new Ajv2020({ allErrors: true, strict: true }).compile(schema);
-  const wasm = await import(pathToFileURL(path.join(DIST, 'widget.js')).href);
-  wasm.initSync({ module: fs.readFileSync(path.join(DIST, 'widget_bg.wasm')) });
+  const wasm = await import(pathToFileURL(path.join(DIST, distFile('widget', 'js'))).href);
+  wasm.initSync({ module: fs.readFileSync(path.join(DIST, distFile('widget_bg', 'wasm'))) });
   parserIssues = (config) => wasm.validate(config);
 });
 

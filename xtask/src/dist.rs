@@ -147,12 +147,15 @@ pub fn run(ws: &Workspace) -> Result<Vec<FileSize>> {
     step(&format!(
         "write dist/package.json (npm package contact-widget {version})"
     ));
+    // The hashed glue and wasm, and every language file (not their .br/.gz copies).
+    let mut built = vec![js_name.clone(), wasm_name.clone()];
+    built.extend(widget_core::i18n::LOCALES.iter().filter(|t| **t != "en").map(|t| format!("locales/{t}.json")));
     write(
         &dist.join("package.json"),
-        package::manifest(version).as_bytes(),
+        package::manifest(version, &built.iter().map(String::as_str).collect::<Vec<_>>()).as_bytes(),
     )?;
-    for file in package::FILES {
-        if !dist.join(file).is_file() {
+    for file in package::FILES.iter().copied().chain(built.iter().map(String::as_str)) {
+        if !dist.join(file).exists() {
             return Err(format!(
                 "dist/package.json lists {file}, but dist/ has no such file"
             ));

@@ -20,21 +20,22 @@ pub fn module_entry(loader: &str) -> crate::Result<String> {
     }
 }
 
-/// Files the package ships; each must exist in `dist/`.
-pub const FILES: [&str; 6] = [
+/// Files the package always ships; each must exist in `dist/`. The content-hashed glue and wasm
+/// and the language files are added by name when the manifest is written.
+pub const FILES: [&str; 4] = [
     "contact-widget.js",
     "contact-widget.mjs",
     "contact-widget.d.ts",
-    "widget.js",
-    "widget_bg.wasm",
     "config.schema.json",
 ];
 
-/// `dist/package.json`. Written as text, not through serde_json (whose maps sort their keys):
-/// the order of conditions in `exports` is significant, the first that matches wins.
-pub fn manifest(version: &str) -> String {
+/// `dist/package.json`, shipping [`FILES`], `built` (the hashed glue and wasm, the languages) and
+/// `integrity.json`. Written as text, not through serde_json (whose maps sort their keys): the
+/// order of conditions in `exports` is significant, the first that matches wins.
+pub fn manifest(version: &str, built: &[&str]) -> String {
     let quoted: Vec<String> = FILES
         .iter()
+        .chain(built)
         .chain(&["integrity.json"])
         .map(|f| format!("\"{f}\""))
         .collect();
@@ -129,14 +130,16 @@ mod tests {
 
     #[test]
     fn manifest_names_the_version_and_every_entry() {
-        let manifest: serde_json::Value = serde_json::from_str(&manifest("1.2.3")).unwrap();
+        let built = ["widget.0123456789.js", "widget_bg.0123456789.wasm", "locales/fr.json"];
+        let manifest: serde_json::Value = serde_json::from_str(&manifest("1.2.3", &built)).unwrap();
         assert_eq!(manifest["name"], "contact-widget");
         assert_eq!(manifest["version"], "1.2.3");
         assert_eq!(manifest["exports"]["."]["import"], "./contact-widget.mjs");
         assert_eq!(manifest["types"], "./contact-widget.d.ts");
-        assert_eq!(manifest["files"].as_array().unwrap().len(), FILES.len() + 1);
+        assert_eq!(manifest["files"].as_array().unwrap().len(), FILES.len() + built.len() + 1);
+        assert!(manifest["files"].as_array().unwrap().contains(&"locales/fr.json".into()), "translations ship too");
         // Conditions are tried in order: "types" must come first and "default" last.
-        let text = super::manifest("1.2.3");
+        let text = super::manifest("1.2.3", &built);
         let at = |s: &str| text.find(s).unwrap();
         assert!(
             at("\"types\": \"./contact") < at("\"import\"") && at("\"import\"") < at("\"default\"")
