@@ -77,9 +77,10 @@ impl Widget {
             Inner { config, locale, host, shadow, ui, courier, state: RefCell::default() }
         });
         let listeners = listen(&inner);
-        inner.restore_draft();
+        let unsent = inner.courier.pending();
+        inner.restore_draft(&unsent);
         // Anything an earlier page could not deliver goes out now.
-        if !inner.courier.pending().is_empty() {
+        if !unsent.is_empty() {
             inner.courier.flush(env::window().navigator().on_line(), None);
         }
         env::emit("ready", &[]);
@@ -96,21 +97,24 @@ impl Widget {
     }
 
     pub fn toggle(&self) {
-        if self.inner.state.borrow().open {
-            self.inner.close();
-        } else {
-            self.inner.open();
-        }
+        self.inner.toggle();
     }
 
     /// Re-mounts with `partial` layered over the current config, keeping the open state and draft.
     pub fn update(self, partial: Value) -> Result<Widget, JsValue> {
-        let open = self.inner.state.borrow().open;
-        self.inner.save_draft();
+        // Carried in memory, not through storage, which may be unavailable: the visitor's text
+        // and the submission it belongs to (so a resend keeps its id) survive the re-render.
+        let (open, pending) = {
+            let state = self.inner.state.borrow();
+            (state.open, state.pending.clone())
+        };
+        let draft = self.inner.draft();
         let raw = self.raw.clone().merge(partial);
         let table = self.table.clone();
         self.destroy();
         let widget = Widget::mount(raw, table)?;
+        widget.inner.fill(&draft);
+        widget.inner.state.borrow_mut().pending = pending;
         if open {
             // Reopened as it was, without moving the visitor's focus or announcing it again.
             widget.inner.show(true);
@@ -132,7 +136,7 @@ fn listen(inner: &Rc<Inner>) -> Vec<EventListener> {
     };
     let window = env::window();
     let mut listeners = vec![
-        on(&ui.launcher, "click", |w, _| if w.state.borrow().open { w.close() } else { w.open() }),
+        on(&ui.launcher, "click", |w, _| w.toggle()),
         on(&ui.close, "click", |w, _| w.close()),
         on(&ui.panel, "keydown", |w, e| w.keydown(e.unchecked_ref())),
         on(&ui.panel, "click", |_, e| {
@@ -169,6 +173,14 @@ fn listen(inner: &Rc<Inner>) -> Vec<EventListener> {
 impl Inner {
     fn t(&self, text: Text) -> &str {
         self.config.texts.get(text)
+    }
+
+    fn toggle(&self) {
+        if self.state.borrow().open {
+            self.close();
+        } else {
+            self.open();
+        }
     }
 
     fn open(&self) {
@@ -458,12 +470,19 @@ impl Inner {
         }
     }
 
-    /// Puts back what the visitor typed before a reload; if that text is already queued, the
-    /// form takes over that submission so sending again cannot duplicate it.
-    fn restore_draft(&self) {
-        let Some(form) = &self.ui.form else { return };
+    /// Puts back what the visitor typed before a reload; if that text is already queued (in
+    /// `unsent`), the form takes over that submission so sending again cannot duplicate it.
+    fn restore_draft(&self, unsent: &[Entry]) {
         let Ok(Some(stored)) = storage::read(storage::DRAFT) else { return };
         let draft = Draft::from_value(&stored);
+        self.fill(&draft);
+        let queued = unsent.iter().find(|e| e.submission.message == draft.message);
+        self.state.borrow_mut().pending = queued.map(|e| e.submission.clone());
+    }
+
+    /// Writes `draft` into the form's fields.
+    fn fill(&self, draft: &Draft) {
+        let Some(form) = &self.ui.form else { return };
         form.message.set_value(&draft.message);
         for (field, value) in [(&form.email, &draft.email), (&form.name, &draft.name)] {
             if let Some((input, _)) = field {
@@ -474,8 +493,6 @@ impl Inner {
             radio.set_checked(radio.value().parse().ok() == draft.rating);
         }
         self.count();
-        let queued = self.courier.pending().into_iter().find(|e| e.submission.message == draft.message);
-        self.state.borrow_mut().pending = queued.map(|e| e.submission);
     }
 
     /// A `mailto:` link to the owner's first e-mail channel with the customer's text in it.

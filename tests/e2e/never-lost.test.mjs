@@ -158,6 +158,11 @@ test('storage unavailable: sending works online, and a failure says there is no 
     Storage.prototype.setItem = () => { throw new DOMException('The quota has been exceeded.', 'QuotaExceededError'); };
   });
   const { page, dialog } = await open(pageWith(), context);
+  // Without storage, what the visitor typed still survives a re-render by the host page.
+  await dialog.getByRole('textbox', { name: 'Message' }).fill('typed before an update');
+  await page.evaluate(() => ContactWidget.update({ greeting: 'Updated greeting' }));
+  await dialog.getByText('Updated greeting').waitFor();
+  assert.equal(await dialog.getByRole('textbox', { name: 'Message' }).inputValue(), 'typed before an update');
   await send(dialog, 'no storage, online');
   await thanks(dialog);
   assert.equal((await storedWith('no storage, online')).length, 1);
