@@ -61,8 +61,11 @@ impl Courier {
         exclusively(async move {
             let now = js_sys::Date::now();
             let mut outbox = this.load();
-            for old in outbox.expire(now, &POLICY) {
+            let expired = outbox.expire(now, &POLICY);
+            for old in &expired {
                 env::warn(&format!("a message queued on {} could not be delivered within 7 days and was dropped", old.submission.created_at));
+            }
+            if !expired.is_empty() {
                 storage::write(storage::OUTBOX, &outbox.to_value());
             }
             let mut due = outbox.due(now, online_again);
