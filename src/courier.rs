@@ -7,13 +7,12 @@ use std::cell::RefCell;
 use std::future::Future;
 use std::rc::Rc;
 
-use gloo::timers::callback::Timeout;
 use js_sys::{Function, Object, Reflect};
-use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 use widget_core::outbox::{Entry, Outbox, Verdict, POLICY};
 use widget_core::submission::Submission;
 
+use crate::boundary::{self, Timer};
 use crate::{env, send, storage};
 
 /// What happened to a submission, for the UI: the verdict and whether a copy is kept on the device.
@@ -24,7 +23,7 @@ pub struct Courier {
     memory: RefCell<Outbox>,
     /// Attempts under way in this tab, resent with `keepalive` if the page goes away.
     in_flight: RefCell<Vec<Entry>>,
-    timer: RefCell<Option<Timeout>>,
+    timer: RefCell<Option<Timer>>,
     report: Report,
 }
 
@@ -112,7 +111,7 @@ impl Courier {
         let timer = next.map(|at| {
             let this = Rc::downgrade(self);
             let delay = (at - js_sys::Date::now()).clamp(0.0, POLICY.max_backoff_ms) as u32;
-            Timeout::new(delay, move || {
+            boundary::after(delay, move || {
                 if let Some(this) = this.upgrade() {
                     this.flush(false, None);
                 }
@@ -147,7 +146,7 @@ fn exclusively(work: impl Future<Output = ()> + 'static) {
         return;
     };
     let work = RefCell::new(Some(work));
-    let callback = Closure::once_into_js(move |_lock: JsValue| -> JsValue {
+    let callback = boundary::once(move |_lock: JsValue| -> JsValue {
         let work = work.borrow_mut().take();
         wasm_bindgen_futures::future_to_promise(async move {
             if let Some(work) = work {

@@ -20,13 +20,6 @@ pub fn page() -> Page {
     }
 }
 
-/// The language to show: the owner's choice, the page's `lang`, the browser's languages.
-pub fn locale(configured: &str) -> String {
-    let page = crate::dom::document().document_element().and_then(|e| e.get_attribute("lang")).unwrap_or_default();
-    let browser: Vec<String> = window().navigator().languages().iter().filter_map(|l| l.as_string()).collect();
-    widget_core::i18n::negotiate(configured, &page, &browser)
-}
-
 /// A number in the visitor's language (digits and grouping), e.g. "5.000" in German.
 pub fn number(locale: &str, n: usize) -> String {
     let format = js_sys::Intl::NumberFormat::new(&js_sys::Array::of1(&locale.into()), &Object::new()).format();

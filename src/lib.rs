@@ -1,42 +1,51 @@
 //! The contact widget's wasm shell: the only code that touches the DOM, fetch and timers.
 //! Decisions live in `widget-core`; this crate reads the world, renders, and carries out effects.
-//! The loader (`loader.js`, shipped as `dist/contact-widget.js`) is its only caller.
+//! The loader (`loader.js`, shipped as `dist/contact-widget.js`) is its only caller: it paints
+//! the launcher, and this crate adds the panel when the visitor is about to need it.
 
+mod boundary;
 mod courier;
 mod dom;
 mod env;
-mod mount;
 mod send;
 mod storage;
+mod style;
 mod view;
 mod widget;
 
 use wasm_bindgen::prelude::*;
+use web_sys::{HtmlElement, ShadowRoot};
 use widget_core::value::Value;
 
 /// A mounted widget, as the loader holds it.
 #[wasm_bindgen]
 pub struct Widget(Option<widget::Widget>);
 
-/// Reads the three config sources (the script's `dataset` entries, the JSON block or config URL,
-/// and the `init()` argument), reports any problem on the console, and mounts the widget with
-/// `language`, the shipped texts of the visitor's language (see [`language_file`]).
+/// Builds the panel next to the launcher the loader painted, in `shadow` (the
+/// `<contact-widget>` element's shadow root, whose first child is the widget's root element).
+///
+/// The config comes from three sources, later ones winning: the script's `dataset` entries as
+/// `[name, value]` pairs, the JSON block or config URL, and the `init()` argument. Problems are
+/// reported on the console. `language` is the tag the loader chose (e.g. `fr`) and `table` that
+/// language's shipped texts (`null` for English). `wrap` and `fetch` are the loader's guard and
+/// the page's native fetch (see `boundary`).
 #[wasm_bindgen]
-pub fn mount(attributes: JsValue, file: JsValue, init: JsValue, language: JsValue) -> Result<Widget, JsValue> {
+#[allow(clippy::too_many_arguments)]
+pub fn mount(
+    shadow: ShadowRoot,
+    launcher: HtmlElement,
+    attributes: JsValue,
+    file: JsValue,
+    init: JsValue,
+    language: String,
+    table: JsValue,
+    wrap: JsValue,
+    fetch: JsValue,
+) -> Result<Widget, JsValue> {
+    boundary::install(wrap, fetch);
     let raw = merged(attributes, file, init);
-    let table = read(language).map(|v| widget_core::i18n::table(&v)).unwrap_or_default();
-    Ok(Widget(Some(widget::Widget::mount(raw, table)?)))
-}
-
-/// The shipped language file the visitor needs (`"fr"` for `locales/fr.json`), or `""` when
-/// English (built in) or a language we do not ship. The loader fetches it before mounting.
-#[wasm_bindgen(js_name = languageFile)]
-pub fn language_file(attributes: JsValue, file: JsValue, init: JsValue) -> String {
-    let raw = merged(attributes, file, init);
-    let configured = raw.get("locale").and_then(Value::as_str).unwrap_or("auto");
-    let locale = env::locale(configured);
-    let shipped = widget_core::i18n::LOCALES.contains(&locale.as_str()) && locale != "en";
-    if shipped { locale } else { String::new() }
+    let table = read(table).map(|v| widget_core::i18n::table(&v)).unwrap_or_default();
+    Ok(Widget(Some(widget::Widget::mount(widget::Place { shadow, launcher }, raw, language, table)?)))
 }
 
 fn merged(attributes: JsValue, file: JsValue, init: JsValue) -> Value {

@@ -1,6 +1,5 @@
 //! One attempt to deliver a submission to its endpoint (contracts §6), and what came back.
 
-use gloo::timers::callback::Timeout;
 use js_sys::{Reflect, JSON};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
@@ -34,8 +33,11 @@ pub async fn post(entry: &Entry, keepalive: bool) -> Attempt {
     if let Some(c) = &controller {
         init.set_signal(Some(&c.signal()));
     }
-    let timer = controller.clone().map(|c| Timeout::new(POLICY.timeout_ms as u32, move || c.abort()));
-    let answer = JsFuture::from(crate::env::window().fetch_with_str_and_init(&entry.endpoint, &init)).await;
+    let timer = controller.clone().map(|c| crate::boundary::after(POLICY.timeout_ms as u32, move || c.abort()));
+    let Ok(request) = crate::boundary::fetch(&entry.endpoint, &init) else {
+        return Attempt::NetworkError { online: crate::env::window().navigator().on_line() };
+    };
+    let answer = JsFuture::from(request).await;
     drop(timer);
     let response: Response = match answer.map(JsCast::dyn_into) {
         Ok(Ok(r)) => r,

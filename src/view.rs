@@ -3,21 +3,16 @@
 
 use wasm_bindgen::JsValue;
 use web_sys::{Element, HtmlButtonElement, HtmlElement, HtmlInputElement, HtmlTextAreaElement};
-use widget_core::config::{Ask, Config, Form, Launcher, Rating};
-use widget_core::i18n::is_rtl;
+use widget_core::config::{Ask, Config, Form, Rating};
 use widget_core::form::MESSAGE_MAX;
 use widget_core::i18n::Text;
 
 use crate::dom::{append, cast, el, svg_icon};
 
-const ICON_CHAT: &str = "M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H8l-4 4V6a2 2 0 0 1 2-2z";
 const ICON_CLOSE: &str = "M6.4 5 12 10.6 17.6 5 19 6.4 13.4 12 19 17.6 17.6 19 12 13.4 6.4 19 5 17.6 10.6 12 5 6.4z";
 
 /// Handles to the elements the widget updates after mounting.
 pub struct Ui {
-    /// The outermost element inside the shadow root.
-    pub root: Element,
-    pub launcher: HtmlButtonElement,
     pub panel: HtmlElement,
     pub close: HtmlButtonElement,
     pub form: Option<FormUi>,
@@ -40,26 +35,10 @@ pub struct FormUi {
     pub alert: HtmlElement,
 }
 
-pub fn build(config: &Config, locale: &str) -> Result<Ui, JsValue> {
+/// The panel (a dialog, hidden), for the root element next to the loader's launcher. The root's
+/// position, scheme, language and direction are the loader's (it painted the launcher first).
+pub fn build(config: &Config) -> Result<Ui, JsValue> {
     let t = |text| config.texts.get(text);
-    let dir = if is_rtl(locale) { "rtl" } else { "ltr" };
-    let root = el(
-        "div",
-        &[("class", "cw"), ("data-position", config.position.name()), ("data-scheme", config.theme.scheme.name()), ("lang", locale), ("dir", dir)],
-        "",
-    )?;
-
-    let launcher = el("button", &[("type", "button"), ("class", "launcher"), ("aria-expanded", "false"), ("aria-controls", "cw-panel"), ("aria-haspopup", "dialog"), ("data-style", config.theme.launcher.name())], "")?;
-    let label = Text::launcher(&config.texts);
-    if config.theme.launcher == Launcher::Icon {
-        launcher.set_attribute("aria-label", label)?;
-        append(&launcher, &[&svg_icon(ICON_CHAT)?])?;
-    } else if config.theme.launcher == Launcher::Label {
-        launcher.set_text_content(Some(label));
-    } else {
-        append(&launcher, &[&svg_icon(ICON_CHAT)?, &el("span", &[], label)?])?;
-    }
-
     let panel = el("div", &[("id", "cw-panel"), ("class", "panel"), ("role", "dialog"), ("aria-modal", "true"), ("aria-labelledby", "cw-title"), ("hidden", "")], "")?;
     let head = el("div", &[("class", "head")], "")?;
     let close = el("button", &[("type", "button"), ("class", "close"), ("aria-label", t(Text::Close))], "")?;
@@ -79,8 +58,7 @@ pub fn build(config: &Config, locale: &str) -> Result<Ui, JsValue> {
         None => None,
     };
     append(&panel, &[&head, &body])?;
-    append(&root, &[&launcher, &panel])?;
-    Ok(Ui { root, launcher: cast(launcher)?, panel: cast(panel)?, close: cast(close)?, form })
+    Ok(Ui { panel: cast(panel)?, close: cast(close)?, form })
 }
 
 fn channels(config: &Config) -> Result<Element, JsValue> {

@@ -7,9 +7,8 @@
 use std::cell::RefCell;
 use std::rc::{Rc, Weak};
 
-use gloo::events::{EventListener, EventListenerOptions};
 use wasm_bindgen::{JsCast, JsValue};
-use web_sys::{Element, HtmlElement, HtmlInputElement, KeyboardEvent, ShadowRoot};
+use web_sys::{CssStyleSheet, Element, HtmlElement, HtmlInputElement, KeyboardEvent, ShadowRoot};
 use widget_core::channel::{self, Kind};
 use widget_core::config::{self, Ask, Config, Spam};
 use widget_core::form::{self, Draft, FieldError, MESSAGE_MAX};
@@ -18,10 +17,11 @@ use widget_core::outbox::{Entry, Failure, Verdict, Wait};
 use widget_core::submission::{Submission, WidgetInfo};
 use widget_core::value::Value;
 
+use crate::boundary::{listen, Listener};
 use crate::courier::Courier;
 use crate::dom::{el, focus};
 use crate::view::{self, FormUi, Ui};
-use crate::{env, storage};
+use crate::{env, storage, style};
 
 pub struct Widget {
     inner: Rc<Inner>,
@@ -29,15 +29,22 @@ pub struct Widget {
     raw: Value,
     /// The shipped texts of the visitor's language, kept for `update()`.
     table: Vec<(Text, String)>,
-    _listeners: Vec<EventListener>,
+    _listeners: Vec<Listener>,
+}
+
+/// Where the panel goes: the shadow root the loader made, and its launcher.
+#[derive(Clone)]
+pub struct Place {
+    pub shadow: ShadowRoot,
+    pub launcher: HtmlElement,
 }
 
 struct Inner {
     config: Config,
     /// The language shown, e.g. `fr`; also sent with each submission.
     locale: String,
-    host: HtmlElement,
-    shadow: ShadowRoot,
+    place: Place,
+    sheet: CssStyleSheet,
     ui: Ui,
     courier: Rc<Courier>,
     state: RefCell<State>,
@@ -51,10 +58,12 @@ struct State {
     /// The submission the form shows: resent as it is (same id, same body) until it is
     /// delivered, unless the visitor changes what they wrote.
     pending: Option<Submission>,
+    /// Whether the stored draft was put back: storage is first read when the panel opens.
+    restored: bool,
 }
 
 impl Widget {
-    pub fn mount(raw: Value, table: Vec<(Text, String)>) -> Result<Widget, JsValue> {
+    pub fn mount(place: Place, raw: Value, locale: String, table: Vec<(Text, String)>) -> Result<Widget, JsValue> {
         let (mut config, issues) = config::parse(&raw);
         for issue in &issues {
             env::warn(&issue.to_string());
@@ -62,11 +71,12 @@ impl Widget {
         for note in &config.notes {
             env::info(&note.to_string());
         }
-        let locale = env::locale(&config.locale);
         config.texts = config.texts_for(&locale, table.clone());
-        let (host, shadow) = crate::mount::host(&config)?;
-        let ui = view::build(&config, &locale)?;
-        shadow.append_child(&ui.root)?;
+        let root = place.shadow.first_element_child().ok_or("contact-widget: the loader painted no root element")?;
+        let sheet = style::style(&place.shadow, &config)?;
+        let ui = view::build(&config)?;
+        root.append_child(&ui.panel)?;
+        place.launcher.set_attribute("aria-controls", "cw-panel")?;
         let inner = Rc::new_cyclic(|weak: &Weak<Inner>| {
             let weak = weak.clone();
             let courier = Courier::new(Box::new(move |submission, verdict, kept| {
@@ -74,13 +84,12 @@ impl Widget {
                     inner.delivered(submission, verdict, kept);
                 }
             }));
-            Inner { config, locale, host, shadow, ui, courier, state: RefCell::default() }
+            Inner { config, locale, place, sheet, ui, courier, state: RefCell::default() }
         });
-        let listeners = listen(&inner);
-        let unsent = inner.courier.pending();
-        inner.restore_draft(&unsent);
-        // Anything an earlier page could not deliver goes out now.
-        if !unsent.is_empty() {
+        let listeners = listeners(&inner);
+        // Anything an earlier page could not deliver goes out now. The only storage read before
+        // the visitor opens the panel: whether such a message exists.
+        if !inner.courier.pending().is_empty() {
             inner.courier.flush(env::window().navigator().on_line(), None);
         }
         env::emit("ready", &[]);
@@ -104,17 +113,19 @@ impl Widget {
     pub fn update(self, partial: Value) -> Result<Widget, JsValue> {
         // Carried in memory, not through storage, which may be unavailable: the visitor's text
         // and the submission it belongs to (so a resend keeps its id) survive the re-render.
-        let (open, pending) = {
+        let (open, pending, restored) = {
             let state = self.inner.state.borrow();
-            (state.open, state.pending.clone())
+            (state.open, state.pending.clone(), state.restored)
         };
         let draft = self.inner.draft();
         let raw = self.raw.clone().merge(partial);
-        let table = self.table.clone();
+        let (place, locale, table) = (self.inner.place.clone(), self.inner.locale.clone(), self.table.clone());
         self.destroy();
-        let widget = Widget::mount(raw, table)?;
+        let widget = Widget::mount(place, raw, locale, table)?;
         widget.inner.fill(&draft);
-        widget.inner.state.borrow_mut().pending = pending;
+        let mut state = widget.inner.state.borrow_mut();
+        (state.pending, state.restored) = (pending, restored);
+        drop(state);
         if open {
             // Reopened as it was, without moving the visitor's focus or announcing it again.
             widget.inner.show(true);
@@ -122,21 +133,25 @@ impl Widget {
         Ok(widget)
     }
 
-    /// Removes every node; dropping `self` removes every listener and timer.
+    /// Removes the panel and its stylesheet and resets the launcher; dropping `self` removes
+    /// every listener and timer. The launcher and the host element are the loader's.
     pub fn destroy(self) {
-        self.inner.host.remove();
+        let Place { shadow, launcher } = &self.inner.place;
+        self.inner.ui.panel.remove();
+        style::unstyle(shadow, &self.inner.sheet);
+        let _ = launcher.set_attribute("aria-expanded", "false");
+        let _ = launcher.remove_attribute("aria-controls");
     }
 }
 
-fn listen(inner: &Rc<Inner>) -> Vec<EventListener> {
+fn listeners(inner: &Rc<Inner>) -> Vec<Listener> {
     let ui = &inner.ui;
     let on = |target: &web_sys::EventTarget, name: &'static str, handler: fn(&Rc<Inner>, &web_sys::Event)| {
         let inner = inner.clone();
-        EventListener::new_with_options(target, name, EventListenerOptions::enable_prevent_default(), move |e| handler(&inner, e))
+        listen(target, name, move |e| handler(&inner, &e))
     };
     let window = env::window();
     let mut listeners = vec![
-        on(&ui.launcher, "click", |w, _| w.toggle()),
         on(&ui.close, "click", |w, _| w.close()),
         on(&ui.panel, "keydown", |w, e| w.keydown(e.unchecked_ref())),
         on(&ui.panel, "click", |_, e| {
@@ -200,9 +215,13 @@ impl Inner {
         if !restored {
             state.opened_at = js_sys::Date::now();
         }
+        let restore = !std::mem::replace(&mut state.restored, true);
         drop(state);
+        if restore {
+            self.restore_draft(&self.courier.pending());
+        }
         self.ui.panel.set_hidden(false);
-        let _ = self.ui.launcher.set_attribute("aria-expanded", "true");
+        let _ = self.place.launcher.set_attribute("aria-expanded", "true");
         true
     }
 
@@ -210,11 +229,11 @@ impl Inner {
         if !std::mem::replace(&mut self.state.borrow_mut().open, false) {
             return;
         }
-        let focus_was_inside = self.shadow.active_element().is_some_and(|a| self.ui.panel.contains(Some(&a)));
+        let focus_was_inside = self.place.shadow.active_element().is_some_and(|a| self.ui.panel.contains(Some(&a)));
         self.ui.panel.set_hidden(true);
-        let _ = self.ui.launcher.set_attribute("aria-expanded", "false");
+        let _ = self.place.launcher.set_attribute("aria-expanded", "false");
         if focus_was_inside {
-            let _ = self.ui.launcher.focus();
+            let _ = self.place.launcher.focus();
         }
         env::emit("close", &[]);
     }
@@ -230,7 +249,7 @@ impl Inner {
                 // Radios are skipped: the textarea after them is always a valid last-but-one stop.
                 let Ok(all) = self.ui.panel.query_selector_all("button, a[href], textarea, input:not([type=radio]):not([tabindex='-1'])") else { return };
                 let (Some(first), Some(last)) = (all.get(0), all.get(all.length().saturating_sub(1))) else { return };
-                let active: Option<web_sys::Node> = self.shadow.active_element().map(Into::into);
+                let active: Option<web_sys::Node> = self.place.shadow.active_element().map(Into::into);
                 let wrap_to = match (e.shift_key(), active) {
                     (true, Some(a)) if a.is_same_node(Some(&first)) => Some(last),
                     (false, Some(a)) if a.is_same_node(Some(&last)) => Some(first),
@@ -297,7 +316,16 @@ impl Inner {
     /// The courier's news about one submission; shown when it is the one in the form.
     fn delivered(&self, submission: &Submission, verdict: &Verdict, kept: bool) {
         let id = submission.id.as_str();
-        let shown = self.state.borrow().pending.as_ref().is_some_and(|p| p.id == id) || self.draft().message == submission.message;
+        // Delivered from an earlier page before the panel was opened: the stored draft is this
+        // message, so it is thanked for and cleared now, never put back into the form to resend.
+        let earlier = matches!(verdict, Verdict::Delivered) && !self.state.borrow().restored && {
+            let draft = storage::read(storage::DRAFT).ok().flatten().map(|v| Draft::from_value(&v));
+            draft.is_some_and(|d| d.message == submission.message)
+        };
+        if earlier {
+            self.state.borrow_mut().restored = true;
+        }
+        let shown = earlier || self.state.borrow().pending.as_ref().is_some_and(|p| p.id == id) || self.draft().message == submission.message;
         if let Verdict::Retry { .. } = verdict {
             env::emit("queued", &[("id", id)]);
         }

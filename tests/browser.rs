@@ -17,14 +17,30 @@ fn json(text: &str) -> JsValue {
     js_sys::JSON::parse(text).expect("test JSON")
 }
 
-/// Mounts from a JSON config, as the loader does with a JSON block.
+/// Mounts from a JSON config, as the loader does with a JSON block: the loader's part (host,
+/// shadow root, root element, launcher) is made here, the panel by the wasm.
 fn mounted(config: &str) -> (Widget, ShadowRoot) {
-    let widget = mount(js_sys::Array::new().into(), json(config), JsValue::NULL, JsValue::NULL).expect("mounts");
-    let hosts = document().query_selector_all("contact-widget").unwrap();
-    assert_eq!(hosts.length(), 1, "exactly one host element");
-    let host: Element = hosts.get(0).unwrap().unchecked_into();
-    let shadow = host.shadow_root().expect("an open shadow root");
+    let host = document().create_element("contact-widget").unwrap();
+    document().body().unwrap().append_child(&host).unwrap();
+    let shadow = host.attach_shadow(&web_sys::ShadowRootInit::new(web_sys::ShadowRootMode::Open)).unwrap();
+    let root = document().create_element("div").unwrap();
+    root.set_class_name("cw");
+    let launcher: HtmlElement = document().create_element("button").unwrap().unchecked_into();
+    launcher.set_class_name("launcher");
+    root.append_child(&launcher).unwrap();
+    shadow.append_child(&root).unwrap();
+    let launcher_sheet = web_sys::CssStyleSheet::new().unwrap();
+    launcher_sheet.replace_sync(include_str!("../src/launcher.css")).unwrap();
+    shadow.set_adopted_style_sheets(&js_sys::Array::of1(&launcher_sheet));
+    let none = JsValue::NULL;
+    let widget = mount(shadow.clone(), launcher, js_sys::Array::new().into(), json(config), none.clone(), "en".into(), none.clone(), none.clone(), none).expect("mounts");
     (widget, shadow)
+}
+
+/// What the loader does after the wasm's destroy().
+fn unmounted(mut widget: Widget, shadow: &ShadowRoot) {
+    widget.destroy();
+    shadow.host().remove();
 }
 
 fn find(shadow: &ShadowRoot, selector: &str) -> HtmlElement {
@@ -45,29 +61,32 @@ fn key(target: &Element, key: &str, shift: bool) -> bool {
 const FULL: &str = r#"{"endpoint":"/api/feedback","title":"Help","channels":[{"type":"phone","value":"+1 555 0100 123"},{"type":"email","value":"help@example.com"}]}"#;
 
 #[wasm_bindgen_test]
-fn builds_launcher_and_hidden_dialog_in_one_shadow_root() {
+fn builds_a_hidden_dialog_next_to_the_launcher() {
     let (mut widget, shadow) = mounted(FULL);
     let launcher = find(&shadow, "button.launcher");
-    assert_eq!(launcher.text_content().unwrap(), "Help");
-    assert_eq!(launcher.get_attribute("aria-expanded").as_deref(), Some("false"));
     assert_eq!(launcher.get_attribute("aria-controls").as_deref(), Some("cw-panel"));
+    assert_eq!(find(&shadow, "h2").text_content().unwrap(), "Help");
     let panel = find(&shadow, "#cw-panel");
     assert_eq!(panel.get_attribute("role").as_deref(), Some("dialog"));
     assert!(panel.hidden());
-    assert_eq!(shadow.adopted_style_sheets().length(), 1, "one constructed stylesheet");
+    assert_eq!(shadow.adopted_style_sheets().length(), 2, "the launcher's and the panel's constructed stylesheets");
     assert_eq!(document().query_selector_all("style").unwrap().length(), 0, "no <style> in the page");
     let hrefs: Vec<_> = (0..2).map(|i| shadow.query_selector_all("a.channel").unwrap().get(i).unwrap().unchecked_into::<Element>().get_attribute("href").unwrap()).collect();
     assert_eq!(hrefs, ["tel:+15550100123", "mailto:help@example.com"]);
     widget.destroy();
-    assert_eq!(document().query_selector_all("contact-widget").unwrap().length(), 0);
+    assert!(shadow.query_selector("#cw-panel").unwrap().is_none(), "the panel is gone");
+    assert_eq!(shadow.adopted_style_sheets().length(), 1, "and its stylesheet; the launcher's stays");
+    assert_eq!(launcher.get_attribute("aria-controls"), None, "the launcher controls nothing");
+    assert_eq!(launcher.get_attribute("aria-expanded").as_deref(), Some("false"));
+    shadow.host().remove();
 }
 
 #[wasm_bindgen_test]
 fn opens_closes_and_escape_returns_focus() {
-    let (mut widget, shadow) = mounted(FULL);
+    let (widget, shadow) = mounted(FULL);
     let launcher = find(&shadow, "button.launcher");
     let panel = find(&shadow, "#cw-panel");
-    launcher.click();
+    widget.toggle();
     assert!(!panel.hidden());
     assert_eq!(launcher.get_attribute("aria-expanded").as_deref(), Some("true"));
     assert_eq!(shadow.active_element().unwrap().class_name(), "close", "focus moves into the dialog");
@@ -78,12 +97,12 @@ fn opens_closes_and_escape_returns_focus() {
     assert!(!panel.hidden());
     widget.close();
     assert!(panel.hidden());
-    widget.destroy();
+    unmounted(widget, &shadow);
 }
 
 #[wasm_bindgen_test]
 fn tab_and_shift_tab_wrap_inside_the_open_dialog() {
-    let (mut widget, shadow) = mounted(FULL);
+    let (widget, shadow) = mounted(FULL);
     widget.open();
     let close = find(&shadow, "button.close");
     let send = find(&shadow, "button.send");
@@ -95,12 +114,12 @@ fn tab_and_shift_tab_wrap_inside_the_open_dialog() {
     let message = find(&shadow, "#cw-message");
     message.focus().unwrap();
     assert!(!key(&message, "Tab", false), "Tab in the middle is left to the browser");
-    widget.destroy();
+    unmounted(widget, &shadow);
 }
 
 #[wasm_bindgen_test]
 fn an_empty_message_is_marked_invalid_and_not_sent() {
-    let (mut widget, shadow) = mounted(FULL);
+    let (widget, shadow) = mounted(FULL);
     widget.open();
     find(&shadow, "button.send").click();
     let message = find(&shadow, "#cw-message");
@@ -110,26 +129,26 @@ fn an_empty_message_is_marked_invalid_and_not_sent() {
     assert_eq!(error.text_content().unwrap(), "Please write a message.");
     assert!(message.get_attribute("aria-describedby").unwrap().contains("cw-message-error"));
     assert_eq!(find(&shadow, "button.send").get_attribute("aria-disabled"), None, "nothing in flight");
-    widget.destroy();
+    unmounted(widget, &shadow);
 }
 
 #[wasm_bindgen_test]
 fn hostile_text_is_text() {
     let hostile = r#"<img src=x onerror=alert(1)>"#;
-    let (mut widget, shadow) = mounted(&format!(r#"{{"form":false,"title":"{hostile}","channels":[{{"type":"email","value":"a@b.co","label":"{hostile}"}}]}}"#));
+    let (widget, shadow) = mounted(&format!(r#"{{"form":false,"title":"{hostile}","channels":[{{"type":"email","value":"a@b.co","label":"{hostile}"}}]}}"#));
     assert_eq!(find(&shadow, "h2").text_content().unwrap(), hostile);
     assert_eq!(find(&shadow, "a.channel .label").text_content().unwrap(), hostile);
     assert_eq!(shadow.query_selector_all("img").unwrap().length(), 0);
-    widget.destroy();
+    unmounted(widget, &shadow);
 }
 
 #[wasm_bindgen_test]
 fn broken_config_still_mounts_with_what_is_valid() {
-    let (mut widget, shadow) = mounted(r#"{"form":false,"position":"middle","channels":[{"type":"fax","value":"1"},{"type":"link","value":"javascript:alert(1)"},{"type":"x","value":"@examplehq"}],"nonsense":true}"#);
+    let (widget, shadow) = mounted(r#"{"form":false,"position":"middle","channels":[{"type":"fax","value":"1"},{"type":"link","value":"javascript:alert(1)"},{"type":"x","value":"@examplehq"}],"nonsense":true}"#);
     assert_eq!(shadow.query_selector_all("a.channel").unwrap().length(), 1);
-    assert_eq!(find(&shadow, ".cw").get_attribute("data-position").as_deref(), Some("bottom-right"));
+    assert_eq!(find(&shadow, "h2").text_content().unwrap(), "Contact us");
     assert!(shadow.query_selector("form").unwrap().is_none());
-    widget.destroy();
+    unmounted(widget, &shadow);
 }
 
 #[wasm_bindgen_test]
@@ -137,12 +156,13 @@ fn host_page_styles_do_not_reach_inside() {
     let style = document().create_element("style").unwrap();
     style.set_text_content(Some("html{font-size:62.5%} *{font-family:Papyrus!important;color:red!important;line-height:3!important} button{padding:40px!important}"));
     document().body().unwrap().append_child(&style).unwrap();
-    let (mut widget, shadow) = mounted(FULL);
-    let computed = web_sys::window().unwrap().get_computed_style(&find(&shadow, "button.launcher")).unwrap().unwrap();
+    let (widget, shadow) = mounted(FULL);
+    widget.open();
+    let computed = web_sys::window().unwrap().get_computed_style(&find(&shadow, "button.send")).unwrap().unwrap();
     assert_eq!(computed.get_property_value("font-size").unwrap(), "15px");
     assert_eq!(computed.get_property_value("padding-top").unwrap(), "0px");
     assert_ne!(computed.get_property_value("color").unwrap(), "rgb(255, 0, 0)");
     assert!(!computed.get_property_value("font-family").unwrap().contains("Papyrus"));
-    widget.destroy();
+    unmounted(widget, &shadow);
     style.remove();
 }

@@ -103,7 +103,9 @@ test('a config URL is fetched; init() wins over it; calls made before the wasm i
   }
   const { page, pageErrors } = await visit({ distUrl: `${site.url}/slow`, attributes: 'data-config-url="/contact.json"' });
   await page.waitForFunction(() => window.ContactWidget);
-  assert.equal(await page.evaluate(() => { ContactWidget.open(); return document.querySelector('contact-widget'); }), null, 'not mounted yet');
+  await page.getByRole('button', { name: 'From the file' }).waitFor();
+  const before = await page.evaluate(() => { ContactWidget.open(); return document.querySelector('contact-widget').shadowRoot.querySelector('#cw-panel'); });
+  assert.equal(before, null, 'the loader painted the launcher; the panel is not mounted yet');
   await page.getByRole('dialog', { name: 'From the file' }).waitFor();
   assert.deepEqual(await shadowLinks(page), ['https://x.com/examplehq']);
 

@@ -12,6 +12,8 @@ const PROFILE: &str = "wasm";
 const LOADER: &str = "src/loader.js";
 const TYPES: &str = "src/contact-widget.d.ts";
 const LOCALE_SOURCES: &str = "crates/core/locales";
+const LAUNCHER_CSS: &str = "src/launcher.css";
+const ESBUILD: &str = "xtask/tools/node_modules/.bin/esbuild";
 
 /// Builds `dist/` from scratch and returns the sizes of its files.
 pub fn run(ws: &Workspace) -> Result<Vec<FileSize>> {
@@ -104,17 +106,21 @@ pub fn run(ws: &Workspace) -> Result<Vec<FileSize>> {
             return Err(format!("{LOADER} has no {placeholder} placeholder: it could not find the hashed files"));
         }
     }
+    let css = minify(ws, &ws.root.join(LAUNCHER_CSS))?;
     let source = source
         .replace("__VERSION__", version)
         .replace("__WIDGET_JS__", &js_name)
-        .replace("__WIDGET_WASM__", &wasm_name);
-    write(&dist.join("contact-widget.js"), source.as_bytes())?;
-
-    step("write dist/contact-widget.mjs (the same loader as an ES module, for npm)");
-    write(
-        &dist.join("contact-widget.mjs"),
-        package::module_entry(&source)?.as_bytes(),
-    )?;
+        .replace("__WIDGET_WASM__", &wasm_name)
+        .replace("__LAUNCHER_CSS__", &json_string(css.trim()))
+        .replace("__TITLES__", &titles(ws)?);
+    let module = package::module_entry(&source)?;
+    // Minified: the loader is all a page runs before the visitor reaches for the launcher.
+    for (name, text) in [("contact-widget.js", &source), ("contact-widget.mjs", &module)] {
+        let unminified = ws.root.join("target").join(name);
+        write(&unminified, text.as_bytes())?;
+        write(&dist.join(name), minify(ws, &unminified)?.as_bytes())?;
+    }
+    note("dist/contact-widget.mjs is the same loader as an ES module, for npm");
 
     step(&format!("copy {TYPES} to dist/contact-widget.d.ts"));
     let types = ws.root.join(TYPES);
@@ -240,6 +246,37 @@ fn collect(dir: &Path, out: &mut Vec<PathBuf>) -> Result {
         }
     }
     Ok(())
+}
+
+/// `path` (.js, .mjs or .css) minified by esbuild, keeping the `/*!` licence comment.
+fn minify(ws: &Workspace, path: &Path) -> Result<String> {
+    Cmd::new(ws.root.join(ESBUILD))
+        .arg(path)
+        .args(["--minify", "--legal-comments=inline", "--charset=utf8"])
+        .probe()
+        .ok_or_else(|| format!("esbuild could not minify {}", path.display()))
+}
+
+/// The title of each shipped language as a JSON object, `{"en":"Contact us","fr":…}`: the
+/// launcher's default label, so the loader can paint it in the visitor's language at once.
+fn titles(ws: &Workspace) -> Result<String> {
+    let mut entries = Vec::new();
+    for tag in widget_core::i18n::LOCALES {
+        let title = if tag == "en" {
+            widget_core::i18n::Texts::default().get(widget_core::i18n::Text::Title).to_owned()
+        } else {
+            let source = ws.root.join(format!("{LOCALE_SOURCES}/{tag}.json"));
+            let table: serde_json::Value = serde_json::from_str(&read_text(&source)?)
+                .map_err(|e| format!("{} is not valid JSON: {e}", source.display()))?;
+            table["title"].as_str().ok_or_else(|| format!("{} has no title", source.display()))?.to_owned()
+        };
+        entries.push(format!("{}:{}", json_string(tag), json_string(&title)));
+    }
+    Ok(format!("{{{}}}", entries.join(",")))
+}
+
+fn json_string(text: &str) -> String {
+    serde_json::to_string(text).expect("a string serializes")
 }
 
 fn read_text(path: &Path) -> Result<String> {

@@ -18,10 +18,12 @@ pub enum Position {
     BottomLeft,
     TopRight,
     TopLeft,
+    MiddleRight,
+    MiddleLeft,
 }
 
 impl Position {
-    pub const ALL: [Position; 4] = [Position::BottomRight, Position::BottomLeft, Position::TopRight, Position::TopLeft];
+    pub const ALL: [Position; 6] = [Position::BottomRight, Position::BottomLeft, Position::TopRight, Position::TopLeft, Position::MiddleRight, Position::MiddleLeft];
 
     pub fn name(self) -> &'static str {
         match self {
@@ -29,6 +31,8 @@ impl Position {
             Position::BottomLeft => "bottom-left",
             Position::TopRight => "top-right",
             Position::TopLeft => "top-left",
+            Position::MiddleRight => "middle-right",
+            Position::MiddleLeft => "middle-left",
         }
     }
 }
@@ -212,7 +216,9 @@ impl fmt::Display for Issue {
 }
 
 /// The top-level keys, in the order the schema lists them.
-pub const KEYS: [&str; 12] = ["endpoint", "transport", "title", "greeting", "locale", "position", "color", "theme", "channels", "form", "texts", "hours"];
+pub const KEYS: [&str; 16] = ["endpoint", "transport", "title", "greeting", "locale", "position", "offsetX", "offsetY", "zIndex", "color", "theme", "channels", "form", "texts", "hours", "fallback"];
+/// The largest `offsetX`/`offsetY` in pixels.
+pub const OFFSET_MAX: u32 = 400;
 /// The keys of the `theme` object.
 pub const THEME_KEYS: [&str; 4] = ["scheme", "radius", "launcher", "font"];
 /// The keys of one channel object.
@@ -280,6 +286,19 @@ pub fn parse(raw: &Value) -> (Config, Vec<Issue>) {
             "locale" => config.locale = p.text(key, value).filter(|tag| p.language_tag(key, tag)).unwrap_or_else(|| "auto".into()),
             "theme" => config.theme = p.theme(value),
             "position" => config.position = p.choice(key, value, &Position::ALL, Position::name).unwrap_or_default(),
+            // Painted by the loader with the launcher; checked here so mistakes are reported.
+            "offsetX" | "offsetY" => {
+                p.number(key, value, OFFSET_MAX, "pixels");
+            }
+            "zIndex" => {
+                p.number(key, value, i32::MAX as u32, "a z-index");
+            }
+            "fallback" => {
+                let ok = p.text(key, value).map(|url| channel::safe_url(&url).filter(|u| matches!(channel::scheme(u).as_deref(), Some("http" | "https" | "mailto" | "tel"))));
+                if ok == Some(None) {
+                    p.issue(key, "is not an http(s), mailto: or tel: URL; the launcher falls back to the first e-mail or phone channel".into());
+                }
+            }
             "color" => {
                 if let Some(raw) = p.text(key, value) {
                     match color::parse(&raw) {
@@ -354,6 +373,22 @@ impl Parser {
             self.issue(path, format!("{raw:?} is not one of {}", names.join(", ")));
         }
         found
+    }
+
+    /// A whole number from 0 to `max`, or the same written as digits (data attributes are text).
+    /// Integer arithmetic only: float parsing and printing would cost the wasm ~15 KB.
+    fn number(&mut self, path: &str, value: &Value, max: u32, what: &str) -> Option<u32> {
+        let n = match value {
+            Value::Number(n) if n.fract() == 0.0 && (0.0..=max as f64).contains(n) => Some(*n as u32),
+            Value::String(s) if (1..=10).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit()) => {
+                Some(s.bytes().fold(0u64, |n, b| n * 10 + (b - b'0') as u64)).filter(|n| *n <= max as u64).map(|n| n as u32)
+            }
+            _ => None,
+        };
+        if n.is_none() {
+            self.issue(path, format!("expected {what}: a whole number from 0 to {max}"));
+        }
+        n
     }
 
     /// The endpoint must be an http(s) URL or a path on the page's own site.
@@ -589,7 +624,9 @@ mod tests {
     fn each_problem_is_named_by_its_path_and_the_rest_still_works() {
         let cases: &[(&str, &[&str])] = &[
             (r#"[1]"#, &["config ``: expected an object, found a list"]),
-            (r##"{"endpoint":"/f","colour":"#fff"}"##, &["config `colour`: unknown key; the known keys are endpoint, transport, title, greeting, locale, position, color, theme, channels, form, texts, hours"]),
+            (r##"{"endpoint":"/f","position":"middle-left","offsetX":24,"offsetY":"8","zIndex":10,"fallback":"mailto:a@b.co"}"##, &[]),
+            (r##"{"endpoint":"/f","offsetX":-1,"offsetY":"8px","zIndex":1.5,"fallback":"javascript:alert(1)"}"##, &["config `offsetX`: expected pixels: a whole number from 0 to 400", "config `offsetY`: expected pixels: a whole number from 0 to 400", "config `zIndex`: expected a z-index: a whole number from 0 to 2147483647", "config `fallback`: is not an http(s), mailto: or tel: URL; the launcher falls back to the first e-mail or phone channel"]),
+            (r##"{"endpoint":"/f","colour":"#fff"}"##, &["config `colour`: unknown key; the known keys are endpoint, transport, title, greeting, locale, position, offsetX, offsetY, zIndex, color, theme, channels, form, texts, hours, fallback"]),
             (r#"{"endpoint":"/f","channels":[{"type":"fax","value":"1"}]}"#, &["config `channels[0].type`: unknown channel type \"fax\"; the known types are phone, sms, email, whatsapp, telegram, messenger, x, instagram, facebook, linkedin, link"]),
             (r#"{"endpoint":"/f","channels":[{"type":"link","value":"javascript:alert(1)"}]}"#, &["config `channels[0].value`: \"javascript:alert(1)\" is not an https:, http:, mailto:, tel: or sms: URL, or a path on this site; this link channel is not shown"]),
             (r#"{"endpoint":"/f","channels":[{"value":"x"}, "phone"]}"#, &["config `channels[0].type`: missing", "config `channels[1]`: expected an object with \"type\" and \"value\", found text"]),
@@ -600,7 +637,7 @@ mod tests {
             (r#"{}"#, &["config `endpoint`: missing, so the feedback form is hidden (set \"form\": false to hide it on purpose)"]),
             (r#"{"form":false}"#, &[]),
             (r#"{"form":false,"$schema":"https://example.com/config.schema.json"}"#, &[]),
-            (r#"{"endpoint":"/f","position":"middle","color":"blue","title":5}"#, &["config `position`: \"middle\" is not one of bottom-right, bottom-left, top-right, top-left", "config `color`: \"blue\" is not a colour; write it as #rrggbb or #rgb", "config `title`: expected text, found a number"]),
+            (r#"{"endpoint":"/f","position":"middle","color":"blue","title":5}"#, &["config `position`: \"middle\" is not one of bottom-right, bottom-left, top-right, top-left, middle-right, middle-left", "config `color`: \"blue\" is not a colour; write it as #rrggbb or #rgb", "config `title`: expected text, found a number"]),
             (r#"{"endpoint":"/f","form":{"email":"maybe","rating":"yes","captcha":true}}"#, &["config `form.email`: \"maybe\" is not one of off, optional, required", "config `form.rating`: \"yes\" is not one of off, stars, faces, thumbs", "config `form.captcha`: unknown key; the form has rating, email, name, consent, spam, minSeconds"]),
             (r#"{"endpoint":"/f","transport":"carrier-pigeon","form":{"spam":"keep","minSeconds":-1}}"#, &["config `transport`: \"carrier-pigeon\" is not one of json, simple", "config `form.spam`: \"keep\" is not one of drop, flag", "config `form.minSeconds`: expected a number of seconds from 0 to 60, found a number"]),
             (r#"{"endpoint":"/f","texts":{"send":"Go","nope":"x","close":"","fr":{"send":"Envoyer","nah":"x"}}}"#, &["config `texts.nope`: unknown text key (or, for one language's texts, use its tag with an object)", "config `texts.close`: is empty", "config `texts.fr.nah`: unknown text key"]),

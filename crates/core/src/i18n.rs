@@ -3,34 +3,14 @@
 //! One table: [`Text::ALL`] gives each key its config name and English default, so overrides,
 //! the schema and the UI cannot disagree. The other shipped languages are JSON files
 //! (`crates/core/locales/<tag>.json`, copied to `dist/locales/`): a visitor downloads only the one
-//! the negotiation picks, never all of them.
+//! the loader picks (src/loader.js: the configured `locale`, else the page's `lang`, else the
+//! browser's languages), never all of them.
 
 use crate::channel::Kind;
 use crate::value::Value;
 
 /// The languages shipped with the widget; English is built in, the rest are `locales/<tag>.json`.
 pub const LOCALES: [&str; 13] = ["en", "es", "fr", "de", "it", "pt", "nl", "pl", "tr", "ar", "he", "ja", "zh"];
-
-/// Picks the visitor's language: the owner's `locale` unless it is `auto`, then the page's `lang`,
-/// then the browser's languages in order; the first shipped one wins (by primary subtag, so
-/// `pt-BR` is `pt` and `zh-Hant-TW` is `zh`). A configured language we do not ship is kept as it
-/// is (the owner may supply its texts); otherwise English.
-pub fn negotiate(configured: &str, page_lang: &str, browser: &[String]) -> String {
-    let shipped = |tag: &str| {
-        let primary = tag.trim().split(['-', '_']).next().unwrap_or("").to_ascii_lowercase();
-        let primary = if primary == "iw" { "he".to_owned() } else { primary };
-        LOCALES.iter().find(|l| **l == primary).map(|l| l.to_string())
-    };
-    if configured != "auto" && !configured.trim().is_empty() {
-        return shipped(configured).unwrap_or_else(|| configured.trim().to_owned());
-    }
-    std::iter::once(page_lang).chain(browser.iter().map(String::as_str)).find_map(shipped).unwrap_or_else(|| "en".to_owned())
-}
-
-/// Whether text in `locale` runs right to left.
-pub fn is_rtl(locale: &str) -> bool {
-    matches!(locale.split('-').next(), Some("ar" | "he" | "fa" | "ur"))
-}
 
 /// A shipped locale file's texts; unknown keys and non-text values are skipped.
 pub fn table(value: &Value) -> Vec<(Text, String)> {
@@ -115,14 +95,6 @@ impl Text {
         Text::ALL.iter().copied().find(|t| t.key() == key)
     }
 
-    /// The launcher's text: the owner's `launcher` text when set, else the title.
-    pub fn launcher(texts: &Texts) -> &str {
-        match texts.get(Text::Launcher) {
-            "" => texts.get(Text::Title),
-            own => own,
-        }
-    }
-
     /// The default label of a channel type.
     pub fn label_of(kind: Kind) -> Text {
         match kind {
@@ -200,27 +172,6 @@ mod tests {
             assert_eq!(Text::from_key(a.key()), Some(*a));
             assert!(Text::ALL[i + 1..].iter().all(|b| b.key() != a.key()), "{} twice", a.key());
         }
-    }
-
-    #[test]
-    fn negotiation() {
-        let langs = |l: &[&str]| l.iter().map(|s| s.to_string()).collect::<Vec<_>>();
-        let rows: &[(&str, &str, &[&str], &str)] = &[
-            ("auto", "", &[], "en"),
-            ("auto", "", &["de-AT", "en"], "de"),
-            ("auto", "fr-CA", &["de-AT"], "fr"),
-            ("auto", "xx", &["sv", "pt-BR", "en"], "pt"),
-            ("auto", "", &["zh-Hant-TW"], "zh"),
-            ("auto", "", &["iw"], "he"),
-            ("auto", "", &["sv", "fi"], "en"),
-            ("ja", "fr", &["de"], "ja"),
-            ("AR-eg", "", &[], "ar"),
-            ("sv", "fr", &[], "sv"),
-        ];
-        for (configured, page, browser, want) in rows {
-            assert_eq!(negotiate(configured, page, &langs(browser)), *want, "{configured} {page} {browser:?}");
-        }
-        assert!(is_rtl("ar") && is_rtl("he") && !is_rtl("en") && !is_rtl("fr"));
     }
 
     /// Each shipped language has every text but the brand names, and keeps every placeholder.

@@ -64,6 +64,10 @@ pub fn json_schema() -> String {
     "greeting": {{ "$ref": "#/$defs/text", "default": {greeting} }},
     "locale": {{ "type": "string", "default": "auto", "description": "\"auto\" or a BCP 47 language tag." }},
     "position": {{ "enum": {positions}, "default": "{position}" }},
+    "offsetX": {{ "$ref": "#/$defs/offset", "description": "Pixels between the launcher and the left or right edge (plus the device's safe area)." }},
+    "offsetY": {{ "$ref": "#/$defs/offset", "description": "Pixels between the launcher and the top or bottom edge (plus the device's safe area)." }},
+    "zIndex": {{ "anyOf": [{{ "type": "integer", "minimum": 0, "maximum": 2147483647 }}, {{ "type": "string", "pattern": "^[0-9]+$" }}], "default": 2147483000 }},
+    "fallback": {{ "type": "string", "pattern": "^(https?|mailto|tel):", "description": "Where the launcher leads if the widget cannot run (e.g. WebAssembly blocked); else the first e-mail or phone channel." }},
     "color": {{ "type": "string", "pattern": "^#([0-9a-fA-F]{{3}}|[0-9a-fA-F]{{6}})$", "default": "{color}" }},
     "theme": {{
       "type": "object",
@@ -102,6 +106,7 @@ pub fn json_schema() -> String {
     "hours": {{ "description": "Reserved for business hours (not supported yet)." }}
   }},
   "$defs": {{
+    "offset": {{ "anyOf": [{{ "type": "integer", "minimum": 0, "maximum": 400 }}, {{ "type": "string", "pattern": "^[0-9]+$" }}], "default": 20 }},
     "text": {{ "type": "string", "pattern": "\\S", "maxLength": 500, "description": "Text with at least one non-space character, at most 500 characters." }},
     "ask": {{ "anyOf": [{{ "enum": {asks} }}, {{ "type": "boolean", "description": "true is \"optional\", false is \"off\"." }}] }},
     "channel": {{

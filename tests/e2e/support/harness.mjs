@@ -132,8 +132,9 @@ export async function openPage(browser, url) {
 }
 
 /** Waits until the widget has mounted (its `ready` event or its host element). */
+/** Resolves once the panel is mounted (the wasm loaded); the launcher is painted well before. */
 export async function widgetReady(page) {
-  await page.waitForFunction(() => document.querySelector('contact-widget')?.shadowRoot?.querySelector('.launcher'));
+  await page.waitForFunction(() => document.querySelector('contact-widget')?.shadowRoot?.querySelector('#cw-panel'));
 }
 
 /** A host page that loads the widget from `distUrl` with the given attributes and extra head/body HTML. */

@@ -1,0 +1,35 @@
+//! The panel's stylesheet, adopted into the shadow root next to the loader's launcher sheet.
+//!
+//! A constructed stylesheet (not a `<style>` element), so a strict `style-src` policy has
+//! nothing to block.
+
+use wasm_bindgen::JsValue;
+use web_sys::{CssStyleSheet, ShadowRoot};
+use widget_core::config::Config;
+
+const STYLE: &str = include_str!("style.css");
+
+/// Adds the panel's rules and the config's colours to `shadow`; returns the sheet for removal.
+pub fn style(shadow: &ShadowRoot, config: &Config) -> Result<CssStyleSheet, JsValue> {
+    let sheet = CssStyleSheet::new()?;
+    // Values validated by the core (#rrggbb colours, a number, a font list of safe characters),
+    // so they are safe inside CSS. Owners may override any --cw-* property on the host element.
+    let brand = &config.brand;
+    let font = config.theme.font.as_deref().map(|f| format!("--cw-font:{f};")).unwrap_or_default();
+    let vars = format!(
+        ":host{{--cw-brand:{};--cw-on-brand:{};--cw-accent-light:{};--cw-accent-dark:{};--cw-radius:{}px;{font}}}",
+        brand.background, brand.text, brand.accent_light, brand.accent_dark, config.theme.radius
+    );
+    sheet.replace_sync(&format!("{STYLE}{vars}"))?;
+    let sheets = shadow.adopted_style_sheets();
+    sheets.push(&sheet);
+    shadow.set_adopted_style_sheets(&sheets);
+    Ok(sheet)
+}
+
+/// Takes `sheet` out of `shadow` again, leaving the launcher's.
+pub fn unstyle(shadow: &ShadowRoot, sheet: &CssStyleSheet) {
+    let sheet: &JsValue = sheet;
+    let sheets = shadow.adopted_style_sheets().filter(&mut |s, _, _| s != *sheet);
+    shadow.set_adopted_style_sheets(&sheets);
+}
