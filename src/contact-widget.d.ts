@@ -44,7 +44,14 @@ export interface Config {
   greeting?: string;
   /** "auto" (default) or a BCP 47 tag. */
   locale?: string;
-  position?: "bottom-right" | "bottom-left" | "top-right" | "top-left";
+  position?: "bottom-right" | "bottom-left" | "top-right" | "top-left" | "middle-right" | "middle-left";
+  /** Pixels from the side of the window (0–400), plus the device's safe area. */
+  offsetX?: number | string;
+  /** Pixels from the top or bottom of the window (0–400), plus the safe area. */
+  offsetY?: number | string;
+  zIndex?: number | string;
+  /** Where the launcher leads if the widget cannot run: an https:, mailto: or tel: URL. */
+  fallback?: string;
   /** Brand colour, #rrggbb or #rgb. */
   color?: string;
   theme?: Theme;

@@ -209,8 +209,11 @@
     });
     var shown = tag;
     Promise.all([wasm, language(shown)]).then(function (ready) {
-      if (shown === tag) mount(ready[0], ready[1]);
-      else load(); // the language changed meanwhile (update())
+      // A task of its own, apart from compiling and instantiating: no long task on slow devices.
+      setTimeout(function () {
+        if (shown === tag) mount(ready[0], ready[1]);
+        else load(); // the language changed meanwhile (update())
+      });
     }, function (error) {
       var csp = /Content.Security.Policy|unsafe-eval/i.test(error && error.message);
       fail(csp ? "WebAssembly is refused by the page's Content-Security-Policy (script-src needs 'wasm-unsafe-eval'): loading the widget" : 'loading the widget from ' + base.href, error);
