@@ -33,6 +33,7 @@ const TIMEOUT_MS = 30_000;
 // instantiates (wrapping WebAssembly.instantiate and instantiateStreaming).
 const INSTRUMENT = `(() => {
   if (window !== window.top) return;
+  const signal = (what) => { try { if (window.__benchSignal) window.__benchSignal(what); } catch (ignored) {} };
   const b = window.__bench = { paints: {}, longtasks: [], frames: [], shifts: [], events: [],
     launcher: null, ready: null, opened: null, click: null, interactive: null };
   const observe = (options, record) => {
@@ -86,6 +87,7 @@ const INSTRUMENT = `(() => {
       const s = shadow();
       if (!shown(s && s.querySelector('button.launcher'))) return false;
       b.launcher = performance.now();
+      signal('launcher');
       return true;
     });
   });
@@ -101,6 +103,7 @@ const INSTRUMENT = `(() => {
       const panel = s && s.querySelector('[role="dialog"]');
       if (!shown(panel) || !panel.contains(s.activeElement)) return false;
       b.interactive = performance.now();
+      signal('interactive');
       return true;
     });
   }, true);
@@ -152,7 +155,9 @@ function snippet(inbox) {
 
 /**
  * One first visit of `url` in a fresh context: the load until it settles, then (when `open`) a
- * click on the launcher until the dialog is interactive. Returns the raw figures.
+ * click on the launcher until the dialog is interactive. Returns the raw figures. The page tells
+ * us what it saw through a CDP binding, so nothing polls it; the click is CDP input (mouse move,
+ * press, release at the launcher's centre), so no Playwright script runs in the page meanwhile.
  */
 async function visit(browser, url, { throttle, open, widgetOrigin, trace = false }) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
@@ -188,50 +193,79 @@ async function visit(browser, url, { throttle, open, widgetOrigin, trace = false
     };
     cdp.on('Network.loadingFinished', (e) => finish(e, false));
     cdp.on('Network.loadingFailed', (e) => finish(e, true));
+    const signals = new Set();
+    cdp.on('Runtime.bindingCalled', (e) => { if (e.name === '__benchSignal') signals.add(e.payload); });
+    await cdp.send('Runtime.enable');
+    await cdp.send('Runtime.addBinding', { name: '__benchSignal' });
     await cdp.send('Network.enable');
     await cdp.send('Performance.enable');
     await cdp.send('Emulation.setCPUThrottlingRate', { rate: throttle });
-    const traceEvents = [];
-    if (trace) {
-      cdp.on('Tracing.dataCollected', (e) => traceEvents.push(...e.value));
-      await cdp.send('Tracing.start', { traceConfig: { includedCategories: TRACE_CATEGORIES } });
-    }
+    const tracer = trace ? await startTrace(cdp) : null;
 
     await page.goto(url, { waitUntil: 'load', timeout: TIMEOUT_MS });
-    const loadEvent = await page.evaluate(() => performance.getEntriesByType('navigation')[0].loadEventStart);
     // Settled: nothing in flight for QUIET_MS and, with the widget, the launcher visible.
-    const deadline = Date.now() + TIMEOUT_MS;
-    for (;;) {
-      const launcher = !widgetOrigin || (await page.evaluate(() => window.__bench.launcher !== null));
-      if (launcher && inFlight === 0 && Date.now() - lastActivity >= QUIET_MS) break;
-      if (Date.now() > deadline) throw new Error(`${url} did not settle within ${TIMEOUT_MS} ms (launcher shown: ${launcher}, ${inFlight} requests in flight)`);
-      await page.waitForTimeout(100);
-    }
-    const atLoad = await metrics(cdp, page);
-    const bench = await page.evaluate(() => { const { wasmMemory, ...rest } = window.__bench; return rest; });
-    const result = { throttle, loadEvent, bench, atLoad, requests: [...requests.values()] };
+    await until(() => (!widgetOrigin || signals.has('launcher')) && inFlight === 0 && Date.now() - lastActivity >= QUIET_MS,
+      () => `${url} did not settle within ${TIMEOUT_MS} ms (launcher shown: ${signals.has('launcher')}, ${inFlight} requests in flight)`);
+    const result = { throttle, widgetOrigin, atLoad: await mainThread(cdp) };
+    const thread = tracer ? renderer(await tracer.stop(), url) : null;
+    if (trace) result.tasks = thread ? longTasksInTrace(thread, widgetOrigin, 'load') : [];
+    Object.assign(result.atLoad, await memory(cdp));
 
     if (open) {
+      const { x, y } = await evaluate(cdp, `(() => { const r = document.querySelector('contact-widget').shadowRoot
+        .querySelector('button.launcher').getBoundingClientRect(); return { x: r.x + r.width / 2, y: r.y + r.height / 2 }; })()`);
+      const before = await mainThread(cdp);
+      const openTracer = thread ? await startTrace(cdp) : null;
       phase = 'open';
-      await page.locator('contact-widget button.launcher').click({ timeout: TIMEOUT_MS });
-      await page.waitForFunction(() => window.__bench.interactive !== null, null, { timeout: TIMEOUT_MS, polling: 50 });
+      await cdp.send('Input.dispatchMouseEvent', { type: 'mouseMoved', x, y });
+      await cdp.send('Input.dispatchMouseEvent', { type: 'mousePressed', x, y, button: 'left', clickCount: 1 });
+      await cdp.send('Input.dispatchMouseEvent', { type: 'mouseReleased', x, y, button: 'left', clickCount: 1 });
+      await until(() => signals.has('interactive'), () => `the dialog was not interactive ${TIMEOUT_MS} ms after the click`);
       // Let any request the click started finish.
-      while (inFlight > 0 || Date.now() - lastActivity < 300) await page.waitForTimeout(50);
-      result.afterOpen = await metrics(cdp, page);
-      result.bench = await page.evaluate(() => { const { wasmMemory, ...rest } = window.__bench; return rest; });
-      result.requests = [...requests.values()];
+      await until(() => inFlight === 0 && Date.now() - lastActivity >= 300, () => 'requests after the click did not finish');
+      const after = await mainThread(cdp);
+      result.open = { script: after.script - before.script, task: after.task - before.task };
+      if (openTracer) result.tasks.push(...longTasksInTrace({ ...thread, events: await openTracer.stop() }, widgetOrigin, 'open'));
+      result.afterOpen = await memory(cdp);
     }
-    result.widgetOrigin = widgetOrigin;
-    if (trace) {
-      const complete = new Promise((resolve) => cdp.once('Tracing.tracingComplete', resolve));
-      await cdp.send('Tracing.end');
-      await complete;
-      result.tasks = longTasksInTrace(traceEvents, url, widgetOrigin);
-    }
+    result.loadEvent = await evaluate(cdp, `performance.getEntriesByType('navigation')[0].loadEventStart`);
+    result.bench = await evaluate(cdp, `(() => { const { wasmMemory, ...rest } = window.__bench; return rest; })()`);
+    result.requests = [...requests.values()];
     return result;
   } finally {
     await context.close();
   }
+}
+
+/** Waits (polling Node-side state only) until `done()`, or fails with `message()`. */
+async function until(done, message) {
+  const deadline = Date.now() + TIMEOUT_MS;
+  while (!done()) {
+    if (Date.now() > deadline) throw new Error(message());
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+async function evaluate(cdp, expression) {
+  const { result, exceptionDetails } = await cdp.send('Runtime.evaluate', { expression, returnByValue: true, awaitPromise: true });
+  if (exceptionDetails) throw new Error(`${expression}: ${exceptionDetails.exception?.description ?? exceptionDetails.text}`);
+  return result.value;
+}
+
+async function startTrace(cdp) {
+  const events = [];
+  const collect = (e) => events.push(...e.value);
+  cdp.on('Tracing.dataCollected', collect);
+  await cdp.send('Tracing.start', { traceConfig: { includedCategories: TRACE_CATEGORIES } });
+  return {
+    async stop() {
+      const complete = new Promise((resolve) => cdp.once('Tracing.tracingComplete', resolve));
+      await cdp.send('Tracing.end');
+      await complete;
+      cdp.off('Tracing.dataCollected', collect);
+      return events;
+    },
+  };
 }
 
 /** What a trace records: tasks, script evaluation and calls, wasm compilation, rendering. */
@@ -239,19 +273,24 @@ const TRACE_CATEGORIES = ['toplevel', 'devtools.timeline', 'disabled-by-default-
 /** Trace events that only wrap others. */
 const WRAPPERS = /^(ThreadControllerImpl::RunTask|RunTask|Receive mojo message|SimpleWatcher::OnHandleReady|BlinkScheduler_PerformMicrotaskCheckpoint|V8\.|ThreadPool_RunTask)/;
 
+/** The page's renderer main thread in a trace of its load: pid, tid, the commit's time, the events. */
+function renderer(events, url) {
+  const commit = events.find((e) => e.name === 'CommitLoad' && e.args?.data?.url === url);
+  if (!commit) return null;
+  const main = events.find((e) => e.name === 'thread_name' && e.pid === commit.pid && e.args?.name === 'CrRendererMain');
+  return { pid: commit.pid, tid: main?.tid ?? commit.tid, zero: commit.ts, events };
+}
+
 /**
  * The main-thread tasks over 50 ms of the page's renderer in a trace, each with what ran in it:
  * the widget's when it evaluated or called a script from the widget's origin or compiled or
  * instantiated wasm (the host page has none).
  */
-function longTasksInTrace(events, url, widgetOrigin) {
-  const commit = events.find((e) => e.name === 'CommitLoad' && e.args?.data?.url === url);
-  if (!commit) return [];
-  const main = events.find((e) => e.name === 'thread_name' && e.pid === commit.pid && e.args?.name === 'CrRendererMain');
-  const onMain = events.filter((e) => e.pid === commit.pid && e.tid === main?.tid && e.ph === 'X');
-  const start = commit.ts;
+function longTasksInTrace({ pid, tid, zero, events }, widgetOrigin, phase) {
+  const onMain = events.filter((e) => e.pid === pid && e.tid === tid && e.ph === 'X');
+  const start = zero;
   // From the commit on: earlier tasks belong to the previous document (about:blank).
-  const tasks = onMain.filter((e) => /^(ThreadControllerImpl::RunTask|RunTask)$/.test(e.name) && e.dur > 50_000 && e.ts + e.dur >= commit.ts);
+  const tasks = onMain.filter((e) => /^(ThreadControllerImpl::RunTask|RunTask)$/.test(e.name) && e.dur > 50_000 && e.ts + e.dur >= zero);
   const outermost = tasks.filter((t) => !tasks.some((o) => o !== t && o.ts <= t.ts && o.ts + o.dur >= t.ts + t.dur));
   return outermost.map((t) => {
     const inside = onMain.filter((e) => e !== t && e.ts >= t.ts && e.ts + (e.dur ?? 0) <= t.ts + t.dur);
@@ -270,6 +309,7 @@ function longTasksInTrace(events, url, widgetOrigin) {
     }
     const top = [...pieces].sort((a, b) => b[1] - a[1]).filter(([, ms]) => ms >= 0.1 * t.dur / 1000).slice(0, 5);
     return {
+      phase,
       start: (t.ts - start) / 1000,
       duration: t.dur / 1000,
       whose: widget ? 'widget' : navigation ? 'navigation (browser)' : 'host page / browser',
@@ -278,19 +318,17 @@ function longTasksInTrace(events, url, widgetOrigin) {
   });
 }
 
-/** Main-thread time so far, then the JS heap after a full GC, and the wasm memory. */
-async function metrics(cdp, page) {
-  const read = async () => Object.fromEntries((await cdp.send('Performance.getMetrics')).metrics.map((m) => [m.name, m.value]));
-  const time = await read();
+/** Main-thread time so far (CDP Performance metrics of the page's renderer), in ms. */
+async function mainThread(cdp) {
+  const m = Object.fromEntries((await cdp.send('Performance.getMetrics')).metrics.map((x) => [x.name, x.value]));
+  return { script: m.ScriptDuration * 1000, task: m.TaskDuration * 1000, layout: (m.LayoutDuration + m.RecalcStyleDuration) * 1000 };
+}
+
+/** The JS heap after a full GC, and the wasm memory, in bytes. */
+async function memory(cdp) {
   await cdp.send('HeapProfiler.collectGarbage');
-  const heap = await read();
-  return {
-    script: time.ScriptDuration * 1000,
-    task: time.TaskDuration * 1000,
-    layout: (time.LayoutDuration + time.RecalcStyleDuration) * 1000,
-    heap: heap.JSHeapUsedSize,
-    wasm: await page.evaluate(() => window.__bench.wasmMemory()),
-  };
+  const m = Object.fromEntries((await cdp.send('Performance.getMetrics')).metrics.map((x) => [x.name, x.value]));
+  return { heap: m.JSHeapUsedSize, wasm: await evaluate(cdp, 'window.__bench.wasmMemory()') };
 }
 
 /** The figures of one visit that the report compares, by row key. */
@@ -330,8 +368,8 @@ function figures(v) {
     Object.assign(f, {
       interactive: v.bench.interactive - v.bench.click,
       inp: Math.max(0, ...openEvent.map((e) => e.duration)),
-      openScript: v.afterOpen.script - v.atLoad.script,
-      openTask: v.afterOpen.task - v.atLoad.task,
+      openScript: v.open.script,
+      openTask: v.open.task,
       openBytes: sum(openRequests.map((r) => r.bytes)),
       openLongtasks: longAfterClick.length,
       openLongtasksWidget: byWidget(longAfterClick).length,
@@ -470,7 +508,7 @@ function machine(browserVersion) {
   };
 }
 
-function report({ runs, results, requests, traced, host, loadBefore, loadAfter, note, started, finished }) {
+function report({ runs, throttling, tracedVisits, results, requests, traced, host, loadBefore, loadAfter, note, started, finished }) {
   const out = [];
   const p = (s = '') => out.push(s);
   p('# Widget benchmark: what embedding the widget costs a page');
@@ -504,8 +542,8 @@ latency; the bytes are what a visitor downloads.`);
   Total blocking time is the sum over long tasks of the time beyond 50 ms.
 - **Launcher visible**: the first animation frame in which \`contact-widget\`'s shadow root holds a
   \`button.launcher\` with a non-zero box (checked just before that frame paints).
-- **Click → dialog interactive**: from the \`pointerdown\` of a click on the launcher (Playwright,
-  after the page settled) to the first frame in which the \`[role="dialog"]\` panel has a box and
+- **Click → dialog interactive**: from the \`pointerdown\` of a click on the launcher (CDP mouse
+  input at its centre: move, press, release, after the page settled) to the first frame in which the \`[role="dialog"]\` panel has a box and
   focus is inside it. The panel's 160 ms fade-in animation is not waited for. "Next paint" is the
   click's Event Timing duration (what INP reports; entries under 16 ms are not recorded).
 - **Layout shift**: the sum of \`layout-shift\` entry values without recent input.
@@ -514,7 +552,7 @@ latency; the bytes are what a visitor downloads.`);
   instrumentation wraps \`WebAssembly.instantiate\`/\`instantiateStreaming\`).
 - **4× CPU**: \`Emulation.setCPUThrottlingRate\` with rate 4 (the renderer's main thread only).`);
   p();
-  for (const throttle of THROTTLING) {
+  for (const throttle of throttling) {
     const plain = results.filter((r) => r.throttle === throttle && r.variant === 'plain').map((r) => r.figures);
     const widget = results.filter((r) => r.throttle === throttle && r.variant === 'widget').map((r) => r.figures);
     p(`## ${throttle === 1 ? 'No CPU throttling' : `${throttle}× CPU throttling`}`);
@@ -524,28 +562,28 @@ latency; the bytes are what a visitor downloads.`);
   }
   p('## Long tasks, explained');
   p();
-  p(`Two more visits per page and setting, recorded with a Chromium trace (which slows them down a
-little), list every main-thread task over 50 ms of the page's renderer, with the largest pieces of
-work in it (\`RunMicrotasks\` is promise continuations: for the widget, instantiating and mounting
+  p(`Traced visits (${tracedVisits} more per page and setting, recorded with a Chromium trace, which
+slows them down a little) list every main-thread task over 50 ms of the page's renderer, with the
+largest pieces of work in it (\`RunMicrotasks\` is promise continuations: for the widget, instantiating and mounting
 the wasm; \`wasm CompileLazy\` is the main thread compiling wasm functions on their first call).
 A task is the widget's when it ran a script from the widget's origin or compiled or instantiated
 wasm (the host page has neither). Start is from the navigation's commit; the commit's own task
 comes before the page's time origin, and the Long Tasks API does not report it.`);
   p();
-  p('| page | CPU | visit | start | duration | whose | largest pieces |');
-  p('| --- | --- | ---: | ---: | ---: | --- | --- |');
+  p('| page | CPU | visit | phase | start | duration | whose | largest pieces |');
+  p('| --- | --- | ---: | --- | ---: | ---: | --- | --- |');
   const count = {};
   for (const t of traced) {
     const n = (count[t.variant + t.throttle] = (count[t.variant + t.throttle] ?? 0) + 1);
-    if (!t.tasks.length) p(`| ${t.variant} | ${t.throttle}× | ${n} | | | no task over 50 ms | |`);
+    if (!t.tasks.length) p(`| ${t.variant} | ${t.throttle}× | ${n} | | | | no task over 50 ms | |`);
     for (const task of t.tasks) {
-      p(`| ${t.variant} | ${t.throttle}× | ${n} | ${task.start.toFixed(0)} ms | ${task.duration.toFixed(0)} ms | ${task.whose} | ${task.what} |`);
+      p(`| ${t.variant} | ${t.throttle}× | ${n} | ${task.phase} | ${task.start.toFixed(0)} ms | ${task.duration.toFixed(0)} ms | ${task.whose} | ${task.what} |`);
     }
   }
   p();
   p('## What a visitor downloads');
   p();
-  p('The requests of one visit with the widget (no CPU throttling), at load and on opening the dialog:');
+  p(`The requests of one visit with the widget (${requests.throttle === 1 ? 'no CPU throttling' : `${requests.throttle}× CPU`}), at load and on opening the dialog:`);
   p();
   p(requestTable(requests));
   p();
@@ -575,7 +613,7 @@ comes before the page's time origin, and the Long Tasks API does not report it.`
 }
 
 /** Runs the benchmark and writes the report to `out`; returns the report. */
-export async function run({ runs = 9, out = path.join(root, 'bench/widget.md'), note = '', log = console.log } = {}) {
+export async function run({ runs = 9, throttling = THROTTLING, traced: tracedVisits = 2, out = path.join(root, 'bench/widget.md'), note = '', log = console.log } = {}) {
   if (!fs.existsSync(INBOX_BIN)) throw new Error(`${INBOX_BIN} does not exist: build the inbox first (cargo build --release -p inbox)`);
   const started = new Date();
   const loadBefore = os.loadavg()[0];
@@ -596,13 +634,13 @@ export async function run({ runs = 9, out = path.join(root, 'bench/widget.md'), 
     log(`warm-up: one plain and one widget visit (discarded)`);
     await one('plain', 1);
     await one('widget', 1);
-    for (const throttle of THROTTLING) {
+    for (const throttle of throttling) {
       for (let i = 0; i < runs; i++) {
         const order = i % 2 === 0 ? ['plain', 'widget'] : ['widget', 'plain'];
         for (const variant of order) {
           const r = await one(variant, throttle);
           results.push(r);
-          if (variant === 'widget' && throttle === 1) requests = r.visit;
+          if (variant === 'widget' && (throttle === 1 || !requests)) requests = r.visit;
           const f = r.figures;
           log(`${throttle}x cpu, run ${i + 1}/${runs}, ${variant.padEnd(6)}: ${f.bytes} B, script ${f.script.toFixed(1)} ms, ` +
             `busy ${f.task.toFixed(1)} ms, long tasks ${f.longtasks}, cls ${f.cls}` +
@@ -611,8 +649,8 @@ export async function run({ runs = 9, out = path.join(root, 'bench/widget.md'), 
       }
     }
     const traced = [];
-    for (const throttle of THROTTLING) {
-      for (const variant of ['plain', 'widget', 'plain', 'widget']) {
+    for (const throttle of throttling) {
+      for (const variant of Array.from({ length: tracedVisits }, () => ['plain', 'widget']).flat()) {
         log(`${throttle}x cpu, traced ${variant} visit`);
         const v = await visit(browser, `${site.url}/${variant}.html`, {
           throttle, open: variant === 'widget', widgetOrigin: variant === 'widget' ? inbox.url : null, trace: true,
@@ -621,7 +659,7 @@ export async function run({ runs = 9, out = path.join(root, 'bench/widget.md'), 
       }
     }
     const text = report({
-      runs, results, requests, traced, host: machine(browser.version()), loadBefore, loadAfter: os.loadavg()[0],
+      runs, throttling, tracedVisits, results, requests, traced, host: machine(browser.version()), loadBefore, loadAfter: os.loadavg()[0],
       note, started, finished: new Date(),
     });
     fs.mkdirSync(path.dirname(out), { recursive: true });
