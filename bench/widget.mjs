@@ -614,7 +614,7 @@ comes before the page's time origin, and the Long Tasks API does not report it.`
 
 /** Runs the benchmark and writes the report to `out`; returns the report. */
 export async function run({ runs = 9, throttling = THROTTLING, traced: tracedVisits = 2, out = path.join(root, 'bench/widget.md'), note = '', log = console.log } = {}) {
-  if (!fs.existsSync(INBOX_BIN)) throw new Error(`${INBOX_BIN} does not exist: build the inbox first (cargo build --release -p inbox)`);
+  if (!fs.existsSync(INBOX_BIN)) throw new Error(`${INBOX_BIN} does not exist: build the inbox first (cargo build --release -p inbox, or set INBOX_BIN)`);
   const started = new Date();
   const loadBefore = os.loadavg()[0];
   const inbox = await startInbox();
