@@ -564,8 +564,9 @@ latency; the bytes are what a visitor downloads.`);
   p();
   p(`Traced visits (${tracedVisits} more per page and setting, recorded with a Chromium trace, which
 slows them down a little) list every main-thread task over 50 ms of the page's renderer, with the
-largest pieces of work in it (\`RunMicrotasks\` is promise continuations: for the widget, instantiating and mounting
-the wasm; \`wasm CompileLazy\` is the main thread compiling wasm functions on their first call).
+largest pieces of work in it (\`RunMicrotasks\` is promise continuations: for the widget,
+instantiating and mounting the wasm; \`wasm CompileLazy\` is the main thread compiling wasm
+functions on their first call).
 A task is the widget's when it ran a script from the widget's origin or compiled or instantiated
 wasm (the host page has neither). Start is from the navigation's commit; the commit's own task
 comes before the page's time origin, and the Long Tasks API does not report it.`);
