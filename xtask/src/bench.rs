@@ -57,6 +57,9 @@ pub fn parse(args: &[String]) -> Result<Options> {
         args.next();
     }
     while let Some(flag) = args.next() {
+        if !flag.starts_with("--") {
+            return Err(format!("unknown argument {flag:?}; usage: {USAGE}"));
+        }
         let value = args.next().ok_or_else(|| format!("{flag} needs a value"))?;
         if flag == "--note" {
             options.note = Some(value.clone());
@@ -287,6 +290,7 @@ mod tests {
         let o = parse_str(&["inbox"]).expect("valid");
         assert_eq!((o.inbox, o.widget), (true, false));
         assert!(parse_str(&["--runs", "0"]).is_err_and(|e| e.contains("at least 1")));
+        assert!(parse_str(&["browser"]).is_err_and(|e| e.contains("unknown argument")));
         assert!(parse_str(&["--rate"]).is_err_and(|e| e.contains("needs a value")));
         assert!(parse_str(&["--rate", "0"]).is_err_and(|e| e.contains("at least 1")));
         assert!(parse_str(&["--fast", "1"]).is_err_and(|e| e.contains("unknown argument")));
