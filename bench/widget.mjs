@@ -356,6 +356,7 @@ function figures(v) {
     longtasksWidget: byWidget(longAtLoad).length,
     blocking: sum(longAtLoad.map((t) => Math.max(0, t.duration - 50))),
     longestTask: Math.max(0, ...longAtLoad.map((t) => t.duration)),
+    longestWidgetTask: Math.max(0, ...byWidget(longAtLoad).map((t) => t.duration)),
     fcp: v.bench.paints['first-contentful-paint'] ?? null,
     load: v.loadEvent,
     launcher: v.bench.launcher,
@@ -516,6 +517,23 @@ function report({ runs, throttling, tracedVisits, results, requests, traced, hos
   p(`Written by \`cargo xtask bench widget\` (\`bench/widget.mjs\`) on ${started.toISOString().slice(0, 16).replace('T', ' ')} UTC.`);
   p();
   if (note) { p(`**Note:** ${note}`); p(); }
+  p('## Summary');
+  p();
+  for (const throttle of throttling) {
+    const of = (variant) => results.filter((r) => r.throttle === throttle && r.variant === variant).map((r) => r.figures);
+    const [plain, widget] = [of('plain'), of('widget')];
+    const med = (runs, key) => median(runs.map((f) => f[key]));
+    const withLong = widget.filter((f) => f.longtasksWidget > 0);
+    const longest = Math.max(0, ...widget.map((f) => f.longestWidgetTask));
+    const cls = Math.max(...widget.map((f) => f.cls));
+    p(`- **${throttle === 1 ? 'No CPU throttling' : `${throttle}× CPU`}**: the widget adds ` +
+      `${format(med(widget, 'bytes') - med(plain, 'bytes'), 'bytes')} in ${med(widget, 'requests') - med(plain, 'requests')} requests and ` +
+      `${format(med(widget, 'task') - med(plain, 'task'), 'ms')} of main-thread time at load; ` +
+      `layout shift ${cls === 0 ? '0 in every run' : `up to ${format(cls, 'cls')}`}; ` +
+      (withLong.length === 0 ? 'no long task ran widget code' : `a long task ran widget code in ${withLong.length} of ${widget.length} runs (up to ${format(longest, 'ms')})`) +
+      `; launcher visible at ${format(med(widget, 'launcher'), 'ms')}, dialog interactive ${format(med(widget, 'interactive'), 'ms')} after a click (medians).`);
+  }
+  p();
   p('## How it is measured');
   p();
   p(`Headless Chromium loads a small host page (served from its own origin, as a customer's site) and
@@ -569,7 +587,9 @@ instantiating and mounting the wasm; \`wasm CompileLazy\` is the main thread com
 functions on their first call).
 A task is the widget's when it ran a script from the widget's origin or compiled or instantiated
 wasm (the host page has neither). Start is from the navigation's commit; the commit's own task
-comes before the page's time origin, and the Long Tasks API does not report it.`);
+comes before the page's time origin, and the Long Tasks API does not report it. A
+\`FireAnimationFrame\` with a \`FunctionCall\` of no URL is the bench's own check for the launcher,
+whose \`getBoundingClientRect\` does that frame's style and layout a little early.`);
   p();
   p('| page | CPU | visit | phase | start | duration | whose | largest pieces |');
   p('| --- | --- | ---: | --- | ---: | ---: | --- | --- |');
