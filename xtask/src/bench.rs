@@ -1,7 +1,10 @@
-//! `cargo xtask bench`: the inbox part of the performance benchmark. Builds the release inbox,
-//! runs it on a fresh SQLite file, holds a steady rate for a minute, then measures peak
-//! throughput, checks that every acknowledged submission is stored exactly once, and writes
-//! `bench/inbox.md`. The widget part (load time, size in the browser) is issue 9.
+//! `cargo xtask bench [inbox|widget]`: the performance benchmark, both halves unless one is named.
+//!
+//! The inbox half builds the release inbox, runs it on a fresh SQLite file, holds a steady rate
+//! for a minute, then measures peak throughput, checks that every acknowledged submission is
+//! stored exactly once, and writes `bench/inbox.md`. The widget half builds `dist/` and runs
+//! `bench/widget.mjs`, which loads a host page with and without the widget in headless Chromium
+//! and writes `bench/widget.md`.
 
 use std::collections::HashSet;
 use std::fmt::Write as _;
@@ -14,42 +17,77 @@ use std::time::Duration;
 use crate::cmd::{self, note, step, Cmd};
 use crate::load::{self, Report};
 use crate::workspace::Workspace;
-use crate::Result;
+use crate::{dist, install, Result};
 
 /// Connections the load is spread over.
 const CONNECTIONS: u32 = 8;
 /// How long the peak-throughput phase runs.
 const PEAK: Duration = Duration::from_secs(10);
 
+pub const USAGE: &str = "cargo xtask bench [inbox|widget] [--rate N] [--duration SECS] [--runs N] [--note TEXT]";
+
 pub struct Options {
+    pub inbox: bool,
+    pub widget: bool,
+    /// Inbox: submissions per second in the steady phase, and how long it lasts.
     pub rate: u32,
     pub duration: Duration,
+    /// Widget: visits of each page per CPU setting.
+    pub runs: u32,
+    /// Widget: a sentence for the report, e.g. that the machine was shared.
+    pub note: Option<String>,
 }
 
 impl Default for Options {
     fn default() -> Self {
-        Options { rate: 200, duration: Duration::from_secs(60) }
+        Options { inbox: true, widget: true, rate: 200, duration: Duration::from_secs(60), runs: 9, note: None }
     }
 }
 
-/// `[--rate N] [--duration SECS]`.
+/// `[inbox|widget] [--rate N] [--duration SECS] [--runs N] [--note TEXT]`.
 pub fn parse(args: &[String]) -> Result<Options> {
     let mut options = Options::default();
-    let mut args = args.iter();
+    let mut args = args.iter().peekable();
+    match args.peek().map(|a| a.as_str()) {
+        Some("inbox") => options.widget = false,
+        Some("widget") => options.inbox = false,
+        _ => {}
+    }
+    if !(options.inbox && options.widget) {
+        args.next();
+    }
     while let Some(flag) = args.next() {
+        if !flag.starts_with("--") {
+            return Err(format!("unknown argument {flag:?}; usage: {USAGE}"));
+        }
         let value = args.next().ok_or_else(|| format!("{flag} needs a value"))?;
+        if flag == "--note" {
+            options.note = Some(value.clone());
+            continue;
+        }
         let number: u64 = value.parse().map_err(|_| format!("{flag} wants a positive whole number, not {value:?}"))?;
         match (flag.as_str(), number) {
             (_, 0) => return Err(format!("{flag} must be at least 1")),
             ("--rate", n) => options.rate = u32::try_from(n).map_err(|_| "--rate is too large".to_string())?,
             ("--duration", n) => options.duration = Duration::from_secs(n),
-            _ => return Err(format!("unknown argument {flag:?}; usage: cargo xtask bench [--rate N] [--duration SECS]")),
+            ("--runs", n) => options.runs = u32::try_from(n).map_err(|_| "--runs is too large".to_string())?,
+            _ => return Err(format!("unknown argument {flag:?}; usage: {USAGE}")),
         }
     }
     Ok(options)
 }
 
 pub fn run(ws: &Workspace, options: &Options) -> Result {
+    if options.inbox {
+        inbox(ws, options)?;
+    }
+    if options.widget {
+        widget(ws, options)?;
+    }
+    Ok(())
+}
+
+fn inbox(ws: &Workspace, options: &Options) -> Result {
     step("build the inbox server (release)");
     cmd::cargo().args(["build", "--release", "-p", "inbox"]).current_dir(&ws.root).run()?;
     let dir = std::env::temp_dir().join(format!("inbox-bench-{}", std::process::id()));
@@ -68,9 +106,28 @@ pub fn run(ws: &Workspace, options: &Options) -> Result {
     fs::write(&path, &report).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
     step(&format!("wrote {}", path.display()));
     println!("\n{report}");
-    step("widget benchmark");
-    note("not implemented yet: the widget's load-time benchmark in the browser is issue 9; nothing measured.");
     Ok(())
+}
+
+/// The widget half: `bench/widget.mjs` against a fresh `dist/` served by the release inbox.
+fn widget(ws: &Workspace, options: &Options) -> Result {
+    install::chromium()?;
+    dist::run(ws)?;
+    step("build the inbox server (release), which serves dist/ to the benchmark");
+    cmd::cargo().args(["build", "--release", "-p", "inbox"]).current_dir(&ws.root).run()?;
+    install::npm_packages(&ws.root, "tests/e2e", "playwright-core for the widget benchmark")?;
+    step(&format!("widget benchmark in headless Chromium: {} visits of each page per CPU setting", options.runs));
+    let mut command = Cmd::new("node")
+        .args(["bench/widget.mjs", "--runs", &options.runs.to_string(), "--out", "bench/widget.md"])
+        .current_dir(&ws.root)
+        .env("INBOX_BIN", ws.target.join("release/inbox"))
+        .env("DIST_DIR", ws.dist())
+        .env("WWW_DIR", ws.www())
+        .env("CHROMIUM", install::CHROMIUM);
+    if let Some(note) = &options.note {
+        command = command.args(["--note", note]);
+    }
+    command.run()
 }
 
 fn start(binary: &std::path::Path, db: &std::path::Path) -> Result<(Child, String)> {
@@ -179,7 +236,7 @@ fn markdown(options: &Options, steady: &Report, peak: &Report, stored: usize) ->
     let mut out = String::new();
     let _ = writeln!(out, "# Inbox benchmark (SQLite)\n");
     let _ = writeln!(out, "Written by `cargo xtask bench` on {}.\n", probe("date", &["-u", "+%Y-%m-%d %H:%M UTC"]));
-    let _ = writeln!(out, "Reproduce: `cargo xtask bench --rate {} --duration {}`\n", options.rate, options.duration.as_secs());
+    let _ = writeln!(out, "Reproduce: `cargo xtask bench inbox --rate {} --duration {}`\n", options.rate, options.duration.as_secs());
     let _ = writeln!(
         out,
         "The release `inbox` binary on a fresh SQLite file (WAL, `synchronous=FULL`: every \
@@ -213,7 +270,7 @@ fn markdown(options: &Options, steady: &Report, peak: &Report, stored: usize) ->
     );
     let _ = writeln!(out, "Machine: {cpu}, {cores} cores, {memory} memory, {}.", probe("uname", &["-sr"]));
     let _ = writeln!(out, "Toolchain: {}.\n", probe("rustc", &["--version"]));
-    let _ = writeln!(out, "The widget part of the benchmark is not implemented yet (issue 9).");
+    let _ = writeln!(out, "The widget's benchmark (what embedding it costs a page) is `bench/widget.md`, from `cargo xtask bench widget`.");
     out
 }
 
@@ -225,9 +282,15 @@ mod tests {
     fn reads_options() {
         let parse_str = |args: &[&str]| parse(&args.iter().map(|a| a.to_string()).collect::<Vec<_>>());
         let o = parse_str(&[]).expect("defaults");
-        assert_eq!((o.rate, o.duration), (200, Duration::from_secs(60)));
+        assert_eq!((o.inbox, o.widget, o.rate, o.duration, o.runs), (true, true, 200, Duration::from_secs(60), 9));
         let o = parse_str(&["--rate", "50", "--duration", "5"]).expect("valid");
-        assert_eq!((o.rate, o.duration), (50, Duration::from_secs(5)));
+        assert_eq!((o.inbox, o.widget, o.rate, o.duration), (true, true, 50, Duration::from_secs(5)));
+        let o = parse_str(&["widget", "--runs", "3", "--note", "shared machine"]).expect("valid");
+        assert_eq!((o.inbox, o.widget, o.runs, o.note.as_deref()), (false, true, 3, Some("shared machine")));
+        let o = parse_str(&["inbox"]).expect("valid");
+        assert_eq!((o.inbox, o.widget), (true, false));
+        assert!(parse_str(&["--runs", "0"]).is_err_and(|e| e.contains("at least 1")));
+        assert!(parse_str(&["browser"]).is_err_and(|e| e.contains("unknown argument")));
         assert!(parse_str(&["--rate"]).is_err_and(|e| e.contains("needs a value")));
         assert!(parse_str(&["--rate", "0"]).is_err_and(|e| e.contains("at least 1")));
         assert!(parse_str(&["--fast", "1"]).is_err_and(|e| e.contains("unknown argument")));

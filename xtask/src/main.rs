@@ -37,9 +37,11 @@ commands:
   docs              generate only the docs site www/docs/ from docs/*.md
   demo [--port N]   build dist/ and serve the demo site on http://127.0.0.1:N/ (default 8080)
   test              install Chromium, ChromeDriver and npm packages, then run every test layer
-  bench [--rate N] [--duration SECS]
-                    the inbox benchmark on SQLite (steady rate, then peak), written to bench/inbox.md;
-                    the widget part is not implemented yet
+  bench [inbox|widget] [--rate N] [--duration SECS] [--runs N] [--note TEXT]
+                    the benchmark, both halves unless one is named: the inbox on SQLite (steady
+                    --rate for --duration, then peak) to bench/inbox.md; what the widget costs a
+                    page in headless Chromium (--runs visits per page and CPU setting, default 9;
+                    --note adds a sentence to the report) to bench/widget.md
   static            build the inbox as one static binary (x86_64-unknown-linux-musl)";
 
 fn main() -> ExitCode {
