@@ -46,20 +46,30 @@ pub fn once(f: impl FnOnce(JsValue) -> JsValue + 'static) -> Function {
 pub struct Listener {
     target: EventTarget,
     kind: &'static str,
+    capture: bool,
     function: Function,
     _closure: Closure<dyn FnMut(Event)>,
 }
 
 pub fn listen(target: &EventTarget, kind: &'static str, handler: impl FnMut(Event) + 'static) -> Listener {
+    listen_with(target, kind, false, handler)
+}
+
+/// A listener in the capture phase: sees events that do not bubble (a dialog's `toggle`, `close`).
+pub fn listen_capture(target: &EventTarget, kind: &'static str, handler: impl FnMut(Event) + 'static) -> Listener {
+    listen_with(target, kind, true, handler)
+}
+
+fn listen_with(target: &EventTarget, kind: &'static str, capture: bool, handler: impl FnMut(Event) + 'static) -> Listener {
     let closure = Closure::<dyn FnMut(Event)>::new(handler);
     let function = guarded(closure.as_ref());
-    let _ = target.add_event_listener_with_callback(kind, &function);
-    Listener { target: target.clone(), kind, function, _closure: closure }
+    let _ = target.add_event_listener_with_callback_and_bool(kind, &function, capture);
+    Listener { target: target.clone(), kind, capture, function, _closure: closure }
 }
 
 impl Drop for Listener {
     fn drop(&mut self) {
-        let _ = self.target.remove_event_listener_with_callback(self.kind, &self.function);
+        let _ = self.target.remove_event_listener_with_callback_and_bool(self.kind, &self.function, self.capture);
     }
 }
 

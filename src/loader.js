@@ -284,6 +284,9 @@
       ours = false;
       start();
     }
+    // Moved with moveBefore (into a host page's modal <dialog> and back, see widget.rs): the
+    // element stays connected, so there is nothing to re-attach or close.
+    connectedMoveCallback() {}
     disconnectedCallback() {
       if (this !== host) return;
       if (ours) Promise.resolve().then(attach);

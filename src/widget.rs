@@ -8,7 +8,7 @@ use std::cell::RefCell;
 use std::rc::{Rc, Weak};
 
 use wasm_bindgen::{JsCast, JsValue};
-use web_sys::{CssStyleSheet, Element, HtmlElement, HtmlInputElement, KeyboardEvent, ShadowRoot};
+use web_sys::{CssStyleSheet, Element, HtmlElement, HtmlInputElement, KeyboardEvent, Node, ShadowRoot, VisualViewport};
 use widget_core::channel::{self, Kind};
 use widget_core::config::{self, Ask, Config, Spam};
 use widget_core::form::{self, Draft, FieldError, MESSAGE_MAX};
@@ -17,7 +17,7 @@ use widget_core::outbox::{Entry, Failure, Verdict, Wait};
 use widget_core::submission::{Submission, WidgetInfo};
 use widget_core::value::Value;
 
-use crate::boundary::{listen, Listener};
+use crate::boundary::{listen, listen_capture, Listener};
 use crate::courier::Courier;
 use crate::dom::{el, focus};
 use crate::view::{self, FormUi, Ui};
@@ -48,6 +48,12 @@ struct Inner {
     ui: Ui,
     courier: Rc<Courier>,
     state: RefCell<State>,
+    /// Itself, for listeners added while the panel is open (no reference cycle).
+    me: Weak<Inner>,
+    /// While the panel is open: `resize` and `scroll` of the visual viewport.
+    viewport: RefCell<Vec<Listener>>,
+    /// Where the host element was before a host page's modal dialog took it in.
+    home: RefCell<Option<(Node, Option<Node>)>>,
 }
 
 #[derive(Default)]
@@ -78,15 +84,17 @@ impl Widget {
         root.append_child(&ui.panel)?;
         place.launcher.set_attribute("aria-controls", "cw-panel")?;
         let inner = Rc::new_cyclic(|weak: &Weak<Inner>| {
+            let me = weak.clone();
             let weak = weak.clone();
             let courier = Courier::new(Box::new(move |submission, verdict, kept| {
                 if let Some(inner) = weak.upgrade() {
                     inner.delivered(submission, verdict, kept);
                 }
             }));
-            Inner { config, locale, place, sheet, ui, courier, state: RefCell::default() }
+            Inner { config, locale, place, sheet, ui, courier, state: RefCell::default(), me, viewport: RefCell::default(), home: RefCell::default() }
         });
         let listeners = listeners(&inner);
+        inner.follow_modal();
         // Anything an earlier page could not deliver goes out now. The only storage read before
         // the visitor opens the panel: whether such a message exists.
         if !inner.courier.pending().is_empty() {
@@ -136,6 +144,8 @@ impl Widget {
     /// Removes the panel and its stylesheet and resets the launcher; dropping `self` removes
     /// every listener and timer. The launcher and the host element are the loader's.
     pub fn destroy(self) {
+        self.inner.viewport.borrow_mut().clear();
+        self.inner.go_home();
         let Place { shadow, launcher } = &self.inner.place;
         self.inner.ui.panel.remove();
         style::unstyle(shadow, &self.inner.sheet);
@@ -163,6 +173,12 @@ fn listeners(inner: &Rc<Inner>) -> Vec<Listener> {
         on(&window, "online", |w, _| w.courier.flush(true, None)),
         on(&window, "pagehide", |w, _| w.courier.page_hidden()),
     ];
+    // A modal <dialog> of the host page makes everything outside it inert: the widget follows it
+    // in and back out. `toggle` and `close` do not bubble, hence the capture phase.
+    for kind in ["toggle", "close"] {
+        let inner = inner.clone();
+        listeners.push(listen_capture(&crate::dom::document(), kind, move |_| inner.follow_modal()));
+    }
     if let Some(form) = &ui.form {
         listeners.push(on(&form.form, "submit", |w, e| {
             e.prevent_default();
@@ -222,13 +238,86 @@ impl Inner {
         }
         self.ui.panel.set_hidden(false);
         let _ = self.place.launcher.set_attribute("aria-expanded", "true");
+        self.track_viewport();
         true
+    }
+
+    /// While open, the panel follows the visual viewport (on small screens it is a sheet of its
+    /// height, see style.css): an on-screen keyboard shortens it and the focused field is
+    /// scrolled back into sight.
+    fn track_viewport(&self) {
+        let Some(viewport) = env::window().visual_viewport() else { return };
+        self.fit_viewport(&viewport);
+        let listeners = ["resize", "scroll"].map(|kind| {
+            let (me, target) = (self.me.clone(), viewport.clone());
+            listen(&viewport, kind, move |_| {
+                if let Some(inner) = me.upgrade() {
+                    inner.fit_viewport(&target);
+                }
+            })
+        });
+        *self.viewport.borrow_mut() = listeners.into();
+    }
+
+    fn fit_viewport(&self, viewport: &VisualViewport) {
+        let panel = &self.ui.panel;
+        let style = panel.style();
+        let _ = style.set_property("--cw-vv-height", &format!("{}px", viewport.height()));
+        let _ = style.set_property("--cw-vv-top", &format!("{}px", viewport.offset_top()));
+        let Some(active) = self.place.shadow.active_element().filter(|a| panel.contains(Some(a))) else { return };
+        let (field, frame) = (active.get_bounding_client_rect(), panel.get_bounding_client_rect());
+        let below = field.bottom() - frame.bottom() + 8.0;
+        let above = frame.top() - field.top() + 8.0;
+        if below > 0.0 {
+            panel.set_scroll_top(panel.scroll_top() + below.ceil() as i32);
+        } else if above > 0.0 {
+            panel.set_scroll_top(panel.scroll_top() - above.ceil() as i32);
+        }
+    }
+
+    /// Puts the host element inside the host page's topmost modal dialog, if one is open (so the
+    /// launcher and panel stay reachable), or back where it was.
+    fn follow_modal(&self) {
+        let doc = crate::dom::document();
+        let modal = doc.query_selector_all("dialog:modal").ok().and_then(|all| all.get(all.length().checked_sub(1)?));
+        let host: Node = self.place.shadow.host().into();
+        match modal {
+            Some(dialog) => {
+                if host.parent_node().is_some_and(|p| p.is_same_node(Some(&dialog))) {
+                    return;
+                }
+                let mut home = self.home.borrow_mut();
+                if home.is_none() {
+                    if let Some(parent) = host.parent_node() {
+                        *home = Some((parent, host.next_sibling()));
+                    }
+                }
+                drop(home);
+                move_to(&dialog, &host, None);
+            }
+            None => self.go_home(),
+        }
+    }
+
+    fn go_home(&self) {
+        let Some((parent, next)) = self.home.borrow_mut().take() else { return };
+        let host: Node = self.place.shadow.host().into();
+        let next = next.filter(|n| n.parent_node().is_some_and(|p| p.is_same_node(Some(&parent))));
+        match parent.is_connected() {
+            true => move_to(&parent, &host, next.as_ref()),
+            false => {
+                if let Some(body) = crate::dom::document().body() {
+                    move_to(&body, &host, None);
+                }
+            }
+        }
     }
 
     fn close(&self) {
         if !std::mem::replace(&mut self.state.borrow_mut().open, false) {
             return;
         }
+        self.viewport.borrow_mut().clear();
         let focus_was_inside = self.place.shadow.active_element().is_some_and(|a| self.ui.panel.contains(Some(&a)));
         self.ui.panel.set_hidden(true);
         let _ = self.place.launcher.set_attribute("aria-expanded", "false");
@@ -527,5 +616,18 @@ impl Inner {
     fn email_instead(&self, message: &str) -> Option<String> {
         let email = self.config.channels.iter().find(|c| c.kind == Kind::Email)?;
         channel::link(Kind::Email, &email.display, Some(message)).ok()
+    }
+}
+
+/// Moves `node` into `parent` before `next`: with `moveBefore` where the browser has it (the
+/// element keeps its state and focus, and is not disconnected), else with `insertBefore`.
+fn move_to(parent: &Node, node: &Node, next: Option<&Node>) {
+    let next: JsValue = next.map_or(JsValue::NULL, |n| n.clone().into());
+    let moved = js_sys::Reflect::get(parent, &"moveBefore".into())
+        .ok()
+        .and_then(|f| f.dyn_into::<js_sys::Function>().ok())
+        .is_some_and(|f| f.call2(parent, node, &next).is_ok());
+    if !moved {
+        let _ = parent.insert_before(node, next.dyn_ref::<Node>());
     }
 }
