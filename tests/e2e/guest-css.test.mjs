@@ -28,6 +28,10 @@ export const HOSTILE = {
   'leaking custom properties': `:root{--cw-panel-top:0px;--cw-panel-bottom:0px;--cw-left:0px;--cw-right:auto;--cw-top:0px;--cw-bottom:auto;
     --cw-fg:red;--cw-bg:lime;--cw-muted:red;--cw-border:red;--cw-accent:red;--cw-x:300px;--cw-y:300px;--cw-z:-1;--cw-brand:red;
     --cw-on-brand:lime;--cw-radius:0px;--cw-font:cursive;--cw-vv-height:10px;--cw-vv-top:300px;--cw-accent-light:red;--cw-accent-dark:red}`,
+  // On the element itself only the documented names count (--cw-brand, --cw-radius…); the widget's
+  // internal ones are set inside it.
+  'internal custom properties on the host element': `contact-widget{--cw-panel-top:0px;--cw-panel-bottom:0px;--cw-left:0px;--cw-top:0px;
+    --cw-fg:red;--cw-bg:lime;--cw-muted:red;--cw-border:red;--cw-accent:red;--cw-vv-height:10px;--cw-vv-top:300px;--cw-unknown:1px}`,
   // Not here: a transform, filter, perspective or `contain` on <html> or <body> makes that element
   // the containing block of every fixed element on the page, ours included (see the README).
 };
