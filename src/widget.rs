@@ -52,8 +52,8 @@ struct Inner {
     me: Weak<Inner>,
     /// While the panel is open: `resize` and `scroll` of the visual viewport.
     viewport: RefCell<Vec<Listener>>,
-    /// Where the host element was before a host page's modal dialog took it in.
-    home: RefCell<Option<(Node, Option<Node>)>>,
+    /// The host element's parent before a host page's modal dialog took it in.
+    home: RefCell<Option<Node>>,
 }
 
 #[derive(Default)]
@@ -262,8 +262,9 @@ impl Inner {
     fn fit_viewport(&self, viewport: &VisualViewport) {
         let panel = &self.ui.panel;
         let style = panel.style();
-        let _ = style.set_property("--cw-vv-height", &format!("{}px", viewport.height()));
-        let _ = style.set_property("--cw-vv-top", &format!("{}px", viewport.offset_top()));
+        // Whole pixels: formatting a float would pull Rust's float printing into the wasm.
+        let _ = style.set_property("--cw-vv-height", &format!("{}px", viewport.height().floor() as i32));
+        let _ = style.set_property("--cw-vv-top", &format!("{}px", viewport.offset_top().ceil() as i32));
         let Some(active) = self.place.shadow.active_element().filter(|a| panel.contains(Some(a))) else { return };
         let (field, frame) = (active.get_bounding_client_rect(), panel.get_bounding_client_rect());
         let below = field.bottom() - frame.bottom() + 8.0;
@@ -278,38 +279,24 @@ impl Inner {
     /// Puts the host element inside the host page's topmost modal dialog, if one is open (so the
     /// launcher and panel stay reachable), or back where it was.
     fn follow_modal(&self) {
-        let doc = crate::dom::document();
-        let modal = doc.query_selector_all("dialog:modal").ok().and_then(|all| all.get(all.length().checked_sub(1)?));
+        let modal = crate::dom::document().query_selector_all("dialog:modal").ok().and_then(|all| all.get(all.length().checked_sub(1)?));
         let host: Node = self.place.shadow.host().into();
-        match modal {
-            Some(dialog) => {
-                if host.parent_node().is_some_and(|p| p.is_same_node(Some(&dialog))) {
-                    return;
-                }
-                let mut home = self.home.borrow_mut();
-                if home.is_none() {
-                    if let Some(parent) = host.parent_node() {
-                        *home = Some((parent, host.next_sibling()));
-                    }
-                }
-                drop(home);
-                move_to(&dialog, &host, None);
-            }
-            None => self.go_home(),
+        let Some(dialog) = modal else { return self.go_home() };
+        let parent = host.parent_node();
+        // Without moveBefore a move would disconnect the element (the loader would put it back,
+        // or close the panel): the widget then waits outside until the dialog closes.
+        if parent.as_ref().is_some_and(|p| p.is_same_node(Some(&dialog))) || !move_to(&dialog, &host) {
+            return;
+        }
+        let mut home = self.home.borrow_mut();
+        if home.is_none() {
+            *home = parent;
         }
     }
 
     fn go_home(&self) {
-        let Some((parent, next)) = self.home.borrow_mut().take() else { return };
-        let host: Node = self.place.shadow.host().into();
-        let next = next.filter(|n| n.parent_node().is_some_and(|p| p.is_same_node(Some(&parent))));
-        match parent.is_connected() {
-            true => move_to(&parent, &host, next.as_ref()),
-            false => {
-                if let Some(body) = crate::dom::document().body() {
-                    move_to(&body, &host, None);
-                }
-            }
+        if let Some(parent) = self.home.borrow_mut().take() {
+            move_to(&parent, &self.place.shadow.host().into());
         }
     }
 
@@ -619,15 +606,9 @@ impl Inner {
     }
 }
 
-/// Moves `node` into `parent` before `next`: with `moveBefore` where the browser has it (the
-/// element keeps its state and focus, and is not disconnected), else with `insertBefore`.
-fn move_to(parent: &Node, node: &Node, next: Option<&Node>) {
-    let next: JsValue = next.map_or(JsValue::NULL, |n| n.clone().into());
-    let moved = js_sys::Reflect::get(parent, &"moveBefore".into())
-        .ok()
-        .and_then(|f| f.dyn_into::<js_sys::Function>().ok())
-        .is_some_and(|f| f.call2(parent, node, &next).is_ok());
-    if !moved {
-        let _ = parent.insert_before(node, next.dyn_ref::<Node>());
-    }
+/// Moves `node` to the end of `parent` with `moveBefore`, so the element keeps its state and focus
+/// and is never disconnected; `false` where the browser cannot.
+fn move_to(parent: &Node, node: &Node) -> bool {
+    let move_before = js_sys::Reflect::get(parent, &"moveBefore".into()).ok().and_then(|f| f.dyn_into::<js_sys::Function>().ok());
+    move_before.is_some_and(|f| f.call2(parent, node, &JsValue::NULL).is_ok())
 }
