@@ -5,7 +5,8 @@
 
 use std::fmt;
 
-use crate::channel::{self, Channel, Kind};
+use crate::channel::{self, Channel, Devices, Group, Kind, Reply, WhenClosed};
+use crate::hours::{self, Schedule};
 use crate::color::{self, Brand};
 use crate::i18n::{Text, Texts};
 use crate::value::Value;
@@ -185,6 +186,8 @@ pub struct Config {
     pub position: Position,
     pub brand: Brand,
     pub channels: Vec<Channel>,
+    /// The business hours the panel reports ("Open now", "Closed · opens Monday 09:00").
+    pub hours: Option<Schedule>,
     /// `None` when the form is switched off (`"form": false`) or has nowhere to send.
     pub form: Option<Form>,
     /// `text/plain` without custom headers, for endpoints that cannot answer a CORS preflight.
@@ -216,7 +219,7 @@ pub const KEYS: [&str; 12] = ["endpoint", "transport", "title", "greeting", "loc
 /// The keys of the `theme` object.
 pub const THEME_KEYS: [&str; 4] = ["scheme", "radius", "launcher", "font"];
 /// The keys of one channel object.
-pub const CHANNEL_KEYS: [&str; 4] = ["type", "value", "label", "message"];
+pub const CHANNEL_KEYS: [&str; 10] = ["type", "value", "label", "message", "subject", "group", "devices", "hours", "whenClosed", "replyTime"];
 /// The keys of the `form` object.
 pub const FORM_KEYS: [&str; 6] = ["rating", "email", "name", "consent", "spam", "minSeconds"];
 /// Values of `transport`.
@@ -271,6 +274,12 @@ pub fn parse(raw: &Value) -> (Config, Vec<Issue>) {
         p.issue("", format!("expected an object, found {}", raw.kind()));
         return (config, p.issues);
     };
+    // First, so channels can follow the widget's hours and inherit its time zone.
+    if let Some(value) = raw.get("hours").filter(|v| **v != Value::Null) {
+        let mut found = Vec::new();
+        config.hours = hours::parse(value, "hours", None, &mut found);
+        p.issues.extend(found.into_iter().map(|(path, message)| Issue { path, message }));
+    }
     for (key, value) in entries {
         match key.as_str() {
             "endpoint" => config.endpoint = p.text(key, value).and_then(|url| p.endpoint(url)),
@@ -292,10 +301,10 @@ pub fn parse(raw: &Value) -> (Config, Vec<Issue>) {
                     }
                 }
             }
-            "channels" => config.channels = p.channels(value),
+            "channels" => config.channels = p.channels(value, config.hours.as_ref()),
             "form" => config.form = p.form(value),
             "texts" => p.texts(&mut config, value),
-            "hours" => p.issue(key, "business hours are not supported yet; this key is ignored".into()),
+            "hours" => {}
             // Points editors at config.schema.json; the schema allows it, so the widget does too.
             "$schema" => {}
             _ => p.issue(key, format!("unknown key; the known keys are {}", KEYS.join(", "))),
@@ -358,22 +367,22 @@ impl Parser {
 
     /// The endpoint must be an http(s) URL or a path on the page's own site.
     fn endpoint(&mut self, url: String) -> Option<String> {
-        let safe = channel::safe_url(&url).filter(|u| matches!(channel::scheme(u).as_deref(), None | Some("http" | "https")));
+        let safe = channel::safe_url(&url, &channel::ALLOWED_SCHEMES).filter(|u| matches!(channel::scheme(u).as_deref(), None | Some("http" | "https")));
         if safe.is_none() {
             self.issue("endpoint", format!("{url:?} is not an http(s) URL or a path on this site"));
         }
         safe
     }
 
-    fn channels(&mut self, value: &Value) -> Vec<Channel> {
+    fn channels(&mut self, value: &Value, widget_hours: Option<&Schedule>) -> Vec<Channel> {
         let Value::Array(items) = value else {
             self.issue("channels", format!("expected a list, found {}", value.kind()));
             return Vec::new();
         };
-        items.iter().enumerate().filter_map(|(i, item)| self.channel(&format!("channels[{i}]"), item)).collect()
+        items.iter().enumerate().filter_map(|(i, item)| self.channel(&format!("channels[{i}]"), item, widget_hours)).collect()
     }
 
-    fn channel(&mut self, path: &str, item: &Value) -> Option<Channel> {
+    fn channel(&mut self, path: &str, item: &Value, widget_hours: Option<&Schedule>) -> Option<Channel> {
         let Value::Object(entries) = item else {
             self.issue(path, format!("expected an object with \"type\" and \"value\", found {}", item.kind()));
             return None;
@@ -409,13 +418,55 @@ impl Parser {
         if message.is_some() && !kind.takes_message() {
             self.issue(&message_path, format!("a {type_name} channel cannot prefill a message; it is ignored"));
         }
-        match channel::link(kind, &value, message.as_deref()) {
-            Ok(href) => Some(Channel { kind, label, display: value, href }),
+        let subject_path = format!("{path}.subject");
+        let subject = self.text(&subject_path, field("subject"));
+        if subject.is_some() && kind != Kind::Email {
+            self.issue(&subject_path, format!("only an email channel has a subject; it is ignored on this {type_name} channel"));
+        }
+        let href = match channel::link(kind, &value, message.as_deref(), subject.as_deref()) {
+            Ok(href) => href,
             Err(expected) => {
                 self.issue(&value_path, format!("{value:?} is not {expected}; this {type_name} channel is not shown"));
-                None
+                return None;
             }
+        };
+        let mut channel = Channel::new(kind, &value, href);
+        channel.label = label;
+        channel.copy = channel::copy_text(kind, &value);
+        let at = |key: &str| format!("{path}.{key}");
+        if let Some(v) = item.get("group") {
+            channel.group = self.choice(&at("group"), v, &Group::ALL, Group::name).unwrap_or(channel.group);
         }
+        if let Some(v) = item.get("devices") {
+            channel.devices = self.choice(&at("devices"), v, &Devices::ALL, Devices::name).unwrap_or_default();
+        }
+        if let Some(v) = item.get("replyTime") {
+            channel.reply = self.choice(&at("replyTime"), v, &Reply::ALL, Reply::name);
+        }
+        let own = match item.get("hours") {
+            Some(v) if *v != Value::Null => {
+                let mut found = Vec::new();
+                let own = hours::parse(v, &at("hours"), widget_hours.map(|h| h.time_zone.as_str()), &mut found);
+                self.issues.extend(found.into_iter().map(|(path, message)| Issue { path, message }));
+                own
+            }
+            _ => None,
+        };
+        let when_closed = match item.get("whenClosed") {
+            Some(v) => self.choice(&at("whenClosed"), v, &WhenClosed::ALL, WhenClosed::name),
+            None => None,
+        };
+        if when_closed.is_some_and(|w| w != WhenClosed::Keep) && own.is_none() && widget_hours.is_none() && item.get("hours").is_none() {
+            self.issue(&at("whenClosed"), "there are no hours to be closed outside of; add \"hours\" to this channel or to the widget".into());
+        }
+        // A channel's own hours dim it by default; the widget's only apply when asked to.
+        channel.when_closed = when_closed.unwrap_or(if own.is_some() { WhenClosed::Dim } else { WhenClosed::Keep });
+        channel.hours = match own {
+            Some(own) => Some(own),
+            None if channel.when_closed != WhenClosed::Keep => widget_hours.cloned(),
+            None => None,
+        };
+        Some(channel)
     }
 
     fn form(&mut self, value: &Value) -> Option<Form> {
@@ -573,10 +624,10 @@ mod tests {
         assert_eq!(issues, vec![]);
         assert_eq!(config.endpoint.as_deref(), Some("https://example.com/api/feedback"));
         assert_eq!(config.channels.len(), 10);
-        assert_eq!(config.channels[0].href, "tel:+15550100123");
+        assert_eq!(config.channels[0].href.as_deref(), Some("tel:+15550100123"));
         assert_eq!(config.channels[0].label.as_deref(), Some("Sales"));
         assert_eq!(config.channels[0].display, "+1 555 0100 123");
-        assert_eq!(config.channels[2].href, "https://wa.me/15550100123?text=Hello%21");
+        assert_eq!(config.channels[2].href.as_deref(), Some("https://wa.me/15550100123?text=Hello%21"));
         assert_eq!(config.form, Some(Form { rating: Rating::Stars, ..Form::default() }));
         assert!(!config.simple_transport);
         let (config, issues) = parse(&json(r#"{"endpoint":"/f","transport":"simple","form":{"rating":"thumbs","spam":"flag","minSeconds":0}}"#));
@@ -590,11 +641,11 @@ mod tests {
         let cases: &[(&str, &[&str])] = &[
             (r#"[1]"#, &["config ``: expected an object, found a list"]),
             (r##"{"endpoint":"/f","colour":"#fff"}"##, &["config `colour`: unknown key; the known keys are endpoint, transport, title, greeting, locale, position, color, theme, channels, form, texts, hours"]),
-            (r#"{"endpoint":"/f","channels":[{"type":"fax","value":"1"}]}"#, &["config `channels[0].type`: unknown channel type \"fax\"; the known types are phone, sms, email, whatsapp, telegram, messenger, x, instagram, facebook, linkedin, link"]),
+            (r#"{"endpoint":"/f","channels":[{"type":"fax","value":"1"}]}"#, &["config `channels[0].type`: unknown channel type \"fax\"; the known types are phone, sms, email, whatsapp, telegram, messenger, signal, viber, line, wechat, skype, teams, discord, x, instagram, facebook, linkedin, youtube, tiktok, map, link, custom"]),
             (r#"{"endpoint":"/f","channels":[{"type":"link","value":"javascript:alert(1)"}]}"#, &["config `channels[0].value`: \"javascript:alert(1)\" is not an https:, http:, mailto:, tel: or sms: URL, or a path on this site; this link channel is not shown"]),
             (r#"{"endpoint":"/f","channels":[{"value":"x"}, "phone"]}"#, &["config `channels[0].type`: missing", "config `channels[1]`: expected an object with \"type\" and \"value\", found text"]),
-            (r#"{"endpoint":"/f","channels":[{"type":"phone"}]}"#, &["config `channels[0].value`: missing; a phone channel needs a phone number such as +1 555 0100"]),
-            (r#"{"endpoint":"/f","channels":[{"type":"phone","value":"+15550100123","message":"hi","icon":"x"}]}"#, &["config `channels[0].icon`: unknown key; a channel has type, value, label, message", "config `channels[0].message`: a phone channel cannot prefill a message; it is ignored"]),
+            (r#"{"endpoint":"/f","channels":[{"type":"phone"}]}"#, &["config `channels[0].value`: missing; a phone channel needs a phone number with its country code, such as +1 555 0100"]),
+            (r#"{"endpoint":"/f","channels":[{"type":"phone","value":"+15550100123","message":"hi","icon":"x"}]}"#, &["config `channels[0].icon`: unknown key; a channel has type, value, label, message, subject, group, devices, hours, whenClosed, replyTime", "config `channels[0].message`: a phone channel cannot prefill a message; it is ignored"]),
             (r#"{"endpoint":"javascript:alert(1)"}"#, &["config `endpoint`: \"javascript:alert(1)\" is not an http(s) URL or a path on this site"]),
             (r#"{"endpoint":"mailto:a@b.co"}"#, &["config `endpoint`: \"mailto:a@b.co\" is not an http(s) URL or a path on this site"]),
             (r#"{}"#, &["config `endpoint`: missing, so the feedback form is hidden (set \"form\": false to hide it on purpose)"]),
@@ -627,7 +678,7 @@ mod tests {
     fn bad_channels_are_dropped_and_good_ones_kept() {
         let (config, issues) = parse(&json(r#"{"endpoint":"/f","channels":[{"type":"fax","value":"1"},{"type":"email","value":"a@b.co"},{"type":"link","value":" JAVA\tSCRIPT:alert(1)"}]}"#));
         assert_eq!(issues.len(), 2);
-        assert_eq!(config.channels.iter().map(|c| c.href.as_str()).collect::<Vec<_>>(), ["mailto:a@b.co"]);
+        assert_eq!(config.channels.iter().map(|c| c.href.as_deref().unwrap_or_default()).collect::<Vec<_>>(), ["mailto:a@b.co"]);
         assert!(config.form.is_some());
     }
 
