@@ -663,6 +663,41 @@ mod tests {
     }
 
     #[test]
+    fn channels_take_groups_devices_hours_and_reply_times() {
+        let (config, issues) = parse(&json(
+            r#"{"form":false,"hours":{"timeZone":"Europe/Paris","weekly":{"mon-fri":"09:00-17:00"}},"channels":[
+                {"type":"phone","value":"+33 1 23 45 67 89"},
+                {"type":"phone","value":"+33 1 23 45 67 89","whenClosed":"hide","devices":"mobile"},
+                {"type":"whatsapp","value":"+33 6 12 34 56 78","hours":{"weekly":{"daily":"08:00-22:00"}},"replyTime":"minutes"},
+                {"type":"email","value":"a@b.co","subject":"Hi","group":"other"},
+                {"type":"wechat","value":"examplehq"}]}"#,
+        ));
+        assert_eq!(issues, vec![]);
+        let c = &config.channels;
+        assert_eq!(config.hours.as_ref().map(|h| h.time_zone.as_str()), Some("Europe/Paris"));
+        assert_eq!((c[0].hours.is_none(), c[0].when_closed, c[0].group, c[0].copy.as_deref()), (true, WhenClosed::Keep, Group::Call, Some("+33123456789")));
+        assert_eq!((c[1].hours.is_some(), c[1].when_closed, c[1].devices), (true, WhenClosed::Hide, Devices::Mobile));
+        assert_eq!((c[2].hours.as_ref().unwrap().time_zone.as_str(), c[2].when_closed, c[2].reply), ("Europe/Paris", WhenClosed::Dim, Some(Reply::Minutes)));
+        assert_eq!((c[3].href.as_deref(), c[3].group), (Some("mailto:a@b.co?subject=Hi"), Group::Other));
+        assert_eq!((c[4].href.as_deref(), c[4].copy.as_deref(), c[4].group), (None, Some("examplehq"), Group::Message));
+
+        let cases: &[(&str, &[&str])] = &[
+            (r#"{"form":false,"channels":[{"type":"phone","value":"+15550100123","whenClosed":"dim"}]}"#, &["config `channels[0].whenClosed`: there are no hours to be closed outside of; add \"hours\" to this channel or to the widget"]),
+            (r#"{"form":false,"channels":[{"type":"phone","value":"+15550100123","subject":"x","group":"vip","devices":"watch","replyTime":"soon"}]}"#, &[
+                "config `channels[0].subject`: only an email channel has a subject; it is ignored on this phone channel",
+                "config `channels[0].group`: \"vip\" is not one of call, message, visit, follow, other",
+                "config `channels[0].devices`: \"watch\" is not one of all, mobile, desktop",
+                "config `channels[0].replyTime`: \"soon\" is not one of minutes, hour, hours, day",
+            ]),
+            (r#"{"form":false,"channels":[{"type":"phone","value":"+15550100123","hours":{"weekly":{"mon":"09:00-17:00"}}}]}"#, &["config `channels[0].hours.timeZone`: missing; write the IANA time zone the hours are in, such as Europe/Paris"]),
+            (r#"{"form":false,"hours":{"timeZone":"Mars/Olympus_Mons","weekly":{"mon":"9-5"}}}"#, &["config `hours.weekly.mon`: \"9-5\" is not a range such as 09:00-17:00 (24-hour clock; 22:00-02:00 runs past midnight)"]),
+        ];
+        for (config, expected) in cases {
+            assert_eq!(issues_of(config), *expected, "{config}");
+        }
+    }
+
+    #[test]
     fn texts_layer_owner_language_owner_all_shipped_english() {
         let (config, issues) = parse(&json(r#"{"form":false,"title":"Talk to us","texts":{"send":"Go","fr":{"close":"Fermer ça"},"fr-CA":{"close":"Fermer svp"}},"theme":{"scheme":"dark","radius":4,"launcher":"icon","font":"Inter, 'Helvetica Neue', sans-serif"}}"#));
         assert_eq!(issues, vec![]);
