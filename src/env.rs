@@ -130,7 +130,9 @@ fn date_format(locale: &str, options: &[(&str, &str)]) -> Option<js_sys::Intl::D
     }
     let intl = Reflect::get(&js_sys::global(), &"Intl".into()).ok()?;
     let constructor: js_sys::Function = Reflect::get(&intl, &"DateTimeFormat".into()).ok()?.dyn_into().ok()?;
-    Reflect::construct(&constructor, &Array::of2(&locale.into(), &object)).ok()?.dyn_into().ok()
+    // Not `dyn_into`: a page (or a test's fake clock) may wrap `Intl.DateTimeFormat`, and what the
+    // wrapper returns is no `instanceof` the original; it works the same.
+    Reflect::construct(&constructor, &Array::of2(&locale.into(), &object)).ok().map(JsCast::unchecked_into)
 }
 
 /// The owner's time zone, asked of the browser's `Intl` (no bundled time zone database).
@@ -161,7 +163,7 @@ impl widget_core::hours::Zone for OwnerZone {
                 "second" => 5,
                 _ => continue,
             };
-            n[slot] = field("value").parse().unwrap_or(0.0);
+            n[slot] = field("value").parse::<u32>().unwrap_or(0) as f64;
         }
         let wall = js_sys::Date::utc(n[0], n[1] - 1.0) + ((n[2] - 1.0) * 24.0 + n[3] % 24.0) * 3_600_000.0 + n[4] * 60_000.0 + n[5] * 1000.0;
         ((wall - t) / 60_000.0).round() as i32

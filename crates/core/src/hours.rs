@@ -122,13 +122,9 @@ impl Schedule {
             return Status::Open { closes: Some(to_utc(end, zone)) };
         }
         for d in day..=day + 366 {
-            let mut starts: Vec<u16> = self.spans(d).iter().map(|s| s.start).collect();
-            starts.sort_unstable();
-            for start in starts {
-                let at = d as f64 * DAY + start as f64 * MINUTE;
-                if at > local {
-                    return Status::Closed { opens: Some(to_utc(at, zone)) };
-                }
+            let at = |s: &Span| d as f64 * DAY + s.start as f64 * MINUTE;
+            if let Some(first) = self.spans(d).iter().map(at).filter(|&t| t > local).reduce(f64::min) {
+                return Status::Closed { opens: Some(to_utc(first, zone)) };
             }
         }
         Status::Closed { opens: None }
