@@ -124,6 +124,8 @@ test('a simple setup becomes data attributes; importing a JSON config fills the 
   // Keyboard only: choose a type, Tab to "Add channel", Enter, type the value into the new field.
   await page.getByLabel('Channel type').focus();
   await page.keyboard.press('End');
+  assert.equal(await page.getByLabel('Channel type').inputValue(), 'custom');
+  await page.keyboard.press('ArrowUp');
   assert.equal(await page.getByLabel('Channel type').inputValue(), 'link');
   await page.keyboard.press('Tab');
   await page.keyboard.press('Enter');
