@@ -22,7 +22,21 @@ pub fn page() -> Page {
 
 /// A number in the visitor's language (digits and grouping), e.g. "5.000" in German.
 pub fn number(locale: &str, n: usize) -> String {
-    let format = js_sys::Intl::NumberFormat::new(&js_sys::Array::of1(&locale.into()), &Object::new()).format();
+    thread_local! {
+        // Made once per language: the counter formats two numbers on every keystroke.
+        static FORMAT: std::cell::RefCell<Option<(String, js_sys::Function)>> = const { std::cell::RefCell::new(None) };
+    }
+    let format = FORMAT.with(|cached| {
+        let mut cached = cached.borrow_mut();
+        match cached.as_ref() {
+            Some((tag, format)) if tag == locale => format.clone(),
+            _ => {
+                let format = js_sys::Intl::NumberFormat::new(&js_sys::Array::of1(&locale.into()), &Object::new()).format();
+                *cached = Some((locale.to_owned(), format.clone()));
+                format
+            }
+        }
+    });
     format.call1(&JsValue::UNDEFINED, &(n as f64).into()).ok().and_then(|s| s.as_string()).unwrap_or_else(|| n.to_string())
 }
 

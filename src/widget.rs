@@ -105,7 +105,7 @@ impl Widget {
             }));
             Inner { config, locale, place, sheet, ui, courier, zones, state: RefCell::default() }
         });
-        inner.refresh_hours();
+        // The hours wait for the panel to open: their Intl date formats are slow to start.
         let listeners = listeners(&inner);
         // Anything an earlier page could not deliver goes out now. The only storage read before
         // the visitor opens the panel: whether such a message exists.
@@ -149,6 +149,7 @@ impl Widget {
         if open {
             // Reopened as it was, without moving the visitor's focus or announcing it again.
             widget.inner.show(true);
+            widget.inner.refresh_hours();
         }
         Ok(widget)
     }
