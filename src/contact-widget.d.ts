@@ -6,8 +6,9 @@
 // `import ContactWidget from "contact-widget"` gives the same object.
 
 export type ChannelType =
-  | "phone" | "sms" | "email" | "whatsapp" | "telegram" | "messenger"
-  | "x" | "instagram" | "facebook" | "linkedin" | "link";
+  | "phone" | "sms" | "email" | "whatsapp" | "telegram" | "messenger" | "signal" | "viber"
+  | "line" | "wechat" | "skype" | "teams" | "discord" | "x" | "instagram" | "facebook"
+  | "linkedin" | "youtube" | "tiktok" | "map" | "link" | "custom";
 
 export interface Channel {
   type: ChannelType;
@@ -15,8 +16,32 @@ export interface Channel {
   value: string;
   /** Your own label, e.g. "Sales". */
   label?: string;
-  /** Prefilled text (sms, email, whatsapp). */
+  /** Prefilled text (sms, email, whatsapp, teams). */
   message?: string;
+  /** Prefilled subject (email). */
+  subject?: string;
+  /** The heading it is listed under; the default depends on the type. */
+  group?: "call" | "message" | "visit" | "follow" | "other";
+  /** Show it on phones and tablets only, or on computers only (default "all"). */
+  devices?: "all" | "mobile" | "desktop";
+  /** This channel's own hours; the time zone defaults to the widget's. */
+  hours?: Partial<Hours>;
+  /** Outside its hours (default "dim" with its own hours, else "keep"). */
+  whenClosed?: "keep" | "dim" | "hide";
+  /** "Typically replies within minutes / in about an hour / within a few hours / within a day". */
+  replyTime?: "minutes" | "hour" | "hours" | "day";
+}
+
+/** Ranges such as "09:00-17:00", "09:00-12:00, 13:00-17:00", "22:00-02:00", or "closed". */
+export type Ranges = string | string[];
+
+export interface Hours {
+  /** The IANA time zone the hours are in, e.g. "America/New_York". */
+  timeZone: string;
+  /** Days ("mon", "mon-fri", "sat,sun", "daily") to ranges; days not listed are closed. */
+  weekly: Record<string, Ranges>;
+  /** Dates ("2026-12-24", "2026-08-01/2026-08-15", "12-25" every year) to ranges or "closed". */
+  exceptions?: Record<string, Ranges>;
 }
 
 /** Whether the form asks for a field; true means "optional", false means "off". */
@@ -61,8 +86,8 @@ export interface Config {
   /** Overrides of any text by key, for every language; or, under a language tag such as "fr",
    *  for that language only (see README). */
   texts?: Partial<Record<TextKey, string>> & { [languageTag: string]: string | Partial<Record<TextKey, string>> | undefined };
-  /** Reserved for business hours: not supported yet, ignored with a console note. */
-  hours?: unknown;
+  /** Business hours: the panel says "Open now" or when it opens, in the visitor's time zone. */
+  hours?: Hours;
   /** Lets editors find config.schema.json; ignored by the widget. */
   $schema?: string;
 }
@@ -85,14 +110,20 @@ export type TextKey =
   | "errorNameRequired" | "errorEmail" | "errorTooLong" | "errorConsent" | "queued"
   | "failBlocked" | "failTimeout" | "failServer" | "failRejected" | "failTooMany"
   | "noOfflineCopy" | "emailInstead" | "label.phone" | "label.sms" | "label.email"
-  | "label.whatsapp" | "label.telegram" | "label.messenger" | "label.x" | "label.instagram"
-  | "label.facebook" | "label.linkedin" | "label.link";
+  | "label.whatsapp" | "label.telegram" | "label.messenger" | "label.signal" | "label.viber"
+  | "label.line" | "label.wechat" | "label.skype" | "label.teams" | "label.discord" | "label.x"
+  | "label.instagram" | "label.facebook" | "label.linkedin" | "label.youtube" | "label.tiktok"
+  | "label.map" | "label.link" | "label.custom" | "group.call" | "group.message" | "group.visit"
+  | "group.follow" | "group.other" | "openNow" | "closedOpens" | "closed" | "reply.minutes"
+  | "reply.hour" | "reply.hours" | "reply.day" | "copy" | "copied" | "qrCode" | "qrHint";
 
 export type EventName = "ready" | "open" | "close" | "channel" | "submit" | "sent" | "queued" | "error";
 
 export interface EventDetail {
   /** For "channel": the channel type. */
   type?: ChannelType;
+  /** For "channel": what the visitor did: opened its link, copied its number or ID, or showed its QR code. */
+  action?: "open" | "copy" | "qr";
   /** For "submit", "sent", "queued", "error": the submission id. */
   id?: string;
   /** For "error": what went wrong. */

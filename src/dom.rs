@@ -19,17 +19,23 @@ pub fn el(tag: &str, attrs: &[(&str, &str)], text: &str) -> Result<Element, JsVa
     Ok(e)
 }
 
-/// A new SVG element (icons), drawn from path data only.
+/// A new 24×24 SVG icon, drawn from path data only (even-odd fill, so glyphs can have holes).
 pub fn svg_icon(path: &str) -> Result<Element, JsValue> {
+    svg_path("0 0 24 24", "24", path)
+}
+
+/// One decorative SVG of one path filled with the current colour.
+pub fn svg_path(view_box: &str, size: &str, path: &str) -> Result<Element, JsValue> {
     const NS: Option<&str> = Some("http://www.w3.org/2000/svg");
     let doc = document();
     let svg = doc.create_element_ns(NS, "svg")?;
-    for (name, value) in [("viewBox", "0 0 24 24"), ("width", "24"), ("height", "24"), ("aria-hidden", "true"), ("focusable", "false")] {
+    for (name, value) in [("viewBox", view_box), ("width", size), ("height", size), ("aria-hidden", "true"), ("focusable", "false")] {
         svg.set_attribute(name, value)?;
     }
     let p = doc.create_element_ns(NS, "path")?;
     p.set_attribute("d", path)?;
     p.set_attribute("fill", "currentColor")?;
+    p.set_attribute("fill-rule", "evenodd")?;
     svg.append_child(&p)?;
     Ok(svg)
 }

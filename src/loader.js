@@ -10,8 +10,9 @@
     console.warn(PREFIX + 'the script is included twice; the second copy does nothing');
     return;
   }
-  // Captured now, so a page that patches fetch later cannot break or observe our requests.
+  // Captured now, so a page that patches them later cannot break or observe us.
   var nativeFetch = w.fetch;
+  var textOf = Object.getOwnPropertyDescriptor(HTMLTextAreaElement.prototype, 'value').get;
   var script = d.currentScript;
   // Where widget.js and the wasm are. dist/contact-widget.mjs (the npm module entry, where
   // currentScript is null) is this file with only this expression replaced by import.meta.url.
@@ -52,6 +53,10 @@
     if (!host) return;
     var shadow = host.shadowRoot;
     if (!fallback || !launcher || !shadow) { if (ours) host.remove(); else if (shadow) shadow.replaceChildren(); return; }
+    // What the visitor had typed goes into the e-mail, so it is not lost with the panel.
+    var typed = '';
+    try { typed = textOf.call(shadow.querySelector('textarea')).trim(); } catch (ignored) { /* no form, or unreadable */ }
+    if (typed && /^mailto:/i.test(fallback)) fallback += (fallback.indexOf('?') < 0 ? '?' : '&') + 'body=' + encodeURIComponent(typed);
     shadow.adoptedStyleSheets = shadow.adoptedStyleSheets.slice(0, 1);
     var link = element('a', { class: 'launcher', href: fallback, 'data-style': launcher.getAttribute('data-style') });
     if (/^https?:/i.test(fallback)) { link.target = '_blank'; link.rel = 'noopener'; }

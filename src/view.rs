@@ -3,6 +3,7 @@
 
 use wasm_bindgen::JsValue;
 use web_sys::{Element, HtmlButtonElement, HtmlElement, HtmlInputElement, HtmlTextAreaElement};
+use widget_core::channel::{Channel, Group};
 use widget_core::config::{Ask, Config, Form, Rating};
 use widget_core::form::MESSAGE_MAX;
 use widget_core::i18n::Text;
@@ -15,7 +16,24 @@ const ICON_CLOSE: &str = "M6.4 5 12 10.6 17.6 5 19 6.4 13.4 12 19 17.6 17.6 19 1
 pub struct Ui {
     pub panel: HtmlElement,
     pub close: HtmlButtonElement,
+    /// "Open now" / "Closed · opens Monday 09:00", when the widget has hours.
+    pub hours: Option<HtmlElement>,
+    /// The channels shown on this device, in panel order.
+    pub channels: Vec<ChannelUi>,
+    /// Each group's wrapper and the positions of its channels in `channels`.
+    pub groups: Vec<(HtmlElement, Vec<usize>)>,
+    /// A live region that says "Copied".
+    pub announce: Option<HtmlElement>,
     pub form: Option<FormUi>,
+}
+
+/// One channel's row.
+pub struct ChannelUi {
+    /// Its position in `Config::channels`.
+    pub index: usize,
+    pub item: HtmlElement,
+    /// Its hours, when closed ("Closed · opens Monday 09:00").
+    pub when: HtmlElement,
 }
 
 pub struct FormUi {
@@ -37,7 +55,7 @@ pub struct FormUi {
 
 /// The panel (a dialog, hidden), for the root element next to the loader's launcher. The root's
 /// position, scheme, language and direction are the loader's (it painted the launcher first).
-pub fn build(config: &Config) -> Result<Ui, JsValue> {
+pub fn build(config: &Config, mobile: bool) -> Result<Ui, JsValue> {
     let t = |text| config.texts.get(text);
     let panel = el("div", &[("id", "cw-panel"), ("class", "panel"), ("role", "dialog"), ("aria-modal", "true"), ("aria-labelledby", "cw-title"), ("hidden", "")], "")?;
     let head = el("div", &[("class", "head")], "")?;
@@ -46,8 +64,44 @@ pub fn build(config: &Config) -> Result<Ui, JsValue> {
     append(&head, &[&el("h2", &[("id", "cw-title")], t(Text::Title))?, &close])?;
     let body = el("div", &[("class", "body")], "")?;
     append(&body, &[&el("p", &[("class", "greeting")], t(Text::Greeting))?])?;
-    if !config.channels.is_empty() {
-        append(&body, &[&channels(config)?])?;
+    let hours = match config.hours {
+        Some(_) => {
+            let line = el("p", &[("class", "hours"), ("id", "cw-hours")], "")?;
+            body.append_child(&line)?;
+            Some(cast(line)?)
+        }
+        None => None,
+    };
+    let (mut list, mut groups, mut announce) = (Vec::new(), Vec::new(), None);
+    let shown: Vec<(usize, &Channel)> = config.channels.iter().enumerate().filter(|(_, c)| c.devices.shows_on(mobile)).collect();
+    if !shown.is_empty() {
+        let section = el("section", &[("class", "reach"), ("aria-label", t(Text::ChannelsHeading))], "")?;
+        // Groups in the order the owner first used them; channels in config order within each.
+        let mut order: Vec<Group> = Vec::new();
+        for (_, c) in &shown {
+            if !order.contains(&c.group) {
+                order.push(c.group);
+            }
+        }
+        for group in order {
+            let id = format!("cw-group-{}", group.name());
+            let wrap = el("div", &[("class", "group"), ("data-group", group.name())], "")?;
+            let ul = el("ul", &[("class", "channels"), ("aria-labelledby", &id)], "")?;
+            append(&wrap, &[&el("h3", &[("id", &id)], t(Text::group(group)))?, &ul])?;
+            let mut members = Vec::new();
+            for (index, c) in shown.iter().filter(|(_, c)| c.group == group) {
+                let (item, when) = channel(config, c, *index, mobile)?;
+                ul.append_child(&item)?;
+                members.push(list.len());
+                list.push(ChannelUi { index: *index, item: cast(item)?, when: cast(when)? });
+            }
+            section.append_child(&wrap)?;
+            groups.push((cast(wrap)?, members));
+        }
+        let live = el("p", &[("class", "visually-hidden"), ("role", "status"), ("id", "cw-copied")], "")?;
+        section.append_child(&live)?;
+        announce = Some(cast(live)?);
+        body.append_child(&section)?;
     }
     let form = match &config.form {
         Some(form) => {
@@ -58,28 +112,52 @@ pub fn build(config: &Config) -> Result<Ui, JsValue> {
         None => None,
     };
     append(&panel, &[&head, &body])?;
-    Ok(Ui { panel: cast(panel)?, close: cast(close)?, form })
+    Ok(Ui { panel: cast(panel)?, close: cast(close)?, hours, channels: list, groups, announce, form })
 }
 
-fn channels(config: &Config) -> Result<Element, JsValue> {
-    let section = el("section", &[("aria-labelledby", "cw-channels-heading")], "")?;
-    append(&section, &[&el("h3", &[("id", "cw-channels-heading")], config.texts.get(Text::ChannelsHeading))?])?;
-    let list = el("ul", &[("class", "channels")], "")?;
-    for channel in &config.channels {
-        let label = channel.label.as_deref().unwrap_or(config.texts.get(Text::label_of(channel.kind)));
-        let web = channel.href.starts_with("http") || channel.href.starts_with('/');
-        let mut attrs = vec![("href", channel.href.as_str()), ("class", "channel"), ("data-type", channel.kind.name())];
-        if web {
-            attrs.extend([("target", "_blank"), ("rel", "noopener noreferrer")]);
+/// One channel: a link that opens it (or, where a link would do nothing, its value as text), a
+/// Copy button and a QR code to continue on a phone where they help, its reply time, and a line
+/// for its hours.
+fn channel(config: &Config, channel: &Channel, index: usize, mobile: bool) -> Result<(Element, Element), JsValue> {
+    let t = |text| config.texts.get(text);
+    let label = channel.label.as_deref().unwrap_or(t(Text::label_of(channel.kind)));
+    let item = el("li", &[("class", "item"), ("data-type", channel.kind.name())], "")?;
+    let row = match channel.href.as_deref().filter(|_| channel.linked(mobile)) {
+        Some(href) => {
+            let mut attrs = vec![("href", href), ("class", "channel"), ("data-type", channel.kind.name())];
+            if href.starts_with("http") || href.starts_with('/') {
+                attrs.extend([("target", "_blank"), ("rel", "noopener noreferrer")]);
+            }
+            el("a", &attrs, "")?
         }
-        let link = el("a", &attrs, "")?;
-        append(&link, &[&el("span", &[("class", "label")], label)?, &el("span", &[("class", "value")], &channel.display)?])?;
-        let item = el("li", &[], "")?;
-        item.append_child(&link)?;
-        list.append_child(&item)?;
+        None => el("div", &[("class", "channel")], "")?,
+    };
+    let text = el("span", &[("class", "text")], "")?;
+    append(&text, &[&el("span", &[("class", "label")], label)?, &el("span", &[("class", "value")], &channel.display)?])?;
+    if let Some(reply) = channel.reply {
+        append(&text, &[&el("span", &[("class", "note")], t(Text::reply(reply)))?])?;
     }
-    section.append_child(&list)?;
-    Ok(section)
+    let when = el("span", &[("class", "when"), ("hidden", "")], "")?;
+    text.append_child(&when)?;
+    append(&row, &[&svg_icon(channel.kind.spec().icon)?, &text])?;
+    item.append_child(&row)?;
+    if let Some(copy) = channel.copy.as_deref().filter(|_| channel.copyable(mobile)) {
+        let actions = el("div", &[("class", "actions")], "")?;
+        let button = el("button", &[("type", "button"), ("class", "copy"), ("data-copy", copy), ("data-type", channel.kind.name())], "")?;
+        append(&button, &[&el("span", &[("class", "done")], t(Text::Copy))?, &el("span", &[("class", "visually-hidden")], &format!(" {}", channel.display))?])?;
+        actions.append_child(&button)?;
+        if let Some(href) = &channel.href {
+            let id = format!("cw-qr-{index}");
+            let qr = el("button", &[("type", "button"), ("class", "qr"), ("aria-expanded", "false"), ("aria-controls", &id), ("data-qr", href), ("data-type", channel.kind.name())], "")?;
+            append(&qr, &[&el("span", &[], t(Text::QrCode))?, &el("span", &[("class", "visually-hidden")], &format!(" {label}"))?])?;
+            actions.append_child(&qr)?;
+            item.append_child(&actions)?;
+            append(&item, &[&el("figure", &[("id", &id), ("class", "qr-code"), ("hidden", "")], "")?])?;
+        } else {
+            item.append_child(&actions)?;
+        }
+    }
+    Ok((item, when))
 }
 
 fn form_ui(config: &Config, form: &Form) -> Result<FormUi, JsValue> {

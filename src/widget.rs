@@ -9,7 +9,8 @@ use std::rc::{Rc, Weak};
 
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{CssStyleSheet, Element, HtmlElement, HtmlInputElement, KeyboardEvent, Node, ShadowRoot, VisualViewport};
-use widget_core::channel::{self, Kind};
+use widget_core::channel::{self, Kind, WhenClosed};
+use widget_core::hours::{Schedule, Status};
 use widget_core::config::{self, Ask, Config, Spam};
 use widget_core::form::{self, Draft, FieldError, MESSAGE_MAX};
 use widget_core::i18n::Text;
@@ -17,9 +18,9 @@ use widget_core::outbox::{Entry, Failure, Verdict, Wait};
 use widget_core::submission::{Submission, WidgetInfo};
 use widget_core::value::Value;
 
-use crate::boundary::{listen, listen_capture, Listener};
+use crate::boundary::{self, listen, listen_capture, Listener, Timer};
 use crate::courier::Courier;
-use crate::dom::{el, focus};
+use crate::dom::{el, focus, svg_path};
 use crate::view::{self, FormUi, Ui};
 use crate::{env, storage, style};
 
@@ -47,6 +48,8 @@ struct Inner {
     sheet: CssStyleSheet,
     ui: Ui,
     courier: Rc<Courier>,
+    /// The owners' time zones the browser knows, by name (`None`: unknown, so hours are ignored).
+    zones: Vec<(String, Option<env::OwnerZone>)>,
     state: RefCell<State>,
     /// Itself, for listeners added while the panel is open (no reference cycle).
     me: Weak<Inner>,
@@ -66,6 +69,10 @@ struct State {
     pending: Option<Submission>,
     /// Whether the stored draft was put back: storage is first read when the panel opens.
     restored: bool,
+    /// Puts "Copy" back on a button that says "Copied".
+    copied: Option<Timer>,
+    /// Updates the hours when they next change while the page stays open.
+    hours_timer: Option<Timer>,
 }
 
 impl Widget {
@@ -80,7 +87,19 @@ impl Widget {
         config.texts = config.texts_for(&locale, table.clone());
         let root = place.shadow.first_element_child().ok_or("contact-widget: the loader painted no root element")?;
         let sheet = style::style(&place.shadow, &config)?;
-        let ui = view::build(&config)?;
+        let ui = view::build(&config, env::is_mobile())?;
+        // Which time zones exist is for the browser to say (the core only checks their shape).
+        let mut zones: Vec<(String, Option<env::OwnerZone>)> = Vec::new();
+        let schedules = config.hours.iter().map(|h| ("hours".to_owned(), h)).chain(config.channels.iter().filter_map(|c| c.hours.as_ref().map(|h| (format!("the {} channel's hours", c.kind.name()), h))));
+        for (what, schedule) in schedules {
+            if zones.iter().all(|(name, _)| *name != schedule.time_zone) {
+                let zone = env::OwnerZone::new(&schedule.time_zone);
+                if zone.is_none() {
+                    env::warn(&format!("config `{what}`: {:?} is not a time zone this browser knows; these hours are not shown", schedule.time_zone));
+                }
+                zones.push((schedule.time_zone.clone(), zone));
+            }
+        }
         root.append_child(&ui.panel)?;
         place.launcher.set_attribute("aria-controls", "cw-panel")?;
         let inner = Rc::new_cyclic(|weak: &Weak<Inner>| {
@@ -91,8 +110,9 @@ impl Widget {
                     inner.delivered(submission, verdict, kept);
                 }
             }));
-            Inner { config, locale, place, sheet, ui, courier, state: RefCell::default(), me, viewport: RefCell::default(), home: RefCell::default() }
+            Inner { config, locale, place, sheet, ui, courier, zones, state: RefCell::default(), me, viewport: RefCell::default(), home: RefCell::default() }
         });
+        // The hours wait for the panel to open: their Intl date formats are slow to start.
         let listeners = listeners(&inner);
         inner.follow_modal();
         // Anything an earlier page could not deliver goes out now. The only storage read before
@@ -137,6 +157,7 @@ impl Widget {
         if open {
             // Reopened as it was, without moving the visitor's focus or announcing it again.
             widget.inner.show(true);
+            widget.inner.refresh_hours();
         }
         Ok(widget)
     }
@@ -164,10 +185,15 @@ fn listeners(inner: &Rc<Inner>) -> Vec<Listener> {
     let mut listeners = vec![
         on(&ui.close, "click", |w, _| w.close()),
         on(&ui.panel, "keydown", |w, e| w.keydown(e.unchecked_ref())),
-        on(&ui.panel, "click", |_, e| {
-            let link = e.target().and_then(|t| t.dyn_into::<Element>().ok()).and_then(|t| t.closest("a.channel").ok().flatten());
-            if let Some(kind) = link.and_then(|l| l.get_attribute("data-type")) {
-                env::emit("channel", &[("type", &kind)]);
+        on(&ui.panel, "click", |w, e| {
+            let target = e.target().and_then(|t| t.dyn_into::<Element>().ok());
+            let closest = |selector: &str| target.as_ref().and_then(|t| t.closest(selector).ok().flatten());
+            if let Some(button) = closest("button.copy") {
+                w.copy(&button);
+            } else if let Some(button) = closest("button.qr") {
+                w.toggle_qr(&button);
+            } else if let Some(kind) = closest("a.channel").and_then(|l| l.get_attribute("data-type")) {
+                env::emit("channel", &[("type", &kind), ("action", "open")]);
             }
         }),
         on(&window, "online", |w, _| w.courier.flush(true, None)),
@@ -206,7 +232,7 @@ impl Inner {
         self.config.texts.get(text)
     }
 
-    fn toggle(&self) {
+    fn toggle(self: &Rc<Self>) {
         if self.state.borrow().open {
             self.close();
         } else {
@@ -214,8 +240,9 @@ impl Inner {
         }
     }
 
-    fn open(&self) {
+    fn open(self: &Rc<Self>) {
         if self.show(false) {
+            self.refresh_hours();
             let _ = self.ui.close.focus();
             env::emit("open", &[]);
         }
@@ -599,10 +626,126 @@ impl Inner {
         self.count();
     }
 
+    fn status(&self, schedule: &Schedule, now: f64) -> Option<Status> {
+        let zone = self.zones.iter().find(|(name, _)| *name == schedule.time_zone)?.1.as_ref()?;
+        Some(schedule.status(now, zone))
+    }
+
+    /// "Open now" / "Closed · opens Monday 09:00" for the widget, and each channel with hours
+    /// dimmed, hidden or kept; then again when the next of them changes.
+    fn refresh_hours(self: &Rc<Self>) {
+        let now = js_sys::Date::now();
+        let format_locale = env::format_locale(&self.locale);
+        let closed_text = |status: Status| match status {
+            Status::Closed { opens: Some(at) } => self.config.texts.fill(Text::ClosedOpens, &[("when", &env::when(&format_locale, at, now))]),
+            _ => self.t(Text::Closed).to_owned(),
+        };
+        let mut next: Option<f64> = None;
+        let mut note = |status: Status| {
+            if let Some(at) = status.changes() {
+                next = Some(next.map_or(at, |n| n.min(at)));
+            }
+        };
+        if let (Some(line), Some(schedule)) = (&self.ui.hours, &self.config.hours) {
+            match self.status(schedule, now) {
+                Some(status) => {
+                    note(status);
+                    let text = if status.is_open() { self.t(Text::OpenNow).to_owned() } else { closed_text(status) };
+                    line.set_text_content(Some(&text));
+                    let _ = line.set_attribute("data-open", if status.is_open() { "true" } else { "false" });
+                    line.set_hidden(false);
+                }
+                None => line.set_hidden(true),
+            }
+        }
+        for row in &self.ui.channels {
+            let channel = &self.config.channels[row.index];
+            let status = channel.hours.as_ref().and_then(|h| self.status(h, now)).filter(|s| !s.is_open());
+            if let Some(s) = channel.hours.as_ref().and_then(|h| self.status(h, now)) {
+                note(s);
+            }
+            row.item.set_hidden(status.is_some() && channel.when_closed == WhenClosed::Hide);
+            let _ = match status {
+                Some(_) if channel.when_closed == WhenClosed::Dim => row.item.set_attribute("data-closed", ""),
+                _ => row.item.remove_attribute("data-closed"),
+            };
+            row.when.set_text_content(status.map(closed_text).as_deref());
+            row.when.set_hidden(status.is_none());
+        }
+        for (wrap, members) in &self.ui.groups {
+            wrap.set_hidden(members.iter().all(|&i| self.ui.channels[i].item.hidden()));
+        }
+        // Timers cannot wait longer than about 24 days; waking daily is plenty.
+        let timer = next.map(|at| {
+            let weak = Rc::downgrade(self);
+            let wait = (at - now + 500.0).clamp(1000.0, 86_400_000.0) as u32;
+            boundary::after(wait, move || {
+                if let Some(inner) = weak.upgrade() {
+                    inner.refresh_hours();
+                }
+            })
+        });
+        if let Ok(mut state) = self.state.try_borrow_mut() {
+            state.hours_timer = timer;
+        }
+    }
+
+    /// Copies a number or ID and says so, on the button and to screen readers.
+    fn copy(self: &Rc<Self>, button: &Element) {
+        let Some(text) = button.get_attribute("data-copy") else { return };
+        env::emit("channel", &[("type", &button.get_attribute("data-type").unwrap_or_default()), ("action", "copy")]);
+        let weak = Rc::downgrade(self);
+        let button = button.clone();
+        env::copy(text, self.place.shadow.clone().into(), move |ok| {
+            let Some(inner) = weak.upgrade() else { return };
+            if !ok {
+                return;
+            }
+            let label = button.query_selector(".done").ok().flatten();
+            if let Some(label) = &label {
+                label.set_text_content(Some(inner.t(Text::Copied)));
+            }
+            if let Some(live) = &inner.ui.announce {
+                live.set_text_content(Some(inner.t(Text::Copied)));
+            }
+            let again = Rc::downgrade(&inner);
+            let timer = boundary::after(2000, move || {
+                if let (Some(inner), Some(label)) = (again.upgrade(), label) {
+                    label.set_text_content(Some(inner.t(Text::Copy)));
+                    if let Some(live) = &inner.ui.announce {
+                        live.set_text_content(None);
+                    }
+                }
+            });
+            inner.state.borrow_mut().copied = Some(timer);
+        });
+    }
+
+    /// Shows or hides a channel's QR code, drawing it the first time.
+    fn toggle_qr(&self, button: &Element) {
+        let (Some(id), Some(link)) = (button.get_attribute("aria-controls"), button.get_attribute("data-qr")) else { return };
+        let Ok(Some(figure)) = self.place.shadow.query_selector(&format!("#{id}")) else { return };
+        let figure: &HtmlElement = figure.unchecked_ref();
+        let open = !figure.hidden();
+        if !open && figure.child_element_count() == 0 {
+            let Some((size, path)) = widget_core::qr::path(&link) else { return };
+            let view_box = format!("-4 -4 {0} {0}", size + 8);
+            if let Ok(svg) = svg_path(&view_box, "176", &path) {
+                let _ = figure.append_child(&svg);
+            }
+            if let Ok(caption) = el("figcaption", &[], self.t(Text::QrHint)) {
+                let _ = figure.append_child(&caption);
+            }
+            env::emit("channel", &[("type", &button.get_attribute("data-type").unwrap_or_default()), ("action", "qr")]);
+        }
+        figure.set_hidden(open);
+        let _ = button.set_attribute("aria-expanded", if open { "false" } else { "true" });
+    }
+
     /// A `mailto:` link to the owner's first e-mail channel with the customer's text in it.
     fn email_instead(&self, message: &str) -> Option<String> {
         let email = self.config.channels.iter().find(|c| c.kind == Kind::Email)?;
-        channel::link(Kind::Email, &email.display, Some(message)).ok()
+        channel::link(Kind::Email, &email.display, Some(message), None).ok().flatten()
     }
 }
 

@@ -123,7 +123,7 @@ test('reduced motion, forced colours and touch targets', async () => {
   assert.ok(await moving.page.evaluate(() => document.querySelector('contact-widget').shadowRoot.getAnimations().length) > 0, 'the check can fail');
 
   const contrast = await open({ forcedColors: 'active' });
-  const borders = await contrast.page.evaluate(() => ['.launcher', '.send', '.close', '.channel'].map((s) => getComputedStyle(document.querySelector('contact-widget').shadowRoot.querySelector(s)).borderTopStyle));
+  const borders = await contrast.page.evaluate(() => ['.launcher', '.send', '.close', '.item'].map((s) => getComputedStyle(document.querySelector('contact-widget').shadowRoot.querySelector(s)).borderTopStyle));
   assert.deepEqual(borders, ['solid', 'solid', 'solid', 'solid'], 'controls keep a border when backgrounds are removed');
 
   const touch = await open({ hasTouch: true, isMobile: true, viewport: { width: 390, height: 844 } });

@@ -74,8 +74,8 @@ test('owners build a widget with channels, see it live, copy it, and the pasted 
   // The live preview is the real widget on this page.
   const preview = await describeWidget(page);
   assert.equal(preview.title, 'Talk to us');
-  assert.deepEqual(preview.channels.map((c) => c.href), ['tel:+15550100123', 'https://wa.me/15550100123?text=Hi%21', 'https://t.me/examplehq']);
-  assert.match(preview.channels[1].text, /Chat with us/);
+  assert.deepEqual(preview.channels.map((c) => c.href), ['https://wa.me/15550100123?text=Hi%21', 'https://t.me/examplehq']);
+  assert.match(preview.channels[0].text, /Chat with us/);
 
   // A label and a message need the JSON form; the loader is pinned with its SRI hash.
   assert.match(await page.locator('#snippet-kind').textContent(), /JSON block/);
@@ -119,11 +119,13 @@ test('a simple setup becomes data attributes; importing a JSON config fills the 
   pages['/simple.html'] = `<!doctype html><html lang="en"><head><meta charset="utf-8"><link rel="icon" href="data:,"><title>Blank</title></head><body>\n${simple}\n</body></html>`;
   const pasted = await context.newPage();
   await pasted.goto(`${site.url}/simple.html`);
-  assert.deepEqual((await describeWidget(pasted)).channels, [{ href: 'mailto:help@example.com', text: 'Email ushelp@example.com' }]);
+  assert.deepEqual((await describeWidget(pasted)).channels, [{ href: 'mailto:help@example.com', text: 'Emailhelp@example.com' }]);
 
   // Keyboard only: choose a type, Tab to "Add channel", Enter, type the value into the new field.
   await page.getByLabel('Channel type').focus();
   await page.keyboard.press('End');
+  assert.equal(await page.getByLabel('Channel type').inputValue(), 'custom');
+  await page.keyboard.press('ArrowUp');
   assert.equal(await page.getByLabel('Channel type').inputValue(), 'link');
   await page.keyboard.press('Tab');
   await page.keyboard.press('Enter');
@@ -133,13 +135,14 @@ test('a simple setup becomes data attributes; importing a JSON config fills the 
   const every = fs.readFileSync(path.join(import.meta.dirname, '../../examples/every-channel.json'), 'utf8');
   await page.getByLabel(/Paste a configuration/).fill(every);
   await page.getByRole('button', { name: 'Import' }).click();
-  await page.getByText('Imported 11 channel(s).', { exact: false }).waitFor();
+  await page.getByText('Imported 22 channel(s).', { exact: false }).waitFor();
   await page.locator('#problems').getByText('No problems').waitFor();
   assert.equal(await page.getByRole('textbox', { name: /^Title/ }).inputValue(), 'Contact us');
   assert.equal(await page.getByLabel('Ask for the visitor\'s e-mail').inputValue(), 'required');
   assert.equal(await page.getByRole('radio', { name: 'Bottom left' }).isChecked(), true);
   const preview = await describeWidget(page);
-  assert.equal(preview.channels.length, 11);
+  // Every channel but the phone and SMS numbers (Copy and QR code on a computer) and WeChat (Copy only) is a link.
+  assert.equal(preview.channels.length, 19);
   assert.ok(preview.form.includes('INPUT checkbox'), 'the consent checkbox is in the preview');
   await page.keyboard.press('Escape'); // the open panel would cover the import form
   await page.getByRole('dialog').waitFor({ state: 'hidden' });

@@ -40,6 +40,41 @@ async function visit(url, options = {}) {
   return { context, page, languageFiles, messages, root };
 }
 
+test('negotiation: the owner\'s locale, else the page\'s lang, else the browser\'s languages in order; painted before the wasm', async () => {
+  // [configured locale, <html lang>, navigator.languages, language shown, launcher label]
+  const rows = [
+    ['auto', null, [], 'en', 'Contact us'],
+    ['auto', null, ['de-AT', 'en'], 'de', 'Kontakt'],
+    ['auto', 'fr-CA', ['de-AT'], 'fr', 'Contactez-nous'],
+    ['auto', 'xx', ['sv', 'pt-BR', 'en'], 'pt', null],
+    ['auto', null, ['zh-Hant-TW'], 'zh', null],
+    ['auto', null, ['iw'], 'he', null],
+    ['auto', null, ['sv', 'fi'], 'en', 'Contact us'],
+    ['ja', 'fr', ['de'], 'ja', null],
+    ['AR-eg', null, [], 'ar', null],
+    ['sv', 'fr', [], 'sv', 'Contact us'],
+  ];
+  const context = await browser.newContext();
+  for (const [locale, lang, languages, want, label] of rows) {
+    const page = await context.newPage();
+    await page.addInitScript((list) => Object.defineProperty(Navigator.prototype, 'languages', { get: () => list }), languages);
+    // The wasm never arrives: the launcher is the loader's alone.
+    await page.route('**/*.wasm', () => {});
+    await page.goto(pageWith({ locale }, lang));
+    await page.waitForFunction(() => document.querySelector('contact-widget')?.shadowRoot?.querySelector('.launcher'));
+    const shown = await page.evaluate(() => {
+      const cw = document.querySelector('contact-widget').shadowRoot.querySelector('.cw');
+      return { lang: cw.lang, dir: cw.dir, label: cw.querySelector('.launcher').textContent };
+    });
+    const row = JSON.stringify([locale, lang, languages]);
+    assert.equal(shown.lang, want, row);
+    assert.equal(shown.dir, ['ar', 'he'].includes(want) ? 'rtl' : 'ltr', row);
+    if (label) assert.equal(shown.label, label, row);
+    await page.close();
+  }
+  await context.close();
+});
+
 test('the page language wins over the browser; only that language file is fetched', async () => {
   const { page, languageFiles, root, context } = await visit(pageWith({}, 'fr-CA'), { locale: 'de-DE' });
   assert.deepEqual(await root(), { lang: 'fr', dir: 'ltr', launcher: 'Contactez-nous', send: 'Envoyer', close: 'Fermer', counter: '0 / 5\u202f000 caractères' });

@@ -2,14 +2,18 @@
 
 /** What the value field is called, by channel type. */
 const VALUE_LABELS = {
-  phone: 'Phone number', sms: 'Phone number', whatsapp: 'Phone number', email: 'E-mail address',
-  link: 'URL or path', linkedin: 'LinkedIn path',
+  phone: 'Phone number', sms: 'Phone number', whatsapp: 'Phone number', signal: 'Phone number',
+  viber: 'Phone number', email: 'E-mail address', teams: 'E-mail address', link: 'URL or path',
+  custom: 'URL', linkedin: 'LinkedIn path', map: 'Address', discord: 'Invite code', wechat: 'WeChat ID',
+  line: 'LINE ID', skype: 'Skype name',
 };
 
 export const NAMES = {
   phone: 'Phone', sms: 'SMS', email: 'E-mail', whatsapp: 'WhatsApp', telegram: 'Telegram',
-  messenger: 'Messenger', x: 'X', instagram: 'Instagram', facebook: 'Facebook', linkedin: 'LinkedIn',
-  link: 'Link',
+  messenger: 'Messenger', signal: 'Signal', viber: 'Viber', line: 'LINE', wechat: 'WeChat',
+  skype: 'Skype', teams: 'Microsoft Teams', discord: 'Discord', x: 'X', instagram: 'Instagram',
+  facebook: 'Facebook', linkedin: 'LinkedIn', youtube: 'YouTube', tiktok: 'TikTok', map: 'Map / address',
+  link: 'Link', custom: 'Custom link',
 };
 
 function el(tag, attributes = {}, text = '') {

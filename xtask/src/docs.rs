@@ -15,15 +15,19 @@ use crate::workspace::Workspace;
 use crate::Result;
 
 /// An example value per channel type; the docs show the link the core makes of it.
-fn example(kind: Kind) -> &'static str {
+pub fn example(kind: Kind) -> &'static str {
     match kind {
-        Kind::Phone | Kind::Sms | Kind::Whatsapp => "+1 (555) 010-0100",
+        Kind::Phone | Kind::Sms | Kind::Whatsapp | Kind::Signal | Kind::Viber => "+1 (555) 010-0100",
         Kind::Email => "help@example.com",
-        Kind::Telegram | Kind::Messenger | Kind::X | Kind::Instagram | Kind::Facebook => {
-            "examplehq"
-        }
+        Kind::Teams => "sales@example.com",
+        Kind::Telegram | Kind::Messenger | Kind::X | Kind::Instagram | Kind::Facebook | Kind::Tiktok | Kind::Wechat => "examplehq",
+        Kind::Youtube | Kind::Line => "@examplehq",
+        Kind::Skype => "example.hq",
+        Kind::Discord => "AbCd123",
         Kind::Linkedin => "company/examplehq",
+        Kind::Map => "1 Main St, Springfield",
         Kind::Link => "https://example.com/help",
+        Kind::Custom => "viber://pa?chatURI=examplehq",
     }
 }
 
@@ -33,19 +37,21 @@ fn generated(name: &str) -> Option<String> {
     match name {
         "channels" => {
             let mut table = String::from(
-                "| type | value | example | link the widget makes | `message` | default label |\n| --- | --- | --- | --- | --- | --- |\n",
+                "| type | value | example | link the widget makes | `message` | default group | default label |\n| --- | --- | --- | --- | --- | --- | --- |\n",
             );
             for kind in Kind::ALL {
-                let link =
-                    channel::link(kind, example(kind), None).expect("the docs' examples are valid");
+                let link = channel::link(kind, example(kind), None, None)
+                    .expect("the docs' examples are valid")
+                    .map_or("(no link: the ID is shown with Copy)".to_owned(), |l| format!("`{l}`"));
                 let message = if kind.takes_message() { "yes" } else { "no" };
                 let label = Texts::default().get(Text::label_of(kind)).to_owned();
                 table.push_str(&format!(
-                    "| `{}` | {} | `{}` | `{}` | {message} | {} |\n",
+                    "| `{}` | {} | `{}` | {} | {message} | `{}` | {} |\n",
                     kind.name(),
                     escape(kind.expects()),
                     example(kind),
                     link,
+                    kind.spec().group.name(),
                     escape(&label)
                 ));
             }

@@ -5,7 +5,8 @@
 
 use std::fmt;
 
-use crate::channel::{self, Channel, Kind};
+use crate::channel::{self, Channel, Devices, Group, Kind, Reply, WhenClosed};
+use crate::hours::{self, Schedule};
 use crate::color::{self, Brand};
 use crate::i18n::{Text, Texts};
 use crate::value::Value;
@@ -189,6 +190,8 @@ pub struct Config {
     pub position: Position,
     pub brand: Brand,
     pub channels: Vec<Channel>,
+    /// The business hours the panel reports ("Open now", "Closed · opens Monday 09:00").
+    pub hours: Option<Schedule>,
     /// `None` when the form is switched off (`"form": false`) or has nowhere to send.
     pub form: Option<Form>,
     /// `text/plain` without custom headers, for endpoints that cannot answer a CORS preflight.
@@ -222,7 +225,7 @@ pub const OFFSET_MAX: u32 = 400;
 /// The keys of the `theme` object.
 pub const THEME_KEYS: [&str; 4] = ["scheme", "radius", "launcher", "font"];
 /// The keys of one channel object.
-pub const CHANNEL_KEYS: [&str; 4] = ["type", "value", "label", "message"];
+pub const CHANNEL_KEYS: [&str; 10] = ["type", "value", "label", "message", "subject", "group", "devices", "hours", "whenClosed", "replyTime"];
 /// The keys of the `form` object.
 pub const FORM_KEYS: [&str; 6] = ["rating", "email", "name", "consent", "spam", "minSeconds"];
 /// Values of `transport`.
@@ -277,6 +280,12 @@ pub fn parse(raw: &Value) -> (Config, Vec<Issue>) {
         p.issue("", format!("expected an object, found {}", raw.kind()));
         return (config, p.issues);
     };
+    // First, so channels can follow the widget's hours and inherit its time zone.
+    if let Some(value) = raw.get("hours").filter(|v| **v != Value::Null) {
+        let mut found = Vec::new();
+        config.hours = hours::parse(value, "hours", None, &mut found);
+        p.issues.extend(found.into_iter().map(|(path, message)| Issue { path, message }));
+    }
     for (key, value) in entries {
         match key.as_str() {
             "endpoint" => config.endpoint = p.text(key, value).and_then(|url| p.endpoint(url)),
@@ -294,7 +303,7 @@ pub fn parse(raw: &Value) -> (Config, Vec<Issue>) {
                 p.number(key, value, i32::MAX as u32, "a z-index");
             }
             "fallback" => {
-                let ok = p.text(key, value).map(|url| channel::safe_url(&url).filter(|u| matches!(channel::scheme(u).as_deref(), Some("http" | "https" | "mailto" | "tel"))));
+                let ok = p.text(key, value).map(|url| channel::safe_url(&url, &channel::ALLOWED_SCHEMES).filter(|u| matches!(channel::scheme(u).as_deref(), Some("http" | "https" | "mailto" | "tel"))));
                 if ok == Some(None) {
                     p.issue(key, "is not an http(s), mailto: or tel: URL; the launcher falls back to the first e-mail or phone channel".into());
                 }
@@ -311,10 +320,10 @@ pub fn parse(raw: &Value) -> (Config, Vec<Issue>) {
                     }
                 }
             }
-            "channels" => config.channels = p.channels(value),
+            "channels" => config.channels = p.channels(value, config.hours.as_ref()),
             "form" => config.form = p.form(value),
             "texts" => p.texts(&mut config, value),
-            "hours" => p.issue(key, "business hours are not supported yet; this key is ignored".into()),
+            "hours" => {}
             // Points editors at config.schema.json; the schema allows it, so the widget does too.
             "$schema" => {}
             _ => p.issue(key, format!("unknown key; the known keys are {}", KEYS.join(", "))),
@@ -393,22 +402,22 @@ impl Parser {
 
     /// The endpoint must be an http(s) URL or a path on the page's own site.
     fn endpoint(&mut self, url: String) -> Option<String> {
-        let safe = channel::safe_url(&url).filter(|u| matches!(channel::scheme(u).as_deref(), None | Some("http" | "https")));
+        let safe = channel::safe_url(&url, &channel::ALLOWED_SCHEMES).filter(|u| matches!(channel::scheme(u).as_deref(), None | Some("http" | "https")));
         if safe.is_none() {
             self.issue("endpoint", format!("{url:?} is not an http(s) URL or a path on this site"));
         }
         safe
     }
 
-    fn channels(&mut self, value: &Value) -> Vec<Channel> {
+    fn channels(&mut self, value: &Value, widget_hours: Option<&Schedule>) -> Vec<Channel> {
         let Value::Array(items) = value else {
             self.issue("channels", format!("expected a list, found {}", value.kind()));
             return Vec::new();
         };
-        items.iter().enumerate().filter_map(|(i, item)| self.channel(&format!("channels[{i}]"), item)).collect()
+        items.iter().enumerate().filter_map(|(i, item)| self.channel(&format!("channels[{i}]"), item, widget_hours)).collect()
     }
 
-    fn channel(&mut self, path: &str, item: &Value) -> Option<Channel> {
+    fn channel(&mut self, path: &str, item: &Value, widget_hours: Option<&Schedule>) -> Option<Channel> {
         let Value::Object(entries) = item else {
             self.issue(path, format!("expected an object with \"type\" and \"value\", found {}", item.kind()));
             return None;
@@ -444,13 +453,55 @@ impl Parser {
         if message.is_some() && !kind.takes_message() {
             self.issue(&message_path, format!("a {type_name} channel cannot prefill a message; it is ignored"));
         }
-        match channel::link(kind, &value, message.as_deref()) {
-            Ok(href) => Some(Channel { kind, label, display: value, href }),
+        let subject_path = format!("{path}.subject");
+        let subject = self.text(&subject_path, field("subject"));
+        if subject.is_some() && kind != Kind::Email {
+            self.issue(&subject_path, format!("only an email channel has a subject; it is ignored on this {type_name} channel"));
+        }
+        let href = match channel::link(kind, &value, message.as_deref(), subject.as_deref()) {
+            Ok(href) => href,
             Err(expected) => {
                 self.issue(&value_path, format!("{value:?} is not {expected}; this {type_name} channel is not shown"));
-                None
+                return None;
             }
+        };
+        let mut channel = Channel::new(kind, &value, href);
+        channel.label = label;
+        channel.copy = channel::copy_text(kind, &value);
+        let at = |key: &str| format!("{path}.{key}");
+        if let Some(v) = item.get("group") {
+            channel.group = self.choice(&at("group"), v, &Group::ALL, Group::name).unwrap_or(channel.group);
         }
+        if let Some(v) = item.get("devices") {
+            channel.devices = self.choice(&at("devices"), v, &Devices::ALL, Devices::name).unwrap_or_default();
+        }
+        if let Some(v) = item.get("replyTime") {
+            channel.reply = self.choice(&at("replyTime"), v, &Reply::ALL, Reply::name);
+        }
+        let own = match item.get("hours") {
+            Some(v) if *v != Value::Null => {
+                let mut found = Vec::new();
+                let own = hours::parse(v, &at("hours"), widget_hours.map(|h| h.time_zone.as_str()), &mut found);
+                self.issues.extend(found.into_iter().map(|(path, message)| Issue { path, message }));
+                own
+            }
+            _ => None,
+        };
+        let when_closed = match item.get("whenClosed") {
+            Some(v) => self.choice(&at("whenClosed"), v, &WhenClosed::ALL, WhenClosed::name),
+            None => None,
+        };
+        if when_closed.is_some_and(|w| w != WhenClosed::Keep) && own.is_none() && widget_hours.is_none() && item.get("hours").is_none() {
+            self.issue(&at("whenClosed"), "there are no hours to be closed outside of; add \"hours\" to this channel or to the widget".into());
+        }
+        // A channel's own hours dim it by default; the widget's only apply when asked to.
+        channel.when_closed = when_closed.unwrap_or(if own.is_some() { WhenClosed::Dim } else { WhenClosed::Keep });
+        channel.hours = match own {
+            Some(own) => Some(own),
+            None if channel.when_closed != WhenClosed::Keep => widget_hours.cloned(),
+            None => None,
+        };
+        Some(channel)
     }
 
     fn form(&mut self, value: &Value) -> Option<Form> {
@@ -608,10 +659,10 @@ mod tests {
         assert_eq!(issues, vec![]);
         assert_eq!(config.endpoint.as_deref(), Some("https://example.com/api/feedback"));
         assert_eq!(config.channels.len(), 10);
-        assert_eq!(config.channels[0].href, "tel:+15550100123");
+        assert_eq!(config.channels[0].href.as_deref(), Some("tel:+15550100123"));
         assert_eq!(config.channels[0].label.as_deref(), Some("Sales"));
         assert_eq!(config.channels[0].display, "+1 555 0100 123");
-        assert_eq!(config.channels[2].href, "https://wa.me/15550100123?text=Hello%21");
+        assert_eq!(config.channels[2].href.as_deref(), Some("https://wa.me/15550100123?text=Hello%21"));
         assert_eq!(config.form, Some(Form { rating: Rating::Stars, ..Form::default() }));
         assert!(!config.simple_transport);
         let (config, issues) = parse(&json(r#"{"endpoint":"/f","transport":"simple","form":{"rating":"thumbs","spam":"flag","minSeconds":0}}"#));
@@ -627,11 +678,11 @@ mod tests {
             (r##"{"endpoint":"/f","position":"middle-left","offsetX":24,"offsetY":"8","zIndex":10,"fallback":"mailto:a@b.co"}"##, &[]),
             (r##"{"endpoint":"/f","offsetX":-1,"offsetY":"8px","zIndex":1.5,"fallback":"javascript:alert(1)"}"##, &["config `offsetX`: expected pixels: a whole number from 0 to 400", "config `offsetY`: expected pixels: a whole number from 0 to 400", "config `zIndex`: expected a z-index: a whole number from 0 to 2147483647", "config `fallback`: is not an http(s), mailto: or tel: URL; the launcher falls back to the first e-mail or phone channel"]),
             (r##"{"endpoint":"/f","colour":"#fff"}"##, &["config `colour`: unknown key; the known keys are endpoint, transport, title, greeting, locale, position, offsetX, offsetY, zIndex, color, theme, channels, form, texts, hours, fallback"]),
-            (r#"{"endpoint":"/f","channels":[{"type":"fax","value":"1"}]}"#, &["config `channels[0].type`: unknown channel type \"fax\"; the known types are phone, sms, email, whatsapp, telegram, messenger, x, instagram, facebook, linkedin, link"]),
+            (r#"{"endpoint":"/f","channels":[{"type":"fax","value":"1"}]}"#, &["config `channels[0].type`: unknown channel type \"fax\"; the known types are phone, sms, email, whatsapp, telegram, messenger, signal, viber, line, wechat, skype, teams, discord, x, instagram, facebook, linkedin, youtube, tiktok, map, link, custom"]),
             (r#"{"endpoint":"/f","channels":[{"type":"link","value":"javascript:alert(1)"}]}"#, &["config `channels[0].value`: \"javascript:alert(1)\" is not an https:, http:, mailto:, tel: or sms: URL, or a path on this site; this link channel is not shown"]),
             (r#"{"endpoint":"/f","channels":[{"value":"x"}, "phone"]}"#, &["config `channels[0].type`: missing", "config `channels[1]`: expected an object with \"type\" and \"value\", found text"]),
-            (r#"{"endpoint":"/f","channels":[{"type":"phone"}]}"#, &["config `channels[0].value`: missing; a phone channel needs a phone number such as +1 555 0100"]),
-            (r#"{"endpoint":"/f","channels":[{"type":"phone","value":"+15550100123","message":"hi","icon":"x"}]}"#, &["config `channels[0].icon`: unknown key; a channel has type, value, label, message", "config `channels[0].message`: a phone channel cannot prefill a message; it is ignored"]),
+            (r#"{"endpoint":"/f","channels":[{"type":"phone"}]}"#, &["config `channels[0].value`: missing; a phone channel needs a phone number with its country code, such as +1 555 0100"]),
+            (r#"{"endpoint":"/f","channels":[{"type":"phone","value":"+15550100123","message":"hi","icon":"x"}]}"#, &["config `channels[0].icon`: unknown key; a channel has type, value, label, message, subject, group, devices, hours, whenClosed, replyTime", "config `channels[0].message`: a phone channel cannot prefill a message; it is ignored"]),
             (r#"{"endpoint":"javascript:alert(1)"}"#, &["config `endpoint`: \"javascript:alert(1)\" is not an http(s) URL or a path on this site"]),
             (r#"{"endpoint":"mailto:a@b.co"}"#, &["config `endpoint`: \"mailto:a@b.co\" is not an http(s) URL or a path on this site"]),
             (r#"{}"#, &["config `endpoint`: missing, so the feedback form is hidden (set \"form\": false to hide it on purpose)"]),
@@ -642,6 +693,41 @@ mod tests {
             (r#"{"endpoint":"/f","transport":"carrier-pigeon","form":{"spam":"keep","minSeconds":-1}}"#, &["config `transport`: \"carrier-pigeon\" is not one of json, simple", "config `form.spam`: \"keep\" is not one of drop, flag", "config `form.minSeconds`: expected a number of seconds from 0 to 60, found a number"]),
             (r#"{"endpoint":"/f","texts":{"send":"Go","nope":"x","close":"","fr":{"send":"Envoyer","nah":"x"}}}"#, &["config `texts.nope`: unknown text key (or, for one language's texts, use its tag with an object)", "config `texts.close`: is empty", "config `texts.fr.nah`: unknown text key"]),
             (r#"{"endpoint":"/f","locale":"french!","theme":{"scheme":"dim","radius":99,"font":"x;}body{display:none","shape":1}}"#, &["config `locale`: \"french!\" is not a language tag such as fr or pt-BR", "config `theme.scheme`: \"dim\" is not one of auto, light, dark", "config `theme.radius`: expected a number of pixels from 0 to 32, found a number", "config `theme.font`: \"x;}body{display:none\" is not a font-family list (letters, digits, spaces, commas, quotes and hyphens only)", "config `theme.shape`: unknown key; the theme has scheme, radius, launcher, font"]),
+        ];
+        for (config, expected) in cases {
+            assert_eq!(issues_of(config), *expected, "{config}");
+        }
+    }
+
+    #[test]
+    fn channels_take_groups_devices_hours_and_reply_times() {
+        let (config, issues) = parse(&json(
+            r#"{"form":false,"hours":{"timeZone":"Europe/Paris","weekly":{"mon-fri":"09:00-17:00"}},"channels":[
+                {"type":"phone","value":"+33 1 23 45 67 89"},
+                {"type":"phone","value":"+33 1 23 45 67 89","whenClosed":"hide","devices":"mobile"},
+                {"type":"whatsapp","value":"+33 6 12 34 56 78","hours":{"weekly":{"daily":"08:00-22:00"}},"replyTime":"minutes"},
+                {"type":"email","value":"a@b.co","subject":"Hi","group":"other"},
+                {"type":"wechat","value":"examplehq"}]}"#,
+        ));
+        assert_eq!(issues, vec![]);
+        let c = &config.channels;
+        assert_eq!(config.hours.as_ref().map(|h| h.time_zone.as_str()), Some("Europe/Paris"));
+        assert_eq!((c[0].hours.is_none(), c[0].when_closed, c[0].group, c[0].copy.as_deref()), (true, WhenClosed::Keep, Group::Call, Some("+33123456789")));
+        assert_eq!((c[1].hours.is_some(), c[1].when_closed, c[1].devices), (true, WhenClosed::Hide, Devices::Mobile));
+        assert_eq!((c[2].hours.as_ref().unwrap().time_zone.as_str(), c[2].when_closed, c[2].reply), ("Europe/Paris", WhenClosed::Dim, Some(Reply::Minutes)));
+        assert_eq!((c[3].href.as_deref(), c[3].group), (Some("mailto:a@b.co?subject=Hi"), Group::Other));
+        assert_eq!((c[4].href.as_deref(), c[4].copy.as_deref(), c[4].group), (None, Some("examplehq"), Group::Message));
+
+        let cases: &[(&str, &[&str])] = &[
+            (r#"{"form":false,"channels":[{"type":"phone","value":"+15550100123","whenClosed":"dim"}]}"#, &["config `channels[0].whenClosed`: there are no hours to be closed outside of; add \"hours\" to this channel or to the widget"]),
+            (r#"{"form":false,"channels":[{"type":"phone","value":"+15550100123","subject":"x","group":"vip","devices":"watch","replyTime":"soon"}]}"#, &[
+                "config `channels[0].subject`: only an email channel has a subject; it is ignored on this phone channel",
+                "config `channels[0].group`: \"vip\" is not one of call, message, visit, follow, other",
+                "config `channels[0].devices`: \"watch\" is not one of all, mobile, desktop",
+                "config `channels[0].replyTime`: \"soon\" is not one of minutes, hour, hours, day",
+            ]),
+            (r#"{"form":false,"channels":[{"type":"phone","value":"+15550100123","hours":{"weekly":{"mon":"09:00-17:00"}}}]}"#, &["config `channels[0].hours.timeZone`: missing; write the IANA time zone the hours are in, such as Europe/Paris"]),
+            (r#"{"form":false,"hours":{"timeZone":"Mars/Olympus_Mons","weekly":{"mon":"9-5"}}}"#, &["config `hours.weekly.mon`: \"9-5\" is not a range such as 09:00-17:00 (24-hour clock; 22:00-02:00 runs past midnight)"]),
         ];
         for (config, expected) in cases {
             assert_eq!(issues_of(config), *expected, "{config}");
@@ -664,7 +750,7 @@ mod tests {
     fn bad_channels_are_dropped_and_good_ones_kept() {
         let (config, issues) = parse(&json(r#"{"endpoint":"/f","channels":[{"type":"fax","value":"1"},{"type":"email","value":"a@b.co"},{"type":"link","value":" JAVA\tSCRIPT:alert(1)"}]}"#));
         assert_eq!(issues.len(), 2);
-        assert_eq!(config.channels.iter().map(|c| c.href.as_str()).collect::<Vec<_>>(), ["mailto:a@b.co"]);
+        assert_eq!(config.channels.iter().map(|c| c.href.as_deref().unwrap_or_default()).collect::<Vec<_>>(), ["mailto:a@b.co"]);
         assert!(config.form.is_some());
     }
 

@@ -6,7 +6,7 @@
 //! the loader picks (src/loader.js: the configured `locale`, else the page's `lang`, else the
 //! browser's languages), never all of them.
 
-use crate::channel::Kind;
+use crate::channel::{Group, Kind, Reply};
 use crate::value::Value;
 
 /// The languages shipped with the widget; English is built in, the rest are `locales/<tag>.json`.
@@ -77,17 +77,44 @@ texts! {
     FailTooMany "failTooMany" "We tried several times but could not deliver your message. Your text is still here.",
     NoOfflineCopy "noOfflineCopy" "This browser could not save a copy, so please keep this page open until it is sent.",
     EmailInstead "emailInstead" "Email us instead",
-    LabelPhone "label.phone" "Call us",
-    LabelSms "label.sms" "Text us",
-    LabelEmail "label.email" "Email us",
+    LabelPhone "label.phone" "Phone",
+    LabelSms "label.sms" "SMS",
+    LabelEmail "label.email" "Email",
     LabelWhatsapp "label.whatsapp" "WhatsApp",
     LabelTelegram "label.telegram" "Telegram",
     LabelMessenger "label.messenger" "Messenger",
+    LabelSignal "label.signal" "Signal",
+    LabelViber "label.viber" "Viber",
+    LabelLine "label.line" "LINE",
+    LabelWechat "label.wechat" "WeChat",
+    LabelSkype "label.skype" "Skype",
+    LabelTeams "label.teams" "Microsoft Teams",
+    LabelDiscord "label.discord" "Discord",
     LabelX "label.x" "X",
     LabelInstagram "label.instagram" "Instagram",
     LabelFacebook "label.facebook" "Facebook",
     LabelLinkedin "label.linkedin" "LinkedIn",
+    LabelYoutube "label.youtube" "YouTube",
+    LabelTiktok "label.tiktok" "TikTok",
+    LabelMap "label.map" "Address",
     LabelLink "label.link" "Website",
+    LabelCustom "label.custom" "Link",
+    GroupCall "group.call" "Call us",
+    GroupMessage "group.message" "Message us",
+    GroupVisit "group.visit" "Visit us",
+    GroupFollow "group.follow" "Follow us",
+    GroupOther "group.other" "More",
+    OpenNow "openNow" "Open now",
+    ClosedOpens "closedOpens" "Closed · opens {when}",
+    Closed "closed" "Closed",
+    ReplyMinutes "reply.minutes" "Typically replies within minutes",
+    ReplyHour "reply.hour" "Typically replies in about an hour",
+    ReplyHours "reply.hours" "Typically replies within a few hours",
+    ReplyDay "reply.day" "Typically replies within a day",
+    Copy "copy" "Copy",
+    Copied "copied" "Copied",
+    QrCode "qrCode" "QR code",
+    QrHint "qrHint" "Scan with your phone to continue there.",
 }
 
 impl Text {
@@ -95,20 +122,30 @@ impl Text {
         Text::ALL.iter().copied().find(|t| t.key() == key)
     }
 
-    /// The default label of a channel type.
+    /// The default label of a channel type (its place in [`Text::ALL`] follows `Kind::ALL`).
     pub fn label_of(kind: Kind) -> Text {
-        match kind {
-            Kind::Phone => Text::LabelPhone,
-            Kind::Sms => Text::LabelSms,
-            Kind::Email => Text::LabelEmail,
-            Kind::Whatsapp => Text::LabelWhatsapp,
-            Kind::Telegram => Text::LabelTelegram,
-            Kind::Messenger => Text::LabelMessenger,
-            Kind::X => Text::LabelX,
-            Kind::Instagram => Text::LabelInstagram,
-            Kind::Facebook => Text::LabelFacebook,
-            Kind::Linkedin => Text::LabelLinkedin,
-            Kind::Link => Text::LabelLink,
+        let first = Text::ALL.iter().position(|t| *t == Text::LabelPhone).unwrap_or(0);
+        Text::ALL[first + kind as usize]
+    }
+
+    /// The heading of a group of channels.
+    pub fn group(group: Group) -> Text {
+        match group {
+            Group::Call => Text::GroupCall,
+            Group::Message => Text::GroupMessage,
+            Group::Visit => Text::GroupVisit,
+            Group::Follow => Text::GroupFollow,
+            Group::Other => Text::GroupOther,
+        }
+    }
+
+    /// "Typically replies …".
+    pub fn reply(reply: Reply) -> Text {
+        match reply {
+            Reply::Minutes => Text::ReplyMinutes,
+            Reply::Hour => Text::ReplyHour,
+            Reply::Hours => Text::ReplyHours,
+            Reply::Day => Text::ReplyDay,
         }
     }
 }
@@ -174,10 +211,21 @@ mod tests {
         }
     }
 
+    #[test]
+    fn every_kind_has_its_label_in_order() {
+        for kind in Kind::ALL {
+            let key = Text::label_of(kind).key();
+            assert_eq!(key.strip_prefix("label."), Some(kind.name()), "{key}");
+        }
+    }
+
     /// Each shipped language has every text but the brand names, and keeps every placeholder.
     #[test]
     fn every_locale_file_is_complete_and_keeps_placeholders() {
-        let brands = ["launcher", "label.whatsapp", "label.telegram", "label.messenger", "label.x", "label.instagram", "label.facebook", "label.linkedin"];
+        let brands = [
+            "launcher", "label.whatsapp", "label.telegram", "label.messenger", "label.signal", "label.viber", "label.line", "label.wechat", "label.skype",
+            "label.teams", "label.discord", "label.x", "label.instagram", "label.facebook", "label.linkedin", "label.youtube", "label.tiktok",
+        ];
         let files: &[(&str, &str)] = &[
             ("es", include_str!("../locales/es.json")),
             ("fr", include_str!("../locales/fr.json")),

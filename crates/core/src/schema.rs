@@ -3,7 +3,7 @@
 //! Built from the same tables the parser uses (channel types, positions, text keys), so an owner's
 //! editor and the widget agree on what is valid.
 
-use crate::channel::Kind;
+use crate::channel::{Devices, Group, Kind, Reply, WhenClosed};
 use crate::config::{Ask, Launcher, Position, Rating, Scheme, Spam, TRANSPORTS};
 use crate::i18n::{Text, Texts};
 
@@ -27,6 +27,11 @@ pub fn json_schema() -> String {
     let transports = list(TRANSPORTS);
     let schemes = list(Scheme::ALL.iter().map(|s| s.name()));
     let launchers = list(Launcher::ALL.iter().map(|l| l.name()));
+    let groups = list(Group::ALL.iter().map(|g| g.name()));
+    let devices = list(Devices::ALL.iter().map(|d| d.name()));
+    let when_closed = list(WhenClosed::ALL.iter().map(|w| w.name()));
+    let replies = list(Reply::ALL.iter().map(|r| r.name()));
+    let hours_props = hours_properties();
     let defaults = Texts::default();
     let text_props: Vec<String> = Text::ALL
         .iter()
@@ -45,6 +50,7 @@ pub fn json_schema() -> String {
         .map(|k| {
             // A channel that cannot prefill a message gets an issue for one, so the schema refuses it.
             let message = if k.takes_message() { "" } else { ",\"message\":false" };
+            let message = if *k == Kind::Email { message.to_owned() } else { format!("{message},\"subject\":false") };
             format!("{{\"if\":{{\"properties\":{{\"type\":{{\"const\":\"{}\"}}}}}},\"then\":{{\"properties\":{{\"value\":{{\"description\":\"{}\"}}{message}}}}}}}", k.name(), k.expects())
         })
         .collect();
@@ -103,7 +109,13 @@ pub fn json_schema() -> String {
       "patternProperties": {{ "^[A-Za-z]{{2,3}}(-[A-Za-z0-9]{{1,8}})*$": {{ "type": "object", "additionalProperties": false, "properties": {{ {text_props} }} }} }},
       "additionalProperties": false
     }},
-    "hours": {{ "description": "Reserved for business hours (not supported yet)." }}
+    "hours": {{
+      "type": "object",
+      "additionalProperties": false,
+      "required": ["timeZone", "weekly"],
+      "description": "Business hours in the owner's IANA time zone; the panel says \"Open now\" or when it opens, in the visitor's time zone.",
+      "properties": {{ {hours_props} }}
+    }}
   }},
   "$defs": {{
     "offset": {{ "anyOf": [{{ "type": "integer", "minimum": 0, "maximum": 400 }}, {{ "type": "string", "pattern": "^[0-9]+$" }}], "default": 20 }},
@@ -117,13 +129,40 @@ pub fn json_schema() -> String {
         "type": {{ "enum": {kinds} }},
         "value": {{ "$ref": "#/$defs/text" }},
         "label": {{ "$ref": "#/$defs/text" }},
-        "message": {{ "$ref": "#/$defs/text", "description": "Prefilled text (sms, email, whatsapp)." }}
+        "message": {{ "$ref": "#/$defs/text", "description": "Prefilled text (sms, email, whatsapp, teams), percent-encoded into the link." }},
+        "subject": {{ "$ref": "#/$defs/text", "description": "Prefilled subject (email)." }},
+        "group": {{ "enum": {groups}, "description": "The heading the channel is listed under; the default depends on the type." }},
+        "devices": {{ "enum": {devices}, "default": "all" }},
+        "hours": {{
+          "type": "object",
+          "additionalProperties": false,
+          "required": ["weekly"],
+          "description": "This channel's own hours (the time zone defaults to the widget's).",
+          "properties": {{ {hours_props} }}
+        }},
+        "whenClosed": {{ "enum": {when_closed}, "description": "Outside its hours: keep as usual, dim with the next opening, or hide. Default: dim with its own hours, keep otherwise." }},
+        "replyTime": {{ "enum": {replies}, "description": "Typically replies within minutes, in about an hour, within a few hours, within a day." }}
       }},
       "allOf": [{channel_values}]
     }}
   }}
 }}
 "##
+    )
+}
+
+/// The properties of an `hours` object (the widget's and a channel's).
+fn hours_properties() -> String {
+    let time = r"([01]?[0-9]|2[0-3]):[0-5][0-9]";
+    let range = format!(r"{time}\\s*[-–]\\s*({time}|24:00)");
+    let spans = format!(r#"{{ "anyOf": [ {{ "type": "string", "pattern": "^\\s*([Cc]losed|{range}(\\s*,\\s*{range})*)\\s*$" }}, {{ "type": "array", "items": {{ "type": "string", "pattern": "^\\s*{range}\\s*$" }} }} ] }}"#);
+    let day = r"\\s*[A-Za-z]{3}(day|sday|nesday|rsday|urday)?\\s*";
+    let days = format!(r"^((daily|{day}(-{day})?)(,(daily|{day}(-{day})?))*)$");
+    let dates = r"^([0-9]{4}-[0-9]{2}-[0-9]{2}(/[0-9]{4}-[0-9]{2}-[0-9]{2})?|[0-9]{2}-[0-9]{2})$";
+    format!(
+        r#""timeZone": {{ "type": "string", "pattern": "^(UTC|GMT|[A-Za-z][A-Za-z0-9_+-]{{0,29}}(/[A-Za-z][A-Za-z0-9_+-]{{0,29}})+)$", "description": "An IANA time zone such as Europe/Paris." }},
+        "weekly": {{ "type": "object", "propertyNames": {{ "pattern": "{days}" }}, "additionalProperties": {spans}, "description": "Days (mon, mon-fri, sat,sun, daily) to ranges (\"09:00-17:00\", \"09:00-12:00, 13:00-17:00\", \"22:00-02:00\") or \"closed\"." }},
+        "exceptions": {{ "type": "object", "propertyNames": {{ "pattern": "{dates}" }}, "additionalProperties": {spans}, "description": "Dates (2026-12-24, 2026-08-01/2026-08-15, or 12-25 for every year) to ranges or \"closed\"." }}"#
     )
 }
 
@@ -155,5 +194,13 @@ mod tests {
         let rules = schema["$defs"]["channel"]["allOf"].as_array().unwrap();
         let phone = rules.iter().find(|r| r["if"]["properties"]["type"]["const"] == "phone").unwrap();
         assert_eq!(phone["then"]["properties"]["message"], false);
+        assert_eq!(phone["then"]["properties"]["subject"], false);
+        let channel = schema["$defs"]["channel"]["properties"].as_object().unwrap();
+        for key in crate::config::CHANNEL_KEYS {
+            assert!(channel.contains_key(key), "schema lacks channels[].{key}");
+        }
+        for key in crate::hours::KEYS {
+            assert!(props["hours"]["properties"].as_object().unwrap().contains_key(key), "schema lacks hours.{key}");
+        }
     }
 }

@@ -147,3 +147,41 @@ export function hostPage({ distUrl, attributes = '', before = '', after = '', ti
 /** People take a moment between opening the panel and sending; the widget drops faster "visitors"
  * as bots (form.minSeconds, 2 s by default). */
 export const humanPause = (page) => page.waitForTimeout(2100);
+
+/** Browser context options for a desktop computer and for a phone (viewport, touch, user agent). */
+export const DESKTOP = { viewport: { width: 1280, height: 800 } };
+export const PHONE = {
+  viewport: { width: 390, height: 844 },
+  isMobile: true,
+  hasTouch: true,
+  deviceScaleFactor: 3,
+  userAgent: 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1',
+};
+
+/**
+ * Opens `url` in a new context with `options` (e.g. `DESKTOP`/`PHONE`, `timezoneId`, `locale`,
+ * `permissions`), the clock fixed at `time` (an ISO string) when given, and every click on a link
+ * recorded in `window.__clicked` (the exact `href` attribute) instead of followed, so tests can
+ * assert where each channel leads without navigating away.
+ */
+export async function openIn(browser, url, { time, ...options } = {}) {
+  const context = await browser.newContext(options);
+  const page = await context.newPage();
+  const consoleMessages = [];
+  const pageErrors = [];
+  page.on('console', (m) => consoleMessages.push({ type: m.type(), text: m.text() }));
+  page.on('pageerror', (e) => pageErrors.push(e));
+  if (time) await page.clock.setFixedTime(new Date(time));
+  await page.addInitScript(() => {
+    window.__clicked = [];
+    document.addEventListener('click', (event) => {
+      const link = event.composedPath().find((node) => node instanceof HTMLAnchorElement);
+      if (link && link.getRootNode() instanceof ShadowRoot) {
+        window.__clicked.push(link.getAttribute('href'));
+        event.preventDefault();
+      }
+    }, true);
+  });
+  await page.goto(url);
+  return { context, page, consoleMessages, pageErrors };
+}
