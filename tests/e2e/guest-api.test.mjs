@@ -1,0 +1,164 @@
+// The JS API's lifecycle (contracts §7): calls and clicks before the wasm arrives are kept; a
+// second copy of the script or a second init() makes no second widget; destroy() leaves the DOM,
+// window, listeners and timers as they were before init(); the <contact-widget> element in markup.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { openPage, widgetReady, world } from './support/harness.mjs';
+import { instrument, page, serveDist } from './support/guest.mjs';
+
+let inbox, site, browser;
+const pages = {};
+world(pages, (w) => ({ inbox, site, browser } = w));
+const gate = serveDist(pages, () => inbox.url);
+
+let counter = 0;
+async function visit(body, { hold = false } = {}) {
+  const path = `/api-${++counter}.html`;
+  pages[path] = page({ body });
+  gate.hold = hold;
+  const context = await browser.newContext();
+  await context.addInitScript(instrument);
+  const opened = await openPage(context, `${site.url}${path}`);
+  return { ...opened, context };
+}
+
+const snippet = (attributes = '') => `<script src="/w/contact-widget.js" async ${attributes}></script>`;
+const endpointAndEmail = () => `data-endpoint="${inbox.url}/api/feedback" data-email="help@example.com"`;
+const mounted = (p) => p.evaluate(() => !!document.querySelector('contact-widget')?.shadowRoot.querySelector('#cw-panel'));
+const counts = (p) =>
+  p.evaluate(() => ({
+    hosts: document.querySelectorAll('contact-widget').length,
+    launchers: [...document.querySelectorAll('contact-widget')].reduce((n, h) => n + (h.shadowRoot?.querySelectorAll('.launcher').length ?? 0), 0),
+    panels: [...document.querySelectorAll('contact-widget')].reduce((n, h) => n + (h.shadowRoot?.querySelectorAll('#cw-panel').length ?? 0), 0),
+  }));
+const until = async (ok, ms = 10_000) => {
+  for (const end = Date.now() + ms; !ok(); await new Promise((r) => setTimeout(r, 50))) if (Date.now() > end) throw new Error('timed out');
+};
+
+test('open() before the wasm has arrived opens the panel once it is ready', async () => {
+  const { page: p, context, pageErrors } = await visit(snippet(endpointAndEmail()), { hold: true });
+  await p.getByRole('button', { name: 'Contact us' }).waitFor();
+  await p.evaluate(() => ContactWidget.open());
+  await until(() => gate.waiting > 0);
+  assert.equal(await mounted(p), false);
+  gate.release();
+  await p.getByRole('dialog', { name: 'Contact us' }).waitFor();
+  assert.deepEqual(pageErrors, []);
+  await context.close();
+});
+
+test('a click on the launcher before the wasm has arrived opens the panel once it is ready', async () => {
+  const { page: p, context, pageErrors } = await visit(snippet(endpointAndEmail()), { hold: true });
+  await p.getByRole('button', { name: 'Contact us' }).click();
+  await p.getByRole('button', { name: 'Contact us' }).click(); // an impatient second press still means "open"
+  assert.equal(await mounted(p), false);
+  gate.release();
+  const dialog = p.getByRole('dialog', { name: 'Contact us' });
+  await dialog.waitFor();
+  await p.waitForTimeout(200);
+  assert.ok(await dialog.isVisible());
+  assert.deepEqual(pageErrors, []);
+  await context.close();
+});
+
+test('a second copy of the script and a second init() make no second widget', async () => {
+  const { page: p, context, pageErrors, consoleMessages } = await visit(snippet(endpointAndEmail()) + snippet('data-title="Second copy"'));
+  await widgetReady(p);
+  await p.evaluate(async () => {
+    const ready = () => new Promise((r) => { const stop = ContactWidget.on('ready', () => { stop(); r(); }); });
+    let next = ready();
+    ContactWidget.init({ title: 'First init' });
+    await next;
+    next = ready();
+    ContactWidget.init({ title: 'Second init' });
+    await next;
+  });
+  await p.getByRole('button', { name: 'Second init' }).click();
+  await p.getByRole('dialog', { name: 'Second init' }).waitFor();
+  assert.deepEqual(await counts(p), { hosts: 1, launchers: 1, panels: 1 });
+  const warnings = consoleMessages.filter((m) => m.type === 'warning').map((m) => m.text);
+  assert.deepEqual(warnings, ['contact-widget: the script is included twice; the second copy does nothing']);
+  assert.deepEqual(pageErrors, []);
+  await context.close();
+});
+
+test('destroy() leaves the DOM, window, listeners and timers as they were before init()', async () => {
+  const { page: p, context, pageErrors } = await visit(snippet());
+  await p.waitForFunction(() => window.ContactWidget && document.readyState === 'complete');
+  await p.waitForTimeout(100);
+  const snapshot = () => p.evaluate(() => ({ globals: Object.getOwnPropertyNames(window).sort(), html: document.documentElement.outerHTML, ...window.__guest.snapshot() }));
+  const before = await snapshot();
+  assert.equal(await p.evaluate(() => document.querySelectorAll('contact-widget').length), 0, 'no config, no widget');
+
+  await p.evaluate((endpoint) => ContactWidget.init({ endpoint, channels: [{ type: 'email', value: 'help@example.com' }] }), `${inbox.url}/api/feedback`);
+  await widgetReady(p);
+  await p.getByRole('button', { name: 'Contact us' }).click();
+  const dialog = p.getByRole('dialog', { name: 'Contact us' });
+  await dialog.getByRole('textbox', { name: 'Message' }).fill('a draft');
+  await p.evaluate(() => ContactWidget.update({ title: 'Updated' }));
+  await p.getByRole('dialog', { name: 'Updated' }).waitFor();
+  const during = await snapshot();
+  assert.notDeepEqual(during.html, before.html);
+
+  await p.evaluate(() => ContactWidget.destroy());
+  await p.waitForTimeout(100);
+  const after = await snapshot();
+  assert.deepEqual(after, before);
+  // And it can come back.
+  await p.evaluate(() => ContactWidget.init({ title: 'Again', channels: [{ type: 'email', value: 'help@example.com' }] }));
+  await p.getByRole('button', { name: 'Again' }).click();
+  await p.getByRole('dialog', { name: 'Again' }).waitFor();
+  assert.deepEqual(await counts(p), { hosts: 1, launchers: 1, panels: 1 });
+  assert.deepEqual(pageErrors, []);
+  await context.close();
+});
+
+test('destroy() before the wasm has arrived: nothing is mounted when it does', async () => {
+  const { page: p, context, pageErrors } = await visit(snippet(endpointAndEmail()), { hold: true });
+  await p.getByRole('button', { name: 'Contact us' }).click();
+  await until(() => gate.waiting > 0);
+  await p.evaluate(() => ContactWidget.destroy());
+  gate.release();
+  await p.waitForTimeout(500);
+  assert.deepEqual(await counts(p), { hosts: 0, launchers: 0, panels: 0 });
+  assert.deepEqual(await p.evaluate(() => window.__guest.snapshot().timers), []);
+  assert.deepEqual(pageErrors, []);
+  await context.close();
+});
+
+test('<contact-widget> in markup takes its config from attributes; a re-render keeps one widget', async () => {
+  const element = `<contact-widget endpoint="${inbox.url}/api/feedback" email="help@example.com" title="Markup"></contact-widget>`;
+  const { page: p, context, pageErrors, consoleMessages } = await visit(element + snippet());
+  await widgetReady(p);
+  await p.getByRole('button', { name: 'Markup' }).click();
+  const dialog = p.getByRole('dialog', { name: 'Markup' });
+  await dialog.getByRole('textbox', { name: 'Message' }).fill('typed in markup');
+  assert.deepEqual(await p.evaluate(() => [...document.querySelector('contact-widget').shadowRoot.querySelectorAll('a')].map((a) => a.getAttribute('href'))), ['mailto:help@example.com']);
+
+  // A framework removes the element and puts the same one back.
+  await p.evaluate(() => { const el = document.querySelector('contact-widget'); el.remove(); document.querySelector('main').append(el); });
+  assert.deepEqual(await counts(p), { hosts: 1, launchers: 1, panels: 1 });
+  assert.equal(await dialog.getByRole('textbox', { name: 'Message' }).inputValue(), 'typed in markup');
+
+  // A framework renders a new element in its place.
+  await p.evaluate((html) => { document.querySelector('contact-widget').remove(); document.querySelector('main').insertAdjacentHTML('beforeend', html); }, element);
+  await until(async () => true);
+  await p.waitForFunction(() => document.querySelector('contact-widget').shadowRoot?.querySelector('#cw-panel'));
+  assert.deepEqual(await counts(p), { hosts: 1, launchers: 1, panels: 1 });
+  await p.getByRole('dialog', { name: 'Markup' }).waitFor();
+  assert.equal(await dialog.getByRole('textbox', { name: 'Message' }).inputValue(), 'typed in markup');
+  await p.keyboard.press('Escape');
+  await dialog.waitFor({ state: 'hidden' });
+  await p.getByRole('button', { name: 'Markup' }).click();
+  await dialog.waitFor();
+
+  // A second element while one is shown is ignored, with a warning.
+  await p.evaluate((html) => document.body.insertAdjacentHTML('beforeend', html), element);
+  assert.equal(await p.evaluate(() => [...document.querySelectorAll('contact-widget')].filter((h) => h.shadowRoot).length), 1);
+  assert.ok(consoleMessages.some((m) => m.type === 'warning' && /one widget/.test(m.text)));
+
+  await p.evaluate(() => ContactWidget.destroy());
+  assert.equal(await p.evaluate(() => document.querySelector('contact-widget').shadowRoot.childNodes.length), 0);
+  assert.deepEqual(pageErrors, []);
+  await context.close();
+});

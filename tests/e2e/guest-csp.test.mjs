@@ -1,0 +1,121 @@
+// A strict Content-Security-Policy: the widget works with zero violations (constructed
+// stylesheets, no inline script or style, no eval, Trusted Types enforced), with a nonce and
+// 'strict-dynamic' too; without 'wasm-unsafe-eval' the page is unharmed and the launcher becomes
+// a link to another way of contact.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { humanPause, openPage, world } from './support/harness.mjs';
+import { instrument, page, serveDist, withHeaders } from './support/guest.mjs';
+
+let inbox, site, browser;
+const pages = {};
+world(pages, (w) => ({ inbox, site, browser } = w));
+serveDist(pages, () => inbox.url);
+
+const json = (config) => `<script type="application/json" id="contact-widget-config">${JSON.stringify(config)}</script>`;
+const policy = (script) =>
+  `default-src 'none'; script-src ${script}; style-src 'self'; connect-src 'self' ${inbox.url}; img-src 'self'; require-trusted-types-for 'script'`;
+
+async function until(ok, ms = 10_000) {
+  for (const end = Date.now() + ms; !ok(); await new Promise((r) => setTimeout(r, 50))) if (Date.now() > end) throw new Error('timed out');
+}
+
+let counter = 0;
+async function visit({ csp, body, head = '' }) {
+  const path = `/csp-${++counter}.html`;
+  pages[path] = withHeaders(page({ head, body }), { 'content-security-policy': csp });
+  const context = await browser.newContext();
+  await context.addInitScript(instrument);
+  const opened = await openPage(context, `${site.url}${path}`);
+  return { ...opened, context, violations: () => opened.page.evaluate(() => window.__guest.violations) };
+}
+
+const launcherHref = (page) =>
+  page.evaluate(() => document.querySelector('contact-widget')?.shadowRoot.querySelector('.launcher')?.getAttribute('href'));
+
+async function sendsToInbox(page, message) {
+  await page.getByRole('button', { name: 'Contact us' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Contact us' });
+  await dialog.getByRole('textbox', { name: 'Message' }).fill(message);
+  await humanPause(page);
+  await dialog.getByRole('button', { name: 'Send' }).click();
+  await dialog.getByRole('status').filter({ hasText: 'Thank you' }).waitFor({ timeout: 20_000 });
+  const stored = (await inbox.stored()).filter((r) => r.message === message);
+  assert.equal(stored.length, 1);
+}
+
+test("script-src 'self' 'wasm-unsafe-eval', style-src 'self', Trusted Types: it works with zero violations", async () => {
+  const config = { endpoint: `${inbox.url}/api/feedback`, channels: [{ type: 'email', value: 'help@example.com' }], locale: 'fr' };
+  const { page: p, context, pageErrors, consoleMessages, violations } = await visit({
+    csp: policy("'self' 'wasm-unsafe-eval'"),
+    body: `${json(config)}<script src="/w/contact-widget.js" async></script>`,
+  });
+  // French: a language file is fetched too (connect-src 'self').
+  await p.getByRole('button', { name: /Contact|Contactez/ }).waitFor();
+  await p.evaluate(() => ContactWidget.update({ locale: 'en' }));
+  await sendsToInbox(p, 'sent under a strict CSP');
+  assert.deepEqual(await violations(), []);
+  assert.deepEqual(pageErrors, []);
+  assert.deepEqual(consoleMessages.filter((m) => m.type === 'error'), []);
+  await context.close();
+});
+
+test("a nonce with 'strict-dynamic': the nonced loader brings in the rest, with zero violations", async () => {
+  const nonce = 'r4nd0mN0nce';
+  const config = { endpoint: `${inbox.url}/api/feedback`, channels: [{ type: 'email', value: 'help@example.com' }] };
+  const { page: p, context, pageErrors, violations } = await visit({
+    csp: policy(`'nonce-${nonce}' 'strict-dynamic' 'wasm-unsafe-eval'`),
+    body: `${json(config)}<script src="/w/contact-widget.js" nonce="${nonce}" async></script>`,
+  });
+  await sendsToInbox(p, 'sent with a nonce');
+  assert.deepEqual(await violations(), []);
+  assert.deepEqual(pageErrors, []);
+  await context.close();
+});
+
+test("without 'wasm-unsafe-eval' the launcher links to the first e-mail and the console names the directive", async () => {
+  const config = { endpoint: `${inbox.url}/api/feedback`, channels: [{ type: 'telegram', value: '@examplehq' }, { type: 'email', value: 'help@example.com' }, { type: 'phone', value: '+1 555 0100 123' }] };
+  const { page: p, context, pageErrors, consoleMessages } = await visit({
+    csp: policy("'self'"),
+    body: `${json(config)}<script src="/w/contact-widget.js" async></script>`,
+  });
+  // The visitor reaches for the launcher before anything has loaded.
+  await p.getByRole('button', { name: 'Contact us' }).click();
+  await p.waitForFunction(() => document.querySelector('contact-widget')?.shadowRoot.querySelector('a.launcher'));
+  assert.equal(await launcherHref(p), 'mailto:help@example.com');
+  assert.ok(await p.getByRole('link', { name: 'Contact us' }).isVisible());
+  const errors = consoleMessages.filter((m) => m.type === 'error' && m.text.startsWith('contact-widget:'));
+  assert.equal(errors.length, 1, JSON.stringify(consoleMessages));
+  assert.match(errors[0].text, /'wasm-unsafe-eval'/);
+  assert.deepEqual(pageErrors, []);
+  // The page is unharmed: its own link still works, the API is a quiet no-op.
+  await p.evaluate(() => { ContactWidget.open(); ContactWidget.update({ title: 'x' }); ContactWidget.close(); });
+  assert.deepEqual(pageErrors, []);
+  assert.equal(await p.evaluate(() => document.querySelectorAll('contact-widget').length), 1);
+  await context.close();
+});
+
+test("without 'wasm-unsafe-eval' a configured fallback wins; a phone is used when there is no e-mail", async () => {
+  for (const [config, href] of [
+    [{ fallback: 'https://example.com/contact', channels: [{ type: 'email', value: 'help@example.com' }] }, 'https://example.com/contact'],
+    [{ channels: [{ type: 'x', value: '@examplehq' }, { type: 'phone', value: '+1 (555) 010-0100' }] }, 'tel:+15550100100'],
+  ]) {
+    const { page: p, context, pageErrors } = await visit({ csp: policy("'self'"), body: `${json(config)}<script src="/w/contact-widget.js" async></script>` });
+    await p.waitForFunction(() => document.querySelector('contact-widget')?.shadowRoot.querySelector('a.launcher'));
+    assert.equal(await launcherHref(p), href);
+    assert.deepEqual(pageErrors, []);
+    await context.close();
+  }
+});
+
+test("without 'wasm-unsafe-eval' and no way to reach anyone, the widget removes itself", async () => {
+  const config = { endpoint: `${inbox.url}/api/feedback`, channels: [{ type: 'telegram', value: '@examplehq' }] };
+  const { page: p, context, pageErrors, consoleMessages } = await visit({ csp: policy("'self'"), body: `${json(config)}<script src="/w/contact-widget.js" async></script>` });
+  await p.waitForFunction(() => window.ContactWidget);
+  await until(() => consoleMessages.some((m) => m.type === 'error'));
+  await p.waitForTimeout(300); // no re-attach after removal
+  assert.equal(await p.evaluate(() => document.querySelectorAll('contact-widget').length), 0);
+  assert.ok(consoleMessages.some((m) => m.type === 'error' && /'wasm-unsafe-eval'.*removed itself/.test(m.text)), JSON.stringify(consoleMessages));
+  assert.deepEqual(pageErrors, []);
+  await context.close();
+});
