@@ -75,7 +75,7 @@ test("a nonce with 'strict-dynamic': the nonced loader brings in the rest, with 
 
 test("without 'wasm-unsafe-eval' the launcher links to the first e-mail and the console names the directive", async () => {
   const config = { endpoint: `${inbox.url}/api/feedback`, channels: [{ type: 'telegram', value: '@examplehq' }, { type: 'email', value: 'help@example.com' }, { type: 'phone', value: '+1 555 0100 123' }] };
-  const { page: p, context, pageErrors, consoleMessages } = await visit({
+  const { page: p, context, pageErrors, consoleMessages, violations } = await visit({
     csp: policy("'self'"),
     body: `${json(config)}<script src="/w/contact-widget.js" async></script>`,
   });
@@ -87,6 +87,8 @@ test("without 'wasm-unsafe-eval' the launcher links to the first e-mail and the 
   const errors = consoleMessages.filter((m) => m.type === 'error' && m.text.startsWith('contact-widget:'));
   assert.equal(errors.length, 1, JSON.stringify(consoleMessages));
   assert.match(errors[0].text, /'wasm-unsafe-eval'/);
+  // The browser's own report of it (which also shows the violation listener works).
+  assert.deepEqual((await violations()).map((v) => [v.directive, v.blocked]), [['script-src', 'wasm-eval']]);
   assert.deepEqual(pageErrors, []);
   // The page is unharmed: its own link still works, the API is a quiet no-op.
   await p.evaluate(() => { ContactWidget.open(); ContactWidget.update({ title: 'x' }); ContactWidget.close(); });

@@ -29,6 +29,7 @@ export function serveDist(pages, inboxUrl, prefix = '/w') {
       res.end(Buffer.from(await upstream.arrayBuffer()));
     };
   }
+  pages['/favicon.ico'] = (req, res) => res.writeHead(204).end();
   return gate;
 }
 
