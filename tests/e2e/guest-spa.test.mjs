@@ -58,14 +58,16 @@ test('20 route changes: one widget, its panel still open, the draft still there,
   }
   assert.ok(await dialog.isVisible());
   assert.equal(await dialog.getByRole('textbox', { name: 'Message' }).inputValue(), 'typed before the app moved on');
-  // Still alive: it closes and opens again.
+  // Still alive: it closes and opens again. (Focus went with the old body; the visitor clicks back in.)
+  await dialog.getByRole('textbox', { name: 'Message' }).click();
   await p.keyboard.press('Escape');
   await dialog.waitFor({ state: 'hidden' });
   await p.getByRole('button', { name: 'Contact us' }).click();
   await dialog.waitFor();
 
   const observed = await p.evaluate(() => window.__guest.observed);
-  assert.deepEqual(observed.filter((o) => o.documentWide), [], 'no document-wide MutationObserver');
+  // (Playwright's injected script observes the document for its own purposes; its stack says so.)
+  assert.deepEqual(observed.filter((o) => o.documentWide && !/InjectedScript/.test(o.stack)), [], 'no document-wide MutationObserver');
   assert.deepEqual(pageErrors, []);
   assert.deepEqual(consoleMessages.filter((m) => m.type === 'error' || m.type === 'warning'), []);
   await context.close();

@@ -104,7 +104,7 @@ export function instrument() {
   }
   const observe = MutationObserver.prototype.observe;
   MutationObserver.prototype.observe = function (target, options) {
-    observed.push({ node: target.nodeName, subtree: !!options?.subtree, documentWide: (target === document || target === document.documentElement || target === document.body) });
+    observed.push({ node: target.nodeName, subtree: !!options?.subtree, documentWide: (target === document || target === document.documentElement || target === document.body), stack: new Error().stack });
     return observe.call(this, target, options);
   };
   window.__guest = {
