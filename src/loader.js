@@ -202,13 +202,23 @@
     if (!host.isConnected) attach();
   }
 
+  // Put back in <body> after a single-page app threw it out with the old content (not when the
+  // page moved it elsewhere itself). A page that keeps removing it wins: after 50 re-attachments
+  // less than a frame apart it stays out, so two scripts never fight over it forever.
+  var lastAttach = 0, streak = 0;
   function attach() {
-    if (ours && wanted && !dead && d.body) d.body.appendChild(host);
+    if (!ours || !wanted || dead || !d.body || host.isConnected) return;
+    var now = Date.now();
+    streak = now - lastAttach < 16 ? streak + 1 : 0;
+    lastAttach = now;
+    if (streak > 50) return warn('the page keeps removing <contact-widget>; it is left out');
+    d.body.appendChild(host);
   }
 
   // The wasm, once, compiled while it streams in; then the panel is mounted.
   function load() {
-    if (!wanted || dead) return;
+    // Not for a widget the page has taken out (it loads when the visitor can reach it again).
+    if (!wanted || dead || !host || !host.isConnected) return;
     wasm = wasm || import(new URL('__WIDGET_JS__', base).href).then(function (module) {
       return module.default({ module_or_path: new URL('__WIDGET_WASM__', base) }).then(function () { return module; });
     });
@@ -234,7 +244,7 @@
   }
 
   function mount(module, table) {
-    if (dead || !wanted || widget || !host) return;
+    if (dead || !wanted || widget || !launcher) return;
     guard('mounting', function () {
       widget = module.mount(host.shadowRoot, launcher, attributes(), fileConfig, initConfig, tag, table, wrap, fetchFor);
       launcher.removeAttribute('aria-busy');
@@ -284,18 +294,24 @@
     connectedCallback() {
       if (this === host || dead) return;
       if (host && host.isConnected) return warn('a page shows one widget; this <contact-widget> is ignored');
-      if (host && ours) host.remove();
+      // This element takes over from one a framework re-rendered away (or from ours): the panel
+      // is mounted again in it, open if it was open (the draft comes back from storage).
+      var old = host, wasOurs = ours, open = !!launcher && launcher.getAttribute('aria-expanded') === 'true';
+      unmount();
       host = this;
       ours = false;
+      launcher = null;
+      if (old && wasOurs) old.remove();
       start();
+      if (wasm) load();
+      if (open) call('open');
     }
     // Moved with moveBefore (into a host page's modal <dialog> and back, see widget.rs): the
     // element stays connected, so there is nothing to re-attach or close.
     connectedMoveCallback() {}
     disconnectedCallback() {
-      if (this !== host) return;
-      if (ours) Promise.resolve().then(attach);
-      else call('close');
+      // A markup element keeps its state while out of the page: frameworks often put it back.
+      if (this === host && ours) Promise.resolve().then(attach);
     }
   }
   if (!customElements.get('contact-widget')) customElements.define('contact-widget', Host);

@@ -89,3 +89,31 @@ test('a route change before the wasm has loaded keeps the launcher and the pendi
   assert.deepEqual(pageErrors, []);
   await p.close();
 });
+
+test('a page that keeps removing the widget wins, and is never frozen by a tug of war', async () => {
+  pages['/app/hostile'] = page({
+    body: `<script>new MutationObserver(() => document.querySelector('contact-widget')?.remove()).observe(document.body, { childList: true });</script>
+<script src="/w/contact-widget.js" async data-email="help@example.com"></script>`,
+  });
+  const { page: p, pageErrors, consoleMessages } = await openPage(browser, `${site.url}/app/hostile`);
+  await p.waitForFunction(() => window.ContactWidget);
+  await p.waitForTimeout(300);
+  assert.equal(await p.evaluate(() => document.querySelectorAll('contact-widget').length), 0);
+  const warnings = consoleMessages.filter((m) => m.type === 'warning').map((m) => m.text);
+  assert.deepEqual(warnings, ['contact-widget: the page keeps removing <contact-widget>; it is left out']);
+  assert.deepEqual(pageErrors, []);
+  await p.close();
+});
+
+test('the page may move the widget elsewhere (e.g. into its own container); it is not pulled back', async () => {
+  pages['/app/moved'] = page({ body: `<div id="shell"></div><script src="/w/contact-widget.js" async data-email="help@example.com"></script>` });
+  const { page: p, pageErrors } = await openPage(browser, `${site.url}/app/moved`);
+  await widgetReady(p);
+  await p.evaluate(() => document.getElementById('shell').append(document.querySelector('contact-widget')));
+  await p.waitForTimeout(100);
+  assert.equal(await p.evaluate(() => document.querySelector('contact-widget').parentNode.id), 'shell');
+  await p.getByRole('button', { name: 'Contact us' }).click();
+  await p.getByRole('dialog', { name: 'Contact us' }).waitFor();
+  assert.deepEqual(pageErrors, []);
+  await p.close();
+});
