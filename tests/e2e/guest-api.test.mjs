@@ -113,6 +113,21 @@ test('destroy() leaves the DOM, window, listeners and timers as they were before
   await context.close();
 });
 
+test('update() to another language re-renders the panel in it, keeping it open with the draft', async () => {
+  const { page: p, context, pageErrors } = await visit(snippet(`${endpointAndEmail()} data-locale="de"`));
+  await widgetReady(p);
+  await p.getByRole('button', { name: 'Kontakt' }).click();
+  await p.getByRole('dialog', { name: 'Kontakt' }).getByRole('textbox').first().fill('ein Entwurf');
+  await p.evaluate(() => ContactWidget.update({ locale: 'fr' }));
+  const dialog = p.getByRole('dialog', { name: 'Contactez-nous' });
+  await dialog.waitFor();
+  assert.equal(await dialog.getByRole('textbox', { name: 'Message' }).inputValue(), 'ein Entwurf');
+  assert.equal(await p.getByRole('button', { name: 'Contactez-nous' }).getAttribute('aria-expanded'), 'true');
+  assert.deepEqual(await counts(p), { hosts: 1, launchers: 1, panels: 1 });
+  assert.deepEqual(pageErrors, []);
+  await context.close();
+});
+
 test('destroy() before the wasm has arrived: nothing is mounted when it does', async () => {
   const { page: p, context, pageErrors } = await visit(snippet(endpointAndEmail()), { hold: true });
   await p.getByRole('button', { name: 'Contact us' }).click();

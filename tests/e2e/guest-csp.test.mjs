@@ -4,7 +4,7 @@
 // a link to another way of contact.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { humanPause, openPage, world } from './support/harness.mjs';
+import { humanPause, openPage, widgetReady, world } from './support/harness.mjs';
 import { instrument, page, serveDist, withHeaders } from './support/guest.mjs';
 
 let inbox, site, browser;
@@ -13,8 +13,9 @@ world(pages, (w) => ({ inbox, site, browser } = w));
 serveDist(pages, () => inbox.url);
 
 const json = (config) => `<script type="application/json" id="contact-widget-config">${JSON.stringify(config)}</script>`;
-const policy = (script) =>
-  `default-src 'none'; script-src ${script}; style-src 'self'; connect-src 'self' ${inbox.url}; img-src 'self'; require-trusted-types-for 'script'`;
+// `trusted-types 'none'` on top of the brief's policy: the widget creates no Trusted Types policy.
+const policy = (script, connect = `'self' ${inbox.url}`) =>
+  `default-src 'none'; script-src ${script}; style-src 'self'; connect-src ${connect}; img-src 'self'; require-trusted-types-for 'script'; trusted-types 'none'`;
 
 async function until(ok, ms = 10_000) {
   for (const end = Date.now() + ms; !ok(); await new Promise((r) => setTimeout(r, 50))) if (Date.now() > end) throw new Error('timed out');
@@ -57,6 +58,33 @@ test("script-src 'self' 'wasm-unsafe-eval', style-src 'self', Trusted Types: it 
   assert.deepEqual(await violations(), []);
   assert.deepEqual(pageErrors, []);
   assert.deepEqual(consoleMessages.filter((m) => m.type === 'error'), []);
+  await context.close();
+});
+
+test('served from another origin (the inbox): that origin in script-src and connect-src is all it needs', async () => {
+  const config = { endpoint: `${inbox.url}/api/feedback`, channels: [{ type: 'email', value: 'help@example.com' }], locale: 'de' };
+  const { page: p, context, pageErrors, violations } = await visit({
+    csp: policy(`${inbox.url} 'wasm-unsafe-eval'`, inbox.url),
+    body: `${json(config)}<script src="${inbox.url}/dist/contact-widget.js" async></script>`,
+  });
+  await widgetReady(p);
+  await p.evaluate(() => ContactWidget.update({ locale: 'en' }));
+  await sendsToInbox(p, 'sent from a widget on another origin');
+  assert.deepEqual(await violations(), []);
+  assert.deepEqual(pageErrors, []);
+  await context.close();
+});
+
+test("a nonce alone (no 'self', no 'strict-dynamic'): the nonce of the loader's tag carries to what it imports", async () => {
+  const nonce = 'n0nceW1thoutStrictDynamic';
+  const config = { endpoint: `${inbox.url}/api/feedback`, channels: [{ type: 'email', value: 'help@example.com' }] };
+  const { page: p, context, pageErrors, violations } = await visit({
+    csp: policy(`'nonce-${nonce}' 'wasm-unsafe-eval'`),
+    body: `${json(config)}<script src="/w/contact-widget.js" nonce="${nonce}" async></script>`,
+  });
+  await widgetReady(p);
+  assert.deepEqual(await violations(), []);
+  assert.deepEqual(pageErrors, []);
   await context.close();
 });
 
