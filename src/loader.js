@@ -347,13 +347,12 @@
       wanted = false;
       queue = [];
       unmount();
-      if (host) {
-        var h = host;
-        host = null;
-        launcher = null;
-        if (ours) h.remove();
-        else if (h.shadowRoot) h.shadowRoot.replaceChildren();
-      }
+      var h = host;
+      launcher = null;
+      // The page's own element stays (and is used again by a later init()); only ours goes.
+      if (ours) host = null;
+      if (h && ours) h.remove();
+      else if (h && h.shadowRoot) { h.shadowRoot.replaceChildren(); h.shadowRoot.adoptedStyleSheets = []; }
     },
     on: function (name, fn) {
       var type = 'contact-widget:' + name;

@@ -172,8 +172,13 @@ test('<contact-widget> in markup takes its config from attributes; a re-render k
   assert.equal(await p.evaluate(() => [...document.querySelectorAll('contact-widget')].filter((h) => h.shadowRoot).length), 1);
   assert.ok(consoleMessages.some((m) => m.type === 'warning' && /one widget/.test(m.text)));
 
+  // destroy() empties the page's element but leaves it; init() uses it again.
   await p.evaluate(() => ContactWidget.destroy());
-  assert.equal(await p.evaluate(() => document.querySelector('contact-widget').shadowRoot.childNodes.length), 0);
+  assert.deepEqual(await p.evaluate(() => [...document.querySelectorAll('contact-widget')].map((h) => h.shadowRoot?.childNodes.length ?? null)), [0, null]);
+  await p.evaluate(() => ContactWidget.init({ title: 'Back' }));
+  await p.getByRole('button', { name: 'Back' }).click();
+  await p.getByRole('dialog', { name: 'Back' }).waitFor();
+  assert.deepEqual(await counts(p), { hosts: 2, launchers: 1, panels: 1 });
   assert.deepEqual(pageErrors, []);
   await context.close();
 });
