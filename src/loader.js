@@ -62,8 +62,11 @@
     if (/^https?:/i.test(fallback)) { link.target = '_blank'; link.rel = 'noopener'; }
     ['aria-label'].forEach(function (a) { if (launcher.hasAttribute(a)) link.setAttribute(a, launcher.getAttribute(a)); });
     link.append.apply(link, launcher.childNodes);
+    var focused = shadow.activeElement === launcher;
     shadow.firstElementChild.replaceChildren(link);
     launcher = link;
+    // A keyboard visitor who pressed the launcher is still on it.
+    if (focused) link.focus();
   }
 
   function guard(what, fn, argument) {

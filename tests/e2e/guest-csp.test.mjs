@@ -10,7 +10,7 @@ import { instrument, page, serveDist, withHeaders } from './support/guest.mjs';
 let inbox, site, browser;
 const pages = {};
 world(pages, (w) => ({ inbox, site, browser } = w));
-serveDist(pages, () => inbox.url);
+const gate = serveDist(pages, () => inbox.url);
 
 const json = (config) => `<script type="application/json" id="contact-widget-config">${JSON.stringify(config)}</script>`;
 // `trusted-types 'none'` on top of the brief's policy: the widget creates no Trusted Types policy.
@@ -22,7 +22,8 @@ async function until(ok, ms = 10_000) {
 }
 
 let counter = 0;
-async function visit({ csp, body, head = '' }) {
+async function visit({ csp, body, head = '', hold = false }) {
+  gate.hold = hold;
   const path = `/csp-${++counter}.html`;
   pages[path] = withHeaders(page({ head, body }), { 'content-security-policy': csp });
   const context = await browser.newContext();
@@ -58,6 +59,24 @@ test("script-src 'self' 'wasm-unsafe-eval', style-src 'self', Trusted Types: it 
   assert.deepEqual(await violations(), []);
   assert.deepEqual(pageErrors, []);
   assert.deepEqual(consoleMessages.filter((m) => m.type === 'error'), []);
+  await context.close();
+});
+
+test('nothing but script-src and connect-src: no style-src or img-src is needed', async () => {
+  const config = { endpoint: `${inbox.url}/api/feedback`, channels: [{ type: 'email', value: 'help@example.com' }] };
+  const { page: p, context, pageErrors, violations } = await visit({
+    csp: `default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; connect-src 'self' ${inbox.url}`,
+    body: `${json(config)}<script src="/w/contact-widget.js" async></script>`,
+  });
+  await widgetReady(p);
+  await p.getByRole('button', { name: 'Contact us' }).click();
+  const dialog = p.getByRole('dialog', { name: 'Contact us' });
+  await dialog.waitFor();
+  // Styled: the panel is laid out as a box, not as unstyled inline text.
+  assert.equal(await dialog.evaluate((d) => getComputedStyle(d).position), 'fixed');
+  // (The host page's own favicon is refused by this policy; that one is not ours.)
+  assert.deepEqual((await violations()).filter((v) => !v.blocked.endsWith('/favicon.ico')), []);
+  assert.deepEqual(pageErrors, []);
   await context.close();
 });
 
@@ -106,11 +125,15 @@ test("without 'wasm-unsafe-eval' the launcher links to the first e-mail and the 
   const { page: p, context, pageErrors, consoleMessages, violations } = await visit({
     csp: policy("'self'"),
     body: `${json(config)}<script src="/w/contact-widget.js" async></script>`,
+    hold: true,
   });
-  // The visitor reaches for the launcher before anything has loaded.
-  await p.getByRole('button', { name: 'Contact us' }).click();
+  // The visitor reaches for the launcher (by keyboard) before the wasm has arrived.
+  await p.getByRole('button', { name: 'Contact us' }).focus();
+  await p.keyboard.press('Enter');
+  gate.release();
   await p.waitForFunction(() => document.querySelector('contact-widget')?.shadowRoot.querySelector('a.launcher'));
   assert.equal(await launcherHref(p), 'mailto:help@example.com');
+  assert.equal(await p.evaluate(() => document.querySelector('contact-widget').shadowRoot.activeElement?.tagName), 'A', 'focus stays on the launcher, now a link');
   assert.ok(await p.getByRole('link', { name: 'Contact us' }).isVisible());
   const errors = consoleMessages.filter((m) => m.type === 'error' && m.text.startsWith('contact-widget:'));
   assert.equal(errors.length, 1, JSON.stringify(consoleMessages));
