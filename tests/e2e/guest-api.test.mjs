@@ -82,6 +82,25 @@ test('a second copy of the script and a second init() make no second widget', as
   await context.close();
 });
 
+test('init() twice and update() before the wasm has arrived: one widget, the last config', async () => {
+  const { page: p, context, pageErrors } = await visit(snippet(), { hold: true });
+  await p.waitForFunction(() => window.ContactWidget);
+  await p.evaluate(() => {
+    ContactWidget.init({ title: 'A', channels: [{ type: 'email', value: 'a@example.com' }] });
+    ContactWidget.init({ title: 'B', channels: [{ type: 'email', value: 'b@example.com' }] });
+    ContactWidget.update({ greeting: 'Hello from update' });
+    ContactWidget.open();
+  });
+  await until(() => gate.waiting > 0);
+  gate.release();
+  const dialog = p.getByRole('dialog', { name: 'B' });
+  await dialog.waitFor();
+  assert.ok(await dialog.getByText('Hello from update').isVisible());
+  assert.deepEqual(await counts(p), { hosts: 1, launchers: 1, panels: 1 });
+  assert.deepEqual(pageErrors, []);
+  await context.close();
+});
+
 test('destroy() leaves the DOM, window, listeners and timers as they were before init()', async () => {
   const { page: p, context, pageErrors } = await visit(snippet());
   await p.waitForFunction(() => window.ContactWidget && document.readyState === 'complete');
