@@ -105,9 +105,16 @@ impl Widget {
     }
 
     /// Layers `partial` over the current config and re-renders, keeping open state and draft.
-    pub fn update(&mut self, partial: JsValue) -> Result<(), JsValue> {
-        let (Some(w), Some(partial)) = (self.0.take(), read(partial)) else { return Ok(()) };
-        self.0 = Some(w.update(partial)?);
+    /// `language` (with its shipped `table`, `null` for English) replaces the language shown
+    /// when the loader found that `partial` changes it.
+    pub fn update(&mut self, partial: JsValue, language: Option<String>, table: JsValue) -> Result<(), JsValue> {
+        let partial = read(partial);
+        if partial.is_none() && language.is_none() {
+            return Ok(());
+        }
+        let Some(w) = self.0.take() else { return Ok(()) };
+        let language = language.map(|l| (l, read(table).map(|v| widget_core::i18n::table(&v)).unwrap_or_default()));
+        self.0 = Some(w.update(partial, language)?);
         Ok(())
     }
 

@@ -264,15 +264,6 @@
     if (mounted) guard('removing the panel', function () { mounted.destroy(); mounted.free(); });
   }
 
-  // A new panel in place of the mounted one, open if it was (the draft comes back from storage).
-  function remount(change) {
-    var open = !!launcher && launcher.getAttribute('aria-expanded') === 'true';
-    unmount();
-    change();
-    if (wasm) load();
-    if (open) call('open');
-  }
-
   function call(name, argument) {
     if (dead) return;
     if (!widget) {
@@ -308,14 +299,15 @@
       if (host && host.isConnected) return warn('a page shows one widget; this <contact-widget> is ignored');
       // This element takes over from one a framework re-rendered away (or from ours): the panel
       // is mounted again in it, open if it was open (the draft comes back from storage).
-      var old = host, wasOurs = ours;
-      remount(function () {
-        host = this;
-        ours = false;
-        launcher = null;
-        if (old && wasOurs) old.remove();
-        start();
-      }.bind(this));
+      var old = host, wasOurs = ours, open = !!launcher && launcher.getAttribute('aria-expanded') === 'true';
+      unmount();
+      host = this;
+      ours = false;
+      launcher = null;
+      if (old && wasOurs) old.remove();
+      start();
+      if (wasm) load();
+      if (open) call('open');
     }
     // Moved with moveBefore (into a host page's modal <dialog> and back, see widget.rs): the
     // element stays connected, so there is nothing to re-attach or close.
@@ -340,11 +332,14 @@
     toggle: function () { call('toggle'); },
     update: function (partial) {
       initConfig = merge(initConfig, partial);
-      var shown = tag;
+      var shown = tag, next;
       if (host && !dead) paint();
-      // The panel's texts are those of the language it was mounted with.
-      if (widget && tag !== shown) remount(function () {});
-      else call('update', partial);
+      next = tag;
+      if (!widget || next === shown) return call('update', partial);
+      // Another language: the panel re-renders in it (open, with the draft) once its texts are here.
+      Promise.resolve(language(next)).then(function (table) {
+        guard('update()', function () { if (widget) widget.update(partial, next, table); });
+      });
     },
     destroy: function () {
       wanted = false;

@@ -137,8 +137,9 @@ impl Widget {
         self.inner.toggle();
     }
 
-    /// Re-mounts with `partial` layered over the current config, keeping the open state and draft.
-    pub fn update(self, partial: Value) -> Result<Widget, JsValue> {
+    /// Re-mounts with `partial` layered over the current config (and in `language`, when given),
+    /// keeping the open state and draft.
+    pub fn update(self, partial: Option<Value>, language: Option<(String, Vec<(Text, String)>)>) -> Result<Widget, JsValue> {
         // Carried in memory, not through storage, which may be unavailable: the visitor's text
         // and the submission it belongs to (so a resend keeps its id) survive the re-render.
         let (open, pending, restored) = {
@@ -146,8 +147,11 @@ impl Widget {
             (state.open, state.pending.clone(), state.restored)
         };
         let draft = self.inner.draft();
-        let raw = self.raw.clone().merge(partial);
-        let (place, locale, table) = (self.inner.place.clone(), self.inner.locale.clone(), self.table.clone());
+        let raw = match partial {
+            Some(partial) => self.raw.clone().merge(partial),
+            None => self.raw.clone(),
+        };
+        let (place, (locale, table)) = (self.inner.place.clone(), language.unwrap_or_else(|| (self.inner.locale.clone(), self.table.clone())));
         self.destroy();
         let widget = Widget::mount(place, raw, locale, table)?;
         widget.inner.fill(&draft);

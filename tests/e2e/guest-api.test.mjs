@@ -62,7 +62,7 @@ test('a click on the launcher before the wasm has arrived opens the panel once i
 });
 
 test('a second copy of the script and a second init() make no second widget', async () => {
-  const { page: p, context, pageErrors, consoleMessages } = await visit(snippet(endpointAndEmail()) + snippet('data-title="Second copy"'));
+  const { page: p, context, pageErrors, consoleMessages } = await visit(snippet(endpointAndEmail()) + snippet(`${endpointAndEmail()} data-title="Second copy"`));
   await widgetReady(p);
   await p.evaluate(async () => {
     const ready = () => new Promise((r) => { const stop = ContactWidget.on('ready', () => { stop(); r(); }); });
