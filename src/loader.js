@@ -191,8 +191,8 @@
     else launcher.appendChild(element('span', {})).textContent = label;
     launcher.addEventListener('click', function () { call('toggle'); });
     ['pointerenter', 'focus', 'touchstart'].forEach(function (type) { launcher.addEventListener(type, load, { passive: true }); });
-    if (old) root.replaceChild(launcher, old);
-    else root.insertBefore(launcher, root.firstChild);
+    if (old) old.replaceWith(launcher);
+    else root.prepend(launcher);
 
     var channels = Array.isArray(c.channels) ? c.channels : [];
     var first = function (type) {
@@ -214,8 +214,8 @@
     var now = Date.now();
     streak = now - lastAttach < 16 ? streak + 1 : 0;
     lastAttach = now;
-    if (streak > 50) return warn('the page keeps removing <contact-widget>; it is left out');
-    d.body.appendChild(host);
+    if (streak > 50) return warn('the page keeps removing <contact-widget>');
+    d.body.append(host);
   }
 
   // The wasm, once, compiled while it streams in; then the panel is mounted.
@@ -299,12 +299,12 @@
       if (host && host.isConnected) return warn('a page shows one widget; this <contact-widget> is ignored');
       // This element takes over from one a framework re-rendered away (or from ours): the panel
       // is mounted again in it, open if it was open (the draft comes back from storage).
-      var old = host, wasOurs = ours, open = !!launcher && launcher.getAttribute('aria-expanded') === 'true';
+      var old = ours && host, open = launcher && launcher.getAttribute('aria-expanded') == 'true';
       unmount();
       host = this;
       ours = false;
       launcher = null;
-      if (old && wasOurs) old.remove();
+      if (old) old.remove();
       start();
       if (wasm) load();
       if (open) call('open');
@@ -314,7 +314,7 @@
     connectedMoveCallback() {}
     disconnectedCallback() {
       // A markup element keeps its state while out of the page: frameworks often put it back.
-      if (this === host && ours) Promise.resolve().then(attach);
+      if (this === host && ours) queueMicrotask(attach);
     }
   }
   if (!customElements.get('contact-widget')) customElements.define('contact-widget', Host);
@@ -332,10 +332,10 @@
     toggle: function () { call('toggle'); },
     update: function (partial) {
       initConfig = merge(initConfig, partial);
-      var shown = tag, next;
+      var shown = tag;
       if (host && !dead) paint();
-      next = tag;
-      if (!widget || next === shown) return call('update', partial);
+      if (!widget || tag === shown) return call('update', partial);
+      var next = tag;
       // Another language: the panel re-renders in it (open, with the draft) once its texts are here.
       Promise.resolve(language(next)).then(function (table) {
         guard('update()', function () { if (widget) widget.update(partial, next, table); });
@@ -350,7 +350,7 @@
       // The page's own element stays (and is used again by a later init()); only ours goes.
       if (ours) host = null;
       if (h && ours) h.remove();
-      else if (h && h.shadowRoot) { h.shadowRoot.replaceChildren(); h.shadowRoot.adoptedStyleSheets = []; }
+      else if (h && h.shadowRoot) h.shadowRoot.replaceChildren();
     },
     on: function (name, fn) {
       var type = 'contact-widget:' + name;
