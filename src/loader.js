@@ -62,10 +62,10 @@
     if (/^https?:/i.test(fallback)) { link.target = '_blank'; link.rel = 'noopener'; }
     ['aria-label'].forEach(function (a) { if (launcher.hasAttribute(a)) link.setAttribute(a, launcher.getAttribute(a)); });
     link.append.apply(link, launcher.childNodes);
-    var focused = shadow.activeElement === launcher;
+    var focused = shadow.activeElement;
     shadow.firstElementChild.replaceChildren(link);
     launcher = link;
-    // A keyboard visitor who pressed the launcher is still on it.
+    // A visitor who was on the launcher (or in the panel) is on the link now.
     if (focused) link.focus();
   }
 
@@ -208,12 +208,10 @@
   // Put back in <body> after a single-page app threw it out with the old content (not when the
   // page moved it elsewhere itself). A page that keeps removing it wins: after 50 re-attachments
   // less than a frame apart it stays out, so two scripts never fight over it forever.
-  var lastAttach = 0, streak = 0;
+  var lastAttach, streak;
   function attach() {
     if (!ours || !wanted || dead || !d.body || host.isConnected) return;
-    var now = Date.now();
-    streak = now - lastAttach < 16 ? streak + 1 : 0;
-    lastAttach = now;
+    streak = lastAttach > (lastAttach = Date.now()) - 16 ? streak + 1 : 0;
     if (streak > 50) return warn('the page keeps removing <contact-widget>');
     d.body.append(host);
   }
