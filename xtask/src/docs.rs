@@ -133,11 +133,42 @@ pub fn render(markdown: &str) -> Result<(String, String)> {
         })
         .collect();
     let mut body = String::new();
-    html::push_html(&mut body, events.into_iter());
+    html::push_html(&mut body, with_heading_ids(events).into_iter());
     if title.is_empty() {
         return Err("the page has no `# Title`".into());
     }
     Ok((title, body))
+}
+
+/// Gives every heading an id from its text ("Business hours" is `business-hours`), so links such
+/// as `channels.md#business-hours` land on it.
+fn with_heading_ids(mut events: Vec<Event>) -> Vec<Event> {
+    for i in 0..events.len() {
+        if !matches!(&events[i], Event::Start(Tag::Heading { id: None, .. })) {
+            continue;
+        }
+        let mut text = String::new();
+        for event in &events[i + 1..] {
+            match event {
+                Event::End(TagEnd::Heading(_)) => break,
+                Event::Text(t) | Event::Code(t) => text.push_str(t),
+                _ => {}
+            }
+        }
+        if let Event::Start(Tag::Heading { id, .. }) = &mut events[i] {
+            *id = Some(CowStr::from(slug(&text)));
+        }
+    }
+    events
+}
+
+fn slug(text: &str) -> String {
+    let words: Vec<String> = text
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect();
+    words.join("-")
 }
 
 /// The pages, in the order of the navigation: (file stem, link text).
@@ -217,6 +248,27 @@ fn write(path: &Path, text: &str) -> Result {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every `page.md#anchor` and `#anchor` link in docs/ names a heading that exists.
+    #[test]
+    fn every_anchor_link_lands_on_a_heading() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs");
+        let pages: Vec<(String, String)> = PAGES
+            .iter()
+            .map(|(stem, _)| (stem.to_string(), render(&std::fs::read_to_string(root.join(format!("{stem}.md"))).unwrap()).unwrap().1))
+            .collect();
+        for (stem, body) in &pages {
+            for link in body.split("href=\"").skip(1).filter_map(|rest| rest.split('"').next()) {
+                let Some((page, anchor)) = link.split_once('#') else { continue };
+                if page.contains("://") || anchor.is_empty() {
+                    continue;
+                }
+                let target = if page.is_empty() { stem.as_str() } else { page.trim_end_matches(".html") };
+                let html = &pages.iter().find(|(s, _)| s == target).unwrap_or_else(|| panic!("{stem}: {link} names no page")).1;
+                assert!(html.contains(&format!("id=\"{anchor}\"")), "{stem}: {link} names no heading");
+            }
+        }
+    }
 
     #[test]
     fn renders_title_tables_and_md_links() {
