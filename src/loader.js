@@ -22,7 +22,6 @@
   var CSS = __LAUNCHER_CSS__;
   var TITLES = __TITLES__;
   var ICON = 'M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H8l-4 4V6a2 2 0 0 1 2-2z';
-  var POSITIONS = ['bottom-right', 'bottom-left', 'top-right', 'top-left', 'middle-right', 'middle-left'];
 
   var host = null;       // the <contact-widget> element showing the widget
   var ours = false;      // whether this script created `host` (else it is the page's markup)
@@ -69,9 +68,11 @@
     if (focused) link.focus();
   }
 
+  var inside = 0; // calls into the wasm under way (an event it emits may call the API again)
   function guard(what, fn, argument) {
     if (dead) return;
-    try { return fn(argument); } catch (error) { fail(what, error); }
+    inside++;
+    try { return fn(argument); } catch (error) { fail(what, error); } finally { inside--; }
   }
 
   // Every callback the wasm registers (events, timers, locks) goes through here: nothing runs
@@ -173,15 +174,21 @@
 
     var root = shadow.firstElementChild || shadow.appendChild(element('div', { class: 'cw' }));
     var style = ['icon', 'label'].indexOf(theme.launcher) < 0 ? 'icon-label' : theme.launcher;
-    root.setAttribute('data-position', POSITIONS.indexOf(c.position) < 0 ? POSITIONS[0] : c.position);
+    root.setAttribute('data-position', /^(top|bottom|middle)-(left|right)$/.test(c.position) ? c.position : 'bottom-right');
     root.setAttribute('data-scheme', ['light', 'dark'].indexOf(theme.scheme) < 0 ? 'auto' : theme.scheme);
     root.setAttribute('lang', tag);
     root.setAttribute('dir', /^(ar|he|fa|ur)\b/.test(tag) ? 'rtl' : 'ltr');
     var label = text(c, 'launcher') || text(c, 'title') || TITLES[tag.split('-')[0]] || TITLES.en;
-    var old = launcher;
-    launcher = element('button', { type: 'button', class: 'launcher', 'data-style': style, 'aria-haspopup': 'dialog' });
-    if (old) ['aria-expanded', 'aria-controls', 'aria-busy'].forEach(function (a) { if (old.hasAttribute(a)) launcher.setAttribute(a, old.getAttribute(a)); });
-    else launcher.setAttribute('aria-expanded', 'false');
+    // One launcher element for the widget's life (the wasm holds on to it), redrawn in place.
+    if (!launcher) {
+      launcher = element('button', { type: 'button', class: 'launcher', 'aria-haspopup': 'dialog', 'aria-expanded': 'false' });
+      launcher.addEventListener('click', function () { call('toggle'); });
+      ['pointerenter', 'focus', 'touchstart'].forEach(function (type) { launcher.addEventListener(type, load, { passive: true }); });
+      root.prepend(launcher);
+    }
+    launcher.setAttribute('data-style', style);
+    launcher.removeAttribute('aria-label');
+    launcher.replaceChildren();
     if (style !== 'label') {
       var svg = element('svg', { viewBox: '0 0 24 24', width: 24, height: 24, 'aria-hidden': 'true', focusable: 'false' }, true);
       svg.appendChild(element('path', { d: ICON, fill: 'currentColor' }, true));
@@ -189,10 +196,6 @@
     }
     if (style === 'icon') launcher.setAttribute('aria-label', label);
     else launcher.appendChild(element('span', {})).textContent = label;
-    launcher.addEventListener('click', function () { call('toggle'); });
-    ['pointerenter', 'focus', 'touchstart'].forEach(function (type) { launcher.addEventListener(type, load, { passive: true }); });
-    if (old) old.replaceWith(launcher);
-    else root.prepend(launcher);
 
     var channels = Array.isArray(c.channels) ? c.channels : [];
     var first = function (type) {
@@ -264,6 +267,8 @@
 
   function call(name, argument) {
     if (dead) return;
+    // From a listener of one of our events, while the wasm is busy: right after it, not inside.
+    if (inside) return queueMicrotask(function () { call(name, argument); });
     if (!widget) {
       // Before the panel exists every press of the launcher means "open": none is lost.
       if (name === 'toggle') name = 'open';

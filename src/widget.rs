@@ -147,6 +147,8 @@ impl Widget {
             (state.open, state.pending.clone(), state.restored)
         };
         let draft = self.inner.draft();
+        // The control the visitor is on (by id, or the close button) gets focus back afterwards.
+        let focused = self.inner.place.shadow.active_element().filter(|a| self.inner.ui.panel.contains(Some(a))).map(|a| a.id());
         let raw = match partial {
             Some(partial) => self.raw.clone().merge(partial),
             None => self.raw.clone(),
@@ -162,6 +164,10 @@ impl Widget {
             // Reopened as it was, without moving the visitor's focus or announcing it again.
             widget.inner.show(true);
             widget.inner.refresh_hours();
+        }
+        if let Some(id) = focused {
+            let same = (!id.is_empty()).then(|| widget.inner.place.shadow.get_element_by_id(&id)).flatten();
+            focus(&same.unwrap_or_else(|| widget.inner.ui.close.clone().into()));
         }
         Ok(widget)
     }

@@ -201,3 +201,25 @@ test('<contact-widget> in markup takes its config from attributes; a re-render k
   assert.deepEqual(pageErrors, []);
   await context.close();
 });
+
+test('the API called from a listener of our own events, and the launcher after update()', async () => {
+  const { page: p, context, pageErrors, consoleMessages } = await visit(snippet(endpointAndEmail()));
+  await widgetReady(p);
+  // A page that reacts to our events by calling the API while the widget is busy opening.
+  await p.evaluate(() => ContactWidget.on('open', () => ContactWidget.update({ greeting: 'Changed on open' })));
+  await p.getByRole('button', { name: 'Contact us' }).click();
+  const dialog = p.getByRole('dialog', { name: 'Contact us' });
+  await dialog.getByText('Changed on open').waitFor();
+  assert.deepEqual(pageErrors, []);
+  assert.deepEqual(consoleMessages.filter((m) => m.type === 'error').map((m) => m.text), []);
+  // The launcher the wasm updates is the one on the page, also after update() redrew it.
+  await p.evaluate(() => ContactWidget.update({ title: 'Talk to us', theme: { launcher: 'icon' } }));
+  const launcher = p.getByRole('button', { name: 'Talk to us' });
+  assert.equal(await launcher.getAttribute('aria-expanded'), 'true');
+  await p.keyboard.press('Escape');
+  assert.equal(await launcher.getAttribute('aria-expanded'), 'false');
+  await launcher.click();
+  assert.equal(await launcher.getAttribute('aria-expanded'), 'true');
+  assert.deepEqual(await counts(p), { hosts: 1, launchers: 1, panels: 1 });
+  await context.close();
+});
