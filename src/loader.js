@@ -59,7 +59,7 @@
     shadow.adoptedStyleSheets = shadow.adoptedStyleSheets.slice(0, 1);
     var link = element('a', { class: 'launcher', href: fallback, 'data-style': launcher.getAttribute('data-style') });
     if (/^https?:/i.test(fallback)) { link.target = '_blank'; link.rel = 'noopener'; }
-    ['aria-label'].forEach(function (a) { if (launcher.hasAttribute(a)) link.setAttribute(a, launcher.getAttribute(a)); });
+    link.ariaLabel = launcher.ariaLabel;
     link.append.apply(link, launcher.childNodes);
     var focused = shadow.activeElement;
     shadow.firstElementChild.replaceChildren(link);
@@ -224,7 +224,7 @@
     // Not for a widget the page has taken out (it loads when the visitor can reach it again).
     if (!wanted || dead || !host || !host.isConnected) return;
     wasm = wasm || import(new URL('__WIDGET_JS__', base).href).then(function (module) {
-      return module.default({ module_or_path: new URL('__WIDGET_WASM__', base) }).then(function () { return module; });
+      return module.default({ module_or_path: nativeFetch.call(w, new URL('__WIDGET_WASM__', base)) }).then(function () { return module; });
     });
     var shown = tag;
     Promise.all([wasm, language(shown)]).then(function (ready) {

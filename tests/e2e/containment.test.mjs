@@ -4,7 +4,7 @@
 // that carries what the visitor typed, and the wasm is never called again.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { hostPage, openPage, widgetReady, world } from './support/harness.mjs';
+import { hostPage, humanPause, openPage, widgetReady, world } from './support/harness.mjs';
 
 let inbox, site, browser;
 const pages = {};
@@ -52,4 +52,25 @@ test('an error inside an event handler of the widget leaves the host page workin
   assert.deepEqual(pageErrors, []);
   await page.evaluate(() => { ContactWidget.open(); ContactWidget.update({ title: 'x' }); ContactWidget.close(); });
   assert.deepEqual(pageErrors, [], 'the API stays callable and harmless');
+});
+
+test('a host that patches fetch after our script ran cannot break or observe sending', async () => {
+  pages['/patched.html'] = hostPage({
+    distUrl: `${inbox.url}/dist`,
+    attributes: `data-endpoint="${inbox.url}/api/feedback" data-email="help@example.com"`,
+    // Loaded after ours: a broken "analytics" wrapper that throws and records every request.
+    after: `<script>addEventListener('load', () => { window.seen = []; window.fetch = (url) => { window.seen.push(String(url)); throw new Error('patched fetch'); }; });</script>`,
+  });
+  const { page, pageErrors } = await openPage(browser, `${site.url}/patched.html`);
+  await widgetReady(page);
+  await page.waitForFunction(() => Array.isArray(window.seen));
+  await page.getByRole('button', { name: 'Contact us' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Contact us' });
+  await dialog.getByRole('textbox', { name: 'Message' }).fill('Sent past a patched fetch');
+  await humanPause(page);
+  await dialog.getByRole('button', { name: 'Send' }).click();
+  await dialog.getByRole('status').filter({ hasText: 'Thank you' }).waitFor();
+  assert.equal((await inbox.stored()).filter((r) => r.message === 'Sent past a patched fetch').length, 1);
+  assert.deepEqual(await page.evaluate(() => window.seen), [], 'the page saw none of our requests');
+  assert.deepEqual(pageErrors, []);
 });
