@@ -44,7 +44,7 @@ pub fn mount(
 ) -> Result<Widget, JsValue> {
     boundary::install(wrap, fetch);
     let raw = merged(attributes, file, init);
-    let table = read(table).map(|v| widget_core::i18n::table(&v)).unwrap_or_default();
+    let table = texts_of(table);
     Ok(Widget(Some(widget::Widget::mount(widget::Place { shadow, launcher }, raw, language, table)?)))
 }
 
@@ -77,6 +77,11 @@ pub fn validate(config: JsValue) -> js_sys::Array {
         issues.push(&entry);
     }
     issues
+}
+
+/// A shipped language file's texts, as the loader passes them (`null` for English).
+fn texts_of(table: JsValue) -> Vec<(widget_core::i18n::Text, String)> {
+    read(table).map(|v| widget_core::i18n::table(&v)).unwrap_or_default()
 }
 
 /// A config source as a raw value; `null`/`undefined` count as absent.
@@ -113,7 +118,7 @@ impl Widget {
             return Ok(());
         }
         let Some(w) = self.0.take() else { return Ok(()) };
-        let language = language.map(|l| (l, read(table).map(|v| widget_core::i18n::table(&v)).unwrap_or_default()));
+        let language = language.map(|l| (l, texts_of(table)));
         self.0 = Some(w.update(partial, language)?);
         Ok(())
     }

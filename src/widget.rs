@@ -185,6 +185,11 @@ impl Widget {
     }
 }
 
+/// What the visitor had typed on an earlier page, if storage holds it.
+fn stored_draft() -> Option<Draft> {
+    storage::read(storage::DRAFT).ok().flatten().map(|v| Draft::from_value(&v))
+}
+
 fn listeners(inner: &Rc<Inner>) -> Vec<Listener> {
     let ui = &inner.ui;
     let on = |target: &web_sys::EventTarget, name: &'static str, handler: fn(&Rc<Inner>, &web_sys::Event)| {
@@ -432,8 +437,7 @@ impl Inner {
         // Delivered from an earlier page before the panel was opened: the stored draft is this
         // message, so it is thanked for and cleared now, never put back into the form to resend.
         let earlier = matches!(verdict, Verdict::Delivered) && !self.state.borrow().restored && {
-            let draft = storage::read(storage::DRAFT).ok().flatten().map(|v| Draft::from_value(&v));
-            draft.is_some_and(|d| d.message == submission.message)
+            stored_draft().is_some_and(|d| d.message == submission.message)
         };
         if earlier {
             self.state.borrow_mut().restored = true;
@@ -614,8 +618,7 @@ impl Inner {
     /// Puts back what the visitor typed before a reload; if that text is already queued (in
     /// `unsent`), the form takes over that submission so sending again cannot duplicate it.
     fn restore_draft(&self, unsent: &[Entry]) {
-        let Ok(Some(stored)) = storage::read(storage::DRAFT) else { return };
-        let draft = Draft::from_value(&stored);
+        let Some(draft) = stored_draft() else { return };
         self.fill(&draft);
         let queued = unsent.iter().find(|e| e.submission.message == draft.message);
         self.state.borrow_mut().pending = queued.map(|e| e.submission.clone());
