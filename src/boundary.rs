@@ -73,6 +73,12 @@ impl Drop for Listener {
     }
 }
 
+/// Runs `f` in a task of its own, soon (a step of work split so that no task is long).
+pub fn soon(f: impl FnOnce() + 'static) {
+    let f = guarded(&Closure::once_into_js(f));
+    let _ = crate::env::window().set_timeout_with_callback_and_timeout_and_arguments_0(&f, 0);
+}
+
 /// A timer, cancelled when dropped.
 pub struct Timer {
     id: i32,

@@ -29,6 +29,9 @@ pub struct Widget(Option<widget::Widget>);
 /// reported on the console. `language` is the tag the loader chose (e.g. `fr`) and `table` that
 /// language's shipped texts (`null` for English). `wrap` and `fetch` are the loader's guard and
 /// the page's native fetch (see `boundary`).
+///
+/// Resolves to the widget once the panel is in place, a few tasks later (no one task is long on
+/// a slow phone), or rejects with the error that stopped it.
 #[wasm_bindgen]
 #[allow(clippy::too_many_arguments)]
 pub fn mount(
@@ -41,11 +44,21 @@ pub fn mount(
     table: JsValue,
     wrap: JsValue,
     fetch: JsValue,
-) -> Result<Widget, JsValue> {
+) -> js_sys::Promise {
     boundary::install(wrap, fetch);
     let raw = merged(attributes, file, init);
     let table = texts_of(table);
-    Ok(Widget(Some(widget::Widget::mount(widget::Place { shadow, launcher }, raw, language, table)?)))
+    let mut settle = Some((raw, language, table));
+    js_sys::Promise::new(&mut |resolve, reject| {
+        let Some((raw, language, table)) = settle.take() else { return };
+        let place = widget::Place { shadow: shadow.clone(), launcher: launcher.clone() };
+        widget::Widget::mount_in_steps(place, raw, language, table, move |mounted| {
+            let _ = match mounted {
+                Ok(mounted) => resolve.call1(&JsValue::NULL, &Widget(Some(mounted)).into()),
+                Err(error) => reject.call1(&JsValue::NULL, &error),
+            };
+        });
+    })
 }
 
 fn merged(attributes: JsValue, file: JsValue, init: JsValue) -> Value {

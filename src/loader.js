@@ -247,14 +247,23 @@
       .catch(function (error) { warn('the texts for "' + t + '" could not be loaded (' + error.message + '); English is shown instead'); return null; });
   }
 
+  // The wasm builds the panel over a few tasks (none long on a slow phone); calls made meanwhile
+  // wait in the queue. A mount overtaken by unmount() is taken down when it arrives, and the
+  // widget mounted again if it is still wanted.
+  var mounting = null;
   function mount(module, table) {
-    if (dead || !wanted || widget || !launcher) return;
+    if (dead || !wanted || widget || mounting || !launcher) return;
+    var mine = mounting = { stale: false };
     guard('mounting', function () {
-      widget = module.mount(host.shadowRoot, launcher, attributes(), fileConfig, initConfig, tag, table, wrap, fetchFor);
-      launcher.removeAttribute('aria-busy');
-      var calls = queue;
-      queue = [];
-      calls.forEach(function (c) { call(c[0], c[1]); });
+      module.mount(host.shadowRoot, launcher, attributes(), fileConfig, initConfig, tag, table, wrap, fetchFor).then(function (mounted) {
+        mounting = null;
+        if (mine.stale || dead) { takeDown(mounted); return load(); }
+        widget = mounted;
+        launcher.removeAttribute('aria-busy');
+        var calls = queue;
+        queue = [];
+        calls.forEach(function (c) { call(c[0], c[1]); });
+      }, function (error) { fail('mounting', error); });
     });
   }
 
@@ -262,7 +271,12 @@
   function unmount() {
     var mounted = widget;
     widget = null;
-    if (mounted) guard('removing the panel', function () { mounted.destroy(); mounted.free(); });
+    if (mounting) mounting.stale = true;
+    if (mounted) takeDown(mounted);
+  }
+
+  function takeDown(mounted) {
+    guard('removing the panel', function () { mounted.destroy(); mounted.free(); });
   }
 
   function call(name, argument) {

@@ -7,7 +7,8 @@ use wasm_bindgen::JsValue;
 use web_sys::{CssStyleSheet, ShadowRoot};
 use widget_core::config::Config;
 
-const STYLE: &str = include_str!("style.css");
+// style.css without comments and indentation (see build.rs).
+const STYLE: &str = include_str!(concat!(env!("OUT_DIR"), "/style.css"));
 
 /// Adds the panel's rules and the config's colours to `shadow`; returns the sheet for removal.
 pub fn style(shadow: &ShadowRoot, config: &Config) -> Result<CssStyleSheet, JsValue> {

@@ -5,7 +5,6 @@ use wasm_bindgen::JsValue;
 use web_sys::{Element, HtmlButtonElement, HtmlElement, HtmlInputElement, HtmlTextAreaElement};
 use widget_core::channel::{Channel, Group};
 use widget_core::config::{Ask, Config, Form, Rating};
-use widget_core::form::MESSAGE_MAX;
 use widget_core::i18n::Text;
 
 use crate::dom::{append, cast, el, svg_icon};
@@ -167,9 +166,9 @@ fn form_ui(config: &Config, form: &Form) -> Result<FormUi, JsValue> {
 
     let rating = rating_group(&root, config, form.rating)?;
 
-    let message = el("textarea", &[("id", "cw-message"), ("name", "message"), ("rows", "4"), ("aria-required", "true"), ("aria-describedby", "cw-message-count")], "")?;
-    let max = MESSAGE_MAX.to_string();
-    let counter = el("p", &[("id", "cw-message-count"), ("class", "counter")], &config.texts.fill(Text::Counter, &[("n", "0"), ("max", &max)]))?;
+    let message = el("textarea", &[("id", "cw-message"), ("name", "message"), ("rows", "4"), ("aria-required", "true")], "")?;
+    // Filled in once the message nears its limit (see `COUNTER_FROM`).
+    let counter = el("p", &[("id", "cw-message-count"), ("class", "counter"), ("hidden", "")], "")?;
     let message_error = error_line("cw-message-error")?;
     append(&root, &[&el("label", &[("for", "cw-message")], t(Text::Message))?, &message, &counter, &message_error])?;
 

@@ -75,8 +75,19 @@ struct State {
     hours_timer: Option<Timer>,
 }
 
-impl Widget {
-    pub fn mount(place: Place, raw: Value, locale: String, table: Vec<(Text, String)>) -> Result<Widget, JsValue> {
+/// A widget on its way to the page: the config read and styled, the panel not built yet.
+struct Setup {
+    place: Place,
+    raw: Value,
+    locale: String,
+    table: Vec<(Text, String)>,
+    config: Config,
+    sheet: CssStyleSheet,
+    zones: Vec<(String, Option<env::OwnerZone>)>,
+}
+
+impl Setup {
+    fn new(place: Place, raw: Value, locale: String, table: Vec<(Text, String)>) -> Result<Setup, JsValue> {
         let (mut config, issues) = config::parse(&raw);
         for issue in &issues {
             env::warn(&issue.to_string());
@@ -85,21 +96,33 @@ impl Widget {
             env::info(&note.to_string());
         }
         config.texts = config.texts_for(&locale, table.clone());
-        let root = place.shadow.first_element_child().ok_or("contact-widget: the loader painted no root element")?;
         let sheet = style::style(&place.shadow, &config)?;
-        let ui = view::build(&config, env::is_mobile())?;
-        // Which time zones exist is for the browser to say (the core only checks their shape).
-        let mut zones: Vec<(String, Option<env::OwnerZone>)> = Vec::new();
+        Ok(Setup { place, raw, locale, table, config, sheet, zones: Vec::new() })
+    }
+
+    /// Which of the owner's time zones exist is for the browser to say (the core only checks their
+    /// shape). Their `Intl` formats are slow to start, hence a step of its own.
+    fn find_zones(&mut self) {
+        let config = &self.config;
         let schedules = config.hours.iter().map(|h| ("hours".to_owned(), h)).chain(config.channels.iter().filter_map(|c| c.hours.as_ref().map(|h| (format!("the {} channel's hours", c.kind.name()), h))));
         for (what, schedule) in schedules {
-            if zones.iter().all(|(name, _)| *name != schedule.time_zone) {
+            if self.zones.iter().all(|(name, _)| *name != schedule.time_zone) {
                 let zone = env::OwnerZone::new(&schedule.time_zone);
                 if zone.is_none() {
                     env::warn(&format!("config `{what}`: {:?} is not a time zone this browser knows; these hours are not shown", schedule.time_zone));
                 }
-                zones.push((schedule.time_zone.clone(), zone));
+                self.zones.push((schedule.time_zone.clone(), zone));
             }
         }
+    }
+
+    fn build(&self) -> Result<Ui, JsValue> {
+        view::build(&self.config, env::is_mobile())
+    }
+
+    fn finish(self, ui: Ui) -> Result<Widget, JsValue> {
+        let Setup { place, raw, locale, table, config, sheet, zones } = self;
+        let root = place.shadow.first_element_child().ok_or("contact-widget: the loader painted no root element")?;
         root.append_child(&ui.panel)?;
         place.launcher.set_attribute("aria-controls", "cw-panel")?;
         let inner = Rc::new_cyclic(|weak: &Weak<Inner>| {
@@ -121,8 +144,42 @@ impl Widget {
             inner.courier.flush(env::window().navigator().on_line(), None);
         }
         env::emit("ready", &[]);
-        inner.count();
         Ok(Widget { inner, raw, table, _listeners: listeners })
+    }
+}
+
+impl Widget {
+    /// Reads the config and builds the panel next to the launcher, at once (see [`Widget::mount_in_steps`]).
+    pub fn mount(place: Place, raw: Value, locale: String, table: Vec<(Text, String)>) -> Result<Widget, JsValue> {
+        let mut setup = Setup::new(place, raw, locale, table)?;
+        setup.find_zones();
+        let ui = setup.build()?;
+        setup.finish(ui)
+    }
+
+    /// The same as [`Widget::mount`] in four tasks of the browser (read the config; start the
+    /// time zones; build the panel; put it in place and listen), so that none is a long task on a
+    /// slow phone. `done` gets the widget, or the error that stopped it.
+    pub fn mount_in_steps(place: Place, raw: Value, locale: String, table: Vec<(Text, String)>, done: impl FnOnce(Result<Widget, JsValue>) + 'static) {
+        let mut setup = match Setup::new(place, raw, locale, table) {
+            Ok(setup) => setup,
+            Err(error) => return done(Err(error)),
+        };
+        let zones = setup.config.hours.is_some() || setup.config.channels.iter().any(|c| c.hours.is_some());
+        let build = move |setup: Setup| {
+            boundary::soon(move || match setup.build() {
+                Ok(ui) => boundary::soon(move || done(setup.finish(ui))),
+                Err(error) => done(Err(error)),
+            })
+        };
+        if zones {
+            boundary::soon(move || {
+                setup.find_zones();
+                build(setup);
+            });
+        } else {
+            build(setup);
+        }
     }
 
     pub fn open(&self) {
@@ -183,6 +240,17 @@ impl Widget {
         let _ = launcher.set_attribute("aria-expanded", "false");
         let _ = launcher.remove_attribute("aria-controls");
     }
+}
+
+/// Adds `note` to the notes read out with `input` (`aria-describedby`), or takes it out.
+fn described_by(input: &Element, note: &Element, on: bool) {
+    let id = note.id();
+    let others = input.get_attribute("aria-describedby").unwrap_or_default();
+    let mut ids: Vec<&str> = others.split_whitespace().filter(|other| *other != id).collect();
+    if on {
+        ids.push(&id);
+    }
+    let _ = if ids.is_empty() { input.remove_attribute("aria-describedby") } else { input.set_attribute("aria-describedby", &ids.join(" ")) };
 }
 
 /// What the visitor had typed on an earlier page, if storage holds it.
@@ -543,10 +611,7 @@ impl Inner {
             };
             error.set_text_content(problem.as_deref());
             error.set_hidden(problem.is_none());
-            let id = error.id();
-            let described = input.get_attribute("aria-describedby").unwrap_or_default().replace(&id, "");
-            let described = if problem.is_some() { format!("{described} {id}") } else { described };
-            let _ = input.set_attribute("aria-describedby", described.trim());
+            described_by(input, error, problem.is_some());
             if problem.is_some() && first_invalid.is_none() {
                 first_invalid = Some(input.clone());
             }
@@ -589,13 +654,18 @@ impl Inner {
         })
     }
 
-    /// Updates the character counter; over the limit it turns red (nothing is ever cut off).
+    /// Shows the character counter once the message nears its limit; over the limit it turns
+    /// red (nothing is ever cut off).
     fn count(&self) {
         let Some(form) = &self.ui.form else { return };
         let n = form.message.value().chars().count();
-        let (count, max) = (env::number(&self.locale, n), env::number(&self.locale, MESSAGE_MAX));
-        let text = self.config.texts.fill(Text::Counter, &[("n", &count), ("max", &max)]);
-        form.counter.set_text_content(Some(&text));
+        let shown = n >= form::COUNTER_FROM;
+        if shown {
+            let (count, max) = (env::number(&self.locale, n), env::number(&self.locale, MESSAGE_MAX));
+            form.counter.set_text_content(Some(&self.config.texts.fill(Text::Counter, &[("n", &count), ("max", &max)])));
+        }
+        form.counter.set_hidden(!shown);
+        described_by(&form.message, &form.counter, shown);
         let _ = if n > MESSAGE_MAX { form.counter.set_attribute("data-over", "") } else { form.counter.remove_attribute("data-over") };
     }
 

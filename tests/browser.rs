@@ -3,6 +3,7 @@
 #![cfg(target_arch = "wasm32")]
 
 use contact_widget::{mount, Widget};
+use wasm_bindgen::convert::TryFromJsValue;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::*;
 use web_sys::{Element, HtmlElement, KeyboardEvent, KeyboardEventInit, ShadowRoot};
@@ -19,7 +20,7 @@ fn json(text: &str) -> JsValue {
 
 /// Mounts from a JSON config, as the loader does with a JSON block: the loader's part (host,
 /// shadow root, root element, launcher) is made here, the panel by the wasm.
-fn mounted(config: &str) -> (Widget, ShadowRoot) {
+async fn mounted(config: &str) -> (Widget, ShadowRoot) {
     let host = document().create_element("contact-widget").unwrap();
     document().body().unwrap().append_child(&host).unwrap();
     let shadow = host.attach_shadow(&web_sys::ShadowRootInit::new(web_sys::ShadowRootMode::Open)).unwrap();
@@ -33,8 +34,10 @@ fn mounted(config: &str) -> (Widget, ShadowRoot) {
     launcher_sheet.replace_sync(include_str!("../src/launcher.css")).unwrap();
     shadow.set_adopted_style_sheets(&js_sys::Array::of1(&launcher_sheet));
     let none = JsValue::NULL;
-    let widget = mount(shadow.clone(), launcher, js_sys::Array::new().into(), json(config), none.clone(), "en".into(), none.clone(), none.clone(), none).expect("mounts");
-    (widget, shadow)
+    // The panel is built over a few tasks; the promise settles when it is in place.
+    let promise = mount(shadow.clone(), launcher, js_sys::Array::new().into(), json(config), none.clone(), "en".into(), none.clone(), none.clone(), none);
+    let widget = wasm_bindgen_futures::JsFuture::from(promise).await.expect("mounts");
+    (Widget::try_from_js_value(widget).expect("a widget"), shadow)
 }
 
 /// What the loader does after the wasm's destroy().
@@ -61,8 +64,8 @@ fn key(target: &Element, key: &str, shift: bool) -> bool {
 const FULL: &str = r#"{"endpoint":"/api/feedback","title":"Help","channels":[{"type":"phone","value":"+1 555 0100 123"},{"type":"email","value":"help@example.com"}]}"#;
 
 #[wasm_bindgen_test]
-fn builds_a_hidden_dialog_next_to_the_launcher() {
-    let (mut widget, shadow) = mounted(FULL);
+async fn builds_a_hidden_dialog_next_to_the_launcher() {
+    let (mut widget, shadow) = mounted(FULL).await;
     let launcher = find(&shadow, "button.launcher");
     assert_eq!(launcher.get_attribute("aria-controls").as_deref(), Some("cw-panel"));
     assert_eq!(find(&shadow, "h2").text_content().unwrap(), "Help");
@@ -87,8 +90,8 @@ fn builds_a_hidden_dialog_next_to_the_launcher() {
 }
 
 #[wasm_bindgen_test]
-fn opens_closes_and_escape_returns_focus() {
-    let (widget, shadow) = mounted(FULL);
+async fn opens_closes_and_escape_returns_focus() {
+    let (widget, shadow) = mounted(FULL).await;
     let launcher = find(&shadow, "button.launcher");
     let panel = find(&shadow, "#cw-panel");
     widget.toggle();
@@ -106,8 +109,8 @@ fn opens_closes_and_escape_returns_focus() {
 }
 
 #[wasm_bindgen_test]
-fn tab_and_shift_tab_wrap_inside_the_open_dialog() {
-    let (widget, shadow) = mounted(FULL);
+async fn tab_and_shift_tab_wrap_inside_the_open_dialog() {
+    let (widget, shadow) = mounted(FULL).await;
     widget.open();
     let close = find(&shadow, "button.close");
     let send = find(&shadow, "button.send");
@@ -123,8 +126,8 @@ fn tab_and_shift_tab_wrap_inside_the_open_dialog() {
 }
 
 #[wasm_bindgen_test]
-fn an_empty_message_is_marked_invalid_and_not_sent() {
-    let (widget, shadow) = mounted(FULL);
+async fn an_empty_message_is_marked_invalid_and_not_sent() {
+    let (widget, shadow) = mounted(FULL).await;
     widget.open();
     find(&shadow, "button.send").click();
     let message = find(&shadow, "#cw-message");
@@ -138,9 +141,9 @@ fn an_empty_message_is_marked_invalid_and_not_sent() {
 }
 
 #[wasm_bindgen_test]
-fn hostile_text_is_text() {
+async fn hostile_text_is_text() {
     let hostile = r#"<img src=x onerror=alert(1)>"#;
-    let (widget, shadow) = mounted(&format!(r#"{{"form":false,"title":"{hostile}","channels":[{{"type":"email","value":"a@b.co","label":"{hostile}"}}]}}"#));
+    let (widget, shadow) = mounted(&format!(r#"{{"form":false,"title":"{hostile}","channels":[{{"type":"email","value":"a@b.co","label":"{hostile}"}}]}}"#)).await;
     assert_eq!(find(&shadow, "h2").text_content().unwrap(), hostile);
     assert_eq!(find(&shadow, "a.channel .label").text_content().unwrap(), hostile);
     assert_eq!(shadow.query_selector_all("img").unwrap().length(), 0);
@@ -148,8 +151,8 @@ fn hostile_text_is_text() {
 }
 
 #[wasm_bindgen_test]
-fn broken_config_still_mounts_with_what_is_valid() {
-    let (widget, shadow) = mounted(r#"{"form":false,"position":"middle","channels":[{"type":"fax","value":"1"},{"type":"link","value":"javascript:alert(1)"},{"type":"x","value":"@examplehq"}],"nonsense":true}"#);
+async fn broken_config_still_mounts_with_what_is_valid() {
+    let (widget, shadow) = mounted(r#"{"form":false,"position":"middle","channels":[{"type":"fax","value":"1"},{"type":"link","value":"javascript:alert(1)"},{"type":"x","value":"@examplehq"}],"nonsense":true}"#).await;
     assert_eq!(shadow.query_selector_all("a.channel").unwrap().length(), 1);
     assert_eq!(find(&shadow, "h2").text_content().unwrap(), "Contact us");
     assert!(shadow.query_selector("form").unwrap().is_none());
@@ -157,11 +160,11 @@ fn broken_config_still_mounts_with_what_is_valid() {
 }
 
 #[wasm_bindgen_test]
-fn host_page_styles_do_not_reach_inside() {
+async fn host_page_styles_do_not_reach_inside() {
     let style = document().create_element("style").unwrap();
     style.set_text_content(Some("html{font-size:62.5%} *{font-family:Papyrus!important;color:red!important;line-height:3!important} button{padding:40px!important}"));
     document().body().unwrap().append_child(&style).unwrap();
-    let (widget, shadow) = mounted(FULL);
+    let (widget, shadow) = mounted(FULL).await;
     widget.open();
     let computed = web_sys::window().unwrap().get_computed_style(&find(&shadow, "button.send")).unwrap().unwrap();
     assert_eq!(computed.get_property_value("font-size").unwrap(), "15px");

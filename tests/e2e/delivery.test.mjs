@@ -121,7 +121,7 @@ test('invalid input is explained next to the field and nothing is sent', async (
   const message = dialog.getByRole('textbox', { name: 'Message' });
   assert.equal(await message.getAttribute('aria-invalid'), 'true');
   const description = await message.evaluate((m) => m.getAttribute('aria-describedby').split(' ').map((id) => m.getRootNode().getElementById(id).textContent).join(' | '));
-  assert.equal(description, '0 / 5,000 characters | Please write a message.');
+  assert.equal(description, 'Please write a message.');
   await message.fill('Valid message');
   await dialog.getByRole('textbox', { name: 'Email' }).fill('not-an-address');
   await dialog.getByRole('button', { name: 'Send' }).click();

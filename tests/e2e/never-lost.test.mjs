@@ -214,7 +214,6 @@ test('the draft survives a reload and is cleared by delivery', async () => {
   await first.dialog.getByRole('textbox', { name: 'Message' }).fill('half a thought');
   await first.dialog.getByRole('textbox', { name: 'Name' }).fill('Ana');
   await first.dialog.getByRole('radio', { name: 'Happy', exact: true }).check();
-  assert.equal(await first.dialog.locator('#cw-message-count').textContent(), '14 / 5,000 characters');
   await first.page.reload();
   await widgetReady(first.page);
   await first.page.getByRole('button', { name: 'Contact us' }).click();
@@ -240,7 +239,27 @@ test('a message over the limit is refused with a clear note, never cut', async (
   await send(dialog, long);
   assert.equal(await dialog.getByRole('textbox', { name: 'Message' }).inputValue(), long);
   assert.match(await dialog.locator('#cw-message-error').textContent(), /5,000 characters or fewer/);
-  assert.equal(await dialog.locator('#cw-message-count').getAttribute('data-over'), '');
+  const counter = dialog.locator('#cw-message-count');
+  assert.equal(await counter.textContent(), '5,001 / 5,000 characters');
+  assert.equal(await counter.getAttribute('data-over'), '');
+  assert.equal(await dialog.getByRole('textbox', { name: 'Message' }).getAttribute('aria-describedby'), 'cw-message-count cw-message-error');
+});
+
+test('the counter appears as the message nears its limit, and goes again', async () => {
+  const { dialog } = await open(pageWith());
+  const message = dialog.getByRole('textbox', { name: 'Message' });
+  const counter = dialog.locator('#cw-message-count');
+  await message.fill('x'.repeat(3999));
+  assert.equal(await counter.isHidden(), true);
+  assert.equal(await message.getAttribute('aria-describedby'), null);
+  await message.fill('x'.repeat(4000));
+  assert.equal(await counter.isVisible(), true);
+  assert.equal(await counter.textContent(), '4,000 / 5,000 characters');
+  assert.equal(await counter.getAttribute('data-over'), null);
+  assert.equal(await message.getAttribute('aria-describedby'), 'cw-message-count');
+  await message.fill('short again');
+  assert.equal(await counter.isHidden(), true);
+  assert.equal(await message.getAttribute('aria-describedby'), null);
 });
 
 test('the simple transport posts text/plain with no preflight and is stored', async () => {

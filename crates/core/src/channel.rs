@@ -150,7 +150,7 @@ pub struct Spec {
 const PHONE: &str = "a phone number with its country code, such as +1 555 0100";
 
 /// The catalogue, in the order of [`Kind`].
-pub const SPECS: [Spec; 22] = [
+pub static SPECS: [Spec; 22] = [
     Spec { kind: Kind::Phone, name: "phone", group: Group::Call, message: false, number: true, expects: PHONE,
         icon: "M6.6 10.8a15 15 0 0 0 6.6 6.6l2.2-2.2a1 1 0 0 1 1-.3 11 11 0 0 0 3.6.6 1 1 0 0 1 1 1V20a1 1 0 0 1-1 1A17 17 0 0 1 3 4a1 1 0 0 1 1-1h3.5a1 1 0 0 1 1 1 11 11 0 0 0 .6 3.6 1 1 0 0 1-.3 1z" },
     Spec { kind: Kind::Sms, name: "sms", group: Group::Message, message: true, number: true, expects: PHONE,

@@ -6,6 +6,9 @@ use crate::value::Value;
 
 /// Longest message a customer may write, in characters. Shown as a limit, never truncated.
 pub const MESSAGE_MAX: usize = 5000;
+/// From this length on the form shows a counter against [`MESSAGE_MAX`]; below it a counter is
+/// noise (and its numbers, formatted by `Intl` in the visitor's language, are slow to start).
+pub const COUNTER_FROM: usize = MESSAGE_MAX * 4 / 5;
 /// Longest name, in characters.
 pub const NAME_MAX: usize = 200;
 /// Longest e-mail address (RFC 5321 path limit).
