@@ -346,9 +346,10 @@ impl Inner {
         if restore {
             self.restore_draft(&self.courier.pending());
         }
+        // Measured before the panel is shown: reading the viewport then forces no layout.
+        self.track_viewport();
         self.ui.panel.set_hidden(false);
         let _ = self.place.launcher.set_attribute("aria-expanded", "true");
-        self.track_viewport();
         true
     }
 
