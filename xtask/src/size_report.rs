@@ -11,7 +11,7 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::fs;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use wasmparser::{KnownCustom, Name, Operator, Parser, Payload};
 
@@ -432,8 +432,9 @@ struct Literal {
 /// Shortest literal looked for: shorter ones match by chance.
 const MIN_LITERAL: usize = 4;
 
-/// Every string literal of the widget's sources, with the file an `include_str!` names.
-fn literals(ws: &Workspace) -> Result<Vec<Literal>> {
+/// Every string literal of the widget's sources, with the file an `include_str!` names (in the
+/// widget's build-script `out_dir` for `include_str!(concat!(env!("OUT_DIR"), "/NAME"))`).
+fn literals(ws: &Workspace, out_dir: Option<&Path>) -> Result<Vec<Literal>> {
     let mut out = Vec::new();
     for (dir, krate) in SOURCES {
         let mut files: Vec<_> = fs::read_dir(ws.root.join(dir))
@@ -455,15 +456,40 @@ fn literals(ws: &Workspace) -> Result<Vec<Literal>> {
                     out.push(Literal { source: file.clone(), feature, text });
                 }
             }
-            for included in source.split("include_str!(\"").skip(1).filter_map(|rest| rest.split_once('"')).map(|(name, _)| name) {
-                let path = path.parent().expect("a file has a folder").join(included);
+            for (path, name) in included_files(&source, &path, dir, out_dir) {
                 let Ok(text) = fs::read_to_string(&path) else { continue };
-                let name = format!("{dir}/{included}");
                 out.push(Literal { source: format!("{name} (`include_str!` in {file})"), feature, text });
             }
         }
     }
     Ok(out)
+}
+
+/// The files `source` (the file at `path`, in the repository's `dir`) includes with
+/// `include_str!`, and how to name them.
+fn included_files(source: &str, path: &Path, dir: &str, out_dir: Option<&Path>) -> Vec<(PathBuf, String)> {
+    const OUT_DIR: &str = "concat!(env!(\"OUT_DIR\"), \"";
+    let folder = path.parent().expect("a file has a folder");
+    let mut files = Vec::new();
+    for rest in source.split("include_str!(").skip(1) {
+        if let Some((name, _)) = rest.strip_prefix('"').and_then(|r| r.split_once('"')) {
+            files.push((folder.join(name), format!("{dir}/{name}")));
+        } else if let Some((name, _)) = rest.strip_prefix(OUT_DIR).and_then(|r| r.split_once('"')) {
+            if let Some(out_dir) = out_dir {
+                files.push((out_dir.join(name.trim_start_matches('/')), format!("$OUT_DIR/{}, from build.rs", name.trim_start_matches('/'))));
+            }
+        }
+    }
+    files
+}
+
+/// The widget's build-script output folder, from cargo's JSON messages of the (fresh) build.
+fn out_dir(messages: &str) -> Option<PathBuf> {
+    messages.lines().filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok()).find_map(|message| {
+        let out_dir = PathBuf::from(message.get("out_dir")?.as_str()?);
+        let unit = out_dir.parent()?.file_name()?.to_string_lossy().into_owned();
+        (message["reason"] == "build-script-executed" && unit.starts_with("contact-widget-")).then_some(out_dir)
+    })
 }
 
 /// What the literals claim of the data: for each data byte, the literal (index) it belongs to.
@@ -828,10 +854,11 @@ pub fn run(ws: &Workspace) -> Result {
     install::wasm_opt(&ws.root)?;
 
     step("build the widget for wasm32 (profile wasm), as `cargo xtask dist` does");
-    cmd::cargo()
-        .args(["build", "-p", "contact-widget", "--lib", "--target", install::WASM_TARGET, "--profile", PROFILE])
-        .current_dir(&ws.root)
-        .run()?;
+    let build = ["build", "-p", "contact-widget", "--lib", "--target", install::WASM_TARGET, "--profile", PROFILE];
+    cmd::cargo().args(build).current_dir(&ws.root).run()?;
+    // The same build again, now fresh, for where its build script wrote the stylesheet.
+    let messages = cmd::cargo().args(build).arg("--message-format=json").current_dir(&ws.root).probe().unwrap_or_default();
+    let out_dir = out_dir(&messages);
     let wasm = ws.target.join(install::WASM_TARGET).join(PROFILE).join("contact_widget.wasm");
     let work = ws.target.join(WORK);
     if work.exists() {
@@ -865,7 +892,10 @@ pub fn run(ws: &Workspace) -> Result {
     }
 
     step("attribute every function and the data section's string literals to a feature");
-    let literals = literals(ws)?;
+    if out_dir.is_none() {
+        warn("cargo did not say where the widget's build script writes; its files count as other data");
+    }
+    let literals = literals(ws, out_dir.as_deref())?;
     let measured = measure(&named, &shipped, &literals)?;
 
     let probe = |program: &str, args: &[&Path]| Cmd::new(program).args(args).probe().unwrap_or_default().trim().to_string();
@@ -1096,6 +1126,29 @@ mod tests {
         check(r###"r"raw \n" r#"has "quotes""# br"bytes" b"b""###, &[r"raw \n", r#"has "quotes""#, "bytes", "b"]);
         check("\"line \\\n    continued\"", &["line continued"]);
         check("for r in rows { \"x\" }", &["x"]);
+    }
+
+    #[test]
+    fn finds_included_files() {
+        let source = r#"const A: &str = include_str!("style.css");
+            const B: &str = include_str!(concat!(env!("OUT_DIR"), "/style.css"));"#;
+        let out = Path::new("/t/build/contact-widget-0123/out");
+        let files = included_files(source, Path::new("/w/src/style.rs"), "src", Some(out));
+        assert_eq!(
+            files,
+            [
+                (PathBuf::from("/w/src/style.css"), "src/style.css".to_string()),
+                (out.join("style.css"), "$OUT_DIR/style.css, from build.rs".to_string()),
+            ]
+        );
+        assert_eq!(included_files(source, Path::new("/w/src/style.rs"), "src", None).len(), 1);
+        let messages = [
+            r#"{"reason":"compiler-artifact","package_id":"x"}"#,
+            r#"{"reason":"build-script-executed","out_dir":"/t/build/quote-1a2b/out"}"#,
+            r#"{"reason":"build-script-executed","out_dir":"/t/build/contact-widget-0123/out"}"#,
+        ]
+        .join("\n");
+        assert_eq!(out_dir(&messages).as_deref(), Some(out));
     }
 
     #[test]
