@@ -1,10 +1,11 @@
-//! `cargo xtask bench [inbox|widget]`: the performance benchmark, both halves unless one is named.
+//! `cargo xtask bench [inbox|widget|size]`: the benchmark, every part unless one is named.
 //!
-//! The inbox half builds the release inbox, runs it on a fresh SQLite file, holds a steady rate
+//! The inbox part builds the release inbox, runs it on a fresh SQLite file, holds a steady rate
 //! for a minute, then measures peak throughput, checks that every acknowledged submission is
-//! stored exactly once, and writes `bench/inbox.md`. The widget half builds `dist/` and runs
+//! stored exactly once, and writes `bench/inbox.md`. The widget part builds `dist/` and runs
 //! `bench/widget.mjs`, which loads a host page with and without the widget in headless Chromium
-//! and writes `bench/widget.md`.
+//! and writes `bench/widget.md`. The size part (`size_report.rs`) writes `bench/size.md`: what
+//! each feature costs in the shipped wasm.
 
 use std::collections::HashSet;
 use std::fmt::Write as _;
@@ -17,18 +18,19 @@ use std::time::Duration;
 use crate::cmd::{self, note, step, Cmd};
 use crate::load::{self, Report};
 use crate::workspace::Workspace;
-use crate::{dist, install, Result};
+use crate::{dist, install, size_report, Result};
 
 /// Connections the load is spread over.
 const CONNECTIONS: u32 = 8;
 /// How long the peak-throughput phase runs.
 const PEAK: Duration = Duration::from_secs(10);
 
-pub const USAGE: &str = "cargo xtask bench [inbox|widget] [--rate N] [--duration SECS] [--runs N] [--note TEXT]";
+pub const USAGE: &str = "cargo xtask bench [inbox|widget|size] [--rate N] [--duration SECS] [--runs N] [--note TEXT]";
 
 pub struct Options {
     pub inbox: bool,
     pub widget: bool,
+    pub size: bool,
     /// Inbox: submissions per second in the steady phase, and how long it lasts.
     pub rate: u32,
     pub duration: Duration,
@@ -40,20 +42,22 @@ pub struct Options {
 
 impl Default for Options {
     fn default() -> Self {
-        Options { inbox: true, widget: true, rate: 200, duration: Duration::from_secs(60), runs: 9, note: None }
+        Options { inbox: true, widget: true, size: true, rate: 200, duration: Duration::from_secs(60), runs: 9, note: None }
     }
 }
 
-/// `[inbox|widget] [--rate N] [--duration SECS] [--runs N] [--note TEXT]`.
+/// `[inbox|widget|size] [--rate N] [--duration SECS] [--runs N] [--note TEXT]`.
 pub fn parse(args: &[String]) -> Result<Options> {
     let mut options = Options::default();
     let mut args = args.iter().peekable();
+    let only = |inbox, widget, size| Options { inbox, widget, size, ..Options::default() };
     match args.peek().map(|a| a.as_str()) {
-        Some("inbox") => options.widget = false,
-        Some("widget") => options.inbox = false,
+        Some("inbox") => options = only(true, false, false),
+        Some("widget") => options = only(false, true, false),
+        Some("size") => options = only(false, false, true),
         _ => {}
     }
-    if !(options.inbox && options.widget) {
+    if !(options.inbox && options.widget && options.size) {
         args.next();
     }
     while let Some(flag) = args.next() {
@@ -83,6 +87,9 @@ pub fn run(ws: &Workspace, options: &Options) -> Result {
     }
     if options.widget {
         widget(ws, options)?;
+    }
+    if options.size {
+        size_report::run(ws)?;
     }
     Ok(())
 }
@@ -286,9 +293,12 @@ mod tests {
         let o = parse_str(&["--rate", "50", "--duration", "5"]).expect("valid");
         assert_eq!((o.inbox, o.widget, o.rate, o.duration), (true, true, 50, Duration::from_secs(5)));
         let o = parse_str(&["widget", "--runs", "3", "--note", "shared machine"]).expect("valid");
-        assert_eq!((o.inbox, o.widget, o.runs, o.note.as_deref()), (false, true, 3, Some("shared machine")));
+        assert_eq!((o.inbox, o.widget, o.size, o.runs, o.note.as_deref()), (false, true, false, 3, Some("shared machine")));
         let o = parse_str(&["inbox"]).expect("valid");
-        assert_eq!((o.inbox, o.widget), (true, false));
+        assert_eq!((o.inbox, o.widget, o.size), (true, false, false));
+        let o = parse_str(&["size"]).expect("valid");
+        assert_eq!((o.inbox, o.widget, o.size), (false, false, true));
+        assert!(parse_str(&[]).expect("defaults").size);
         assert!(parse_str(&["--runs", "0"]).is_err_and(|e| e.contains("at least 1")));
         assert!(parse_str(&["browser"]).is_err_and(|e| e.contains("unknown argument")));
         assert!(parse_str(&["--rate"]).is_err_and(|e| e.contains("needs a value")));

@@ -16,6 +16,7 @@ mod load;
 mod lockfile;
 mod package;
 mod postgres;
+mod size_report;
 mod sizes;
 mod static_binary;
 mod test;
@@ -37,11 +38,12 @@ commands:
   docs              generate only the docs site www/docs/ from docs/*.md
   demo [--port N]   build dist/ and serve the demo site on http://127.0.0.1:N/ (default 8080)
   test              install Chromium, ChromeDriver and npm packages, then run every test layer
-  bench [inbox|widget] [--rate N] [--duration SECS] [--runs N] [--note TEXT]
-                    the benchmark, both halves unless one is named: the inbox on SQLite (steady
+  bench [inbox|widget|size] [--rate N] [--duration SECS] [--runs N] [--note TEXT]
+                    the benchmark, every part unless one is named: the inbox on SQLite (steady
                     --rate for --duration, then peak) to bench/inbox.md; what the widget costs a
                     page in headless Chromium (--runs visits per page and CPU setting, default 9;
-                    --note adds a sentence to the report) to bench/widget.md
+                    --note adds a sentence to the report) to bench/widget.md; what each feature
+                    costs in the shipped wasm (bytes by function path) to bench/size.md
   static            build the inbox as one static binary (x86_64-unknown-linux-musl)";
 
 fn main() -> ExitCode {
