@@ -109,7 +109,7 @@ impl Setup {
             if self.zones.iter().all(|(name, _)| *name != schedule.time_zone) {
                 let zone = env::OwnerZone::new(&schedule.time_zone);
                 if zone.is_none() {
-                    env::warn(&format!("config `{what}`: {:?} is not a time zone this browser knows; these hours are not shown", schedule.time_zone));
+                    env::warn(&format!("config `{what}`: \"{}\" is not a time zone this browser knows; these hours are not shown", schedule.time_zone));
                 }
                 self.zones.push((schedule.time_zone.clone(), zone));
             }

@@ -316,7 +316,7 @@ pub fn parse(raw: &Value) -> (Config, Vec<Issue>) {
                             config.brand = brand;
                             config.notes.extend(note.map(|n| Issue { path: key.clone(), message: n }));
                         }
-                        None => p.issue(key, format!("{raw:?} is not a colour; write it as #rrggbb or #rgb")),
+                        None => p.issue(key, format!("\"{raw}\" is not a colour; write it as #rrggbb or #rgb")),
                     }
                 }
             }
@@ -379,7 +379,7 @@ impl Parser {
         let found = all.iter().copied().find(|&t| name(t) == raw);
         if found.is_none() {
             let names: Vec<_> = all.iter().map(|&t| name(t)).collect();
-            self.issue(path, format!("{raw:?} is not one of {}", names.join(", ")));
+            self.issue(path, format!("\"{raw}\" is not one of {}", names.join(", ")));
         }
         found
     }
@@ -404,7 +404,7 @@ impl Parser {
     fn endpoint(&mut self, url: String) -> Option<String> {
         let safe = channel::safe_url(&url, &channel::ALLOWED_SCHEMES).filter(|u| matches!(channel::scheme(u).as_deref(), None | Some("http" | "https")));
         if safe.is_none() {
-            self.issue("endpoint", format!("{url:?} is not an http(s) URL or a path on this site"));
+            self.issue("endpoint", format!("\"{url}\" is not an http(s) URL or a path on this site"));
         }
         safe
     }
@@ -437,7 +437,7 @@ impl Parser {
         };
         let Some(kind) = Kind::from_name(&type_name) else {
             let names: Vec<_> = Kind::ALL.iter().map(|k| k.name()).collect();
-            self.issue(&type_path, format!("unknown channel type {type_name:?}; the known types are {}", names.join(", ")));
+            self.issue(&type_path, format!("unknown channel type \"{type_name}\"; the known types are {}", names.join(", ")));
             return None;
         };
         let value_path = format!("{path}.value");
@@ -461,7 +461,7 @@ impl Parser {
         let href = match channel::link(kind, &value, message.as_deref(), subject.as_deref()) {
             Ok(href) => href,
             Err(expected) => {
-                self.issue(&value_path, format!("{value:?} is not {expected}; this {type_name} channel is not shown"));
+                self.issue(&value_path, format!("\"{value}\" is not {expected}; this {type_name} channel is not shown"));
                 return None;
             }
         };
@@ -580,7 +580,7 @@ impl Parser {
             && primary.chars().all(|c| c.is_ascii_alphabetic())
             && parts.all(|p| (1..=8).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphanumeric()));
         if !ok && tag != "auto" {
-            self.issue(path, format!("{tag:?} is not a language tag such as fr or pt-BR"));
+            self.issue(path, format!("\"{tag}\" is not a language tag such as fr or pt-BR"));
         }
         ok || tag == "auto"
     }
@@ -605,7 +605,7 @@ impl Parser {
                     let safe = |c: char| c.is_alphanumeric() || " ,-_'\"".contains(c);
                     match self.text(&path, value) {
                         Some(font) if font.chars().all(safe) => theme.font = Some(font),
-                        Some(font) => self.issue(&path, format!("{font:?} is not a font-family list (letters, digits, spaces, commas, quotes and hyphens only)")),
+                        Some(font) => self.issue(&path, format!("\"{font}\" is not a font-family list (letters, digits, spaces, commas, quotes and hyphens only)")),
                         None => {}
                     }
                 }

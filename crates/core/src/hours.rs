@@ -225,7 +225,7 @@ pub fn parse(value: &Value, path: &str, inherited: Option<&str>, issues: &mut Ve
                     schedule.time_zone = name.to_owned();
                     zone_ok = true;
                 }
-                Some(name) => issues.push((at, format!("{name:?} is not an IANA time zone name such as Europe/Paris or America/New_York"))),
+                Some(name) => issues.push((at, format!("\"{name}\" is not an IANA time zone name such as Europe/Paris or America/New_York"))),
                 None => issues.push((at, format!("expected text such as \"Europe/Paris\", found {}", value.kind()))),
             },
             "weekly" => {
@@ -237,7 +237,7 @@ pub fn parse(value: &Value, path: &str, inherited: Option<&str>, issues: &mut Ve
                 for (days, spans) in days {
                     let at = format!("{at}.{days}");
                     let Some(which) = day_set(days) else {
-                        issues.push((at, format!("{days:?} is not a day, a range of days or a list of them, such as mon, mon-fri or sat,sun")));
+                        issues.push((at, format!("\"{days}\" is not a day, a range of days or a list of them, such as mon, mon-fri or sat,sun")));
                         continue;
                     };
                     if let Some(spans) = spans_of(spans, &at, issues) {
@@ -257,7 +257,7 @@ pub fn parse(value: &Value, path: &str, inherited: Option<&str>, issues: &mut Ve
                 for (date, spans) in dates {
                     let at = format!("{at}.{date}");
                     let Some(days) = date_set(date) else {
-                        issues.push((at, format!("{date:?} is not a date such as 2026-12-25, a range such as 2026-08-01/2026-08-15, or a yearly day such as 12-25")));
+                        issues.push((at, format!("\"{date}\" is not a date such as 2026-12-25, a range such as 2026-08-01/2026-08-15, or a yearly day such as 12-25")));
                         continue;
                     };
                     if let Some(spans) = spans_of(spans, &at, issues) {
@@ -363,7 +363,7 @@ fn spans_of(value: &Value, path: &str, issues: &mut Vec<(String, String)>) -> Op
         match span(text) {
             Some(s) => spans.push(s),
             None => {
-                issues.push((path.into(), format!("{:?} is not a range such as 09:00-17:00 (24-hour clock; 22:00-02:00 runs past midnight)", text.trim())));
+                issues.push((path.into(), format!("\"{}\" is not a range such as 09:00-17:00 (24-hour clock; 22:00-02:00 runs past midnight)", text.trim())));
                 return None;
             }
         }
