@@ -123,7 +123,8 @@ impl Courier {
     /// The page is going away: whatever is in flight may be cut off, so send it again with
     /// `keepalive` (same id, so the endpoint stores it once).
     pub fn page_hidden(&self) {
-        for entry in self.in_flight.borrow().iter().cloned() {
+        let sending = self.in_flight.borrow().clone();
+        for entry in sending {
             wasm_bindgen_futures::spawn_local(async move {
                 send::post(&entry, true).await;
             });

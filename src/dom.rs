@@ -1,4 +1,9 @@
 //! Small helpers for building DOM from elements and text (never from HTML strings).
+//!
+//! They return nodes, not `Result`s: creating and joining elements we made ourselves fails only
+//! when something is badly wrong, and then the browser's exception is thrown on to the loader's
+//! guard, which takes the panel down (see `boundary`). Every `?` they spare the panel's code was
+//! wasm bytes.
 
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{Document, Element, HtmlElement};
@@ -7,49 +12,54 @@ pub fn document() -> Document {
     web_sys::window().and_then(|w| w.document()).expect("contact-widget runs in a page with a document")
 }
 
+/// The value, or the browser's exception thrown on (see the module's note).
+pub fn or_throw<T>(result: Result<T, JsValue>) -> T {
+    result.unwrap_or_else(|error| wasm_bindgen::throw_val(error))
+}
+
 /// A new element with attributes and optional text, e.g. `el("p", &[("role", "status")], "")`.
-pub fn el(tag: &str, attrs: &[(&str, &str)], text: &str) -> Result<Element, JsValue> {
-    let e = document().create_element(tag)?;
+pub fn el(tag: &str, attrs: &[(&str, &str)], text: &str) -> Element {
+    let e = or_throw(document().create_element(tag));
     for (name, value) in attrs {
-        e.set_attribute(name, value)?;
+        or_throw(e.set_attribute(name, value));
     }
     if !text.is_empty() {
         e.set_text_content(Some(text));
     }
-    Ok(e)
+    e
 }
 
 /// A new 24×24 SVG icon, drawn from path data only (even-odd fill, so glyphs can have holes).
-pub fn svg_icon(path: &str) -> Result<Element, JsValue> {
+pub fn svg_icon(path: &str) -> Element {
     svg_path("0 0 24 24", "24", path)
 }
 
 /// One decorative SVG of one path filled with the current colour.
-pub fn svg_path(view_box: &str, size: &str, path: &str) -> Result<Element, JsValue> {
+pub fn svg_path(view_box: &str, size: &str, path: &str) -> Element {
     const NS: Option<&str> = Some("http://www.w3.org/2000/svg");
     let doc = document();
-    let svg = doc.create_element_ns(NS, "svg")?;
+    let svg = or_throw(doc.create_element_ns(NS, "svg"));
     for (name, value) in [("viewBox", view_box), ("width", size), ("height", size), ("aria-hidden", "true"), ("focusable", "false")] {
-        svg.set_attribute(name, value)?;
+        or_throw(svg.set_attribute(name, value));
     }
-    let p = doc.create_element_ns(NS, "path")?;
-    p.set_attribute("d", path)?;
-    p.set_attribute("fill", "currentColor")?;
-    p.set_attribute("fill-rule", "evenodd")?;
-    svg.append_child(&p)?;
-    Ok(svg)
+    let p = or_throw(doc.create_element_ns(NS, "path"));
+    for (name, value) in [("d", path), ("fill", "currentColor"), ("fill-rule", "evenodd")] {
+        or_throw(p.set_attribute(name, value));
+    }
+    append(&svg, &[&p]);
+    svg
 }
 
 /// Appends each child in order.
-pub fn append(parent: &Element, children: &[&Element]) -> Result<(), JsValue> {
+pub fn append(parent: &Element, children: &[&Element]) {
     for child in children {
-        parent.append_child(child)?;
+        or_throw(parent.append_child(child));
     }
-    Ok(())
 }
 
-pub fn cast<T: JsCast>(e: Element) -> Result<T, JsValue> {
-    e.dyn_into::<T>().map_err(|_| JsValue::from_str("contact-widget: unexpected element type"))
+/// An element we made as `tag`, as the type that tag has (e.g. `HtmlInputElement` for "input").
+pub fn cast<T: JsCast>(e: Element) -> T {
+    e.unchecked_into()
 }
 
 pub fn focus(e: &Element) {

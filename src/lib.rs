@@ -31,7 +31,8 @@ pub struct Widget(Option<widget::Widget>);
 /// the page's native fetch (see `boundary`).
 ///
 /// Resolves to the widget once the panel is in place, a few tasks later (no one task is long on
-/// a slow phone), or rejects with the error that stopped it.
+/// a slow phone). An error in the first step (in this call) rejects it; one in a
+/// later step is thrown to the loader's guard, which takes the widget down.
 #[wasm_bindgen]
 #[allow(clippy::too_many_arguments)]
 pub fn mount(
@@ -49,14 +50,11 @@ pub fn mount(
     let raw = merged(attributes, file, init);
     let table = texts_of(table);
     let mut settle = Some((raw, language, table));
-    js_sys::Promise::new(&mut |resolve, reject| {
+    js_sys::Promise::new(&mut |resolve, _reject| {
         let Some((raw, language, table)) = settle.take() else { return };
         let place = widget::Place { shadow: shadow.clone(), launcher: launcher.clone() };
         widget::Widget::mount_in_steps(place, raw, language, table, move |mounted| {
-            let _ = match mounted {
-                Ok(mounted) => resolve.call1(&JsValue::NULL, &Widget(Some(mounted)).into()),
-                Err(error) => reject.call1(&JsValue::NULL, &error),
-            };
+            let _ = resolve.call1(&JsValue::NULL, &Widget(Some(mounted)).into());
         });
     })
 }
@@ -125,15 +123,14 @@ impl Widget {
     /// Layers `partial` over the current config and re-renders, keeping open state and draft.
     /// `language` (with its shipped `table`, `null` for English) replaces the language shown
     /// when the loader found that `partial` changes it.
-    pub fn update(&mut self, partial: JsValue, language: Option<String>, table: JsValue) -> Result<(), JsValue> {
+    pub fn update(&mut self, partial: JsValue, language: Option<String>, table: JsValue) {
         let partial = read(partial);
         if partial.is_none() && language.is_none() {
-            return Ok(());
+            return;
         }
-        let Some(w) = self.0.take() else { return Ok(()) };
+        let Some(w) = self.0.take() else { return };
         let language = language.map(|l| (l, texts_of(table)));
-        self.0 = Some(w.update(partial, language)?);
-        Ok(())
+        self.0 = Some(w.update(partial, language));
     }
 
     /// Removes the widget from the page with every listener.

@@ -4,6 +4,8 @@
 //! nothing to block.
 
 use wasm_bindgen::JsValue;
+
+use crate::dom::or_throw;
 use web_sys::{CssStyleSheet, ShadowRoot};
 use widget_core::config::Config;
 
@@ -11,8 +13,8 @@ use widget_core::config::Config;
 const STYLE: &str = include_str!(concat!(env!("OUT_DIR"), "/style.css"));
 
 /// Adds the panel's rules and the config's colours to `shadow`; returns the sheet for removal.
-pub fn style(shadow: &ShadowRoot, config: &Config) -> Result<CssStyleSheet, JsValue> {
-    let sheet = CssStyleSheet::new()?;
+pub fn style(shadow: &ShadowRoot, config: &Config) -> CssStyleSheet {
+    let sheet = or_throw(CssStyleSheet::new());
     // Values validated by the core (#rrggbb colours, a number, a font list of safe characters),
     // so they are safe inside CSS. Owners may override any --cw-* property on the host element.
     let brand = &config.brand;
@@ -21,11 +23,11 @@ pub fn style(shadow: &ShadowRoot, config: &Config) -> Result<CssStyleSheet, JsVa
         ":host{{--cw-brand:{};--cw-on-brand:{};--cw-accent-light:{};--cw-accent-dark:{};--cw-radius:{}px;{font}}}",
         brand.background, brand.text, brand.accent_light, brand.accent_dark, config.theme.radius
     );
-    sheet.replace_sync(&format!("{STYLE}{vars}"))?;
+    or_throw(sheet.replace_sync(&format!("{STYLE}{vars}")));
     let sheets = shadow.adopted_style_sheets();
     sheets.push(&sheet);
     shadow.set_adopted_style_sheets(&sheets);
-    Ok(sheet)
+    sheet
 }
 
 /// Takes `sheet` out of `shadow` again, leaving the launcher's.

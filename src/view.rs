@@ -1,13 +1,12 @@
 //! Config -> DOM, built once per mount. Makes no decisions beyond what the config says; every
 //! text is set with `textContent`, so an owner's hostile label renders as plain text.
 
-use wasm_bindgen::JsValue;
 use web_sys::{Element, HtmlButtonElement, HtmlElement, HtmlInputElement, HtmlTextAreaElement};
 use widget_core::channel::{Channel, Group};
 use widget_core::config::{Ask, Config, Form, Rating};
 use widget_core::i18n::Text;
 
-use crate::dom::{append, cast, el, svg_icon};
+use crate::dom::{append, cast, el, or_throw, svg_icon};
 
 const ICON_CLOSE: &str = "M6.4 5 12 10.6 17.6 5 19 6.4 13.4 12 19 17.6 17.6 19 12 13.4 6.4 19 5 17.6 10.6 12 5 6.4z";
 
@@ -54,27 +53,27 @@ pub struct FormUi {
 
 /// The panel (a dialog, hidden), for the root element next to the loader's launcher. The root's
 /// position, scheme, language and direction are the loader's (it painted the launcher first).
-pub fn build(config: &Config, mobile: bool) -> Result<Ui, JsValue> {
+pub fn build(config: &Config, mobile: bool) -> Ui {
     let t = |text| config.texts.get(text);
-    let panel = el("div", &[("id", "cw-panel"), ("class", "panel"), ("role", "dialog"), ("aria-modal", "true"), ("aria-labelledby", "cw-title"), ("hidden", "")], "")?;
-    let head = el("div", &[("class", "head")], "")?;
-    let close = el("button", &[("type", "button"), ("class", "close"), ("aria-label", t(Text::Close))], "")?;
-    append(&close, &[&svg_icon(ICON_CLOSE)?])?;
-    append(&head, &[&el("h2", &[("id", "cw-title")], t(Text::Title))?, &close])?;
-    let body = el("div", &[("class", "body")], "")?;
-    append(&body, &[&el("p", &[("class", "greeting")], t(Text::Greeting))?])?;
+    let panel = el("div", &[("id", "cw-panel"), ("class", "panel"), ("role", "dialog"), ("aria-modal", "true"), ("aria-labelledby", "cw-title"), ("hidden", "")], "");
+    let head = el("div", &[("class", "head")], "");
+    let close = el("button", &[("type", "button"), ("class", "close"), ("aria-label", t(Text::Close))], "");
+    append(&close, &[&svg_icon(ICON_CLOSE)]);
+    append(&head, &[&el("h2", &[("id", "cw-title")], t(Text::Title)), &close]);
+    let body = el("div", &[("class", "body")], "");
+    append(&body, &[&el("p", &[("class", "greeting")], t(Text::Greeting))]);
     let hours = match config.hours {
         Some(_) => {
-            let line = el("p", &[("class", "hours"), ("id", "cw-hours")], "")?;
-            body.append_child(&line)?;
-            Some(cast(line)?)
+            let line = el("p", &[("class", "hours"), ("id", "cw-hours")], "");
+            append(&body, &[&line]);
+            Some(cast(line))
         }
         None => None,
     };
     let (mut list, mut groups, mut announce) = (Vec::new(), Vec::new(), None);
     let shown: Vec<(usize, &Channel)> = config.channels.iter().enumerate().filter(|(_, c)| c.devices.shows_on(mobile)).collect();
     if !shown.is_empty() {
-        let section = el("section", &[("class", "reach"), ("aria-label", t(Text::ChannelsHeading))], "")?;
+        let section = el("section", &[("class", "reach"), ("aria-label", t(Text::ChannelsHeading))], "");
         // Groups in the order the owner first used them; channels in config order within each.
         let mut order: Vec<Group> = Vec::new();
         for (_, c) in &shown {
@@ -84,140 +83,140 @@ pub fn build(config: &Config, mobile: bool) -> Result<Ui, JsValue> {
         }
         for group in order {
             let id = format!("cw-group-{}", group.name());
-            let wrap = el("div", &[("class", "group"), ("data-group", group.name())], "")?;
-            let ul = el("ul", &[("class", "channels"), ("aria-labelledby", &id)], "")?;
-            append(&wrap, &[&el("h3", &[("id", &id)], t(Text::group(group)))?, &ul])?;
+            let wrap = el("div", &[("class", "group"), ("data-group", group.name())], "");
+            let ul = el("ul", &[("class", "channels"), ("aria-labelledby", &id)], "");
+            append(&wrap, &[&el("h3", &[("id", &id)], t(Text::group(group))), &ul]);
             let mut members = Vec::new();
             for (index, c) in shown.iter().filter(|(_, c)| c.group == group) {
-                let (item, when) = channel(config, c, *index, mobile)?;
-                ul.append_child(&item)?;
+                let (item, when) = channel(config, c, *index, mobile);
+                append(&ul, &[&item]);
                 members.push(list.len());
-                list.push(ChannelUi { index: *index, item: cast(item)?, when: cast(when)? });
+                list.push(ChannelUi { index: *index, item: cast(item), when: cast(when) });
             }
-            section.append_child(&wrap)?;
-            groups.push((cast(wrap)?, members));
+            append(&section, &[&wrap]);
+            groups.push((cast(wrap), members));
         }
-        let live = el("p", &[("class", "visually-hidden"), ("role", "status"), ("id", "cw-copied")], "")?;
-        section.append_child(&live)?;
-        announce = Some(cast(live)?);
-        body.append_child(&section)?;
+        let live = el("p", &[("class", "visually-hidden"), ("role", "status"), ("id", "cw-copied")], "");
+        append(&section, &[&live]);
+        announce = Some(cast(live));
+        append(&body, &[&section]);
     }
     let form = match &config.form {
         Some(form) => {
-            let ui = form_ui(config, form)?;
-            body.append_child(&ui.form)?;
+            let ui = form_ui(config, form);
+            append(&body, &[&ui.form]);
             Some(ui)
         }
         None => None,
     };
-    append(&panel, &[&head, &body])?;
-    Ok(Ui { panel: cast(panel)?, close: cast(close)?, hours, channels: list, groups, announce, form })
+    append(&panel, &[&head, &body]);
+    Ui { panel: cast(panel), close: cast(close), hours, channels: list, groups, announce, form }
 }
 
 /// One channel: a link that opens it (or, where a link would do nothing, its value as text), a
 /// Copy button and a QR code to continue on a phone where they help, its reply time, and a line
 /// for its hours.
-fn channel(config: &Config, channel: &Channel, index: usize, mobile: bool) -> Result<(Element, Element), JsValue> {
+fn channel(config: &Config, channel: &Channel, index: usize, mobile: bool) -> (Element, Element) {
     let t = |text| config.texts.get(text);
     let label = channel.label.as_deref().unwrap_or(t(Text::label_of(channel.kind)));
-    let item = el("li", &[("class", "item"), ("data-type", channel.kind.name())], "")?;
+    let item = el("li", &[("class", "item"), ("data-type", channel.kind.name())], "");
     let row = match channel.href.as_deref().filter(|_| channel.linked(mobile)) {
         Some(href) => {
             let mut attrs = vec![("href", href), ("class", "channel"), ("data-type", channel.kind.name())];
             if href.starts_with("http") || href.starts_with('/') {
                 attrs.extend([("target", "_blank"), ("rel", "noopener noreferrer")]);
             }
-            el("a", &attrs, "")?
+            el("a", &attrs, "")
         }
-        None => el("div", &[("class", "channel")], "")?,
+        None => el("div", &[("class", "channel")], ""),
     };
-    let text = el("span", &[("class", "text")], "")?;
-    append(&text, &[&el("span", &[("class", "label")], label)?, &el("span", &[("class", "value")], &channel.display)?])?;
+    let text = el("span", &[("class", "text")], "");
+    append(&text, &[&el("span", &[("class", "label")], label), &el("span", &[("class", "value")], &channel.display)]);
     if let Some(reply) = channel.reply {
-        append(&text, &[&el("span", &[("class", "note")], t(Text::reply(reply)))?])?;
+        append(&text, &[&el("span", &[("class", "note")], t(Text::reply(reply)))]);
     }
-    let when = el("span", &[("class", "when"), ("hidden", "")], "")?;
-    text.append_child(&when)?;
-    append(&row, &[&svg_icon(channel.kind.spec().icon)?, &text])?;
-    item.append_child(&row)?;
+    let when = el("span", &[("class", "when"), ("hidden", "")], "");
+    append(&text, &[&when]);
+    append(&row, &[&svg_icon(channel.kind.spec().icon), &text]);
+    append(&item, &[&row]);
     if let Some(copy) = channel.copy.as_deref().filter(|_| channel.copyable(mobile)) {
-        let actions = el("div", &[("class", "actions")], "")?;
-        let button = el("button", &[("type", "button"), ("class", "copy"), ("data-copy", copy), ("data-type", channel.kind.name())], "")?;
-        append(&button, &[&el("span", &[("class", "done")], t(Text::Copy))?, &el("span", &[("class", "visually-hidden")], &format!(" {}", channel.display))?])?;
-        actions.append_child(&button)?;
+        let actions = el("div", &[("class", "actions")], "");
+        let button = el("button", &[("type", "button"), ("class", "copy"), ("data-copy", copy), ("data-type", channel.kind.name())], "");
+        append(&button, &[&el("span", &[("class", "done")], t(Text::Copy)), &el("span", &[("class", "visually-hidden")], &format!(" {}", channel.display))]);
+        append(&actions, &[&button]);
         if let Some(href) = &channel.href {
             let id = format!("cw-qr-{index}");
-            let qr = el("button", &[("type", "button"), ("class", "qr"), ("aria-expanded", "false"), ("aria-controls", &id), ("data-qr", href), ("data-type", channel.kind.name())], "")?;
-            append(&qr, &[&el("span", &[], t(Text::QrCode))?, &el("span", &[("class", "visually-hidden")], &format!(" {label}"))?])?;
-            actions.append_child(&qr)?;
-            item.append_child(&actions)?;
-            append(&item, &[&el("figure", &[("id", &id), ("class", "qr-code"), ("hidden", "")], "")?])?;
+            let qr = el("button", &[("type", "button"), ("class", "qr"), ("aria-expanded", "false"), ("aria-controls", &id), ("data-qr", href), ("data-type", channel.kind.name())], "");
+            append(&qr, &[&el("span", &[], t(Text::QrCode)), &el("span", &[("class", "visually-hidden")], &format!(" {label}"))]);
+            append(&actions, &[&qr]);
+            append(&item, &[&actions]);
+            append(&item, &[&el("figure", &[("id", &id), ("class", "qr-code"), ("hidden", "")], "")]);
         } else {
-            item.append_child(&actions)?;
+            append(&item, &[&actions]);
         }
     }
-    Ok((item, when))
+    (item, when)
 }
 
-fn form_ui(config: &Config, form: &Form) -> Result<FormUi, JsValue> {
+fn form_ui(config: &Config, form: &Form) -> FormUi {
     let t = |text| config.texts.get(text);
-    let root = el("form", &[("class", "form"), ("novalidate", ""), ("aria-labelledby", "cw-form-heading")], "")?;
-    append(&root, &[&el("h3", &[("id", "cw-form-heading")], t(Text::FormHeading))?])?;
+    let root = el("form", &[("class", "form"), ("novalidate", ""), ("aria-labelledby", "cw-form-heading")], "");
+    append(&root, &[&el("h3", &[("id", "cw-form-heading")], t(Text::FormHeading))]);
 
-    let rating = rating_group(&root, config, form.rating)?;
+    let rating = rating_group(&root, config, form.rating);
 
-    let message = el("textarea", &[("id", "cw-message"), ("name", "message"), ("rows", "4"), ("aria-required", "true")], "")?;
+    let message = el("textarea", &[("id", "cw-message"), ("name", "message"), ("rows", "4"), ("aria-required", "true")], "");
     // Filled in once the message nears its limit (see `COUNTER_FROM`).
-    let counter = el("p", &[("id", "cw-message-count"), ("class", "counter"), ("hidden", "")], "")?;
-    let message_error = error_line("cw-message-error")?;
-    append(&root, &[&el("label", &[("for", "cw-message")], t(Text::Message))?, &message, &counter, &message_error])?;
+    let counter = el("p", &[("id", "cw-message-count"), ("class", "counter"), ("hidden", "")], "");
+    let message_error = error_line("cw-message-error");
+    append(&root, &[&el("label", &[("for", "cw-message")], t(Text::Message)), &message, &counter, &message_error]);
 
     // The honeypot: off-screen, out of the tab order and hidden from assistive technology.
-    let trap = el("div", &[("class", "hp"), ("aria-hidden", "true")], "")?;
-    let honeypot = el("input", &[("type", "text"), ("id", "cw-website"), ("name", "website"), ("tabindex", "-1"), ("autocomplete", "off")], "")?;
-    append(&trap, &[&el("label", &[("for", "cw-website")], "Website")?, &honeypot])?;
-    root.append_child(&trap)?;
+    let trap = el("div", &[("class", "hp"), ("aria-hidden", "true")], "");
+    let honeypot = el("input", &[("type", "text"), ("id", "cw-website"), ("name", "website"), ("tabindex", "-1"), ("autocomplete", "off")], "");
+    append(&trap, &[&el("label", &[("for", "cw-website")], "Website"), &honeypot]);
+    append(&root, &[&trap]);
 
-    let name = text_field(&root, config, form.name, "cw-name", Text::Name, &[("type", "text"), ("autocomplete", "name")])?;
-    let email = text_field(&root, config, form.email, "cw-email", Text::Email, &[("type", "email"), ("autocomplete", "email"), ("inputmode", "email")])?;
+    let name = text_field(&root, config, form.name, "cw-name", Text::Name, &[("type", "text"), ("autocomplete", "name")]);
+    let email = text_field(&root, config, form.email, "cw-email", Text::Email, &[("type", "email"), ("autocomplete", "email"), ("inputmode", "email")]);
 
     let (consent, consent_error) = match &form.consent {
         Some(text) => {
-            let label = el("label", &[("class", "consent")], "")?;
-            let input = el("input", &[("type", "checkbox"), ("id", "cw-consent"), ("aria-required", "true")], "")?;
-            append(&label, &[&input, &el("span", &[], text)?])?;
-            let error = error_line("cw-consent-error")?;
-            append(&root, &[&label, &error])?;
-            (Some(cast(input)?), Some(cast(error)?))
+            let label = el("label", &[("class", "consent")], "");
+            let input = el("input", &[("type", "checkbox"), ("id", "cw-consent"), ("aria-required", "true")], "");
+            append(&label, &[&input, &el("span", &[], text)]);
+            let error = error_line("cw-consent-error");
+            append(&root, &[&label, &error]);
+            (Some(cast(input)), Some(cast(error)))
         }
         None => (None, None),
     };
 
-    let send = el("button", &[("type", "submit"), ("class", "send")], t(Text::Send))?;
-    let status = el("p", &[("role", "status"), ("id", "cw-status"), ("class", "status")], "")?;
-    let alert = el("p", &[("role", "alert"), ("id", "cw-alert"), ("class", "alert")], "")?;
-    append(&root, &[&send, &status, &alert])?;
-    Ok(FormUi {
+    let send = el("button", &[("type", "submit"), ("class", "send")], t(Text::Send));
+    let status = el("p", &[("role", "status"), ("id", "cw-status"), ("class", "status")], "");
+    let alert = el("p", &[("role", "alert"), ("id", "cw-alert"), ("class", "alert")], "");
+    append(&root, &[&send, &status, &alert]);
+    FormUi {
         form: root,
         rating,
-        message: cast(message)?,
-        message_error: cast(message_error)?,
-        counter: cast(counter)?,
-        honeypot: cast(honeypot)?,
+        message: cast(message),
+        message_error: cast(message_error),
+        counter: cast(counter),
+        honeypot: cast(honeypot),
         email,
         name,
         consent,
         consent_error,
-        send: cast(send)?,
-        status: cast(status)?,
-        alert: cast(alert)?,
-    })
+        send: cast(send),
+        status: cast(status),
+        alert: cast(alert),
+    }
 }
 
 /// The rating as radio buttons (values 1 to 5), each named in words for screen readers.
-fn rating_group(form: &Element, config: &Config, style: Rating) -> Result<Vec<HtmlInputElement>, JsValue> {
+fn rating_group(form: &Element, config: &Config, style: Rating) -> Vec<HtmlInputElement> {
     let options: Vec<(&str, String, &str)> = match style {
-        Rating::Off => return Ok(Vec::new()),
+        Rating::Off => return Vec::new(),
         Rating::Stars => ["1", "2", "3", "4", "5"].iter().map(|n| (*n, config.texts.fill(Text::RatingValue, &[("n", n)]), "★")).collect(),
         Rating::Faces => [("1", Text::RatingFace1, "😞"), ("2", Text::RatingFace2, "🙁"), ("3", Text::RatingFace3, "😐"), ("4", Text::RatingFace4, "🙂"), ("5", Text::RatingFace5, "😄")]
             .iter()
@@ -225,43 +224,43 @@ fn rating_group(form: &Element, config: &Config, style: Rating) -> Result<Vec<Ht
             .collect(),
         Rating::Thumbs => vec![("1", config.texts.get(Text::RatingThumbDown).to_owned(), "👎"), ("5", config.texts.get(Text::RatingThumbUp).to_owned(), "👍")],
     };
-    let set = el("fieldset", &[("class", "rating"), ("data-style", style.name())], "")?;
-    append(&set, &[&el("legend", &[], config.texts.get(Text::Rating))?])?;
+    let set = el("fieldset", &[("class", "rating"), ("data-style", style.name())], "");
+    append(&set, &[&el("legend", &[], config.texts.get(Text::Rating))]);
     let mut inputs = Vec::new();
     for (value, name, symbol) in options {
-        let label = el("label", &[("class", "choice")], "")?;
-        let input = el("input", &[("type", "radio"), ("name", "rating"), ("value", value)], "")?;
-        append(&label, &[&input, &el("span", &[("class", "visually-hidden")], &name)?, &el("span", &[("aria-hidden", "true")], symbol)?])?;
-        set.append_child(&label)?;
-        inputs.push(cast(input)?);
+        let label = el("label", &[("class", "choice")], "");
+        let input = el("input", &[("type", "radio"), ("name", "rating"), ("value", value)], "");
+        append(&label, &[&input, &el("span", &[("class", "visually-hidden")], &name), &el("span", &[("aria-hidden", "true")], symbol)]);
+        append(&set, &[&label]);
+        inputs.push(cast(input));
     }
-    form.append_child(&set)?;
-    Ok(inputs)
+    append(form, &[&set]);
+    inputs
 }
 
 /// A labelled input with its error line; "optional" is a hint tied by `aria-describedby`, so the
 /// accessible name stays exactly the label.
-fn text_field(form: &Element, config: &Config, ask: Ask, id: &str, label: Text, attrs: &[(&str, &str)]) -> Result<Option<(HtmlInputElement, HtmlElement)>, JsValue> {
+fn text_field(form: &Element, config: &Config, ask: Ask, id: &str, label: Text, attrs: &[(&str, &str)]) -> Option<(HtmlInputElement, HtmlElement)> {
     if ask == Ask::Off {
-        return Ok(None);
+        return None;
     }
     let hint_id = format!("{id}-hint");
     let error_id = format!("{id}-error");
-    let head = el("div", &[("class", "field-head")], "")?;
-    append(&head, &[&el("label", &[("for", id)], config.texts.get(label))?])?;
-    let input = el("input", attrs, "")?;
-    input.set_attribute("id", id)?;
+    let head = el("div", &[("class", "field-head")], "");
+    append(&head, &[&el("label", &[("for", id)], config.texts.get(label))]);
+    let input = el("input", attrs, "");
+    or_throw(input.set_attribute("id", id));
     if ask == Ask::Optional {
-        append(&head, &[&el("span", &[("class", "hint"), ("id", &hint_id)], config.texts.get(Text::Optional))?])?;
-        input.set_attribute("aria-describedby", &hint_id)?;
+        append(&head, &[&el("span", &[("class", "hint"), ("id", &hint_id)], config.texts.get(Text::Optional))]);
+        or_throw(input.set_attribute("aria-describedby", &hint_id));
     } else {
-        input.set_attribute("aria-required", "true")?;
+        or_throw(input.set_attribute("aria-required", "true"));
     }
-    let error = error_line(&error_id)?;
-    append(form, &[&head, &input, &error])?;
-    Ok(Some((cast(input)?, cast(error)?)))
+    let error = error_line(&error_id);
+    append(form, &[&head, &input, &error]);
+    Some((cast(input), cast(error)))
 }
 
-fn error_line(id: &str) -> Result<Element, JsValue> {
+fn error_line(id: &str) -> Element {
     el("p", &[("id", id), ("class", "error"), ("hidden", "")], "")
 }

@@ -20,7 +20,7 @@ use widget_core::value::Value;
 
 use crate::boundary::{self, listen, listen_capture, Listener, Timer};
 use crate::courier::Courier;
-use crate::dom::{el, focus, svg_path};
+use crate::dom::{append, el, focus, or_throw, svg_path};
 use crate::view::{self, FormUi, Ui};
 use crate::{env, storage, style};
 
@@ -87,7 +87,7 @@ struct Setup {
 }
 
 impl Setup {
-    fn new(place: Place, raw: Value, locale: String, table: Vec<(Text, String)>) -> Result<Setup, JsValue> {
+    fn new(place: Place, raw: Value, locale: String, table: Vec<(Text, String)>) -> Setup {
         let (mut config, issues) = config::parse(&raw);
         for issue in &issues {
             env::warn(&issue.to_string());
@@ -96,8 +96,8 @@ impl Setup {
             env::info(&note.to_string());
         }
         config.texts = config.texts_for(&locale, table.clone());
-        let sheet = style::style(&place.shadow, &config)?;
-        Ok(Setup { place, raw, locale, table, config, sheet, zones: Vec::new() })
+        let sheet = style::style(&place.shadow, &config);
+        Setup { place, raw, locale, table, config, sheet, zones: Vec::new() }
     }
 
     /// Which of the owner's time zones exist is for the browser to say (the core only checks their
@@ -116,15 +116,15 @@ impl Setup {
         }
     }
 
-    fn build(&self) -> Result<Ui, JsValue> {
+    fn build(&self) -> Ui {
         view::build(&self.config, env::is_mobile())
     }
 
-    fn finish(self, ui: Ui) -> Result<Widget, JsValue> {
+    fn finish(self, ui: Ui) -> Widget {
         let Setup { place, raw, locale, table, config, sheet, zones } = self;
-        let root = place.shadow.first_element_child().ok_or("contact-widget: the loader painted no root element")?;
-        root.append_child(&ui.panel)?;
-        place.launcher.set_attribute("aria-controls", "cw-panel")?;
+        let root = or_throw(place.shadow.first_element_child().ok_or_else(|| JsValue::from_str("contact-widget: the loader painted no root element")));
+        append(&root, &[&ui.panel]);
+        or_throw(place.launcher.set_attribute("aria-controls", "cw-panel"));
         let inner = Rc::new_cyclic(|weak: &Weak<Inner>| {
             let me = weak.clone();
             let weak = weak.clone();
@@ -144,32 +144,29 @@ impl Setup {
             inner.courier.flush(env::window().navigator().on_line(), None);
         }
         env::emit("ready", &[]);
-        Ok(Widget { inner, raw, table, _listeners: listeners })
+        Widget { inner, raw, table, _listeners: listeners }
     }
 }
 
 impl Widget {
     /// Reads the config and builds the panel next to the launcher, at once (see [`Widget::mount_in_steps`]).
-    pub fn mount(place: Place, raw: Value, locale: String, table: Vec<(Text, String)>) -> Result<Widget, JsValue> {
-        let mut setup = Setup::new(place, raw, locale, table)?;
+    pub fn mount(place: Place, raw: Value, locale: String, table: Vec<(Text, String)>) -> Widget {
+        let mut setup = Setup::new(place, raw, locale, table);
         setup.find_zones();
-        let ui = setup.build()?;
+        let ui = setup.build();
         setup.finish(ui)
     }
 
     /// The same as [`Widget::mount`] in four tasks of the browser (read the config; start the
     /// time zones; build the panel; put it in place and listen), so that none is a long task on a
-    /// slow phone. `done` gets the widget, or the error that stopped it.
-    pub fn mount_in_steps(place: Place, raw: Value, locale: String, table: Vec<(Text, String)>, done: impl FnOnce(Result<Widget, JsValue>) + 'static) {
-        let mut setup = match Setup::new(place, raw, locale, table) {
-            Ok(setup) => setup,
-            Err(error) => return done(Err(error)),
-        };
+    /// slow phone. `done` gets the widget. A step that fails throws to the loader's guard.
+    pub fn mount_in_steps(place: Place, raw: Value, locale: String, table: Vec<(Text, String)>, done: impl FnOnce(Widget) + 'static) {
+        let mut setup = Setup::new(place, raw, locale, table);
         let zones = setup.config.hours.is_some() || setup.config.channels.iter().any(|c| c.hours.is_some());
         let build = move |setup: Setup| {
-            boundary::soon(move || match setup.build() {
-                Ok(ui) => boundary::soon(move || done(setup.finish(ui))),
-                Err(error) => done(Err(error)),
+            boundary::soon(move || {
+                let ui = setup.build();
+                boundary::soon(move || done(setup.finish(ui)));
             })
         };
         if zones {
@@ -196,7 +193,7 @@ impl Widget {
 
     /// Re-mounts with `partial` layered over the current config (and in `language`, when given),
     /// keeping the open state and draft.
-    pub fn update(self, partial: Option<Value>, language: Option<(String, Vec<(Text, String)>)>) -> Result<Widget, JsValue> {
+    pub fn update(self, partial: Option<Value>, language: Option<(String, Vec<(Text, String)>)>) -> Widget {
         // Carried in memory, not through storage, which may be unavailable: the visitor's text
         // and the submission it belongs to (so a resend keeps its id) survive the re-render.
         let (open, pending, restored) = {
@@ -212,7 +209,7 @@ impl Widget {
         };
         let (place, (locale, table)) = (self.inner.place.clone(), language.unwrap_or_else(|| (self.inner.locale.clone(), self.table.clone())));
         self.destroy();
-        let widget = Widget::mount(place, raw, locale, table)?;
+        let widget = Widget::mount(place, raw, locale, table);
         widget.inner.fill(&draft);
         let mut state = widget.inner.state.borrow_mut();
         (state.pending, state.restored) = (pending, restored);
@@ -226,7 +223,7 @@ impl Widget {
             let same = (!id.is_empty()).then(|| widget.inner.place.shadow.get_element_by_id(&id)).flatten();
             focus(&same.unwrap_or_else(|| widget.inner.ui.close.clone().into()));
         }
-        Ok(widget)
+        widget
     }
 
     /// Removes the panel and its stylesheet and resets the launcher; dropping `self` removes
@@ -549,7 +546,7 @@ impl Inner {
     }
 
     fn say(&self, text: Text, message: Option<&str>, kept: bool, alert: bool) {
-        self.say_text(&self.t(text).to_owned(), message, kept, alert);
+        self.say_text(self.t(text), message, kept, alert);
     }
 
     /// Puts `text` in the status or alert region; with `message`, adds the way out by e-mail.
@@ -563,9 +560,7 @@ impl Inner {
         }
         region.set_text_content(Some(&text));
         if let Some(href) = message.and_then(|m| self.email_instead(m)) {
-            if let Ok(link) = el("a", &[("href", &href)], self.t(Text::EmailInstead)) {
-                let _ = region.append_child(&link);
-            }
+            append(region, &[&el("a", &[("href", &href)], self.t(Text::EmailInstead))]);
         }
     }
 
@@ -574,7 +569,7 @@ impl Inner {
         let Some(form) = &self.ui.form else { return };
         self.state.borrow_mut().pending = None;
         self.busy(false);
-        let _ = form.form.unchecked_ref::<web_sys::HtmlFormElement>().reset();
+        form.form.unchecked_ref::<web_sys::HtmlFormElement>().reset();
         storage::remove(storage::DRAFT);
         self.count();
         form.alert.set_text_content(None);
@@ -814,12 +809,7 @@ impl Inner {
         if !open && figure.child_element_count() == 0 {
             let Some((size, path)) = widget_core::qr::path(&link) else { return };
             let view_box = format!("-4 -4 {0} {0}", size + 8);
-            if let Ok(svg) = svg_path(&view_box, "176", &path) {
-                let _ = figure.append_child(&svg);
-            }
-            if let Ok(caption) = el("figcaption", &[], self.t(Text::QrHint)) {
-                let _ = figure.append_child(&caption);
-            }
+            append(figure, &[&svg_path(&view_box, "176", &path), &el("figcaption", &[], self.t(Text::QrHint))]);
             env::emit("channel", &[("type", &button.get_attribute("data-type").unwrap_or_default()), ("action", "qr")]);
         }
         figure.set_hidden(open);
