@@ -7,7 +7,9 @@ use qrcodegen::{QrCode, QrCodeEcc};
 /// row segment). Draw it in a `viewBox` of `-4 -4 size+8 size+8` to get the quiet zone.
 /// `None` when the text is too long for any QR code.
 pub fn path(text: &str) -> Option<(i32, String)> {
-    let code = QrCode::encode_text(text, QrCodeEcc::Medium).ok()?;
+    // Byte mode only: links are mostly lowercase, where the numeric and alphanumeric modes (and
+    // the code choosing between them) would not help.
+    let code = QrCode::encode_binary(text.as_bytes(), QrCodeEcc::Medium).ok()?;
     let size = code.size();
     let mut d = String::new();
     for y in 0..size {
