@@ -89,14 +89,33 @@ pub fn contrast(a: [u8; 3], b: [u8; 3]) -> f64 {
 fn luminance(rgb: [u8; 3]) -> f64 {
     let lin = |c: u8| {
         let c = c as f64 / 255.0;
-        if c <= 0.04045 { c / 12.92 } else { ((c + 0.055) / 1.055).powf(2.4) }
+        if c <= 0.04045 { c / 12.92 } else { pow_2_4((c + 0.055) / 1.055) }
     };
     0.2126 * lin(rgb[0]) + 0.7152 * lin(rgb[1]) + 0.0722 * lin(rgb[2])
+}
+
+/// `x^2.4` for `x` in 0.05..=1, as `x² · ⁵√x²` with Newton's method for the fifth root: `powf`
+/// would bring 2 KB of libm into the wasm for this one line.
+fn pow_2_4(x: f64) -> f64 {
+    let a = x * x;
+    let mut y = 1.0;
+    for _ in 0..12 {
+        y = (4.0 * y + a / (y * y * y * y)) / 5.0;
+    }
+    a * y
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn pow_2_4_matches_powf_for_every_channel_value() {
+        for c in 11..=255u8 {
+            let x = (c as f64 / 255.0 + 0.055) / 1.055;
+            assert!((pow_2_4(x) - x.powf(2.4)).abs() < 1e-12, "{c}");
+        }
+    }
 
     #[test]
     fn reads_hex_colours() {
