@@ -158,7 +158,7 @@
       // The glue could not be fetched (offline, or this version's files are gone from the
       // server): the fallback link lives in it, so the widget empties itself.
       dead = true;
-      console.error('contact-widget: loading the widget from ' + base.href + ' failed; the widget removed itself.', error);
+      console.error('contact-widget: could not load ' + base.href + '; the widget removed itself.', error);
       host?.shadowRoot?.replaceChildren();
     });
     glue.then(() => lazy?.load());
