@@ -246,6 +246,12 @@ fn size_budget(ws: &Workspace, state: &mut State) -> Result<Option<String>> {
         "{:<24} {total:>8} / {:>8} bytes",
         "total", budget.total
     ));
+    for (path, size) in budget::critical_paths(&budget, &sizes) {
+        note(&format!(
+            "critical path: {path:<24} {size:>8} / {:>8} bytes (before the launcher is visible)",
+            budget.critical.limit
+        ));
+    }
     let problems = budget::check(&budget, &sizes);
     if problems.is_empty() {
         Ok(None)
