@@ -47,13 +47,15 @@ async function sendsToInbox(page, message) {
 }
 
 test("script-src 'self' 'wasm-unsafe-eval', style-src 'self', Trusted Types: it works with zero violations", async () => {
-  const config = { endpoint: `${inbox.url}/api/feedback`, channels: [{ type: 'email', value: 'help@example.com' }], locale: 'fr' };
+  // A fixed scheme too: the loader sets it through CSSOM (root.style), which a policy does not govern.
+  const config = { endpoint: `${inbox.url}/api/feedback`, channels: [{ type: 'email', value: 'help@example.com' }], locale: 'fr', theme: { scheme: 'dark' } };
   const { page: p, context, pageErrors, consoleMessages, violations } = await visit({
     csp: policy("'self' 'wasm-unsafe-eval'"),
     body: `${json(config)}<script src="/w/contact-widget.js" async></script>`,
   });
   // French: a language file is fetched too (connect-src 'self').
   await p.getByRole('button', { name: /Contact|Contactez/ }).waitFor();
+  assert.equal(await p.evaluate(() => getComputedStyle(document.querySelector('contact-widget').shadowRoot.querySelector('.cw')).colorScheme), 'dark');
   await p.evaluate(() => ContactWidget.update({ locale: 'en' }));
   await sendsToInbox(p, 'sent under a strict CSP');
   assert.deepEqual(await violations(), []);

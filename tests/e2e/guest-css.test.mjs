@@ -56,7 +56,7 @@ ${widget ? `<script type="application/json" id="contact-widget-config">${json}</
 
 const PROPS = ['font-family', 'font-size', 'font-weight', 'font-style', 'line-height', 'color', 'background-color', 'padding-top', 'padding-right', 'padding-bottom', 'padding-left',
   'letter-spacing', 'word-spacing', 'text-transform', 'text-align', 'text-indent', 'white-space', 'box-sizing', 'direction', 'writing-mode', 'visibility', 'cursor', 'display', 'pointer-events'];
-const PARTS = { launcher: '.launcher', icon: '.launcher svg', panel: '#cw-panel', title: '#cw-title', close: '.close', channel: '.channel', textarea: 'textarea', email: '#cw-email', send: '.send' };
+const PARTS = { launcher: '.launcher', panel: '#cw-panel', title: '#cw-title', close: '.close', channel: '.channel', textarea: 'textarea', email: '#cw-email', send: '.send' };
 
 /** Boxes and computed styles of the widget's parts, closed and open. */
 async function measureWidget(url) {

@@ -1,5 +1,6 @@
 //! The size budget: brotli sizes of what a browser loads from `dist/`, against
-//! `size-budget.json` at the repository root.
+//! `size-budget.json` at the repository root: each file, their total, and the critical path
+//! (what a page downloads and runs before the launcher is visible).
 
 use std::collections::BTreeMap;
 
@@ -12,7 +13,22 @@ use crate::Result;
 pub struct Budget {
     pub total: u64,
     pub files: BTreeMap<String, u64>,
+    pub critical: Critical,
 }
+
+/// The critical path: for each way of embedding the widget, the files a page must download and
+/// run before the launcher is visible (the loader; the glue, the wasm and a language file come
+/// later), held together to one limit.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Critical {
+    pub limit: u64,
+    pub paths: Vec<Vec<String>>,
+}
+
+/// Why a critical path is over its limit, and where the bytes should go instead.
+const CRITICAL_ADVICE: &str = "only what paints the launcher and keeps the API's promises at load \
+    belongs in src/loader.js; what is needed once loading starts goes to src/lazy.js, which is \
+    bundled into the lazily imported glue";
 
 /// Files in `dist/` that no browser loads when a page embeds the widget; they are not budgeted.
 /// The name a file is budgeted under: content-hashed names (`widget.0123abcdef.js`) without
@@ -37,7 +53,8 @@ pub fn loaded_by_browsers(name: &str) -> bool {
         || name == "package.json")
 }
 
-/// Reads `{"brotli": {"total": N, "files": {"name": N, ...}}}`; other keys are comments.
+/// Reads `{"brotli": {"total": N, "files": {"name": N, ...}}, "critical": {"brotli": N,
+/// "paths": [["name", ...], ...]}}`; other keys are comments.
 pub fn parse(text: &str) -> Result<Budget> {
     let json: Value = serde_json::from_str(text).map_err(|e| format!("not valid JSON: {e}"))?;
     let brotli = json.get("brotli").ok_or("no \"brotli\" object")?;
@@ -57,7 +74,57 @@ pub fn parse(text: &str) -> Result<Budget> {
             )),
         })
         .collect::<Result<_>>()?;
-    Ok(Budget { total, files })
+    let critical = json.get("critical").ok_or("no \"critical\" object (the critical path's budget)")?;
+    let limit = critical
+        .get("brotli")
+        .and_then(Value::as_u64)
+        .ok_or("\"critical.brotli\" is not a whole number of bytes")?;
+    let paths = critical
+        .get("paths")
+        .and_then(Value::as_array)
+        .filter(|paths| !paths.is_empty())
+        .ok_or("\"critical.paths\" is not a list of paths")?
+        .iter()
+        .map(|path| {
+            path.as_array()
+                .filter(|files| !files.is_empty())
+                .and_then(|files| files.iter().map(|f| f.as_str().map(str::to_owned)).collect::<Option<Vec<_>>>())
+                .ok_or_else(|| format!("\"critical.paths\": {path} is not a list of file names"))
+        })
+        .collect::<Result<_>>()?;
+    Ok(Budget { total, files, critical: Critical { limit, paths } })
+}
+
+/// Each critical path (its files joined with " + ") and its measured brotli size; files missing
+/// from `sizes` count as 0 (`check` reports them).
+pub fn critical_paths(budget: &Budget, sizes: &[(&str, u64)]) -> Vec<(String, u64)> {
+    budget
+        .critical
+        .paths
+        .iter()
+        .map(|files| {
+            let size = files
+                .iter()
+                .map(|file| {
+                    sizes
+                        .iter()
+                        .filter(|(name, _)| loaded_by_browsers(name) && logical_name(name) == *file)
+                        .map(|(_, size)| size)
+                        .sum::<u64>()
+                })
+                .sum();
+            (files.join(" + "), size)
+        })
+        .collect()
+}
+
+/// What one visitor can download, in brotli bytes: a page embeds the widget one way (the
+/// script tag or the npm module), so of the critical paths only the largest counts, with every
+/// file loaded later (the glue, the wasm, every language file).
+pub fn total(budget: &Budget, sizes: &[(&str, u64)]) -> u64 {
+    let on_a_path = |name: &str| budget.critical.paths.iter().flatten().any(|file| *file == logical_name(name));
+    let later: u64 = sizes.iter().filter(|(name, _)| loaded_by_browsers(name) && !on_a_path(name)).map(|(_, size)| size).sum();
+    later + critical_paths(budget, sizes).into_iter().map(|(_, size)| size).max().unwrap_or(0)
 }
 
 /// Every way the measured brotli sizes (file name, bytes) break the budget, as messages.
@@ -86,12 +153,28 @@ pub fn check(budget: &Budget, sizes: &[(&str, u64)]) -> Vec<String> {
             ));
         }
     }
-    let total: u64 = loaded.iter().map(|(_, size)| size).sum();
+    let total = total(budget, sizes);
     if total > budget.total {
         problems.push(format!(
-            "the files browsers load total {total} bytes (brotli), over the total budget of {} bytes",
+            "what a visitor can download totals {total} bytes (brotli), over the total budget of {} bytes",
             budget.total
         ));
+    }
+    for file in budget.critical.paths.iter().flatten() {
+        if !loaded.iter().any(|(name, _)| logical_name(name) == *file) {
+            problems.push(format!(
+                "size-budget.json puts {file} on the critical path, but dist/ has no such file"
+            ));
+        }
+    }
+    for (path, size) in critical_paths(budget, sizes) {
+        if size > budget.critical.limit {
+            problems.push(format!(
+                "the critical path {path} (what a page downloads and runs before the launcher is \
+                 visible) is {size} bytes (brotli), over its budget of {} bytes: {CRITICAL_ADVICE}",
+                budget.critical.limit
+            ));
+        }
     }
     problems
 }
@@ -103,9 +186,21 @@ mod tests {
     fn budget() -> Budget {
         parse(
             r#"{"note": "bytes, brotli 11",
-                "brotli": {"total": 100, "files": {"contact-widget.js": 20, "widget.js": 30, "widget_bg.wasm": 60}}}"#,
+                "brotli": {"total": 100, "files": {"contact-widget.js": 20, "widget.js": 30, "widget_bg.wasm": 60}},
+                "critical": {"brotli": 25, "paths": [["contact-widget.js"]]}}"#,
         )
         .unwrap()
+    }
+
+    #[test]
+    fn the_total_counts_one_way_of_embedding() {
+        let budget = parse(
+            r#"{"brotli": {"total": 100, "files": {"a.js": 20, "a.mjs": 20, "widget.js": 30, "locales/fr.json": 9}},
+                "critical": {"brotli": 25, "paths": [["a.js"], ["a.mjs"]]}}"#,
+        )
+        .unwrap();
+        let sizes = [("a.js", 18), ("a.mjs", 19), ("widget.0123abcdef.js", 30), ("locales/fr.json", 9), ("widget.js.br", 500)];
+        assert_eq!(total(&budget, &sizes), 19 + 30 + 9);
     }
 
     #[test]
@@ -144,7 +239,7 @@ mod tests {
         );
         check_sizes(
             &[("contact-widget.js", 20), ("widget.js", 30), ("widget_bg.wasm", 60)],
-            &["the files browsers load total 110 bytes (brotli), over the total budget of 100 bytes"],
+            &["what a visitor can download totals 110 bytes (brotli), over the total budget of 100 bytes"],
         );
         check_sizes(
             &[
@@ -156,6 +251,38 @@ mod tests {
                 "dist/snippets/x/inline0.js (7 bytes brotli) has no budget in size-budget.json",
                 "size-budget.json budgets widget.js, but dist/ has no such file",
             ],
+        );
+    }
+
+    #[test]
+    fn holds_each_critical_path_to_its_limit() {
+        let two_ways = parse(
+            r#"{"brotli": {"total": 1000, "files": {"a.js": 50, "b.mjs": 50, "c.js": 50, "widget.js": 500}},
+                "critical": {"brotli": 40, "paths": [["a.js"], ["b.mjs", "c.js"]]}}"#,
+        )
+        .unwrap();
+        fn check_sizes(budget: &Budget, sizes: &[(&str, u64)], expected: &[&str]) {
+            let problems = check(budget, sizes);
+            let critical: Vec<&str> = problems.iter().map(String::as_str).filter(|p| p.contains("critical path")).collect();
+            assert_eq!(critical.len(), expected.len(), "{sizes:?}: {problems:?}");
+            for (problem, start) in critical.iter().zip(expected) {
+                assert!(problem.starts_with(start), "{problem}");
+            }
+        }
+        // The lazily loaded glue does not count; each path's files are added up.
+        check_sizes(&two_ways, &[("a.js", 40), ("b.mjs", 20), ("c.js", 20), ("widget.0123abcdef.js", 400)], &[]);
+        check_sizes(
+            &two_ways,
+            &[("a.js", 41), ("b.mjs", 30), ("c.js", 20), ("widget.js", 1)],
+            &[
+                "the critical path a.js (what a page downloads and runs before the launcher is visible) is 41 bytes (brotli), over its budget of 40 bytes: only what paints",
+                "the critical path b.mjs + c.js (what a page downloads and runs before the launcher is visible) is 50 bytes (brotli), over its budget of 40 bytes",
+            ],
+        );
+        check_sizes(&two_ways, &[("a.js", 1), ("b.mjs", 1), ("widget.js", 1)], &["size-budget.json puts c.js on the critical path, but dist/ has no such file"]);
+        assert_eq!(
+            critical_paths(&two_ways, &[("a.js", 3), ("b.mjs", 4), ("c.js", 5), ("a.js.br", 9)]),
+            [("a.js".to_string(), 3), ("b.mjs + c.js".to_string(), 9)]
         );
     }
 
@@ -174,5 +301,11 @@ mod tests {
             "brotli.files.a.js",
         );
         check_error(r#"{"brotli": {"total": -1, "files": {}}}"#, "brotli.total");
+        let files = r#""brotli": {"total": 1, "files": {"a.js": 1}}"#;
+        check_error(&format!("{{{files}}}"), "no \"critical\" object");
+        check_error(&format!(r#"{{{files}, "critical": {{"paths": [["a.js"]]}}}}"#), "critical.brotli");
+        check_error(&format!(r#"{{{files}, "critical": {{"brotli": 1, "paths": []}}}}"#), "critical.paths");
+        check_error(&format!(r#"{{{files}, "critical": {{"brotli": 1, "paths": ["a.js"]}}}}"#), "not a list of file names");
+        check_error(&format!(r#"{{{files}, "critical": {{"brotli": 1, "paths": [[]]}}}}"#), "not a list of file names");
     }
 }

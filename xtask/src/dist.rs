@@ -10,6 +10,7 @@ use crate::{docs, install, integrity, package, Result};
 
 const PROFILE: &str = "wasm";
 const LOADER: &str = "src/loader.js";
+const LAZY: &str = "src/lazy.js";
 const TYPES: &str = "src/contact-widget.d.ts";
 const LOCALE_SOURCES: &str = "crates/core/locales";
 const LAUNCHER_CSS: &str = "src/launcher.css";
@@ -88,10 +89,17 @@ pub fn run(ws: &Workspace) -> Result<Vec<FileSize>> {
 
     // Content-hashed names: a changed file gets a new name, so the inbox can serve them as
     // `immutable` and a browser never mixes an old glue with a new wasm.
-    step("name the glue and the wasm by their content: dist/widget.HASH.js, dist/widget_bg.HASH.wasm");
+    step("name the wasm by its content: dist/widget_bg.HASH.wasm");
     let wasm_name = rename_by_content(&dist, "widget_bg", "wasm")?;
+    note(&wasm_name);
+
+    step(&format!(
+        "bundle {LAZY} (the loader's lazily imported part) with the glue, minified: dist/widget.js"
+    ));
+    bundle_glue(ws, &dist, &wasm_name)?;
+    step("name the glue by its content: dist/widget.HASH.js");
     let js_name = rename_by_content(&dist, "widget", "js")?;
-    note(&format!("{js_name}, {wasm_name}"));
+    note(&js_name);
 
     let version = widget_core::VERSION;
     step(&format!(
@@ -101,16 +109,13 @@ pub fn run(ws: &Workspace) -> Result<Vec<FileSize>> {
     if !source.contains("__VERSION__") {
         warn(&format!("{LOADER} has no __VERSION__ placeholder"));
     }
-    for placeholder in ["__WIDGET_JS__", "__WIDGET_WASM__"] {
-        if !source.contains(placeholder) {
-            return Err(format!("{LOADER} has no {placeholder} placeholder: it could not find the hashed files"));
-        }
+    if !source.contains("__WIDGET_JS__") {
+        return Err(format!("{LOADER} has no __WIDGET_JS__ placeholder: it could not find the hashed glue"));
     }
     let css = minify(ws, &ws.root.join(LAUNCHER_CSS))?;
     let source = source
         .replace("__VERSION__", version)
         .replace("__WIDGET_JS__", &js_name)
-        .replace("__WIDGET_WASM__", &wasm_name)
         .replace("__LAUNCHER_CSS__", &json_string(css.trim()))
         .replace("__TITLES__", &titles(ws)?);
     let module = package::module_entry(&source)?;
@@ -194,6 +199,33 @@ pub fn run(ws: &Workspace) -> Result<Vec<FileSize>> {
     note(&format!("dist/ is ready: {}", dist.display()));
     docs::run(ws)?;
     Ok(sizes)
+}
+
+/// Replaces `dist/widget.js` (wasm-bindgen's glue) by one minified ES module of [`LAZY`] and the
+/// glue, which [`LAZY`] imports as `./widget.js` and re-exports whole: the loader imports this
+/// one file (no request of its own for the lazy part), the configurator its `validate`. Done in a
+/// scratch folder under the target directory, before the glue is named by its content.
+fn bundle_glue(ws: &Workspace, dist: &Path, wasm_name: &str) -> Result {
+    let scratch = ws.target.join("glue");
+    if scratch.exists() {
+        fs::remove_dir_all(&scratch).map_err(|e| format!("cannot delete {}: {e}", scratch.display()))?;
+    }
+    fs::create_dir_all(&scratch).map_err(|e| format!("cannot create {}: {e}", scratch.display()))?;
+    let glue = dist.join("widget.js");
+    fs::rename(&glue, scratch.join("widget.js")).map_err(|e| format!("cannot move {}: {e}", glue.display()))?;
+    let lazy = read_text(&ws.root.join(LAZY))?;
+    if !lazy.contains("__WIDGET_WASM__") {
+        return Err(format!("{LAZY} has no __WIDGET_WASM__ placeholder: it could not find the hashed wasm"));
+    }
+    let locales: Vec<String> = widget_core::i18n::LOCALES.iter().filter(|t| **t != "en").map(|t| json_string(t)).collect();
+    let entry = scratch.join("lazy.js");
+    let lazy = lazy.replace("__WIDGET_WASM__", wasm_name).replace("__LOCALES__", &format!("[{}]", locales.join(",")));
+    write(&entry, lazy.as_bytes())?;
+    Cmd::new(ws.root.join(ESBUILD))
+        .arg(&entry)
+        .args(["--bundle", "--format=esm", "--minify", "--legal-comments=inline", "--charset=utf8", "--log-level=warning"])
+        .arg(format!("--outfile={}", glue.display()))
+        .run()
 }
 
 /// Renames `dir/STEM.EXT` to `dir/STEM.HASH.EXT` (10 hex digits of its SHA-256); the new name.

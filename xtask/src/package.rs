@@ -3,7 +3,7 @@
 
 /// The expression in `src/loader.js` that finds the loader's own URL through
 /// `document.currentScript`, which is null in an ES module.
-const CLASSIC_BASE: &str = "(script && script.src) || d.baseURI";
+const CLASSIC_BASE: &str = "script?.src || d.baseURI";
 
 /// `dist/contact-widget.mjs` from the loader's source: the same code with the base URL taken
 /// from `import.meta.url`, and `window.ContactWidget` (still the only global) as the default export.
@@ -74,7 +74,7 @@ mod tests {
 
     #[test]
     fn module_entry_replaces_only_the_base() {
-        let loader = "var script = d.currentScript;\nvar base = new URL('.', (script && script.src) || d.baseURI);\n";
+        let loader = "var script = d.currentScript;\nvar base = new URL('.', script?.src || d.baseURI);\n";
         assert_eq!(
             module_entry(loader).unwrap(),
             "var script = d.currentScript;\nvar base = new URL('.', import.meta.url);\nexport default window.ContactWidget;\n"

@@ -237,15 +237,18 @@ fn size_budget(ws: &Workspace, state: &mut State) -> Result<Option<String>> {
             .map_or("none".to_string(), u64::to_string);
         note(&format!("{name:<24} {size:>8} / {limit:>8} bytes"));
     }
-    let total: u64 = sizes
-        .iter()
-        .filter(|(name, _)| budget::loaded_by_browsers(name))
-        .map(|(_, size)| size)
-        .sum();
     note(&format!(
-        "{:<24} {total:>8} / {:>8} bytes",
-        "total", budget.total
+        "{:<24} {:>8} / {:>8} bytes (one way of embedding, the glue, the wasm, every language file)",
+        "total",
+        budget::total(&budget, &sizes),
+        budget.total
     ));
+    for (path, size) in budget::critical_paths(&budget, &sizes) {
+        note(&format!(
+            "critical path: {path:<24} {size:>8} / {:>8} bytes (before the launcher is visible)",
+            budget.critical.limit
+        ));
+    }
     let problems = budget::check(&budget, &sizes);
     if problems.is_empty() {
         Ok(None)
