@@ -31,8 +31,8 @@ pub struct Widget(Option<widget::Widget>);
 /// the page's native fetch (see `boundary`).
 ///
 /// Resolves to the widget once the panel is in place, a few tasks later (no one task is long on
-/// a slow phone). An error in the first step (in this call) rejects it; one in a
-/// later step is thrown to the loader's guard, which takes the widget down.
+/// a slow phone). An error while reading the config sources (in this call)
+/// rejects it; one in a later step is thrown to the loader's guard, which takes the widget down.
 #[wasm_bindgen]
 #[allow(clippy::too_many_arguments)]
 pub fn mount(

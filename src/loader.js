@@ -270,6 +270,7 @@
     configured = true;
     if (wanted || block || host || attributes().some((pair) => pair[0] !== 'configUrl')) start();
   };
-  if (d.readyState === 'loading') d.addEventListener('DOMContentLoaded', configure, { once: true });
+  // In a task of its own: DOMContentLoaded's is the browser's busiest, no place to add to.
+  if (d.readyState === 'loading') d.addEventListener('DOMContentLoaded', () => setTimeout(configure), { once: true });
   else configure();
 })();

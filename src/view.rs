@@ -51,9 +51,16 @@ pub struct FormUi {
     pub alert: HtmlElement,
 }
 
-/// The panel (a dialog, hidden), for the root element next to the loader's launcher. The root's
-/// position, scheme, language and direction are the loader's (it painted the launcher first).
-pub fn build(config: &Config, mobile: bool) -> Ui {
+/// The feedback form, when the config has one: built apart, so the panel can be built in two
+/// tasks of the browser (see `Widget::mount_in_steps`).
+pub fn form(config: &Config) -> Option<FormUi> {
+    config.form.as_ref().map(|form| form_ui(config, form))
+}
+
+/// The panel (a dialog, hidden) with `form` at its end, for the root element next to the
+/// loader's launcher. The root's position, scheme, language and direction are the loader's (it
+/// painted the launcher first).
+pub fn build(config: &Config, mobile: bool, form: Option<FormUi>) -> Ui {
     let t = |text| config.texts.get(text);
     let panel = el("div", &[("id", "cw-panel"), ("class", "panel"), ("role", "dialog"), ("aria-modal", "true"), ("aria-labelledby", "cw-title"), ("hidden", "")], "");
     let head = el("div", &[("class", "head")], "");
@@ -101,14 +108,9 @@ pub fn build(config: &Config, mobile: bool) -> Ui {
         announce = Some(cast(live));
         append(&body, &[&section]);
     }
-    let form = match &config.form {
-        Some(form) => {
-            let ui = form_ui(config, form);
-            append(&body, &[&ui.form]);
-            Some(ui)
-        }
-        None => None,
-    };
+    if let Some(form) = &form {
+        append(&body, &[&form.form]);
+    }
     append(&panel, &[&head, &body]);
     Ui { panel: cast(panel), close: cast(close), hours, channels: list, groups, announce, form }
 }

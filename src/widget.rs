@@ -116,8 +116,12 @@ impl Setup {
         }
     }
 
-    fn build(&self) -> Ui {
-        view::build(&self.config, env::is_mobile())
+    fn form(&self) -> Option<FormUi> {
+        view::form(&self.config)
+    }
+
+    fn build(&self, form: Option<FormUi>) -> Ui {
+        view::build(&self.config, env::is_mobile(), form)
     }
 
     fn finish(self, ui: Ui) -> Widget {
@@ -139,10 +143,14 @@ impl Setup {
         let listeners = listeners(&inner);
         inner.follow_modal();
         // Anything an earlier page could not deliver goes out now. The only storage read before
-        // the visitor opens the panel: whether such a message exists.
-        if !inner.courier.pending().is_empty() {
-            inner.courier.flush(env::window().navigator().on_line(), None);
-        }
+        // the visitor opens the panel: whether such a message exists (in a task of its own, as a
+        // page's first read of localStorage can be slow).
+        let me = Rc::downgrade(&inner);
+        boundary::soon(move || {
+            if let Some(inner) = me.upgrade().filter(|inner| !inner.courier.pending().is_empty()) {
+                inner.courier.flush(env::window().navigator().on_line(), None);
+            }
+        });
         env::emit("ready", &[]);
         Widget { inner, raw, table, _listeners: listeners }
     }
@@ -153,30 +161,38 @@ impl Widget {
     pub fn mount(place: Place, raw: Value, locale: String, table: Vec<(Text, String)>) -> Widget {
         let mut setup = Setup::new(place, raw, locale, table);
         setup.find_zones();
-        let ui = setup.build();
+        let form = setup.form();
+        let ui = setup.build(form);
         setup.finish(ui)
     }
 
-    /// The same as [`Widget::mount`] in four tasks of the browser (read the config; start the
-    /// time zones; build the panel; put it in place and listen), so that none is a long task on a
-    /// slow phone. `done` gets the widget. A step that fails throws to the loader's guard.
+    /// The same as [`Widget::mount`] in tasks of the browser of their own (check the config and
+    /// style the panel; start the time zones; build the form; the rest of the panel; put it in
+    /// place and listen), so
+    /// that none is a long task on a slow phone. `done` gets the widget. A step that fails throws
+    /// to the loader's guard.
     pub fn mount_in_steps(place: Place, raw: Value, locale: String, table: Vec<(Text, String)>, done: impl FnOnce(Widget) + 'static) {
-        let mut setup = Setup::new(place, raw, locale, table);
-        let zones = setup.config.hours.is_some() || setup.config.channels.iter().any(|c| c.hours.is_some());
-        let build = move |setup: Setup| {
-            boundary::soon(move || {
-                let ui = setup.build();
-                boundary::soon(move || done(setup.finish(ui)));
-            })
-        };
-        if zones {
-            boundary::soon(move || {
-                setup.find_zones();
+        boundary::soon(move || {
+            let mut setup = Setup::new(place, raw, locale, table);
+            let zones = setup.config.hours.is_some() || setup.config.channels.iter().any(|c| c.hours.is_some());
+            let build = move |setup: Setup| {
+                boundary::soon(move || {
+                    let form = setup.form();
+                    boundary::soon(move || {
+                        let ui = setup.build(form);
+                        boundary::soon(move || done(setup.finish(ui)));
+                    })
+                })
+            };
+            if zones {
+                boundary::soon(move || {
+                    setup.find_zones();
+                    build(setup);
+                });
+            } else {
                 build(setup);
-            });
-        } else {
-            build(setup);
-        }
+            }
+        });
     }
 
     pub fn open(&self) {
