@@ -160,6 +160,61 @@ test('destroy() before the wasm has arrived: nothing is mounted when it does', a
   await context.close();
 });
 
+// The wasm builds the panel over a few tasks. `during` runs between the first of them (which
+// styles the panel: its stylesheet is the one with `.panel` rules) and the rest.
+const whileBuilding = (during) => (context) => context.addInitScript((source) => {
+  const replaceSync = CSSStyleSheet.prototype.replaceSync;
+  let done = false;
+  CSSStyleSheet.prototype.replaceSync = function (text) {
+    if (!done && text.includes('.panel')) {
+      done = true;
+      setTimeout(() => { window.__during = true; (0, eval)(source); });
+    }
+    return replaceSync.call(this, text);
+  };
+}, `(${during})()`);
+
+test('init() with a new config while the panel is being built: one widget, the new config', async () => {
+  const context = await browser.newContext();
+  await context.addInitScript(instrument);
+  await whileBuilding(() => ContactWidget.init({ title: 'Second', channels: [{ type: 'email', value: 'b@example.com' }] }))(context);
+  const path = `/api-${++counter}.html`;
+  pages[path] = page({ body: snippet(endpointAndEmail()) });
+  gate.hold = false;
+  const { page: p, pageErrors } = await openPage(context, `${site.url}${path}`);
+  // The wasm is fetched and the panel built as soon as the page is idle.
+  await p.waitForFunction(() => window.__during);
+  const dialog = p.getByRole('dialog', { name: 'Second' });
+  await p.getByRole('button', { name: 'Second' }).click();
+  await dialog.waitFor();
+  await p.waitForTimeout(300);
+  assert.deepEqual(await counts(p), { hosts: 1, launchers: 1, panels: 1 });
+  assert.equal(await p.evaluate(() => document.querySelector('contact-widget').shadowRoot.adoptedStyleSheets.length), 2, "the loader's sheet and one panel sheet");
+  assert.equal(await p.getByRole('button', { name: 'Second' }).getAttribute('aria-controls'), 'cw-panel');
+  assert.deepEqual(pageErrors, []);
+  await context.close();
+});
+
+test('destroy() while the panel is being built: nothing is left when it would be done', async () => {
+  const context = await browser.newContext();
+  await context.addInitScript(instrument);
+  await whileBuilding(() => ContactWidget.destroy())(context);
+  const path = `/api-${++counter}.html`;
+  pages[path] = page({ body: snippet(endpointAndEmail()) });
+  gate.hold = false;
+  const { page: p, pageErrors } = await openPage(context, `${site.url}${path}`);
+  // The wasm is fetched and the panel built as soon as the page is idle.
+  await p.waitForFunction(() => window.__during);
+  await p.waitForTimeout(500);
+  assert.deepEqual(await counts(p), { hosts: 0, launchers: 0, panels: 0 });
+  // The panel finished in the meantime was taken down with its listeners and timers.
+  const { listeners, timers } = await p.evaluate(() => window.__guest.snapshot());
+  assert.deepEqual(listeners.filter((l) => /^(window:(online|pagehide)|document:(toggle|close))\|/.test(l)), []);
+  assert.deepEqual(timers, []);
+  assert.deepEqual(pageErrors, []);
+  await context.close();
+});
+
 test('<contact-widget> in markup takes its config from attributes; a re-render keeps one widget', async () => {
   const element = `<contact-widget endpoint="${inbox.url}/api/feedback" email="help@example.com" title="Markup"></contact-widget>`;
   const { page: p, context, pageErrors, consoleMessages } = await visit(element + snippet());
