@@ -12,14 +12,30 @@ world(pages, (w) => ({ inbox, site, browser } = w));
 const gate = serveDist(pages, () => inbox.url);
 
 let counter = 0;
-async function visit(body, { hold = false } = {}) {
+// `during` (a function's source) runs while the wasm builds the panel over a few tasks: between
+// the first of them (which styles the panel: its stylesheet is the one with `.panel` rules) and
+// the rest; `window.__during` is set then.
+async function visit(body, { hold = false, during = null } = {}) {
   const path = `/api-${++counter}.html`;
   pages[path] = page({ body });
   gate.hold = hold;
   const context = await browser.newContext();
   await context.addInitScript(instrument);
+  if (during) await context.addInitScript(whileBuilding, `(${during})()`);
   const opened = await openPage(context, `${site.url}${path}`);
   return { ...opened, context };
+}
+
+function whileBuilding(source) {
+  const replaceSync = CSSStyleSheet.prototype.replaceSync;
+  let done = false;
+  CSSStyleSheet.prototype.replaceSync = function (text) {
+    if (!done && text.includes('.panel')) {
+      done = true;
+      setTimeout(() => { window.__during = true; (0, eval)(source); });
+    }
+    return replaceSync.call(this, text);
+  };
 }
 
 const snippet = (attributes = '') => `<script src="/w/contact-widget.js" async ${attributes}></script>`;
@@ -160,28 +176,9 @@ test('destroy() before the wasm has arrived: nothing is mounted when it does', a
   await context.close();
 });
 
-// The wasm builds the panel over a few tasks. `during` runs between the first of them (which
-// styles the panel: its stylesheet is the one with `.panel` rules) and the rest.
-const whileBuilding = (during) => (context) => context.addInitScript((source) => {
-  const replaceSync = CSSStyleSheet.prototype.replaceSync;
-  let done = false;
-  CSSStyleSheet.prototype.replaceSync = function (text) {
-    if (!done && text.includes('.panel')) {
-      done = true;
-      setTimeout(() => { window.__during = true; (0, eval)(source); });
-    }
-    return replaceSync.call(this, text);
-  };
-}, `(${during})()`);
-
 test('init() with a new config while the panel is being built: one widget, the new config', async () => {
-  const context = await browser.newContext();
-  await context.addInitScript(instrument);
-  await whileBuilding(() => ContactWidget.init({ title: 'Second', channels: [{ type: 'email', value: 'b@example.com' }] }))(context);
-  const path = `/api-${++counter}.html`;
-  pages[path] = page({ body: snippet(endpointAndEmail()) });
-  gate.hold = false;
-  const { page: p, pageErrors } = await openPage(context, `${site.url}${path}`);
+  const during = () => ContactWidget.init({ title: 'Second', channels: [{ type: 'email', value: 'b@example.com' }] });
+  const { page: p, context, pageErrors } = await visit(snippet(endpointAndEmail()), { during });
   // The wasm is fetched and the panel built as soon as the page is idle.
   await p.waitForFunction(() => window.__during);
   const dialog = p.getByRole('dialog', { name: 'Second' });
@@ -196,13 +193,7 @@ test('init() with a new config while the panel is being built: one widget, the n
 });
 
 test('destroy() while the panel is being built: nothing is left when it would be done', async () => {
-  const context = await browser.newContext();
-  await context.addInitScript(instrument);
-  await whileBuilding(() => ContactWidget.destroy())(context);
-  const path = `/api-${++counter}.html`;
-  pages[path] = page({ body: snippet(endpointAndEmail()) });
-  gate.hold = false;
-  const { page: p, pageErrors } = await openPage(context, `${site.url}${path}`);
+  const { page: p, context, pageErrors } = await visit(snippet(endpointAndEmail()), { during: () => ContactWidget.destroy() });
   // The wasm is fetched and the panel built as soon as the page is idle.
   await p.waitForFunction(() => window.__during);
   await p.waitForTimeout(500);
