@@ -166,16 +166,15 @@ impl Widget {
         setup.finish(ui)
     }
 
-    /// The same as [`Widget::mount`] in tasks of the browser of their own (check the config and
-    /// style the panel; start the time zones; build the form; the rest of the panel; put it in
-    /// place and listen), so
-    /// that none is a long task on a slow phone. `done` gets the widget. A step that fails throws
-    /// to the loader's guard.
+    /// The same as [`Widget::mount`], each step in a task of the browser of its own (check the
+    /// config and style the panel; start the time zones; build the form; the rest of the panel;
+    /// put it in place and listen), so that none is a long task on a slow phone. `done` gets the
+    /// widget. A step that fails throws to the loader's guard.
     pub fn mount_in_steps(place: Place, raw: Value, locale: String, table: Vec<(Text, String)>, done: impl FnOnce(Widget) + 'static) {
         boundary::soon(move || {
             let mut setup = Setup::new(place, raw, locale, table);
-            let zones = setup.config.hours.is_some() || setup.config.channels.iter().any(|c| c.hours.is_some());
-            let build = move |setup: Setup| {
+            boundary::soon(move || {
+                setup.find_zones();
                 boundary::soon(move || {
                     let form = setup.form();
                     boundary::soon(move || {
@@ -183,15 +182,7 @@ impl Widget {
                         boundary::soon(move || done(setup.finish(ui)));
                     })
                 })
-            };
-            if zones {
-                boundary::soon(move || {
-                    setup.find_zones();
-                    build(setup);
-                });
-            } else {
-                build(setup);
-            }
+            })
         });
     }
 
