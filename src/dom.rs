@@ -20,9 +20,7 @@ pub fn or_throw<T>(result: Result<T, JsValue>) -> T {
 /// A new element with attributes and optional text, e.g. `el("p", &[("role", "status")], "")`.
 pub fn el(tag: &str, attrs: &[(&str, &str)], text: &str) -> Element {
     let e = or_throw(document().create_element(tag));
-    for (name, value) in attrs {
-        or_throw(e.set_attribute(name, value));
-    }
+    set_attrs(&e, attrs);
     if !text.is_empty() {
         e.set_text_content(Some(text));
     }
@@ -39,15 +37,18 @@ pub fn svg_path(view_box: &str, size: &str, path: &str) -> Element {
     const NS: Option<&str> = Some("http://www.w3.org/2000/svg");
     let doc = document();
     let svg = or_throw(doc.create_element_ns(NS, "svg"));
-    for (name, value) in [("viewBox", view_box), ("width", size), ("height", size), ("aria-hidden", "true"), ("focusable", "false")] {
-        or_throw(svg.set_attribute(name, value));
-    }
+    set_attrs(&svg, &[("viewBox", view_box), ("width", size), ("height", size), ("aria-hidden", "true"), ("focusable", "false")]);
     let p = or_throw(doc.create_element_ns(NS, "path"));
-    for (name, value) in [("d", path), ("fill", "currentColor"), ("fill-rule", "evenodd")] {
-        or_throw(p.set_attribute(name, value));
-    }
+    set_attrs(&p, &[("d", path), ("fill", "currentColor"), ("fill-rule", "evenodd")]);
     append(&svg, &[&p]);
     svg
+}
+
+/// Sets each attribute in order.
+pub fn set_attrs(e: &Element, attrs: &[(&str, &str)]) {
+    for (name, value) in attrs {
+        or_throw(e.set_attribute(name, value));
+    }
 }
 
 /// Appends each child in order.

@@ -6,7 +6,7 @@ use widget_core::channel::{Channel, Group};
 use widget_core::config::{Ask, Config, Form, Rating};
 use widget_core::i18n::Text;
 
-use crate::dom::{append, cast, el, or_throw, svg_icon};
+use crate::dom::{append, cast, el, set_attrs, svg_icon};
 
 const ICON_CLOSE: &str = "M6.4 5 12 10.6 17.6 5 19 6.4 13.4 12 19 17.6 17.6 19 12 13.4 6.4 19 5 17.6 10.6 12 5 6.4z";
 
@@ -251,12 +251,11 @@ fn text_field(form: &Element, config: &Config, ask: Ask, id: &str, label: Text, 
     let head = el("div", &[("class", "field-head")], "");
     append(&head, &[&el("label", &[("for", id)], config.texts.get(label))]);
     let input = el("input", attrs, "");
-    or_throw(input.set_attribute("id", id));
     if ask == Ask::Optional {
         append(&head, &[&el("span", &[("class", "hint"), ("id", &hint_id)], config.texts.get(Text::Optional))]);
-        or_throw(input.set_attribute("aria-describedby", &hint_id));
+        set_attrs(&input, &[("id", id), ("aria-describedby", &hint_id)]);
     } else {
-        or_throw(input.set_attribute("aria-required", "true"));
+        set_attrs(&input, &[("id", id), ("aria-required", "true")]);
     }
     let error = error_line(&error_id);
     append(form, &[&head, &input, &error]);

@@ -20,7 +20,7 @@ use widget_core::value::Value;
 
 use crate::boundary::{self, listen, listen_capture, Listener, Timer};
 use crate::courier::Courier;
-use crate::dom::{append, el, focus, or_throw, svg_path};
+use crate::dom::{append, el, focus, or_throw, set_attrs, svg_path};
 use crate::view::{self, FormUi, Ui};
 use crate::{env, storage, style};
 
@@ -128,7 +128,7 @@ impl Setup {
         let Setup { place, raw, locale, table, config, sheet, zones } = self;
         let root = or_throw(place.shadow.first_element_child().ok_or_else(|| JsValue::from_str("contact-widget: the loader painted no root element")));
         append(&root, &[&ui.panel]);
-        or_throw(place.launcher.set_attribute("aria-controls", "cw-panel"));
+        set_attrs(&place.launcher, &[("aria-controls", "cw-panel")]);
         let inner = Rc::new_cyclic(|weak: &Weak<Inner>| {
             let me = weak.clone();
             let weak = weak.clone();
