@@ -54,10 +54,12 @@ export interface FormConfig {
   name?: Ask | boolean;
   /** A sentence the visitor must tick before sending; stored with the submission. */
   consent?: string | null;
-  /** What happens to a message that looks automated; the visitor always sees success. */
+  /** "flag" (default): a message that looks automated is sent with flags for you to judge; "drop": a filled honeypot is not sent. A person's message is never dropped. */
   spam?: "drop" | "flag";
-  /** A message sent sooner than this after opening counts as spam (default 2). */
+  /** A message sent sooner than this after the visitor started writing it is flagged "too-fast" (default 2; 0 switches it off). */
   minSeconds?: number;
+  /** How soon you usually answer, said with the thanks after sending. */
+  replyTime?: "minutes" | "hour" | "hours" | "day";
 }
 
 export interface Config {
@@ -77,6 +79,8 @@ export interface Config {
   zIndex?: number | string;
   /** Where the launcher leads if the widget cannot run: an https:, mailto: or tel: URL. */
   fallback?: string;
+  /** When the panel is fetched: when the visitor reaches for the launcher (default), when the page is idle, or at once. */
+  load?: "intent" | "idle" | "eager";
   /** Brand colour, #rrggbb or #rgb. */
   color?: string;
   theme?: Theme;

@@ -44,10 +44,10 @@ impl Courier {
         let id = entry.submission.id.clone();
         self.memory.borrow_mut().entries.retain(|e| e.submission.id != id);
         let mut outbox = self.load();
-        let kept = outbox.add(entry.clone(), &POLICY).is_ok() && storage::write(storage::OUTBOX, &outbox.to_value());
+        let kept = outbox.add(entry.clone(), &POLICY).is_ok() && store(&outbox);
         if !kept {
             outbox.entries.retain(|e| e.submission.id != id);
-            storage::write(storage::OUTBOX, &outbox.to_value());
+            store(&outbox);
             self.memory.borrow_mut().entries.push(entry);
         }
         self.flush(false, Some(id));
@@ -65,7 +65,7 @@ impl Courier {
                 env::warn(&format!("a message queued on {} could not be delivered within 7 days and was dropped", old.submission.created_at));
             }
             if !expired.is_empty() {
-                storage::write(storage::OUTBOX, &outbox.to_value());
+                store(&outbox);
             }
             let mut due = outbox.due(now, online_again);
             due.extend(this.memory.borrow().due(now, online_again));
@@ -100,7 +100,7 @@ impl Courier {
         } else {
             let mut outbox = self.load();
             let verdict = outbox.record(id, &attempt, now, random, &POLICY);
-            (verdict, storage::write(storage::OUTBOX, &outbox.to_value()))
+            (verdict, store(&outbox))
         };
         (self.report)(&entry.submission, &verdict, kept);
     }
@@ -159,5 +159,16 @@ fn exclusively(work: impl Future<Output = ()> + 'static) {
     });
     if request.call3(&locks, &"contact-widget-outbox".into(), &Object::new(), &callback).is_err() {
         env::warn("Web Locks refused the request; sending without it");
+    }
+}
+
+/// Writes the outbox to the device; an empty one is removed, so that the loader can tell at a
+/// glance (without the wasm) whether a message from an earlier visit still waits.
+fn store(outbox: &Outbox) -> bool {
+    if outbox.entries.is_empty() {
+        storage::remove(storage::OUTBOX);
+        true
+    } else {
+        storage::write(storage::OUTBOX, &outbox.to_value())
     }
 }

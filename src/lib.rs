@@ -14,65 +14,59 @@ mod view;
 mod widget;
 
 use wasm_bindgen::prelude::*;
-use web_sys::{HtmlElement, ShadowRoot};
+use wasm_bindgen::JsCast;
 use widget_core::value::Value;
 
 /// A mounted widget, as the loader holds it.
 #[wasm_bindgen]
 pub struct Widget(Option<widget::Widget>);
 
-/// Builds the panel next to the launcher the loader painted, in `shadow` (the
-/// `<contact-widget>` element's shadow root, whose first child is the widget's root element).
-///
-/// The config comes from three sources, later ones winning: the script's `dataset` entries as
-/// `[name, value]` pairs, the JSON block or config URL, and the `init()` argument. Problems are
-/// reported on the console. `language` is the tag the loader chose (e.g. `fr`) and `table` that
-/// language's shipped texts (`null` for English). `wrap` and `fetch` are the loader's guard and
-/// the page's native fetch (see `boundary`).
-///
-/// Resolves to the widget once the panel is in place, a few tasks later (no one task is long on
-/// a slow phone). An error while reading the config sources (in this call)
-/// rejects it; one in a later step is thrown to the loader's guard, which takes the widget down.
+/// Keeps the loader's guard `wrap` (every callback the browser makes into the wasm goes through
+/// it) and the page's native `fetch`, captured at start (see `boundary`). Called once, first.
 #[wasm_bindgen]
-#[allow(clippy::too_many_arguments)]
-pub fn mount(
-    shadow: ShadowRoot,
-    launcher: HtmlElement,
-    attributes: JsValue,
-    file: JsValue,
-    init: JsValue,
-    language: String,
-    table: JsValue,
-    wrap: JsValue,
-    fetch: JsValue,
-) -> js_sys::Promise {
+pub fn install(wrap: JsValue, fetch: JsValue) {
     boundary::install(wrap, fetch);
-    let raw = merged(attributes, file, init);
-    let table = texts_of(table);
-    let mut settle = Some((raw, language, table));
-    js_sys::Promise::new(&mut |resolve, _reject| {
-        let Some((raw, language, table)) = settle.take() else { return };
-        let place = widget::Place { shadow: shadow.clone(), launcher: launcher.clone() };
-        widget::Widget::mount_in_steps(place, raw, language, table, move |mounted| {
-            let _ = resolve.call1(&JsValue::NULL, &Widget(Some(mounted)).into());
-        });
-    })
 }
 
-fn merged(attributes: JsValue, file: JsValue, init: JsValue) -> Value {
-    // `Object.entries(script.dataset)`: a list of [name, value] pairs.
-    let attributes: Vec<(String, String)> = match env::value_of(&attributes) {
-        Value::Array(pairs) => pairs
-            .iter()
-            .filter_map(|pair| match pair {
-                Value::Array(kv) if kv.len() == 2 => Some((kv[0].as_str()?.to_owned(), kv[1].as_str()?.to_owned())),
-                _ => None,
-            })
-            .collect(),
-        _ => Vec::new(),
-    };
-    let raw = widget_core::config::from_attributes(&attributes);
-    [read(file), read(init)].into_iter().flatten().fold(raw, Value::merge)
+/// A panel on its way to the page, built by the loader in short steps, each in a task of the
+/// browser of its own (none long on a slow phone): `new Setup(request)`, then `zones()`,
+/// `form()`, `panel()` and `finish()`, which puts it in place and returns the [`Widget`].
+#[wasm_bindgen]
+pub struct Setup(widget::Setup);
+
+#[wasm_bindgen]
+impl Setup {
+    /// Reads the config and styles the panel. `request` names what the loader has:
+    /// `{ shadow, launcher, config, language, texts }`: the `<contact-widget>` element's shadow
+    /// root (whose first child is the widget's root element) and the launcher it painted there;
+    /// the config the loader merged from its sources (data attributes, the JSON block or config
+    /// URL, `init()`); the language it chose (e.g. `fr`) and that language's shipped texts
+    /// (`null` for English). Problems in the config are reported on the console.
+    #[wasm_bindgen(constructor)]
+    pub fn new(request: JsValue) -> Setup {
+        let field = |name: &str| js_sys::Reflect::get(&request, &name.into()).unwrap_or(JsValue::NULL);
+        let place = widget::Place { shadow: field("shadow").unchecked_into(), launcher: field("launcher").unchecked_into() };
+        let language = field("language").as_string().unwrap_or_else(|| "en".into());
+        let raw = read(field("config")).unwrap_or(Value::Object(Vec::new()));
+        Setup(widget::Setup::new(place, raw, language, texts_of(field("texts"))))
+    }
+
+    /// Which of the owner's time zones the browser knows (its `Intl` formats are slow to start).
+    pub fn zones(&mut self) {
+        self.0.find_zones();
+    }
+
+    pub fn form(&mut self) {
+        self.0.build_form();
+    }
+
+    pub fn panel(&mut self) {
+        self.0.build_panel();
+    }
+
+    pub fn finish(self) -> Widget {
+        Widget(Some(self.0.finish()))
+    }
 }
 
 /// Checks a config the way the widget would, without mounting: a list of `{ path, message }`
@@ -120,17 +114,17 @@ impl Widget {
         }
     }
 
-    /// Layers `partial` over the current config and re-renders, keeping open state and draft.
-    /// `language` (with its shipped `table`, `null` for English) replaces the language shown
-    /// when the loader found that `partial` changes it.
-    pub fn update(&mut self, partial: JsValue, language: Option<String>, table: JsValue) {
-        let partial = read(partial);
-        if partial.is_none() && language.is_none() {
+    /// Re-renders with the loader's new merged `config` (`null`: the same), keeping the open
+    /// state and draft; `language` (with its shipped `table`, `null` for English) replaces the
+    /// language shown when the config changed it.
+    pub fn update(&mut self, config: JsValue, language: Option<String>, table: JsValue) {
+        let config = read(config);
+        if config.is_none() && language.is_none() {
             return;
         }
         let Some(w) = self.0.take() else { return };
         let language = language.map(|l| (l, texts_of(table)));
-        self.0 = Some(w.update(partial, language));
+        self.0 = Some(w.update(config, language));
     }
 
     /// Removes the widget from the page with every listener.

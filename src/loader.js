@@ -1,11 +1,12 @@
 /*! contact-widget __VERSION__ | MIT OR Apache-2.0 */
-// The one file a site owner embeds, and all that runs at page load: the critical path, held to
-// 3 KB brotli by size-budget.json. A classic script (works with async or defer): it defines
-// window.ContactWidget and the <contact-widget> element at once, queues API calls, reads the
-// config, paints the launcher, and imports the rest only when the page is idle or the visitor
-// reaches for the launcher: widget.HASH.js, the wasm-bindgen glue with lazy.js bundled into it
-// (it fetches the wasm and the language file, mounts the panel, guards it, and turns the launcher
-// into the fallback link when the wasm cannot run).
+// The one file a site owner embeds, and all a page downloads and runs until a visitor reaches for
+// the widget: the critical path, held to its budget by size-budget.json. A classic script (works
+// with async or defer): it defines window.ContactWidget and the <contact-widget> element at once,
+// queues API calls, reads and merges the config (the one place that does), paints the launcher,
+// and loads the rest only on intent (by default): when the visitor points at, presses or focuses
+// the launcher, or the page calls open()/toggle(). Then it fetches the glue (widget.HASH.js, with
+// lazy.js bundled in), the wasm and the language file in parallel; lazy.js takes it from there
+// (see boot() there: mounting, the guard, the fallback link).
 (() => {
   const w = window, d = document, warn = (message) => console.warn('contact-widget: ' + message);
   if (w.ContactWidget) return warn('the script is included twice; the second copy does nothing');
@@ -13,24 +14,27 @@
   const nativeFetch = w.fetch;
   const textOf = Object.getOwnPropertyDescriptor(HTMLTextAreaElement.prototype, 'value').get;
   const script = d.currentScript;
-  // Where widget.js and the wasm are. dist/contact-widget.mjs (the npm module entry, where
+  // Where the other files are. dist/contact-widget.mjs (the npm module entry, where
   // currentScript is null) is this file with only this expression replaced by import.meta.url.
   const base = new URL('.', script?.src || d.baseURI);
-  // Filled in by `cargo xtask dist`: the launcher's stylesheet, and the title of each shipped
-  // language (the launcher's default label), so painting the launcher needs no other download.
+  // Filled in by `cargo xtask dist` from the core: the launcher's stylesheet, the title of each
+  // shipped language (the launcher's default label), and the channel types (data-phone="…").
   const CSS = __LAUNCHER_CSS__;
   const TITLES = __TITLES__;
+  const TYPES = __CHANNEL_TYPES__;
   const sheet = new CSSStyleSheet(); // launcher.css and the config's variables
 
-  // Unset (undefined) until they are known:
+  // Where the widget is in its life, the one state both halves share (lazy.js moves it on):
+  // idle (the launcher is painted, nothing else fetched) → loading (the rest is being fetched) →
+  // mounting (the wasm builds the panel) → mounted; or failed (for good: every call is a no-op);
+  // or destroyed (until init()). init() with a new config goes back to mounting.
+  let phase = 'idle';
   let host;              // the <contact-widget> element showing the widget
   let ours;              // whether this script created `host` (else it is the page's markup)
   let launcher;          // the launcher button inside host's shadow root
-  let glue;              // the promise of the lazily imported part (widget.HASH.js)
-  let lazy;              // what its boot() returned: mounts the panel, dispatches calls to it
+  let lazy;              // lazy.js's side, once loaded (see boot() there)
   let queue = [];        // API calls made before the panel was mounted
   let wanted;            // a config exists or init() was called
-  let dead;              // after a failure every call is a no-op
   let configured;        // the page's config has been read
   let fileConfig;        // the JSON block or the config URL's content
   let initConfig;        // init()'s argument, with every update() layered on
@@ -39,7 +43,7 @@
   // A plain object (what JSON.parse and object literals make), not an array or a value.
   const isObject = (v) => v?.constructor === Object;
 
-  // `over` layered on `base`, objects key by key (the core's Value::merge, for the launcher).
+  // `over` layered on `base`, objects key by key; anything else in `over` replaces.
   const merge = (base, over) => {
     if (!isObject(base) || !isObject(over)) return over ?? base;
     const out = { ...base };
@@ -47,20 +51,28 @@
     return out;
   };
 
-  // The data-* attributes of the script tag, then those of a <contact-widget> in the markup.
+  // The data-* attributes of the script tag, then those of a <contact-widget> in the markup, as a
+  // config: a channel type's name is a channel (in attribute order), "true"/"false" are booleans.
   const attributes = () => {
-    const pairs = script ? Object.entries(script.dataset) : [];
+    const out = {}, channels = [];
+    const add = (key, value) => {
+      if (TYPES.includes(key)) channels.push({ type: key, value });
+      else if (key !== 'configUrl') out[key] = value === 'true' || (value !== 'false' && value);
+    };
+    if (script) for (const key in script.dataset) add(key, script.dataset[key]);
     if (host && !ours) {
       for (const a of host.attributes) {
         if (!/^(class|style|id|slot|hidden|lang|dir|tabindex|aria-.*|on.*)$/.test(a.name)) {
-          pairs.push([a.name.replace(/^data-/, '').replace(/-(\w)/g, (m, c) => c.toUpperCase()), a.value]);
+          add(a.name.replace(/^data-/, '').replace(/-(\w)/g, (m, c) => c.toUpperCase()), a.value);
         }
       }
     }
-    return pairs;
+    if (channels.length) out.channels = channels;
+    return out;
   };
 
-  const config = () => merge(merge(Object.fromEntries(attributes()), fileConfig), initConfig) || {};
+  // The config, from its sources: init() over the JSON block or config URL over data attributes.
+  const config = () => merge(merge(attributes(), fileConfig), initConfig) || {};
 
   // The language: the configured one, else the page's, else the browser's first shipped one.
   // Texts come from locales/<tag>.json (English is built into the wasm).
@@ -76,8 +88,9 @@
       .map((o) => o && o[key]).find((s) => typeof s === 'string' && s);
   };
 
-  // The colour a text on `hex` needs: black or white, whichever contrasts more (as the core):
-  // white when 1.05 / (y + 0.05) >= (y + 0.05) / 0.05 for the relative luminance y.
+  // The colour a text on `hex` needs: black or white, whichever contrasts more (WCAG), for the
+  // launcher and, through --cw-on-brand, the panel: white when 1.05 / (y + 0.05) >= (y + 0.05) / 0.05
+  // for the relative luminance y.
   const onBrand = (hex) => [0.2126, 0.7152, 0.0722].reduce((y, weight, i) => {
     const c = parseInt(hex.substr(2 * i + 1, 2), 16) / 255;
     return y + weight * (c <= 0.04045 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4);
@@ -99,8 +112,10 @@
     const num = (v, max, otherwise) => /^\d+$/.test(v) && +v <= max ? +v : otherwise;
     // The config's variables on :host, after launcher.css (an owner's rule on the element wins).
     sheet.replaceSync(`${CSS}:host{--cw-brand:${color};--cw-on-brand:${onBrand(color)};--cw-x:${num(c.offsetX, 400, 20)}px;`
-      + `--cw-y:${num(c.offsetY, 400, 20)}px;--cw-z:${num(c.zIndex, 2147483647, 2147483000)}`
-      + (typeof theme.font === 'string' && /^[\p{L}\p{N} ,'"_-]+$/u.test(theme.font) ? ';--cw-font:' + theme.font : '') + '}');
+      + `--cw-y:${num(c.offsetY, 400, 20)}px;--cw-z:${num(c.zIndex, 2147483647, 2147483000)}}`);
+    // The font list through the CSSOM, which takes it as one value (nothing can break out of it);
+    // whether it is a font list is the core's to say, on the console.
+    if (typeof theme.font === 'string') sheet.cssRules[sheet.cssRules.length - 1].style.setProperty('--cw-font', theme.font);
     const sheets = shadow.adoptedStyleSheets;
     if (!sheets.includes(sheet)) shadow.adoptedStyleSheets = [sheet, ...sheets];
 
@@ -121,7 +136,9 @@
       launcher.ariaHasPopup = 'dialog';
       launcher.ariaExpanded = 'false';
       launcher.onclick = () => call('toggle');
-      // Loading starts when the visitor reaches for it (a touch starts with pointerenter too).
+      // Intent: the visitor points at it (mouse, pen, or a finger: a touch starts with
+      // pointerenter too) or reaches it with the keyboard. The rest is fetched then, before the
+      // click lands.
       launcher.onpointerenter = launcher.onfocus = load;
     }
     // The icon is the stylesheet's (a ::before); the label is text, or the name when alone.
@@ -136,62 +153,88 @@
   // less than a frame apart it stays out, so two scripts never fight over it forever.
   let lastAttach, streak;
   const attach = () => {
-    if (!ours || !wanted || dead || !d.body || host.isConnected) return;
+    if (!ours || !wanted || phase === 'failed' || !d.body || host.isConnected) return;
     streak = lastAttach > (lastAttach = Date.now()) - 16 ? streak + 1 : 0;
     if (streak > 50) return warn('the page keeps removing <contact-widget>');
     d.body.append(host);
   };
 
-  // The rest of the widget, imported once: widget.HASH.js, the glue with lazy.js, whose boot()
-  // gets this script's side; it compiles the wasm while it streams in, then mounts the panel.
+  // What lazy.js sees of this script: a live view, by name.
+  const page = {
+    get host() { return host; },
+    get ours() { return ours; },
+    get launcher() { return launcher; },
+    get tag() { return tag; },
+    get config() { return config(); },
+    get wanted() { return wanted && phase !== 'destroyed'; },
+    fetch: nativeFetch,
+    textOf,
+    // The files fetched together with the glue (no waterfall): the wasm, and the texts by language.
+    wasm: null,
+    texts: {},
+    get phase() { return phase; },
+    set phase(next) { phase = next; },
+    // The API calls made before the panel was mounted, taken once it is.
+    queued: () => queue.splice(0),
+  };
+
+  // The rest of the widget, fetched once, all at once: the glue with lazy.js, the wasm (compiled
+  // while it streams in) and the language file; then lazy.js mounts the panel.
+  let glue;
   const load = () => {
     // Not for a widget the page has taken out (it loads when the visitor can reach it again).
-    if (!wanted || dead || !host?.isConnected) return;
-    glue = glue || import(new URL('__WIDGET_JS__', base)).then((module) => {
-      lazy = module.boot(
-        () => [host, ours, launcher, wanted, tag, attributes(), fileConfig, initConfig],
-        nativeFetch, textOf, call, load,
-        () => queue.splice(0), // the calls queued so far, once the panel is mounted
-        () => { dead = true; } // after a failure
-      );
-    }, (error) => {
-      // The glue could not be fetched (offline, or this version's files are gone from the
-      // server): the fallback link lives in it, so the widget empties itself.
-      dead = true;
-      console.error('contact-widget: could not load ' + base.href + '; the widget removed itself.', error);
-      host?.shadowRoot?.replaceChildren();
-    });
-    glue.then(() => lazy?.load());
+    if (!wanted || phase === 'failed' || !host?.isConnected) return;
+    if (!glue) {
+      phase = 'loading';
+      const file = (name, options) => nativeFetch.call(w, new URL(name, base), options);
+      page.wasm = file('__WIDGET_WASM__');
+      if (tag !== 'en' && TITLES[tag]) page.texts[tag] = file(`locales/${tag}.json`, { credentials: 'omit' });
+      glue = import(new URL('__WIDGET_JS__', base)).then((module) => { lazy = module.boot(page); }, (error) => {
+        // The glue could not be fetched (offline, or this version's files are gone from the
+        // server): the fallback link lives in it, so the widget empties itself.
+        phase = 'failed';
+        console.error('contact-widget: could not load ' + base.href + '; the widget removed itself.', error);
+        host?.shadowRoot?.replaceChildren();
+      });
+    }
+    glue.then(() => lazy?.mount());
   };
 
   const call = (name, argument) => {
-    if (dead || lazy?.call(name, argument)) return;
+    if (phase === 'failed' || lazy?.call(name, argument)) return;
     // Before the panel exists every press of the launcher means "open": none is lost.
     if (name === 'toggle') name = 'open';
     if (name === 'open') {
+      // Feedback at once: the launcher shows it is busy (launcher.css) until the panel opens.
       if (launcher) launcher.ariaBusy = 'true';
       load();
     }
     queue = [...queue.filter((c) => c[0] !== name || name === 'update'), [name, argument]];
   };
 
-  const unmount = () => lazy?.unmount();
-
   // For a new config or another host element: the panel, if any, is mounted again.
   const restart = () => {
-    unmount();
+    lazy?.unmount();
     start();
     if (glue) load();
   };
 
   const start = () => {
     wanted = true;
-    if (dead || !configured) return;
+    if (phase === 'destroyed') phase = glue ? 'loading' : 'idle';
+    if (phase === 'failed' || !configured) return;
     paint();
-    // Fetched when the page has settled, unless the visitor reaches for the launcher first.
-    const later = () => (w.requestIdleCallback || setTimeout)(load, { timeout: 3000 });
-    if (d.readyState === 'complete') later();
-    else w.addEventListener('load', later, { once: true });
+    // A message from an earlier visit still waits in the outbox: delivery never waits for a
+    // hover. (The only storage read before the panel opens.)
+    let waiting;
+    try { waiting = localStorage.getItem('contact-widget:outbox'); } catch (ignored) { /* no storage */ }
+    const how = config().load;
+    if (how === 'eager' || waiting) load();
+    else if (how === 'idle') {
+      const later = () => (w.requestIdleCallback || setTimeout)(load, { timeout: 3000 });
+      if (d.readyState === 'complete') later();
+      else w.addEventListener('load', later, { once: true });
+    }
   };
 
   // The element: created by this script for the snippet, or written in the page's markup
@@ -199,7 +242,7 @@
   // A page has one widget; a host removed by a single-page app's re-render is put back.
   customElements.define('contact-widget', class extends HTMLElement {
     connectedCallback() {
-      if (this === host || dead) return;
+      if (this === host || phase === 'failed') return;
       if (host?.isConnected) return warn('a page shows one widget; this <contact-widget> is ignored');
       // This element takes over from one a framework re-rendered away (or from ours): the panel
       // is mounted again in it, open if it was open (the draft comes back from storage).
@@ -229,14 +272,14 @@
     update: (partial) => {
       initConfig = merge(initConfig, partial);
       const shown = tag;
-      if (host && !dead) paint();
-      // Into another language the mounted panel re-renders once its texts are here (lazy.js).
-      if (!lazy?.update(partial, shown)) call('update', partial);
+      if (host && phase !== 'failed') paint();
+      if (!lazy?.update(shown)) call('update');
     },
     destroy: () => {
       wanted = false;
       queue = [];
-      unmount();
+      lazy?.unmount();
+      if (phase !== 'failed') phase = 'destroyed';
       const h = host;
       launcher = null;
       // The page's own element stays (and is used again by a later init()); only ours goes.
@@ -268,7 +311,7 @@
         .then(() => { configured = true; start(); });
     }
     configured = true;
-    if (wanted || block || host || attributes().some((pair) => pair[0] !== 'configUrl')) start();
+    if (wanted || block || host || Object.keys(attributes()).length) start();
   };
   // In a task of its own: DOMContentLoaded's is the browser's busiest, no place to add to.
   if (d.readyState === 'loading') d.addEventListener('DOMContentLoaded', () => setTimeout(configure), { once: true });

@@ -15,14 +15,13 @@ const STYLE: &str = include_str!(concat!(env!("OUT_DIR"), "/style.css"));
 /// Adds the panel's rules and the config's colours to `shadow`; returns the sheet for removal.
 pub fn style(shadow: &ShadowRoot, config: &Config) -> CssStyleSheet {
     let sheet = or_throw(CssStyleSheet::new());
-    // Values validated by the core (#rrggbb colours, a number, a font list of safe characters),
-    // so they are safe inside CSS. Owners may override any --cw-* property on the host element.
+    // Values validated by the core (#rrggbb colours, a number), so they are safe inside CSS. The
+    // brand, the text on it and the font are the loader's (it painted the launcher with them);
+    // a font the core refused goes back to the system's. Owners may override any --cw-* property
+    // on the host element.
     let brand = &config.brand;
-    let font = config.theme.font.as_deref().map(|f| format!("--cw-font:{f};")).unwrap_or_default();
-    let vars = format!(
-        ":host{{--cw-brand:{};--cw-on-brand:{};--cw-accent-light:{};--cw-accent-dark:{};--cw-radius:{}px;{font}}}",
-        brand.background, brand.text, brand.accent_light, brand.accent_dark, config.theme.radius
-    );
+    let font = if config.theme.font_refused { "--cw-font:system-ui" } else { "" };
+    let vars = format!(":host{{--cw-accent-light:{};--cw-accent-dark:{};--cw-radius:{}px;{font}}}", brand.accent_light, brand.accent_dark, config.theme.radius);
     or_throw(sheet.replace_sync(&format!("{STYLE}{vars}")));
     let sheets = shadow.adopted_style_sheets();
     sheets.push(&sheet);

@@ -9,6 +9,20 @@ use widget_core::i18n::Text;
 use crate::dom::{append, cast, el, set_attrs, svg_icon};
 
 const ICON_CLOSE: &str = "M6.4 5 12 10.6 17.6 5 19 6.4 13.4 12 19 17.6 17.6 19 12 13.4 6.4 19 5 17.6 10.6 12 5 6.4z";
+const ICON_SENT: &str = "M12 2a10 10 0 1 0 0 20 10 10 0 0 0 0-20zm-1.4 14.2-4.3-4.3 1.4-1.4 2.9 2.9 6.3-6.3 1.4 1.4z";
+const ICON_STAR: &str = "M12 17.3 18.2 21l-1.7-7 5.5-4.8-7.2-.6L12 2 9.2 8.6 2 9.2l5.5 4.8L5.8 21z";
+/// A face's outline and eyes; each rating adds its mouth (drawn, not emoji: many systems have no
+/// emoji font, and then emoji show as empty boxes).
+const FACE: &str = "M12 2a10 10 0 1 0 0 20 10 10 0 1 0 0-20zm0 2a8 8 0 1 1 0 16 8 8 0 1 1 0-16zM8.5 8a1.5 1.5 0 1 0 0 3 1.5 1.5 0 1 0 0-3zm7 0a1.5 1.5 0 1 0 0 3 1.5 1.5 0 1 0 0-3z";
+const MOUTHS: [&str; 5] = [
+    "M7 18a5 5 0 0 1 10 0z",
+    "M7.5 17a4.5 4.5 0 0 1 9 0h-1.8a2.7 2.7 0 0 0-5.4 0z",
+    "M8 14.5h8v1.6H8z",
+    "M7.5 14a4.5 4.5 0 0 0 9 0h-1.8a2.7 2.7 0 0 1-5.4 0z",
+    "M7 13h10a5 5 0 0 1-10 0z",
+];
+const ICON_THUMB_DOWN: &str = "M15 3H6c-.8 0-1.5.5-1.8 1.2l-3 7.1-.2.7v2c0 1.1.9 2 2 2h6.3l-1 4.6v.3c0 .4.2.8.5 1.1L9.8 23l6.6-6.6c.4-.4.6-.9.6-1.4V5c0-1.1-.9-2-2-2zm4 0v12h4V3z";
+const ICON_THUMB_UP: &str = "M1 21h4V9H1zm22-11c0-1.1-.9-2-2-2h-6.3l1-4.6v-.3c0-.4-.2-.8-.5-1.1L14.2 1 7.6 7.6C7.2 8 7 8.5 7 9v10c0 1.1.9 2 2 2h9c.8 0 1.5-.5 1.8-1.2l3-7.1.2-.7z";
 
 /// Handles to the elements the widget updates after mounting.
 pub struct Ui {
@@ -36,6 +50,13 @@ pub struct ChannelUi {
 
 pub struct FormUi {
     pub form: Element,
+    /// Shown instead of the form once a message is delivered: the thanks (focused, so it is
+    /// read out), the reply address and time, and "Write another message".
+    pub done: HtmlElement,
+    pub done_lead: HtmlElement,
+    /// "We will reply to {email}.", filled in when the visitor gave an address.
+    pub done_reply_to: HtmlElement,
+    pub another: HtmlButtonElement,
     pub rating: Vec<HtmlInputElement>,
     pub message: HtmlTextAreaElement,
     pub message_error: HtmlElement,
@@ -64,7 +85,7 @@ pub fn build(config: &Config, mobile: bool, form: Option<FormUi>) -> Ui {
     let t = |text| config.texts.get(text);
     let panel = el("div", &[("id", "cw-panel"), ("class", "panel"), ("role", "dialog"), ("aria-modal", "true"), ("aria-labelledby", "cw-title"), ("hidden", "")], "");
     let head = el("div", &[("class", "head")], "");
-    let close = el("button", &[("type", "button"), ("class", "close"), ("aria-label", t(Text::Close))], "");
+    let close = el("button", &[("type", "button"), ("id", "cw-close"), ("class", "close"), ("aria-label", t(Text::Close))], "");
     append(&close, &[&svg_icon(ICON_CLOSE)]);
     append(&head, &[&el("h2", &[("id", "cw-title")], t(Text::Title)), &close]);
     let body = el("div", &[("class", "body")], "");
@@ -109,7 +130,7 @@ pub fn build(config: &Config, mobile: bool, form: Option<FormUi>) -> Ui {
         append(&body, &[&section]);
     }
     if let Some(form) = &form {
-        append(&body, &[&form.form]);
+        append(&body, &[&form.form, &form.done]);
     }
     append(&panel, &[&head, &body]);
     Ui { panel: cast(panel), close: cast(close), hours, channels: list, groups, announce, form }
@@ -122,7 +143,7 @@ fn channel(config: &Config, channel: &Channel, index: usize, mobile: bool) -> (E
     let t = |text| config.texts.get(text);
     let label = channel.label.as_deref().unwrap_or(t(Text::label_of(channel.kind)));
     let item = el("li", &[("class", "item"), ("data-type", channel.kind.name())], "");
-    let row = match channel.href.as_deref().filter(|_| channel.linked(mobile)) {
+    let row = match channel.href.as_deref() {
         Some(href) => {
             let mut attrs = vec![("href", href), ("class", "channel"), ("data-type", channel.kind.name())];
             if href.starts_with("http") || href.starts_with('/') {
@@ -133,7 +154,9 @@ fn channel(config: &Config, channel: &Channel, index: usize, mobile: bool) -> (E
         None => el("div", &[("class", "channel")], ""),
     };
     let text = el("span", &[("class", "text")], "");
-    append(&text, &[&el("span", &[("class", "label")], label), &el("span", &[("class", "value")], &channel.display)]);
+    // A number is never broken across lines (the value's class says so, see style.css).
+    let value_class = if channel.kind.spec().number { "value number" } else { "value" };
+    append(&text, &[&el("span", &[("class", "label")], label), &el("span", &[("class", value_class)], &channel.display)]);
     if let Some(reply) = channel.reply {
         append(&text, &[&el("span", &[("class", "note")], t(Text::reply(reply)))]);
     }
@@ -167,20 +190,28 @@ fn form_ui(config: &Config, form: &Form) -> FormUi {
 
     let rating = rating_group(&root, config, form.rating);
 
-    let message = el("textarea", &[("id", "cw-message"), ("name", "message"), ("rows", "4"), ("aria-required", "true")], "");
+    // dir="auto" everywhere the visitor types: "…on Saturday?" in an Arabic panel keeps its
+    // question mark where the writer put it.
+    let message = el("textarea", &[("id", "cw-message"), ("name", "message"), ("rows", "4"), ("dir", "auto"), ("aria-required", "true")], "");
     // Filled in once the message nears its limit (see `COUNTER_FROM`).
     let counter = el("p", &[("id", "cw-message-count"), ("class", "counter"), ("hidden", "")], "");
     let message_error = error_line("cw-message-error");
     append(&root, &[&el("label", &[("for", "cw-message")], t(Text::Message)), &message, &counter, &message_error]);
 
-    // The honeypot: off-screen, out of the tab order and hidden from assistive technology.
+    // The honeypot: off-screen, out of the tab order and hidden from assistive technology. Its
+    // name and label mean nothing to browser autofill and password managers (which would fill a
+    // "website" or "url" field for a person), and it asks them to keep out.
     let trap = el("div", &[("class", "hp"), ("aria-hidden", "true")], "");
-    let honeypot = el("input", &[("type", "text"), ("id", "cw-website"), ("name", "website"), ("tabindex", "-1"), ("autocomplete", "off")], "");
-    append(&trap, &[&el("label", &[("for", "cw-website")], "Website"), &honeypot]);
+    let honeypot = el(
+        "input",
+        &[("type", "text"), ("id", "cw-hp"), ("name", "cw-hp-leave-empty"), ("tabindex", "-1"), ("autocomplete", "off"), ("data-1p-ignore", ""), ("data-lpignore", "true"), ("data-bwignore", ""), ("data-form-type", "other")],
+        "",
+    );
+    append(&trap, &[&el("label", &[("for", "cw-hp")], "Leave this empty"), &honeypot]);
     append(&root, &[&trap]);
 
-    let name = text_field(&root, config, form.name, "cw-name", Text::Name, &[("type", "text"), ("autocomplete", "name")]);
-    let email = text_field(&root, config, form.email, "cw-email", Text::Email, &[("type", "email"), ("autocomplete", "email"), ("inputmode", "email")]);
+    let name = text_field(&root, config, form.name, "cw-name", Text::Name, &[("type", "text"), ("autocomplete", "name"), ("dir", "auto")]);
+    let email = text_field(&root, config, form.email, "cw-email", Text::Email, &[("type", "email"), ("autocomplete", "email"), ("inputmode", "email"), ("dir", "auto")]);
 
     let (consent, consent_error) = match &form.consent {
         Some(text) => {
@@ -198,8 +229,22 @@ fn form_ui(config: &Config, form: &Form) -> FormUi {
     let status = el("p", &[("role", "status"), ("id", "cw-status"), ("class", "status")], "");
     let alert = el("p", &[("role", "alert"), ("id", "cw-alert"), ("class", "alert")], "");
     append(&root, &[&send, &status, &alert]);
+
+    let done = el("div", &[("class", "done"), ("hidden", "")], "");
+    let lead = el("p", &[("class", "lead"), ("id", "cw-done"), ("role", "status"), ("tabindex", "-1")], t(Text::Sent));
+    let reply_to = el("p", &[("class", "next"), ("hidden", "")], "");
+    let another = el("button", &[("type", "button"), ("class", "another")], t(Text::WriteAnother));
+    append(&done, &[&svg_icon(ICON_SENT), &lead, &reply_to]);
+    if let Some(reply) = form.reply {
+        append(&done, &[&el("p", &[("class", "next")], t(Text::reply(reply)))]);
+    }
+    append(&done, &[&another]);
     FormUi {
         form: root,
+        done: cast(done),
+        done_lead: cast(lead),
+        done_reply_to: cast(reply_to),
+        another: cast(another),
         rating,
         message: cast(message),
         message_error: cast(message_error),
@@ -215,16 +260,16 @@ fn form_ui(config: &Config, form: &Form) -> FormUi {
     }
 }
 
-/// The rating as radio buttons (values 1 to 5), each named in words for screen readers.
+/// The rating as radio buttons (values 1 to 5), each named in words for screen readers and drawn
+/// as an SVG icon.
 fn rating_group(form: &Element, config: &Config, style: Rating) -> Vec<HtmlInputElement> {
-    let options: Vec<(&str, String, &str)> = match style {
+    const VALUES: [&str; 5] = ["1", "2", "3", "4", "5"];
+    const FACES: [Text; 5] = [Text::RatingFace1, Text::RatingFace2, Text::RatingFace3, Text::RatingFace4, Text::RatingFace5];
+    let options: Vec<(&str, String, String)> = match style {
         Rating::Off => return Vec::new(),
-        Rating::Stars => ["1", "2", "3", "4", "5"].iter().map(|n| (*n, config.texts.fill(Text::RatingValue, &[("n", n)]), "★")).collect(),
-        Rating::Faces => [("1", Text::RatingFace1, "😞"), ("2", Text::RatingFace2, "🙁"), ("3", Text::RatingFace3, "😐"), ("4", Text::RatingFace4, "🙂"), ("5", Text::RatingFace5, "😄")]
-            .iter()
-            .map(|(n, text, face)| (*n, config.texts.get(*text).to_owned(), *face))
-            .collect(),
-        Rating::Thumbs => vec![("1", config.texts.get(Text::RatingThumbDown).to_owned(), "👎"), ("5", config.texts.get(Text::RatingThumbUp).to_owned(), "👍")],
+        Rating::Stars => VALUES.iter().map(|n| (*n, config.texts.fill(Text::RatingValue, &[("n", n)]), ICON_STAR.to_owned())).collect(),
+        Rating::Faces => (0..5).map(|i| (VALUES[i], config.texts.get(FACES[i]).to_owned(), [FACE, MOUTHS[i]].concat())).collect(),
+        Rating::Thumbs => vec![("1", config.texts.get(Text::RatingThumbDown).to_owned(), ICON_THUMB_DOWN.to_owned()), ("5", config.texts.get(Text::RatingThumbUp).to_owned(), ICON_THUMB_UP.to_owned())],
     };
     let set = el("fieldset", &[("class", "rating"), ("data-style", style.name())], "");
     append(&set, &[&el("legend", &[], config.texts.get(Text::Rating))]);
@@ -232,7 +277,7 @@ fn rating_group(form: &Element, config: &Config, style: Rating) -> Vec<HtmlInput
     for (value, name, symbol) in options {
         let label = el("label", &[("class", "choice")], "");
         let input = el("input", &[("type", "radio"), ("name", "rating"), ("value", value)], "");
-        append(&label, &[&input, &el("span", &[("class", "visually-hidden")], &name), &el("span", &[("aria-hidden", "true")], symbol)]);
+        append(&label, &[&input, &el("span", &[("class", "visually-hidden")], &name), &svg_icon(&symbol)]);
         append(&set, &[&label]);
         inputs.push(cast(input));
     }

@@ -11,7 +11,7 @@ use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{CssStyleSheet, Element, HtmlElement, HtmlInputElement, KeyboardEvent, Node, ShadowRoot, VisualViewport};
 use widget_core::channel::{self, Kind, WhenClosed};
 use widget_core::hours::{Schedule, Status};
-use widget_core::config::{self, Ask, Config, Spam};
+use widget_core::config::{self, Ask, Config};
 use widget_core::form::{self, Draft, FieldError, MESSAGE_MAX};
 use widget_core::i18n::Text;
 use widget_core::outbox::{Entry, Failure, Verdict, Wait};
@@ -26,7 +26,7 @@ use crate::{env, storage, style};
 
 pub struct Widget {
     inner: Rc<Inner>,
-    /// The merged raw configuration, kept so `update()` can layer a partial config on top.
+    /// The raw configuration, kept so `update()` can re-mount in another language.
     raw: Value,
     /// The shipped texts of the visitor's language, kept for `update()`.
     table: Vec<(Text, String)>,
@@ -62,8 +62,9 @@ struct Inner {
 #[derive(Default)]
 struct State {
     open: bool,
-    /// When the panel was last opened (ms), for the "too fast to be a person" check.
-    opened_at: f64,
+    /// When the visitor first edited the draft in the form (ms), for the "too fast" spam signal;
+    /// `None` before any edit. A draft put back from an earlier visit counts as written long ago.
+    started_at: Option<f64>,
     /// The submission the form shows: resent as it is (same id, same body) until it is
     /// delivered, unless the visitor changes what they wrote.
     pending: Option<Submission>,
@@ -75,8 +76,10 @@ struct State {
     hours_timer: Option<Timer>,
 }
 
-/// A widget on its way to the page: the config read and styled, the panel not built yet.
-struct Setup {
+/// A widget on its way to the page, built in steps (each in a task of the browser of its own, so
+/// that none is long on a slow phone; the loader runs them, see lazy.js): the config read and
+/// styled; the time zones; the form; the rest of the panel; then `finish` puts it in place.
+pub struct Setup {
     place: Place,
     raw: Value,
     locale: String,
@@ -84,10 +87,12 @@ struct Setup {
     config: Config,
     sheet: CssStyleSheet,
     zones: Vec<(String, Option<env::OwnerZone>)>,
+    form: Option<FormUi>,
+    ui: Option<Ui>,
 }
 
 impl Setup {
-    fn new(place: Place, raw: Value, locale: String, table: Vec<(Text, String)>) -> Setup {
+    pub fn new(place: Place, raw: Value, locale: String, table: Vec<(Text, String)>) -> Setup {
         let (mut config, issues) = config::parse(&raw);
         for issue in &issues {
             env::warn(&issue.to_string());
@@ -97,12 +102,12 @@ impl Setup {
         }
         config.texts = config.texts_for(&locale, table.clone());
         let sheet = style::style(&place.shadow, &config);
-        Setup { place, raw, locale, table, config, sheet, zones: Vec::new() }
+        Setup { place, raw, locale, table, config, sheet, zones: Vec::new(), form: None, ui: None }
     }
 
     /// Which of the owner's time zones exist is for the browser to say (the core only checks their
     /// shape). Their `Intl` formats are slow to start, hence a step of its own.
-    fn find_zones(&mut self) {
+    pub fn find_zones(&mut self) {
         let config = &self.config;
         let schedules = config.hours.iter().map(|h| ("hours".to_owned(), h)).chain(config.channels.iter().filter_map(|c| c.hours.as_ref().map(|h| (format!("the {} channel's hours", c.kind.name()), h))));
         for (what, schedule) in schedules {
@@ -116,16 +121,22 @@ impl Setup {
         }
     }
 
-    fn form(&self) -> Option<FormUi> {
-        view::form(&self.config)
+    pub fn build_form(&mut self) {
+        self.form = view::form(&self.config);
     }
 
-    fn build(&self, form: Option<FormUi>) -> Ui {
-        view::build(&self.config, env::is_mobile(), form)
+    pub fn build_panel(&mut self) {
+        self.ui = Some(view::build(&self.config, env::is_mobile(), self.form.take()));
     }
 
-    fn finish(self, ui: Ui) -> Widget {
-        let Setup { place, raw, locale, table, config, sheet, zones } = self;
+    /// Puts the panel in place and starts listening: the widget.
+    pub fn finish(mut self) -> Widget {
+        if self.ui.is_none() {
+            self.build_form();
+            self.build_panel();
+        }
+        let Setup { place, raw, locale, table, config, sheet, zones, ui, .. } = self;
+        let ui = ui.expect("built above");
         let root = or_throw(place.shadow.first_element_child().ok_or_else(|| JsValue::from_str("contact-widget: the loader painted no root element")));
         append(&root, &[&ui.panel]);
         set_attrs(&place.launcher, &[("aria-controls", "cw-panel")]);
@@ -157,33 +168,12 @@ impl Setup {
 }
 
 impl Widget {
-    /// Reads the config and builds the panel next to the launcher, at once (see [`Widget::mount_in_steps`]).
+    /// Reads the config and builds the panel next to the launcher, at once (the loader builds it
+    /// in steps instead, see [`Setup`]).
     pub fn mount(place: Place, raw: Value, locale: String, table: Vec<(Text, String)>) -> Widget {
         let mut setup = Setup::new(place, raw, locale, table);
         setup.find_zones();
-        let form = setup.form();
-        let ui = setup.build(form);
-        setup.finish(ui)
-    }
-
-    /// The same as [`Widget::mount`], each step in a task of the browser of its own (check the
-    /// config and style the panel; start the time zones; build the form; the rest of the panel;
-    /// put it in place and listen), so that none is a long task on a slow phone. `done` gets the
-    /// widget. A step that fails throws to the loader's guard.
-    pub fn mount_in_steps(place: Place, raw: Value, locale: String, table: Vec<(Text, String)>, done: impl FnOnce(Widget) + 'static) {
-        boundary::soon(move || {
-            let mut setup = Setup::new(place, raw, locale, table);
-            boundary::soon(move || {
-                setup.find_zones();
-                boundary::soon(move || {
-                    let form = setup.form();
-                    boundary::soon(move || {
-                        let ui = setup.build(form);
-                        boundary::soon(move || done(setup.finish(ui)));
-                    })
-                })
-            })
-        });
+        setup.finish()
     }
 
     pub fn open(&self) {
@@ -198,32 +188,29 @@ impl Widget {
         self.inner.toggle();
     }
 
-    /// Re-mounts with `partial` layered over the current config (and in `language`, when given),
-    /// keeping the open state and draft.
-    pub fn update(self, partial: Option<Value>, language: Option<(String, Vec<(Text, String)>)>) -> Widget {
+    /// Re-mounts with the loader's new `config` (when given; it merged the sources) and in
+    /// `language` (when given), keeping the open state and draft.
+    pub fn update(self, config: Option<Value>, language: Option<(String, Vec<(Text, String)>)>) -> Widget {
         // Carried in memory, not through storage, which may be unavailable: the visitor's text
         // and the submission it belongs to (so a resend keeps its id) survive the re-render.
-        let (open, pending, restored) = {
+        let (open, pending, restored, started_at) = {
             let state = self.inner.state.borrow();
-            (state.open, state.pending.clone(), state.restored)
+            (state.open, state.pending.clone(), state.restored, state.started_at)
         };
         let draft = self.inner.draft();
         // The control the visitor is on (by id, or the close button) gets focus back afterwards.
         let focused = self.inner.place.shadow.active_element().filter(|a| self.inner.ui.panel.contains(Some(a))).map(|a| a.id());
-        let raw = match partial {
-            Some(partial) => self.raw.clone().merge(partial),
-            None => self.raw.clone(),
-        };
+        let raw = config.unwrap_or_else(|| self.raw.clone());
         let (place, (locale, table)) = (self.inner.place.clone(), language.unwrap_or_else(|| (self.inner.locale.clone(), self.table.clone())));
         self.destroy();
         let widget = Widget::mount(place, raw, locale, table);
         widget.inner.fill(&draft);
         let mut state = widget.inner.state.borrow_mut();
-        (state.pending, state.restored) = (pending, restored);
+        (state.pending, state.restored, state.started_at) = (pending, restored, started_at);
         drop(state);
         if open {
             // Reopened as it was, without moving the visitor's focus or announcing it again.
-            widget.inner.show(true);
+            widget.inner.show();
             widget.inner.refresh_hours();
         }
         if let Some(id) = focused {
@@ -236,6 +223,7 @@ impl Widget {
     /// Removes the panel and its stylesheet and resets the launcher; dropping `self` removes
     /// every listener and timer. The launcher and the host element are the loader's.
     pub fn destroy(self) {
+        self.inner.name_launcher(false);
         self.inner.viewport.borrow_mut().clear();
         self.inner.go_home();
         let Place { shadow, launcher } = &self.inner.place;
@@ -283,6 +271,10 @@ fn listeners(inner: &Rc<Inner>) -> Vec<Listener> {
                 env::emit("channel", &[("type", &kind), ("action", "open")]);
             }
         }),
+        // Focus inside the widget is the widget's business: a host page's modal (Bootstrap's or
+        // UIkit's focus trap listens for focusin on the document) would otherwise pull it back
+        // out of the open panel, and the visitor could not type.
+        on(&inner.place.shadow, "focusin", |_, e| e.stop_propagation()),
         on(&window, "online", |w, _| w.courier.flush(true, None)),
         on(&window, "pagehide", |w, _| w.courier.page_hidden()),
     ];
@@ -297,7 +289,10 @@ fn listeners(inner: &Rc<Inner>) -> Vec<Listener> {
             e.prevent_default();
             w.submit();
         }));
+        listeners.push(on(&form.another, "click", |w, _| w.write_another()));
         listeners.push(on(&form.form, "input", |w, e| {
+            // The draft's age, for the spam check, counts from its first edit.
+            w.state.borrow_mut().started_at.get_or_insert_with(js_sys::Date::now);
             // Typing clears that field's error (the visitor is fixing it) and saves the draft.
             if let Some(field) = e.target().and_then(|t| t.dyn_into::<Element>().ok()) {
                 if field.get_attribute("aria-invalid").as_deref() == Some("true") {
@@ -328,33 +323,55 @@ impl Inner {
     }
 
     fn open(self: &Rc<Self>) {
-        if self.show(false) {
+        if self.show() {
             self.refresh_hours();
             let _ = self.ui.close.focus();
             env::emit("open", &[]);
         }
     }
 
-    /// Shows the panel; `false` when it was already open. `restored` keeps the time it was first
-    /// opened (a re-render is not a new visit).
-    fn show(&self, restored: bool) -> bool {
+    /// Shows the panel; `false` when it was already open.
+    fn show(&self) -> bool {
         let mut state = self.state.borrow_mut();
         if std::mem::replace(&mut state.open, true) {
             return false;
-        }
-        if !restored {
-            state.opened_at = js_sys::Date::now();
         }
         let restore = !std::mem::replace(&mut state.restored, true);
         drop(state);
         if restore {
             self.restore_draft(&self.courier.pending());
         }
+        self.undo_page_zoom();
         // Measured before the panel is shown: reading the viewport then forces no layout.
         self.track_viewport();
         self.ui.panel.set_hidden(false);
         let _ = self.place.launcher.set_attribute("aria-expanded", "true");
+        self.name_launcher(true);
         true
+    }
+
+    /// While the panel is open the launcher closes it (drawn as a cross by style.css): it takes
+    /// its name from the panel's Close button then, leaving its own (the loader's) alone.
+    fn name_launcher(&self, open: bool) {
+        let launcher = &self.place.launcher;
+        let _ = if open { launcher.set_attribute("aria-labelledby", "cw-close") } else { launcher.remove_attribute("aria-labelledby") };
+    }
+
+    /// A page that sets `zoom` (on `body`, say) zooms the panel too, which is sized from the
+    /// window: it would end above and below the screen. The panel undoes the page's zoom, and
+    /// its offsets from the launcher (zoomed with the page) follow it (`--cw-k`, style.css).
+    fn undo_page_zoom(&self) {
+        let zoom = js_sys::Reflect::get(&self.place.launcher, &"currentCSSZoom".into()).ok().and_then(|z| z.as_f64()).filter(|z| *z > 0.0).unwrap_or(1.0);
+        let (panel, root) = (self.ui.panel.style(), self.place.launcher.parent_element().map(|r| r.unchecked_into::<HtmlElement>().style()));
+        if zoom == 1.0 {
+            let _ = panel.remove_property("zoom");
+            root.map(|r| r.remove_property("--cw-k"));
+        } else {
+            // Written by the browser, not Rust: float formatting would add to the wasm.
+            let k = String::from(js_sys::Number::from(zoom).to_string_with_radix(10).unwrap_or_else(|_| "1".into()));
+            let _ = panel.set_property("zoom", &format!("calc(1 / {k})"));
+            root.map(|r| r.set_property("--cw-k", &k));
+        }
     }
 
     /// While open, the panel follows the visual viewport (on small screens it is a sheet of its
@@ -380,14 +397,8 @@ impl Inner {
         // Whole pixels: formatting a float would pull Rust's float printing into the wasm.
         let _ = style.set_property("--cw-vv-height", &format!("{}px", viewport.height().floor() as i32));
         let _ = style.set_property("--cw-vv-top", &format!("{}px", viewport.offset_top().ceil() as i32));
-        let Some(active) = self.place.shadow.active_element().filter(|a| panel.contains(Some(a))) else { return };
-        let (field, frame) = (active.get_bounding_client_rect(), panel.get_bounding_client_rect());
-        let below = field.bottom() - frame.bottom() + 8.0;
-        let above = frame.top() - field.top() + 8.0;
-        if below > 0.0 {
-            panel.set_scroll_top(panel.scroll_top() + below.ceil() as i32);
-        } else if above > 0.0 {
-            panel.set_scroll_top(panel.scroll_top() - above.ceil() as i32);
+        if let Some(active) = self.place.shadow.active_element().filter(|a| panel.contains(Some(a))) {
+            self.reveal(&active);
         }
     }
 
@@ -423,6 +434,7 @@ impl Inner {
         let focus_was_inside = self.place.shadow.active_element().is_some_and(|a| self.ui.panel.contains(Some(&a)));
         self.ui.panel.set_hidden(true);
         let _ = self.place.launcher.set_attribute("aria-expanded", "false");
+        self.name_launcher(false);
         if focus_was_inside {
             let _ = self.place.launcher.focus();
         }
@@ -433,7 +445,9 @@ impl Inner {
     fn keydown(&self, e: &KeyboardEvent) {
         match e.key().as_str() {
             "Escape" => {
+                // Ours: a host page's modal listening on the document must not close as well.
                 e.prevent_default();
+                e.stop_propagation();
                 self.close();
             }
             "Tab" => {
@@ -463,17 +477,11 @@ impl Inner {
             return;
         }
         let Some(mut submission) = self.validated(form) else { return };
-        let elapsed = js_sys::Date::now() - self.state.borrow().opened_at;
-        let mut flags = Vec::new();
-        if !form.honeypot.value().is_empty() {
-            flags.push("honeypot".to_owned());
-        }
-        if elapsed < form_config.min_seconds * 1000.0 {
-            flags.push("too-fast".to_owned());
-        }
-        if !flags.is_empty() && form_config.spam == Spam::Drop {
-            // Looks automated: the sender sees the usual thanks, nothing is sent.
-            self.sent();
+        let written_for = self.state.borrow().started_at.map(|at| js_sys::Date::now() - at);
+        let flags = form::spam_flags(!form.honeypot.value().is_empty(), written_for, form_config.min_seconds);
+        if form_config.spam.drops(&flags) {
+            // A filled honeypot, which no person sees: the sender sees the usual thanks.
+            self.sent(&submission);
             return;
         }
         submission.flags = flags;
@@ -522,7 +530,7 @@ impl Inner {
         let (kind, text) = match verdict {
             Verdict::Delivered => {
                 if shown {
-                    self.sent();
+                    self.sent(submission);
                 }
                 env::emit("sent", &[("id", id)]);
                 return;
@@ -569,18 +577,57 @@ impl Inner {
         if let Some(href) = message.and_then(|m| self.email_instead(m)) {
             append(region, &[&el("a", &[("href", &href)], self.t(Text::EmailInstead))]);
         }
+        self.reveal(region);
     }
 
-    /// Success: thanks, an empty form, no draft.
-    fn sent(&self) {
+    /// Scrolls the panel so `element` is in view (the panel scrolls; the page never does).
+    fn reveal(&self, element: &Element) {
+        let panel = &self.ui.panel;
+        let (target, frame) = (element.get_bounding_client_rect(), panel.get_bounding_client_rect());
+        let below = target.bottom() - frame.bottom() + 16.0;
+        let above = frame.top() - target.top() + 16.0;
+        if below > 0.0 {
+            panel.set_scroll_top(panel.scroll_top() + below.ceil() as i32);
+        } else if above > 0.0 {
+            panel.set_scroll_top(panel.scroll_top() - above.ceil() as i32);
+        }
+    }
+
+    /// Success: the form gives way to the thanks, in view and focused (so it is read out), with
+    /// the address the answer goes to; the form is emptied and the draft forgotten.
+    fn sent(&self, submission: &Submission) {
         let Some(form) = &self.ui.form else { return };
-        self.state.borrow_mut().pending = None;
+        {
+            let mut state = self.state.borrow_mut();
+            (state.pending, state.started_at) = (None, None);
+        }
         self.busy(false);
         form.form.unchecked_ref::<web_sys::HtmlFormElement>().reset();
         storage::remove(storage::DRAFT);
         self.count();
         form.alert.set_text_content(None);
-        form.status.set_text_content(Some(self.t(Text::Sent)));
+        form.status.set_text_content(None);
+        let reply_to = submission.email.as_deref().map(|email| self.config.texts.fill(Text::SentReplyTo, &[("email", email)]));
+        form.done_reply_to.set_text_content(reply_to.as_deref());
+        form.done_reply_to.set_hidden(reply_to.is_none());
+        let focus_was_inside = self.place.shadow.active_element().is_some_and(|a| self.ui.panel.contains(Some(&a)));
+        form.form.unchecked_ref::<HtmlElement>().set_hidden(true);
+        form.done.set_hidden(false);
+        if !self.ui.panel.hidden() {
+            self.reveal(&form.done);
+            if focus_was_inside {
+                let _ = form.done_lead.focus();
+            }
+        }
+    }
+
+    /// "Write another message": the empty form again, the cursor in the message.
+    fn write_another(&self) {
+        let Some(form) = &self.ui.form else { return };
+        form.done.set_hidden(true);
+        form.form.unchecked_ref::<HtmlElement>().set_hidden(false);
+        let _ = form.message.focus();
+        self.reveal(&form.form);
     }
 
     /// The submission, or `None` after marking each invalid field and focusing the first.
@@ -694,7 +741,10 @@ impl Inner {
         let Some(draft) = stored_draft() else { return };
         self.fill(&draft);
         let queued = unsent.iter().find(|e| e.submission.message == draft.message);
-        self.state.borrow_mut().pending = queued.map(|e| e.submission.clone());
+        let mut state = self.state.borrow_mut();
+        state.pending = queued.map(|e| e.submission.clone());
+        // Written on an earlier page: long ago, as far as the spam check is concerned.
+        state.started_at = Some(0.0);
     }
 
     /// Writes `draft` into the form's fields.

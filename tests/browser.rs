@@ -2,8 +2,7 @@
 //! wasm-bindgen-test-runner): the DOM the widget builds, its keyboard behaviour and its clean-up.
 #![cfg(target_arch = "wasm32")]
 
-use contact_widget::{mount, Widget};
-use wasm_bindgen::convert::TryFromJsValue;
+use contact_widget::{Setup, Widget};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::*;
 use web_sys::{Element, HtmlElement, KeyboardEvent, KeyboardEventInit, ShadowRoot};
@@ -33,11 +32,16 @@ async fn mounted(config: &str) -> (Widget, ShadowRoot) {
     let launcher_sheet = web_sys::CssStyleSheet::new().unwrap();
     launcher_sheet.replace_sync(include_str!("../src/launcher.css")).unwrap();
     shadow.set_adopted_style_sheets(&js_sys::Array::of1(&launcher_sheet));
-    let none = JsValue::NULL;
-    // The panel is built over a few tasks; the promise settles when it is in place.
-    let promise = mount(shadow.clone(), launcher, js_sys::Array::new().into(), json(config), none.clone(), "en".into(), none.clone(), none.clone(), none);
-    let widget = wasm_bindgen_futures::JsFuture::from(promise).await.expect("mounts");
-    (Widget::try_from_js_value(widget).expect("a widget"), shadow)
+    // The loader's request, by name; it runs the steps in tasks of their own (lazy.js).
+    let request = js_sys::Object::new();
+    for (name, value) in [("shadow", shadow.clone().into()), ("launcher", launcher.into()), ("config", json(config)), ("language", "en".into())] {
+        js_sys::Reflect::set(&request, &name.into(), &value).unwrap();
+    }
+    let mut setup = Setup::new(request.into());
+    setup.zones();
+    setup.form();
+    setup.panel();
+    (setup.finish(), shadow)
 }
 
 /// What the loader does after the wasm's destroy().

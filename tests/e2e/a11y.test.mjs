@@ -58,8 +58,9 @@ for (const scheme of ['light', 'dark']) {
       await axe(page, 'sending');
       await release.continue();
       await page.unroute('**/api/feedback');
-      await dialog.locator('#cw-status:not(:empty)').waitFor();
+      await dialog.locator('#cw-done').waitFor();
       await axe(page, 'sent');
+      await dialog.getByRole('button', { name: 'Write another message' }).click();
 
       await page.route('**/api/feedback', (route) => route.fulfill({ status: 422, headers: { 'access-control-allow-origin': '*', 'content-type': 'application/json' }, body: '{"error":"refused for this test"}' }));
       await dialog.locator('#cw-message').fill('And when it fails?');
@@ -100,7 +101,8 @@ test('keyboard only: reach, open, fill, send, close; Tab never leaves the open d
   await humanPause(page);
   while ((await active()).id !== 'send') await page.keyboard.press('Tab');
   await page.keyboard.press('Enter');
-  await page.locator('contact-widget #cw-status:not(:empty)').waitFor();
+  await page.locator('contact-widget #cw-done').waitFor();
+  assert.equal((await active()).id, 'cw-done', 'focus moves to the thanks, which are read out');
   assert.equal((await inbox.stored()).filter((r) => r.message === 'Sent with the keyboard alone.').length, 1);
   await page.keyboard.press('Escape');
   assert.equal((await active()).id, 'launcher', 'focus returns to the launcher');

@@ -27,8 +27,8 @@ test('data attributes alone make a working widget', async () => {
   await widgetReady(page);
   await page.getByRole('button', { name: 'Talk to us' }).click();
   await page.getByRole('dialog', { name: 'Talk to us' }).waitFor();
-  // On a computer the number is shown with Copy (tel: links do nothing there); see channels.test.mjs.
-  assert.deepEqual(await shadowLinks(page), ['https://t.me/examplehq']);
+  // On a computer the number stays a tel: link, with Copy; see channels.test.mjs.
+  assert.deepEqual(await shadowLinks(page), ['tel:+442079460958', 'https://t.me/examplehq']);
   assert.ok(await page.getByRole('button', { name: 'Copy +44 20 7946 0958' }).isVisible());
   assert.deepEqual(pageErrors, []);
   assert.deepEqual(warnings(consoleMessages), []);

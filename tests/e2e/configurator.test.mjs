@@ -74,8 +74,8 @@ test('owners build a widget with channels, see it live, copy it, and the pasted 
   // The live preview is the real widget on this page.
   const preview = await describeWidget(page);
   assert.equal(preview.title, 'Talk to us');
-  assert.deepEqual(preview.channels.map((c) => c.href), ['https://wa.me/15550100123?text=Hi%21', 'https://t.me/examplehq']);
-  assert.match(preview.channels[0].text, /Chat with us/);
+  assert.deepEqual(preview.channels.map((c) => c.href), ['tel:+15550100123', 'https://wa.me/15550100123?text=Hi%21', 'https://t.me/examplehq']);
+  assert.match(preview.channels[1].text, /Chat with us/);
 
   // A label and a message need the JSON form; the loader is pinned with its SRI hash.
   assert.match(await page.locator('#snippet-kind').textContent(), /JSON block/);
@@ -110,7 +110,7 @@ test('owners build a widget with channels, see it live, copy it, and the pasted 
 test('a simple setup becomes data attributes; importing a JSON config fills the form and the preview', async () => {
   const { page, context, pageErrors } = await openConfigurator();
 
-  await addChannel(page, 'E-mail', 'help@example.com');
+  await addChannel(page, 'Email', 'help@example.com');
   await page.locator('#snippet').getByText(/data-email="help@example\.com"/).waitFor();
   assert.match(await page.locator('#snippet-kind').textContent(), /data attributes/);
   const simple = await page.locator('#snippet').textContent();
@@ -141,8 +141,8 @@ test('a simple setup becomes data attributes; importing a JSON config fills the 
   assert.equal(await page.getByLabel('Ask for the visitor\'s e-mail').inputValue(), 'required');
   assert.equal(await page.getByRole('radio', { name: 'Bottom left' }).isChecked(), true);
   const preview = await describeWidget(page);
-  // Every channel but the phone and SMS numbers (Copy and QR code on a computer) and WeChat (Copy only) is a link.
-  assert.equal(preview.channels.length, 19);
+  // Every channel but WeChat (Copy only) is a link; phone and SMS too (softphones call them).
+  assert.equal(preview.channels.length, 21);
   assert.ok(preview.form.includes('INPUT checkbox'), 'the consent checkbox is in the preview');
   await page.keyboard.press('Escape'); // the open panel would cover the import form
   await page.getByRole('dialog').waitFor({ state: 'hidden' });

@@ -157,7 +157,11 @@ test('update() to another language re-renders the panel in it, keeping it open w
   const dialog = p.getByRole('dialog', { name: 'Contactez-nous' });
   await dialog.waitFor();
   assert.equal(await dialog.getByRole('textbox', { name: 'Message' }).inputValue(), 'ein Entwurf');
-  assert.equal(await p.getByRole('button', { name: 'Contactez-nous' }).getAttribute('aria-expanded'), 'true');
+  // While open, the launcher is the Close button (named by the panel's), in the new language too.
+  const launcher = p.locator('contact-widget').locator('.launcher');
+  assert.equal(await launcher.getAttribute('aria-expanded'), 'true');
+  assert.equal(await p.locator('contact-widget').getByRole('button', { name: 'Fermer', exact: true }).count(), 2);
+  assert.equal(await launcher.textContent(), 'Contactez-nous');
   assert.deepEqual(await counts(p), { hosts: 1, launchers: 1, panels: 1 });
   assert.deepEqual(pageErrors, []);
   await context.close();
@@ -179,7 +183,8 @@ test('destroy() before the wasm has arrived: nothing is mounted when it does', a
 test('init() with a new config while the panel is being built: one widget, the new config', async () => {
   const during = () => ContactWidget.init({ title: 'Second', channels: [{ type: 'email', value: 'b@example.com' }] });
   const { page: p, context, pageErrors } = await visit(snippet(endpointAndEmail()), { during });
-  // The wasm is fetched and the panel built as soon as the page is idle.
+  // The visitor reaches for the launcher: the wasm is fetched and the panel built.
+  await p.getByRole('button', { name: 'Contact us' }).hover();
   await p.waitForFunction(() => window.__during);
   const dialog = p.getByRole('dialog', { name: 'Second' });
   await p.getByRole('button', { name: 'Second' }).click();
@@ -194,7 +199,8 @@ test('init() with a new config while the panel is being built: one widget, the n
 
 test('destroy() while the panel is being built: nothing is left when it would be done', async () => {
   const { page: p, context, pageErrors } = await visit(snippet(endpointAndEmail()), { during: () => ContactWidget.destroy() });
-  // The wasm is fetched and the panel built as soon as the page is idle.
+  // The visitor reaches for the launcher: the wasm is fetched and the panel built.
+  await p.getByRole('button', { name: 'Contact us' }).hover();
   await p.waitForFunction(() => window.__during);
   await p.waitForTimeout(500);
   assert.deepEqual(await counts(p), { hosts: 0, launchers: 0, panels: 0 });
@@ -260,10 +266,12 @@ test('the API called from a listener of our own events, and the launcher after u
   assert.deepEqual(consoleMessages.filter((m) => m.type === 'error').map((m) => m.text), []);
   // The launcher the wasm updates is the one on the page, also after update() redrew it.
   await p.evaluate(() => ContactWidget.update({ title: 'Talk to us', theme: { launcher: 'icon' } }));
-  const launcher = p.getByRole('button', { name: 'Talk to us' });
+  const launcher = p.locator('contact-widget').locator('.launcher');
+  assert.equal(await launcher.getAttribute('aria-label'), 'Talk to us');
   assert.equal(await launcher.getAttribute('aria-expanded'), 'true');
   await p.keyboard.press('Escape');
   assert.equal(await launcher.getAttribute('aria-expanded'), 'false');
+  await p.getByRole('button', { name: 'Talk to us' }).waitFor();
   await launcher.click();
   assert.equal(await launcher.getAttribute('aria-expanded'), 'true');
   assert.deepEqual(await counts(p), { hosts: 1, launchers: 1, panels: 1 });

@@ -8,13 +8,6 @@ const VALUE_LABELS = {
   line: 'LINE ID', skype: 'Skype name',
 };
 
-export const NAMES = {
-  phone: 'Phone', sms: 'SMS', email: 'E-mail', whatsapp: 'WhatsApp', telegram: 'Telegram',
-  messenger: 'Messenger', signal: 'Signal', viber: 'Viber', line: 'LINE', wechat: 'WeChat',
-  skype: 'Skype', teams: 'Microsoft Teams', discord: 'Discord', x: 'X', instagram: 'Instagram',
-  facebook: 'Facebook', linkedin: 'LinkedIn', youtube: 'YouTube', tiktok: 'TikTok', map: 'Map / address',
-  link: 'Link', custom: 'Custom link',
-};
 
 function el(tag, attributes = {}, text = '') {
   const node = document.createElement(tag);
@@ -25,7 +18,7 @@ function el(tag, attributes = {}, text = '') {
 
 /**
  * Renders `channels` into the list `ol`. `types` describes each known type
- * (`{ expects, takesMessage }`, from the JSON Schema); `on` has `change(index, key, value)`,
+ * (`{ name, expects, takesMessage }`, from the JSON Schema, which the core writes); `on` has `change(index, key, value)`,
  * `remove(index)` and `move(index, delta)`.
  */
 export function renderChannels(ol, channels, types, on) {
@@ -34,7 +27,7 @@ export function renderChannels(ol, channels, types, on) {
 
 function row(channel, index, count, types, on) {
   const n = index + 1;
-  const name = NAMES[channel.type] ?? channel.type;
+  const name = types[channel.type]?.name ?? channel.type;
   const type = types[channel.type];
   const id = (key) => `channel-${index}-${key}`;
   const li = el('li');

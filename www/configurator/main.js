@@ -1,6 +1,6 @@
 // The configurator: the form's state -> config -> validation (the widget's own Rust parser,
 // compiled to wasm), live preview (the real widget on this page) and the snippet to copy.
-import { NAMES, renderChannels } from './channels.js';
+import { renderChannels } from './channels.js';
 import { emptyState, explicit, fromConfig, toConfig } from './model.js';
 import { snippet } from './snippet.js';
 import { loadValidator } from './validate.js';
@@ -16,7 +16,7 @@ async function loadSchema() {
   const types = {};
   for (const rule of channel.allOf) {
     const then = rule.then.properties;
-    types[rule.if.properties.type.const] = { expects: then.value.description, takesMessage: then.message !== false };
+    types[rule.if.properties.type.const] = { name: rule.title, expects: then.value.description, takesMessage: then.message !== false };
   }
   const texts = schema.properties.texts.properties;
   const textDefaults = Object.fromEntries(Object.entries(texts).map(([key, text]) => [key, text.default]));
@@ -33,11 +33,11 @@ async function loadIntegrity() {
 }
 
 /** Where a problem is, in words: `channels[1].value` -> "Channel 2 (Phone), value". */
-function place(path, state) {
+function place(path, state, types) {
   const channel = /^channels\[(\d+)\](?:\.(\w+))?$/.exec(path);
   if (channel) {
     const type = state.channels[Number(channel[1])]?.type;
-    return `Channel ${Number(channel[1]) + 1} (${NAMES[type] ?? type})${channel[2] ? `, ${channel[2]}` : ''}`;
+    return `Channel ${Number(channel[1]) + 1} (${types[type]?.name ?? type})${channel[2] ? `, ${channel[2]}` : ''}`;
   }
   if (path.startsWith('form.')) return `Feedback form, ${path.slice(5)}`;
   if (path.startsWith('texts.')) return `Text “${path.slice(6)}”`;
@@ -84,7 +84,7 @@ async function start() {
   }
 
   const typeSelect = $('new-channel-type');
-  for (const type of Object.keys(types)) typeSelect.append(new Option(NAMES[type] ?? type, type));
+  for (const type of Object.keys(types)) typeSelect.append(new Option(types[type].name, type));
   $('add-channel').addEventListener('click', () => {
     state.channels.push({ type: typeSelect.value, value: '', label: '', message: '' });
     drawChannels();
@@ -134,7 +134,7 @@ async function start() {
       field?.setAttribute('aria-invalid', 'true');
       const item = document.createElement('li');
       item.dataset.problem = path;
-      item.textContent = `${place(path, state)}: ${message} `;
+      item.textContent = `${place(path, state, types)}: ${message} `;
       if (field && field.tagName !== 'FIELDSET') {
         const go = document.createElement('button');
         go.type = 'button';

@@ -286,16 +286,11 @@ impl Channel {
         }
     }
 
-    /// On a desktop, a phone-like channel shows its number with Copy and a QR code to continue
-    /// on the phone; a WeChat ID always gets Copy. On a phone, links open the app directly.
+    /// On a desktop, a phone-like channel gets Copy and a QR code to continue on the phone, beside
+    /// its link (FaceTime, Phone Link, Teams and softphones call `tel:` links on computers too); a
+    /// WeChat ID always gets Copy. On a phone, links open the app directly.
     pub fn copyable(&self, mobile: bool) -> bool {
         self.copy.is_some() && (self.href.is_none() || !mobile)
-    }
-
-    /// Whether the link is kept on a desktop: `tel:` and `sms:` do nothing on most computers, so
-    /// there the number is shown with Copy and a QR code instead.
-    pub fn linked(&self, mobile: bool) -> bool {
-        self.href.is_some() && (mobile || !matches!(self.kind, Kind::Phone | Kind::Sms))
     }
 }
 
@@ -634,15 +629,15 @@ mod tests {
         assert_eq!(copy_text(Kind::Telegram, "examplehq"), None);
         let mut phone = Channel::new(Kind::Phone, "+1 555 0100", Some("tel:+15550100".into()));
         phone.copy = Some("+15550100".into());
-        assert!(phone.linked(true) && !phone.copyable(true), "a phone opens the dialer");
-        assert!(!phone.linked(false) && phone.copyable(false), "a desktop shows the number with Copy");
+        assert!(phone.href.is_some() && !phone.copyable(true), "a phone opens the dialer");
+        assert!(phone.copyable(false), "a desktop keeps the tel: link and adds Copy");
         let mut wa = Channel::new(Kind::Whatsapp, "+1 555 0100", Some("https://wa.me/15550100".into()));
         wa.copy = Some("+15550100".into());
-        assert!(wa.linked(false) && wa.copyable(false), "WhatsApp Web works on a desktop; Copy and QR help too");
-        assert!(wa.linked(true) && !wa.copyable(true));
+        assert!(wa.href.is_some() && wa.copyable(false), "WhatsApp Web works on a desktop; Copy and QR help too");
+        assert!(!wa.copyable(true));
         let mut wechat = Channel::new(Kind::Wechat, "examplehq", None);
         wechat.copy = Some("examplehq".into());
-        assert!(!wechat.linked(true) && wechat.copyable(true) && wechat.copyable(false));
+        assert!(wechat.href.is_none() && wechat.copyable(true) && wechat.copyable(false));
         assert!(Devices::Mobile.shows_on(true) && !Devices::Mobile.shows_on(false) && Devices::Desktop.shows_on(false) && Devices::All.shows_on(true));
     }
 

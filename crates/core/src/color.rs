@@ -4,9 +4,10 @@
 /// A brand colour as `#rrggbb`, with what goes with it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Brand {
+    /// The brand as written (`#rrggbb`). Text on it (black or white, whichever contrasts more) is
+    /// the loader's to choose: it paints the launcher before the wasm arrives, and the panel uses
+    /// its `--cw-on-brand`.
     pub background: String,
-    /// Black or white, whichever contrasts more with `background` (at least 4.5:1).
-    pub text: &'static str,
     /// The brand, darkened if needed to reach 3:1 against the light panel.
     pub accent_light: String,
     /// The brand, lightened if needed to reach 3:1 against the dark panel.
@@ -41,10 +42,9 @@ pub fn parse(raw: &str) -> Option<[u8; 3]> {
 }
 
 /// The brand for `rgb`. Black or white text always reaches at least 4.58:1 (√21) on any colour,
-/// so the brand itself is kept; what may be too faint is the brand as a ring or border on a panel.
+/// so the brand itself is kept (the loader picks that text colour); what may be too faint is the brand as a ring or border on a panel.
 /// The second value describes the accents that had to move, for a console note.
 pub fn brand(rgb: [u8; 3]) -> (Brand, Option<String>) {
-    let text = if contrast(rgb, [255; 3]) >= contrast(rgb, [0; 3]) { "#ffffff" } else { "#000000" };
     let accent_light = shift_until(rgb, [0; 3], |c| contrast(c, LIGHT_PANEL) >= ACCENT_CONTRAST).0;
     let accent_dark = shift_until(rgb, [255; 3], |c| contrast(c, DARK_PANEL) >= ACCENT_CONTRAST).0;
     let mut moved = Vec::new();
@@ -55,7 +55,7 @@ pub fn brand(rgb: [u8; 3]) -> (Brand, Option<String>) {
         moved.push(format!("{} on dark backgrounds", hex(accent_dark)));
     }
     let note = (!moved.is_empty()).then(|| format!("focus rings and borders use {} to stay visible (3:1)", moved.join(" and ")));
-    (Brand { background: hex(rgb), text, accent_light: hex(accent_light), accent_dark: hex(accent_dark) }, note)
+    (Brand { background: hex(rgb), accent_light: hex(accent_light), accent_dark: hex(accent_dark) }, note)
 }
 
 /// Mixes `from` towards `target` in 2% steps until `ok`; returns the colour and the steps taken.
@@ -127,16 +127,14 @@ mod tests {
         assert!((contrast([0; 3], [255; 3]) - 21.0).abs() < 1e-9);
     }
 
-    /// Any colour at all comes out legible: text ≥ 4.5:1 on the brand, accents ≥ 3:1 on both panels.
+    /// Any colour at all comes out legible: accents ≥ 3:1 on both panels (text on the brand is the
+    /// loader's, checked in the browser by e2e `config.test.mjs`).
     #[test]
     fn every_colour_becomes_legible() {
         for r in (0..=255).step_by(15) {
             for g in (0..=255).step_by(15) {
                 for b in (0..=255).step_by(15) {
                     let (brand, _) = brand([r as u8, g as u8, b as u8]);
-                    let bg = parse(&brand.background).unwrap();
-                    let text = parse(brand.text).unwrap();
-                    assert!(contrast(bg, text) >= 4.5, "{brand:?}");
                     assert!(contrast(parse(&brand.accent_light).unwrap(), LIGHT_PANEL) >= 3.0, "{brand:?}");
                     assert!(contrast(parse(&brand.accent_dark).unwrap(), DARK_PANEL) >= 3.0, "{brand:?}");
                 }
@@ -147,13 +145,11 @@ mod tests {
     #[test]
     fn keeps_the_brand_and_names_moved_accents() {
         let (blue, note) = brand([0x0b, 0x57, 0xd0]);
-        assert_eq!((blue.background.as_str(), blue.text, blue.accent_light.as_str()), ("#0b57d0", "#ffffff", "#0b57d0"));
+        assert_eq!((blue.background.as_str(), blue.accent_light.as_str()), ("#0b57d0", "#0b57d0"));
         assert_eq!(note.as_deref(), Some(format!("focus rings and borders use {} on dark backgrounds to stay visible (3:1)", blue.accent_dark).as_str()));
         let (gold, note) = brand([0xff, 0xd7, 0x00]);
-        assert_eq!((gold.background.as_str(), gold.text, gold.accent_dark.as_str()), ("#ffd700", "#000000", "#ffd700"));
+        assert_eq!((gold.background.as_str(), gold.accent_dark.as_str()), ("#ffd700", "#ffd700"));
         assert_ne!(gold.accent_light, "#ffd700", "gold is too faint for a ring on white");
         assert!(note.unwrap().contains("on light backgrounds"));
-        let (grey, _) = brand([0x77, 0x77, 0x77]);
-        assert_eq!(grey.text, "#000000", "4.69:1 beats white's 4.48:1");
     }
 }

@@ -89,11 +89,14 @@ pub struct Theme {
     pub launcher: Launcher,
     /// A CSS font-family list; `None` is the system font stack (no web font is ever downloaded).
     pub font: Option<String>,
+    /// The owner gave a font that is not a font-family list: the panel uses the system's (the
+    /// loader applied it as given, safely, before the core could say so).
+    pub font_refused: bool,
 }
 
 impl Default for Theme {
     fn default() -> Self {
-        Theme { scheme: Scheme::Auto, radius: 16, launcher: Launcher::IconLabel, font: None }
+        Theme { scheme: Scheme::Auto, radius: 16, launcher: Launcher::IconLabel, font: None, font_refused: false }
     }
 }
 
@@ -140,13 +143,15 @@ impl Rating {
     }
 }
 
-/// What happens to a message that looks like spam (honeypot filled, or sent too fast).
-/// Either way the visitor sees the normal success message.
+/// What happens to a message that looks like spam (see [`crate::form::spam_flags`]). A person's
+/// words are never dropped: sending fast is what people who paste do, so only a filled honeypot
+/// (which no person sees) can be dropped, and only when the owner asks for it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Spam {
-    /// Nothing is sent.
+    /// A filled honeypot is not sent (the sender sees the usual thanks); any other signal is sent
+    /// as a flag.
     Drop,
-    /// Sent with `flags`, for the owner to judge.
+    /// Sent with `flags`, for the owner to judge (the inbox lists them under "Possible spam").
     Flag,
 }
 
@@ -159,6 +164,11 @@ impl Spam {
             Spam::Flag => "flag",
         }
     }
+
+    /// Whether a submission with these spam `flags` is not sent at all.
+    pub fn drops(self, flags: &[String]) -> bool {
+        self == Spam::Drop && flags.iter().any(|f| f == crate::form::FLAG_HONEYPOT)
+    }
 }
 
 /// The feedback form's options.
@@ -170,13 +180,15 @@ pub struct Form {
     /// A consent sentence the visitor must tick before sending; stored with the submission.
     pub consent: Option<String>,
     pub spam: Spam,
-    /// A message sent sooner than this after opening the panel counts as spam.
+    /// A message sent sooner than this after the visitor started writing it is flagged.
     pub min_seconds: f64,
+    /// How soon the owner usually answers, said after a message is sent.
+    pub reply: Option<Reply>,
 }
 
 impl Default for Form {
     fn default() -> Self {
-        Form { rating: Rating::Off, email: Ask::Optional, name: Ask::Off, consent: None, spam: Spam::Drop, min_seconds: 2.0 }
+        Form { rating: Rating::Off, email: Ask::Optional, name: Ask::Off, consent: None, spam: Spam::Flag, min_seconds: 2.0, reply: None }
     }
 }
 
@@ -219,7 +231,10 @@ impl fmt::Display for Issue {
 }
 
 /// The top-level keys, in the order the schema lists them.
-pub const KEYS: [&str; 16] = ["endpoint", "transport", "title", "greeting", "locale", "position", "offsetX", "offsetY", "zIndex", "color", "theme", "channels", "form", "texts", "hours", "fallback"];
+pub const KEYS: [&str; 17] = ["endpoint", "transport", "title", "greeting", "locale", "position", "offsetX", "offsetY", "zIndex", "color", "theme", "channels", "form", "texts", "hours", "fallback", "load"];
+/// Values of `load`: when the rest of the widget is fetched (the loader acts on it; `intent`, the
+/// default, when the visitor reaches for the launcher).
+pub const LOADS: [&str; 3] = ["intent", "idle", "eager"];
 /// The largest `offsetX`/`offsetY` in pixels.
 pub const OFFSET_MAX: u32 = 400;
 /// The keys of the `theme` object.
@@ -227,50 +242,11 @@ pub const THEME_KEYS: [&str; 4] = ["scheme", "radius", "launcher", "font"];
 /// The keys of one channel object.
 pub const CHANNEL_KEYS: [&str; 10] = ["type", "value", "label", "message", "subject", "group", "devices", "hours", "whenClosed", "replyTime"];
 /// The keys of the `form` object.
-pub const FORM_KEYS: [&str; 6] = ["rating", "email", "name", "consent", "spam", "minSeconds"];
+pub const FORM_KEYS: [&str; 7] = ["rating", "email", "name", "consent", "spam", "minSeconds", "replyTime"];
 /// Values of `transport`.
 pub const TRANSPORTS: [&str; 2] = ["json", "simple"];
 /// Longest text an owner may set for a label or text (longer is cut off visually by nothing, so refuse it).
 const TEXT_MAX: usize = 500;
-
-/// Combines the three sources by precedence (`init()` > JSON block or config URL > data attributes)
-/// and parses the result.
-pub fn from_sources(attributes: &[(String, String)], file: Option<Value>, init: Option<Value>) -> (Config, Vec<Issue>) {
-    let mut raw = from_attributes(attributes);
-    for layer in [file, init].into_iter().flatten() {
-        raw = raw.merge(layer);
-    }
-    parse(&raw)
-}
-
-/// The script tag's data attributes (from `dataset`, so `data-config-url` arrives as `configUrl`)
-/// as a raw config: plain keys keep their name, a channel type name becomes a channel, in
-/// attribute order. `configUrl` is the loader's business and skipped here.
-pub fn from_attributes(attributes: &[(String, String)]) -> Value {
-    let mut entries = Vec::new();
-    let mut channels = Vec::new();
-    for (key, value) in attributes {
-        if key == "configUrl" {
-            continue;
-        }
-        if Kind::from_name(key).is_some() {
-            let field = |k: &str, v: &str| (k.to_owned(), Value::String(v.to_owned()));
-            channels.push(Value::Object(vec![field("type", key), field("value", value)]));
-        } else {
-            // Attributes are text; `data-form="false"` means the boolean.
-            let value = match value.as_str() {
-                "true" => Value::Bool(true),
-                "false" => Value::Bool(false),
-                _ => Value::String(value.clone()),
-            };
-            entries.push((key.clone(), value));
-        }
-    }
-    if !channels.is_empty() {
-        entries.push(("channels".to_owned(), Value::Array(channels)));
-    }
-    Value::Object(entries)
-}
 
 /// Validates a raw configuration. Never fails: problems come back as issues.
 pub fn parse(raw: &Value) -> (Config, Vec<Issue>) {
@@ -290,6 +266,9 @@ pub fn parse(raw: &Value) -> (Config, Vec<Issue>) {
         match key.as_str() {
             "endpoint" => config.endpoint = p.text(key, value).and_then(|url| p.endpoint(url)),
             "transport" => config.simple_transport = p.choice(key, value, &TRANSPORTS, |t| t) == Some("simple"),
+            "load" => {
+                p.choice(key, value, &LOADS, |l| l);
+            }
             "title" => p.set_text(&mut config.texts, Text::Title, key, value),
             "greeting" => p.set_text(&mut config.texts, Text::Greeting, key, value),
             "locale" => config.locale = p.text(key, value).filter(|tag| p.language_tag(key, tag)).unwrap_or_else(|| "auto".into()),
@@ -533,6 +512,7 @@ impl Parser {
                 "email" => form.email = self.ask(&path, value).unwrap_or(form.email),
                 "name" => form.name = self.ask(&path, value).unwrap_or(form.name),
                 "consent" => form.consent = self.text(&path, value),
+                "replyTime" => form.reply = self.choice(&path, value, &Reply::ALL, Reply::name),
                 _ => self.issue(&path, format!("unknown key; the form has {}", FORM_KEYS.join(", "))),
             }
         }
@@ -605,7 +585,10 @@ impl Parser {
                     let safe = |c: char| c.is_alphanumeric() || " ,-_'\"".contains(c);
                     match self.text(&path, value) {
                         Some(font) if font.chars().all(safe) => theme.font = Some(font),
-                        Some(font) => self.issue(&path, format!("\"{font}\" is not a font-family list (letters, digits, spaces, commas, quotes and hyphens only)")),
+                        Some(font) => {
+                            theme.font_refused = true;
+                            self.issue(&path, format!("\"{font}\" is not a font-family list (letters, digits, spaces, commas, quotes and hyphens only)"));
+                        }
                         None => {}
                     }
                 }
@@ -675,9 +658,10 @@ mod tests {
     fn each_problem_is_named_by_its_path_and_the_rest_still_works() {
         let cases: &[(&str, &[&str])] = &[
             (r#"[1]"#, &["config ``: expected an object, found a list"]),
-            (r##"{"endpoint":"/f","position":"middle-left","offsetX":24,"offsetY":"8","zIndex":10,"fallback":"mailto:a@b.co"}"##, &[]),
+            (r##"{"endpoint":"/f","position":"middle-left","offsetX":24,"offsetY":"8","zIndex":10,"fallback":"mailto:a@b.co","load":"idle"}"##, &[]),
+            (r#"{"endpoint":"/f","load":"lazy"}"#, &["config `load`: \"lazy\" is not one of intent, idle, eager"]),
             (r##"{"endpoint":"/f","offsetX":-1,"offsetY":"8px","zIndex":1.5,"fallback":"javascript:alert(1)"}"##, &["config `offsetX`: expected pixels: a whole number from 0 to 400", "config `offsetY`: expected pixels: a whole number from 0 to 400", "config `zIndex`: expected a z-index: a whole number from 0 to 2147483647", "config `fallback`: is not an http(s), mailto: or tel: URL; the launcher falls back to the first e-mail or phone channel"]),
-            (r##"{"endpoint":"/f","colour":"#fff"}"##, &["config `colour`: unknown key; the known keys are endpoint, transport, title, greeting, locale, position, offsetX, offsetY, zIndex, color, theme, channels, form, texts, hours, fallback"]),
+            (r##"{"endpoint":"/f","colour":"#fff"}"##, &["config `colour`: unknown key; the known keys are endpoint, transport, title, greeting, locale, position, offsetX, offsetY, zIndex, color, theme, channels, form, texts, hours, fallback, load"]),
             (r#"{"endpoint":"/f","channels":[{"type":"fax","value":"1"}]}"#, &["config `channels[0].type`: unknown channel type \"fax\"; the known types are phone, sms, email, whatsapp, telegram, messenger, signal, viber, line, wechat, skype, teams, discord, x, instagram, facebook, linkedin, youtube, tiktok, map, link, custom"]),
             (r#"{"endpoint":"/f","channels":[{"type":"link","value":"javascript:alert(1)"}]}"#, &["config `channels[0].value`: \"javascript:alert(1)\" is not an https:, http:, mailto:, tel: or sms: URL, or a path on this site; this link channel is not shown"]),
             (r#"{"endpoint":"/f","channels":[{"value":"x"}, "phone"]}"#, &["config `channels[0].type`: missing", "config `channels[1]`: expected an object with \"type\" and \"value\", found text"]),
@@ -689,7 +673,7 @@ mod tests {
             (r#"{"form":false}"#, &[]),
             (r#"{"form":false,"$schema":"https://example.com/config.schema.json"}"#, &[]),
             (r#"{"endpoint":"/f","position":"middle","color":"blue","title":5}"#, &["config `position`: \"middle\" is not one of bottom-right, bottom-left, top-right, top-left, middle-right, middle-left", "config `color`: \"blue\" is not a colour; write it as #rrggbb or #rgb", "config `title`: expected text, found a number"]),
-            (r#"{"endpoint":"/f","form":{"email":"maybe","rating":"yes","captcha":true}}"#, &["config `form.email`: \"maybe\" is not one of off, optional, required", "config `form.rating`: \"yes\" is not one of off, stars, faces, thumbs", "config `form.captcha`: unknown key; the form has rating, email, name, consent, spam, minSeconds"]),
+            (r#"{"endpoint":"/f","form":{"email":"maybe","rating":"yes","captcha":true}}"#, &["config `form.email`: \"maybe\" is not one of off, optional, required", "config `form.rating`: \"yes\" is not one of off, stars, faces, thumbs", "config `form.captcha`: unknown key; the form has rating, email, name, consent, spam, minSeconds, replyTime"]),
             (r#"{"endpoint":"/f","transport":"carrier-pigeon","form":{"spam":"keep","minSeconds":-1}}"#, &["config `transport`: \"carrier-pigeon\" is not one of json, simple", "config `form.spam`: \"keep\" is not one of drop, flag", "config `form.minSeconds`: expected a number of seconds from 0 to 60, found a number"]),
             (r#"{"endpoint":"/f","texts":{"send":"Go","nope":"x","close":"","fr":{"send":"Envoyer","nah":"x"}}}"#, &["config `texts.nope`: unknown text key (or, for one language's texts, use its tag with an object)", "config `texts.close`: is empty", "config `texts.fr.nah`: unknown text key"]),
             (r#"{"endpoint":"/f","locale":"french!","theme":{"scheme":"dim","radius":99,"font":"x;}body{display:none","shape":1}}"#, &["config `locale`: \"french!\" is not a language tag such as fr or pt-BR", "config `theme.scheme`: \"dim\" is not one of auto, light, dark", "config `theme.radius`: expected a number of pixels from 0 to 32, found a number", "config `theme.font`: \"x;}body{display:none\" is not a font-family list (letters, digits, spaces, commas, quotes and hyphens only)", "config `theme.shape`: unknown key; the theme has scheme, radius, launcher, font"]),
@@ -743,7 +727,7 @@ mod tests {
         assert_eq!((fr.get(Text::Close), fr.get(Text::Send), fr.get(Text::Name), fr.get(Text::Title), fr.get(Text::Email)), ("Fermer ça", "Go", "Nom", "Talk to us", "Email"));
         assert_eq!(config.texts_for("fr-CA", table.clone()).get(Text::Close), "Fermer svp");
         assert_eq!(config.texts_for("de", Vec::new()).get(Text::Close), "Close");
-        assert_eq!(config.theme, Theme { scheme: Scheme::Dark, radius: 4, launcher: Launcher::Icon, font: Some("Inter, 'Helvetica Neue', sans-serif".into()) });
+        assert_eq!(config.theme, Theme { scheme: Scheme::Dark, radius: 4, launcher: Launcher::Icon, font: Some("Inter, 'Helvetica Neue', sans-serif".into()), font_refused: false });
     }
 
     #[test]
@@ -761,26 +745,5 @@ mod tests {
         assert_eq!(issues, vec![]);
         assert_eq!(config.texts.get(Text::Title), label);
         assert_eq!(config.channels[0].label.as_deref(), Some(label));
-    }
-
-    #[test]
-    fn sources_merge_by_precedence() {
-        let attrs: Vec<(String, String)> = [("endpoint", "/a"), ("title", "From attributes"), ("phone", "+1 555 0100 123"), ("email", "a@b.co"), ("configUrl", "/c.json"), ("form", "true")]
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect();
-        let (config, issues) = from_sources(&attrs, None, None);
-        assert_eq!(issues, vec![]);
-        assert_eq!(config.texts.get(Text::Title), "From attributes");
-        assert_eq!(config.channels.iter().map(|c| c.kind).collect::<Vec<_>>(), [Kind::Phone, Kind::Email]);
-
-        let file = json(r#"{"title":"From JSON","greeting":"Hello"}"#);
-        let init = json(r#"{"title":"From init()"}"#);
-        let (config, _) = from_sources(&attrs, Some(file.clone()), Some(init));
-        assert_eq!(config.texts.get(Text::Title), "From init()");
-        assert_eq!(config.texts.get(Text::Greeting), "Hello");
-        assert_eq!(config.endpoint.as_deref(), Some("/a"));
-        let (config, _) = from_sources(&attrs, Some(file), None);
-        assert_eq!(config.texts.get(Text::Title), "From JSON");
     }
 }

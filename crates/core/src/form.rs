@@ -14,6 +14,20 @@ pub const NAME_MAX: usize = 200;
 /// Longest e-mail address (RFC 5321 path limit).
 pub const EMAIL_MAX: usize = 254;
 
+/// Spam signals, sent as a submission's `flags`: the hidden field was filled (no person sees it).
+pub const FLAG_HONEYPOT: &str = "honeypot";
+/// Sent sooner than `form.minSeconds` after the visitor started writing it.
+pub const FLAG_TOO_FAST: &str = "too-fast";
+
+/// The spam signals of a submission. `written_for` is how long ago (ms) the visitor first edited
+/// this draft: `None` when no edit was ever seen (the text appeared without typing or pasting).
+/// A draft put back from an earlier visit was written long ago; the shell passes its age as such.
+/// Time is never counted from opening the panel: a visitor may write, close, reopen and send.
+pub fn spam_flags(honeypot_filled: bool, written_for: Option<f64>, min_seconds: f64) -> Vec<String> {
+    let too_fast = min_seconds > 0.0 && written_for.is_none_or(|ms| ms < min_seconds * 1000.0);
+    [(honeypot_filled, FLAG_HONEYPOT), (too_fast, FLAG_TOO_FAST)].iter().filter(|(on, _)| *on).map(|(_, flag)| (*flag).to_owned()).collect()
+}
+
 /// What the visitor has typed, kept in localStorage until it is delivered.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Draft {
@@ -111,6 +125,26 @@ mod tests {
         let draft = Draft { message: "half a \"thought\"".into(), email: "a@b.co".into(), name: String::new(), rating: Some(4) };
         assert_eq!(Draft::from_value(&crate::value::json(&crate::json::write(&draft.to_value()))), draft);
         assert_eq!(Draft::from_value(&crate::value::json(r#"{"message":"kept","rating":"five"}"#)), Draft { message: "kept".into(), ..Draft::default() });
+    }
+
+    #[test]
+    fn spam_is_flagged_and_only_a_honeypot_is_ever_dropped() {
+        use crate::config::Spam;
+        fn check(honeypot: bool, written_for: Option<f64>, flags: &[&str], dropped_with_drop: bool) {
+            let got = spam_flags(honeypot, written_for, 2.0);
+            assert_eq!(got, flags, "honeypot {honeypot}, written for {written_for:?}");
+            assert_eq!(Spam::Drop.drops(&got), dropped_with_drop);
+            assert!(!Spam::Flag.drops(&got), "flag never drops");
+        }
+        check(false, Some(30_000.0), &[], false);
+        // Pasted and sent at once: a person, flagged for the owner, never dropped.
+        check(false, Some(500.0), &["too-fast"], false);
+        check(false, None, &["too-fast"], false);
+        check(true, Some(30_000.0), &["honeypot"], true);
+        check(true, Some(100.0), &["honeypot", "too-fast"], true);
+        for written_for in [None, Some(0.0)] {
+            assert!(spam_flags(false, written_for, 0.0).is_empty(), "minSeconds 0 switches the time check off");
+        }
     }
 
     #[test]

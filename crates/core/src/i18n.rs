@@ -77,6 +77,8 @@ texts! {
     FailTooMany "failTooMany" "We tried several times but could not deliver your message. Your text is still here.",
     NoOfflineCopy "noOfflineCopy" "This browser could not save a copy, so please keep this page open until it is sent.",
     EmailInstead "emailInstead" "Email us instead",
+    SentReplyTo "sentReplyTo" "We will reply to {email}.",
+    WriteAnother "writeAnother" "Write another message",
     LabelPhone "label.phone" "Phone",
     LabelSms "label.sms" "SMS",
     LabelEmail "label.email" "Email",

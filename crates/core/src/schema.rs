@@ -24,6 +24,7 @@ pub fn json_schema() -> String {
     let asks = list(Ask::ALL.iter().map(|a| a.name()));
     let ratings = list(Rating::ALL.iter().map(|r| r.name()));
     let spams = list(Spam::ALL.iter().map(|s| s.name()));
+    let loads = list(crate::config::LOADS.iter().copied());
     let transports = list(TRANSPORTS);
     let schemes = list(Scheme::ALL.iter().map(|s| s.name()));
     let launchers = list(Launcher::ALL.iter().map(|l| l.name()));
@@ -51,7 +52,9 @@ pub fn json_schema() -> String {
             // A channel that cannot prefill a message gets an issue for one, so the schema refuses it.
             let message = if k.takes_message() { "" } else { ",\"message\":false" };
             let message = if *k == Kind::Email { message.to_owned() } else { format!("{message},\"subject\":false") };
-            format!("{{\"if\":{{\"properties\":{{\"type\":{{\"const\":\"{}\"}}}}}},\"then\":{{\"properties\":{{\"value\":{{\"description\":\"{}\"}}{message}}}}}}}", k.name(), k.expects())
+            // The title is the type's name as the panel shows it (the configurator lists it).
+            let title = defaults.get(Text::label_of(*k));
+            format!("{{\"title\":\"{title}\",\"if\":{{\"properties\":{{\"type\":{{\"const\":\"{}\"}}}}}},\"then\":{{\"properties\":{{\"value\":{{\"description\":\"{}\"}}{message}}}}}}}", k.name(), k.expects())
         })
         .collect();
     let channel_values = channel_values.join(",");
@@ -73,6 +76,7 @@ pub fn json_schema() -> String {
     "offsetX": {{ "$ref": "#/$defs/offset", "description": "Pixels between the launcher and the left or right edge (plus the device's safe area)." }},
     "offsetY": {{ "$ref": "#/$defs/offset", "description": "Pixels between the launcher and the top or bottom edge (plus the device's safe area)." }},
     "zIndex": {{ "anyOf": [{{ "type": "integer", "minimum": 0, "maximum": 2147483647 }}, {{ "type": "string", "pattern": "^[0-9]+$" }}], "default": 2147483000 }},
+    "load": {{ "enum": {loads}, "default": "intent", "description": "When the rest of the widget is fetched: intent (when the visitor points at, presses or focuses the launcher, or the page calls open()), idle (once the page has loaded and is idle), eager (at once)." }},
     "fallback": {{ "type": "string", "pattern": "^(https?|mailto|tel):", "description": "Where the launcher leads if the widget cannot run (e.g. WebAssembly blocked); else the first e-mail or phone channel." }},
     "color": {{ "type": "string", "pattern": "^#([0-9a-fA-F]{{3}}|[0-9a-fA-F]{{6}})$", "default": "{color}" }},
     "theme": {{
@@ -96,8 +100,9 @@ pub fn json_schema() -> String {
             "rating": {{ "oneOf": [{{ "type": "boolean" }}, {{ "enum": {ratings} }}], "description": "true means stars." }},
             "email": {{ "$ref": "#/$defs/ask" }},
             "name": {{ "$ref": "#/$defs/ask" }},
-            "spam": {{ "enum": {spams}, "default": "drop", "description": "What happens to a message that looks like spam; the visitor always sees success." }},
-            "minSeconds": {{ "type": "number", "minimum": 0, "maximum": 60, "default": 2, "description": "Sent sooner than this after opening counts as spam." }},
+            "spam": {{ "enum": {spams}, "default": "flag", "description": "flag: a message that looks like spam is sent with flags for the owner to judge; drop: a filled hidden field (honeypot) is not sent. A person's message is never dropped." }},
+            "minSeconds": {{ "type": "number", "minimum": 0, "maximum": 60, "default": 2, "description": "Sent sooner than this after the visitor started writing is flagged too-fast (never dropped); 0 switches the check off." }},
+            "replyTime": {{ "enum": {replies}, "description": "How soon you usually answer, said after a message is sent." }},
             "consent": {{ "oneOf": [{{ "type": "null" }}, {{ "$ref": "#/$defs/text" }}] }}
           }}
         }}

@@ -46,26 +46,6 @@ impl Value {
             Value::Object(_) => "an object",
         }
     }
-
-    /// Layers `over` on top of `self`: objects merge key by key (recursively), anything else in
-    /// `over` replaces what was there. Used for the precedence init() > JSON > data attributes.
-    pub fn merge(self, over: Value) -> Value {
-        match (self, over) {
-            (Value::Object(mut base), Value::Object(over)) => {
-                for (key, value) in over {
-                    match base.iter().position(|(k, _)| *k == key) {
-                        Some(i) => {
-                            let old = std::mem::replace(&mut base[i].1, Value::Null);
-                            base[i].1 = old.merge(value);
-                        }
-                        None => base.push((key, value)),
-                    }
-                }
-                Value::Object(base)
-            }
-            (_, over) => over,
-        }
-    }
 }
 
 impl<'de> Deserialize<'de> for Value {
@@ -138,15 +118,5 @@ mod tests {
         assert_eq!(entries.iter().map(|(k, _)| k.as_str()).collect::<Vec<_>>(), ["b", "a", "c"]);
         assert_eq!(v.get("a"), Some(&Value::Array(vec![Value::Bool(true), Value::Null, Value::String("x".into()), Value::Number(2.5)])));
         assert_eq!(v.get("c").and_then(|c| c.get("d")), Some(&Value::Number(-3.0)));
-    }
-
-    #[test]
-    fn merge_layers_objects_and_replaces_the_rest() {
-        let base = json(r#"{"title":"A","form":{"email":"optional","rating":true},"channels":[1,2]}"#);
-        let over = json(r##"{"form":{"email":"required"},"channels":[3],"color":"#000"}"##);
-        assert_eq!(
-            base.merge(over),
-            json(r##"{"title":"A","form":{"email":"required","rating":true},"channels":[3],"color":"#000"}"##)
-        );
     }
 }

@@ -131,9 +131,16 @@ export async function openPage(browser, url) {
   return { page, consoleMessages, pageErrors };
 }
 
-/** Waits until the widget has mounted (its `ready` event or its host element). */
-/** Resolves once the panel is mounted (the wasm loaded); the launcher is painted well before. */
+/**
+ * Resolves once the panel is mounted. The widget loads on intent: this points at the launcher
+ * (a `pointerenter`, without moving the mouse), as a visitor reaching for it would.
+ */
 export async function widgetReady(page) {
+  await page.waitForFunction(() => {
+    const launcher = document.querySelector('contact-widget')?.shadowRoot?.querySelector('.launcher');
+    launcher?.dispatchEvent(new PointerEvent('pointerenter'));
+    return launcher;
+  });
   await page.waitForFunction(() => document.querySelector('contact-widget')?.shadowRoot?.querySelector('#cw-panel'));
 }
 
@@ -144,8 +151,8 @@ export function hostPage({ distUrl, attributes = '', before = '', after = '', ti
 <script src="${distUrl}/contact-widget.js" async ${attributes}></script>${after}</body></html>`;
 }
 
-/** People take a moment between opening the panel and sending; the widget drops faster "visitors"
- * as bots (form.minSeconds, 2 s by default). */
+/** People take a moment between starting to write and sending; the widget flags faster messages
+ * "too-fast" (form.minSeconds, 2 s by default), so tests that check the exact payload wait. */
 export const humanPause = (page) => page.waitForTimeout(2100);
 
 /** Browser context options for a desktop computer and for a phone (viewport, touch, user agent). */
