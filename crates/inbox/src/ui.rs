@@ -228,10 +228,9 @@ fn table(rows: &[StoredSubmission]) -> String {
     );
     for row in rows {
         let s = &row.submission;
-        let status = match (row.inbox.handled, row.inbox.flags.is_empty()) {
-            (handled, true) => if handled { "handled" } else { "new" }.to_string(),
-            (handled, false) => format!("{} · {}", if handled { "handled" } else { "new" }, spam::words(&row.inbox.flags)),
-        };
+        let state = if row.inbox.handled { "handled" } else { "new" };
+        let status =
+            if row.inbox.flags.is_empty() { state.to_string() } else { format!("{state} · {}", spam::words(&row.inbox.flags)) };
         out.push_str(&format!(
             "<tr><td>{}</td><td>{}</td><td>{}</td><td><a href=\"/inbox/m/{}\">{}</a></td><td>{}</td><td>{}</td></tr>",
             esc(&row.received_at[..16.min(row.received_at.len())].replace('T', " ")),
