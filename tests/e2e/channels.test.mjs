@@ -38,6 +38,22 @@ const CHANNELS = [
   [{ type: 'custom', value: 'viber://pa?chatURI=examplehq', label: 'Viber community', group: 'message' }, 'viber://pa?chatURI=examplehq'],
 ];
 
+/** Profile links as owners paste them, the href each must open (the bare handle's) and what is shown. */
+const PASTED = [
+  [{ type: 'whatsapp', value: 'https://wa.me/15550100100' }, 'https://wa.me/15550100100', '+15550100100'],
+  [{ type: 'telegram', value: 't.me/examplehq' }, 'https://t.me/examplehq', 'examplehq'],
+  [{ type: 'messenger', value: 'https://m.me/examplehq?ref=site' }, 'https://m.me/examplehq', 'examplehq'],
+  [{ type: 'signal', value: 'https://signal.me/#p/+442079460958' }, 'https://signal.me/#p/+442079460958', '+442079460958'],
+  [{ type: 'line', value: 'https://line.me/R/ti/p/%40examplehq' }, 'https://line.me/R/ti/p/%40examplehq', '@examplehq'],
+  [{ type: 'discord', value: 'https://discord.com/invite/AbCd123' }, 'https://discord.gg/AbCd123', 'AbCd123'],
+  [{ type: 'x', value: 'https://twitter.com/examplehq' }, 'https://x.com/examplehq', 'examplehq'],
+  [{ type: 'instagram', value: 'https://www.instagram.com/example.hq/?igshid=MzRlODBiNWFlZA==' }, 'https://www.instagram.com/example.hq', 'example.hq'],
+  [{ type: 'facebook', value: 'm.facebook.com/examplehq/' }, 'https://www.facebook.com/examplehq', 'examplehq'],
+  [{ type: 'linkedin', value: 'https://www.linkedin.com/company/examplehq/?viewAsMember=true' }, 'https://www.linkedin.com/company/examplehq/', 'company/examplehq'],
+  [{ type: 'youtube', value: 'https://m.youtube.com/@examplehq?si=x' }, 'https://www.youtube.com/@examplehq', '@examplehq'],
+  [{ type: 'tiktok', value: 'https://www.tiktok.com/@examplehq?lang=en' }, 'https://www.tiktok.com/@examplehq', '@examplehq'],
+];
+
 /** The panel's order: groups in the order first used, the owner's order within each. */
 const GROUP = { phone: 'call', skype: 'call', x: 'follow', instagram: 'follow', facebook: 'follow', linkedin: 'follow', youtube: 'follow', tiktok: 'follow', map: 'visit', link: 'other', custom: 'other' };
 function panelOrder(pairs) {
@@ -162,6 +178,20 @@ test('on a phone, numbers open the app directly; devices limit channels', async 
   const labels = await shadow(desktop.page, (root) => [...root.querySelectorAll('.item .label')].map((l) => l.textContent));
   assert.ok(labels.includes('Computers only') && !labels.includes('Phones only'), labels.join(','));
   await desktop.context.close();
+});
+
+test('pasted profile links open the link of their handle and show the handle; a link to another site is refused', async () => {
+  const { context, page, consoleMessages, pageErrors } = await opened(DESKTOP, {
+    form: false,
+    channels: [...PASTED.map(([c]) => c), { type: 'instagram', value: 'https://evil.example/example.hq' }],
+  });
+  const shown = await shadow(page, (root) => [...root.querySelectorAll('a.channel')].map((a) => [a.getAttribute('href'), a.querySelector('.value').textContent]));
+  assert.deepEqual(shown, panelOrder(PASTED).map(([, href, handle]) => [href, handle]));
+  const messages = warnings(consoleMessages);
+  assert.equal(messages.length, 1, messages.join('\n'));
+  assert.match(messages[0], new RegExp(`config \`channels\\[${PASTED.length}\\]\\.value\`: "https://evil\\.example/example\\.hq" is not an Instagram username .*; this instagram channel is not shown`));
+  assert.deepEqual(pageErrors, []);
+  await context.close();
 });
 
 test('unsafe or malformed values are refused by name on the console; the rest renders', async () => {

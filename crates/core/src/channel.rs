@@ -143,6 +143,11 @@ pub struct Spec {
     pub number: bool,
     /// What the owner should write as the value, for error messages, the schema and the docs.
     pub expects: &'static str,
+    /// Where owners copy a profile link from, space-separated: `host/path-prefix`, the handle
+    /// follows; after a `|`, how the handle itself must begin (`youtube.com/|@`). Any subdomain
+    /// of the host (`www.`, `m.`, …), `https://`, `http://` or no scheme; the query, the fragment
+    /// and a trailing `/` are left out (see [`pasted`]).
+    pub paste: &'static str,
     /// A 24×24 single-path glyph (even-odd fill).
     pub icon: &'static str,
 }
@@ -152,50 +157,50 @@ const PHONE: &str = "a phone number with its country code, such as +1 555 0100";
 /// The catalogue, in the order of [`Kind`].
 pub static SPECS: [Spec; 22] = [
     Spec { kind: Kind::Phone, name: "phone", group: Group::Call, message: false, number: true, expects: PHONE,
-        icon: "M6.6 10.8a15 15 0 0 0 6.6 6.6l2.2-2.2a1 1 0 0 1 1-.3 11 11 0 0 0 3.6.6 1 1 0 0 1 1 1V20a1 1 0 0 1-1 1A17 17 0 0 1 3 4a1 1 0 0 1 1-1h3.5a1 1 0 0 1 1 1 11 11 0 0 0 .6 3.6 1 1 0 0 1-.3 1z" },
+        paste: "", icon: "M6.6 10.8a15 15 0 0 0 6.6 6.6l2.2-2.2a1 1 0 0 1 1-.3 11 11 0 0 0 3.6.6 1 1 0 0 1 1 1V20a1 1 0 0 1-1 1A17 17 0 0 1 3 4a1 1 0 0 1 1-1h3.5a1 1 0 0 1 1 1 11 11 0 0 0 .6 3.6 1 1 0 0 1-.3 1z" },
     Spec { kind: Kind::Sms, name: "sms", group: Group::Message, message: true, number: true, expects: PHONE,
-        icon: "M3 5a2 2 0 0 1 2-2h14a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H8l-5 4zm5 4v2h2V9zm3 0v2h2V9zm3 0v2h2V9z" },
+        paste: "", icon: "M3 5a2 2 0 0 1 2-2h14a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H8l-5 4zm5 4v2h2V9zm3 0v2h2V9zm3 0v2h2V9z" },
     Spec { kind: Kind::Email, name: "email", group: Group::Message, message: true, number: false, expects: "an e-mail address such as help@example.com",
-        icon: "M2 6a2 2 0 0 1 2-2h16a2 2 0 0 1 2 2v12a2 2 0 0 1-2 2H4a2 2 0 0 1-2-2zm2 .5V18h16V6.5l-8 5z" },
-    Spec { kind: Kind::Whatsapp, name: "whatsapp", group: Group::Message, message: true, number: true, expects: PHONE,
-        icon: "M12 2a10 10 0 0 0-8.6 15.1L2 22l5-1.3A10 10 0 1 0 12 2zm0 2a8 8 0 1 1-4.1 14.9l-2.9.8.8-2.8A8 8 0 0 1 12 4zM9 7.5c-.5 0-1 .5-1 1.5 0 3 3.5 6.5 6.5 6.5 1 0 1.5-.5 1.5-1l-.3-1.2-1.7-.8-1 1c-1.2-.5-2.5-1.8-3-3l1-1-.8-1.7z" },
-    Spec { kind: Kind::Telegram, name: "telegram", group: Group::Message, message: false, number: false, expects: "a Telegram username (5-32 letters, digits or _) or a phone number with its country code",
-        icon: "M2 11 22 3l-3 18-7-5-3 4v-6l10-9-12 7z" },
-    Spec { kind: Kind::Messenger, name: "messenger", group: Group::Message, message: false, number: false, expects: "a Facebook page username (letters, digits or .)",
-        icon: "M12 2C6.5 2 2 6.1 2 11.2c0 2.9 1.5 5.5 3.8 7.2V22l3.4-1.9c.9.3 1.8.4 2.8.4 5.5 0 10-4.1 10-9.2S17.5 2 12 2zm1 12.4-2.6-2.7-5 2.7 5.5-5.8 2.6 2.7 5-2.7z" },
-    Spec { kind: Kind::Signal, name: "signal", group: Group::Message, message: false, number: true, expects: "a phone number with its country code, or a https://signal.me/ link",
-        icon: "M12 1.5a10.5 10.5 0 1 0 0 21 10.5 10.5 0 0 0 0-21zm0 3a7.5 7.5 0 0 0-6.4 11.4l-.8 3.3 3.3-.8A7.5 7.5 0 1 0 12 4.5z" },
+        paste: "", icon: "M2 6a2 2 0 0 1 2-2h16a2 2 0 0 1 2 2v12a2 2 0 0 1-2 2H4a2 2 0 0 1-2-2zm2 .5V18h16V6.5l-8 5z" },
+    Spec { kind: Kind::Whatsapp, name: "whatsapp", group: Group::Message, message: true, number: true, expects: "a phone number with its country code, such as +1 555 0100, or a wa.me/ link",
+        paste: "wa.me/ whatsapp.com/send?phone= whatsapp.com/send/?phone=", icon: "M12 2a10 10 0 0 0-8.6 15.1L2 22l5-1.3A10 10 0 1 0 12 2zm0 2a8 8 0 1 1-4.1 14.9l-2.9.8.8-2.8A8 8 0 0 1 12 4zM9 7.5c-.5 0-1 .5-1 1.5 0 3 3.5 6.5 6.5 6.5 1 0 1.5-.5 1.5-1l-.3-1.2-1.7-.8-1 1c-1.2-.5-2.5-1.8-3-3l1-1-.8-1.7z" },
+    Spec { kind: Kind::Telegram, name: "telegram", group: Group::Message, message: false, number: false, expects: "a Telegram username (5-32 letters, digits or _), a phone number with its country code, or a t.me/ link",
+        paste: "t.me/s/ t.me/ telegram.me/ telegram.dog/", icon: "M2 11 22 3l-3 18-7-5-3 4v-6l10-9-12 7z" },
+    Spec { kind: Kind::Messenger, name: "messenger", group: Group::Message, message: false, number: false, expects: "a Facebook page username (letters, digits or .) or an m.me/ link",
+        paste: "m.me/ messenger.com/t/", icon: "M12 2C6.5 2 2 6.1 2 11.2c0 2.9 1.5 5.5 3.8 7.2V22l3.4-1.9c.9.3 1.8.4 2.8.4 5.5 0 10-4.1 10-9.2S17.5 2 12 2zm1 12.4-2.6-2.7-5 2.7 5.5-5.8 2.6 2.7 5-2.7z" },
+    Spec { kind: Kind::Signal, name: "signal", group: Group::Message, message: false, number: true, expects: "a phone number with its country code, or a signal.me/ link",
+        paste: "signal.me/#p/", icon: "M12 1.5a10.5 10.5 0 1 0 0 21 10.5 10.5 0 0 0 0-21zm0 3a7.5 7.5 0 0 0-6.4 11.4l-.8 3.3 3.3-.8A7.5 7.5 0 1 0 12 4.5z" },
     Spec { kind: Kind::Viber, name: "viber", group: Group::Message, message: false, number: true, expects: PHONE,
-        icon: "M12 2C7 2 3 4.5 3 10c0 3 1 5 3 6.3V21l3.3-3q1.4.2 2.7.2c5 0 9-2.7 9-8.2S17 2 12 2zM9.3 6.5c-.5-.1-1.1.4-1.3 1 0 3.4 3.6 7.2 7.2 7.3.6-.1 1.2-.7 1-1.2l-.5-1-1.6-.7-1 .8c-1.3-.5-2.5-1.7-3-3l.8-1-.7-1.6z" },
-    Spec { kind: Kind::Line, name: "line", group: Group::Message, message: false, number: false, expects: "a LINE ID (4-20 letters, digits, ., _ or -; @ for an official account)",
-        icon: "M12 3C6.5 3 2 6.6 2 11c0 4 3.5 7.3 8.3 7.9.6.1.8.5.6 1.3l-.2 1.3c0 .4.3.8 1 .4 1-.5 6.4-3.8 8.7-6.6 1.3-1.4 1.6-2.8 1.6-4.3 0-4.4-4.5-8-10-8zM6 9v4h3v-1H7V9zm4 0v4h1V9zm2 0v4h1v-2.5l2 2.5h1V9h-1v2.5L13 9zm5 0v4h3v-1h-2v-.5h2v-1h-2V10h2V9z" },
+        paste: "", icon: "M12 2C7 2 3 4.5 3 10c0 3 1 5 3 6.3V21l3.3-3q1.4.2 2.7.2c5 0 9-2.7 9-8.2S17 2 12 2zM9.3 6.5c-.5-.1-1.1.4-1.3 1 0 3.4 3.6 7.2 7.2 7.3.6-.1 1.2-.7 1-1.2l-.5-1-1.6-.7-1 .8c-1.3-.5-2.5-1.7-3-3l.8-1-.7-1.6z" },
+    Spec { kind: Kind::Line, name: "line", group: Group::Message, message: false, number: false, expects: "a LINE ID (4-20 letters, digits, ., _ or -; @ for an official account) or a line.me/ link",
+        paste: "line.me/R/ti/p/ line.me/ti/p/", icon: "M12 3C6.5 3 2 6.6 2 11c0 4 3.5 7.3 8.3 7.9.6.1.8.5.6 1.3l-.2 1.3c0 .4.3.8 1 .4 1-.5 6.4-3.8 8.7-6.6 1.3-1.4 1.6-2.8 1.6-4.3 0-4.4-4.5-8-10-8zM6 9v4h3v-1H7V9zm4 0v4h1V9zm2 0v4h1v-2.5l2 2.5h1V9h-1v2.5L13 9zm5 0v4h3v-1h-2v-.5h2v-1h-2V10h2V9z" },
     Spec { kind: Kind::Wechat, name: "wechat", group: Group::Message, message: false, number: false, expects: "a WeChat ID (6-20 letters, digits, _ or -, starting with a letter)",
-        icon: "M9 3C5 3 2 5.7 2 9c0 1.9 1 3.5 2.6 4.6L4 16l2.6-1.4q1.2.4 2.4.4h.4A5.6 5.6 0 0 1 9.2 14c0-3.3 3.1-6 7-6h.5C16 5.1 12.9 3 9 3zm7.2 6C12.8 9 10 11.3 10 14.1s2.8 5 6.2 5q1 0 2-.3l2.2 1.2-.5-2c1.3-1 2.1-2.3 2.1-3.9C22 11.3 19.6 9 16.2 9z" },
+        paste: "", icon: "M9 3C5 3 2 5.7 2 9c0 1.9 1 3.5 2.6 4.6L4 16l2.6-1.4q1.2.4 2.4.4h.4A5.6 5.6 0 0 1 9.2 14c0-3.3 3.1-6 7-6h.5C16 5.1 12.9 3 9 3zm7.2 6C12.8 9 10 11.3 10 14.1s2.8 5 6.2 5q1 0 2-.3l2.2 1.2-.5-2c1.3-1 2.1-2.3 2.1-3.9C22 11.3 19.6 9 16.2 9z" },
     Spec { kind: Kind::Skype, name: "skype", group: Group::Call, message: false, number: false, expects: "a Skype name (6-32 letters, digits, ., , _ or -, or live:…)",
-        icon: "M7.5 2a5.5 5.5 0 0 0-4.8 8.3 9.5 9.5 0 0 0 11 11 5.5 5.5 0 0 0 7.6-7.6 9.5 9.5 0 0 0-11-11A5.5 5.5 0 0 0 7.5 2zm4.7 4.5c2.1 0 4.1.9 4.1 2.1 0 .6-.4 1-1 1-1.2 0-1.2-1.4-3.2-1.4-1.2 0-1.9.4-1.9 1 0 1.7 6.1.8 6.1 4.4 0 1.6-1.4 3-4.2 3-2.5 0-4.6-1.2-4.6-2.5 0-.6.4-1 1-1 1.2 0 1.3 1.8 3.6 1.8 1.3 0 2.1-.5 2.1-1.2 0-1.9-6-1-6-4.3 0-1.7 1.5-2.9 4-2.9z" },
+        paste: "", icon: "M7.5 2a5.5 5.5 0 0 0-4.8 8.3 9.5 9.5 0 0 0 11 11 5.5 5.5 0 0 0 7.6-7.6 9.5 9.5 0 0 0-11-11A5.5 5.5 0 0 0 7.5 2zm4.7 4.5c2.1 0 4.1.9 4.1 2.1 0 .6-.4 1-1 1-1.2 0-1.2-1.4-3.2-1.4-1.2 0-1.9.4-1.9 1 0 1.7 6.1.8 6.1 4.4 0 1.6-1.4 3-4.2 3-2.5 0-4.6-1.2-4.6-2.5 0-.6.4-1 1-1 1.2 0 1.3 1.8 3.6 1.8 1.3 0 2.1-.5 2.1-1.2 0-1.9-6-1-6-4.3 0-1.7 1.5-2.9 4-2.9z" },
     Spec { kind: Kind::Teams, name: "teams", group: Group::Message, message: true, number: false, expects: "the e-mail address of a Microsoft Teams account",
-        icon: "M3 6h11v12H3zm2.5 3v1.5h2V16H9v-5.5h2V9zM19 5a2 2 0 1 1-4 0 2 2 0 0 1 4 0zm-4 4h6v5a3 3 0 0 1-6 0z" },
-    Spec { kind: Kind::Discord, name: "discord", group: Group::Message, message: false, number: false, expects: "a Discord invite code or https://discord.gg/ link",
-        icon: "M19.5 5.5A17 17 0 0 0 15.3 4l-.5 1a15.6 15.6 0 0 0-5.6 0l-.5-1a17 17 0 0 0-4.2 1.4C1.8 9.5 1 13.4 1.4 17.3A17 17 0 0 0 6.6 20l1.1-1.8-1.7-.9.4-.3a12 12 0 0 0 11.2 0l.4.3-1.7.9 1.1 1.8a17 17 0 0 0 5.2-2.7c.5-4.5-.8-8.4-3.1-11.8zM8.7 15c-1 0-1.9-1-1.9-2.2s.8-2.2 1.9-2.2 1.9 1 1.9 2.2-.8 2.2-1.9 2.2zm6.6 0c-1 0-1.9-1-1.9-2.2s.8-2.2 1.9-2.2 1.9 1 1.9 2.2-.8 2.2-1.9 2.2z" },
-    Spec { kind: Kind::X, name: "x", group: Group::Follow, message: false, number: false, expects: "an X handle (1-15 letters, digits or _)",
-        icon: "M17.8 3h3l-6.5 7.5L22 21h-6l-4.7-6.2L5.9 21H2.8l7-8L2.5 3h6.2l4.3 5.7zm-1 16.2h1.7L7.3 4.7H5.5z" },
-    Spec { kind: Kind::Instagram, name: "instagram", group: Group::Follow, message: false, number: false, expects: "an Instagram username (letters, digits, . or _)",
-        icon: "M7 2h10a5 5 0 0 1 5 5v10a5 5 0 0 1-5 5H7a5 5 0 0 1-5-5V7a5 5 0 0 1 5-5zm0 2a3 3 0 0 0-3 3v10a3 3 0 0 0 3 3h10a3 3 0 0 0 3-3V7a3 3 0 0 0-3-3zm5 3.5a4.5 4.5 0 1 1 0 9 4.5 4.5 0 0 1 0-9zm0 2a2.5 2.5 0 1 0 0 5 2.5 2.5 0 0 0 0-5zm5.3-4a1.2 1.2 0 1 1 0 2.4 1.2 1.2 0 0 1 0-2.4z" },
-    Spec { kind: Kind::Facebook, name: "facebook", group: Group::Follow, message: false, number: false, expects: "a Facebook page name (letters, digits, . or -)",
-        icon: "M12 2a10 10 0 0 0-1.6 19.9V15H8v-3h2.4V9.8c0-2.5 1.5-3.9 3.8-3.9 1.1 0 2.2.2 2.2.2v2.5h-1.3c-1.2 0-1.6.8-1.6 1.6V12h2.8l-.4 3h-2.4v6.9A10 10 0 0 0 12 2z" },
-    Spec { kind: Kind::Linkedin, name: "linkedin", group: Group::Follow, message: false, number: false, expects: "a LinkedIn path such as company/examplehq or in/jane-doe",
-        icon: "M4 2h16a2 2 0 0 1 2 2v16a2 2 0 0 1-2 2H4a2 2 0 0 1-2-2V4a2 2 0 0 1 2-2zm1.5 7.5V19h3V9.5zM7 5a1.7 1.7 0 1 0 0 3.4A1.7 1.7 0 0 0 7 5zm3.5 4.5V19h3v-5c0-1.3.3-2.6 1.9-2.6s1.6 1.5 1.6 2.7V19h3v-5.5c0-2.7-.6-4.7-3.7-4.7a3.3 3.3 0 0 0-2.9 1.6V9.5z" },
-    Spec { kind: Kind::Youtube, name: "youtube", group: Group::Follow, message: false, number: false, expects: "a YouTube handle such as @examplehq, or channel/UC…",
-        icon: "M21.6 7.2a2.5 2.5 0 0 0-1.8-1.8C18.3 5 12 5 12 5s-6.3 0-7.8.4a2.5 2.5 0 0 0-1.8 1.8C2 8.8 2 12 2 12s0 3.2.4 4.8a2.5 2.5 0 0 0 1.8 1.8c1.5.4 7.8.4 7.8.4s6.3 0 7.8-.4a2.5 2.5 0 0 0 1.8-1.8c.4-1.6.4-4.8.4-4.8s0-3.2-.4-4.8zM10 15V9l5.2 3z" },
-    Spec { kind: Kind::Tiktok, name: "tiktok", group: Group::Follow, message: false, number: false, expects: "a TikTok username (2-24 letters, digits, . or _)",
-        icon: "M16.6 2h-3.4v13.4a2.9 2.9 0 1 1-2-2.8V9.2a6.3 6.3 0 1 0 5.4 6.2V8.6A8 8 0 0 0 21 10V6.6A4.6 4.6 0 0 1 16.6 2z" },
+        paste: "", icon: "M3 6h11v12H3zm2.5 3v1.5h2V16H9v-5.5h2V9zM19 5a2 2 0 1 1-4 0 2 2 0 0 1 4 0zm-4 4h6v5a3 3 0 0 1-6 0z" },
+    Spec { kind: Kind::Discord, name: "discord", group: Group::Message, message: false, number: false, expects: "a Discord invite code or a discord.gg/ link",
+        paste: "discord.gg/ discord.com/invite/ discordapp.com/invite/", icon: "M19.5 5.5A17 17 0 0 0 15.3 4l-.5 1a15.6 15.6 0 0 0-5.6 0l-.5-1a17 17 0 0 0-4.2 1.4C1.8 9.5 1 13.4 1.4 17.3A17 17 0 0 0 6.6 20l1.1-1.8-1.7-.9.4-.3a12 12 0 0 0 11.2 0l.4.3-1.7.9 1.1 1.8a17 17 0 0 0 5.2-2.7c.5-4.5-.8-8.4-3.1-11.8zM8.7 15c-1 0-1.9-1-1.9-2.2s.8-2.2 1.9-2.2 1.9 1 1.9 2.2-.8 2.2-1.9 2.2zm6.6 0c-1 0-1.9-1-1.9-2.2s.8-2.2 1.9-2.2 1.9 1 1.9 2.2-.8 2.2-1.9 2.2z" },
+    Spec { kind: Kind::X, name: "x", group: Group::Follow, message: false, number: false, expects: "an X handle (1-15 letters, digits or _) or its x.com/ link",
+        paste: "x.com/ twitter.com/", icon: "M17.8 3h3l-6.5 7.5L22 21h-6l-4.7-6.2L5.9 21H2.8l7-8L2.5 3h6.2l4.3 5.7zm-1 16.2h1.7L7.3 4.7H5.5z" },
+    Spec { kind: Kind::Instagram, name: "instagram", group: Group::Follow, message: false, number: false, expects: "an Instagram username (letters, digits, . or _) or its profile link",
+        paste: "instagram.com/ instagr.am/", icon: "M7 2h10a5 5 0 0 1 5 5v10a5 5 0 0 1-5 5H7a5 5 0 0 1-5-5V7a5 5 0 0 1 5-5zm0 2a3 3 0 0 0-3 3v10a3 3 0 0 0 3 3h10a3 3 0 0 0 3-3V7a3 3 0 0 0-3-3zm5 3.5a4.5 4.5 0 1 1 0 9 4.5 4.5 0 0 1 0-9zm0 2a2.5 2.5 0 1 0 0 5 2.5 2.5 0 0 0 0-5zm5.3-4a1.2 1.2 0 1 1 0 2.4 1.2 1.2 0 0 1 0-2.4z" },
+    Spec { kind: Kind::Facebook, name: "facebook", group: Group::Follow, message: false, number: false, expects: "a Facebook page name (letters, digits, . or -) or its link",
+        paste: "facebook.com/profile.php?id= facebook.com/ fb.com/ fb.me/", icon: "M12 2a10 10 0 0 0-1.6 19.9V15H8v-3h2.4V9.8c0-2.5 1.5-3.9 3.8-3.9 1.1 0 2.2.2 2.2.2v2.5h-1.3c-1.2 0-1.6.8-1.6 1.6V12h2.8l-.4 3h-2.4v6.9A10 10 0 0 0 12 2z" },
+    Spec { kind: Kind::Linkedin, name: "linkedin", group: Group::Follow, message: false, number: false, expects: "a LinkedIn path such as company/examplehq or in/jane-doe, or its link",
+        paste: "linkedin.com/", icon: "M4 2h16a2 2 0 0 1 2 2v16a2 2 0 0 1-2 2H4a2 2 0 0 1-2-2V4a2 2 0 0 1 2-2zm1.5 7.5V19h3V9.5zM7 5a1.7 1.7 0 1 0 0 3.4A1.7 1.7 0 0 0 7 5zm3.5 4.5V19h3v-5c0-1.3.3-2.6 1.9-2.6s1.6 1.5 1.6 2.7V19h3v-5.5c0-2.7-.6-4.7-3.7-4.7a3.3 3.3 0 0 0-2.9 1.6V9.5z" },
+    Spec { kind: Kind::Youtube, name: "youtube", group: Group::Follow, message: false, number: false, expects: "a YouTube handle such as @examplehq, channel/UC…, or its link",
+        paste: "youtube.com/|@ youtube.com/|channel/", icon: "M21.6 7.2a2.5 2.5 0 0 0-1.8-1.8C18.3 5 12 5 12 5s-6.3 0-7.8.4a2.5 2.5 0 0 0-1.8 1.8C2 8.8 2 12 2 12s0 3.2.4 4.8a2.5 2.5 0 0 0 1.8 1.8c1.5.4 7.8.4 7.8.4s6.3 0 7.8-.4a2.5 2.5 0 0 0 1.8-1.8c.4-1.6.4-4.8.4-4.8s0-3.2-.4-4.8zM10 15V9l5.2 3z" },
+    Spec { kind: Kind::Tiktok, name: "tiktok", group: Group::Follow, message: false, number: false, expects: "a TikTok username (2-24 letters, digits, . or _) or its profile link",
+        paste: "tiktok.com/|@", icon: "M16.6 2h-3.4v13.4a2.9 2.9 0 1 1-2-2.8V9.2a6.3 6.3 0 1 0 5.4 6.2V8.6A8 8 0 0 0 21 10V6.6A4.6 4.6 0 0 1 16.6 2z" },
     Spec { kind: Kind::Map, name: "map", group: Group::Visit, message: false, number: false, expects: "a street address, or an https: link to a map",
-        icon: "M12 2a7 7 0 0 0-7 7c0 5.2 7 13 7 13s7-7.8 7-13a7 7 0 0 0-7-7zm0 4.5a2.5 2.5 0 1 1 0 5 2.5 2.5 0 0 1 0-5z" },
+        paste: "", icon: "M12 2a7 7 0 0 0-7 7c0 5.2 7 13 7 13s7-7.8 7-13a7 7 0 0 0-7-7zm0 4.5a2.5 2.5 0 1 1 0 5 2.5 2.5 0 0 1 0-5z" },
     Spec { kind: Kind::Link, name: "link", group: Group::Other, message: false, number: false, expects: "an https:, http:, mailto:, tel: or sms: URL, or a path on this site",
-        icon: "M14 3h7v7h-2V6.4l-9.3 9.3-1.4-1.4L17.6 5H14zM5 5h6v2H5v12h12v-6h2v6a2 2 0 0 1-2 2H5a2 2 0 0 1-2-2V7a2 2 0 0 1 2-2z" },
+        paste: "", icon: "M14 3h7v7h-2V6.4l-9.3 9.3-1.4-1.4L17.6 5H14zM5 5h6v2H5v12h12v-6h2v6a2 2 0 0 1-2 2H5a2 2 0 0 1-2-2V7a2 2 0 0 1 2-2z" },
     Spec { kind: Kind::Custom, name: "custom", group: Group::Other, message: false, number: false,
         expects: "an https:, http:, mailto:, tel: or sms: URL, a path on this site, or a link of a listed app (viber:, skype:, sgnl:, tg:, whatsapp:, msteams:)",
-        icon: "M8 7h3v2H8a3 3 0 0 0 0 6h3v2H8A5 5 0 0 1 8 7zm5 0h3a5 5 0 0 1 0 10h-3v-2h3a3 3 0 0 0 0-6h-3zm-5 4h8v2H8z" },
+        paste: "", icon: "M8 7h3v2H8a3 3 0 0 0 0 6h3v2H8A5 5 0 0 1 8 7zm5 0h3a5 5 0 0 1 0 10h-3v-2h3a3 3 0 0 0 0-6h-3zm-5 4h8v2H8z" },
 ];
 
 impl Kind {
@@ -297,8 +302,11 @@ impl Channel {
 /// Builds the link for `value` of `kind`, with an optional prefilled `message` (and `subject`, for
 /// e-mail). `Ok(None)` for a kind without links (WeChat). `Err` carries what was expected, for a
 /// console message naming the channel.
+///
+/// A profile link the owner pasted makes the same link as its handle (see [`pasted`]).
 pub fn link(kind: Kind, value: &str, message: Option<&str>, subject: Option<&str>) -> Result<Option<String>, &'static str> {
-    let value = value.trim();
+    let pasted = pasted(kind, value);
+    let value = pasted.as_deref().unwrap_or(value.trim());
     let bad = kind.expects();
     let handle = |ok: fn(char) -> bool, min: usize, max: usize| {
         let h = value.strip_prefix('@').unwrap_or(value);
@@ -380,16 +388,19 @@ pub fn link(kind: Kind, value: &str, message: Option<&str>, subject: Option<&str
             format!("https://teams.microsoft.com/l/chat/0/0{}", query(&[("users", Some(encode(value))), ("message", given(message))]))
         }
         Kind::Discord => {
-            let code = ["https://discord.gg/", "discord.gg/", "https://discord.com/invite/"].iter().find_map(|p| value.strip_prefix(p)).unwrap_or(value);
-            let n = code.chars().count();
-            if !(2..=32).contains(&n) || !code.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
+            let n = value.chars().count();
+            if !(2..=32).contains(&n) || !value.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
                 return Err(bad);
             }
-            format!("https://discord.gg/{code}")
+            format!("https://discord.gg/{value}")
         }
         Kind::X => format!("https://x.com/{}", handle(word, 1, 15)?),
         Kind::Instagram => format!("https://www.instagram.com/{}", handle(|c| word(c) || c == '.', 1, 30)?),
-        Kind::Facebook => format!("https://www.facebook.com/{}", handle(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-', 5, 75)?),
+        Kind::Facebook => match handle(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-', 5, 75)? {
+            // A page without a username has only its number (`profile.php?id=…`).
+            id if id.bytes().all(|b| b.is_ascii_digit()) => format!("https://www.facebook.com/profile.php?id={id}"),
+            name => format!("https://www.facebook.com/{name}"),
+        },
         Kind::Linkedin => {
             let path = value.trim_matches('/');
             let ok = path.split('/').count() == 2
@@ -425,11 +436,52 @@ pub fn copy_text(kind: Kind, value: &str) -> Option<String> {
     }
 }
 
-/// An `https:` link on one of `hosts` (for values that may be written as a link).
+/// An `https:` link on one of `hosts` (for values that may be written as a link), from one
+/// written with `https://`, `http://` or no scheme.
 fn web_link(value: &str, hosts: &[&str]) -> Option<String> {
-    let url = safe_url(value, &["https"])?;
-    let host = url.strip_prefix("https://")?.split(['/', '#', '?']).next()?;
-    hosts.contains(&host.to_ascii_lowercase().as_str()).then_some(url)
+    let url = safe_url(value, &["https", "http"])?;
+    let rest = without_scheme(&url);
+    let host = rest.split(['/', '#', '?']).next()?;
+    hosts.contains(&host.to_ascii_lowercase().as_str()).then(|| ["https://", rest].concat())
+}
+
+/// The handle in a profile link an owner pasted, by the kind's [`Spec::paste`] list:
+/// `https://www.instagram.com/beans/?igshid=…` → `beans`, `m.youtube.com/@beans` → `@beans`,
+/// `https://wa.me/15550100123` → `+15550100123` (a number gets its `+`; a leading `%40` reads
+/// as `@`).
+/// `None` when `value` is no such link: a bare handle, or a link to another site, which the
+/// kind's own check then refuses. Only the handle is kept; the link is rebuilt from it.
+pub fn pasted(kind: Kind, value: &str) -> Option<String> {
+    let (host, path) = without_scheme(value.trim()).split_once('/')?;
+    kind.spec().paste.split(' ').find_map(|at| {
+        let (at, keep) = at.split_once('|').unwrap_or((at, ""));
+        let (site, prefix) = at.split_once('/')?;
+        let cut = host.len().checked_sub(site.len())?;
+        let (sub, end) = (host.get(..cut)?, host.get(cut..)?);
+        let rest = ci_prefix(path, prefix).filter(|rest| {
+            end.eq_ignore_ascii_case(site) && matches!(sub.as_bytes().last(), None | Some(b'.')) && ci_prefix(rest, keep).is_some()
+        })?;
+        // Byte offsets of ASCII characters, so the cuts fall between characters.
+        let rest = rest.get(..rest.bytes().position(|b| matches!(b, b'?' | b'#' | b'&')).unwrap_or(rest.len()))?;
+        let handle = rest.strip_suffix('/').unwrap_or(rest);
+        let (lead, handle) = match handle.strip_prefix("%40") {
+            Some(name) => ("@", name),
+            None if kind.spec().number && handle.starts_with(|c: char| c.is_ascii_digit()) => ("+", handle),
+            None => ("", handle),
+        };
+        Some([lead, handle].concat())
+    })
+}
+
+/// `url` without `https://` or `http://` (in any case).
+fn without_scheme(url: &str) -> &str {
+    ci_prefix(url, "https://").or_else(|| ci_prefix(url, "http://")).unwrap_or(url)
+}
+
+/// `s` after `prefix`, compared ignoring ASCII case.
+fn ci_prefix<'a>(s: &'a str, prefix: &str) -> Option<&'a str> {
+    s.get(..prefix.len()).filter(|head| head.eq_ignore_ascii_case(prefix))?;
+    s.get(prefix.len()..)
 }
 
 /// A phone number in E.164 (`+` and up to 15 digits) from a human format such as
@@ -561,6 +613,9 @@ mod tests {
             (Signal, "https://signal.me/#eu/abcdef", None, Ok("https://signal.me/#eu/abcdef")),
             (Signal, "https://evil.example/signal.me", None, Err(())),
             (Signal, "sgnl://signal.me/#p/+15550100123", None, Err(())),
+            (Signal, "signal.me/#eu/abcdef", None, Ok("https://signal.me/#eu/abcdef")),
+            (Signal, "HTTP://signal.me/#eu/abcdef", None, Ok("https://signal.me/#eu/abcdef")),
+            (Signal, "//signal.me/#eu/abcdef", None, Err(())),
             (Viber, "+1 555 0100 123", None, Ok("viber://chat?number=%2B15550100123")),
             (Viber, "examplehq", None, Err(())),
             (Line, "@examplehq", None, Ok("https://line.me/R/ti/p/%40examplehq")),
@@ -584,6 +639,7 @@ mod tests {
             (Instagram, "example.hq", None, Ok("https://www.instagram.com/example.hq")),
             (Instagram, "evil/../x", None, Err(())),
             (Facebook, "examplehq", None, Ok("https://www.facebook.com/examplehq")),
+            (Facebook, "61550000000000", None, Ok("https://www.facebook.com/profile.php?id=61550000000000")),
             (Linkedin, "company/examplehq", None, Ok("https://www.linkedin.com/company/examplehq/")),
             (Linkedin, "company/../../evil", None, Err(())),
             (Youtube, "@examplehq", None, Ok("https://www.youtube.com/@examplehq")),
@@ -610,6 +666,88 @@ mod tests {
         ];
         for &(kind, value, message, expected) in rows {
             check(kind, value, message, expected);
+        }
+    }
+
+    /// What owners paste: every row's link is the one its bare handle makes, and the channel shows
+    /// that handle; `Err` rows are refused (a console note names the channel).
+    #[test]
+    fn pasted_profile_links_make_the_handles_link() {
+        use Kind::*;
+        let rows: &[(Kind, &str, Result<&str, ()>)] = &[
+            (Whatsapp, "https://wa.me/15550100123", Ok("+15550100123")),
+            (Whatsapp, "wa.me/15550100123?text=Hi", Ok("+15550100123")),
+            (Whatsapp, "https://api.whatsapp.com/send/?phone=15550100123&text&type=phone_number", Ok("+15550100123")),
+            (Whatsapp, "https://wa.me/message/ABCDEF", Err(())),
+            (Telegram, "https://t.me/examplehq", Ok("examplehq")),
+            (Telegram, "t.me/s/examplehq?before=12", Ok("examplehq")),
+            (Telegram, "http://telegram.me/examplehq/", Ok("examplehq")),
+            (Telegram, "https://t.me/+15550100123", Ok("+15550100123")),
+            (Telegram, "https://t.me/+AbCdEf123", Err(())),
+            (Telegram, "https://t.me/joinchat/AbCdEf123", Err(())),
+            (Messenger, "https://m.me/acme.co", Ok("acme.co")),
+            (Messenger, "https://www.messenger.com/t/examplehq/?ref=site", Ok("examplehq")),
+            (Signal, "https://signal.me/#p/+15550100123", Ok("+15550100123")),
+            (Signal, "signal.me/#p/15550100123", Ok("+15550100123")),
+            (Signal, "https://signal.me.evil.example/#p/+15550100123", Err(())),
+            (Line, "https://line.me/R/ti/p/@examplehq", Ok("@examplehq")),
+            (Line, "https://line.me/R/ti/p/%40examplehq?from=page", Ok("@examplehq")),
+            (Line, "line.me/ti/p/~jane.doe", Ok("~jane.doe")),
+            (Discord, "https://discord.gg/AbC", Ok("AbC")),
+            (Discord, "discord.com/invite/AbCd123?utm_source=site", Ok("AbCd123")),
+            (Discord, "https://discordapp.com/invite/AbCd123/", Ok("AbCd123")),
+            (Discord, "https://discord.gg.evil.example/AbC", Err(())),
+            (X, "https://x.com/acme", Ok("acme")),
+            (X, "https://twitter.com/acme", Ok("acme")),
+            (X, "mobile.twitter.com/acme?lang=en", Ok("acme")),
+            (X, "https://x.com/acme/status/1234", Err(())),
+            (Instagram, "https://instagram.com/beans", Ok("beans")),
+            (Instagram, "https://www.instagram.com/beans/", Ok("beans")),
+            (Instagram, "https://www.instagram.com/beans/?igshid=MzRlODBiNWFlZA==", Ok("beans")),
+            (Instagram, "instagram.com/beans?hl=en#top", Ok("beans")),
+            (Instagram, "HTTP://M.INSTAGRAM.COM/Beans", Ok("Beans")),
+            (Instagram, "https://www.instagram.com/p/Cx1AbC/", Err(())),
+            (Instagram, "https://www.facebook.com/beans", Err(())),
+            (Instagram, "https://evil.example/beans", Err(())),
+            (Instagram, "https://evil.example/instagram.com/beans", Err(())),
+            (Instagram, "https://evilinstagram.com/beans", Err(())),
+            (Instagram, "https://instagram.com.evil.example/beans", Err(())),
+            (Instagram, "https://instagram.com@evil.example/beans", Err(())),
+            (Instagram, "https://evil.example@instagram.com/beans", Err(())),
+            (Instagram, "ftp://instagram.com/beans", Err(())),
+            (Instagram, "javascript:alert(1)//instagram.com/beans", Err(())),
+            (Instagram, "javascript://instagram.com/%0aalert(1)", Err(())),
+            (Instagram, "https://instagram.com/be%22ans", Err(())),
+            (Facebook, "https://www.facebook.com/acme.co", Ok("acme.co")),
+            (Facebook, "https://m.facebook.com/examplehq/?ref=bookmarks", Ok("examplehq")),
+            (Facebook, "fb.com/examplehq", Ok("examplehq")),
+            (Facebook, "https://www.facebook.com/profile.php?id=61550000000000&mibextid=abc", Ok("61550000000000")),
+            (Facebook, "https://www.facebook.com/groups/123456", Err(())),
+            (Linkedin, "https://www.linkedin.com/company/acme", Ok("company/acme")),
+            (Linkedin, "https://linkedin.com/in/jane/", Ok("in/jane")),
+            (Linkedin, "https://uk.linkedin.com/in/jane-doe?originalSubdomain=uk", Ok("in/jane-doe")),
+            (Linkedin, "https://www.linkedin.com/company/acme/../../evil", Err(())),
+            (Linkedin, "https://evil.example/in/jane", Err(())),
+            (Youtube, "https://www.youtube.com/@acme", Ok("@acme")),
+            (Youtube, "https://youtube.com/channel/UC_x5XG1OV2P6uZZ5FSM9Ttw", Ok("channel/UC_x5XG1OV2P6uZZ5FSM9Ttw")),
+            (Youtube, "m.youtube.com/@acme?si=AbC", Ok("@acme")),
+            (Youtube, "https://www.youtube.com/watch?v=dQw4w9WgXcQ", Err(())),
+            (Youtube, "https://www.youtube.com/c/acme", Err(())),
+            (Tiktok, "https://www.tiktok.com/@acme?lang=en", Ok("@acme")),
+            (Tiktok, "https://www.tiktok.com/foryou", Err(())),
+        ];
+        for &(kind, value, handle) in rows {
+            let Ok(handle) = handle else {
+                check(kind, value, None, Err(()));
+                continue;
+            };
+            assert_eq!(pasted(kind, value).as_deref(), Some(handle), "{kind:?} {value:?} is shown as its handle");
+            let bare = link(kind, handle, None, None).unwrap().unwrap();
+            check(kind, value, None, Ok(&bare));
+        }
+        // Every type with a paste list has a row; the rest take no links (numbers, IDs, e-mail).
+        for kind in Kind::ALL.into_iter().filter(|k| !k.spec().paste.is_empty()) {
+            assert!(rows.iter().any(|&(k, _, ok)| k == kind && ok.is_ok()), "{kind:?} has no pasted link");
         }
     }
 

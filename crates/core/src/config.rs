@@ -437,16 +437,19 @@ impl Parser {
         if subject.is_some() && kind != Kind::Email {
             self.issue(&subject_path, format!("only an email channel has a subject; it is ignored on this {type_name} channel"));
         }
-        let href = match channel::link(kind, &value, message.as_deref(), subject.as_deref()) {
+        // A pasted profile link is shown as its handle; a refusal quotes what the owner wrote.
+        let pasted = channel::pasted(kind, &value);
+        let handle = pasted.as_deref().unwrap_or(&value);
+        let href = match channel::link(kind, handle, message.as_deref(), subject.as_deref()) {
             Ok(href) => href,
             Err(expected) => {
                 self.issue(&value_path, format!("\"{value}\" is not {expected}; this {type_name} channel is not shown"));
                 return None;
             }
         };
-        let mut channel = Channel::new(kind, &value, href);
+        let mut channel = Channel::new(kind, handle, href);
         channel.label = label;
-        channel.copy = channel::copy_text(kind, &value);
+        channel.copy = channel::copy_text(kind, handle);
         let at = |key: &str| format!("{path}.{key}");
         if let Some(v) = item.get("group") {
             channel.group = self.choice(&at("group"), v, &Group::ALL, Group::name).unwrap_or(channel.group);
@@ -646,6 +649,10 @@ mod tests {
         assert_eq!(config.channels[0].label.as_deref(), Some("Sales"));
         assert_eq!(config.channels[0].display, "+1 555 0100 123");
         assert_eq!(config.channels[2].href.as_deref(), Some("https://wa.me/15550100123?text=Hello%21"));
+        let (pasted, issues) = parse(&json(r#"{"form":false,"channels":[{"type":"instagram","value":"https://www.instagram.com/beans/?igshid=abc"},{"type":"whatsapp","value":"https://wa.me/15550100123"}]}"#));
+        assert_eq!(issues, vec![]);
+        assert_eq!((pasted.channels[0].display.as_str(), pasted.channels[0].href.as_deref()), ("beans", Some("https://www.instagram.com/beans")), "a pasted link is shown as its handle");
+        assert_eq!((pasted.channels[1].display.as_str(), pasted.channels[1].copy.as_deref()), ("+15550100123", Some("+15550100123")));
         assert_eq!(config.form, Some(Form { rating: Rating::Stars, ..Form::default() }));
         assert!(!config.simple_transport);
         let (config, issues) = parse(&json(r#"{"endpoint":"/f","transport":"simple","form":{"rating":"thumbs","spam":"flag","minSeconds":0}}"#));
@@ -664,6 +671,7 @@ mod tests {
             (r##"{"endpoint":"/f","colour":"#fff"}"##, &["config `colour`: unknown key; the known keys are endpoint, transport, title, greeting, locale, position, offsetX, offsetY, zIndex, color, theme, channels, form, texts, hours, fallback, load"]),
             (r#"{"endpoint":"/f","channels":[{"type":"fax","value":"1"}]}"#, &["config `channels[0].type`: unknown channel type \"fax\"; the known types are phone, sms, email, whatsapp, telegram, messenger, signal, viber, line, wechat, skype, teams, discord, x, instagram, facebook, linkedin, youtube, tiktok, map, link, custom"]),
             (r#"{"endpoint":"/f","channels":[{"type":"link","value":"javascript:alert(1)"}]}"#, &["config `channels[0].value`: \"javascript:alert(1)\" is not an https:, http:, mailto:, tel: or sms: URL, or a path on this site; this link channel is not shown"]),
+            (r#"{"endpoint":"/f","channels":[{"type":"instagram","value":"https://www.instagram.com/beans/?igshid=abc"},{"type":"instagram","value":"https://evil.example/beans"}]}"#, &["config `channels[1].value`: \"https://evil.example/beans\" is not an Instagram username (letters, digits, . or _) or its profile link; this instagram channel is not shown"]),
             (r#"{"endpoint":"/f","channels":[{"value":"x"}, "phone"]}"#, &["config `channels[0].type`: missing", "config `channels[1]`: expected an object with \"type\" and \"value\", found text"]),
             (r#"{"endpoint":"/f","channels":[{"type":"phone"}]}"#, &["config `channels[0].value`: missing; a phone channel needs a phone number with its country code, such as +1 555 0100"]),
             (r#"{"endpoint":"/f","channels":[{"type":"phone","value":"+15550100123","message":"hi","icon":"x"}]}"#, &["config `channels[0].icon`: unknown key; a channel has type, value, label, message, subject, group, devices, hours, whenClosed, replyTime", "config `channels[0].message`: a phone channel cannot prefill a message; it is ignored"]),

@@ -97,7 +97,7 @@ async fn submit(
 }
 
 /// The listing's query string: the same filters as the inbox UI.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Clone, Debug, Default, Deserialize)]
 pub struct ListQuery {
     #[serde(default)]
     pub q: Option<String>,
@@ -112,6 +112,10 @@ pub struct ListQuery {
     /// `yes`, `no`, or empty for both.
     #[serde(default)]
     pub handled: Option<String>,
+    /// `yes` (only messages with spam flags), `no` (only without), `any` or empty for both.
+    /// The JSON listing and the exports default to both; the inbox's list shows `no` unless told.
+    #[serde(default)]
+    pub spam: Option<String>,
 }
 
 impl ListQuery {
@@ -131,11 +135,11 @@ impl ListQuery {
                 other => Ok(other),
             }
         };
-        let handled = match present(&self.handled).as_deref() {
-            None | Some("any") => None,
-            Some("yes") => Some(true),
-            Some("no") => Some(false),
-            Some(other) => return Err(format!("handled must be yes, no or any, got {other:?}")),
+        let yes_no = |name: &str, v: &Option<String>| match present(v).as_deref() {
+            None | Some("any") => Ok(None),
+            Some("yes") => Ok(Some(true)),
+            Some("no") => Ok(Some(false)),
+            Some(other) => Err(format!("{name} must be yes, no or any, got {other:?}")),
         };
         Ok(Filter {
             text: present(&self.q),
@@ -143,7 +147,8 @@ impl ListQuery {
             rating,
             from: day("from", &self.from)?,
             to: day("to", &self.to)?,
-            handled,
+            handled: yes_no("handled", &self.handled)?,
+            flagged: yes_no("spam", &self.spam)?,
             limit: None,
         })
     }
@@ -285,6 +290,7 @@ mod tests {
                     "rating" => q.rating = v,
                     "from" => q.from = v,
                     "to" => q.to = v,
+                    "spam" => q.spam = v,
                     _ => q.handled = v,
                 }
             }
@@ -299,5 +305,8 @@ mod tests {
         assert_eq!(query(&[("rating", "6")]), Err("rating must be 1 to 5, got \"6\"".into()));
         assert_eq!(query(&[("to", "24.11.2026")]), Err("to must be a date like 2026-11-24, got \"24.11.2026\"".into()));
         assert_eq!(query(&[("handled", "maybe")]), Err("handled must be yes, no or any, got \"maybe\"".into()));
+        assert_eq!(query(&[("spam", "yes")]), Ok(Filter { flagged: Some(true), ..Filter::default() }));
+        assert_eq!(query(&[("spam", "any")]), Ok(Filter::default()), "both, as without the parameter");
+        assert_eq!(query(&[("spam", "1")]), Err("spam must be yes, no or any, got \"1\"".into()));
     }
 }

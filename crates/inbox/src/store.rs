@@ -39,6 +39,10 @@ pub trait Store: Send + Sync + 'static {
     /// Replaces the owner's note on a submission. `false` when there is no such id.
     async fn set_note(&self, id: &str, note: &str) -> Result<bool, StoreError>;
 
+    /// Clears a submission's spam flags: the owner says it is not spam. `false` when there is
+    /// no such id.
+    async fn clear_flags(&self, id: &str) -> Result<bool, StoreError>;
+
     /// Count and average rating per UTC day of the submissions matching `filter`, oldest first.
     async fn daily(&self, filter: &Filter) -> Result<Vec<DayStats>, StoreError>;
 

@@ -7,6 +7,7 @@
 mod chart;
 mod export;
 mod html;
+mod spam;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -21,7 +22,7 @@ use axum::{Form, Router};
 use serde::Deserialize;
 
 use crate::api::ListQuery;
-use crate::store::StoredSubmission;
+use crate::store::{Filter, StoredSubmission};
 use crate::{auth, App};
 pub use html::excerpt;
 use html::{csrf_field, esc, page, query_value, safe_href};
@@ -41,6 +42,7 @@ pub fn routes(app: Arc<App>) -> Router {
         .route("/inbox/m/{id}", get(detail))
         .route("/inbox/m/{id}/handled", post(set_handled))
         .route("/inbox/m/{id}/note", post(set_note))
+        .route("/inbox/m/{id}/not-spam", post(not_spam))
         .with_state(app)
 }
 
@@ -105,11 +107,12 @@ fn header_bar(app: &App, token: &str) -> String {
     format!("<header><a href=\"/inbox\" class=\"brand\">Inbox</a>{logout}</header>")
 }
 
-async fn list(State(app): State<Arc<App>>, headers: HeaderMap, Query(query): Query<ListQuery>) -> Response {
+async fn list(State(app): State<Arc<App>>, headers: HeaderMap, Query(mut query): Query<ListQuery>) -> Response {
     if !auth::may_read(&app, &headers) {
         return redirect("/inbox/login");
     }
     let (token, new_csrf) = csrf(&headers);
+    spam::main_list_default(&mut query);
     let mut filter = match query.filter() {
         Ok(filter) => filter,
         Err(e) => return text_error(StatusCode::BAD_REQUEST, &e),
@@ -124,9 +127,14 @@ async fn list(State(app): State<Arc<App>>, headers: HeaderMap, Query(query): Que
         Err(e) => return storage_failed(&e),
     };
     let total: i64 = daily.iter().map(|d| d.count).sum();
+    let flagged = match app.store.daily(&Filter { flagged: Some(true), limit: None, ..filter.clone() }).await {
+        Ok(daily) => daily.iter().map(|d| d.count).sum(),
+        Err(e) => return storage_failed(&e),
+    };
     let qs = query_string(&query);
     let mut body = header_bar(&app, &token);
-    body.push_str("<main><h1>Messages</h1>");
+    body.push_str(if spam::is_spam_view(&query) { "<main><h1>Possible spam</h1>" } else { "<main><h1>Messages</h1>" });
+    body.push_str(&spam::tabs(&query, flagged));
     body.push_str(&filter_form(&app, &query));
     body.push_str(&format!(
         "<p class=\"summary\"><span>{total} message{} match</span> · <a href=\"/inbox/export.csv{qs}\">Export CSV</a> · \
@@ -156,6 +164,7 @@ fn query_string(query: &ListQuery) -> String {
         ("from", &query.from),
         ("to", &query.to),
         ("handled", &query.handled),
+        ("spam", &query.spam),
     ]
     .into_iter()
     .filter_map(|(k, v)| v.as_deref().filter(|v| !v.is_empty()).map(|v| format!("{k}={}", query_value(v))))
@@ -202,10 +211,11 @@ fn filter_form(app: &App, query: &ListQuery) -> String {
          <label for=\"f-from\">From</label><input id=\"f-from\" type=\"date\" name=\"from\" value=\"{}\">\
          <label for=\"f-to\">To</label><input id=\"f-to\" type=\"date\" name=\"to\" value=\"{}\">\
          <label for=\"f-handled\">Handled</label>{handled}\
-         <button>Filter</button></form>",
+         {}<button>Filter</button></form>",
         value(&query.q),
         value(&query.from),
-        value(&query.to)
+        value(&query.to),
+        spam::view_field(query)
     )
 }
 
@@ -218,11 +228,9 @@ fn table(rows: &[StoredSubmission]) -> String {
     );
     for row in rows {
         let s = &row.submission;
-        let status = match (row.inbox.handled, row.inbox.flags.is_empty()) {
-            (true, _) => "handled".to_string(),
-            (false, true) => "new".to_string(),
-            (false, false) => format!("new · {}", row.inbox.flags.join(", ")),
-        };
+        let state = if row.inbox.handled { "handled" } else { "new" };
+        let status =
+            if row.inbox.flags.is_empty() { state.to_string() } else { format!("{state} · {}", spam::words(&row.inbox.flags)) };
         out.push_str(&format!(
             "<tr><td>{}</td><td>{}</td><td>{}</td><td><a href=\"/inbox/m/{}\">{}</a></td><td>{}</td><td>{}</td></tr>",
             esc(&row.received_at[..16.min(row.received_at.len())].replace('T', " ")),
@@ -269,7 +277,7 @@ async fn detail(State(app): State<Arc<App>>, headers: HeaderMap, Path(id): Path<
         fields.push_str(&field("Consent", esc(consent)));
     }
     if !row.inbox.flags.is_empty() {
-        fields.push_str(&field("Spam signals", esc(&row.inbox.flags.join(", "))));
+        fields.push_str(&field("Possible spam", esc(&spam::words(&row.inbox.flags))));
     }
     fields.push_str(&field("Id", esc(&s.id)));
     let action = format!("/inbox/m/{}", query_value(&s.id));
@@ -281,14 +289,15 @@ async fn detail(State(app): State<Arc<App>>, headers: HeaderMap, Path(id): Path<
          <p class=\"state\" role=\"status\">{state}</p>\
          <form method=\"post\" action=\"{}/handled\">{}<input type=\"hidden\" name=\"handled\" value=\"{toggle_value}\"><button>{toggle_label}</button></form>\
          <form method=\"post\" action=\"{}/note\">{}<label for=\"note\">Note</label><textarea id=\"note\" name=\"note\" rows=\"4\">{}</textarea><button>Save note</button></form>\
-         </main>",
+         {}</main>",
         header_bar(&app, &token),
         esc(&s.message),
         esc(&action),
         csrf_field(&token),
         esc(&action),
         csrf_field(&token),
-        esc(&row.inbox.note)
+        esc(&row.inbox.note),
+        spam::not_spam_form(&action, &token, &row.inbox.flags)
     );
     html_response(StatusCode::OK, page("Message", &body), new_csrf, &app, &headers)
 }
@@ -320,11 +329,7 @@ async fn set_handled(State(app): State<Arc<App>>, headers: HeaderMap, Path(id): 
     if let Some(refusal) = check_post(&app, &headers, &form.csrf) {
         return refusal;
     }
-    match app.store.set_handled(&id, form.handled == "yes").await {
-        Ok(true) => redirect(&format!("/inbox/m/{}", query_value(&id))),
-        Ok(false) => text_error(StatusCode::NOT_FOUND, "No message with this id."),
-        Err(e) => storage_failed(&e),
-    }
+    back_to_message(&id, app.store.set_handled(&id, form.handled == "yes").await)
 }
 
 async fn set_note(State(app): State<Arc<App>>, headers: HeaderMap, Path(id): Path<String>, Form(form): Form<NoteForm>) -> Response {
@@ -334,8 +339,26 @@ async fn set_note(State(app): State<Arc<App>>, headers: HeaderMap, Path(id): Pat
     if form.note.chars().count() > 10_000 {
         return text_error(StatusCode::PAYLOAD_TOO_LARGE, "The note is longer than 10000 characters.");
     }
-    match app.store.set_note(&id, &form.note).await {
-        Ok(true) => redirect(&format!("/inbox/m/{}", query_value(&id))),
+    back_to_message(&id, app.store.set_note(&id, &form.note).await)
+}
+
+#[derive(Deserialize)]
+struct NotSpamForm {
+    csrf: String,
+}
+
+/// "Not spam": clears the message's flags, so it leaves the "Possible spam" view for the main list.
+async fn not_spam(State(app): State<Arc<App>>, headers: HeaderMap, Path(id): Path<String>, Form(form): Form<NotSpamForm>) -> Response {
+    if let Some(refusal) = check_post(&app, &headers, &form.csrf) {
+        return refusal;
+    }
+    back_to_message(&id, app.store.clear_flags(&id).await)
+}
+
+/// The answer to a change of one message: back to it, or why not.
+fn back_to_message(id: &str, updated: Result<bool, crate::StoreError>) -> Response {
+    match updated {
+        Ok(true) => redirect(&format!("/inbox/m/{}", query_value(id))),
         Ok(false) => text_error(StatusCode::NOT_FOUND, "No message with this id."),
         Err(e) => storage_failed(&e),
     }

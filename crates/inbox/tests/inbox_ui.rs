@@ -166,3 +166,85 @@ fn find_handle_annotate_and_export_on() {
     assert_eq!(rows[0]["inbox"]["note"], json!(note));
     assert_eq!(rows[0]["inbox"]["handled"], json!(true));
 }
+
+#[test]
+fn possible_spam_has_its_own_view() {
+    each_backend(possible_spam_has_its_own_view_on);
+}
+
+fn possible_spam_has_its_own_view_on() {
+    let dir = temp_dir();
+    let server = server_with_password(dir.path());
+    let mut person = sample(&id(1));
+    person["message"] = json!("Where is my order?");
+    let mut fast = sample(&id(2));
+    fast["message"] = json!("Pasted and sent at once");
+    fast["flags"] = json!(["too-fast"]);
+    let mut bot = sample(&id(3));
+    bot["message"] = json!("Cheap pills");
+    bot["flags"] = json!(["honeypot", "too-fast:0.4"]);
+    for body in [&person, &fast, &bot] {
+        assert_eq!(server.post_json(body).status, 201);
+    }
+    let mut browser = Browser::default();
+    browser.get(&server, "/inbox/login");
+    let csrf = browser.csrf();
+    assert_eq!(browser.post_form(&server, "/inbox/login", &format!("csrf={csrf}&password=open+sesame")).status, 303);
+
+    // The main list leaves flagged messages out and links to their view, with its count.
+    let main = browser.get(&server, "/inbox").text();
+    assert!(main.contains("1 message match") && main.contains("Where is my order?"), "{main}");
+    assert!(!main.contains("Pasted and sent") && !main.contains("Cheap pills"), "{main}");
+    assert!(main.contains("<a href=\"/inbox?spam=yes\">Possible spam (2)</a>"), "{main}");
+    assert!(main.contains("href=\"/inbox/export.csv?spam=no\""), "the exports take the view: {main}");
+    // The view lists only the flagged ones, each with its signals in words, and keeps the other filters.
+    let view = browser.get(&server, "/inbox?spam=yes").text();
+    assert!(view.contains("<h1>Possible spam</h1>") && view.contains("2 messages match"), "{view}");
+    assert!(!view.contains("Where is my order?"), "{view}");
+    assert!(view.contains("new · sent faster than a person types"), "{view}");
+    assert!(view.contains("new · hidden field filled (people cannot see it; robots fill it in); sent 0.4 s after the visitor started typing"), "{view}");
+    assert!(view.contains("<a href=\"/inbox?spam=yes\" aria-current=\"page\">"), "{view}");
+    assert!(view.contains("<input type=\"hidden\" name=\"spam\" value=\"yes\">"), "filtering stays in the view: {view}");
+    let found = browser.get(&server, "/inbox?spam=yes&q=pills").text();
+    assert!(found.contains("1 message match") && found.contains("Possible spam (1)"), "{found}");
+    assert!(browser.get(&server, "/inbox?spam=any").text().contains("3 messages match"));
+    assert_eq!(browser.get(&server, "/inbox?spam=maybe").status, 400);
+
+    // Exports keep the flags and filter the same way; without `spam` they have everything.
+    let csv = browser.get(&server, "/inbox/export.csv?spam=yes").text();
+    let lines: Vec<&str> = csv.split("\r\n").filter(|l| !l.is_empty()).collect();
+    assert!(lines[0].ends_with(",flags"), "{}", lines[0]);
+    assert_eq!(lines.len(), 3, "{csv}");
+    assert!(lines[1].contains(&id(3)) && lines[1].ends_with(",honeypot too-fast:0.4"), "{}", lines[1]);
+    assert!(lines[2].contains(&id(2)) && lines[2].ends_with(",too-fast"), "{}", lines[2]);
+    assert_eq!(browser.get(&server, "/inbox/export.csv").text().split("\r\n").filter(|l| !l.is_empty()).count(), 4);
+    let json_export: serde_json::Value = browser.get(&server, "/inbox/export.json?spam=no").json();
+    assert_eq!(json_export.as_array().map(Vec::len), Some(1));
+    // So does the JSON listing; by default it still lists both, as before.
+    let mut listed = |query: &str| -> Vec<serde_json::Value> {
+        let reply = browser.get(&server, &format!("/api/feedback{query}"));
+        assert_eq!(reply.status, 200, "{query}");
+        reply.json().as_array().cloned().unwrap_or_default()
+    };
+    assert_eq!(listed("").len(), 3);
+    let flagged = listed("?spam=yes");
+    assert_eq!(flagged.iter().map(|r| r["inbox"]["flags"].clone()).collect::<Vec<_>>(), [json!(["honeypot", "too-fast:0.4"]), json!(["too-fast"])]);
+    assert_eq!(listed("?spam=no").len(), 1);
+    assert_eq!(browser.get(&server, "/api/feedback?spam=maybe").status, 400);
+
+    // "Not spam" (a CSRF-checked form on the flagged message) moves it to the main list.
+    let path = format!("/inbox/m/{}", id(2));
+    let detail = browser.get(&server, &path).text();
+    assert!(detail.contains("<dt>Possible spam</dt><dd>sent faster than a person types</dd>"), "{detail}");
+    assert!(detail.contains(&format!("<form method=\"post\" action=\"{path}/not-spam\">")), "{detail}");
+    assert_eq!(browser.post_form(&server, &format!("{path}/not-spam"), "csrf=forged").status, 403);
+    assert_eq!(server.send("POST", &format!("{path}/not-spam"), &[("content-type", "application/x-www-form-urlencoded")], Some(b"csrf=x")).status, 303, "no session: to the login");
+    assert!(browser.get(&server, "/inbox?spam=yes").text().contains("2 messages match"), "refused forms change nothing");
+    let reply = browser.post_form(&server, &format!("{path}/not-spam"), &format!("csrf={csrf}"));
+    assert_eq!((reply.status, reply.header("location")), (303, Some(path.as_str())));
+    let detail = browser.get(&server, &path).text();
+    assert!(!detail.contains("Possible spam") && !detail.contains("/not-spam"), "{detail}");
+    let main = browser.get(&server, "/inbox").text();
+    assert!(main.contains("2 messages match") && main.contains("Pasted and sent at once") && main.contains("Possible spam (1)"), "{main}");
+    assert_eq!(browser.post_form(&server, &format!("/inbox/m/{}/not-spam", id(99)), &format!("csrf={csrf}")).status, 404);
+}

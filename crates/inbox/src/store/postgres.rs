@@ -229,6 +229,10 @@ impl super::Store for PostgresStore {
         Ok(self.client().await?.execute("UPDATE feedback SET note = $1 WHERE id = $2", &[&note, &id]).await? == 1)
     }
 
+    async fn clear_flags(&self, id: &str) -> Result<bool, StoreError> {
+        Ok(self.client().await?.execute("UPDATE feedback SET flags = '' WHERE id = $1", &[&id]).await? == 1)
+    }
+
     async fn daily(&self, filter: &Filter) -> Result<Vec<DayStats>, StoreError> {
         let (clause, params) = filter.where_clause();
         let rows = self.client().await?.query(&query::daily_sql(&clause), &to_sql(&params)).await?;

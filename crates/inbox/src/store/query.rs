@@ -16,6 +16,8 @@ pub struct Filter {
     /// Last day to include, `YYYY-MM-DD` (UTC).
     pub to: Option<String>,
     pub handled: Option<bool>,
+    /// Only messages with spam flags (`Some(true)`: the "Possible spam" view) or without them.
+    pub flagged: Option<bool>,
     /// At most this many rows (newest first).
     pub limit: Option<u32>,
 }
@@ -73,6 +75,9 @@ impl Filter {
         if let Some(handled) = self.handled {
             conditions.push(format!("handled = {}", bind(Param::Int(i32::from(handled)))));
         }
+        if let Some(flagged) = self.flagged {
+            conditions.push(if flagged { "flags <> ''" } else { "flags = ''" }.to_string());
+        }
         let clause = if conditions.is_empty() { String::new() } else { format!(" WHERE {}", conditions.join(" AND ")) };
         (clause, params)
     }
@@ -109,8 +114,8 @@ mod tests {
         };
         check(Filter::default(), "", &[]);
         check(
-            Filter { site: Some("shop".into()), rating: Some(5), handled: Some(false), ..Filter::default() },
-            " WHERE site = $1 AND rating = $2 AND handled = $3",
+            Filter { site: Some("shop".into()), rating: Some(5), handled: Some(false), flagged: Some(true), ..Filter::default() },
+            " WHERE site = $1 AND rating = $2 AND handled = $3 AND flags <> ''",
             &[Param::Text("shop".into()), Param::Int(5), Param::Int(0)],
         );
         check(
@@ -122,5 +127,6 @@ mod tests {
         assert!(sql.starts_with(" WHERE (lower(message) LIKE $1 ESCAPE"), "{sql}");
         assert_eq!(params, [Param::Text("%50\\%\\_off%".into())]);
         check(Filter { text: Some("  ".into()), ..Filter::default() }, "", &[]);
+        check(Filter { flagged: Some(false), ..Filter::default() }, " WHERE flags = ''", &[]);
     }
 }

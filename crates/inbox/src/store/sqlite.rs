@@ -220,6 +220,11 @@ impl super::Store for SqliteStore {
             .await
     }
 
+    async fn clear_flags(&self, id: &str) -> Result<bool, StoreError> {
+        let id = id.to_string();
+        self.with(move |conn| Ok(conn.execute("UPDATE feedback SET flags = '' WHERE id = ?1", [id])? == 1)).await
+    }
+
     async fn daily(&self, filter: &Filter) -> Result<Vec<DayStats>, StoreError> {
         let filter = filter.clone();
         self.with(move |conn| {
