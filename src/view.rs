@@ -10,6 +10,9 @@ use crate::dom::{append, cast, el, set_attrs, svg_icon};
 
 const ICON_CLOSE: &str = "M6.4 5 12 10.6 17.6 5 19 6.4 13.4 12 19 17.6 17.6 19 12 13.4 6.4 19 5 17.6 10.6 12 5 6.4z";
 const ICON_SENT: &str = "M12 2a10 10 0 1 0 0 20 10 10 0 0 0 0-20zm-1.4 14.2-4.3-4.3 1.4-1.4 2.9 2.9 6.3-6.3 1.4 1.4z";
+const ICON_COPY: &str = "M16 1H4a2 2 0 0 0-2 2v14h2V3h12zm3 4H8a2 2 0 0 0-2 2v14a2 2 0 0 0 2 2h11a2 2 0 0 0 2-2V7a2 2 0 0 0-2-2zm0 16H8V7h11z";
+const ICON_COPIED: &str = "M9 16.2 4.8 12l-1.4 1.4L9 19 21 7l-1.4-1.4z";
+const ICON_QR: &str = "M3 3h8v8H3zm2 2v4h4V5zm-2 8h8v8H3zm2 2v4h4v-4zm8-12h8v8h-8zm2 2v4h4V5zm-2 8h2v2h-2zm2 2h2v2h-2zm-2 2h2v2h-2zm2 2h2v2h-2zm2-2h2v2h-2zm0-4h2v2h-2zm2 2h2v2h-2zm0 4h2v2h-2z";
 const ICON_STAR: &str = "M12 17.3 18.2 21l-1.7-7 5.5-4.8-7.2-.6L12 2 9.2 8.6 2 9.2l5.5 4.8L5.8 21z";
 /// A face's outline and eyes; each rating adds its mouth (drawn, not emoji: many systems have no
 /// emoji font, and then emoji show as empty boxes).
@@ -164,15 +167,17 @@ fn channel(config: &Config, channel: &Channel, index: usize, mobile: bool) -> (E
     append(&text, &[&when]);
     append(&row, &[&svg_icon(channel.kind.spec().icon), &text]);
     append(&item, &[&row]);
+    // Copy and QR as icon buttons beside the number (named in words), so the number keeps its
+    // line and the row its height; "Copied" shows as a tick and is announced.
     if let Some(copy) = channel.copy.as_deref().filter(|_| channel.copyable(mobile)) {
         let actions = el("div", &[("class", "actions")], "");
         let button = el("button", &[("type", "button"), ("class", "copy"), ("data-copy", copy), ("data-type", channel.kind.name())], "");
-        append(&button, &[&el("span", &[("class", "done")], t(Text::Copy)), &el("span", &[("class", "visually-hidden")], &format!(" {}", channel.display))]);
+        append(&button, &[&svg_icon(ICON_COPY), &svg_icon(ICON_COPIED), &el("span", &[("class", "done visually-hidden")], t(Text::Copy)), &el("span", &[("class", "visually-hidden")], &format!(" {}", channel.display))]);
         append(&actions, &[&button]);
         if let Some(href) = &channel.href {
             let id = format!("cw-qr-{index}");
             let qr = el("button", &[("type", "button"), ("class", "qr"), ("aria-expanded", "false"), ("aria-controls", &id), ("data-qr", href), ("data-type", channel.kind.name())], "");
-            append(&qr, &[&el("span", &[], t(Text::QrCode)), &el("span", &[("class", "visually-hidden")], &format!(" {label}"))]);
+            append(&qr, &[&svg_icon(ICON_QR), &el("span", &[("class", "visually-hidden")], &format!("{} {label}", t(Text::QrCode)))]);
             append(&actions, &[&qr]);
             append(&item, &[&actions]);
             append(&item, &[&el("figure", &[("id", &id), ("class", "qr-code"), ("hidden", "")], "")]);
@@ -230,7 +235,7 @@ fn form_ui(config: &Config, form: &Form) -> FormUi {
     let alert = el("p", &[("role", "alert"), ("id", "cw-alert"), ("class", "alert")], "");
     append(&root, &[&send, &status, &alert]);
 
-    let done = el("div", &[("class", "done"), ("hidden", "")], "");
+    let done = el("div", &[("class", "thanks"), ("hidden", "")], "");
     let lead = el("p", &[("class", "lead"), ("id", "cw-done"), ("role", "status"), ("tabindex", "-1")], t(Text::Sent));
     let reply_to = el("p", &[("class", "next"), ("hidden", "")], "");
     let another = el("button", &[("type", "button"), ("class", "another")], t(Text::WriteAnother));

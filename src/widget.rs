@@ -837,15 +837,18 @@ impl Inner {
             if !ok {
                 return;
             }
+            // A tick on the button (style.css), its name and the live region say "Copied".
             let label = button.query_selector(".done").ok().flatten();
             if let Some(label) = &label {
                 label.set_text_content(Some(inner.t(Text::Copied)));
             }
+            let _ = button.set_attribute("data-done", "");
             if let Some(live) = &inner.ui.announce {
                 live.set_text_content(Some(inner.t(Text::Copied)));
             }
             let again = Rc::downgrade(&inner);
             let timer = boundary::after(2000, move || {
+                let _ = button.remove_attribute("data-done");
                 if let (Some(inner), Some(label)) = (again.upgrade(), label) {
                     label.set_text_content(Some(inner.t(Text::Copy)));
                     if let Some(live) = &inner.ui.announce {

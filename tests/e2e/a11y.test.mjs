@@ -60,7 +60,7 @@ for (const scheme of ['light', 'dark']) {
       await page.unroute('**/api/feedback');
       await dialog.locator('#cw-done').waitFor();
       await axe(page, 'sent');
-      await dialog.getByRole('button', { name: 'Write another message' }).click();
+      await dialog.locator('.another').click(); // "Write another message", in the page's language
 
       await page.route('**/api/feedback', (route) => route.fulfill({ status: 422, headers: { 'access-control-allow-origin': '*', 'content-type': 'application/json' }, body: '{"error":"refused for this test"}' }));
       await dialog.locator('#cw-message').fill('And when it fails?');
@@ -87,7 +87,7 @@ test('keyboard only: reach, open, fill, send, close; Tab never leaves the open d
   while ((await active()).id !== 'launcher' && steps++ < 20) await page.keyboard.press('Tab');
   assert.equal((await active()).id, 'launcher');
   await page.keyboard.press('Enter');
-  assert.deepEqual(await active(), { host: 'contact-widget', id: 'close', inPanel: true });
+  assert.deepEqual(await active(), { host: 'contact-widget', id: 'cw-close', inPanel: true });
 
   for (const key of ['Tab', 'Shift+Tab']) {
     for (let i = 0; i < 30; i++) {

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
-import { DESKTOP, PHONE, hostPage, openIn, world } from './support/harness.mjs';
+import { DESKTOP, PHONE, hostPage, openIn, widgetReady, world } from './support/harness.mjs';
 
 let inbox, site, browser;
 const pages = {};
@@ -234,7 +234,7 @@ const FRAMEWORKS = {
 for (const [name, framework] of Object.entries(FRAMEWORKS)) {
   test(`the panel can be typed into over an open ${name} modal`, async () => {
     const w = await visit({ head: framework.head, after: framework.after });
-    await w.page.waitForFunction(() => document.querySelector('contact-widget')?.shadowRoot?.querySelector('#cw-panel'));
+    await widgetReady(w.page);
     await w.page.evaluate(framework.show);
     await w.page.waitForFunction(framework.shown);
     await w.page.waitForTimeout(400); // the modal's own transition and focus

@@ -156,6 +156,8 @@ test("without 'wasm-unsafe-eval' a configured fallback wins; a phone is used whe
     [{ channels: [{ type: 'x', value: '@examplehq' }, { type: 'phone', value: '+1 (555) 010-0100' }] }, 'tel:+15550100100'],
   ]) {
     const { page: p, context, pageErrors } = await visit({ csp: policy("'self'"), body: `${json(config)}<script src="/w/contact-widget.js" async></script>` });
+    // The visitor reaches for the launcher: loading starts, the wasm is refused, the link takes over.
+    await p.locator('contact-widget .launcher').hover();
     await p.waitForFunction(() => document.querySelector('contact-widget')?.shadowRoot.querySelector('a.launcher'));
     assert.equal(await launcherHref(p), href);
     assert.deepEqual(pageErrors, []);
@@ -166,7 +168,7 @@ test("without 'wasm-unsafe-eval' a configured fallback wins; a phone is used whe
 test("without 'wasm-unsafe-eval' and no way to reach anyone, the widget removes itself", async () => {
   const config = { endpoint: `${inbox.url}/api/feedback`, channels: [{ type: 'telegram', value: '@examplehq' }] };
   const { page: p, context, pageErrors, consoleMessages } = await visit({ csp: policy("'self'"), body: `${json(config)}<script src="/w/contact-widget.js" async></script>` });
-  await p.waitForFunction(() => window.ContactWidget);
+  await p.locator('contact-widget .launcher').hover();
   await until(() => consoleMessages.some((m) => m.type === 'error'));
   await p.waitForTimeout(300); // no re-attach after removal
   assert.equal(await p.evaluate(() => document.querySelectorAll('contact-widget').length), 0);

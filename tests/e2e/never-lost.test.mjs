@@ -129,6 +129,7 @@ test('offline at submit, page reloaded, back online: delivered exactly once', as
 
   const second = await open(url, first.context);
   await thanks(second.dialog);
+  await second.dialog.getByRole('button', { name: 'Write another message' }).click();
   assert.equal(await second.dialog.getByRole('textbox', { name: 'Message' }).inputValue(), '', 'draft cleared once delivered');
   assert.equal(second.posts.length, 1);
   assert.equal((await storedWith('written on a train')).length, 1);

@@ -139,7 +139,7 @@ async function start() {
         const go = document.createElement('button');
         go.type = 'button';
         go.textContent = 'Go to field';
-        go.setAttribute('aria-label', `Go to ${place(path, state)}`);
+        go.setAttribute('aria-label', `Go to ${place(path, state, types)}`);
         go.addEventListener('click', () => field.focus());
         item.append(go);
       }
