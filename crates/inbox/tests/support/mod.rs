@@ -178,6 +178,13 @@ async fn open_store(backend: &Backend, db: &Path, schema: &str) -> Arc<dyn inbox
     }
 }
 
+/// `url` with every session in the schema of a server over `dir`, for an `inbox` process
+/// (which does not choose a schema itself). [`store_for`] creates the schema.
+pub fn url_in_schema(url: &str, dir: &Path) -> String {
+    let separator = if url.contains('?') { '&' } else { '?' };
+    format!("{url}{separator}options=-c%20search_path%3D{}", schema_for(dir))
+}
+
 /// A schema name unique to `dir` (a fresh temp dir per test).
 fn schema_for(dir: &Path) -> String {
     let name: String = dir.to_string_lossy().chars().filter(char::is_ascii_alphanumeric).collect();
