@@ -2,7 +2,8 @@
 //!
 //! The inbox part builds the release inbox, runs it on a fresh SQLite file, holds a steady rate
 //! for a minute, then measures peak throughput, checks that every acknowledged submission is
-//! stored exactly once, and writes `bench/inbox.md`. The widget part builds `dist/` and runs
+//! stored exactly once, measures how long a forwarding job held by a killed instance waits
+//! before another instance sends it, and writes `bench/inbox.md`. The widget part builds `dist/` and runs
 //! `bench/widget.mjs`, which loads a host page with and without the widget in headless Chromium
 //! and writes `bench/widget.md`. The size part (`size_report.rs`) writes `bench/size.md`: what
 //! each feature costs in the shipped wasm.
@@ -11,9 +12,11 @@ use std::collections::HashSet;
 use std::fmt::Write as _;
 use std::fs;
 use std::io::{BufRead, BufReader, Read, Write};
-use std::net::TcpStream;
+use std::net::{TcpListener, TcpStream};
+use std::path::Path;
 use std::process::{Child, Command, Stdio};
-use std::time::Duration;
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
 
 use crate::cmd::{self, note, step, Cmd};
 use crate::load::{self, Report};
@@ -36,7 +39,7 @@ pub struct Options {
     pub duration: Duration,
     /// Widget: visits of each page per CPU setting.
     pub runs: u32,
-    /// Widget: a sentence for the report, e.g. that the machine was shared.
+    /// A sentence for the reports, e.g. that the machine was shared.
     pub note: Option<String>,
 }
 
@@ -100,14 +103,17 @@ fn inbox(ws: &Workspace, options: &Options) -> Result {
     let dir = std::env::temp_dir().join(format!("inbox-bench-{}", std::process::id()));
     fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
     step(&format!("start the inbox on a fresh SQLite file in {}", dir.display()));
-    let (mut server, addr) = start(&ws.target.join("release/inbox"), &dir.join("inbox.sqlite3"))?;
-    let result = measure(&addr, options);
-    let _ = Cmd::new("kill").args(["-TERM", &server.id().to_string()]).probe();
-    let _ = server.wait();
+    let binary = ws.target.join("release/inbox");
+    let result = start(&binary, &dir.join("inbox.sqlite3"), None).and_then(|(server, addr)| {
+        let result = measure(&addr, options);
+        server.stop();
+        result
+    });
+    let result = result.and_then(|measured| Ok((measured, takeover(&binary, &dir)?)));
     let _ = fs::remove_dir_all(&dir);
-    let (steady, peak, stored) = result?;
+    let ((steady, peak, stored), takeover) = result?;
 
-    let report = markdown(options, &steady, &peak, stored);
+    let report = markdown(options, &steady, &peak, stored, &takeover);
     let path = ws.root.join("bench/inbox.md");
     fs::create_dir_all(ws.root.join("bench")).map_err(|e| e.to_string())?;
     fs::write(&path, &report).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
@@ -137,21 +143,119 @@ fn widget(ws: &Workspace, options: &Options) -> Result {
     command.run()
 }
 
-fn start(binary: &std::path::Path, db: &std::path::Path) -> Result<(Child, String)> {
-    let mut child = Command::new(binary)
-        .args(["--port", "0", "--www", "www", "--dist", "dist", "--db"])
-        .arg(db)
-        .env_remove("DATABASE_URL")
-        .env_remove("INBOX_CONFIG")
+/// A running inbox; dropping it kills the process (SIGKILL), [`Inbox::stop`] ends it with SIGTERM.
+struct Inbox(Child);
+
+impl Inbox {
+    fn stop(mut self) {
+        let _ = Cmd::new("kill").args(["-TERM", &self.0.id().to_string()]).probe();
+        let _ = self.0.wait();
+    }
+}
+
+impl Drop for Inbox {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// The inbox on the SQLite file `db`, with the configuration file `config` if given; its address.
+fn start(binary: &Path, db: &Path, config: Option<&Path>) -> Result<(Inbox, String)> {
+    let mut command = Command::new(binary);
+    command.args(["--port", "0", "--www", "www", "--dist", "dist", "--db"]).arg(db).env_remove("DATABASE_URL");
+    match config {
+        Some(path) => command.env("INBOX_CONFIG", path),
+        None => command.env_remove("INBOX_CONFIG"),
+    };
+    let mut child = command
         .env("INBOX_LOG", "warn")
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit())
         .spawn()
         .map_err(|e| format!("cannot start {}: {e}", binary.display()))?;
+    let stdout = child.stdout.take();
+    let inbox = Inbox(child);
     let mut line = String::new();
-    BufReader::new(child.stdout.take().ok_or("no stdout")?).read_line(&mut line).map_err(|e| e.to_string())?;
+    BufReader::new(stdout.ok_or("no stdout")?).read_line(&mut line).map_err(|e| e.to_string())?;
     let addr = line.trim().strip_prefix("inbox listening on http://").ok_or_else(|| format!("unexpected line {line:?}"))?;
-    Ok((child, addr.to_string()))
+    Ok((inbox, addr.to_string()))
+}
+
+/// What the crash-takeover run measured.
+struct Takeover {
+    /// From the killed instance's attempt reaching the webhook to the other instance's.
+    after_attempt: Duration,
+    /// From the kill to the other instance's attempt reaching the webhook.
+    after_kill: Duration,
+}
+
+/// Crash takeover with the default forwarding settings: instance A on a fresh SQLite file sends
+/// a message to a webhook that never answers, and is killed (SIGKILL) as soon as its attempt has
+/// reached the webhook, with all of its lease still ahead; instance B, started on the same file
+/// meanwhile, sends the message once that lease has ended. The webhook answers B at once.
+fn takeover(binary: &Path, dir: &Path) -> Result<Takeover> {
+    step("crash takeover: kill an instance in the middle of forwarding, time the other's attempt");
+    let listener = TcpListener::bind("127.0.0.1:0").map_err(|e| format!("cannot bind the webhook: {e}"))?;
+    let hook = format!("http://{}/hook", listener.local_addr().map_err(|e| e.to_string())?);
+    let (arrival, arrivals) = mpsc::channel();
+    std::thread::spawn(move || {
+        let mut held = Vec::new(); // the first attempt's connection, never answered
+        for stream in listener.incoming().flatten() {
+            let mut reader = BufReader::new(stream);
+            let Ok((_, headers, _)) = load::read_message(&mut reader) else { continue };
+            let id = headers.into_iter().find(|(name, _)| name == "webhook-id").map(|(_, value)| value);
+            let _ = arrival.send((Instant::now(), id));
+            if held.is_empty() {
+                held.push(reader);
+            } else {
+                let _ = reader.get_mut().write_all(b"HTTP/1.1 200 OK\r\ncontent-length: 0\r\nconnection: close\r\n\r\n");
+            }
+        }
+    });
+    let config = dir.join("takeover.toml");
+    let secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+    fs::write(&config, format!("[[forward.webhooks]]\nurl = \"{hook}\"\nsecret = \"{secret}\"\n")).map_err(|e| e.to_string())?;
+    let db = dir.join("takeover.sqlite3");
+    let (a, addr) = start(binary, &db, Some(&config))?;
+    let posted = load::post(&mut None, &addr, "0b8e2c1e-5a7f-4c3b-9a61-00000000dead").map_err(|e| e.to_string())?;
+    if posted != 201 {
+        return Err(format!("crash takeover: the submission got HTTP {posted}"));
+    }
+    let wait = |what: &str, within: Duration| arrivals.recv_timeout(within).map_err(|_| format!("crash takeover: no {what} within {within:?}"));
+    let (first, first_id) = wait("attempt by the first instance", Duration::from_secs(30))?;
+    let (b, _) = start(binary, &db, Some(&config))?;
+    drop(a); // SIGKILL
+    let killed = Instant::now();
+    let (second, second_id) = wait("attempt by the second instance", Duration::from_secs(60))?;
+    b.stop();
+    if first_id.is_none() || first_id != second_id {
+        return Err(format!("crash takeover: webhook-id {first_id:?}, then {second_id:?}"));
+    }
+    let measured = Takeover { after_attempt: second - first, after_kill: second - killed };
+    note(&format!(
+        "sent again {:.1} s after the kill ({:.1} s after the first attempt began)",
+        measured.after_kill.as_secs_f64(),
+        measured.after_attempt.as_secs_f64()
+    ));
+    Ok(measured)
+}
+
+impl Takeover {
+    fn markdown(&self) -> String {
+        format!(
+            "## Crash takeover\n\n\
+             Forwarding with the default settings: each attempt holds its job under a lease of \
+             `timeout_ms` + `lease_margin_ms` = 10 + 5 s, and an idle instance looks for due jobs every \
+             second. Two release instances share one SQLite file. Instance A sends a message to a \
+             webhook that does not answer and is killed (SIGKILL) as soon as its attempt reaches the \
+             webhook, so all of its lease is still ahead: the longest wait. Instance B sent the message \
+             **{:.1} s after the kill** ({:.1} s after A's attempt began), with the same `webhook-id`; \
+             the bound is the lease plus one poll, 16 s.\n\n",
+            self.after_kill.as_secs_f64(),
+            self.after_attempt.as_secs_f64()
+        )
+    }
 }
 
 /// The steady phase, the peak phase, and how many rows the inbox holds afterwards.
@@ -233,7 +337,7 @@ fn stored_ids(addr: &str) -> Result<Vec<String>> {
     Ok(items.iter().filter_map(|i| i["id"].as_str().map(String::from)).collect())
 }
 
-fn markdown(options: &Options, steady: &Report, peak: &Report, stored: usize) -> String {
+fn markdown(options: &Options, steady: &Report, peak: &Report, stored: usize, takeover: &Takeover) -> String {
     let probe = |program: &str, args: &[&str]| Cmd::new(program).args(args).probe().unwrap_or_default().trim().to_string();
     let cpuinfo = fs::read_to_string("/proc/cpuinfo").unwrap_or_default();
     let cpu = cpuinfo.lines().find_map(|l| l.strip_prefix("model name")).map_or("unknown", |l| l.trim_start_matches([' ', '\t', ':']));
@@ -275,8 +379,12 @@ fn markdown(options: &Options, steady: &Report, peak: &Report, stored: usize) ->
         steady.acked.len() + peak.acked.len(),
         steady.late
     );
+    out.push_str(&takeover.markdown());
     let _ = writeln!(out, "Machine: {cpu}, {cores} cores, {memory} memory, {}.", probe("uname", &["-sr"]));
     let _ = writeln!(out, "Toolchain: {}.\n", probe("rustc", &["--version"]));
+    if let Some(note) = &options.note {
+        let _ = writeln!(out, "{note}\n");
+    }
     let _ = writeln!(out, "The widget's benchmark (what embedding it costs a page) is `bench/widget.md`, from `cargo xtask bench widget`.");
     out
 }
