@@ -3,7 +3,8 @@
 //! The inbox part builds the release inbox, runs it on a fresh SQLite file, holds a steady rate
 //! for a minute, then measures peak throughput, checks that every acknowledged submission is
 //! stored exactly once, measures how long a forwarding job held by a killed instance waits
-//! before another instance sends it, and writes `bench/inbox.md`. The widget part builds `dist/` and runs
+//! before another instance sends it, and writes `bench/inbox.md`; the takeover part alone
+//! (`bench takeover`) replaces only its section there. The widget part builds `dist/` and runs
 //! `bench/widget.mjs`, which loads a host page with and without the widget in headless Chromium
 //! and writes `bench/widget.md`. The size part (`size_report.rs`) writes `bench/size.md`: what
 //! each feature costs in the shipped wasm.
@@ -28,10 +29,17 @@ const CONNECTIONS: u32 = 8;
 /// How long the peak-throughput phase runs.
 const PEAK: Duration = Duration::from_secs(10);
 
-pub const USAGE: &str = "cargo xtask bench [inbox|widget|size] [--rate N] [--duration SECS] [--runs N] [--note TEXT]";
+pub const USAGE: &str =
+    "cargo xtask bench [inbox|takeover|widget|size] [--rate N] [--duration SECS] [--runs N] [--note TEXT]";
+
+/// The heading of `bench/inbox.md`'s last section, which `bench takeover` replaces.
+const TAKEOVER_HEADING: &str = "## Crash takeover";
 
 pub struct Options {
+    /// The load on the inbox; it comes with the takeover.
     pub inbox: bool,
+    /// A forwarding job's takeover after its instance is killed.
+    pub takeover: bool,
     pub widget: bool,
     pub size: bool,
     /// Inbox: submissions per second in the steady phase, and how long it lasts.
@@ -39,25 +47,35 @@ pub struct Options {
     pub duration: Duration,
     /// Widget: visits of each page per CPU setting.
     pub runs: u32,
-    /// A sentence for the reports, e.g. that the machine was shared.
+    /// Widget: a sentence for the report, e.g. that the machine was shared.
     pub note: Option<String>,
 }
 
 impl Default for Options {
     fn default() -> Self {
-        Options { inbox: true, widget: true, size: true, rate: 200, duration: Duration::from_secs(60), runs: 9, note: None }
+        Options {
+            inbox: true,
+            takeover: true,
+            widget: true,
+            size: true,
+            rate: 200,
+            duration: Duration::from_secs(60),
+            runs: 9,
+            note: None,
+        }
     }
 }
 
-/// `[inbox|widget|size] [--rate N] [--duration SECS] [--runs N] [--note TEXT]`.
+/// `[inbox|takeover|widget|size] [--rate N] [--duration SECS] [--runs N] [--note TEXT]`.
 pub fn parse(args: &[String]) -> Result<Options> {
     let mut options = Options::default();
     let mut args = args.iter().peekable();
-    let only = |inbox, widget, size| Options { inbox, widget, size, ..Options::default() };
+    let only = |inbox, takeover, widget, size| Options { inbox, takeover, widget, size, ..Options::default() };
     match args.peek().map(|a| a.as_str()) {
-        Some("inbox") => options = only(true, false, false),
-        Some("widget") => options = only(false, true, false),
-        Some("size") => options = only(false, false, true),
+        Some("inbox") => options = only(true, true, false, false),
+        Some("takeover") => options = only(false, true, false, false),
+        Some("widget") => options = only(false, false, true, false),
+        Some("size") => options = only(false, false, false, true),
         _ => {}
     }
     if !(options.inbox && options.widget && options.size) {
@@ -85,7 +103,7 @@ pub fn parse(args: &[String]) -> Result<Options> {
 }
 
 pub fn run(ws: &Workspace, options: &Options) -> Result {
-    if options.inbox {
+    if options.inbox || options.takeover {
         inbox(ws, options)?;
     }
     if options.widget {
@@ -102,19 +120,28 @@ fn inbox(ws: &Workspace, options: &Options) -> Result {
     cmd::cargo().args(["build", "--release", "-p", "inbox"]).current_dir(&ws.root).run()?;
     let dir = std::env::temp_dir().join(format!("inbox-bench-{}", std::process::id()));
     fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
-    step(&format!("start the inbox on a fresh SQLite file in {}", dir.display()));
     let binary = ws.target.join("release/inbox");
-    let result = start(&binary, &dir.join("inbox.sqlite3"), None).and_then(|(server, addr)| {
+    let load = options.inbox.then(|| {
+        step(&format!("start the inbox on a fresh SQLite file in {}", dir.display()));
+        let (server, addr) = start(&binary, &dir.join("inbox.sqlite3"), None)?;
         let result = measure(&addr, options);
         server.stop();
         result
     });
-    let result = result.and_then(|measured| Ok((measured, takeover(&binary, &dir)?)));
+    let result = load.transpose().and_then(|load| Ok((load, takeover(&binary, &dir)?)));
     let _ = fs::remove_dir_all(&dir);
-    let ((steady, peak, stored), takeover) = result?;
+    let (load, takeover) = result?;
 
-    let report = markdown(options, &steady, &peak, stored, &takeover);
     let path = ws.root.join("bench/inbox.md");
+    // Without the load, the report keeps its load part and gets a new takeover section.
+    let mut report = match load {
+        Some((steady, peak, stored)) => markdown(options, &steady, &peak, stored) + "\n",
+        None => {
+            let old = fs::read_to_string(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+            old.split(TAKEOVER_HEADING).next().unwrap_or_default().trim_end().to_string() + "\n\n"
+        }
+    };
+    report.push_str(&takeover.markdown());
     fs::create_dir_all(ws.root.join("bench")).map_err(|e| e.to_string())?;
     fs::write(&path, &report).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
     step(&format!("wrote {}", path.display()));
@@ -203,9 +230,8 @@ fn takeover(binary: &Path, dir: &Path) -> Result<Takeover> {
         let mut held = Vec::new(); // the first attempt's connection, never answered
         for stream in listener.incoming().flatten() {
             let mut reader = BufReader::new(stream);
-            let Ok((_, headers, _)) = load::read_message(&mut reader) else { continue };
-            let id = headers.into_iter().find(|(name, _)| name == "webhook-id").map(|(_, value)| value);
-            let _ = arrival.send((Instant::now(), id));
+            let Ok(request) = load::read_message(&mut reader) else { continue };
+            let _ = arrival.send((Instant::now(), request.header("webhook-id").map(String::from)));
             if held.is_empty() {
                 held.push(reader);
             } else {
@@ -244,14 +270,16 @@ fn takeover(binary: &Path, dir: &Path) -> Result<Takeover> {
 impl Takeover {
     fn markdown(&self) -> String {
         format!(
-            "## Crash takeover\n\n\
+            "{TAKEOVER_HEADING}\n\n\
+             Measured by `cargo xtask bench takeover` (also part of `cargo xtask bench inbox`) on {}.\n\n\
              Forwarding with the default settings: each attempt holds its job under a lease of \
              `timeout_ms` + `lease_margin_ms` = 10 + 5 s, and an idle instance looks for due jobs every \
              second. Two release instances share one SQLite file. Instance A sends a message to a \
              webhook that does not answer and is killed (SIGKILL) as soon as its attempt reaches the \
              webhook, so all of its lease is still ahead: the longest wait. Instance B sent the message \
              **{:.1} s after the kill** ({:.1} s after A's attempt began), with the same `webhook-id`; \
-             the bound is the lease plus one poll, 16 s.\n\n",
+             the bound is the lease plus one poll, 16 s.\n",
+            probe("date", &["-u", "+%Y-%m-%d %H:%M UTC"]),
             self.after_kill.as_secs_f64(),
             self.after_attempt.as_secs_f64()
         )
@@ -337,8 +365,12 @@ fn stored_ids(addr: &str) -> Result<Vec<String>> {
     Ok(items.iter().filter_map(|i| i["id"].as_str().map(String::from)).collect())
 }
 
-fn markdown(options: &Options, steady: &Report, peak: &Report, stored: usize, takeover: &Takeover) -> String {
-    let probe = |program: &str, args: &[&str]| Cmd::new(program).args(args).probe().unwrap_or_default().trim().to_string();
+/// What `program args` prints, trimmed; empty if it fails.
+fn probe(program: &str, args: &[&str]) -> String {
+    Cmd::new(program).args(args).probe().unwrap_or_default().trim().to_string()
+}
+
+fn markdown(options: &Options, steady: &Report, peak: &Report, stored: usize) -> String {
     let cpuinfo = fs::read_to_string("/proc/cpuinfo").unwrap_or_default();
     let cpu = cpuinfo.lines().find_map(|l| l.strip_prefix("model name")).map_or("unknown", |l| l.trim_start_matches([' ', '\t', ':']));
     let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
@@ -379,12 +411,8 @@ fn markdown(options: &Options, steady: &Report, peak: &Report, stored: usize, ta
         steady.acked.len() + peak.acked.len(),
         steady.late
     );
-    out.push_str(&takeover.markdown());
     let _ = writeln!(out, "Machine: {cpu}, {cores} cores, {memory} memory, {}.", probe("uname", &["-sr"]));
     let _ = writeln!(out, "Toolchain: {}.\n", probe("rustc", &["--version"]));
-    if let Some(note) = &options.note {
-        let _ = writeln!(out, "{note}\n");
-    }
     let _ = writeln!(out, "The widget's benchmark (what embedding it costs a page) is `bench/widget.md`, from `cargo xtask bench widget`.");
     out
 }
@@ -404,6 +432,10 @@ mod tests {
         assert_eq!((o.inbox, o.widget, o.size, o.runs, o.note.as_deref()), (false, true, false, 3, Some("shared machine")));
         let o = parse_str(&["inbox"]).expect("valid");
         assert_eq!((o.inbox, o.widget, o.size), (true, false, false));
+        let o = parse_str(&["inbox"]).expect("valid");
+        assert_eq!((o.inbox, o.takeover, o.widget, o.size), (true, true, false, false));
+        let o = parse_str(&["takeover"]).expect("valid");
+        assert_eq!((o.inbox, o.takeover, o.widget, o.size), (false, true, false, false));
         let o = parse_str(&["size"]).expect("valid");
         assert_eq!((o.inbox, o.widget, o.size), (false, false, true));
         assert!(parse_str(&[]).expect("defaults").size);

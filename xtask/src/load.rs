@@ -111,16 +111,31 @@ pub fn post(connection: &mut Option<BufReader<TcpStream>>, addr: &str, id: &str)
         body.len()
     );
     reader.get_mut().write_all(request.as_bytes())?;
-    let (line, _, _) = read_message(reader)?;
+    let line = read_message(reader)?.first;
     line.split_whitespace()
         .nth(1)
         .and_then(|s| s.parse().ok())
         .ok_or_else(|| std::io::Error::other(format!("bad status line {line:?}")))
 }
 
-/// One HTTP/1.1 message (a request or an answer): its first line, its headers (names in lower
-/// case) and its body, as long as `content-length` says.
-pub fn read_message(reader: &mut impl BufRead) -> std::io::Result<(String, Vec<(String, String)>, Vec<u8>)> {
+/// One HTTP/1.1 message, a request or an answer.
+pub struct Message {
+    /// The request or status line.
+    pub first: String,
+    /// Names in lower case.
+    pub headers: Vec<(String, String)>,
+    /// As long as `content-length` says.
+    pub body: Vec<u8>,
+}
+
+impl Message {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str())
+    }
+}
+
+/// Reads one [`Message`].
+pub fn read_message(reader: &mut impl BufRead) -> std::io::Result<Message> {
     let mut first = String::new();
     if reader.read_line(&mut first)? == 0 {
         return Err(std::io::Error::other("connection closed before a message"));
@@ -140,8 +155,8 @@ pub fn read_message(reader: &mut impl BufRead) -> std::io::Result<(String, Vec<(
             headers.push((name.trim().to_ascii_lowercase(), value.trim().to_string()));
         }
     }
-    let length = headers.iter().find(|(n, _)| n == "content-length").and_then(|(_, v)| v.parse().ok()).unwrap_or(0);
-    let mut body = vec![0; length];
-    reader.read_exact(&mut body)?;
-    Ok((first.trim_end().to_string(), headers, body))
+    let mut message = Message { first: first.trim_end().to_string(), headers, body: Vec::new() };
+    message.body = vec![0; message.header("content-length").and_then(|v| v.parse().ok()).unwrap_or(0)];
+    reader.read_exact(&mut message.body)?;
+    Ok(message)
 }
