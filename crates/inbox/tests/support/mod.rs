@@ -282,7 +282,7 @@ pub struct Receiver {
 #[derive(Clone, Debug)]
 pub struct Received {
     pub at: Instant,
-    pub headers: Vec<(String, String)>,
+    pub headers: Headers,
     pub body: Vec<u8>,
     pub status: u16,
 }
@@ -353,8 +353,11 @@ impl Receiver {
     }
 }
 
+/// Header names (in lower case) and values, in order.
+pub type Headers = Vec<(String, String)>;
+
 /// One HTTP/1.1 request's headers and body.
-fn read_request(stream: &TcpStream) -> Option<(Vec<(String, String)>, Vec<u8>)> {
+fn read_request(stream: &TcpStream) -> Option<(Headers, Vec<u8>)> {
     let mut reader = BufReader::new(stream);
     let mut headers = Vec::new();
     let mut line = String::new();
