@@ -248,7 +248,9 @@ fn takeover(binary: &Path, dir: &Path) -> Result<Takeover> {
     if posted != 201 {
         return Err(format!("crash takeover: the submission got HTTP {posted}"));
     }
-    let wait = |what: &str, within: Duration| arrivals.recv_timeout(within).map_err(|_| format!("crash takeover: no {what} within {within:?}"));
+    let wait = |what: &str, within: Duration| {
+        arrivals.recv_timeout(within).map_err(|_| format!("crash takeover: no {what} within {within:?}"))
+    };
     let (first, first_id) = wait("attempt by the first instance", Duration::from_secs(30))?;
     let (b, _) = start(binary, &db, Some(&config))?;
     drop(a); // SIGKILL

@@ -88,7 +88,8 @@ fn webhooks_verify_with_the_documented_example_on() {
         let row = docs.lines().find(|l| l.starts_with(&format!("| {name} |"))).unwrap_or_else(|| panic!("no {name} row"));
         row.split('`').rev().nth(1).unwrap_or_else(|| panic!("no value in {row:?}")).to_string()
     };
-    let (secret, msg_id, timestamp, body) = (vector("secret"), vector("`webhook-id`"), vector("`webhook-timestamp`"), vector("body"));
+    let (secret, msg_id, body) = (vector("secret"), vector("`webhook-id`"), vector("body"));
+    let timestamp = vector("`webhook-timestamp`");
     let key = inbox::forward::signing_key(&secret).expect("the documented secret");
     let signature = inbox::forward::signature(&key, &msg_id, timestamp.parse().expect("number"), body.as_bytes());
     assert_eq!(signature, vector("`webhook-signature`"), "the inbox signs the documented vector as documented");
@@ -104,7 +105,10 @@ fn webhooks_verify_with_the_documented_example_on() {
     else {
         panic!("no js block under “Verify a request” in docs/endpoint.md")
     };
-    let headers = |r: &Received| json!({"webhook-id": r.header("webhook-id"), "webhook-timestamp": r.header("webhook-timestamp"), "webhook-signature": r.header("webhook-signature")});
+    let headers = |r: &Received| {
+        let names = ["webhook-id", "webhook-timestamp", "webhook-signature"];
+        Value::Object(names.iter().map(|n| (n.to_string(), json!(r.header(n)))).collect())
+    };
     let now_ms = inbox::auth::now() * 1000;
     let vector_headers = json!({"webhook-id": msg_id, "webhook-timestamp": timestamp, "webhook-signature": signature});
     let tampered = String::from_utf8_lossy(&request.body).replacen("feedback.created", "feedback.deleted", 1);
@@ -124,7 +128,9 @@ fn webhooks_verify_with_the_documented_example_on() {
     let path = dir.path().join("verify.mjs");
     std::fs::write(&path, script).expect("write the script");
     match std::process::Command::new("node").arg(&path).output() {
-        Ok(output) => assert!(output.status.success(), "the documented verifyWebhook: {}", String::from_utf8_lossy(&output.stderr)),
+        Ok(output) => {
+            assert!(output.status.success(), "the documented verifyWebhook: {}", String::from_utf8_lossy(&output.stderr))
+        }
         Err(e) => eprintln!("note: the documented verifyWebhook was not run: no node ({e})"),
     }
 }
@@ -226,21 +232,24 @@ fn two_instances_with_a_slow_receiver_send_each_message_once_on() {
         assert_eq!(servers[n as usize % 2].post_json(&body).status, 201);
     }
     let deadline = Instant::now() + Duration::from_secs(30);
-    while hook.received().len() < MESSAGES as usize || smtp.mails.lock().expect("lock").len() < MESSAGES as usize {
-        assert!(Instant::now() < deadline, "not all delivered: {} webhooks, {} e-mails", hook.received().len(), smtp.mails.lock().expect("lock").len());
+    let mailed = || smtp.mails.lock().expect("lock").clone();
+    while hook.received().len() < MESSAGES as usize || mailed().len() < MESSAGES as usize {
+        let (hooked, mailed) = (hook.received().len(), mailed().len());
+        assert!(Instant::now() < deadline, "not all delivered: {hooked} webhooks, {mailed} e-mails");
         std::thread::sleep(Duration::from_millis(50));
     }
     // Longer than a lease: a second send would have started by now.
     std::thread::sleep(Duration::from_millis(2500));
     drop(servers);
-    let mut hooked: Vec<String> = hook.received().iter().map(|r| r.json()["feedback"]["message"].as_str().unwrap_or_default().to_string()).collect();
-    hooked.sort();
-    let mut mailed: Vec<String> = smtp.mails.lock().expect("lock").iter().map(|m| m.lines().find(|l| l.starts_with("Message number")).unwrap_or_default().to_string()).collect();
-    mailed.sort();
-    let mut expected: Vec<String> = (0..MESSAGES).map(message).collect();
-    expected.sort();
-    assert_eq!(hooked, expected, "every message once to the webhook");
-    assert_eq!(mailed, expected, "every message once by e-mail");
+    let sorted = |mut texts: Vec<String>| {
+        texts.sort();
+        texts
+    };
+    let hooked = hook.received().iter().map(|r| r.json()["feedback"]["message"].as_str().unwrap_or_default().to_string()).collect();
+    let mails = mailed().iter().map(|m| m.lines().find(|l| l.starts_with("Message number")).unwrap_or_default().to_string()).collect();
+    let expected = sorted((0..MESSAGES).map(message).collect());
+    assert_eq!(sorted(hooked), expected, "every message once to the webhook");
+    assert_eq!(sorted(mails), expected, "every message once by e-mail");
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
     let store = runtime.block_on(support::store_for(dir.path()));
     for n in 0..MESSAGES {
@@ -250,9 +259,8 @@ fn two_instances_with_a_slow_receiver_send_each_message_once_on() {
 }
 
 fn email_toml(port: u16) -> String {
-    format!(
-        "[[forward.emails]]\nto = \"owner@shop.example\"\nfrom = \"Inbox <inbox@shop.example>\"\nsmtp_url = \"smtp://127.0.0.1:{port}\"\n"
-    )
+    let to_from = "to = \"owner@shop.example\"\nfrom = \"Inbox <inbox@shop.example>\"";
+    format!("[[forward.emails]]\n{to_from}\nsmtp_url = \"smtp://127.0.0.1:{port}\"\n")
 }
 
 /// A minimal SMTP server on 127.0.0.1: refuses `MAIL FROM` with 451 while `busy` is set, else
