@@ -2,7 +2,9 @@
 //!
 //! The inbox part builds the release inbox, runs it on a fresh SQLite file, holds a steady rate
 //! for a minute, then measures peak throughput, checks that every acknowledged submission is
-//! stored exactly once, and writes `bench/inbox.md`. The widget part builds `dist/` and runs
+//! stored exactly once, measures how long a forwarding job held by a killed instance waits
+//! before another instance sends it, and writes `bench/inbox.md`; the takeover part alone
+//! (`bench takeover`) replaces only its section there. The widget part builds `dist/` and runs
 //! `bench/widget.mjs`, which loads a host page with and without the widget in headless Chromium
 //! and writes `bench/widget.md`. The size part (`size_report.rs`) writes `bench/size.md`: what
 //! each feature costs in the shipped wasm.
@@ -11,9 +13,11 @@ use std::collections::HashSet;
 use std::fmt::Write as _;
 use std::fs;
 use std::io::{BufRead, BufReader, Read, Write};
-use std::net::TcpStream;
+use std::net::{TcpListener, TcpStream};
+use std::path::Path;
 use std::process::{Child, Command, Stdio};
-use std::time::Duration;
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
 
 use crate::cmd::{self, note, step, Cmd};
 use crate::load::{self, Report};
@@ -25,10 +29,17 @@ const CONNECTIONS: u32 = 8;
 /// How long the peak-throughput phase runs.
 const PEAK: Duration = Duration::from_secs(10);
 
-pub const USAGE: &str = "cargo xtask bench [inbox|widget|size] [--rate N] [--duration SECS] [--runs N] [--note TEXT]";
+pub const USAGE: &str =
+    "cargo xtask bench [inbox|takeover|widget|size] [--rate N] [--duration SECS] [--runs N] [--note TEXT]";
+
+/// The heading of `bench/inbox.md`'s last section, which `bench takeover` replaces.
+const TAKEOVER_HEADING: &str = "## Crash takeover";
 
 pub struct Options {
+    /// The load on the inbox; it comes with the takeover.
     pub inbox: bool,
+    /// A forwarding job's takeover after its instance is killed.
+    pub takeover: bool,
     pub widget: bool,
     pub size: bool,
     /// Inbox: submissions per second in the steady phase, and how long it lasts.
@@ -42,19 +53,29 @@ pub struct Options {
 
 impl Default for Options {
     fn default() -> Self {
-        Options { inbox: true, widget: true, size: true, rate: 200, duration: Duration::from_secs(60), runs: 9, note: None }
+        Options {
+            inbox: true,
+            takeover: true,
+            widget: true,
+            size: true,
+            rate: 200,
+            duration: Duration::from_secs(60),
+            runs: 9,
+            note: None,
+        }
     }
 }
 
-/// `[inbox|widget|size] [--rate N] [--duration SECS] [--runs N] [--note TEXT]`.
+/// `[inbox|takeover|widget|size] [--rate N] [--duration SECS] [--runs N] [--note TEXT]`.
 pub fn parse(args: &[String]) -> Result<Options> {
     let mut options = Options::default();
     let mut args = args.iter().peekable();
-    let only = |inbox, widget, size| Options { inbox, widget, size, ..Options::default() };
+    let only = |inbox, takeover, widget, size| Options { inbox, takeover, widget, size, ..Options::default() };
     match args.peek().map(|a| a.as_str()) {
-        Some("inbox") => options = only(true, false, false),
-        Some("widget") => options = only(false, true, false),
-        Some("size") => options = only(false, false, true),
+        Some("inbox") => options = only(true, true, false, false),
+        Some("takeover") => options = only(false, true, false, false),
+        Some("widget") => options = only(false, false, true, false),
+        Some("size") => options = only(false, false, false, true),
         _ => {}
     }
     if !(options.inbox && options.widget && options.size) {
@@ -82,7 +103,7 @@ pub fn parse(args: &[String]) -> Result<Options> {
 }
 
 pub fn run(ws: &Workspace, options: &Options) -> Result {
-    if options.inbox {
+    if options.inbox || options.takeover {
         inbox(ws, options)?;
     }
     if options.widget {
@@ -99,16 +120,28 @@ fn inbox(ws: &Workspace, options: &Options) -> Result {
     cmd::cargo().args(["build", "--release", "-p", "inbox"]).current_dir(&ws.root).run()?;
     let dir = std::env::temp_dir().join(format!("inbox-bench-{}", std::process::id()));
     fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
-    step(&format!("start the inbox on a fresh SQLite file in {}", dir.display()));
-    let (mut server, addr) = start(&ws.target.join("release/inbox"), &dir.join("inbox.sqlite3"))?;
-    let result = measure(&addr, options);
-    let _ = Cmd::new("kill").args(["-TERM", &server.id().to_string()]).probe();
-    let _ = server.wait();
+    let binary = ws.target.join("release/inbox");
+    let load = options.inbox.then(|| {
+        step(&format!("start the inbox on a fresh SQLite file in {}", dir.display()));
+        let (server, addr) = start(&binary, &dir.join("inbox.sqlite3"), None)?;
+        let result = measure(&addr, options);
+        server.stop();
+        result
+    });
+    let result = load.transpose().and_then(|load| Ok((load, takeover(&binary, &dir)?)));
     let _ = fs::remove_dir_all(&dir);
-    let (steady, peak, stored) = result?;
+    let (load, takeover) = result?;
 
-    let report = markdown(options, &steady, &peak, stored);
     let path = ws.root.join("bench/inbox.md");
+    // Without the load, the report keeps its load part and gets a new takeover section.
+    let mut report = match load {
+        Some((steady, peak, stored)) => markdown(options, &steady, &peak, stored) + "\n",
+        None => {
+            let old = fs::read_to_string(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+            old.split(TAKEOVER_HEADING).next().unwrap_or_default().trim_end().to_string() + "\n\n"
+        }
+    };
+    report.push_str(&takeover.markdown());
     fs::create_dir_all(ws.root.join("bench")).map_err(|e| e.to_string())?;
     fs::write(&path, &report).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
     step(&format!("wrote {}", path.display()));
@@ -137,21 +170,122 @@ fn widget(ws: &Workspace, options: &Options) -> Result {
     command.run()
 }
 
-fn start(binary: &std::path::Path, db: &std::path::Path) -> Result<(Child, String)> {
-    let mut child = Command::new(binary)
-        .args(["--port", "0", "--www", "www", "--dist", "dist", "--db"])
-        .arg(db)
-        .env_remove("DATABASE_URL")
-        .env_remove("INBOX_CONFIG")
+/// A running inbox; dropping it kills the process (SIGKILL), [`Inbox::stop`] ends it with SIGTERM.
+struct Inbox(Child);
+
+impl Inbox {
+    fn stop(mut self) {
+        let _ = Cmd::new("kill").args(["-TERM", &self.0.id().to_string()]).probe();
+        let _ = self.0.wait();
+    }
+}
+
+impl Drop for Inbox {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// The inbox on the SQLite file `db`, with the configuration file `config` if given; its address.
+fn start(binary: &Path, db: &Path, config: Option<&Path>) -> Result<(Inbox, String)> {
+    let mut command = Command::new(binary);
+    command.args(["--port", "0", "--www", "www", "--dist", "dist", "--db"]).arg(db).env_remove("DATABASE_URL");
+    match config {
+        Some(path) => command.env("INBOX_CONFIG", path),
+        None => command.env_remove("INBOX_CONFIG"),
+    };
+    let mut child = command
         .env("INBOX_LOG", "warn")
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit())
         .spawn()
         .map_err(|e| format!("cannot start {}: {e}", binary.display()))?;
+    let stdout = child.stdout.take();
+    let inbox = Inbox(child);
     let mut line = String::new();
-    BufReader::new(child.stdout.take().ok_or("no stdout")?).read_line(&mut line).map_err(|e| e.to_string())?;
+    BufReader::new(stdout.ok_or("no stdout")?).read_line(&mut line).map_err(|e| e.to_string())?;
     let addr = line.trim().strip_prefix("inbox listening on http://").ok_or_else(|| format!("unexpected line {line:?}"))?;
-    Ok((child, addr.to_string()))
+    Ok((inbox, addr.to_string()))
+}
+
+/// What the crash-takeover run measured.
+struct Takeover {
+    /// From the killed instance's attempt reaching the webhook to the other instance's.
+    after_attempt: Duration,
+    /// From the kill to the other instance's attempt reaching the webhook.
+    after_kill: Duration,
+}
+
+/// Crash takeover with the default forwarding settings: instance A on a fresh SQLite file sends
+/// a message to a webhook that never answers, and is killed (SIGKILL) as soon as its attempt has
+/// reached the webhook, with all of its lease still ahead; instance B, started on the same file
+/// meanwhile, sends the message once that lease has ended. The webhook answers B at once.
+fn takeover(binary: &Path, dir: &Path) -> Result<Takeover> {
+    step("crash takeover: kill an instance in the middle of forwarding, time the other's attempt");
+    let listener = TcpListener::bind("127.0.0.1:0").map_err(|e| format!("cannot bind the webhook: {e}"))?;
+    let hook = format!("http://{}/hook", listener.local_addr().map_err(|e| e.to_string())?);
+    let (arrival, arrivals) = mpsc::channel();
+    std::thread::spawn(move || {
+        let mut held = Vec::new(); // the first attempt's connection, never answered
+        for stream in listener.incoming().flatten() {
+            let mut reader = BufReader::new(stream);
+            let Ok(request) = load::read_message(&mut reader) else { continue };
+            let _ = arrival.send((Instant::now(), request.header("webhook-id").map(String::from)));
+            if held.is_empty() {
+                held.push(reader);
+            } else {
+                let _ = reader.get_mut().write_all(b"HTTP/1.1 200 OK\r\ncontent-length: 0\r\nconnection: close\r\n\r\n");
+            }
+        }
+    });
+    let config = dir.join("takeover.toml");
+    let secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+    fs::write(&config, format!("[[forward.webhooks]]\nurl = \"{hook}\"\nsecret = \"{secret}\"\n")).map_err(|e| e.to_string())?;
+    let db = dir.join("takeover.sqlite3");
+    let (a, addr) = start(binary, &db, Some(&config))?;
+    let posted = load::post(&mut None, &addr, "0b8e2c1e-5a7f-4c3b-9a61-00000000dead").map_err(|e| e.to_string())?;
+    if posted != 201 {
+        return Err(format!("crash takeover: the submission got HTTP {posted}"));
+    }
+    let wait = |what: &str, within: Duration| {
+        arrivals.recv_timeout(within).map_err(|_| format!("crash takeover: no {what} within {within:?}"))
+    };
+    let (first, first_id) = wait("attempt by the first instance", Duration::from_secs(30))?;
+    let (b, _) = start(binary, &db, Some(&config))?;
+    drop(a); // SIGKILL
+    let killed = Instant::now();
+    let (second, second_id) = wait("attempt by the second instance", Duration::from_secs(60))?;
+    b.stop();
+    if first_id.is_none() || first_id != second_id {
+        return Err(format!("crash takeover: webhook-id {first_id:?}, then {second_id:?}"));
+    }
+    let measured = Takeover { after_attempt: second - first, after_kill: second - killed };
+    note(&format!(
+        "sent again {:.1} s after the kill ({:.1} s after the first attempt began)",
+        measured.after_kill.as_secs_f64(),
+        measured.after_attempt.as_secs_f64()
+    ));
+    Ok(measured)
+}
+
+impl Takeover {
+    fn markdown(&self) -> String {
+        format!(
+            "{TAKEOVER_HEADING}\n\n\
+             Measured by `cargo xtask bench takeover` (also part of `cargo xtask bench inbox`) on {}.\n\n\
+             Forwarding with the default settings: each attempt holds its job under a lease of \
+             `timeout_ms` + `lease_margin_ms` = 10 + 5 s, and an idle instance looks for due jobs every \
+             second. Two release instances share one SQLite file. Instance A sends a message to a \
+             webhook that does not answer and is killed (SIGKILL) as soon as its attempt reaches the \
+             webhook, so all of its lease is still ahead: the longest wait. Instance B sent the message \
+             **{:.1} s after the kill** ({:.1} s after A's attempt began), with the same `webhook-id`; \
+             the bound is the lease plus one poll, 16 s.\n",
+            probe("date", &["-u", "+%Y-%m-%d %H:%M UTC"]),
+            self.after_kill.as_secs_f64(),
+            self.after_attempt.as_secs_f64()
+        )
+    }
 }
 
 /// The steady phase, the peak phase, and how many rows the inbox holds afterwards.
@@ -233,8 +367,12 @@ fn stored_ids(addr: &str) -> Result<Vec<String>> {
     Ok(items.iter().filter_map(|i| i["id"].as_str().map(String::from)).collect())
 }
 
+/// What `program args` prints, trimmed; empty if it fails.
+fn probe(program: &str, args: &[&str]) -> String {
+    Cmd::new(program).args(args).probe().unwrap_or_default().trim().to_string()
+}
+
 fn markdown(options: &Options, steady: &Report, peak: &Report, stored: usize) -> String {
-    let probe = |program: &str, args: &[&str]| Cmd::new(program).args(args).probe().unwrap_or_default().trim().to_string();
     let cpuinfo = fs::read_to_string("/proc/cpuinfo").unwrap_or_default();
     let cpu = cpuinfo.lines().find_map(|l| l.strip_prefix("model name")).map_or("unknown", |l| l.trim_start_matches([' ', '\t', ':']));
     let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
@@ -296,6 +434,10 @@ mod tests {
         assert_eq!((o.inbox, o.widget, o.size, o.runs, o.note.as_deref()), (false, true, false, 3, Some("shared machine")));
         let o = parse_str(&["inbox"]).expect("valid");
         assert_eq!((o.inbox, o.widget, o.size), (true, false, false));
+        let o = parse_str(&["inbox"]).expect("valid");
+        assert_eq!((o.inbox, o.takeover, o.widget, o.size), (true, true, false, false));
+        let o = parse_str(&["takeover"]).expect("valid");
+        assert_eq!((o.inbox, o.takeover, o.widget, o.size), (false, true, false, false));
         let o = parse_str(&["size"]).expect("valid");
         assert_eq!((o.inbox, o.widget, o.size), (false, false, true));
         assert!(parse_str(&[]).expect("defaults").size);

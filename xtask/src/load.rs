@@ -2,7 +2,7 @@
 //! submissions (contracts §6) with fresh ids at a fixed pace, recording every acknowledged id and
 //! each request's latency. Plain `std`: the request is one fixed shape and the answer is short.
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{BufRead, BufReader, Write};
 use std::net::TcpStream;
 use std::time::{Duration, Instant};
 
@@ -93,8 +93,9 @@ fn worker(addr: &str, rate: u32, connections: u32, index: u32, duration: Duratio
     report
 }
 
-/// One POST on the kept-alive connection (opened on demand); the answer's status.
-fn post(connection: &mut Option<BufReader<TcpStream>>, addr: &str, id: &str) -> std::io::Result<u16> {
+/// One POST of a submission with `id` on the kept-alive connection (opened on demand); the
+/// answer's status.
+pub fn post(connection: &mut Option<BufReader<TcpStream>>, addr: &str, id: &str) -> std::io::Result<u16> {
     if connection.is_none() {
         let stream = TcpStream::connect(addr)?;
         stream.set_nodelay(true)?;
@@ -110,44 +111,52 @@ fn post(connection: &mut Option<BufReader<TcpStream>>, addr: &str, id: &str) -> 
         body.len()
     );
     reader.get_mut().write_all(request.as_bytes())?;
-    let mut line = String::new();
-    reader.read_line(&mut line)?;
-    let status = line
-        .split_whitespace()
+    let line = read_message(reader)?.first;
+    line.split_whitespace()
         .nth(1)
         .and_then(|s| s.parse().ok())
-        .ok_or_else(|| std::io::Error::other(format!("bad status line {line:?}")))?;
-    let mut length = 0usize;
+        .ok_or_else(|| std::io::Error::other(format!("bad status line {line:?}")))
+}
+
+/// One HTTP/1.1 message, a request or an answer.
+pub struct Message {
+    /// The request or status line.
+    pub first: String,
+    /// Names in lower case.
+    pub headers: Vec<(String, String)>,
+    /// As long as `content-length` says.
+    pub body: Vec<u8>,
+}
+
+impl Message {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str())
+    }
+}
+
+/// Reads one [`Message`].
+pub fn read_message(reader: &mut impl BufRead) -> std::io::Result<Message> {
+    let mut first = String::new();
+    if reader.read_line(&mut first)? == 0 {
+        return Err(std::io::Error::other("connection closed before a message"));
+    }
+    let mut headers = Vec::new();
+    let mut line = String::new();
     loop {
         line.clear();
         if reader.read_line(&mut line)? == 0 {
-            return Err(std::io::Error::other("connection closed mid-answer"));
+            return Err(std::io::Error::other("connection closed mid-message"));
         }
         let header = line.trim_end();
         if header.is_empty() {
             break;
         }
         if let Some((name, value)) = header.split_once(':') {
-            if name.eq_ignore_ascii_case("content-length") {
-                length = value.trim().parse().unwrap_or(0);
-            }
+            headers.push((name.trim().to_ascii_lowercase(), value.trim().to_string()));
         }
     }
-    let mut body = vec![0; length];
-    reader.read_exact(&mut body)?;
-    Ok(status)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn percentiles_by_nearest_rank() {
-        let report = Report { latencies: (1..=100).map(Duration::from_millis).collect(), ..Report::default() };
-        assert_eq!(report.percentile(50.0), Duration::from_millis(50));
-        assert_eq!(report.percentile(99.0), Duration::from_millis(99));
-        assert_eq!(report.percentile(100.0), Duration::from_millis(100));
-        assert_eq!(Report::default().percentile(50.0), Duration::ZERO);
-    }
+    let mut message = Message { first: first.trim_end().to_string(), headers, body: Vec::new() };
+    message.body = vec![0; message.header("content-length").and_then(|v| v.parse().ok()).unwrap_or(0)];
+    reader.read_exact(&mut message.body)?;
+    Ok(message)
 }

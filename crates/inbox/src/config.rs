@@ -6,6 +6,7 @@
 //! without touching the process environment.
 
 use std::collections::BTreeMap;
+use std::time::Duration;
 
 use serde::Deserialize;
 
@@ -112,11 +113,32 @@ pub struct Forward {
     pub emails: Vec<Email>,
     /// The first retry waits this long; each next one twice as long, up to an hour.
     pub retry_base_ms: u64,
+    /// The longest one attempt may take: the whole HTTP request, or the whole SMTP session.
+    pub timeout_ms: u64,
+    /// A job is leased for `timeout_ms` plus this before each attempt: time to read the message
+    /// and record the outcome, and for the instances' clocks to disagree.
+    pub lease_margin_ms: u64,
 }
 
 impl Default for Forward {
     fn default() -> Self {
-        Forward { webhooks: Vec::new(), emails: Vec::new(), retry_base_ms: 5000 }
+        Forward { webhooks: Vec::new(), emails: Vec::new(), retry_base_ms: 5000, timeout_ms: 10_000, lease_margin_ms: 5000 }
+    }
+}
+
+impl Forward {
+    pub fn timeout(&self) -> Duration {
+        Duration::from_millis(self.timeout_ms)
+    }
+
+    /// How long a job is held for one attempt: no other instance takes it meanwhile.
+    pub fn lease(&self) -> Duration {
+        Duration::from_millis(self.timeout_ms.saturating_add(self.lease_margin_ms))
+    }
+
+    /// The configured webhook a `FORMAT URL` outbox target names, if it is still configured.
+    pub fn webhook(&self, format: WebhookFormat, url: &str) -> Option<&Webhook> {
+        self.webhooks.iter().find(|w| w.format == format && w.url == url)
     }
 }
 
@@ -138,6 +160,10 @@ pub struct Webhook {
     pub url: String,
     #[serde(default)]
     pub format: WebhookFormat,
+    /// `json` webhooks: the Standard Webhooks signing secret, `whsec_` and 24 to 64 bytes in
+    /// base64 (see `forward::signing_key`).
+    #[serde(default)]
+    pub secret: Option<String>,
 }
 
 /// The body sent: the stored message as JSON, or a text message in Slack's or Discord's shape.
@@ -255,6 +281,25 @@ impl Config {
             if !(lower.starts_with("https://") || lower.starts_with("http://")) || hook.url.contains(char::is_whitespace) {
                 return Err(format!("webhook url {:?} must be an http(s) URL", hook.url));
             }
+            match (hook.format, &hook.secret) {
+                (WebhookFormat::Json, Some(secret)) => {
+                    crate::forward::signing_key(secret).map_err(|e| format!("webhook {:?}: secret {e}", hook.url))?;
+                }
+                (WebhookFormat::Json, None) => {
+                    return Err(format!(
+                        "webhook {:?} needs secret = \"whsec_…\" to sign its requests \
+                         (make one with: echo \"whsec_$(openssl rand -base64 32)\")",
+                        hook.url
+                    ))
+                }
+                (format, Some(_)) => {
+                    return Err(format!("webhook {:?}: a secret signs json webhooks only, not {}", hook.url, format.name()))
+                }
+                (_, None) => {}
+            }
+        }
+        if self.forward.timeout_ms == 0 {
+            return Err("forward.timeout_ms must be at least 1".into());
         }
         for email in &self.forward.emails {
             for (what, address) in [("to", &email.to), ("from", &email.from)] {
@@ -340,6 +385,9 @@ mod tests {
             [[forward.webhooks]]
             url = "http://127.0.0.1:9/hook"
             format = "slack"
+            [[forward.webhooks]]
+            url = "https://example.org/hooks/inbox"
+            secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
             [[forward.emails]]
             to = "owner@shop.example"
             from = "Inbox <inbox@shop.example>"
@@ -355,7 +403,14 @@ mod tests {
         assert_eq!(config.site_for("https://evil.example"), SiteMatch::Refused);
         assert_eq!(config.site_for("null"), SiteMatch::Refused);
         assert_eq!(config.largest_body(), 20000);
-        assert_eq!(config.forward_targets(), ["slack http://127.0.0.1:9/hook", "email owner@shop.example"]);
+        assert_eq!(
+            config.forward_targets(),
+            ["slack http://127.0.0.1:9/hook", "json https://example.org/hooks/inbox", "email owner@shop.example"]
+        );
+        let hook = config.forward.webhook(WebhookFormat::Json, "https://example.org/hooks/inbox");
+        assert_eq!(hook.and_then(|h| h.secret.as_deref()), Some("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"));
+        assert!(config.forward.webhook(WebhookFormat::Json, "http://127.0.0.1:9/hook").is_none());
+        assert_eq!((config.forward.timeout(), config.forward.lease()), (Duration::from_secs(10), Duration::from_secs(15)));
         let smtp = load(Some(file), &[("INBOX_SMTP_URL", "smtps://u:p@mail.example")]).expect("valid");
         assert_eq!(smtp.forward.emails[0].smtp_url, "smtps://u:p@mail.example");
 
@@ -385,5 +440,13 @@ mod tests {
         check(Some("[[forward.emails]]\nto = \"nobody\"\nfrom = \"a@b.example\"\nsmtp_url = \"smtp://x\""), &[], "is not an address");
         check(Some("[[forward.emails]]\nto = \"a@b.example\"\nfrom = \"a@b.example\""), &[], "needs smtp_url");
         check(Some("[[forward.webhooks]]\nurl = \"https://x\"\nformat = \"teams\""), &[], "unknown variant");
+        check(Some("[[forward.webhooks]]\nurl = \"https://x\""), &[], "needs secret = \"whsec_…\"");
+        check(Some("[[forward.webhooks]]\nurl = \"https://x\"\nsecret = \"hunter2\""), &[], "secret must start with whsec_");
+        check(
+            Some("[[forward.webhooks]]\nurl = \"https://x\"\nformat = \"slack\"\nsecret = \"whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw\""),
+            &[],
+            "a secret signs json webhooks only, not slack",
+        );
+        check(Some("[forward]\ntimeout_ms = 0"), &[], "timeout_ms must be at least 1");
     }
 }

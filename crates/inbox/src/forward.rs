@@ -1,83 +1,112 @@
 //! Forwarding new messages to webhooks (generic JSON, Slack, Discord) and by e-mail (SMTP,
-//! lettre) through the durable
-//! outbox: a message's jobs are written in the same transaction as the message, and this worker
-//! delivers them with exponential backoff. A webhook that is down, or a restart, only delays
-//! delivery; every job stays until it is delivered.
+//! lettre) through the durable outbox: a message's jobs are written in the same transaction as
+//! the message, and this worker delivers them with exponential backoff. A webhook that is down,
+//! or a restart, only delays delivery; every job stays until it is delivered.
 //!
-//! Delivery is at least once: a crash between the webhook's answer and recording it sends again.
+//! Each attempt holds its job under a lease claimed right before it ([`Store::claim_job`]):
+//! `timeout_ms`, the most the attempt may take, plus `lease_margin_ms`. An attempt never
+//! outlives its lease, so healthy instances never send one job at the same time, and only the
+//! lease's holder records the outcome. A crash mid-attempt leaves its lease to run out; then
+//! another instance (or this one, restarted) sends the job again: at least once across a crash.
+//! JSON webhooks carry the Standard Webhooks headers (`webhook-id`, the same on every attempt,
+//! `webhook-timestamp`, `webhook-signature`), so receivers can verify them and drop a repeat.
+//!
+//! [`Store::claim_job`]: crate::store::Store::claim_job
 
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
+use base64::Engine as _;
+use hmac::{Hmac, Mac};
 use serde_json::{json, Value};
+use sha2::{Digest, Sha256};
 
-use crate::config::WebhookFormat;
+use crate::auth::{hex, random_bytes};
+use crate::config::{Email, WebhookFormat};
 use crate::store::{Job, StoredSubmission};
 use crate::time::rfc3339;
 use crate::App;
 
-/// How long a claimed job is ours before another worker may take it.
-const LEASE: Duration = Duration::from_secs(60);
 /// The longest wait between two attempts.
 const MAX_BACKOFF: Duration = Duration::from_secs(3600);
 /// How often the outbox is polled when nothing wakes the worker.
-const POLL: Duration = Duration::from_millis(1000);
-const TIMEOUT: Duration = Duration::from_secs(10);
+pub const POLL: Duration = Duration::from_millis(1000);
 
-/// Starts the worker when webhooks are configured. It runs until the runtime stops; jobs it
-/// held then are retried once their lease ends.
+/// Base64 as Standard Webhooks uses it (standard alphabet); secrets are read with or without
+/// their `=` padding.
+const BASE64: base64::engine::GeneralPurpose = base64::engine::GeneralPurpose::new(
+    &base64::alphabet::STANDARD,
+    base64::engine::GeneralPurposeConfig::new().with_decode_padding_mode(base64::engine::DecodePaddingMode::Indifferent),
+);
+
+/// Starts the worker when webhooks are configured. It runs until the runtime stops; a job it
+/// held then is sent again once its lease ends.
 pub fn spawn(app: &Arc<App>) -> Option<tokio::task::JoinHandle<()>> {
     if app.config.forward.webhooks.is_empty() && app.config.forward.emails.is_empty() {
         return None;
     }
     let app = Arc::clone(app);
     Some(tokio::spawn(async move {
+        // The global timeout bounds the whole request, connecting included: the attempt ends
+        // within its lease even though a blocking call cannot be cancelled.
         let agent = ureq::Agent::new_with_config(
-            ureq::Agent::config_builder().http_status_as_error(false).timeout_global(Some(TIMEOUT)).build(),
+            ureq::Agent::config_builder()
+                .http_status_as_error(false)
+                .timeout_global(Some(app.config.forward.timeout()))
+                .build(),
         );
         loop {
-            let now = SystemTime::now();
-            let jobs = match app.store.claim_jobs(&rfc3339(now), &rfc3339(now + LEASE), 20).await {
-                Ok(jobs) => jobs,
-                Err(e) => {
-                    tracing::error!(error = %e, "outbox: cannot read jobs");
-                    Vec::new()
-                }
-            };
-            let idle = jobs.is_empty();
-            for job in jobs {
-                deliver(&app, &agent, job).await;
-            }
-            if idle {
-                tokio::select! {
-                    () = tokio::time::sleep(POLL) => {}
-                    () = app.forward_wakeup.notified() => {}
+            match claim(&app).await {
+                Some(job) => deliver(&app, &agent, job).await,
+                None => {
+                    tokio::select! {
+                        () = tokio::time::sleep(POLL) => {}
+                        () = app.forward_wakeup.notified() => {}
+                    }
                 }
             }
         }
     }))
 }
 
+/// Leases the next due job, if any, for one attempt starting now.
+async fn claim(app: &App) -> Option<Job> {
+    let now = SystemTime::now();
+    let lease = hex(&random_bytes::<16>());
+    match app.store.claim_job(&rfc3339(now), &rfc3339(now + app.config.forward.lease()), &lease).await {
+        Ok(job) => job,
+        Err(e) => {
+            tracing::error!(error = %e, "outbox: cannot claim a job");
+            None
+        }
+    }
+}
+
 async fn deliver(app: &App, agent: &ureq::Agent, job: Job) {
     let outcome = attempt(app, agent, &job).await;
     let now = SystemTime::now();
     let recorded = match &outcome {
-        Ok(()) => app.store.job_delivered(job.seq, &rfc3339(now)).await,
+        Ok(()) => app.store.job_delivered(job.seq, &job.lease, &rfc3339(now)).await,
         Err(error) => {
             let wait = backoff(app.config.forward.retry_base_ms, job.attempts);
             tracing::warn!(id = job.feedback_id, attempts = job.attempts + 1, retry_in_ms = wait.as_millis() as u64, error, "forwarding failed");
-            app.store.job_failed(job.seq, &rfc3339(now + wait), error).await
+            app.store.job_failed(job.seq, &job.lease, &rfc3339(now + wait), error).await
         }
     };
-    if outcome.is_ok() {
-        tracing::info!(id = job.feedback_id, "forwarded");
-    }
-    if let Err(e) = recorded {
-        tracing::error!(error = %e, "outbox: cannot record the attempt");
+    match recorded {
+        Ok(true) if outcome.is_ok() => tracing::info!(id = job.feedback_id, "forwarded"),
+        Ok(true) => {}
+        // Recording took longer than the lease's margin and another worker claimed the job.
+        Ok(false) => tracing::warn!(
+            id = job.feedback_id,
+            target = job.target,
+            "outbox: the lease ran out before the attempt was recorded; the job may be sent again"
+        ),
+        Err(e) => tracing::error!(error = %e, "outbox: cannot record the attempt"),
     }
 }
 
-/// One delivery attempt: `Err` says why it failed.
+/// One delivery attempt, over within `forward.timeout_ms`: `Err` says why it failed.
 async fn attempt(app: &App, agent: &ureq::Agent, job: &Job) -> Result<(), String> {
     let (format, url) = job.target.split_once(' ').ok_or("malformed outbox target")?;
     let message = match app.store.get(&job.feedback_id).await {
@@ -85,16 +114,27 @@ async fn attempt(app: &App, agent: &ureq::Agent, job: &Job) -> Result<(), String
         Ok(None) => return Err("the message is gone".into()),
         Err(e) => return Err(format!("storage: {e}")),
     };
+    let timeout = app.config.forward.timeout();
     if format == "email" {
-        let email = app.config.forward.emails.iter().find(|e| e.to == url).cloned();
+        let email = app.config.forward.emails.iter().find(|e| e.to == url);
         let email = email.ok_or_else(|| format!("no e-mail forwarding to {url} is configured any more"))?;
-        return tokio::task::spawn_blocking(move || send_email(&email, &message)).await.map_err(|e| e.to_string())?;
+        // At the deadline the session is dropped, its connection closed, before the lease ends.
+        return tokio::time::timeout(timeout, send_email(email, &message, timeout))
+            .await
+            .unwrap_or_else(|_| Err(format!("SMTP: not done within {} ms", timeout.as_millis())));
     }
     let format = WebhookFormat::from_name(format).ok_or_else(|| format!("unknown webhook format {format:?}"))?;
     let body = serde_json::to_vec(&payload(format, &message)).map_err(|e| e.to_string())?;
+    let mut headers = vec![("content-type", "application/json".to_string())];
+    if format == WebhookFormat::Json {
+        let secret = app.config.forward.webhook(format, url).and_then(|w| w.secret.as_deref());
+        let key = signing_key(secret.ok_or_else(|| format!("no json webhook to {url} is configured any more"))?)?;
+        headers.extend(signed_headers(&key, &webhook_id(&job.feedback_id, &job.target), crate::auth::now(), &body));
+    }
     let (agent, url) = (agent.clone(), url.to_string());
     let status = tokio::task::spawn_blocking(move || {
-        agent.post(&url).header("content-type", "application/json").send(&body[..]).map(|r| r.status().as_u16())
+        let request = headers.into_iter().fold(agent.post(&url), |request, (name, value)| request.header(name, value));
+        request.send(&body[..]).map(|r| r.status().as_u16())
     })
     .await
     .map_err(|e| e.to_string())?
@@ -106,10 +146,44 @@ async fn attempt(app: &App, agent: &ureq::Agent, job: &Job) -> Result<(), String
     }
 }
 
+/// The HMAC key of a Standard Webhooks secret: `whsec_`, then 24 to 64 bytes in base64.
+pub fn signing_key(secret: &str) -> Result<Vec<u8>, String> {
+    let encoded = secret.strip_prefix("whsec_").ok_or("must start with whsec_")?;
+    let key = BASE64.decode(encoded).map_err(|_| "must be base64 after whsec_")?;
+    if !(24..=64).contains(&key.len()) {
+        return Err(format!("has {} bytes after whsec_; use 24 to 64 random bytes", key.len()));
+    }
+    Ok(key)
+}
+
+/// `webhook-id`: the same on every attempt of one message to one target, different for
+/// another message or target. No `.` in it, as the signature scheme asks.
+pub fn webhook_id(feedback_id: &str, target: &str) -> String {
+    let digest = Sha256::new().chain_update(feedback_id).chain_update(" ").chain_update(target).finalize();
+    format!("msg_{}", hex(&digest[..16]))
+}
+
+/// `webhook-signature` for one attempt: `v1,` and the base64 HMAC-SHA256 of `id.timestamp.body`.
+pub fn signature(key: &[u8], id: &str, timestamp: u64, body: &[u8]) -> String {
+    let mut mac = Hmac::<Sha256>::new_from_slice(key).expect("HMAC takes any key length");
+    mac.update(format!("{id}.{timestamp}.").as_bytes());
+    mac.update(body);
+    format!("v1,{}", BASE64.encode(mac.finalize().into_bytes()))
+}
+
+/// The Standard Webhooks headers of one attempt at `timestamp` (Unix seconds).
+fn signed_headers(key: &[u8], id: &str, timestamp: u64, body: &[u8]) -> [(&'static str, String); 3] {
+    [
+        ("webhook-signature", signature(key, id, timestamp, body)),
+        ("webhook-id", id.to_string()),
+        ("webhook-timestamp", timestamp.to_string()),
+    ]
+}
+
 /// One e-mail: the summary as plain text, `Reply-To` the customer when they left an address.
-fn send_email(email: &crate::config::Email, message: &StoredSubmission) -> Result<(), String> {
+async fn send_email(email: &Email, message: &StoredSubmission, timeout: Duration) -> Result<(), String> {
     use lettre::message::header::ContentType;
-    use lettre::{Message, SmtpTransport, Transport};
+    use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
     let s = &message.submission;
     let mut subject = format!("New message: {}", crate::ui::excerpt(&s.message, 60));
     if !message.inbox.site.is_empty() {
@@ -124,8 +198,11 @@ fn send_email(email: &crate::config::Email, message: &StoredSubmission) -> Resul
         builder = builder.reply_to(reply_to);
     }
     let mail = builder.body(summary(message, 20_000)).map_err(|e| e.to_string())?;
-    let transport = SmtpTransport::from_url(&email.smtp_url).map_err(|e| format!("smtp_url: {e}"))?.timeout(Some(TIMEOUT)).build();
-    transport.send(&mail).map(drop).map_err(|e| format!("SMTP: {e}"))
+    let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(&email.smtp_url)
+        .map_err(|e| format!("smtp_url: {e}"))?
+        .timeout(Some(timeout))
+        .build();
+    transport.send(mail).await.map(drop).map_err(|e| format!("SMTP: {e}"))
 }
 
 /// `base × 2^attempts`, at most [`MAX_BACKOFF`].
@@ -200,5 +277,46 @@ mod tests {
         let mut long = message.clone();
         long.submission.message = "x".repeat(5000);
         assert_eq!(summary(&long, 2000).chars().count(), 2000);
+    }
+
+    #[test]
+    fn signs_like_the_standard_webhooks_reference_libraries() {
+        // Their test vector ("sign function works" in libraries/javascript/src/webhook.test.ts).
+        let key = signing_key("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw").expect("valid secret");
+        let signed = signature(&key, "msg_p5jXN8AQM9LWM0D4loKWxJek", 1614265330, br#"{"test": 2432232314}"#);
+        assert_eq!(signed, "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=");
+        let headers = signed_headers(&key, "msg_p5jXN8AQM9LWM0D4loKWxJek", 1614265330, br#"{"test": 2432232314}"#);
+        let headers = headers.map(|(name, value)| format!("{name}: {value}"));
+        let expected = ["webhook-id: msg_p5jXN8AQM9LWM0D4loKWxJek", "webhook-timestamp: 1614265330"];
+        assert_eq!(headers, [format!("webhook-signature: {signed}"), expected[0].into(), expected[1].into()]);
+    }
+
+    #[test]
+    fn reads_secrets_as_standard_webhooks_writes_them() {
+        let check = |secret: &str, expected: Result<usize, &str>| {
+            let got = signing_key(secret).map(|key| key.len());
+            match expected {
+                Ok(len) => assert_eq!(got, Ok(len), "{secret}"),
+                Err(part) => assert!(got.as_ref().is_err_and(|e| e.contains(part)), "{secret}: {got:?}"),
+            }
+        };
+        let b64 = |n: usize| BASE64.encode(vec![7u8; n]);
+        check(&format!("whsec_{}", b64(32)), Ok(32));
+        check(&format!("whsec_{}", b64(32).trim_end_matches('=')), Ok(32));
+        check(&format!("whsec_{}", b64(64)), Ok(64));
+        check(&b64(32), Err("must start with whsec_"));
+        check("whsec_not base64!", Err("must be base64"));
+        check(&format!("whsec_{}", b64(16)), Err("has 16 bytes"));
+        check(&format!("whsec_{}", b64(65)), Err("has 65 bytes"));
+    }
+
+    #[test]
+    fn one_webhook_id_per_message_and_target() {
+        let (a, b) = ("0b8e2c1e-5a7f-4c3b-9a61-2f0d7c9e4b11", "0b8e2c1e-5a7f-4c3b-9a61-2f0d7c9e4b12");
+        let id = webhook_id(a, "json https://a.example/hook");
+        assert_eq!(id, webhook_id(a, "json https://a.example/hook"));
+        assert_ne!(id, webhook_id(b, "json https://a.example/hook"));
+        assert_ne!(id, webhook_id(a, "json https://b.example/hook"));
+        assert!(id.starts_with("msg_") && id.len() == 36 && !id.contains('.'), "{id}");
     }
 }

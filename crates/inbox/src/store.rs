@@ -46,15 +46,18 @@ pub trait Store: Send + Sync + 'static {
     /// Count and average rating per UTC day of the submissions matching `filter`, oldest first.
     async fn daily(&self, filter: &Filter) -> Result<Vec<DayStats>, StoreError>;
 
-    /// Leases up to `limit` outbox jobs due at `now` (`next_at <= now`, not delivered) until
-    /// `lease_until`, so no other worker takes them meanwhile; a crashed worker's lease expires.
-    async fn claim_jobs(&self, now: &str, lease_until: &str, limit: u32) -> Result<Vec<Job>, StoreError>;
+    /// Leases the oldest outbox job due at `now` (`next_at <= now`, not delivered) to the holder
+    /// of `lease` until `lease_until`, so no other worker takes it meanwhile. A worker claims a
+    /// job right before each attempt; a crashed worker's lease simply runs out.
+    async fn claim_job(&self, now: &str, lease_until: &str, lease: &str) -> Result<Option<Job>, StoreError>;
 
-    /// Marks a job delivered.
-    async fn job_delivered(&self, seq: i64, now: &str) -> Result<(), StoreError>;
+    /// Marks a job delivered, if `lease` is still the job's current lease. `false` when it is
+    /// not: the lease ran out and another worker has claimed the job since.
+    async fn job_delivered(&self, seq: i64, lease: &str, now: &str) -> Result<bool, StoreError>;
 
-    /// Records a failed attempt and when to try again.
-    async fn job_failed(&self, seq: i64, next_at: &str, error: &str) -> Result<(), StoreError>;
+    /// Records a failed attempt and when to try again, if `lease` is still the job's current
+    /// lease (`false` otherwise, as for [`Store::job_delivered`]).
+    async fn job_failed(&self, seq: i64, lease: &str, next_at: &str, error: &str) -> Result<bool, StoreError>;
 
     /// Every outbox job of one message, oldest first (for tests and diagnostics).
     async fn jobs_of(&self, feedback_id: &str) -> Result<Vec<JobState>, StoreError>;
@@ -86,6 +89,8 @@ pub struct Job {
     pub target: String,
     /// Failed attempts so far.
     pub attempts: i32,
+    /// The lease this claim holds: only its holder may record the attempt.
+    pub lease: String,
 }
 
 /// An outbox job as stored.

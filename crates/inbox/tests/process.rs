@@ -1,5 +1,6 @@
 //! The real `inbox` binary under stress: SIGKILL in the middle of a load loses no acknowledged
-//! submission, and SIGTERM lets a request already in flight finish before the process exits.
+//! submission, SIGKILL in the middle of forwarding hands the job to another instance once its
+//! lease ends, and SIGTERM lets a request already in flight finish before the process exits.
 
 #![cfg(unix)]
 
@@ -12,18 +13,27 @@ use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Mutex;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use serde_json::Value;
-use support::{sample, temp_dir};
+use support::{sample, temp_dir, Backend, Receiver, WEBHOOK_SECRET};
 
 /// The binary on `db` (or on PostgreSQL when `database_url` is given); its `host:port`.
 fn spawn(db: &Path, database_url: Option<&str>) -> (Child, String) {
+    spawn_with(db, database_url, None)
+}
+
+/// [`spawn`] with the configuration file `config`.
+fn spawn_with(db: &Path, database_url: Option<&str>, config: Option<&Path>) -> (Child, String) {
     let mut command = Command::new(env!("CARGO_BIN_EXE_inbox"));
     command.args(["--port", "0", "--www", "www", "--dist", "dist", "--db"]).arg(db).env("INBOX_LOG", "warn");
     match database_url {
         Some(url) => command.env("DATABASE_URL", url),
         None => command.env_remove("DATABASE_URL"),
+    };
+    match config {
+        Some(path) => command.env("INBOX_CONFIG", path),
+        None => command.env_remove("INBOX_CONFIG"),
     };
     let mut child = command.stdout(Stdio::piped()).stderr(Stdio::inherit()).spawn().expect("start inbox");
     let mut line = String::new();
@@ -106,6 +116,66 @@ fn sigkill_mid_load_loses_no_acknowledged_submission() {
         let missing: Vec<&String> = acked.iter().filter(|id| !unique.contains(id)).collect();
         assert!(missing.is_empty(), "{:?}: {} of {} acknowledged ids lost: {missing:?}", backend, missing.len(), acked.len());
     }
+}
+
+#[test]
+fn a_killed_instance_s_job_is_sent_by_another_once_its_lease_ends() {
+    let database_url = std::env::var("DATABASE_URL").ok().filter(|u| !u.is_empty());
+    for backend in [Backend::Sqlite].into_iter().chain(database_url.map(Backend::Postgres)) {
+        a_killed_instance_s_job_is_sent_by_another_once_its_lease_ends_on(backend);
+    }
+}
+
+/// Instance A leases the job and sends it to a webhook that does not answer; A is killed; B,
+/// running all along on the same database, sends the job once A's lease (2 + 0.5 s) has ended.
+fn a_killed_instance_s_job_is_sent_by_another_once_its_lease_ends_on(backend: Backend) {
+    let lease = Duration::from_millis(2500);
+    let receiver = Receiver::start_with(false, Duration::from_secs(60));
+    let dir = temp_dir();
+    let (db, config) = (dir.path().join("inbox.sqlite3"), dir.path().join("inbox.toml"));
+    let toml = format!(
+        "[forward]\ntimeout_ms = 2000\nlease_margin_ms = 500\n[[forward.webhooks]]\nurl = \"{}\"\nsecret = \"{WEBHOOK_SECRET}\"\n",
+        receiver.url
+    );
+    std::fs::write(&config, toml).expect("write the configuration");
+    support::set_backend(backend.clone());
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+    let store = runtime.block_on(support::store_for(dir.path())); // creates the PostgreSQL schema
+    let url = match &backend {
+        Backend::Sqlite => None,
+        Backend::Postgres(url) => Some(support::url_in_schema(url, dir.path())),
+    };
+
+    let (mut a, addr) = spawn_with(&db, url.as_deref(), Some(&config));
+    let id = "0b8e2c1e-5a7f-4c3b-9a61-00000000dead";
+    assert_eq!(post(&agent(), &addr, &sample(id)).expect("post"), 201);
+    let first = receiver.wait_until(Duration::from_secs(15), "A's attempt", |r| !r.is_empty()).remove(0);
+    *receiver.delay.lock().expect("lock") = Duration::ZERO;
+    let (mut b, _) = spawn_with(&db, url.as_deref(), Some(&config));
+    a.kill().expect("SIGKILL");
+    a.wait().expect("reap");
+    let killed = Instant::now();
+    let second = receiver.wait_until(Duration::from_secs(15), "B's attempt", |r| r.len() >= 2).remove(1);
+    let (waited, after_kill) = (second.at - first.at, second.at - killed);
+    eprintln!("{backend:?}: B sent the job {waited:?} after A's attempt began, {after_kill:?} after A was killed");
+    assert!(waited >= lease - Duration::from_secs(1), "{backend:?}: B sent {waited:?} after A, within A's lease");
+    let bound = lease + inbox::forward::POLL + Duration::from_secs(2);
+    assert!(after_kill <= bound, "{backend:?}: taken over {after_kill:?} after the kill");
+    assert_eq!(first.header("webhook-id"), second.header("webhook-id"), "a repeat the receiver can recognise");
+    // B records the delivery under its own lease; A's attempt is never recorded.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let jobs = runtime.block_on(store.jobs_of(id)).expect("jobs");
+        if jobs.iter().all(|j| j.delivered) {
+            assert_eq!(jobs.iter().map(|j| j.attempts).collect::<Vec<_>>(), [0]);
+            break;
+        }
+        assert!(Instant::now() < deadline, "{backend:?}: not recorded as delivered: {jobs:?}");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let _ = b.kill();
+    let _ = b.wait();
+    assert_eq!(receiver.received().len(), 2, "{backend:?}: sent twice, no more");
 }
 
 #[test]

@@ -46,6 +46,9 @@ const MIGRATIONS: &[&str] = &[
         delivered_at TEXT
     );
     CREATE INDEX outbox_due ON outbox (delivered_at, next_at);",
+    // Who holds a job: a token per claim, so only the current holder records the attempt.
+    // While leased, `next_at` is when the lease ends.
+    "ALTER TABLE outbox ADD COLUMN lease TEXT;",
 ];
 
 /// Connections opened per instance. tokio-postgres pipelines concurrent queries on one
@@ -241,38 +244,55 @@ impl super::Store for PostgresStore {
             .collect()
     }
 
-    async fn claim_jobs(&self, now: &str, lease_until: &str, limit: u32) -> Result<Vec<Job>, StoreError> {
-        // SKIP LOCKED: instances polling together each take different jobs.
-        let rows = self
+    async fn claim_job(&self, now: &str, lease_until: &str, lease: &str) -> Result<Option<Job>, StoreError> {
+        // SKIP LOCKED: instances claiming together each take a different job. A job another
+        // instance leased a moment ago no longer matches `next_at <= now` once re-checked.
+        let row = self
             .client()
             .await?
-            .query(
-                "UPDATE outbox SET next_at = $2 WHERE seq IN (
+            .query_opt(
+                "UPDATE outbox SET next_at = $2, lease = $3 WHERE seq = (
                      SELECT seq FROM outbox WHERE delivered_at IS NULL AND next_at <= $1
-                     ORDER BY seq LIMIT $3 FOR UPDATE SKIP LOCKED)
-                 RETURNING seq, feedback_id, target, attempts",
-                &[&now, &lease_until, &i64::from(limit)],
+                     ORDER BY seq LIMIT 1 FOR UPDATE SKIP LOCKED)
+                 RETURNING seq, feedback_id, target, attempts, lease",
+                &[&now, &lease_until, &lease],
             )
             .await?;
-        rows.iter()
-            .map(|r| Ok(Job { seq: r.try_get(0)?, feedback_id: r.try_get(1)?, target: r.try_get(2)?, attempts: r.try_get(3)? }))
-            .collect()
+        row.map(|r| {
+            Ok(Job {
+                seq: r.try_get(0)?,
+                feedback_id: r.try_get(1)?,
+                target: r.try_get(2)?,
+                attempts: r.try_get(3)?,
+                lease: r.try_get(4)?,
+            })
+        })
+        .transpose()
     }
 
-    async fn job_delivered(&self, seq: i64, now: &str) -> Result<(), StoreError> {
-        self.client().await?.execute("UPDATE outbox SET delivered_at = $2, last_error = '' WHERE seq = $1", &[&seq, &now]).await?;
-        Ok(())
-    }
-
-    async fn job_failed(&self, seq: i64, next_at: &str, error: &str) -> Result<(), StoreError> {
-        self.client()
+    async fn job_delivered(&self, seq: i64, lease: &str, now: &str) -> Result<bool, StoreError> {
+        let changed = self
+            .client()
             .await?
             .execute(
-                "UPDATE outbox SET attempts = attempts + 1, next_at = $2, last_error = $3 WHERE seq = $1",
-                &[&seq, &next_at, &error],
+                "UPDATE outbox SET delivered_at = $3, last_error = '', lease = NULL WHERE seq = $1 AND lease = $2",
+                &[&seq, &lease, &now],
             )
             .await?;
-        Ok(())
+        Ok(changed == 1)
+    }
+
+    async fn job_failed(&self, seq: i64, lease: &str, next_at: &str, error: &str) -> Result<bool, StoreError> {
+        let changed = self
+            .client()
+            .await?
+            .execute(
+                "UPDATE outbox SET attempts = attempts + 1, next_at = $3, last_error = $4, lease = NULL
+                 WHERE seq = $1 AND lease = $2",
+                &[&seq, &lease, &next_at, &error],
+            )
+            .await?;
+        Ok(changed == 1)
     }
 
     async fn jobs_of(&self, feedback_id: &str) -> Result<Vec<JobState>, StoreError> {

@@ -47,6 +47,9 @@ const MIGRATIONS: &[&str] = &[
         delivered_at TEXT
     );
     CREATE INDEX outbox_due ON outbox (delivered_at, next_at);",
+    // 4. Who holds a job: a token per claim, so only the current holder records the attempt.
+    //    While leased, `next_at` is when the lease ends.
+    "ALTER TABLE outbox ADD COLUMN lease TEXT;",
 ];
 
 /// A [`super::Store`] on one SQLite connection. The mutex serialises access; SQLite takes one
@@ -130,6 +133,10 @@ fn values(params: Vec<Param>) -> Vec<Value> {
 
 fn read_stored(row: &rusqlite::Row<'_>) -> rusqlite::Result<(String, String, String, bool, String, String)> {
     Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?, row.get(4)?, row.get(5)?))
+}
+
+fn job_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Job> {
+    Ok(Job { seq: row.get(0)?, feedback_id: row.get(1)?, target: row.get(2)?, attempts: row.get(3)?, lease: row.get(4)? })
 }
 
 type Columns = (String, String, String, bool, String, String);
@@ -238,39 +245,42 @@ impl super::Store for SqliteStore {
         .await
     }
 
-    async fn claim_jobs(&self, now: &str, lease_until: &str, limit: u32) -> Result<Vec<Job>, StoreError> {
-        let (now, lease_until) = (now.to_string(), lease_until.to_string());
+    async fn claim_job(&self, now: &str, lease_until: &str, lease: &str) -> Result<Option<Job>, StoreError> {
+        let (now, lease_until, lease) = (now.to_string(), lease_until.to_string(), lease.to_string());
         self.with(move |conn| {
+            // One statement: SQLite takes the write lock before it reads, so of two processes
+            // claiming at once one waits and then sees the job leased.
             let mut stmt = conn.prepare_cached(
-                "UPDATE outbox SET next_at = ?2 WHERE seq IN (
-                     SELECT seq FROM outbox WHERE delivered_at IS NULL AND next_at <= ?1 ORDER BY seq LIMIT ?3)
-                 RETURNING seq, feedback_id, target, attempts",
+                "UPDATE outbox SET next_at = ?2, lease = ?3 WHERE seq = (
+                     SELECT seq FROM outbox WHERE delivered_at IS NULL AND next_at <= ?1 ORDER BY seq LIMIT 1)
+                 RETURNING seq, feedback_id, target, attempts, lease",
             )?;
-            let rows = stmt.query_map(params![now, lease_until, limit], |row| {
-                Ok(Job { seq: row.get(0)?, feedback_id: row.get(1)?, target: row.get(2)?, attempts: row.get(3)? })
-            })?;
-            Ok(rows.collect::<Result<_, _>>()?)
+            Ok(stmt.query_row(params![now, lease_until, lease], job_from_row).optional()?)
         })
         .await
     }
 
-    async fn job_delivered(&self, seq: i64, now: &str) -> Result<(), StoreError> {
-        let now = now.to_string();
+    async fn job_delivered(&self, seq: i64, lease: &str, now: &str) -> Result<bool, StoreError> {
+        let (lease, now) = (lease.to_string(), now.to_string());
         self.with(move |conn| {
-            conn.execute("UPDATE outbox SET delivered_at = ?2, last_error = '' WHERE seq = ?1", params![seq, now])?;
-            Ok(())
+            let changed = conn.execute(
+                "UPDATE outbox SET delivered_at = ?3, last_error = '', lease = NULL WHERE seq = ?1 AND lease = ?2",
+                params![seq, lease, now],
+            )?;
+            Ok(changed == 1)
         })
         .await
     }
 
-    async fn job_failed(&self, seq: i64, next_at: &str, error: &str) -> Result<(), StoreError> {
-        let (next_at, error) = (next_at.to_string(), error.to_string());
+    async fn job_failed(&self, seq: i64, lease: &str, next_at: &str, error: &str) -> Result<bool, StoreError> {
+        let (lease, next_at, error) = (lease.to_string(), next_at.to_string(), error.to_string());
         self.with(move |conn| {
-            conn.execute(
-                "UPDATE outbox SET attempts = attempts + 1, next_at = ?2, last_error = ?3 WHERE seq = ?1",
-                params![seq, next_at, error],
+            let changed = conn.execute(
+                "UPDATE outbox SET attempts = attempts + 1, next_at = ?3, last_error = ?4, lease = NULL
+                 WHERE seq = ?1 AND lease = ?2",
+                params![seq, lease, next_at, error],
             )?;
-            Ok(())
+            Ok(changed == 1)
         })
         .await
     }

@@ -4,10 +4,13 @@
 
 #![allow(dead_code)] // each test file uses a different part of this module
 
-use std::net::SocketAddr;
 use std::cell::RefCell;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
 
 use axum::http::Request;
 use serde_json::{json, Value};
@@ -80,13 +83,7 @@ impl Server {
                 .build()
                 .expect("tokio runtime");
             runtime.block_on(async move {
-                let store: std::sync::Arc<dyn inbox::Store> = match backend {
-                    Backend::Sqlite => std::sync::Arc::new(inbox::SqliteStore::open(&db).expect("open the database")),
-                    Backend::Postgres(url) => std::sync::Arc::new(
-                        inbox::PostgresStore::connect(&url, Some(&schema)).await.expect("connect to PostgreSQL"),
-                    ),
-                };
-                let app = inbox::App::new(store, config);
+                let app = inbox::App::new(open_store(&backend, &db, &schema).await, config);
                 let _forwarder = inbox::forward::spawn(&app);
                 let router = inbox::router(app, &www, &dist);
                 let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
@@ -164,6 +161,28 @@ impl Drop for Server {
             }
         }
     }
+}
+
+/// The store of a server over `dir` on this thread's [`backend`], for tests of the store itself.
+pub async fn store_for(dir: &Path) -> Arc<dyn inbox::Store> {
+    open_store(&backend(), &dir.join("inbox.sqlite3"), &schema_for(dir)).await
+}
+
+/// The SQLite file `db`, or the PostgreSQL `schema`.
+async fn open_store(backend: &Backend, db: &Path, schema: &str) -> Arc<dyn inbox::Store> {
+    match backend {
+        Backend::Sqlite => Arc::new(inbox::SqliteStore::open(db).expect("open the database")),
+        Backend::Postgres(url) => {
+            Arc::new(inbox::PostgresStore::connect(url, Some(schema)).await.expect("connect to PostgreSQL"))
+        }
+    }
+}
+
+/// `url` with every session in the schema of a server over `dir`, for an `inbox` process
+/// (which does not choose a schema itself). [`store_for`] creates the schema.
+pub fn url_in_schema(url: &str, dir: &Path) -> String {
+    let separator = if url.contains('?') { '&' } else { '?' };
+    format!("{url}{separator}options=-c%20search_path%3D{}", schema_for(dir))
 }
 
 /// A schema name unique to `dir` (a fresh temp dir per test).
@@ -247,3 +266,112 @@ pub fn post_from(server: &Server, origin: &str, body: &Value) -> Reply {
         Some(&bytes),
     )
 }
+
+/// A webhook receiver on 127.0.0.1: answers 503 while `failing` is set, else 200, each request
+/// after `delay` and on its own thread, so several senders are served at once. Keeps every
+/// request as it arrived.
+pub struct Receiver {
+    pub url: String,
+    pub failing: Arc<Mutex<bool>>,
+    pub delay: Arc<Mutex<Duration>>,
+    received: Arc<Mutex<Vec<Received>>>,
+}
+
+/// One request to a [`Receiver`]: when it arrived, its headers (names in lower case), its raw
+/// body, and the status it was (or is about to be) answered with.
+#[derive(Clone, Debug)]
+pub struct Received {
+    pub at: Instant,
+    pub headers: Headers,
+    pub body: Vec<u8>,
+    pub status: u16,
+}
+
+impl Received {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str())
+    }
+
+    pub fn json(&self) -> Value {
+        serde_json::from_slice(&self.body).unwrap_or(Value::Null)
+    }
+}
+
+impl Receiver {
+    pub fn start(failing: bool) -> Receiver {
+        Receiver::start_with(failing, Duration::ZERO)
+    }
+
+    pub fn start_with(failing: bool, delay: Duration) -> Receiver {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+        let url = format!("http://{}/hook", listener.local_addr().expect("addr"));
+        let receiver = Receiver {
+            url,
+            failing: Arc::new(Mutex::new(failing)),
+            delay: Arc::new(Mutex::new(delay)),
+            received: Arc::default(),
+        };
+        let (failing, delay, received) =
+            (Arc::clone(&receiver.failing), Arc::clone(&receiver.delay), Arc::clone(&receiver.received));
+        std::thread::spawn(move || {
+            for stream in listener.incoming().flatten() {
+                let (failing, delay, received) = (Arc::clone(&failing), Arc::clone(&delay), Arc::clone(&received));
+                std::thread::spawn(move || {
+                    let Some((headers, body)) = read_request(&stream) else { return };
+                    let status = if *failing.lock().expect("lock") { 503 } else { 200 };
+                    let wait = *delay.lock().expect("lock");
+                    received.lock().expect("lock").push(Received { at: Instant::now(), headers, body, status });
+                    std::thread::sleep(wait);
+                    let answer = format!("HTTP/1.1 {status} X\r\ncontent-length: 0\r\nconnection: close\r\n\r\n");
+                    let _ = (&stream).write_all(answer.as_bytes());
+                });
+            }
+        });
+        receiver
+    }
+
+    /// Every request so far, in order of arrival.
+    pub fn received(&self) -> Vec<Received> {
+        self.received.lock().expect("lock").clone()
+    }
+
+    pub fn statuses(&self) -> Vec<u16> {
+        self.received().iter().map(|r| r.status).collect()
+    }
+
+    /// Waits until `done` holds for the requests so far, at most `within`; then returns them.
+    pub fn wait_until(&self, within: Duration, what: &str, done: impl Fn(&[Received]) -> bool) -> Vec<Received> {
+        let deadline = Instant::now() + within;
+        loop {
+            let received = self.received();
+            if done(&received) {
+                return received;
+            }
+            assert!(Instant::now() < deadline, "{what}: not within {within:?}; statuses so far {:?}", self.statuses());
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+}
+
+/// Header names (in lower case) and values, in order.
+pub type Headers = Vec<(String, String)>;
+
+/// One HTTP/1.1 request's headers and body.
+fn read_request(stream: &TcpStream) -> Option<(Headers, Vec<u8>)> {
+    let mut reader = BufReader::new(stream);
+    let mut headers = Vec::new();
+    let mut line = String::new();
+    while reader.read_line(&mut line).ok()? > 0 && line != "\r\n" {
+        if let Some((name, value)) = line.split_once(':') {
+            headers.push((name.trim().to_ascii_lowercase(), value.trim().to_string()));
+        }
+        line.clear();
+    }
+    let length = headers.iter().find(|(n, _)| n == "content-length").and_then(|(_, v)| v.parse().ok()).unwrap_or(0);
+    let mut body = vec![0; length];
+    reader.read_exact(&mut body).ok()?;
+    Some((headers, body))
+}
+
+/// A Standard Webhooks secret for tests.
+pub const WEBHOOK_SECRET: &str = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
