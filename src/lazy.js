@@ -12,6 +12,8 @@ export * from './widget.js';
 export { default } from './widget.js';
 
 const PREFIX = 'contact-widget: ';
+// Filled in by `cargo xtask dist` from the core: the channel types, which data attributes name.
+const TYPES = __CHANNEL_TYPES__;
 const isObject = (v) => v?.constructor === Object;
 /** A task of the browser of its own: the steps of a mount never add up to a long task. */
 const nextTask = () => new Promise((resolve) => setTimeout(resolve));
@@ -29,12 +31,12 @@ function fallbackOf(c) {
 }
 
 /**
- * Called once by the loader with `page`, its live view of the widget: `host`, `ours` (whether
- * the loader created the element), `launcher`, `tag` (the language shown), `config` (merged from
- * every source), `wanted`, `phase` (the one lifecycle state, which this file moves from loading
- * to mounting, mounted or failed), `fetch` and `textOf` (captured when the page loaded), `wasm`
- * and `texts` (the files it fetched together with this one) and `queued()` (the API calls made
- * before the panel was mounted). Returns what the loader calls from then on; `call` and `update`
+ * Called once by the loader with `page`, its side by name: `now()` (the `host` element, `ours`:
+ * whether the loader created it, the `launcher`, `tag`: the language shown, `wanted`), `sources()`
+ * (the config's: data attributes, the JSON block or config URL, init()) and `merge`, `phase` (the one lifecycle state, which this file moves from
+ * loading to mounting, mounted or failed), `fetch` and `textOf` (captured when the page loaded),
+ * `wasm` and `texts` (the files it fetched together with this one) and `queued()` (the API calls
+ * made before the panel was mounted). Returns what the loader calls from then on; `call` and `update`
  * answer true when they handled the call (else the loader queues it until the panel is mounted).
  */
 export function boot(page) {
@@ -45,6 +47,18 @@ export function boot(page) {
   let inside = 0;         // calls into the wasm under way (an event it emits may call the API again)
   const failed = () => page.phase === 'failed';
 
+  // The config: the data attributes (a channel type's name is a channel, in attribute order),
+  // under the JSON block or config URL, under init(), merged by the loader's rule.
+  const config = () => {
+    const [attributes, file, init] = page.sources(), base = {}, channels = [];
+    for (const [key, value] of Object.entries(attributes)) {
+      if (TYPES.includes(key)) channels.push({ type: key, value });
+      else base[key] = value;
+    }
+    if (channels.length) base.channels = channels;
+    return [file, init].reduce(page.merge, base) || {};
+  };
+
   // Any error inside the widget ends here: reported once, the panel removed, never thrown into
   // the page. The launcher stays as a plain link when there is somewhere to go.
   // The wasm instance is never called again (it may be trapped): its nodes and stylesheet are
@@ -53,8 +67,8 @@ export function boot(page) {
     if (failed()) return;
     page.phase = 'failed';
     widget = null;
-    const { host, ours, launcher } = page;
-    let fallback = fallbackOf(page.config);
+    const { host, ours, launcher } = page.now();
+    let fallback = fallbackOf(config());
     console.error(PREFIX + what + ' failed; ' + (fallback ? 'the launcher now opens ' + fallback : 'the widget removed itself') + '.', error);
     if (!host) return;
     const shadow = host.shadowRoot;
@@ -117,9 +131,9 @@ export function boot(page) {
   // for. A mount overtaken by unmount() (init() with a new config, destroy(), another host
   // element) is taken down, and the panel mounted again if it is still wanted.
   async function mount() {
-    if (failed() || widget || mounting || !page.wanted) return;
+    if (failed() || widget || mounting || !page.now().wanted) return;
     const mine = mounting = { stale: false };
-    const tag = page.tag;
+    const { tag } = page.now();
     let table;
     try {
       table = (await Promise.all([instantiate(), language(tag)]))[1];
@@ -130,11 +144,11 @@ export function boot(page) {
     }
     // A task of its own, apart from compiling and instantiating.
     await nextTask();
-    const { host, launcher } = page;
+    const { host, launcher } = page.now();
     const gone = () => mine.stale || failed() || !launcher;
-    if (gone() || tag !== page.tag) { mounting = null; return gone() ? undefined : mount(); }
+    if (gone() || tag !== page.now().tag) { mounting = null; return gone() ? undefined : mount(); }
     page.phase = 'mounting';
-    const setup = guard('mounting', () => new Setup({ shadow: host.shadowRoot, launcher, config: page.config, language: tag, texts: table }));
+    const setup = guard('mounting', () => new Setup({ shadow: host.shadowRoot, launcher, config: config(), language: tag, texts: table }));
     for (const step of ['zones', 'form', 'panel']) {
       await nextTask();
       if (failed()) return;
@@ -158,7 +172,7 @@ export function boot(page) {
   function call(name, argument) {
     // From a listener of one of our events, while the wasm is busy: right after it, not inside.
     if (inside) queueMicrotask(() => call(name, argument));
-    else if (widget) guard(name + '()', () => name === 'update' ? widget.update(page.config, undefined, null) : widget[name](argument));
+    else if (widget) guard(name + '()', () => name === 'update' ? widget.update(config(), undefined, null) : widget[name](argument));
     else return false;
     return true;
   }
@@ -177,11 +191,11 @@ export function boot(page) {
     // After update() changed the config: the panel re-renders with it, in the new language
     // (open, with the draft) once its texts are here when the language changed from `shown`.
     update(shown) {
-      const next = page.tag;
+      const { tag: next } = page.now();
       if (!widget) return false;
       if (next === shown) return call('update');
       Promise.resolve(language(next)).then((table) => {
-        guard('update()', () => widget?.update(page.config, next, table));
+        guard('update()', () => widget?.update(config(), next, table));
       });
       return true;
     }

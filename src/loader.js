@@ -17,11 +17,10 @@
   // Where the other files are. dist/contact-widget.mjs (the npm module entry, where
   // currentScript is null) is this file with only this expression replaced by import.meta.url.
   const base = new URL('.', script?.src || d.baseURI);
-  // Filled in by `cargo xtask dist` from the core: the launcher's stylesheet, the title of each
-  // shipped language (the launcher's default label), and the channel types (data-phone="…").
+  // Filled in by `cargo xtask dist` from the core: the launcher's stylesheet, and the title of each
+  // shipped language (the launcher's default label).
   const CSS = __LAUNCHER_CSS__;
   const TITLES = __TITLES__;
-  const TYPES = __CHANNEL_TYPES__;
   const sheet = new CSSStyleSheet(); // launcher.css and the config's variables
 
   // Where the widget is in its life, the one state both halves share (lazy.js moves it on):
@@ -43,7 +42,8 @@
   // A plain object (what JSON.parse and object literals make), not an array or a value.
   const isObject = (v) => v?.constructor === Object;
 
-  // `over` layered on `base`, objects key by key; anything else in `over` replaces.
+  // `over` layered on `base`, objects key by key; anything else in `over` replaces. The one merge
+  // of config sources (lazy.js uses it too).
   const merge = (base, over) => {
     if (!isObject(base) || !isObject(over)) return over ?? base;
     const out = { ...base };
@@ -51,13 +51,13 @@
     return out;
   };
 
-  // The data-* attributes of the script tag, then those of a <contact-widget> in the markup, as a
-  // config: a channel type's name is a channel (in attribute order), "true"/"false" are booleans.
+  // The data-* attributes of the script tag, then those of a <contact-widget> in the markup, by
+  // name ("true"/"false" are booleans). For the launcher they are a config as they are; lazy.js
+  // turns the channel types among them (data-phone="…") into channels, in attribute order.
   const attributes = () => {
-    const out = {}, channels = [];
+    const out = {};
     const add = (key, value) => {
-      if (TYPES.includes(key)) channels.push({ type: key, value });
-      else if (key !== 'configUrl') out[key] = value === 'true' || (value !== 'false' && value);
+      if (key !== 'configUrl') out[key] = value === 'true' || (value !== 'false' && value);
     };
     if (script) for (const key in script.dataset) add(key, script.dataset[key]);
     if (host && !ours) {
@@ -67,7 +67,6 @@
         }
       }
     }
-    if (channels.length) out.channels = channels;
     return out;
   };
 
@@ -159,21 +158,21 @@
     d.body.append(host);
   };
 
-  // What lazy.js sees of this script: a live view, by name.
+  // What lazy.js sees of this script, by name.
   const page = {
-    get host() { return host; },
-    get ours() { return ours; },
-    get launcher() { return launcher; },
-    get tag() { return tag; },
-    get config() { return config(); },
-    get wanted() { return wanted && phase !== 'destroyed'; },
+    // Where the widget is now: the element, whether this script made it, the launcher, the
+    // language shown, whether it is wanted.
+    now: () => ({ host, ours, launcher, tag, wanted: wanted && phase !== 'destroyed' }),
+    // The config's sources, lowest first, and how they layer.
+    sources: () => [attributes(), fileConfig, initConfig],
+    merge,
+    get phase() { return phase; },
+    set phase(next) { phase = next; },
     fetch: nativeFetch,
     textOf,
     // The files fetched together with the glue (no waterfall): the wasm, and the texts by language.
     wasm: null,
     texts: {},
-    get phase() { return phase; },
-    set phase(next) { phase = next; },
     // The API calls made before the panel was mounted, taken once it is.
     queued: () => queue.splice(0),
   };

@@ -453,7 +453,9 @@ impl Inner {
             "Tab" => {
                 // Radios are skipped: the textarea after them is always a valid last-but-one stop.
                 let Ok(all) = self.ui.panel.query_selector_all("button, a[href], textarea, input:not([type=radio]):not([tabindex='-1'])") else { return };
-                let (Some(first), Some(last)) = (all.get(0), all.get(all.length().saturating_sub(1))) else { return };
+                // Only what is shown (the form or the thanks, never both).
+                let shown: Vec<Node> = (0..all.length()).filter_map(|i| all.get(i)).filter(|n| n.unchecked_ref::<Element>().get_bounding_client_rect().width() > 0.0).collect();
+                let (Some(first), Some(last)) = (shown.first().cloned(), shown.last().cloned()) else { return };
                 let active: Option<web_sys::Node> = self.place.shadow.active_element().map(Into::into);
                 let wrap_to = match (e.shift_key(), active) {
                     (true, Some(a)) if a.is_same_node(Some(&first)) => Some(last),

@@ -174,6 +174,7 @@ test('storage unavailable: sending works online, and a failure says there is no 
   assert.equal((await storedWith('no storage, online')).length, 1);
 
   await page.route('**/api/feedback', (route) => route.fulfill({ status: 503, headers: CORS }));
+  await dialog.getByRole('button', { name: 'Write another message' }).click();
   await dialog.getByRole('textbox', { name: 'Message' }).fill('no storage, server down');
   await dialog.getByRole('button', { name: 'Send' }).click();
   await dialog.getByRole('alert').filter({ hasText: 'could not save a copy' }).waitFor();

@@ -61,19 +61,21 @@ for (const viewport of [DESKTOP, PHONE]) {
       await p.getByRole('dialog').waitFor();
       const panel = await box(p, '#cw-panel');
       onScreen(panel, viewport, 'the panel');
+      // While the panel is open the launcher is its Close button (a round cross): beside that.
+      const lOpen = await box(p, '.launcher');
       if (viewport.width <= 480) {
         // The sheet: the whole width and the whole (visual) viewport's height.
         assert.deepEqual([panel.left, panel.top, panel.width, panel.height], [0, 0, viewport.width, viewport.height]);
       } else {
         // Beside the launcher, not over it: above or below it, or for the middle positions next to it.
-        const overlap = !(panel.right <= l.left || panel.left >= l.right || panel.bottom <= l.top || panel.top >= l.bottom);
-        assert.ok(!overlap, `the panel ${JSON.stringify(panel)} covers the launcher ${JSON.stringify(l)}`);
-        if (position.startsWith('bottom')) close(panel.bottom, l.top - 16, 'the panel sits above the launcher');
-        if (position.startsWith('top')) close(panel.top, l.bottom + 16, 'the panel sits below the launcher');
-        if (position.endsWith('right') && !position.startsWith('middle')) close(panel.right, l.right, 'the panel lines up with the launcher');
-        if (position.endsWith('left') && !position.startsWith('middle')) close(panel.left, l.left, 'the panel lines up with the launcher');
-        if (position === 'middle-right') close(panel.right, l.left - 16, 'the panel sits left of the launcher');
-        if (position === 'middle-left') close(panel.left, l.right + 16, 'the panel sits right of the launcher');
+        const overlap = !(panel.right <= lOpen.left || panel.left >= lOpen.right || panel.bottom <= lOpen.top || panel.top >= lOpen.bottom);
+        assert.ok(!overlap, `the panel ${JSON.stringify(panel)} covers the launcher ${JSON.stringify(lOpen)}`);
+        if (position.startsWith('bottom')) close(panel.bottom, lOpen.top - 16, 'the panel sits above the launcher');
+        if (position.startsWith('top')) close(panel.top, lOpen.bottom + 16, 'the panel sits below the launcher');
+        if (position.endsWith('right') && !position.startsWith('middle')) close(panel.right, lOpen.right, 'the panel lines up with the launcher');
+        if (position.endsWith('left') && !position.startsWith('middle')) close(panel.left, lOpen.left, 'the panel lines up with the launcher');
+        if (position === 'middle-right') close(panel.right, lOpen.left - 16, 'the panel sits left of the launcher');
+        if (position === 'middle-left') close(panel.left, lOpen.right + 16, 'the panel sits right of the launcher');
         if (position.startsWith('middle')) close((panel.top + panel.bottom) / 2, viewport.height / 2, 'the panel is centred vertically');
       }
       assert.deepEqual(errors, []);

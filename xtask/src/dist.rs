@@ -113,14 +113,12 @@ pub fn run(ws: &Workspace) -> Result<Vec<FileSize>> {
         return Err(format!("{LOADER} has no __WIDGET_JS__ placeholder: it could not find the hashed glue"));
     }
     let css = minify(ws, &ws.root.join(LAUNCHER_CSS))?;
-    let types: Vec<String> = widget_core::channel::Kind::ALL.iter().map(|k| json_string(k.name())).collect();
     let source = source
         .replace("__VERSION__", version)
         .replace("__WIDGET_JS__", &js_name)
         .replace("__WIDGET_WASM__", &wasm_name)
         .replace("__LAUNCHER_CSS__", &json_string(css.trim()))
-        .replace("__TITLES__", &titles(ws)?)
-        .replace("__CHANNEL_TYPES__", &format!("[{}]", types.join(",")));
+        .replace("__TITLES__", &titles(ws)?);
     let module = package::module_entry(&source)?;
     // Minified: the loader is all a page runs before the visitor reaches for the launcher.
     for (name, text) in [("contact-widget.js", &source), ("contact-widget.mjs", &module)] {
@@ -222,7 +220,11 @@ fn bundle_glue(ws: &Workspace, dist: &Path, wasm_name: &str) -> Result {
     }
     let locales: Vec<String> = widget_core::i18n::LOCALES.iter().filter(|t| **t != "en").map(|t| json_string(t)).collect();
     let entry = scratch.join("lazy.js");
-    let lazy = lazy.replace("__WIDGET_WASM__", wasm_name).replace("__LOCALES__", &format!("[{}]", locales.join(",")));
+    let types: Vec<String> = widget_core::channel::Kind::ALL.iter().map(|k| json_string(k.name())).collect();
+    let lazy = lazy
+        .replace("__WIDGET_WASM__", wasm_name)
+        .replace("__LOCALES__", &format!("[{}]", locales.join(",")))
+        .replace("__CHANNEL_TYPES__", &format!("[{}]", types.join(",")));
     write(&entry, lazy.as_bytes())?;
     Cmd::new(ws.root.join(ESBUILD))
         .arg(&entry)

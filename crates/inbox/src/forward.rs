@@ -127,9 +127,9 @@ async fn attempt(app: &App, agent: &ureq::Agent, job: &Job) -> Result<(), String
     let body = serde_json::to_vec(&payload(format, &message)).map_err(|e| e.to_string())?;
     let mut headers = vec![("content-type", "application/json".to_string())];
     if format == WebhookFormat::Json {
-        let secret = app.config.forward.webhook(format, url).and_then(|w| w.secret.as_deref());
-        let key = signing_key(secret.ok_or_else(|| format!("no json webhook to {url} is configured any more"))?)?;
-        headers.extend(signed_headers(&key, &webhook_id(&job.feedback_id, &job.target), crate::auth::now(), &body));
+        let hook = app.config.forward.webhook(format, url).ok_or_else(|| format!("no json webhook to {url} is configured any more"))?;
+        let key = hook.secret.as_deref().map(signing_key).transpose()?;
+        headers.extend(standard_headers(key.as_deref(), &webhook_id(&job.feedback_id, &job.target), crate::auth::now(), &body));
     }
     let (agent, url) = (agent.clone(), url.to_string());
     let status = tokio::task::spawn_blocking(move || {
@@ -172,12 +172,14 @@ pub fn signature(key: &[u8], id: &str, timestamp: u64, body: &[u8]) -> String {
 }
 
 /// The Standard Webhooks headers of one attempt at `timestamp` (Unix seconds).
-fn signed_headers(key: &[u8], id: &str, timestamp: u64, body: &[u8]) -> [(&'static str, String); 3] {
-    [
-        ("webhook-signature", signature(key, id, timestamp, body)),
-        ("webhook-id", id.to_string()),
-        ("webhook-timestamp", timestamp.to_string()),
-    ]
+/// The Standard Webhooks headers: the id and timestamp always (receivers deduplicate by the id),
+/// the signature when the webhook has a secret.
+fn standard_headers(key: Option<&[u8]>, id: &str, timestamp: u64, body: &[u8]) -> Vec<(&'static str, String)> {
+    let mut headers = vec![("webhook-id", id.to_string()), ("webhook-timestamp", timestamp.to_string())];
+    if let Some(key) = key {
+        headers.push(("webhook-signature", signature(key, id, timestamp, body)));
+    }
+    headers
 }
 
 /// One e-mail: the summary as plain text, `Reply-To` the customer when they left an address.
@@ -285,10 +287,11 @@ mod tests {
         let key = signing_key("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw").expect("valid secret");
         let signed = signature(&key, "msg_p5jXN8AQM9LWM0D4loKWxJek", 1614265330, br#"{"test": 2432232314}"#);
         assert_eq!(signed, "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=");
-        let headers = signed_headers(&key, "msg_p5jXN8AQM9LWM0D4loKWxJek", 1614265330, br#"{"test": 2432232314}"#);
-        let headers = headers.map(|(name, value)| format!("{name}: {value}"));
+        let headers = |key| standard_headers(key, "msg_p5jXN8AQM9LWM0D4loKWxJek", 1614265330, br#"{"test": 2432232314}"#).into_iter().map(|(name, value)| format!("{name}: {value}")).collect::<Vec<_>>();
         let expected = ["webhook-id: msg_p5jXN8AQM9LWM0D4loKWxJek", "webhook-timestamp: 1614265330"];
-        assert_eq!(headers, [format!("webhook-signature: {signed}"), expected[0].into(), expected[1].into()]);
+        assert_eq!(headers(Some(&key)), [expected[0].to_string(), expected[1].into(), format!("webhook-signature: {signed}")]);
+        // Without a secret (configs from before signing): the id and timestamp, unsigned.
+        assert_eq!(headers(None), expected);
     }
 
     #[test]

@@ -59,6 +59,9 @@ async fn run(args: cli::Args) -> Result<(), String> {
     if config.auth.password_hash.is_none() {
         tracing::warn!("no password hash configured: /inbox and GET /api/feedback are open (demo mode)");
     }
+    for hook in config.forward.webhooks.iter().filter(|h| h.format == inbox::config::WebhookFormat::Json && h.secret.is_none()) {
+        tracing::warn!(url = hook.url, "json webhook without a secret: its requests are not signed (add secret = \"whsec_…\", see the docs)");
+    }
     tracing::info!(backend = store.backend(), sites = config.sites.len(), "store ready");
     let app = inbox::App::new(store, config);
     let _forwarder = inbox::forward::spawn(&app);
