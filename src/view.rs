@@ -163,10 +163,13 @@ fn channel(config: &Config, channel: &Channel, index: usize, mobile: bool) -> (E
     if let Some(reply) = channel.reply {
         append(&text, &[&el("span", &[("class", "note")], t(Text::reply(reply)))]);
     }
-    let when = el("span", &[("class", "when"), ("hidden", "")], "");
-    append(&text, &[&when]);
     append(&row, &[&svg_icon(channel.kind.spec().icon), &text]);
     append(&item, &[&row]);
+    // Its hours, on a line of their own under the row ("Closed · opens tomorrow 3:00 PM" needs
+    // the panel's width), read with the link.
+    let when_id = format!("cw-when-{index}");
+    let when = el("p", &[("class", "when"), ("id", &when_id), ("hidden", "")], "");
+    set_attrs(&row, &[("aria-describedby", &when_id)]);
     // Copy and QR as icon buttons beside the number (named in words), so the number keeps its
     // line and the row its height; "Copied" shows as a tick and is announced.
     if let Some(copy) = channel.copy.as_deref().filter(|_| channel.copyable(mobile)) {
@@ -179,11 +182,12 @@ fn channel(config: &Config, channel: &Channel, index: usize, mobile: bool) -> (E
             let qr = el("button", &[("type", "button"), ("class", "qr"), ("aria-expanded", "false"), ("aria-controls", &id), ("data-qr", href), ("data-type", channel.kind.name())], "");
             append(&qr, &[&svg_icon(ICON_QR), &el("span", &[("class", "visually-hidden")], &format!("{} {label}", t(Text::QrCode)))]);
             append(&actions, &[&qr]);
-            append(&item, &[&actions]);
-            append(&item, &[&el("figure", &[("id", &id), ("class", "qr-code"), ("hidden", "")], "")]);
+            append(&item, &[&actions, &when, &el("figure", &[("id", &id), ("class", "qr-code"), ("hidden", "")], "")]);
         } else {
-            append(&item, &[&actions]);
+            append(&item, &[&actions, &when]);
         }
+    } else {
+        append(&item, &[&when]);
     }
     (item, when)
 }

@@ -609,7 +609,8 @@ impl Inner {
         self.count();
         form.alert.set_text_content(None);
         form.status.set_text_content(None);
-        let reply_to = submission.email.as_deref().map(|email| self.config.texts.fill(Text::SentReplyTo, &[("email", email)]));
+        // The visitor's address isolated (FSI … PDI): an address stays whole in a right-to-left sentence.
+        let reply_to = submission.email.as_deref().map(|email| self.config.texts.fill(Text::SentReplyTo, &[("email", &format!("\u{2068}{email}\u{2069}"))]));
         form.done_reply_to.set_text_content(reply_to.as_deref());
         form.done_reply_to.set_hidden(reply_to.is_none());
         let focus_was_inside = self.place.shadow.active_element().is_some_and(|a| self.ui.panel.contains(Some(&a)));

@@ -122,7 +122,8 @@ for (const [name, device] of [['a 1280×800 desktop', DESKTOP], ['a 390×844 pho
     await thanks.waitFor();
     assert.equal(await inView(w.page, thanks), true, 'the thanks are on screen, not below the panel');
     assert.equal(await thanks.evaluate((el) => el.getRootNode().activeElement === el), true, 'focus moved to the thanks');
-    await w.dialog.getByText('We will reply to ana@example.org.').waitFor();
+    // The address is isolated (FSI … PDI), so it stays whole in a right-to-left sentence too.
+    await w.dialog.getByText('We will reply to \u2068ana@example.org\u2069.').waitFor();
     await w.dialog.getByText('Typically replies within a day').waitFor();
     assert.equal(await w.message.isVisible(), false, 'the form gave way');
     const another = w.dialog.getByRole('button', { name: 'Write another message' });

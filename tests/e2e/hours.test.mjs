@@ -47,7 +47,14 @@ async function panelAt(time, { config = CONFIG, timezoneId = 'Europe/Berlin', lo
       return e && { hidden: e.hidden, dimmed: e.hasAttribute('data-closed'), when: e.querySelector('.when').hidden ? '' : e.querySelector('.when').textContent, note: e.querySelector('.note')?.textContent ?? '' };
     };
     const hours = root.querySelector('#cw-hours');
-    return { hours: hours && !hours.hidden ? hours.textContent : null, open: hours?.dataset.open, phone: item('phone'), sms: item('sms'), whatsapp: item('whatsapp'), email: item('email') };
+    const lines = (type) => {
+      const when = root.querySelector(`.item[data-type="${type}"] .when`);
+      if (!when || when.hidden) return 0;
+      const range = document.createRange();
+      range.selectNodeContents(when);
+      return new Set([...range.getClientRects()].map((r) => Math.round(r.top))).size;
+    };
+    return { hours: hours && !hours.hidden ? hours.textContent : null, open: hours?.dataset.open, phone: item('phone'), sms: item('sms'), whatsapp: item('whatsapp'), email: item('email'), lines: { phone: lines('phone'), whatsapp: lines('whatsapp') } };
   });
   return { ...opened, state };
 }
@@ -91,6 +98,8 @@ test('outside its hours a channel is dimmed with its next opening, hidden, or ke
   assert.equal(state.sms.hidden, true);
   assert.deepEqual(state.whatsapp, { hidden: false, dimmed: true, when: 'Closed · opens 14:00', note: 'Typically replies within minutes' });
   assert.deepEqual(state.email, { hidden: false, dimmed: false, when: '', note: 'Typically replies within a day' });
+  // On a computer the next opening fits on one line, beside Copy and QR as they are.
+  assert.deepEqual(state.lines, { phone: 1, whatsapp: 1 });
   await context.close();
 
   // Monday 10:00 in New York: everything open, nothing dimmed or hidden.
