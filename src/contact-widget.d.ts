@@ -113,7 +113,7 @@ export type TextKey =
   | "counter" | "send" | "sending" | "sent" | "errorRequired" | "errorEmailRequired"
   | "errorNameRequired" | "errorEmail" | "errorTooLong" | "errorConsent" | "queued"
   | "failBlocked" | "failTimeout" | "failServer" | "failRejected" | "failTooMany"
-  | "noOfflineCopy" | "emailInstead" | "label.phone" | "label.sms" | "label.email"
+  | "noOfflineCopy" | "emailInstead" | "sentReplyTo" | "writeAnother" | "label.phone" | "label.sms" | "label.email"
   | "label.whatsapp" | "label.telegram" | "label.messenger" | "label.signal" | "label.viber"
   | "label.line" | "label.wechat" | "label.skype" | "label.teams" | "label.discord" | "label.x"
   | "label.instagram" | "label.facebook" | "label.linkedin" | "label.youtube" | "label.tiktok"
