@@ -78,13 +78,14 @@ async fn builds_a_hidden_dialog_next_to_the_launcher() {
     assert!(panel.hidden());
     assert_eq!(shadow.adopted_style_sheets().length(), 2, "the launcher's and the panel's constructed stylesheets");
     assert_eq!(document().query_selector_all("style").unwrap().length(), 0, "no <style> in the page");
-    // Headless Chromium is a computer: the number is text with Copy and a QR code, not a tel: link.
+    // Headless Chromium is a computer: the number stays a tel: link (softphones call it), with Copy
+    // and a QR code beside it.
     let links = shadow.query_selector_all("a.channel").unwrap();
     let hrefs: Vec<_> = (0..links.length()).map(|i| links.get(i).unwrap().unchecked_into::<Element>().get_attribute("href").unwrap()).collect();
-    assert_eq!(hrefs, ["mailto:help@example.com"]);
+    assert_eq!(hrefs, ["tel:+15550100123", "mailto:help@example.com"]);
     assert_eq!(find(&shadow, "button.copy").get_attribute("data-copy").as_deref(), Some("+15550100123"));
     assert_eq!(find(&shadow, "button.qr").get_attribute("data-qr").as_deref(), Some("tel:+15550100123"));
-    assert_eq!(shadow.query_selector_all(".item svg path").unwrap().length(), 2, "one icon per channel");
+    assert_eq!(shadow.query_selector_all(".item .channel > svg path").unwrap().length(), 2, "one icon per channel");
     widget.destroy();
     assert!(shadow.query_selector("#cw-panel").unwrap().is_none(), "the panel is gone");
     assert_eq!(shadow.adopted_style_sheets().length(), 1, "and its stylesheet; the launcher's stays");
