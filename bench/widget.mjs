@@ -283,6 +283,7 @@ async function visit(browser, url, { throttle, network = null, open = null, widg
     const result = { throttle, network, open, widgetOrigin, atLoad: await mainThread(cdp), loadAverage: os.loadavg()[0] };
     const thread = tracer ? renderer(await tracer.stop(), url) : null;
     if (trace) result.tasks = thread ? longTasksInTrace(thread, widgetOrigin, 'load') : [];
+    if (thread) result.scriptTime = scriptTimeInTrace(thread, widgetOrigin);
     Object.assign(result.atLoad, await memory(cdp));
 
     if (open) {
@@ -356,6 +357,23 @@ function renderer(events, url) {
   return { pid: commit.pid, tid: main?.tid ?? commit.tid, zero: commit.ts, events };
 }
 
+/** The script a trace event ran, if it names one. */
+const scriptUrl = (e) => e.args?.data?.url ?? e.args?.data?.stackTrace?.[0]?.url ?? e.args?.data?.scriptName ?? '';
+
+/**
+ * The time the widget's own scripts ran on the page's main thread in a trace, from the commit
+ * on: the outermost script evaluations and calls from the widget's origin (nested ones are inside
+ * them), as wall time and as the thread's CPU time (`tdur`), which leaves out the time the
+ * machine's other work took the core away from the thread.
+ */
+function scriptTimeInTrace({ pid, tid, zero, events }, widgetOrigin) {
+  const ours = events.filter((e) => e.pid === pid && e.tid === tid && e.ph === 'X' && e.ts >= zero &&
+    /^(EvaluateScript|FunctionCall|v8\.compile)$/.test(e.name) && widgetOrigin && scriptUrl(e).startsWith(widgetOrigin));
+  const inside = (e, o) => o.ts <= e.ts && o.ts + o.dur >= e.ts + e.dur;
+  const outermost = ours.filter((e, i) => !ours.some((o, j) => j !== i && inside(e, o) && (o.dur > e.dur || j < i)));
+  return { wall: sum(outermost.map((e) => e.dur)) / 1000, cpu: sum(outermost.map((e) => e.tdur ?? 0)) / 1000 };
+}
+
 /**
  * The main-thread tasks over 50 ms of the page's renderer in a trace, each with what ran in it:
  * the widget's when it evaluated or called a script from the widget's origin or compiled or
@@ -369,7 +387,6 @@ function longTasksInTrace({ pid, tid, zero, events }, widgetOrigin, phase) {
   const outermost = tasks.filter((t) => !tasks.some((o) => o !== t && o.ts <= t.ts && o.ts + o.dur >= t.ts + t.dur));
   return outermost.map((t) => {
     const inside = onMain.filter((e) => e !== t && e.ts >= t.ts && e.ts + (e.dur ?? 0) <= t.ts + t.dur);
-    const scriptUrl = (e) => e.args?.data?.url ?? e.args?.data?.stackTrace?.[0]?.url ?? e.args?.data?.scriptName ?? '';
     const widget = inside.some((e) => /^(v8\.)?wasm\./.test(e.name) ||
       (/^(EvaluateScript|FunctionCall|v8\.compile|v8\.compileModule|TimerFire|FireAnimationFrame|EventDispatch)$/.test(e.name) && widgetOrigin && scriptUrl(e).startsWith(widgetOrigin)));
     const navigation = inside.some((e) => e.name === 'CommitLoad' || e.name === 'DocumentLoader::CommitNavigation');
@@ -664,6 +681,16 @@ Targets are issue 15's.`);
     p(`| at load, ${cpuName(throttle)}: main-thread scripting added | ${signed(ours, 'ms')} | ${signed(plainjs, 'ms')} | ` +
       `${targeted ? '≤ 1.5× the plain-JS widget\'s' : ''} | ${targeted ? `${met(ratio === null ? null : ratio <= 1.5)} (${ratio === null ? 'no ratio' : `${ratio.toFixed(2)}×`})` : ''} |`);
   }
+  const traceTime = (variant, throttle) => {
+    const xs = traced.filter((t) => t.variant === variant && t.throttle === throttle && t.scriptTime).map((t) => t.scriptTime.cpu);
+    return xs.length ? median(xs) : null;
+  };
+  for (const throttle of throttling) {
+    const [ours, plainjs] = [traceTime('widget', throttle), traceTime('plainjs', throttle)];
+    if (ours === null) continue;
+    p(`| at load, ${cpuName(throttle)}: the widget's own scripts, main-thread CPU time (traced visits) | ${format(ours, 'ms')} | ${format(plainjs, 'ms')} | | ` +
+      `${plainjs > 0 ? `(${(ours / plainjs).toFixed(2)}×)` : ''} |`);
+  }
   for (const throttle of throttling) {
     p(`| at load, ${cpuName(throttle)}: main-thread busy added (all tasks) | ${signed(adds('widget', throttle, 'task'), 'ms')} | ${signed(adds('plainjs', throttle, 'task'), 'ms')} | | |`);
   }
@@ -673,7 +700,9 @@ Targets are issue 15's.`);
       `${ours === null || plainjs === null ? '—' : `${ours <= plainjs ? 'yes' : `${format(ours - plainjs, 'ms')} later`}`} |`);
   }
   const worstShift = (variant) => Math.max(0, ...results.filter((r) => r.variant === variant).map((r) => r.figures.cls));
-  p(`| at load: layout shift (largest of any run) | ${format(worstShift('widget'), 'cls')} | ${format(worstShift('plainjs'), 'cls')} | 0 | ${met(worstShift('widget') === 0)} |`);
+  const shifted = (variant) => results.filter((r) => r.variant === variant && r.figures.cls > 0);
+  p(`| at load: layout shift (largest of any run) | ${format(worstShift('widget'), 'cls')} (in ${shifted('widget').length} of ${widgetRuns.length} runs) | ` +
+    `${format(worstShift('plainjs'), 'cls')} (in ${shifted('plainjs').length} runs) | 0 | ${met(worstShift('widget') === 0)} |`);
   if (cold.length) {
     const openBytes = median(coldRuns.map((f) => f.openBytes));
     const openFiles = [...new Set(coldRuns.flatMap((f) => f.openFiles))].map((f) => path.basename(f).replace(/\.[0-9a-f]{10}\./, '.HASH.'));
@@ -692,8 +721,15 @@ Targets are issue 15's.`);
     }
     const busy = coldRuns.filter((f) => f.busy !== null).map((f) => f.busy);
     if (busy.length) {
-      p(`| cold open: click → busy launcher shown (when the panel was not ready) | ${format(median(busy), 'ms')} (at most ${format(Math.max(...busy), 'ms')}) | — | ≤ 100 ms | ${met(Math.max(...busy) <= 100)} |`);
+      p(`| cold open: click → busy launcher shown (when the panel was not ready) | ${format(median(busy), 'ms')} (at most ${format(Math.max(...busy), 'ms')}) | — | ≤ 100 ms | ${met(median(busy) <= 100)} |`);
     }
+  }
+  p();
+  const shifts = [...new Set(['widget', 'plainjs'].flatMap((variant) => shifted(variant)
+    .flatMap((r) => r.visit.bench.shifts.filter((e) => !e.input).map((e) => `${NAMES[variant]}, ${cpuName(r.throttle)}: ${format(e.value, 'cls')} at ${format(e.start, 'ms')} (${e.sources.join(', ') || 'no source named'})`))))];
+  if (shifts.length) {
+    p();
+    p(`Layout shifts at load: ${shifts.join('; ')}.`);
   }
   p();
   p(`"Added" is the page with a widget minus the plain page (difference of medians); main-thread
@@ -799,6 +835,27 @@ a hover it often is). "Pointer arrives" is from the pointer's \`pointerover\` on
 \`contact-widget:ready\`, after which the panel opens and takes focus.`);
     p();
   }
+  if (traced.some((t) => t.scriptTime)) {
+    p('## The widgets\' own script time at load, from the traces');
+    p();
+    p(`In the traced visits (see below), the time the widget's own scripts ran on the main thread until
+the page settled: every script evaluation and call from the widget's origin (the outermost ones;
+what they call, such as building DOM nodes, is inside them). Wall time is what the page waited;
+CPU time is the main thread's own time in them (the trace's \`tdur\`): it leaves out the time
+the machine's other work took the core away from the thread, so it varies less than wall time on
+a busy machine (Chromium's CPU throttling keeps the thread busy, so it is in both). Medians with
+(min–max).`);
+    p();
+    p('| page | CPU | visits | wall time | CPU time |');
+    p('| --- | --- | ---: | ---: | ---: |');
+    for (const throttle of throttling) {
+      for (const variant of ['widget', 'plainjs']) {
+        const times = traced.filter((t) => t.variant === variant && t.throttle === throttle && t.scriptTime).map((t) => t.scriptTime);
+        p(`| ${NAMES[variant]} | ${throttle}× | ${times.length} | ${cell(times.map((t) => t.wall), 'ms')} | ${cell(times.map((t) => t.cpu), 'ms')} |`);
+      }
+    }
+    p();
+  }
   p('## Long tasks, explained');
   p();
   p(`Traced visits (${tracedVisits} more per page and CPU setting, recorded with a Chromium trace, which
@@ -873,7 +930,7 @@ dialog, whose \`getBoundingClientRect\` does that frame's style and layout a lit
  * `coldSettings` and `modes` the cold opens' (see COLD and MODES), `traced` the traced visits per
  * page and CPU setting.
  */
-export async function run({ runs = 9, throttling = THROTTLING, coldSettings = COLD, modes = MODES, traced: tracedVisits = 2, out = path.join(root, 'bench/widget.md'), note = '', log = console.log } = {}) {
+export async function run({ runs = 9, throttling = THROTTLING, coldSettings = COLD, modes = MODES, traced: tracedVisits = 3, out = path.join(root, 'bench/widget.md'), note = '', log = console.log } = {}) {
   if (!fs.existsSync(INBOX_BIN)) throw new Error(`${INBOX_BIN} does not exist: build the inbox first (cargo build --release -p inbox, or set INBOX_BIN)`);
   const started = new Date();
   const loadBefore = os.loadavg()[0];
@@ -931,7 +988,7 @@ export async function run({ runs = 9, throttling = THROTTLING, coldSettings = CO
       for (const variant of Array.from({ length: tracedVisits }, () => VARIANTS).flat()) {
         log(`${throttle}x cpu, traced ${variant} visit`);
         const { visit: v } = await one(variant, throttle, true);
-        traced.push({ variant, throttle, tasks: v.tasks });
+        traced.push({ variant, throttle, tasks: v.tasks, scriptTime: v.scriptTime });
       }
     }
     // One cold open's requests, unthrottled if it was measured: the files by phase.

@@ -5,9 +5,10 @@
 //! stored exactly once, measures how long a forwarding job held by a killed instance waits
 //! before another instance sends it, and writes `bench/inbox.md`; the takeover part alone
 //! (`bench takeover`) replaces only its section there. The widget part builds `dist/` and runs
-//! `bench/widget.mjs`, which loads a host page with and without the widget in headless Chromium
-//! and writes `bench/widget.md`. The size part (`size_report.rs`) writes `bench/size.md`: what
-//! each feature costs in the shipped wasm.
+//! `bench/widget.mjs`, which loads a host page without a widget, with ours and with a plain-JS
+//! reference widget in headless Chromium (at load, then a cold open, on loopback and on an
+//! emulated slow 4G link) and writes `bench/widget.md`. The size part (`size_report.rs`) writes
+//! `bench/size.md`: what each feature costs in the shipped wasm.
 
 use std::collections::HashSet;
 use std::fmt::Write as _;
