@@ -532,7 +532,7 @@ function format(value, unit) {
   if (value === null || value === undefined || Number.isNaN(value)) return '—';
   switch (unit) {
     case 'bytes': return value >= 10_000 ? `${(value / 1000).toFixed(1)} KB` : `${Math.round(value)} B`;
-    case 'ms': return `${value.toFixed(value < 10 ? 1 : 0)} ms`;
+    case 'ms': return `${value.toFixed(Math.abs(value) < 10 ? 1 : 0).replace('-', '−')} ms`;
     case 'inp': return value === 0 ? '< 16 ms' : `${Math.round(value)} ms`;
     case 'cls': return value.toFixed(value === 0 ? 0 : 4);
     default: return String(Math.round(value * 10) / 10);
@@ -671,7 +671,7 @@ Targets are issue 15's.`);
   // At load: the files, the bytes and the requests.
   const files = [...new Set(widgetRuns.flatMap((f) => f.loadFiles))];
   const onlyLoader = files.length > 0 && files.every((f) => /\/contact-widget\.js$/.test(f));
-  const bytesAt = (variant, throttle) => `${signed(adds(variant, throttle, 'bytes'), 'bytes')} in ${signed(adds(variant, throttle, 'requests'), 'count')} request`;
+  const bytesAt = (variant, throttle) => `${format(adds(variant, throttle, 'bytes'), 'bytes')} in ${format(adds(variant, throttle, 'requests'), 'count')} request(s)`;
   p(`| at load: transferred (with headers) | ${bytesAt('widget', throttling[0])} (${files.map((f) => `\`${path.basename(f)}\``).join(', ') || 'none'}) | ` +
     `${bytesAt('plainjs', throttling[0])} | only \`contact-widget.js\` | ${met(onlyLoader)} |`);
   for (const throttle of throttling) {
@@ -724,7 +724,6 @@ Targets are issue 15's.`);
       p(`| cold open: click → busy launcher shown (when the panel was not ready) | ${format(median(busy), 'ms')} (at most ${format(Math.max(...busy), 'ms')}) | — | ≤ 100 ms | ${met(median(busy) <= 100)} |`);
     }
   }
-  p();
   const shifts = [...new Set(['widget', 'plainjs'].flatMap((variant) => shifted(variant)
     .flatMap((r) => r.visit.bench.shifts.filter((e) => !e.input).map((e) => `${NAMES[variant]}, ${cpuName(r.throttle)}: ${format(e.value, 'cls')} at ${format(e.start, 'ms')} (${e.sources.join(', ') || 'no source named'})`))))];
   if (shifts.length) {
@@ -832,7 +831,8 @@ medians of ${runs} visits each, with (min–max).`);
 a hover it often is). "Pointer arrives" is from the pointer's \`pointerover\` on the launcher.
 "Files fetched in" is from the first of the panel's files requested to the last one received
 (the network's share; compiling the wasm overlaps it); "panel mounted" is
-\`contact-widget:ready\`, after which the panel opens and takes focus.`);
+\`contact-widget:ready\`, after which the panel opens and takes focus (negative when the panel was
+mounted before the click).`);
     p();
   }
   if (traced.some((t) => t.scriptTime)) {
