@@ -776,9 +776,10 @@ bytes are what a visitor downloads.`);
   input at its centre: move, press, release, after the page settled) to the first frame in which
   the \`[role="dialog"]\` panel has a box and focus is inside it (checked just before that frame
   paints). The panel's 160 ms fade-in animation is not waited for. The mouse move fires
-  \`pointerenter\`, which starts loading our panel; the press follows within a few milliseconds, so
-  a click with no prior hover waits for nearly all the loading (Playwright's \`click()\` does the
-  same: a real pointer always enters the launcher before it presses it). "Busy launcher shown" is
+  \`pointerenter\`, which starts loading our panel; the press follows as soon as the browser has
+  handled the move (compare "pointer arrives" and "click" in *Cold open*), so a click with no
+  prior hover waits for nearly all the loading (Playwright's \`click()\` does the same: a real
+  pointer always enters the launcher before it presses it). "Busy launcher shown" is
   the first frame after the press in which the launcher has \`aria-busy="true"\` (its spinner),
   when the panel was not ready yet. "Next paint" is the click's Event Timing duration (what INP
   reports; entries under 16 ms are not recorded).
@@ -907,7 +908,7 @@ dialog, whose \`getBoundingClientRect\` does that frame's style and layout a lit
     `${loads.length ? `over its visits ${median(loads).toFixed(2)} (median), ${loads[0].toFixed(2)}–${loads.at(-1).toFixed(2)}` : 'no visits'}; the run took ${Math.round((finished - started) / 1000)} s`);
   if (loads.length && median(loads) > host.cores / 2) {
     p(`- The machine was shared: a load average near or above its ${host.cores} cores means other work ran
-  beside the browser (the benchmark itself keeps about one core busy). Single visits vary more
+  beside the browser. Single visits vary more
   than on a quiet machine; the medians are steadier, and a widget's page and the plain page ran
   under the same load, taking turns.`);
   }
@@ -915,8 +916,9 @@ dialog, whose \`getBoundingClientRect\` does that frame's style and layout a lit
   p('## Reproduce');
   p();
   p('```sh');
-  p(`cargo xtask bench widget --runs ${runs}   # builds dist/ and the release inbox, writes bench/widget.md`);
-  p('cargo xtask bench                        # the inbox benchmark (bench/inbox.md), then this one, then bench/size.md');
+  const command = `cargo xtask bench widget --runs ${runs}`;
+  p(`${command}   # builds dist/ and the release inbox, writes bench/widget.md`);
+  p(`${'cargo xtask bench'.padEnd(command.length)}   # the inbox benchmark (bench/inbox.md), then this one, then bench/size.md`);
   p('```');
   p();
   p(`Or by hand, after \`cargo xtask dist\`, \`cargo build --release -p inbox\` and \`npm ci\` in
