@@ -223,17 +223,18 @@
     if (phase === 'destroyed') phase = glue ? 'loading' : 'idle';
     if (phase === 'failed' || !configured) return;
     paint();
-    // A message from an earlier visit still waits in the outbox: delivery never waits for a
-    // hover. (The only storage read before the panel opens.)
-    let waiting;
-    try { waiting = localStorage.getItem('contact-widget:outbox'); } catch (ignored) { /* no storage */ }
-    const how = config().load;
-    if (how === 'eager' || waiting) load();
+    const how = config().load, idle = (fn) => (w.requestIdleCallback || setTimeout)(fn, { timeout: 3000 });
+    if (how === 'eager') load();
     else if (how === 'idle') {
-      const later = () => (w.requestIdleCallback || setTimeout)(load, { timeout: 3000 });
-      if (d.readyState === 'complete') later();
-      else w.addEventListener('load', later, { once: true });
+      if (d.readyState === 'complete') idle(load);
+      else w.addEventListener('load', () => idle(load), { once: true });
     }
+    // A message from an earlier visit still waits in the outbox: delivery never waits for a
+    // hover. The only storage read before the panel opens, when the page is idle (a page's first
+    // read of localStorage can take long), not in the task that paints the launcher.
+    idle(() => {
+      try { if (localStorage.getItem('contact-widget:outbox')) load(); } catch (ignored) { /* no storage */ }
+    });
   };
 
   // The element: created by this script for the snippet, or written in the page's markup
