@@ -4,7 +4,6 @@
 //! 4xx means "this request will never succeed" (429 and its `Retry-After` excepted), 5xx means
 //! "try again later".
 
-use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::{Instant, SystemTime};
 
@@ -20,7 +19,7 @@ use serde::{Deserialize, Serialize};
 use widget_core::submission::{Problem, Submission};
 
 use crate::cors::{self, SiteContext};
-use crate::rate_limit::retry_after_secs;
+use crate::rate_limit::{client_ip, retry_after_secs};
 use crate::store::{Filter, Inserted, NewFeedback, StoreError, StoredSubmission};
 use crate::{auth, App};
 
@@ -48,7 +47,7 @@ async fn submit(
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, ApiError> {
-    let ip = client_ip(&headers, site.peer, app.config.rate_limit.trust_forwarded_for);
+    let ip = client_ip(&headers, site.peer, &app.config.rate_limit);
     let now = Instant::now();
     let limited = app
         .per_ip
@@ -167,18 +166,6 @@ async fn list(
     }
     let filter = query.filter().map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, e))?;
     Ok(Json(app.store.list(&filter).await.map_err(|e| ApiError::internal(&e))?))
-}
-
-/// The client's address for rate limiting: the socket peer, or the first `X-Forwarded-For`
-/// entry when the proxy in front is trusted.
-fn client_ip(headers: &HeaderMap, peer: Option<SocketAddr>, trust_forwarded_for: bool) -> String {
-    if trust_forwarded_for {
-        let forwarded = headers.get("x-forwarded-for").and_then(|v| v.to_str().ok());
-        if let Some(first) = forwarded.and_then(|v| v.split(',').next()).map(str::trim).filter(|v| !v.is_empty()) {
-            return first.to_string();
-        }
-    }
-    peer.map_or_else(|| "unknown".to_string(), |p| p.ip().to_string())
 }
 
 /// The body within the site's limit, with a JSON reason when it is not.

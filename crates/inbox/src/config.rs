@@ -52,16 +52,26 @@ impl Default for Limits {
 }
 
 /// Submissions per minute; `0` or absent means no limit. Counted per inbox instance.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct RateLimit {
     /// Per client IP. Env `INBOX_RATE_PER_IP`.
     pub per_ip_per_minute: u32,
     /// Per site, unless the site sets its own. Env `INBOX_RATE_PER_SITE`.
     pub per_site_per_minute: u32,
-    /// Take the client IP from the first `X-Forwarded-For` entry (only behind a proxy you run).
-    /// Env `INBOX_TRUST_FORWARDED_FOR=1`.
+    /// Take the client IP from `X-Forwarded-For` (only behind proxies you run), for the rate
+    /// limits and the login limit alike. Env `INBOX_TRUST_FORWARDED_FOR=1`.
     pub trust_forwarded_for: bool,
+    /// How many proxies of yours append to `X-Forwarded-For`: the client is the entry this many
+    /// from the right (what the outermost of them saw); entries further left are whatever the
+    /// client wrote. At least 1. Env `INBOX_PROXY_HOPS`.
+    pub proxy_hops: u32,
+}
+
+impl Default for RateLimit {
+    fn default() -> Self {
+        RateLimit { per_ip_per_minute: 0, per_site_per_minute: 0, trust_forwarded_for: false, proxy_hops: 1 }
+    }
 }
 
 /// The inbox login.
@@ -204,6 +214,9 @@ impl Config {
         if let Some(v) = set("INBOX_TRUST_FORWARDED_FOR") {
             config.rate_limit.trust_forwarded_for = matches!(v.as_str(), "1" | "true" | "yes");
         }
+        if let Some(n) = number("INBOX_PROXY_HOPS")? {
+            config.rate_limit.proxy_hops = u32::try_from(n).unwrap_or(u32::MAX);
+        }
         if let Some(hash) = set("INBOX_PASSWORD_HASH") {
             config.auth.password_hash = Some(hash);
         }
@@ -237,6 +250,9 @@ impl Config {
 
     /// Problems a type cannot express.
     fn check(&mut self) -> Result<(), String> {
+        if self.rate_limit.proxy_hops == 0 {
+            return Err("rate_limit.proxy_hops must be at least 1".into());
+        }
         let mut names = BTreeMap::new();
         for site in &mut self.sites {
             if names.insert(site.name.clone(), ()).is_some() {
@@ -381,6 +397,7 @@ mod tests {
         check(None, &[("INBOX_RATE_PER_IP", "lots")], "INBOX_RATE_PER_IP must be a whole number");
         check(None, &[("INBOX_PASSWORD_HASH", "hunter2")], "not a PHC string");
         check(None, &[("INBOX_LOG_FORMAT", "xml")], "text or json");
+        check(None, &[("INBOX_PROXY_HOPS", "0")], "proxy_hops must be at least 1");
         check(Some("[[forward.webhooks]]\nurl = \"ftp://x\""), &[], "must be an http(s) URL");
         check(Some("[[forward.emails]]\nto = \"nobody\"\nfrom = \"a@b.example\"\nsmtp_url = \"smtp://x\""), &[], "is not an address");
         check(Some("[[forward.emails]]\nto = \"a@b.example\"\nfrom = \"a@b.example\""), &[], "needs smtp_url");

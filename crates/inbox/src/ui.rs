@@ -21,6 +21,7 @@ use axum::{Form, Router};
 use serde::Deserialize;
 
 use crate::api::ListQuery;
+use crate::rate_limit::client_ip;
 use crate::store::StoredSubmission;
 use crate::{auth, App};
 pub use html::excerpt;
@@ -382,15 +383,17 @@ async fn login(
         let page = login_page(&token, Some("The form expired; please try again."));
         return html_response(StatusCode::FORBIDDEN, page, new_csrf, &app, &headers);
     }
-    // Ten guesses a minute per address: argon2 is slow, but not slow enough on its own.
-    if app.per_ip.take(&format!("login {}", peer.ip()), 10, Instant::now()).is_err() {
+    // Ten guesses a minute per address (the same client address as the rate limits, so behind
+    // a proxy one guesser does not lock everyone out): argon2 is slow, but not slow enough on its own.
+    let ip = client_ip(&headers, Some(peer), &app.config.rate_limit);
+    if app.per_ip.take(&format!("login {ip}"), 10, Instant::now()).is_err() {
         let page = login_page(&token, Some("Too many attempts; wait a minute."));
         return html_response(StatusCode::TOO_MANY_REQUESTS, page, None, &app, &headers);
     }
     let (app2, password) = (Arc::clone(&app), form.password);
     let ok = tokio::task::spawn_blocking(move || auth::password_matches(&app2, &password)).await.unwrap_or(false);
     if !ok {
-        tracing::warn!(ip = %peer.ip(), "failed login");
+        tracing::warn!(ip, "failed login");
         return html_response(StatusCode::UNAUTHORIZED, login_page(&token, Some("Wrong password.")), None, &app, &headers);
     }
     let session = auth::new_session(&app.session_key, auth::now());

@@ -40,8 +40,14 @@ impl Browser {
     }
 
     fn post_form(&mut self, server: &Server, path: &str, form: &str) -> Reply {
+        self.post_form_with(server, path, form, &[])
+    }
+
+    /// A form POST with more headers (as a proxy or the browser adds them).
+    fn post_form_with(&mut self, server: &Server, path: &str, form: &str, extra: &[(&str, &str)]) -> Reply {
         let cookie = self.cookie_header();
-        let headers = [("cookie", cookie.as_str()), ("content-type", "application/x-www-form-urlencoded")];
+        let mut headers = vec![("cookie", cookie.as_str()), ("content-type", "application/x-www-form-urlencoded")];
+        headers.extend_from_slice(extra);
         let reply = server.send("POST", path, &headers, Some(form.as_bytes()));
         self.remember(&reply);
         reply
@@ -55,8 +61,13 @@ fn encode(s: &str) -> String {
 }
 
 fn server_with_password(dir: &std::path::Path) -> Server {
+    server_with_password_and(dir, "")
+}
+
+/// A server whose password is "open sesame", with more configuration after `[auth]`.
+fn server_with_password_and(dir: &std::path::Path, more: &str) -> Server {
     let hash = inbox::auth::hash_password("open sesame").expect("hash");
-    Server::start_with(dir, config(&format!("[auth]\npassword_hash = \"{hash}\"")))
+    Server::start_with(dir, config(&format!("[auth]\npassword_hash = \"{hash}\"\n{more}")))
 }
 
 #[test]
@@ -165,4 +176,33 @@ fn find_handle_annotate_and_export_on() {
     assert_eq!(rows.as_array().map(Vec::len), Some(1));
     assert_eq!(rows[0]["inbox"]["note"], json!(note));
     assert_eq!(rows[0]["inbox"]["handled"], json!(true));
+}
+
+#[test]
+fn the_login_limit_counts_the_client_behind_the_proxy() {
+    each_backend(the_login_limit_counts_the_client_behind_the_proxy_on);
+}
+
+/// Behind a trusted proxy every login comes from the proxy's address: one guesser must not lock
+/// the owner out. The login limit keys by the same client address as the rate limits.
+fn the_login_limit_counts_the_client_behind_the_proxy_on() {
+    let dir = temp_dir();
+    let server = server_with_password_and(dir.path(), "[rate_limit]\ntrust_forwarded_for = true");
+    let mut guesser = Browser::default();
+    guesser.get(&server, "/inbox/login");
+    let csrf = guesser.csrf();
+    let from_guesser = [("x-forwarded-for", "203.0.113.7")];
+    for n in 1..=10 {
+        let reply = guesser.post_form_with(&server, "/inbox/login", &format!("csrf={csrf}&password=guess{n}"), &from_guesser);
+        assert_eq!(reply.status, 401, "guess {n}");
+    }
+    let reply = guesser.post_form_with(&server, "/inbox/login", &format!("csrf={csrf}&password=open+sesame"), &from_guesser);
+    assert_eq!(reply.status, 429, "the guesser is locked out, even with the right password");
+
+    let mut owner = Browser::default();
+    owner.get(&server, "/inbox/login");
+    let csrf = owner.csrf();
+    let from_owner = [("x-forwarded-for", "198.51.100.20")];
+    let reply = owner.post_form_with(&server, "/inbox/login", &format!("csrf={csrf}&password=open+sesame"), &from_owner);
+    assert_eq!((reply.status, reply.header("location")), (303, Some("/inbox")), "{}", reply.text());
 }
