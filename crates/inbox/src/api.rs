@@ -11,7 +11,7 @@ use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
 use axum::extract::{DefaultBodyLimit, Query, State};
 use axum::http::header::{CONTENT_TYPE, RETRY_AFTER};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{middleware, Extension, Json, Router};
@@ -182,19 +182,26 @@ fn read_body(headers: &HeaderMap, body: Result<Bytes, BytesRejection>, limit: us
     Ok(body)
 }
 
-/// The request as a valid submission, or why not.
+/// The request as a valid submission, or why not. The id is kept in lower case: one UUID
+/// written in either case is one submission.
 fn read_submission(headers: &HeaderMap, body: &[u8]) -> Result<Submission, ApiError> {
-    let submission: Submission = serde_json::from_slice(body)
+    let mut submission: Submission = serde_json::from_slice(body)
         .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, format!("invalid JSON: {e}")))?;
+    submission.id.make_ascii_lowercase();
     // The key is optional (the text/plain mode cannot send it), but if present it must name
-    // this submission: a mismatch means a confused client, and storing would hide that.
-    if let Some(key) = headers.get("idempotency-key") {
-        if key.as_bytes() != submission.id.as_bytes() {
+    // this submission: a mismatch means a confused client, and storing would hide that. Two
+    // keys are as confused.
+    let keys: Vec<&HeaderValue> = headers.get_all("idempotency-key").iter().collect();
+    match keys[..] {
+        [] => {}
+        [key] if key.as_bytes().eq_ignore_ascii_case(submission.id.as_bytes()) => {}
+        [_] => {
             return Err(ApiError::new(
                 StatusCode::BAD_REQUEST,
                 "the Idempotency-Key header differs from the body's id".into(),
-            ));
+            ))
         }
+        _ => return Err(ApiError::new(StatusCode::BAD_REQUEST, "send at most one Idempotency-Key header".into())),
     }
     let problems = submission.problems();
     if !problems.is_empty() {

@@ -313,13 +313,41 @@ pub enum SiteMatch<'a> {
     Refused,
 }
 
+/// The longest origin taken: a host name is at most 253 characters, plus scheme and port.
+pub const MAX_ORIGIN_LEN: usize = 300;
+
 /// `scheme://host[:port]` in lower case without a trailing slash, or `None` if `origin` is not
-/// one (paths, queries and `null` are not origins).
+/// one: an `http`/`https` scheme, a host of letters, digits, `-`, `_` and dots (or an IPv6
+/// address in brackets), an optional port 1 to 65535, at most [`MAX_ORIGIN_LEN`] characters.
+/// Paths, queries, user names and `null` are not origins.
 pub fn normalize_origin(origin: &str) -> Option<String> {
-    let origin = origin.trim().trim_end_matches('/').to_ascii_lowercase();
-    let (scheme, rest) = origin.split_once("://")?;
-    let valid_host = !rest.is_empty() && !rest.contains(['/', '?', '#', '@', ' ']);
-    (matches!(scheme, "http" | "https") && valid_host).then_some(origin)
+    let origin = origin.trim().trim_end_matches('/');
+    if origin.len() > MAX_ORIGIN_LEN {
+        return None;
+    }
+    let origin = origin.to_ascii_lowercase();
+    let (scheme, authority) = origin.split_once("://")?;
+    let (host_ok, port) = match authority.strip_prefix('[') {
+        Some(v6) => {
+            let (address, rest) = v6.split_once(']')?;
+            let port = if rest.is_empty() { None } else { Some(rest.strip_prefix(':')?) };
+            (address.parse::<std::net::Ipv6Addr>().is_ok(), port)
+        }
+        None => match authority.split_once(':') {
+            Some((host, port)) => (is_host_name(host), Some(port)),
+            None => (is_host_name(authority), None),
+        },
+    };
+    let port_ok = port.is_none_or(|p| p.len() <= 5 && p.bytes().all(|b| b.is_ascii_digit()) && p.parse::<u16>().is_ok_and(|p| p > 0));
+    (matches!(scheme, "http" | "https") && host_ok && port_ok).then_some(origin)
+}
+
+/// Dot-separated labels of letters, digits, `-` and `_` (an IPv4 address is one too).
+fn is_host_name(host: &str) -> bool {
+    host.len() <= 253
+        && host.split('.').all(|label| {
+            !label.is_empty() && label.len() <= 63 && label.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        })
 }
 
 #[cfg(test)]

@@ -25,7 +25,7 @@ use crate::rate_limit::client_ip;
 use crate::store::StoredSubmission;
 use crate::{auth, App};
 pub use html::excerpt;
-use html::{csrf_field, esc, page, query_value, safe_href};
+use html::{csrf_field, esc, page, query_value, safe_href, visitor, visitor_url};
 
 /// Most rows one list page shows (exports have no limit).
 const PAGE_ROWS: u32 = 200;
@@ -63,10 +63,14 @@ fn redirect(to: &str) -> Response {
     (StatusCode::SEE_OTHER, [(LOCATION, to.to_string())]).into_response()
 }
 
+/// An HTML page with the UI's headers.
+fn html(status: StatusCode, body: String) -> Response {
+    (status, page_headers(), [(HeaderName::from_static("content-type"), "text/html; charset=utf-8")], body).into_response()
+}
+
 /// An HTML answer, setting the CSRF cookie when the browser has none yet.
 fn html_response(status: StatusCode, body: String, new_csrf: Option<String>, app: &App, headers: &HeaderMap) -> Response {
-    let mut response = (status, page_headers(), [(HeaderName::from_static("content-type"), "text/html; charset=utf-8")], body)
-        .into_response();
+    let mut response = html(status, body);
     if let Some(token) = new_csrf {
         let cookie = auth::set_cookie(app, headers, auth::CSRF_COOKIE, &token, auth::SESSION_SECS);
         if let Ok(value) = HeaderValue::from_str(&cookie) {
@@ -87,9 +91,9 @@ fn csrf(headers: &HeaderMap) -> (String, Option<String>) {
     }
 }
 
-fn text_error(status: StatusCode, message: &str) -> Response {
-    (status, page_headers(), page("Error", &format!("<main><h1>{}</h1><p><a href=\"/inbox\">Back to the inbox</a></p></main>", esc(message))))
-        .into_response()
+/// An error as a page of its own, with the way back.
+fn error_page(status: StatusCode, message: &str) -> Response {
+    html(status, page("Error", &format!("<main><h1>{}</h1><p><a href=\"/inbox\">Back to the inbox</a></p></main>", esc(message))))
 }
 
 async fn style() -> impl IntoResponse {
@@ -113,7 +117,7 @@ async fn list(State(app): State<Arc<App>>, headers: HeaderMap, Query(query): Que
     let (token, new_csrf) = csrf(&headers);
     let mut filter = match query.filter() {
         Ok(filter) => filter,
-        Err(e) => return text_error(StatusCode::BAD_REQUEST, &e),
+        Err(e) => return error_page(StatusCode::BAD_REQUEST, &e),
     };
     let daily = match app.store.daily(&filter).await {
         Ok(daily) => daily,
@@ -145,7 +149,7 @@ async fn list(State(app): State<Arc<App>>, headers: HeaderMap, Query(query): Que
 
 fn storage_failed(e: &crate::StoreError) -> Response {
     tracing::error!(error = %e, "storage failed");
-    text_error(StatusCode::INTERNAL_SERVER_ERROR, "The inbox storage failed; try again later.")
+    error_page(StatusCode::INTERNAL_SERVER_ERROR, "The inbox storage failed; try again later.")
 }
 
 /// `?q=…&site=…` of the non-empty filters, for the export links.
@@ -227,11 +231,11 @@ fn table(rows: &[StoredSubmission]) -> String {
         out.push_str(&format!(
             "<tr><td>{}</td><td>{}</td><td>{}</td><td><a href=\"/inbox/m/{}\">{}</a></td><td>{}</td><td>{}</td></tr>",
             esc(&row.received_at[..16.min(row.received_at.len())].replace('T', " ")),
-            esc(&row.inbox.site),
+            visitor_url(&row.inbox.site),
             s.rating.map_or(String::new(), |r| format!("{r}/5")),
             esc(&query_value(&s.id)),
-            esc(&excerpt(&s.message, 120)),
-            esc(s.email.as_deref().unwrap_or("")),
+            visitor(&excerpt(&s.message, 120)),
+            visitor_url(s.email.as_deref().unwrap_or("")),
             esc(&status)
         ));
     }
@@ -246,28 +250,28 @@ async fn detail(State(app): State<Arc<App>>, headers: HeaderMap, Path(id): Path<
     let (token, new_csrf) = csrf(&headers);
     let row = match app.store.get(&id).await {
         Ok(Some(row)) => row,
-        Ok(None) => return text_error(StatusCode::NOT_FOUND, "No message with this id."),
+        Ok(None) => return error_page(StatusCode::NOT_FOUND, "No message with this id."),
         Err(e) => return storage_failed(&e),
     };
     let s = &row.submission;
     let page_link = match safe_href(&s.page.url) {
-        Some(href) => format!("<a href=\"{}\" rel=\"noopener noreferrer nofollow\">{}</a>", esc(href), esc(&s.page.url)),
-        None => esc(&s.page.url),
+        Some(href) => format!("<a href=\"{}\" rel=\"noopener noreferrer nofollow\">{}</a>", esc(href), visitor_url(&s.page.url)),
+        None => visitor_url(&s.page.url),
     };
     let field = |name: &str, value: String| format!("<dt>{}</dt><dd>{value}</dd>", esc(name));
     let mut fields = String::new();
     fields.push_str(&field("Received", esc(&row.received_at)));
-    fields.push_str(&field("Site", esc(&row.inbox.site)));
+    fields.push_str(&field("Site", visitor_url(&row.inbox.site)));
     fields.push_str(&field("Rating", s.rating.map_or("none".into(), |r| format!("{r}/5"))));
-    fields.push_str(&field("E-mail", s.email.as_deref().map_or(String::from("none"), esc)));
-    fields.push_str(&field("Name", s.name.as_deref().map_or(String::from("none"), esc)));
+    fields.push_str(&field("E-mail", s.email.as_deref().map_or(String::from("none"), visitor_url)));
+    fields.push_str(&field("Name", s.name.as_deref().map_or(String::from("none"), visitor)));
     fields.push_str(&field("Page", page_link));
-    fields.push_str(&field("Page title", esc(&s.page.title)));
-    fields.push_str(&field("Referrer", esc(&s.page.referrer)));
-    fields.push_str(&field("Locale and time zone", esc(&format!("{} · {}", s.locale, s.time_zone))));
-    fields.push_str(&field("Sent at (customer's clock)", esc(&s.created_at)));
+    fields.push_str(&field("Page title", visitor(&s.page.title)));
+    fields.push_str(&field("Referrer", visitor_url(&s.page.referrer)));
+    fields.push_str(&field("Locale and time zone", visitor(&format!("{} · {}", s.locale, s.time_zone))));
+    fields.push_str(&field("Sent at (customer's clock)", visitor(&s.created_at)));
     if let Some(consent) = &s.consent {
-        fields.push_str(&field("Consent", esc(consent)));
+        fields.push_str(&field("Consent", visitor(consent)));
     }
     if !row.inbox.flags.is_empty() {
         fields.push_str(&field("Spam signals", esc(&row.inbox.flags.join(", "))));
@@ -278,7 +282,7 @@ async fn detail(State(app): State<Arc<App>>, headers: HeaderMap, Path(id): Path<
         if row.inbox.handled { ("no", "Mark not handled", "Handled") } else { ("yes", "Mark handled", "Not handled") };
     let body = format!(
         "{}<main><p><a href=\"/inbox\">← All messages</a></p><h1>Message</h1>\
-         <blockquote class=\"message\">{}</blockquote><dl>{fields}</dl>\
+         <blockquote class=\"message\" dir=\"auto\">{}</blockquote><dl>{fields}</dl>\
          <p class=\"state\" role=\"status\">{state}</p>\
          <form method=\"post\" action=\"{}/handled\">{}<input type=\"hidden\" name=\"handled\" value=\"{toggle_value}\"><button>{toggle_label}</button></form>\
          <form method=\"post\" action=\"{}/note\">{}<label for=\"note\">Note</label><textarea id=\"note\" name=\"note\" rows=\"4\">{}</textarea><button>Save note</button></form>\
@@ -312,7 +316,7 @@ fn check_post(app: &App, headers: &HeaderMap, csrf: &str) -> Option<Response> {
         return Some(redirect("/inbox/login"));
     }
     if !auth::csrf_ok(headers, csrf) {
-        return Some(text_error(StatusCode::FORBIDDEN, "This form has expired or came from another site; reload the page and try again."));
+        return Some(error_page(StatusCode::FORBIDDEN, "This form has expired or came from another site; reload the page and try again."));
     }
     None
 }
@@ -323,7 +327,7 @@ async fn set_handled(State(app): State<Arc<App>>, headers: HeaderMap, Path(id): 
     }
     match app.store.set_handled(&id, form.handled == "yes").await {
         Ok(true) => redirect(&format!("/inbox/m/{}", query_value(&id))),
-        Ok(false) => text_error(StatusCode::NOT_FOUND, "No message with this id."),
+        Ok(false) => error_page(StatusCode::NOT_FOUND, "No message with this id."),
         Err(e) => storage_failed(&e),
     }
 }
@@ -333,11 +337,11 @@ async fn set_note(State(app): State<Arc<App>>, headers: HeaderMap, Path(id): Pat
         return refusal;
     }
     if form.note.chars().count() > 10_000 {
-        return text_error(StatusCode::PAYLOAD_TOO_LARGE, "The note is longer than 10000 characters.");
+        return error_page(StatusCode::PAYLOAD_TOO_LARGE, "The note is longer than 10000 characters.");
     }
     match app.store.set_note(&id, &form.note).await {
         Ok(true) => redirect(&format!("/inbox/m/{}", query_value(&id))),
-        Ok(false) => text_error(StatusCode::NOT_FOUND, "No message with this id."),
+        Ok(false) => error_page(StatusCode::NOT_FOUND, "No message with this id."),
         Err(e) => storage_failed(&e),
     }
 }
@@ -412,7 +416,7 @@ struct LogoutForm {
 
 async fn logout(State(app): State<Arc<App>>, headers: HeaderMap, Form(form): Form<LogoutForm>) -> Response {
     if !auth::csrf_ok(&headers, &form.csrf) {
-        return text_error(StatusCode::FORBIDDEN, "This form has expired; reload the page and try again.");
+        return error_page(StatusCode::FORBIDDEN, "This form has expired; reload the page and try again.");
     }
     let cookie = auth::set_cookie(&app, &headers, auth::SESSION_COOKIE, "", 0);
     let mut response = redirect("/inbox/login");
@@ -424,9 +428,9 @@ async fn logout(State(app): State<Arc<App>>, headers: HeaderMap, Form(form): For
 
 async fn export_rows(app: &App, headers: &HeaderMap, query: &ListQuery) -> Result<Vec<StoredSubmission>, Response> {
     if !auth::may_read(app, headers) {
-        return Err((StatusCode::UNAUTHORIZED, "log in at /inbox first").into_response());
+        return Err(error_page(StatusCode::UNAUTHORIZED, "Log in at /inbox first."));
     }
-    let filter = query.filter().map_err(|e| text_error(StatusCode::BAD_REQUEST, &e))?;
+    let filter = query.filter().map_err(|e| error_page(StatusCode::BAD_REQUEST, &e))?;
     app.store.list(&filter).await.map_err(|e| storage_failed(&e))
 }
 

@@ -206,3 +206,35 @@ fn the_login_limit_counts_the_client_behind_the_proxy_on() {
     let reply = owner.post_form_with(&server, "/inbox/login", &format!("csrf={csrf}&password=open+sesame"), &from_owner);
     assert_eq!((reply.status, reply.header("location")), (303, Some("/inbox")), "{}", reply.text());
 }
+
+#[test]
+fn error_pages_are_html_and_visitor_text_is_isolated() {
+    each_backend(error_pages_are_html_and_visitor_text_is_isolated_on);
+}
+
+/// Error pages are HTML pages (not markup shown as text); visitor text is isolated from the page
+/// around it (`<bdi>`), and bidirectional controls in a URL are shown, so a U+202E cannot make
+/// one host read as another.
+fn error_pages_are_html_and_visitor_text_is_isolated_on() {
+    let dir = temp_dir();
+    let server = Server::start(dir.path());
+    let mut browser = Browser::default();
+    for (path, status) in [("/inbox?rating=9", 400), (&*format!("/inbox/m/{}", id(99)), 404)] {
+        let reply = browser.get(&server, path);
+        assert_eq!(reply.status, status, "{path}");
+        assert_eq!(reply.header("content-type"), Some("text/html; charset=utf-8"), "{path}");
+        assert!(reply.text().starts_with("<!doctype html>"), "{path}");
+    }
+
+    let mut spoof = sample(&id(1));
+    spoof["page"]["url"] = json!("https://evil.example/\u{202E}elpmaxe.pohs//:sptth");
+    spoof["message"] = json!("\u{202E}!olleh");
+    spoof["name"] = json!("Ana\u{2067}");
+    assert_eq!(server.post_json(&spoof).status, 201);
+    let list = browser.get(&server, "/inbox").text();
+    assert!(list.contains("<bdi>\u{202E}!olleh</bdi>"), "{list}");
+    let detail = browser.get(&server, &format!("/inbox/m/{}", id(1))).text();
+    assert!(!detail.contains("elpmaxe.pohs//:sptth</a>"), "{detail}");
+    assert!(detail.contains("<bdi>https://evil.example/[U+202E]elpmaxe.pohs//:sptth</bdi>"), "{detail}");
+    assert!(detail.contains("<dd><bdi>Ana\u{2067}</bdi></dd>"), "{detail}");
+}
