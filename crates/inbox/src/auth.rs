@@ -4,14 +4,16 @@
 //!
 //! Without a password hash the inbox is in demo mode: everything is readable without login.
 
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
-use argon2::Argon2;
+use argon2::password_hash::{PasswordHash, PasswordHasher, SaltString};
+use argon2::{Algorithm, Argon2, Block, Params, Version};
 use axum::http::header::{AUTHORIZATION, COOKIE};
 use axum::http::HeaderMap;
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
+use tokio::sync::Semaphore;
 
 use crate::config::SecureCookie;
 use crate::App;
@@ -34,10 +36,59 @@ pub fn may_read(app: &App, headers: &HeaderMap) -> bool {
     cookie(headers, SESSION_COOKIE).is_some_and(|value| session_valid(&app.session_key, &value, now()))
 }
 
-/// Whether `password` matches the configured hash (`false` when none is configured).
-pub fn password_matches(app: &App, password: &str) -> bool {
-    let Some(hash) = &app.config.auth.password_hash else { return false };
-    PasswordHash::new(hash).is_ok_and(|hash| Argon2::default().verify_password(password.as_bytes(), &hash).is_ok())
+/// At most this many password checks run at once. Each needs the hash's memory cost (19 MiB
+/// with the defaults) for a few tens of milliseconds; the memory is kept for the next check, so
+/// logins cost at most this many buffers however many arrive.
+pub const PASSWORD_CHECKS: usize = 2;
+/// How long a login waits for a free check before it is answered 429.
+pub const PASSWORD_WAIT: Duration = Duration::from_secs(2);
+
+/// Bounds the memory of password checks: [`PASSWORD_CHECKS`] at a time, each with a reused
+/// argon2 memory buffer.
+pub struct PasswordGate {
+    permits: Arc<Semaphore>,
+    buffers: Mutex<Vec<Vec<Block>>>,
+}
+
+impl Default for PasswordGate {
+    fn default() -> Self {
+        PasswordGate { permits: Arc::new(Semaphore::new(PASSWORD_CHECKS)), buffers: Mutex::new(Vec::new()) }
+    }
+}
+
+impl PasswordGate {
+    /// Whether `password` matches the PHC string `hash`; `None` when no check was free within
+    /// [`PASSWORD_WAIT`] (answer 429). The check holds its permit until argon2 is done, even if
+    /// the request is dropped meanwhile.
+    pub async fn check(self: &Arc<Self>, hash: String, password: String) -> Option<bool> {
+        let permit = tokio::time::timeout(PASSWORD_WAIT, Arc::clone(&self.permits).acquire_owned()).await.ok()?.ok()?;
+        let gate = Arc::clone(self);
+        tokio::task::spawn_blocking(move || {
+            let _permit = permit;
+            let mut buffer = gate.buffers.lock().unwrap_or_else(PoisonError::into_inner).pop().unwrap_or_default();
+            let ok = verify(&hash, password.as_bytes(), &mut buffer);
+            gate.buffers.lock().unwrap_or_else(PoisonError::into_inner).push(buffer);
+            ok
+        })
+        .await
+        .ok()
+    }
+}
+
+/// Argon2 verification of `password` against the PHC string `hash`, in `memory` (grown to the
+/// hash's memory cost once, then reused).
+fn verify(hash: &str, password: &[u8], memory: &mut Vec<Block>) -> bool {
+    let Ok(hash) = PasswordHash::new(hash) else { return false };
+    let (Ok(algorithm), Ok(params)) = (Algorithm::try_from(hash.algorithm), Params::try_from(&hash)) else { return false };
+    let Ok(version) = hash.version.map(Version::try_from).transpose() else { return false };
+    let (Some(salt), Some(expected)) = (hash.salt, hash.hash) else { return false };
+    let mut salt_bytes = [0u8; 64];
+    let Ok(salt) = salt.decode_b64(&mut salt_bytes) else { return false };
+    memory.resize(params.block_count(), Block::new());
+    let mut out = vec![0u8; expected.len()];
+    let argon2 = Argon2::new(algorithm, version.unwrap_or_default(), params);
+    argon2.hash_password_into_with_memory(password, salt, &mut out, &mut memory[..]).is_ok()
+        && constant_time_eq(&out, expected.as_bytes())
 }
 
 /// A PHC string for `password` with a random salt (`inbox hash-password`).
@@ -158,9 +209,19 @@ mod tests {
     fn hashes_verify() {
         let hash = hash_password("correct horse").expect("hash");
         assert!(hash.starts_with("$argon2id$"), "{hash}");
-        let parsed = PasswordHash::new(&hash).expect("PHC");
-        assert!(Argon2::default().verify_password(b"correct horse", &parsed).is_ok());
-        assert!(Argon2::default().verify_password(b"wrong", &parsed).is_err());
+        let mut memory = Vec::new();
+        assert!(verify(&hash, b"correct horse", &mut memory));
+        assert_eq!(memory.len(), Params::default().block_count(), "the default 19 MiB");
+        assert!(!verify(&hash, b"wrong", &mut memory));
+        assert!(!verify("$argon2id$v=19$m=8,t=1,p=1$c29tZXNhbHQ$", b"x", &mut memory), "no hash");
+        assert!(!verify("hunter2", b"hunter2", &mut memory));
+        // Other parameters and variants are read from the PHC string.
+        let params = Params::new(64, 1, 1, None).expect("params");
+        let salt = SaltString::encode_b64(b"0123456789abcdef").expect("salt");
+        let argon2i = Argon2::new(Algorithm::Argon2i, Version::V0x10, params);
+        let other = argon2i.hash_password(b"pw", &salt).expect("hash").to_string();
+        assert!(other.starts_with("$argon2i$v=16$m=64,t=1,p=1$"), "{other}");
+        assert!(verify(&other, b"pw", &mut memory) && !verify(&other, b"pW", &mut memory));
     }
 
     #[test]

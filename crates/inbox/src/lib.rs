@@ -39,6 +39,8 @@ pub struct App {
     pub session_key: Vec<u8>,
     pub per_ip: rate_limit::Buckets,
     pub per_site: rate_limit::Buckets,
+    /// Bounds the memory of login password checks.
+    pub passwords: Arc<auth::PasswordGate>,
     /// Wakes the forwarding worker when a new message has queued jobs.
     pub forward_wakeup: tokio::sync::Notify,
 }
@@ -55,6 +57,7 @@ impl App {
             session_key,
             per_ip: Default::default(),
             per_site: Default::default(),
+            passwords: Default::default(),
             forward_wakeup: tokio::sync::Notify::new(),
         })
     }

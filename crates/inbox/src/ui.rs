@@ -13,7 +13,7 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use axum::extract::{ConnectInfo, Path, Query, State};
-use axum::http::header::{LOCATION, SET_COOKIE};
+use axum::http::header::{LOCATION, RETRY_AFTER, SET_COOKIE};
 use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -394,8 +394,14 @@ async fn login(
         let page = login_page(&token, Some("Too many attempts; wait a minute."));
         return html_response(StatusCode::TOO_MANY_REQUESTS, page, None, &app, &headers);
     }
-    let (app2, password) = (Arc::clone(&app), form.password);
-    let ok = tokio::task::spawn_blocking(move || auth::password_matches(&app2, &password)).await.unwrap_or(false);
+    let hash = app.config.auth.password_hash.clone().unwrap_or_default();
+    let Some(ok) = app.passwords.check(hash, form.password).await else {
+        tracing::warn!(ip, "login refused: every password check is busy");
+        let page = login_page(&token, Some("The server is busy; try again in a moment."));
+        let mut response = html_response(StatusCode::TOO_MANY_REQUESTS, page, None, &app, &headers);
+        response.headers_mut().insert(RETRY_AFTER, HeaderValue::from_static("1"));
+        return response;
+    };
     if !ok {
         tracing::warn!(ip, "failed login");
         return html_response(StatusCode::UNAUTHORIZED, login_page(&token, Some("Wrong password.")), None, &app, &headers);

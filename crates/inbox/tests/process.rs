@@ -19,8 +19,14 @@ use support::{sample, temp_dir};
 
 /// The binary on `db` (or on PostgreSQL when `database_url` is given); its `host:port`.
 fn spawn(db: &Path, database_url: Option<&str>) -> (Child, String) {
+    spawn_with(db, database_url, &[])
+}
+
+/// [`spawn`] with more environment variables.
+fn spawn_with(db: &Path, database_url: Option<&str>, env: &[(&str, &str)]) -> (Child, String) {
     let mut command = Command::new(env!("CARGO_BIN_EXE_inbox"));
     command.args(["--port", "0", "--www", "www", "--dist", "dist", "--db"]).arg(db).env("INBOX_LOG", "warn");
+    command.envs(env.iter().copied());
     match database_url {
         Some(url) => command.env("DATABASE_URL", url),
         None => command.env_remove("DATABASE_URL"),
@@ -173,4 +179,61 @@ fn logs_are_one_json_object_per_line_when_asked() {
     assert_eq!((stored["level"].as_str(), stored["id"].as_str()), (Some("INFO"), Some(id)));
     assert!(stored["timestamp"].is_string());
     assert!(lines.iter().any(|l| l["message"] == "stopped after finishing open requests"), "{lines:?}");
+}
+
+/// The most memory the process `pid` has held (its `VmHWM`), in KiB.
+fn peak_rss_kib(pid: u32) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).expect("/proc status");
+    let line = status.lines().find_map(|l| l.strip_prefix("VmHWM:")).expect("VmHWM");
+    line.trim().trim_end_matches("kB").trim().parse().expect("a number of kB")
+}
+
+#[test]
+fn parallel_logins_keep_memory_bounded() {
+    // Each password check runs argon2 with 19 MiB; 120 at once from 120 addresses (no rate
+    // limit stops them) must not take the server anywhere near 120 times that.
+    let dir = temp_dir();
+    let hash = inbox::auth::hash_password("open sesame").expect("hash");
+    let env = [("INBOX_PASSWORD_HASH", hash.as_str()), ("INBOX_TRUST_FORWARDED_FOR", "1")];
+    let (mut child, addr) = spawn_with(&dir.path().join("inbox.sqlite3"), None, &env);
+    let form = agent().get(format!("http://{addr}/inbox/login")).call().expect("login form");
+    let set_cookie = form.headers().get("set-cookie").and_then(|v| v.to_str().ok()).expect("CSRF cookie");
+    let cookie = set_cookie.split(';').next().expect("name=value").to_string();
+    let token = cookie.strip_prefix("inbox_csrf=").expect("the CSRF cookie").to_string();
+    let start = std::sync::Barrier::new(120);
+    let answers: Vec<(u16, Option<String>)> = std::thread::scope(|scope| {
+        let clients: Vec<_> = (0..120)
+            .map(|n| {
+                let (start, addr, cookie, token) = (&start, &addr, &cookie, &token);
+                scope.spawn(move || {
+                    let agent = agent();
+                    start.wait();
+                    let reply = agent
+                        .post(format!("http://{addr}/inbox/login"))
+                        .header("cookie", cookie)
+                        .header("content-type", "application/x-www-form-urlencoded")
+                        .header("x-forwarded-for", format!("198.51.100.{n}"))
+                        .send(format!("csrf={token}&password=wrong{n}"))
+                        .expect("an answer");
+                    let retry = reply.headers().get("retry-after").and_then(|v| v.to_str().ok()).map(String::from);
+                    (reply.status().as_u16(), retry)
+                })
+            })
+            .collect();
+        clients.into_iter().map(|c| c.join().expect("client")).collect()
+    });
+    let peak_mib = peak_rss_kib(child.id()) / 1024;
+    let _ = child.kill();
+    let _ = child.wait();
+    for (status, retry) in &answers {
+        match status {
+            401 => {}
+            429 => assert!(retry.is_some(), "a 429 says when to retry"),
+            other => panic!("unexpected status {other}"),
+        }
+    }
+    let checked = answers.iter().filter(|(s, _)| *s == 401).count();
+    eprintln!("120 parallel logins: {checked} checked, the rest 429; peak RSS {peak_mib} MiB");
+    assert!(checked > 0, "some passwords were checked: {answers:?}");
+    assert!(peak_mib < 300, "peak RSS {peak_mib} MiB for 120 parallel logins ({checked} checked)");
 }
