@@ -161,7 +161,7 @@ async fn list(
     headers: HeaderMap,
     query: Query<ListQuery>,
 ) -> Result<Json<Vec<StoredSubmission>>, ApiError> {
-    if !auth::may_read(&app, &headers) {
+    if !auth::may_read(&app, &headers).await {
         return Err(ApiError::new(StatusCode::UNAUTHORIZED, "log in at /inbox or send Authorization: Bearer <token>".into()));
     }
     let filter = query.filter().map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, e))?;

@@ -81,8 +81,8 @@ pub struct Auth {
     /// An argon2 PHC string (`$argon2id$v=19$…`); make one with `inbox hash-password`.
     /// Absent: the inbox UI and the JSON listing are open (demo mode). Env `INBOX_PASSWORD_HASH`.
     pub password_hash: Option<String>,
-    /// Key for signing session cookies; set the same on every instance. Absent: a random key per
-    /// start (logins end on restart). Env `INBOX_SESSION_SECRET`.
+    /// No longer used: login sessions are kept in the database, so every instance knows them
+    /// and they survive restarts. Still accepted, so older files load. Env `INBOX_SESSION_SECRET`.
     pub session_secret: Option<String>,
     /// Bearer token for `GET /api/feedback` and the exports when a password is set.
     /// Env `INBOX_API_TOKEN`.

@@ -35,8 +35,6 @@ pub use store::{Inserted, NewFeedback, PostgresStore, SqliteStore, Store, StoreE
 pub struct App {
     pub store: Arc<dyn Store>,
     pub config: Config,
-    /// Signs session cookies: from `auth.session_secret`, or random per start.
-    pub session_key: Vec<u8>,
     pub per_ip: rate_limit::Buckets,
     pub per_site: rate_limit::Buckets,
     /// Bounds the memory of login password checks.
@@ -47,14 +45,9 @@ pub struct App {
 
 impl App {
     pub fn new(store: Arc<dyn Store>, config: Config) -> Arc<App> {
-        let session_key = match &config.auth.session_secret {
-            Some(secret) => secret.as_bytes().to_vec(),
-            None => auth::random_bytes::<32>().to_vec(),
-        };
         Arc::new(App {
             store,
             config,
-            session_key,
             per_ip: Default::default(),
             per_site: Default::default(),
             passwords: Default::default(),

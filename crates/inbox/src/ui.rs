@@ -23,6 +23,7 @@ use serde::Deserialize;
 use crate::api::ListQuery;
 use crate::rate_limit::client_ip;
 use crate::store::StoredSubmission;
+use crate::auth::Caller;
 use crate::{auth, App};
 pub use html::excerpt;
 use html::{csrf_field, esc, page, query_value, safe_href, visitor, visitor_url};
@@ -80,8 +81,12 @@ fn html_response(status: StatusCode, body: String, new_csrf: Option<String>, app
     response
 }
 
-/// This browser's CSRF token, and `Some(new)` when it must be set as a cookie.
-fn csrf(headers: &HeaderMap) -> (String, Option<String>) {
+/// The CSRF token for this request's forms, and `Some(new)` when it must be set as a cookie: the
+/// session's own token when logged in, else this browser's double-submit cookie.
+fn csrf(caller: &Caller, headers: &HeaderMap) -> (String, Option<String>) {
+    if let Caller::Session(token) = caller {
+        return (auth::session_csrf(token), None);
+    }
     match auth::csrf_token(headers) {
         Some(token) => (token, None),
         None => {
@@ -111,10 +116,11 @@ fn header_bar(app: &App, token: &str) -> String {
 }
 
 async fn list(State(app): State<Arc<App>>, headers: HeaderMap, Query(query): Query<ListQuery>) -> Response {
-    if !auth::may_read(&app, &headers) {
+    let caller = auth::caller(&app, &headers).await;
+    if !caller.may_read() {
         return redirect("/inbox/login");
     }
-    let (token, new_csrf) = csrf(&headers);
+    let (token, new_csrf) = csrf(&caller, &headers);
     let mut filter = match query.filter() {
         Ok(filter) => filter,
         Err(e) => return error_page(StatusCode::BAD_REQUEST, &e),
@@ -244,10 +250,11 @@ fn table(rows: &[StoredSubmission]) -> String {
 }
 
 async fn detail(State(app): State<Arc<App>>, headers: HeaderMap, Path(id): Path<String>) -> Response {
-    if !auth::may_read(&app, &headers) {
+    let caller = auth::caller(&app, &headers).await;
+    if !caller.may_read() {
         return redirect("/inbox/login");
     }
-    let (token, new_csrf) = csrf(&headers);
+    let (token, new_csrf) = csrf(&caller, &headers);
     let row = match app.store.get(&id).await {
         Ok(Some(row)) => row,
         Ok(None) => return error_page(StatusCode::NOT_FOUND, "No message with this id."),
@@ -310,19 +317,32 @@ struct NoteForm {
     note: String,
 }
 
-/// Why a form POST may not proceed, as the answer to give.
-fn check_post(app: &App, headers: &HeaderMap, csrf: &str) -> Option<Response> {
-    if !auth::may_read(app, headers) {
-        return Some(redirect("/inbox/login"));
+/// Who sent a form POST, or the answer to give when it may not proceed: it must come from the
+/// inbox's own pages (as the browser says) and carry the CSRF token of the caller's session (or,
+/// in demo mode, of its cookie).
+async fn check_post(app: &App, headers: &HeaderMap, field: &str) -> Result<Caller, Response> {
+    if !auth::from_same_origin(headers) {
+        return Err(error_page(StatusCode::FORBIDDEN, "This form came from another site."));
     }
-    if !auth::csrf_ok(headers, csrf) {
-        return Some(error_page(StatusCode::FORBIDDEN, "This form has expired or came from another site; reload the page and try again."));
+    let caller = auth::caller(app, headers).await;
+    let token_ok = match &caller {
+        Caller::Stranger => return Err(redirect("/inbox/login")),
+        Caller::Session(token) => auth::session_csrf_ok(token, field),
+        // A browser never adds the API token on its own, so a request carrying it is no forgery.
+        Caller::Token => true,
+        Caller::Demo => auth::csrf_ok(headers, field),
+    };
+    if !token_ok {
+        return Err(error_page(
+            StatusCode::FORBIDDEN,
+            "This form has expired or came from another site; reload the page and try again.",
+        ));
     }
-    None
+    Ok(caller)
 }
 
 async fn set_handled(State(app): State<Arc<App>>, headers: HeaderMap, Path(id): Path<String>, Form(form): Form<HandledForm>) -> Response {
-    if let Some(refusal) = check_post(&app, &headers, &form.csrf) {
+    if let Err(refusal) = check_post(&app, &headers, &form.csrf).await {
         return refusal;
     }
     match app.store.set_handled(&id, form.handled == "yes").await {
@@ -333,7 +353,7 @@ async fn set_handled(State(app): State<Arc<App>>, headers: HeaderMap, Path(id): 
 }
 
 async fn set_note(State(app): State<Arc<App>>, headers: HeaderMap, Path(id): Path<String>, Form(form): Form<NoteForm>) -> Response {
-    if let Some(refusal) = check_post(&app, &headers, &form.csrf) {
+    if let Err(refusal) = check_post(&app, &headers, &form.csrf).await {
         return refusal;
     }
     if form.note.chars().count() > 10_000 {
@@ -347,10 +367,10 @@ async fn set_note(State(app): State<Arc<App>>, headers: HeaderMap, Path(id): Pat
 }
 
 async fn login_form(State(app): State<Arc<App>>, headers: HeaderMap) -> Response {
-    if app.config.auth.password_hash.is_none() || auth::may_read(&app, &headers) {
+    if app.config.auth.password_hash.is_none() || auth::may_read(&app, &headers).await {
         return redirect("/inbox");
     }
-    let (token, new_csrf) = csrf(&headers);
+    let (token, new_csrf) = csrf(&Caller::Stranger, &headers);
     html_response(StatusCode::OK, login_page(&token, None), new_csrf, &app, &headers)
 }
 
@@ -382,8 +402,9 @@ async fn login(
     if app.config.auth.password_hash.is_none() {
         return redirect("/inbox");
     }
-    let (token, new_csrf) = csrf(&headers);
-    if !auth::csrf_ok(&headers, &form.csrf) {
+    // Before a login there is no session: the form carries the double-submit cookie's token.
+    let (token, new_csrf) = csrf(&Caller::Stranger, &headers);
+    if !auth::from_same_origin(&headers) || !auth::csrf_ok(&headers, &form.csrf) {
         let page = login_page(&token, Some("The form expired; please try again."));
         return html_response(StatusCode::FORBIDDEN, page, new_csrf, &app, &headers);
     }
@@ -406,7 +427,16 @@ async fn login(
         tracing::warn!(ip, "failed login");
         return html_response(StatusCode::UNAUTHORIZED, login_page(&token, Some("Wrong password.")), None, &app, &headers);
     }
-    let session = auth::new_session(&app.session_key, auth::now());
+    let session = match auth::start_session(&app).await {
+        Ok(session) => session,
+        Err(e) => return storage_failed(&e),
+    };
+    // This browser's previous session, if any, ends: one login, one session.
+    if let Some(previous) = auth::cookie(&headers, auth::SESSION_COOKIE) {
+        if let Err(e) = auth::end_session(&app, &previous).await {
+            tracing::warn!(error = %e, "could not end the previous session");
+        }
+    }
     let cookie = auth::set_cookie(&app, &headers, auth::SESSION_COOKIE, &session, auth::SESSION_SECS);
     let mut response = redirect("/inbox");
     if let Ok(value) = HeaderValue::from_str(&cookie) {
@@ -420,9 +450,17 @@ struct LogoutForm {
     csrf: String,
 }
 
+/// Ends the session in the store (so its cookie opens nothing any more, wherever it was copied)
+/// and clears the cookie.
 async fn logout(State(app): State<Arc<App>>, headers: HeaderMap, Form(form): Form<LogoutForm>) -> Response {
-    if !auth::csrf_ok(&headers, &form.csrf) {
-        return error_page(StatusCode::FORBIDDEN, "This form has expired; reload the page and try again.");
+    let caller = match check_post(&app, &headers, &form.csrf).await {
+        Ok(caller) => caller,
+        Err(refusal) => return refusal,
+    };
+    if let Caller::Session(token) = caller {
+        if let Err(e) = auth::end_session(&app, &token).await {
+            return storage_failed(&e);
+        }
     }
     let cookie = auth::set_cookie(&app, &headers, auth::SESSION_COOKIE, "", 0);
     let mut response = redirect("/inbox/login");
@@ -433,7 +471,7 @@ async fn logout(State(app): State<Arc<App>>, headers: HeaderMap, Form(form): For
 }
 
 async fn export_rows(app: &App, headers: &HeaderMap, query: &ListQuery) -> Result<Vec<StoredSubmission>, Response> {
-    if !auth::may_read(app, headers) {
+    if !auth::may_read(app, headers).await {
         return Err(error_page(StatusCode::UNAUTHORIZED, "Log in at /inbox first."));
     }
     let filter = query.filter().map_err(|e| error_page(StatusCode::BAD_REQUEST, &e))?;

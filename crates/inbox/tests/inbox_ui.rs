@@ -54,6 +54,13 @@ impl Browser {
     }
 }
 
+/// The CSRF token a page's forms carry.
+fn form_csrf(page: &Reply) -> String {
+    let text = page.text();
+    let start = text.find("name=\"csrf\" value=\"").map(|i| i + "name=\"csrf\" value=\"".len()).expect("a form with a CSRF field");
+    text[start..].split('"').next().expect("the value").to_string()
+}
+
 fn encode(s: &str) -> String {
     s.bytes()
         .map(|b| if b.is_ascii_alphanumeric() { (b as char).to_string() } else { format!("%{b:02X}") })
@@ -107,9 +114,108 @@ fn login_session_and_csrf_on() {
     let reply = server.send("GET", "/inbox/login", &[("x-forwarded-proto", "https")], None);
     assert!(reply.header("set-cookie").is_some_and(|c| c.ends_with("; Secure")));
 
-    let reply = browser.post_form(&server, "/inbox/logout", &format!("csrf={csrf}"));
+    // Logged in, the forms carry the session's own token, not the cookie's.
+    let page_csrf = form_csrf(&browser.get(&server, "/inbox"));
+    assert_ne!(page_csrf, csrf);
+    assert_eq!(browser.post_form(&server, "/inbox/logout", &format!("csrf={csrf}")).status, 403);
+    let reply = browser.post_form(&server, "/inbox/logout", &format!("csrf={page_csrf}"));
     assert_eq!(reply.status, 303);
     assert_eq!(browser.get(&server, "/inbox").status, 303, "logged out");
+}
+
+/// Logs `browser` in with the password "open sesame"; its session cookie.
+fn log_in(browser: &mut Browser, server: &Server) -> String {
+    browser.get(server, "/inbox/login");
+    let csrf = browser.csrf();
+    let reply = browser.post_form(server, "/inbox/login", &format!("csrf={csrf}&password=open+sesame"));
+    assert_eq!(reply.status, 303, "{}", reply.text());
+    browser.cookies.iter().find(|(k, _)| k == "inbox_session").map(|(_, v)| v.clone()).expect("a session cookie")
+}
+
+/// What a copy of a session cookie (kept by someone else, or an old tab) can still open.
+fn opens(server: &Server, session: &str) -> (u16, u16) {
+    let cookie = format!("inbox_session={session}");
+    let inbox = server.send("GET", "/inbox", &[("cookie", &cookie)], None).status;
+    let api = server.send("GET", "/api/feedback", &[("cookie", &cookie)], None).status;
+    (inbox, api)
+}
+
+#[test]
+fn each_login_is_a_session_that_logout_and_a_new_password_end() {
+    each_backend(each_login_is_a_session_that_logout_and_a_new_password_end_on);
+}
+
+fn each_login_is_a_session_that_logout_and_a_new_password_end_on() {
+    let dir = temp_dir();
+    let hash = inbox::auth::hash_password("open sesame").expect("hash");
+    let with_hash = |hash: &str| config(&format!("[auth]\npassword_hash = \"{hash}\""));
+    let (first, second) = {
+        let server = Server::start_with(dir.path(), with_hash(&hash));
+        // Two logins in the same second: two sessions.
+        let (mut a, mut b) = (Browser::default(), Browser::default());
+        let (first, second) = (log_in(&mut a, &server), log_in(&mut b, &server));
+        assert_ne!(first, second);
+        assert_eq!(opens(&server, &first), (200, 200));
+
+        // Logout ends the session itself, not just the browser's cookie: a copy opens nothing.
+        let csrf = form_csrf(&a.get(&server, "/inbox"));
+        assert_eq!(a.post_form(&server, "/inbox/logout", &format!("csrf={csrf}")).status, 303);
+        assert_eq!(opens(&server, &first), (303, 401), "the ended session");
+        assert_eq!(opens(&server, &second), (200, 200), "the other login goes on");
+        (first, second)
+    };
+    // Sessions are kept: a restart with the same password hash keeps the login.
+    {
+        let server = Server::start_with(dir.path(), with_hash(&hash));
+        assert_eq!(opens(&server, &second), (200, 200), "after a restart");
+        assert_eq!(opens(&server, &first), (303, 401));
+    }
+    // A new password (hash) ends every session made under the old one.
+    let server = Server::start_with(dir.path(), with_hash(&inbox::auth::hash_password("a new password").expect("hash")));
+    assert_eq!(opens(&server, &second), (303, 401), "after the password changed");
+}
+
+#[test]
+fn forms_need_the_session_token_and_our_own_origin() {
+    each_backend(forms_need_the_session_token_and_our_own_origin_on);
+}
+
+/// A logged-in form POST must carry the CSRF token of its own session and come from the inbox's
+/// pages: a cookie and field of the attacker's choosing (as a sibling subdomain can plant), or a
+/// request the browser marks as cross-site, are refused.
+fn forms_need_the_session_token_and_our_own_origin_on() {
+    let dir = temp_dir();
+    let server = server_with_password(dir.path());
+    assert_eq!(server.post_json(&sample(&id(1))).status, 201);
+    let mut owner = Browser::default();
+    let session = log_in(&mut owner, &server);
+    let path = format!("/inbox/m/{}/handled", id(1));
+    let planted = "0123456789abcdef0123456789abcdef";
+    let cookie = format!("inbox_session={session}; inbox_csrf={planted}");
+    let form = format!("csrf={planted}&handled=yes");
+    let headers = [("cookie", cookie.as_str()), ("content-type", "application/x-www-form-urlencoded")];
+    let reply = server.send("POST", &path, &headers, Some(form.as_bytes()));
+    assert_eq!(reply.status, 403, "a planted double-submit pair");
+
+    let csrf = form_csrf(&owner.get(&server, &format!("/inbox/m/{}", id(1))));
+    let form = format!("csrf={csrf}&handled=yes");
+    for (header, value) in [("sec-fetch-site", "cross-site"), ("sec-fetch-site", "same-site"), ("origin", "https://evil.example")] {
+        let reply = owner.post_form_with(&server, &path, &form, &[(header, value)]);
+        assert_eq!(reply.status, 403, "{header}: {value}");
+        assert!(reply.text().contains("another site"), "{}", reply.text());
+    }
+    let same = owner.post_form_with(&server, &path, &form, &[("sec-fetch-site", "same-origin")]);
+    assert_eq!(same.status, 303, "{}", same.text());
+    let host = server.addr.to_string();
+    let origin = format!("http://{host}");
+    let same = owner.post_form_with(&server, &path, &format!("csrf={csrf}&handled=no"), &[("origin", &origin)]);
+    assert_eq!(same.status, 303, "{}", same.text());
+    // The login form is checked the same way.
+    let mut stranger = Browser::default();
+    stranger.get(&server, "/inbox/login");
+    let csrf = stranger.csrf();
+    let reply = stranger.post_form_with(&server, "/inbox/login", &format!("csrf={csrf}&password=open+sesame"), &[("sec-fetch-site", "cross-site")]);
+    assert_eq!(reply.status, 403);
 }
 
 #[test]

@@ -12,7 +12,7 @@ use tokio_postgres::{Client, NoTls, Row};
 
 use super::query::{self, DayStats, Filter, Param, COLUMNS};
 use super::{
-    compare_with_first, flags_column, stored_from_columns, Inserted, Job, JobState, NewFeedback, StoreError,
+    compare_with_first, flags_column, stored_from_columns, Inserted, Job, JobState, NewFeedback, Session, StoreError,
     StoredSubmission,
 };
 
@@ -46,6 +46,13 @@ const MIGRATIONS: &[&str] = &[
         delivered_at TEXT
     );
     CREATE INDEX outbox_due ON outbox (delivered_at, next_at);",
+    // Login sessions, so logout and a password change end them (see `auth`).
+    "CREATE TABLE sessions (
+        id         TEXT PRIMARY KEY,
+        password   TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        expires_at TEXT NOT NULL
+    );",
 ];
 
 /// Connections opened per instance. tokio-postgres pipelines concurrent queries on one
@@ -285,6 +292,39 @@ impl super::Store for PostgresStore {
                 Ok(JobState { target: r.try_get(0)?, attempts: r.try_get(1)?, last_error: r.try_get(2)?, delivered: r.try_get(3)? })
             })
             .collect()
+    }
+
+    async fn create_session(&self, s: &Session) -> Result<(), StoreError> {
+        self.client()
+            .await?
+            .execute(
+                "INSERT INTO sessions (id, password, created_at, expires_at) VALUES ($1, $2, $3, $4)",
+                &[&s.id, &s.password, &s.created_at, &s.expires_at],
+            )
+            .await?;
+        Ok(())
+    }
+
+    async fn session_open(&self, id: &str, password: &str, now: &str) -> Result<bool, StoreError> {
+        let row = self
+            .client()
+            .await?
+            .query_opt("SELECT 1 FROM sessions WHERE id = $1 AND password = $2 AND expires_at > $3", &[&id, &password, &now])
+            .await?;
+        Ok(row.is_some())
+    }
+
+    async fn end_session(&self, id: &str) -> Result<(), StoreError> {
+        self.client().await?.execute("DELETE FROM sessions WHERE id = $1", &[&id]).await?;
+        Ok(())
+    }
+
+    async fn end_stale_sessions(&self, password: &str, now: &str) -> Result<(), StoreError> {
+        self.client()
+            .await?
+            .execute("DELETE FROM sessions WHERE password <> $1 OR expires_at <= $2", &[&password, &now])
+            .await?;
+        Ok(())
     }
 
     fn backend(&self) -> &'static str {

@@ -10,7 +10,7 @@ use rusqlite::{params, params_from_iter, Connection, OptionalExtension, Transact
 
 use super::query::{self, DayStats, Filter, Param, COLUMNS};
 use super::{
-    compare_with_first, flags_column, stored_from_columns, Inserted, Job, JobState, NewFeedback, StoreError,
+    compare_with_first, flags_column, stored_from_columns, Inserted, Job, JobState, NewFeedback, Session, StoreError,
     StoredSubmission,
 };
 
@@ -47,6 +47,13 @@ const MIGRATIONS: &[&str] = &[
         delivered_at TEXT
     );
     CREATE INDEX outbox_due ON outbox (delivered_at, next_at);",
+    // 4. Login sessions, so logout and a password change end them (see `auth`).
+    "CREATE TABLE sessions (
+        id         TEXT PRIMARY KEY,
+        password   TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        expires_at TEXT NOT NULL
+    );",
 ];
 
 /// A [`super::Store`] on one SQLite connection. The mutex serialises access; SQLite takes one
@@ -280,6 +287,46 @@ impl super::Store for SqliteStore {
                 Ok(JobState { target: row.get(0)?, attempts: row.get(1)?, last_error: row.get(2)?, delivered: row.get(3)? })
             })?;
             Ok(rows.collect::<Result<_, _>>()?)
+        })
+        .await
+    }
+
+    async fn create_session(&self, session: &Session) -> Result<(), StoreError> {
+        let s = session.clone();
+        self.with(move |conn| {
+            conn.execute(
+                "INSERT INTO sessions (id, password, created_at, expires_at) VALUES (?1, ?2, ?3, ?4)",
+                params![s.id, s.password, s.created_at, s.expires_at],
+            )?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn session_open(&self, id: &str, password: &str, now: &str) -> Result<bool, StoreError> {
+        let (id, password, now) = (id.to_string(), password.to_string(), now.to_string());
+        self.with(move |conn| {
+            let mut stmt =
+                conn.prepare_cached("SELECT 1 FROM sessions WHERE id = ?1 AND password = ?2 AND expires_at > ?3")?;
+            Ok(stmt.exists(params![id, password, now])?)
+        })
+        .await
+    }
+
+    async fn end_session(&self, id: &str) -> Result<(), StoreError> {
+        let id = id.to_string();
+        self.with(move |conn| {
+            conn.execute("DELETE FROM sessions WHERE id = ?1", [id])?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn end_stale_sessions(&self, password: &str, now: &str) -> Result<(), StoreError> {
+        let (password, now) = (password.to_string(), now.to_string());
+        self.with(move |conn| {
+            conn.execute("DELETE FROM sessions WHERE password <> ?1 OR expires_at <= ?2", params![password, now])?;
+            Ok(())
         })
         .await
     }
