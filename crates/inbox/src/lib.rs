@@ -64,8 +64,7 @@ pub fn router(app: Arc<App>, www: &Path, dist: &Path) -> Router {
 
 /// `/healthz`: `ok` when the store answers, so a load balancer drops an instance whose database is gone.
 async fn health(State(app): State<Arc<App>>) -> Result<&'static str, (axum::http::StatusCode, Json<serde_json::Value>)> {
-    let probe = store::Filter { limit: Some(1), ..Default::default() };
-    match app.store.list(&probe).await {
+    match app.store.list(&store::Filter::default(), None, 1).await {
         Ok(_) => Ok("ok"),
         Err(e) => {
             tracing::error!(error = %e, "health check: storage failed");

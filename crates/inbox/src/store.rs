@@ -18,7 +18,7 @@ pub mod query;
 mod sqlite;
 
 pub use postgres::PostgresStore;
-pub use query::{DayStats, Filter};
+pub use query::{Cursor, DayStats, Filter, Page};
 pub use sqlite::SqliteStore;
 
 /// A place that keeps submissions, at most one per `id`, with the owner's handling state.
@@ -27,8 +27,9 @@ pub trait Store: Send + Sync + 'static {
     /// Keeps `new` unless a submission with the same `id` is already kept.
     async fn insert(&self, new: &NewFeedback) -> Result<Inserted, StoreError>;
 
-    /// The kept submissions matching `filter`, newest first.
-    async fn list(&self, filter: &Filter) -> Result<Vec<StoredSubmission>, StoreError>;
+    /// One page of the kept submissions matching `filter`, newest first: at most `limit`, from
+    /// just after `after` (from the newest without), and where the next page starts.
+    async fn list(&self, filter: &Filter, after: Option<&Cursor>, limit: u32) -> Result<Page<StoredSubmission>, StoreError>;
 
     /// One submission by id.
     async fn get(&self, id: &str) -> Result<Option<StoredSubmission>, StoreError>;

@@ -12,6 +12,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Instant;
 
+use axum::body::{Body, Bytes};
 use axum::extract::{ConnectInfo, Path, Query, State};
 use axum::http::header::{LOCATION, RETRY_AFTER, SET_COOKIE};
 use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode};
@@ -22,14 +23,17 @@ use serde::Deserialize;
 
 use crate::api::ListQuery;
 use crate::rate_limit::client_ip;
-use crate::store::StoredSubmission;
+use crate::store::{Cursor, Filter, StoredSubmission};
 use crate::auth::Caller;
 use crate::{auth, App};
-pub use html::excerpt;
-use html::{csrf_field, esc, page, query_value, safe_href, visitor, visitor_url};
+pub use html::{excerpt, query_value};
+use html::{csrf_field, esc, page, safe_href, visitor, visitor_url};
 
-/// Most rows one list page shows (exports have no limit).
-const PAGE_ROWS: u32 = 200;
+/// Rows one list page shows unless `limit` says otherwise (at most `api::MAX_PAGE`); the
+/// exports stream every row.
+const PAGE_ROWS: u32 = 100;
+/// Rows read from the store at a time while an export streams: its memory, however large the export.
+const EXPORT_PAGE: u32 = 500;
 
 pub fn routes(app: Arc<App>) -> Router {
     Router::new()
@@ -121,21 +125,20 @@ async fn list(State(app): State<Arc<App>>, headers: HeaderMap, Query(query): Que
         return redirect("/inbox/login");
     }
     let (token, new_csrf) = csrf(&caller, &headers);
-    let mut filter = match query.filter() {
-        Ok(filter) => filter,
+    let (filter, (after, limit)) = match query.filter().and_then(|filter| Ok((filter, query.page(PAGE_ROWS)?))) {
+        Ok(asked) => asked,
         Err(e) => return error_page(StatusCode::BAD_REQUEST, &e),
     };
     let daily = match app.store.daily(&filter).await {
         Ok(daily) => daily,
         Err(e) => return storage_failed(&e),
     };
-    filter.limit = Some(PAGE_ROWS);
-    let rows = match app.store.list(&filter).await {
+    let rows = match app.store.list(&filter, after.as_ref(), limit).await {
         Ok(rows) => rows,
         Err(e) => return storage_failed(&e),
     };
     let total: i64 = daily.iter().map(|d| d.count).sum();
-    let qs = query_string(&query);
+    let qs = esc(&query.query_string(None));
     let mut body = header_bar(&app, &token);
     body.push_str("<main><h1>Messages</h1>");
     body.push_str(&filter_form(&app, &query));
@@ -145,9 +148,17 @@ async fn list(State(app): State<Arc<App>>, headers: HeaderMap, Query(query): Que
         if total == 1 { "" } else { "s" }
     ));
     body.push_str(&chart::svg(&daily));
-    body.push_str(&table(&rows));
-    if total > i64::from(PAGE_ROWS) {
-        body.push_str(&format!("<p class=\"muted\">Showing the newest {PAGE_ROWS}; narrow the filters or export to see all.</p>"));
+    body.push_str(&table(&rows.rows));
+    // Older pages by cursor: each costs the same however deep, and none repeats a row.
+    let mut pages = Vec::new();
+    if after.is_some() {
+        pages.push(format!("<a href=\"/inbox{qs}\">Newest messages</a>"));
+    }
+    if let Some(next) = &rows.next {
+        pages.push(format!("<a href=\"/inbox{}\" rel=\"next\">Older messages</a>", esc(&query.query_string(Some(next)))));
+    }
+    if !pages.is_empty() {
+        body.push_str(&format!("<nav class=\"pages\" aria-label=\"Pages\">{}</nav>", pages.join(" · ")));
     }
     body.push_str("</main>");
     html_response(StatusCode::OK, page("Messages", &body), new_csrf, &app, &headers)
@@ -156,26 +167,6 @@ async fn list(State(app): State<Arc<App>>, headers: HeaderMap, Query(query): Que
 fn storage_failed(e: &crate::StoreError) -> Response {
     tracing::error!(error = %e, "storage failed");
     error_page(StatusCode::INTERNAL_SERVER_ERROR, "The inbox storage failed; try again later.")
-}
-
-/// `?q=…&site=…` of the non-empty filters, for the export links.
-fn query_string(query: &ListQuery) -> String {
-    let pairs: Vec<String> = [
-        ("q", &query.q),
-        ("site", &query.site),
-        ("rating", &query.rating),
-        ("from", &query.from),
-        ("to", &query.to),
-        ("handled", &query.handled),
-    ]
-    .into_iter()
-    .filter_map(|(k, v)| v.as_deref().filter(|v| !v.is_empty()).map(|v| format!("{k}={}", query_value(v))))
-    .collect();
-    if pairs.is_empty() {
-        String::new()
-    } else {
-        esc(&format!("?{}", pairs.join("&")))
-    }
 }
 
 fn filter_form(app: &App, query: &ListQuery) -> String {
@@ -470,12 +461,12 @@ async fn logout(State(app): State<Arc<App>>, headers: HeaderMap, Form(form): For
     response
 }
 
-async fn export_rows(app: &App, headers: &HeaderMap, query: &ListQuery) -> Result<Vec<StoredSubmission>, Response> {
+/// The filter of an export, or the answer when it may not run.
+async fn export_filter(app: &App, headers: &HeaderMap, query: &ListQuery) -> Result<Filter, Response> {
     if !auth::may_read(app, headers).await {
         return Err(error_page(StatusCode::UNAUTHORIZED, "Log in at /inbox first."));
     }
-    let filter = query.filter().map_err(|e| error_page(StatusCode::BAD_REQUEST, &e))?;
-    app.store.list(&filter).await.map_err(|e| storage_failed(&e))
+    query.filter().map_err(|e| error_page(StatusCode::BAD_REQUEST, &e))
 }
 
 fn attachment(name: &str) -> String {
@@ -483,28 +474,54 @@ fn attachment(name: &str) -> String {
     format!("attachment; filename=\"inbox-{day}.{name}\"")
 }
 
+/// Every row matching `filter`, newest first, as a body written while it is read: [`EXPORT_PAGE`]
+/// rows at a time, each page rendered by `render(rows, first, last)` and sent before the next is
+/// read, so memory stays the same however many rows there are (and a slow client slows the
+/// reading). A storage failure midway ends the body early: the client sees a cut download.
+fn export_body(app: Arc<App>, filter: Filter, render: fn(&[StoredSubmission], bool, bool) -> String) -> Body {
+    // `None`: done; `Some(None)`: the first page; `Some(Some(cursor))`: the page after it.
+    let start: Option<Option<Cursor>> = Some(None);
+    let pages = futures_util::stream::unfold(start, move |state| {
+        let (app, filter) = (Arc::clone(&app), filter.clone());
+        async move {
+            let after = state?;
+            match app.store.list(&filter, after.as_ref(), EXPORT_PAGE).await {
+                Ok(page) => {
+                    let chunk = render(&page.rows, after.is_none(), page.next.is_none());
+                    Some((Ok(Bytes::from(chunk)), page.next.map(Some)))
+                }
+                Err(e) => {
+                    tracing::error!(error = %e, "storage failed during an export; the download is cut short");
+                    Some((Err(std::io::Error::other("storage failed")), None))
+                }
+            }
+        }
+    });
+    Body::from_stream(pages)
+}
+
 async fn export_csv(State(app): State<Arc<App>>, headers: HeaderMap, Query(query): Query<ListQuery>) -> Response {
-    match export_rows(&app, &headers, &query).await {
-        Ok(rows) => (
-            [
-                ("content-type", "text/csv; charset=utf-8".to_string()),
-                ("content-disposition", attachment("csv")),
-                ("cache-control", "no-store".to_string()),
-            ],
-            export::csv(&rows),
-        )
-            .into_response(),
-        Err(response) => response,
-    }
+    let filter = match export_filter(&app, &headers, &query).await {
+        Ok(filter) => filter,
+        Err(response) => return response,
+    };
+    let headers = [
+        ("content-type", "text/csv; charset=utf-8".to_string()),
+        ("content-disposition", attachment("csv")),
+        ("cache-control", "no-store".to_string()),
+    ];
+    (headers, export_body(app, filter, export::csv_chunk)).into_response()
 }
 
 async fn export_json(State(app): State<Arc<App>>, headers: HeaderMap, Query(query): Query<ListQuery>) -> Response {
-    match export_rows(&app, &headers, &query).await {
-        Ok(rows) => (
-            [("content-disposition", attachment("json")), ("cache-control", "no-store".to_string())],
-            axum::Json(rows),
-        )
-            .into_response(),
-        Err(response) => response,
-    }
+    let filter = match export_filter(&app, &headers, &query).await {
+        Ok(filter) => filter,
+        Err(response) => return response,
+    };
+    let headers = [
+        ("content-type", "application/json".to_string()),
+        ("content-disposition", attachment("json")),
+        ("cache-control", "no-store".to_string()),
+    ];
+    (headers, export_body(app, filter, export::json_chunk)).into_response()
 }

@@ -467,3 +467,58 @@ fn two_idempotency_keys_are_refused_on() {
     }
     assert_eq!(server.stored().len(), 0);
 }
+
+#[test]
+fn the_listing_comes_in_pages() {
+    each_backend(the_listing_comes_in_pages_on);
+}
+
+fn the_listing_comes_in_pages_on() {
+    let dir = temp_dir();
+    let server = Server::start(dir.path());
+    // Posted as fast as they go, many share a millisecond: the cursor must still tell them apart.
+    for n in 1..=130 {
+        let mut body = sample(&id(n));
+        body["rating"] = json!(1 + n % 5);
+        assert_eq!(server.post_json(&body).status, 201);
+    }
+    let newest_first: Vec<Value> = (1..=130).rev().map(|n| json!(id(n))).collect();
+    let ids = |rows: &[Value]| rows.iter().map(|r| r["id"].clone()).collect::<Vec<_>>();
+
+    // A page of 100 by default, and a link to the next.
+    let first = server.get("/api/feedback");
+    assert_eq!(first.status, 200);
+    let rows = first.json().as_array().cloned().expect("an array");
+    assert_eq!(ids(&rows), newest_first[..100]);
+    let next = first.next_page().expect("a Link to the next page");
+    assert!(next.starts_with("/api/feedback?cursor="), "{next}");
+    let rest = server.stored_from(&next, &[]);
+    assert_eq!(ids(&rest), newest_first[100..], "the rest, none repeated, none skipped");
+
+    // Smaller pages; the filters and the size travel in the link.
+    let reply = server.get("/api/feedback?rating=2&limit=10");
+    assert_eq!(reply.json().as_array().map(Vec::len), Some(10));
+    let next = reply.next_page().expect("more");
+    assert!(next.contains("rating=2") && next.contains("limit=10"), "{next}");
+    let twos = server.stored_from("/api/feedback?rating=2&limit=10", &[]);
+    assert_eq!(twos.len(), 26);
+    assert!(twos.iter().all(|r| r["rating"] == json!(2)));
+
+    // Messages arriving while someone pages neither repeat nor shift what follows.
+    let page = server.get("/api/feedback?limit=50");
+    for n in 131..=135 {
+        assert_eq!(server.post_json(&sample(&id(n))).status, 201);
+    }
+    let rest = server.stored_from(&page.next_page().expect("more"), &[]);
+    assert_eq!(ids(&rest), newest_first[50..]);
+
+    for (query, error) in [
+        ("limit=0", "limit must be 1 to 1000, got \"0\""),
+        ("limit=1001", "limit must be 1 to 1000, got \"1001\""),
+        ("cursor=12", "cursor \"12\" is not one this inbox gave"),
+    ] {
+        let reply = server.get(&format!("/api/feedback?{query}"));
+        assert_eq!((reply.status, reply.json()), (400, json!({"error": error})), "{query}");
+    }
+    assert_eq!(server.get("/api/feedback?limit=1000").json().as_array().map(Vec::len), Some(135));
+}

@@ -344,3 +344,35 @@ fn error_pages_are_html_and_visitor_text_is_isolated_on() {
     assert!(detail.contains("<bdi>https://evil.example/[U+202E]elpmaxe.pohs//:sptth</bdi>"), "{detail}");
     assert!(detail.contains("<dd><bdi>Ana\u{2067}</bdi></dd>"), "{detail}");
 }
+
+#[test]
+fn the_inbox_shows_a_page_at_a_time() {
+    each_backend(the_inbox_shows_a_page_at_a_time_on);
+}
+
+fn the_inbox_shows_a_page_at_a_time_on() {
+    let dir = temp_dir();
+    let server = Server::start(dir.path());
+    for n in 1..=5 {
+        let mut body = sample(&id(n));
+        body["message"] = json!(format!("Message number {n}"));
+        assert_eq!(server.post_json(&body).status, 201);
+    }
+    let mut browser = Browser::default();
+    let first = browser.get(&server, "/inbox?limit=2").text();
+    assert!(first.contains("5 messages match"), "the count covers every page: {first}");
+    assert!(first.contains("Message number 5") && first.contains("Message number 4") && !first.contains("Message number 3"));
+    assert!(!first.contains("Newest messages"));
+    let older = |page: &str| {
+        let link = page.split("rel=\"next\"").next().and_then(|before| before.rsplit("href=\"").next()).map(|href| href.split('"').next());
+        link.flatten().map(|href| href.replace("&amp;", "&")).filter(|href| href.starts_with("/inbox?"))
+    };
+    let second_path = older(&first).expect("a link to older messages");
+    assert!(second_path.contains("limit=2") && second_path.contains("cursor="), "{second_path}");
+    let second = browser.get(&server, &second_path).text();
+    assert!(second.contains("Message number 3") && second.contains("Message number 2") && !second.contains("Message number 4"));
+    assert!(second.contains("<a href=\"/inbox?limit=2\">Newest messages</a>"), "{second}");
+    let third = browser.get(&server, &older(&second).expect("the last page")).text();
+    assert!(third.contains("Message number 1") && !third.contains("rel=\"next\""), "{third}");
+    assert_eq!(browser.get(&server, "/inbox?cursor=nonsense").status, 400);
+}

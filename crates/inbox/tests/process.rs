@@ -54,8 +54,9 @@ fn post(agent: &ureq::Agent, addr: &str, body: &Value) -> Result<u16, ureq::Erro
     Ok(response.status().as_u16())
 }
 
+/// Every stored id, from the streamed JSON export.
 fn stored_ids(addr: &str) -> Vec<String> {
-    let text = agent().get(format!("http://{addr}/api/feedback")).call().expect("list").into_body().read_to_string();
+    let text = agent().get(format!("http://{addr}/inbox/export.json")).call().expect("export").into_body().read_to_string();
     let items: Vec<Value> = serde_json::from_str(&text.expect("body")).expect("JSON");
     items.iter().map(|i| i["id"].as_str().expect("id").to_string()).collect()
 }
@@ -236,4 +237,79 @@ fn parallel_logins_keep_memory_bounded() {
     eprintln!("120 parallel logins: {checked} checked, the rest 429; peak RSS {peak_mib} MiB");
     assert!(checked > 0, "some passwords were checked: {answers:?}");
     assert!(peak_mib < 300, "peak RSS {peak_mib} MiB for 120 parallel logins ({checked} checked)");
+}
+
+/// A child process killed (and reaped) when dropped, so a failing test leaves no server behind.
+struct Running(Child);
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// Counts what is written to it, keeping only the first and last byte.
+#[derive(Default)]
+struct Tally {
+    bytes: u64,
+    first: Option<u8>,
+    last: Option<u8>,
+}
+
+impl Write for Tally {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.bytes += buf.len() as u64;
+        self.first = self.first.or(buf.first().copied());
+        self.last = buf.last().copied().or(self.last);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[test]
+fn listings_and_exports_stay_small_in_memory() {
+    // 10,000 messages of 4 KB, 40 MB of text, written straight into the file.
+    const ROWS: u64 = 10_000;
+    let dir = temp_dir();
+    let db = dir.path().join("inbox.sqlite3");
+    drop(inbox::SqliteStore::open(&db).expect("create the schema"));
+    let mut conn = rusqlite::Connection::open(&db).expect("open");
+    let tx = conn.transaction().expect("transaction");
+    {
+        let mut insert = tx
+            .prepare("INSERT INTO feedback (id, received_at, message, rating, email, page_url, body, site) VALUES (?1, ?2, ?3, 4, 'a@b.example', 'https://shop.example/', ?4, 'shop')")
+            .expect("prepare");
+        for n in 0..ROWS {
+            let id = unique_id(7, 0, n as u32);
+            let mut body = sample(&id);
+            body["message"] = Value::from(format!("{n} {}", "x".repeat(4000)));
+            let received_at = inbox::time::rfc3339(std::time::UNIX_EPOCH + Duration::from_secs(1_700_000_000 + n));
+            insert.execute(rusqlite::params![id, received_at, body["message"].as_str(), body.to_string()]).expect("insert");
+        }
+    }
+    tx.commit().expect("commit");
+    drop(conn);
+    let (child, addr) = spawn(&db, None);
+    let child = Running(child);
+
+    // The listing is a page, not the table.
+    let listing = agent().get(format!("http://{addr}/api/feedback")).call().expect("list");
+    assert!(listing.headers().get("link").is_some(), "a next page");
+    let page: Vec<Value> = serde_json::from_str(&listing.into_body().read_to_string().expect("body")).expect("JSON");
+    assert_eq!(page.len(), 100);
+
+    // The export streams every row (the CSV export is the same stream, see `export_body`).
+    let patient = ureq::Agent::new_with_config(ureq::Agent::config_builder().timeout_global(Some(Duration::from_secs(120))).build());
+    let reply = patient.get(format!("http://{addr}/inbox/export.json")).call().expect("export");
+    let mut tally = Tally::default();
+    std::io::copy(&mut reply.into_body().into_reader(), &mut tally).expect("read the export");
+    assert!(tally.bytes > ROWS * 4000, "{} bytes", tally.bytes);
+    assert_eq!((tally.first, tally.last), (Some(b'['), Some(b']')), "one whole array");
+    let peak_mib = peak_rss_kib(child.0.id()) / 1024;
+    drop(child);
+    eprintln!("a page and an export of {ROWS} rows of 4 KB: peak RSS {peak_mib} MiB");
+    assert!(peak_mib < 48, "peak RSS {peak_mib} MiB");
 }

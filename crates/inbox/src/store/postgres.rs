@@ -10,7 +10,7 @@ use async_trait::async_trait;
 use tokio_postgres::types::ToSql;
 use tokio_postgres::{Client, NoTls, Row};
 
-use super::query::{self, DayStats, Filter, Param, COLUMNS};
+use super::query::{self, Cursor, DayStats, Filter, Page, Param, COLUMNS};
 use super::{
     compare_with_first, flags_column, stored_from_columns, Inserted, Job, JobState, NewFeedback, Session, StoreError,
     StoredSubmission,
@@ -53,6 +53,12 @@ const MIGRATIONS: &[&str] = &[
         created_at TEXT NOT NULL,
         expires_at TEXT NOT NULL
     );",
+    // Listings are pages in (received_at, seq) order: indexes in that order, so a page is a short
+    // walk from its cursor (SQLite's indexes hold the rowid already).
+    "CREATE INDEX feedback_received_seq ON feedback (received_at, seq);
+    CREATE INDEX feedback_site_received_seq ON feedback (site, received_at, seq);
+    DROP INDEX feedback_received_at;
+    DROP INDEX feedback_site;",
 ];
 
 /// Connections opened per instance. tokio-postgres pipelines concurrent queries on one
@@ -154,6 +160,7 @@ fn to_sql(params: &[Param]) -> Vec<&(dyn ToSql + Sync)> {
         .map(|p| match p {
             Param::Text(s) => s as &(dyn ToSql + Sync),
             Param::Int(i) => i as &(dyn ToSql + Sync),
+            Param::BigInt(i) => i as &(dyn ToSql + Sync),
         })
         .collect()
 }
@@ -214,12 +221,14 @@ impl super::Store for PostgresStore {
         compare_with_first(&first, s)
     }
 
-    async fn list(&self, filter: &Filter) -> Result<Vec<StoredSubmission>, StoreError> {
-        let (clause, params) = filter.where_clause();
-        let sql =
-            format!("SELECT {COLUMNS} FROM feedback{clause} ORDER BY received_at DESC, seq DESC{}", filter.limit_clause());
+    async fn list(&self, filter: &Filter, after: Option<&Cursor>, limit: u32) -> Result<Page<StoredSubmission>, StoreError> {
+        let (sql, params) = query::page_sql(filter, "seq", after, limit);
         let rows = self.client().await?.query(&sql, &to_sql(&params)).await?;
-        rows.iter().map(to_stored).collect()
+        let fetched = rows
+            .iter()
+            .map(|row| Ok((to_stored(row)?, Cursor { received_at: row.try_get(0)?, seq: row.try_get(6)? })))
+            .collect::<Result<Vec<_>, StoreError>>()?;
+        Ok(Page::from_fetched(fetched, limit))
     }
 
     async fn get(&self, id: &str) -> Result<Option<StoredSubmission>, StoreError> {

@@ -8,7 +8,7 @@ use async_trait::async_trait;
 use rusqlite::types::Value;
 use rusqlite::{params, params_from_iter, Connection, OptionalExtension, TransactionBehavior};
 
-use super::query::{self, DayStats, Filter, Param, COLUMNS};
+use super::query::{self, Cursor, DayStats, Filter, Page, Param, COLUMNS};
 use super::{
     compare_with_first, flags_column, stored_from_columns, Inserted, Job, JobState, NewFeedback, Session, StoreError,
     StoredSubmission,
@@ -131,6 +131,7 @@ fn values(params: Vec<Param>) -> Vec<Value> {
         .map(|p| match p {
             Param::Text(s) => Value::Text(s),
             Param::Int(i) => Value::Integer(i64::from(i)),
+            Param::BigInt(i) => Value::Integer(i),
         })
         .collect()
 }
@@ -190,18 +191,23 @@ impl super::Store for SqliteStore {
         .await
     }
 
-    async fn list(&self, filter: &Filter) -> Result<Vec<StoredSubmission>, StoreError> {
-        let filter = filter.clone();
+    async fn list(&self, filter: &Filter, after: Option<&Cursor>, limit: u32) -> Result<Page<StoredSubmission>, StoreError> {
+        let (filter, after) = (filter.clone(), after.cloned());
         self.with(move |conn| {
-            let (clause, params) = filter.where_clause();
             // `received_at` has a fixed width, so text order is time order; rowid breaks ties.
-            let sql = format!(
-                "SELECT {COLUMNS} FROM feedback{clause} ORDER BY received_at DESC, rowid DESC{}",
-                filter.limit_clause()
-            );
+            // The indexes on `received_at` (and `site, received_at`) hold the rowid, so a page
+            // is a short walk down one of them from the cursor.
+            let (sql, params) = query::page_sql(&filter, "rowid", after.as_ref(), limit);
             let mut stmt = conn.prepare_cached(&sql)?;
-            let rows = stmt.query_map(params_from_iter(values(params)), read_stored)?;
-            rows.map(|row| to_stored(row?)).collect()
+            let rows = stmt.query_map(params_from_iter(values(params)), |row| Ok((read_stored(row)?, row.get::<_, i64>(6)?)))?;
+            let fetched = rows
+                .map(|row| {
+                    let (columns, seq) = row?;
+                    let cursor = Cursor { received_at: columns.0.clone(), seq };
+                    Ok((to_stored(columns)?, cursor))
+                })
+                .collect::<Result<Vec<_>, StoreError>>()?;
+            Ok(Page::from_fetched(fetched, limit))
         })
         .await
     }

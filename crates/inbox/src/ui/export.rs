@@ -1,4 +1,4 @@
-//! CSV and JSON exports of a filtered listing.
+//! CSV and JSON exports of a filtered listing, a page at a time (see `export_body` in `ui.rs`).
 
 use crate::store::StoredSubmission;
 
@@ -7,10 +7,13 @@ pub const CSV_HEADER: &[&str] = &[
     "handled", "note", "flags",
 ];
 
-/// RFC 4180 CSV with a header row and CRLF line ends.
-pub fn csv(rows: &[StoredSubmission]) -> String {
+/// One page of a streamed CSV export (RFC 4180, CRLF line ends): the header row first (when
+/// `first`), then a line per row.
+pub fn csv_chunk(rows: &[StoredSubmission], first: bool, _last: bool) -> String {
     let mut out = String::new();
-    push_row(&mut out, CSV_HEADER.iter().map(|s| s.to_string()));
+    if first {
+        push_row(&mut out, CSV_HEADER.iter().map(|s| s.to_string()));
+    }
     for row in rows {
         let s = &row.submission;
         push_row(
@@ -32,6 +35,23 @@ pub fn csv(rows: &[StoredSubmission]) -> String {
                 row.inbox.flags.join(" "),
             ],
         );
+    }
+    out
+}
+
+/// One page of a streamed JSON export: one array over all pages, `[` with the first and `]`
+/// with the last, each row as `GET /api/feedback` lists it.
+pub fn json_chunk(rows: &[StoredSubmission], first: bool, last: bool) -> String {
+    let mut out = String::from(if first { "[" } else { "" });
+    for (n, row) in rows.iter().enumerate() {
+        if n > 0 || !first {
+            out.push(',');
+        }
+        // Plain data always serialises.
+        out.push_str(&serde_json::to_string(row).unwrap_or_default());
+    }
+    if last {
+        out.push(']');
     }
     out
 }
@@ -100,6 +120,29 @@ mod tests {
             ("e-mail me", "e-mail me"),
         ] {
             assert_eq!(field(input), expected, "{input:?}");
+        }
+    }
+
+    #[test]
+    fn streamed_pages_make_one_document() {
+        let row = StoredSubmission {
+            submission: serde_json::from_value(serde_json::json!({
+                "id": "0b8e2c1e-5a7f-4c3b-9a61-2f0d7c9e4b11", "message": "hi", "page": {"url": "https://a.example/"},
+                "locale": "en", "timeZone": "UTC", "createdAt": "2026-11-22T10:15:30.000Z", "widget": {"version": "0.1.0"}
+            }))
+            .expect("submission"),
+            received_at: "2026-11-22T10:15:31.000Z".into(),
+            inbox: Default::default(),
+        };
+        let rows = vec![row.clone(), row];
+        for pages in [vec![&rows[..0]], vec![&rows[..]], vec![&rows[..1], &rows[1..]], vec![&rows[..], &rows[..0]]] {
+            let count: usize = pages.iter().map(|p| p.len()).sum();
+            let last = pages.len() - 1;
+            let json: String = pages.iter().enumerate().map(|(n, page)| json_chunk(page, n == 0, n == last)).collect();
+            let parsed: Vec<serde_json::Value> = serde_json::from_str(&json).unwrap_or_else(|e| panic!("{e}: {json}"));
+            assert_eq!(parsed.len(), count, "{json}");
+            let csv: String = pages.iter().enumerate().map(|(n, page)| csv_chunk(page, n == 0, n == last)).collect();
+            assert_eq!(csv.matches("\r\n").count(), 1 + count, "one header: {csv}");
         }
     }
 }
