@@ -2,7 +2,8 @@
 //!
 //! The inbox part builds the release inbox, runs it on a fresh SQLite file, holds a steady rate
 //! for a minute, then measures peak throughput, checks that every acknowledged submission is
-//! stored exactly once, and writes `bench/inbox.md`. The widget part builds `dist/` and runs
+//! stored exactly once, then fills the store to a million messages and times listings, searches
+//! and a full export (`scale.rs`), and writes `bench/inbox.md`. The widget part builds `dist/` and runs
 //! `bench/widget.mjs`, which loads a host page with and without the widget in headless Chromium
 //! and writes `bench/widget.md`. The size part (`size_report.rs`) writes `bench/size.md`: what
 //! each feature costs in the shipped wasm.
@@ -18,7 +19,7 @@ use std::time::Duration;
 use crate::cmd::{self, note, step, Cmd};
 use crate::load::{self, Report};
 use crate::workspace::Workspace;
-use crate::{dist, install, size_report, Result};
+use crate::{dist, install, scale, size_report, Result};
 
 /// Connections the load is spread over.
 const CONNECTIONS: u32 = 8;
@@ -100,14 +101,30 @@ fn inbox(ws: &Workspace, options: &Options) -> Result {
     let dir = std::env::temp_dir().join(format!("inbox-bench-{}", std::process::id()));
     fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
     step(&format!("start the inbox on a fresh SQLite file in {}", dir.display()));
-    let (mut server, addr) = start(&ws.target.join("release/inbox"), &dir.join("inbox.sqlite3"))?;
+    let (binary, db) = (ws.target.join("release/inbox"), dir.join("inbox.sqlite3"));
+    let load_before = fs::read_to_string("/proc/loadavg").unwrap_or_default();
+    let (mut server, addr) = start(&binary, &db)?;
     let result = measure(&addr, options);
     let _ = Cmd::new("kill").args(["-TERM", &server.id().to_string()]).probe();
     let _ = server.wait();
+    let result = result.and_then(|(steady, peak, stored)| {
+        let scale = scale::run(&db, stored, || start(&binary, &db))?;
+        Ok((steady, peak, stored, scale))
+    });
+    let load_after = fs::read_to_string("/proc/loadavg").unwrap_or_default();
     let _ = fs::remove_dir_all(&dir);
-    let (steady, peak, stored) = result?;
+    let (steady, peak, stored, scale) = result?;
 
-    let report = markdown(options, &steady, &peak, stored);
+    let mut report = markdown(options, &steady, &peak, stored);
+    let load = |text: &str| text.split_whitespace().next().unwrap_or("unknown").to_string();
+    let _ = writeln!(
+        report,
+        "Load average (1 min) on the machine when the benchmark started: {}, when it ended: {}.\n",
+        load(&load_before),
+        load(&load_after)
+    );
+    report.push_str(&scale::markdown(&scale));
+    report.push_str("\nThe widget's benchmark (what embedding it costs a page) is `bench/widget.md`, from `cargo xtask bench widget`.\n");
     let path = ws.root.join("bench/inbox.md");
     fs::create_dir_all(ws.root.join("bench")).map_err(|e| e.to_string())?;
     fs::write(&path, &report).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
@@ -217,20 +234,29 @@ fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1000.0
 }
 
-/// Every stored id, from `GET /api/feedback`.
+/// Every stored id, from `GET /api/feedback` page after page (its `Link: rel="next"`).
 fn stored_ids(addr: &str) -> Result<Vec<String>> {
-    let mut stream = TcpStream::connect(addr).map_err(|e| e.to_string())?;
-    write!(stream, "GET /api/feedback HTTP/1.1\r\nhost: {addr}\r\nconnection: close\r\n\r\n").map_err(|e| e.to_string())?;
-    let mut answer = Vec::new();
-    stream.read_to_end(&mut answer).map_err(|e| e.to_string())?;
-    let answer = String::from_utf8_lossy(&answer);
-    let (head, body) = answer.split_once("\r\n\r\n").ok_or("no HTTP answer")?;
-    if !head.starts_with("HTTP/1.1 200") {
-        return Err(format!("GET /api/feedback: {}", head.lines().next().unwrap_or_default()));
+    let mut ids = Vec::new();
+    let mut next = Some("/api/feedback?limit=1000".to_string());
+    while let Some(path) = next.take() {
+        let mut stream = TcpStream::connect(addr).map_err(|e| e.to_string())?;
+        write!(stream, "GET {path} HTTP/1.1\r\nhost: {addr}\r\nconnection: close\r\n\r\n").map_err(|e| e.to_string())?;
+        let mut answer = Vec::new();
+        stream.read_to_end(&mut answer).map_err(|e| e.to_string())?;
+        let answer = String::from_utf8_lossy(&answer);
+        let (head, body) = answer.split_once("\r\n\r\n").ok_or("no HTTP answer")?;
+        if !head.starts_with("HTTP/1.1 200") {
+            return Err(format!("GET {path}: {}", head.lines().next().unwrap_or_default()));
+        }
+        let items: serde_json::Value = serde_json::from_str(body).map_err(|e| format!("listing is not JSON: {e}"))?;
+        let items = items.as_array().ok_or("listing is not an array")?;
+        ids.extend(items.iter().filter_map(|i| i["id"].as_str().map(String::from)));
+        next = head.lines().find_map(|l| {
+            let link = l.strip_prefix("link: ")?.strip_suffix("; rel=\"next\"")?;
+            Some(link.trim_start_matches('<').trim_end_matches('>').to_string())
+        });
     }
-    let items: serde_json::Value = serde_json::from_str(body).map_err(|e| format!("listing is not JSON: {e}"))?;
-    let items = items.as_array().ok_or("listing is not an array")?;
-    Ok(items.iter().filter_map(|i| i["id"].as_str().map(String::from)).collect())
+    Ok(ids)
 }
 
 fn markdown(options: &Options, steady: &Report, peak: &Report, stored: usize) -> String {
@@ -277,7 +303,6 @@ fn markdown(options: &Options, steady: &Report, peak: &Report, stored: usize) ->
     );
     let _ = writeln!(out, "Machine: {cpu}, {cores} cores, {memory} memory, {}.", probe("uname", &["-sr"]));
     let _ = writeln!(out, "Toolchain: {}.\n", probe("rustc", &["--version"]));
-    let _ = writeln!(out, "The widget's benchmark (what embedding it costs a page) is `bench/widget.md`, from `cargo xtask bench widget`.");
     out
 }
 

@@ -16,6 +16,7 @@ mod load;
 mod lockfile;
 mod package;
 mod postgres;
+mod scale;
 mod size_report;
 mod sizes;
 mod static_binary;
