@@ -134,7 +134,7 @@ mod tests {
             received_at: "2026-11-22T10:15:31.000Z".into(),
             inbox: Default::default(),
         };
-        let rows = vec![row.clone(), row];
+        let rows = [row.clone(), row];
         for pages in [vec![&rows[..0]], vec![&rows[..]], vec![&rows[..1], &rows[1..]], vec![&rows[..], &rows[..0]]] {
             let count: usize = pages.iter().map(|p| p.len()).sum();
             let last = pages.len() - 1;
