@@ -329,26 +329,28 @@ impl IntoResponse for ApiError {
 mod tests {
     use super::*;
 
+    /// The query string of `pairs`, as axum reads it.
+    fn query(pairs: &[(&str, &str)]) -> ListQuery {
+        let mut q = ListQuery::default();
+        for (k, v) in pairs {
+            let v = Some(v.to_string());
+            match *k {
+                "q" => q.q = v,
+                "site" => q.site = v,
+                "rating" => q.rating = v,
+                "from" => q.from = v,
+                "to" => q.to = v,
+                "limit" => q.limit = v,
+                "cursor" => q.cursor = v,
+                _ => q.handled = v,
+            }
+        }
+        q
+    }
 
     #[test]
     fn reads_list_filters() {
-        let query = |pairs: &[(&str, &str)]| {
-            let mut q = ListQuery::default();
-            for (k, v) in pairs {
-                let v = Some(v.to_string());
-                match *k {
-                    "q" => q.q = v,
-                    "site" => q.site = v,
-                    "rating" => q.rating = v,
-                    "from" => q.from = v,
-                    "to" => q.to = v,
-                    "limit" => q.limit = v,
-                    "cursor" => q.cursor = v,
-                    _ => q.handled = v,
-                }
-            }
-            q.filter()
-        };
+        let query = |pairs: &[(&str, &str)]| query(pairs).filter();
         assert_eq!(query(&[]), Ok(Filter::default()));
         assert_eq!(query(&[("rating", ""), ("handled", "any"), ("q", " ")]), Ok(Filter::default()));
         assert_eq!(
@@ -362,19 +364,6 @@ mod tests {
 
     #[test]
     fn reads_pages_and_writes_the_next_link() {
-        let query = |pairs: &[(&str, &str)]| {
-            let mut q = ListQuery::default();
-            for (k, v) in pairs {
-                let v = Some(v.to_string());
-                match *k {
-                    "q" => q.q = v,
-                    "rating" => q.rating = v,
-                    "limit" => q.limit = v,
-                    _ => q.cursor = v,
-                }
-            }
-            q
-        };
         let cursor = Cursor { received_at: "2026-11-22T10:15:31.000Z".into(), seq: 7 };
         assert_eq!(query(&[]).page(100), Ok((None, 100)));
         assert_eq!(query(&[("limit", "1000"), ("cursor", &cursor.encode())]).page(100), Ok((Some(cursor.clone()), 1000)));

@@ -501,27 +501,29 @@ fn export_body(app: Arc<App>, filter: Filter, render: fn(&[StoredSubmission], bo
 }
 
 async fn export_csv(State(app): State<Arc<App>>, headers: HeaderMap, Query(query): Query<ListQuery>) -> Response {
-    let filter = match export_filter(&app, &headers, &query).await {
-        Ok(filter) => filter,
-        Err(response) => return response,
-    };
-    let headers = [
-        ("content-type", "text/csv; charset=utf-8".to_string()),
-        ("content-disposition", attachment("csv")),
-        ("cache-control", "no-store".to_string()),
-    ];
-    (headers, export_body(app, filter, export::csv_chunk)).into_response()
+    export(app, &headers, &query, ("text/csv; charset=utf-8", "csv"), export::csv_chunk).await
 }
 
 async fn export_json(State(app): State<Arc<App>>, headers: HeaderMap, Query(query): Query<ListQuery>) -> Response {
-    let filter = match export_filter(&app, &headers, &query).await {
+    export(app, &headers, &query, ("application/json", "json"), export::json_chunk).await
+}
+
+/// An export as a download: `(content type, file extension)`, each page rendered by `render`.
+async fn export(
+    app: Arc<App>,
+    headers: &HeaderMap,
+    query: &ListQuery,
+    (content_type, extension): (&'static str, &str),
+    render: fn(&[StoredSubmission], bool, bool) -> String,
+) -> Response {
+    let filter = match export_filter(&app, headers, query).await {
         Ok(filter) => filter,
         Err(response) => return response,
     };
     let headers = [
-        ("content-type", "application/json".to_string()),
-        ("content-disposition", attachment("json")),
+        ("content-type", content_type.to_string()),
+        ("content-disposition", attachment(extension)),
         ("cache-control", "no-store".to_string()),
     ];
-    (headers, export_body(app, filter, export::json_chunk)).into_response()
+    (headers, export_body(app, filter, render)).into_response()
 }
