@@ -26,10 +26,13 @@ const CONNECTIONS: u32 = 8;
 /// How long the peak-throughput phase runs.
 const PEAK: Duration = Duration::from_secs(10);
 
-pub const USAGE: &str = "cargo xtask bench [inbox|widget|size] [--rate N] [--duration SECS] [--runs N] [--note TEXT]";
+pub const USAGE: &str = "cargo xtask bench [inbox|scale|widget|size] [--rate N] [--duration SECS] [--runs N] [--note TEXT]";
 
 pub struct Options {
+    /// The inbox's whole report: the load phases, then the store at a million messages.
     pub inbox: bool,
+    /// Only the million-message section of the inbox's report (`scale.rs`), on a fresh store.
+    pub scale: bool,
     pub widget: bool,
     pub size: bool,
     /// Inbox: submissions per second in the steady phase, and how long it lasts.
@@ -43,22 +46,33 @@ pub struct Options {
 
 impl Default for Options {
     fn default() -> Self {
-        Options { inbox: true, widget: true, size: true, rate: 200, duration: Duration::from_secs(60), runs: 9, note: None }
+        Options {
+            inbox: true,
+            scale: false,
+            widget: true,
+            size: true,
+            rate: 200,
+            duration: Duration::from_secs(60),
+            runs: 9,
+            note: None,
+        }
     }
 }
 
-/// `[inbox|widget|size] [--rate N] [--duration SECS] [--runs N] [--note TEXT]`.
+/// `[inbox|scale|widget|size] [--rate N] [--duration SECS] [--runs N] [--note TEXT]`.
 pub fn parse(args: &[String]) -> Result<Options> {
     let mut options = Options::default();
     let mut args = args.iter().peekable();
-    let only = |inbox, widget, size| Options { inbox, widget, size, ..Options::default() };
-    match args.peek().map(|a| a.as_str()) {
-        Some("inbox") => options = only(true, false, false),
-        Some("widget") => options = only(false, true, false),
-        Some("size") => options = only(false, false, true),
-        _ => {}
-    }
-    if !(options.inbox && options.widget && options.size) {
+    let only = |inbox, scale, widget, size| Options { inbox, scale, widget, size, ..Options::default() };
+    let part = match args.peek().map(|a| a.as_str()) {
+        Some("inbox") => Some(only(true, false, false, false)),
+        Some("scale") => Some(only(false, true, false, false)),
+        Some("widget") => Some(only(false, false, true, false)),
+        Some("size") => Some(only(false, false, false, true)),
+        _ => None,
+    };
+    if let Some(part) = part {
+        options = part;
         args.next();
     }
     while let Some(flag) = args.next() {
@@ -85,6 +99,8 @@ pub fn parse(args: &[String]) -> Result<Options> {
 pub fn run(ws: &Workspace, options: &Options) -> Result {
     if options.inbox {
         inbox(ws, options)?;
+    } else if options.scale {
+        scale_only(ws)?;
     }
     if options.widget {
         widget(ws, options)?;
@@ -95,13 +111,19 @@ pub fn run(ws: &Workspace, options: &Options) -> Result {
     Ok(())
 }
 
-fn inbox(ws: &Workspace, options: &Options) -> Result {
+/// The release inbox built, and a fresh directory for its database.
+fn prepare(ws: &Workspace) -> Result<(std::path::PathBuf, std::path::PathBuf)> {
     step("build the inbox server (release)");
     cmd::cargo().args(["build", "--release", "-p", "inbox"]).current_dir(&ws.root).run()?;
     let dir = std::env::temp_dir().join(format!("inbox-bench-{}", std::process::id()));
     fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    Ok((ws.target.join("release/inbox"), dir))
+}
+
+fn inbox(ws: &Workspace, options: &Options) -> Result {
+    let (binary, dir) = prepare(ws)?;
     step(&format!("start the inbox on a fresh SQLite file in {}", dir.display()));
-    let (binary, db) = (ws.target.join("release/inbox"), dir.join("inbox.sqlite3"));
+    let db = dir.join("inbox.sqlite3");
     let load_before = fs::read_to_string("/proc/loadavg").unwrap_or_default();
     let (mut server, addr) = start(&binary, &db)?;
     let result = measure(&addr, options);
@@ -124,12 +146,36 @@ fn inbox(ws: &Workspace, options: &Options) -> Result {
         load(&load_after)
     );
     report.push_str(&scale::markdown(&scale));
-    report.push_str("\nThe widget's benchmark (what embedding it costs a page) is `bench/widget.md`, from `cargo xtask bench widget`.\n");
+    report.push_str(WIDGET_NOTE);
     let path = ws.root.join("bench/inbox.md");
     fs::create_dir_all(ws.root.join("bench")).map_err(|e| e.to_string())?;
     fs::write(&path, &report).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
     step(&format!("wrote {}", path.display()));
     println!("\n{report}");
+    Ok(())
+}
+
+const WIDGET_NOTE: &str =
+    "\nThe widget's benchmark (what embedding it costs a page) is `bench/widget.md`, from `cargo xtask bench widget`.\n";
+
+/// Only the million-message section of `bench/inbox.md`: a fresh store filled with generated
+/// rows, measured, and the section replaced (the load phases' figures stay as they were).
+fn scale_only(ws: &Workspace) -> Result {
+    let (binary, dir) = prepare(ws)?;
+    let db = dir.join("inbox.sqlite3");
+    step("create the schema: start the inbox once on a fresh SQLite file");
+    let (mut server, _) = start(&binary, &db)?;
+    let _ = Cmd::new("kill").args(["-TERM", &server.id().to_string()]).probe();
+    let _ = server.wait();
+    let result = scale::run(&db, 0, || start(&binary, &db));
+    let _ = fs::remove_dir_all(&dir);
+    let section = scale::markdown(&result?);
+    let path = ws.root.join("bench/inbox.md");
+    let report = fs::read_to_string(&path).unwrap_or_default();
+    fs::write(&path, scale::replace_section(&report, &section, WIDGET_NOTE))
+        .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    step(&format!("wrote the million-message section of {}", path.display()));
+    println!("\n{section}");
     Ok(())
 }
 
@@ -323,6 +369,9 @@ mod tests {
         assert_eq!((o.inbox, o.widget, o.size), (true, false, false));
         let o = parse_str(&["size"]).expect("valid");
         assert_eq!((o.inbox, o.widget, o.size), (false, false, true));
+        let o = parse_str(&["scale"]).expect("valid");
+        assert_eq!((o.inbox, o.scale, o.widget, o.size), (false, true, false, false));
+        assert!(!parse_str(&[]).expect("defaults").scale, "the inbox part includes it");
         assert!(parse_str(&[]).expect("defaults").size);
         assert!(parse_str(&["--runs", "0"]).is_err_and(|e| e.contains("at least 1")));
         assert!(parse_str(&["browser"]).is_err_and(|e| e.contains("unknown argument")));

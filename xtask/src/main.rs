@@ -39,9 +39,11 @@ commands:
   docs              generate only the docs site www/docs/ from docs/*.md
   demo [--port N]   build dist/ and serve the demo site on http://127.0.0.1:N/ (default 8080)
   test              install Chromium, ChromeDriver and npm packages, then run every test layer
-  bench [inbox|widget|size] [--rate N] [--duration SECS] [--runs N] [--note TEXT]
+  bench [inbox|scale|widget|size] [--rate N] [--duration SECS] [--runs N] [--note TEXT]
                     the benchmark, every part unless one is named: the inbox on SQLite (steady
-                    --rate for --duration, then peak) to bench/inbox.md; what the widget costs a
+                    --rate for --duration, then peak, then pages, searches and a full export at
+                    a million messages; `scale` redoes only that last section on a fresh store)
+                    to bench/inbox.md; what the widget costs a
                     page in headless Chromium (--runs visits per page and CPU setting, default 9;
                     --note adds a sentence to the report) to bench/widget.md; what each feature
                     costs in the shipped wasm (bytes by function path) to bench/size.md

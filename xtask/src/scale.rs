@@ -48,6 +48,9 @@ pub struct Export {
 pub struct Scale {
     pub messages: usize,
     pub generated: usize,
+    /// When it ran, and the machine's load average (1 min) before and after.
+    pub date: String,
+    pub load: (String, String),
     pub seed_time: Duration,
     pub file_bytes: u64,
     pub idle_rss_kib: Option<u64>,
@@ -66,6 +69,8 @@ pub fn run(
         install::apt_install(&["sqlite3"])?;
     }
     let generated = MESSAGES.saturating_sub(stored);
+    let date = Cmd::new("date").args(["-u", "+%Y-%m-%d %H:%M UTC"]).probe().unwrap_or_default().trim().to_string();
+    let load_before = load_average();
     step(&format!("fill the store to {MESSAGES} messages: {generated} generated rows, written by sqlite3"));
     let script = db.with_file_name("seed.sql");
     fs::write(&script, seed_sql(generated)).map_err(|e| format!("cannot write {}: {e}", script.display()))?;
@@ -82,7 +87,30 @@ pub fn run(
     let _ = Cmd::new("kill").args(["-TERM", &pid.to_string()]).probe();
     let _ = server.wait();
     let (idle_rss_kib, requests, export) = measured?;
-    Ok(Scale { messages: MESSAGES, generated, seed_time, file_bytes, idle_rss_kib, requests, export })
+    let load = (load_before, load_average());
+    Ok(Scale { messages: MESSAGES, generated, date, load, seed_time, file_bytes, idle_rss_kib, requests, export })
+}
+
+fn load_average() -> String {
+    let text = fs::read_to_string("/proc/loadavg").unwrap_or_default();
+    text.split_whitespace().next().unwrap_or("unknown").to_string()
+}
+
+const BEGIN: &str = "<!-- scale: cargo xtask bench scale rewrites this section -->";
+const END: &str = "<!-- /scale -->";
+
+/// `report` with its million-message section replaced by `section` (from [`markdown`]); without
+/// one, `section` goes before `before` (or at the end).
+pub fn replace_section(report: &str, section: &str, before: &str) -> String {
+    if let (Some(start), Some(end)) = (report.find(BEGIN), report.find(END)) {
+        if start < end {
+            return format!("{}{section}\n{}", &report[..start], &report[end + END.len()..].trim_start_matches('\n'));
+        }
+    }
+    match report.find(before.trim_start_matches('\n')) {
+        Some(at) => format!("{}{section}\n{}", &report[..at], &report[at..]),
+        None => format!("{report}\n{section}"),
+    }
 }
 
 type Measured = (Option<u64>, Vec<Timed>, Export);
@@ -271,16 +299,24 @@ fn rss(kib: Option<u64>) -> String {
 /// The report's section on these figures.
 pub fn markdown(scale: &Scale) -> String {
     let mut out = String::new();
-    let _ = writeln!(out, "## On {} stored messages\n", thousands(scale.messages as u64));
+    let _ = writeln!(out, "{BEGIN}\n## On {} stored messages\n", thousands(scale.messages as u64));
+    let kept = scale.messages - scale.generated;
+    let origin = if kept == 0 {
+        format!("{} generated messages", thousands(scale.generated as u64))
+    } else {
+        format!("The {} rows of the runs above and {} generated ones", thousands(kept as u64), thousands(scale.generated as u64))
+    };
     let _ = writeln!(
         out,
-        "The {} rows of the runs above, topped up with {} generated ones written straight into the SQLite file \
-         ({:.0} s; `xtask/src/scale.rs`: seven kinds of message, ratings 1 to 5, three sites, one in four handled, \
-         31 s apart over a year); the file is {:.0} MB. The release inbox was restarted on it (RSS {} idle) and each \
-         request below sent the given number of times in a row, each on a new connection. Peak RSS is the server's \
-         high-water mark (`VmHWM`, reset before each row).\n",
-        thousands((scale.messages - scale.generated) as u64),
-        thousands(scale.generated as u64),
+        "Measured on {} (`cargo xtask bench scale`, or as part of `bench inbox`; load average (1 min) {} before, {} \
+         after). {origin}, written straight into the SQLite file ({:.0} s; `xtask/src/scale.rs`: seven kinds of \
+         message, ratings 1 to 5, three sites, one in four handled, 31 s apart over a year); the file is {:.0} MB. \
+         The release inbox was restarted on it (RSS {} idle) and each request below sent the given number of times \
+         in a row, each on a new connection. Peak RSS is the server's high-water mark (`VmHWM`, reset before each \
+         row).\n",
+        scale.date,
+        scale.load.0,
+        scale.load.1,
         scale.seed_time.as_secs_f64(),
         mb(scale.file_bytes),
         rss(scale.idle_rss_kib)
@@ -323,6 +359,7 @@ pub fn markdown(scale: &Scale) -> String {
         ms(worst),
         met(e.peak_rss_kib.is_some_and(|k| k <= EXPORT_RSS_TARGET_KIB))
     );
+    let _ = writeln!(out, "{END}");
     out
 }
 
@@ -349,5 +386,12 @@ mod tests {
         assert_eq!(thousands(957_544), "957,544");
         assert_eq!(thousands(12), "12");
         assert!(seed_sql(5).contains("WHERE i < 5)"));
+        let section = format!("{BEGIN}\nnew\n{END}\n");
+        let note = "\nThe widget's note.\n";
+        let fresh = replace_section("# Report\n\nThe widget's note.\n", &section, note);
+        assert_eq!(fresh, format!("# Report\n\n{section}\nThe widget's note.\n"));
+        let again = replace_section(&fresh, &format!("{BEGIN}\nnewer\n{END}\n"), note);
+        assert_eq!(again, format!("# Report\n\n{BEGIN}\nnewer\n{END}\n\nThe widget's note.\n"));
+        assert_eq!(replace_section("x", &section, note), format!("x\n{section}"));
     }
 }
