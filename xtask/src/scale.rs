@@ -326,13 +326,13 @@ pub fn markdown(scale: &Scale) -> String {
     for r in &scale.requests {
         let _ = writeln!(
             out,
-            "| {}: `GET {}` | {} | {:.2} ms | {:.2} ms | {:.0} KB | {} |",
+            "| {}: `GET {}` | {} | {:.2} ms | {:.2} ms | {} | {} |",
             r.what,
             r.path,
             r.latencies.len(),
             ms(percentile(&r.latencies, 50.0)),
             ms(percentile(&r.latencies, 99.0)),
-            r.bytes as f64 / 1e3,
+            if r.bytes < 1000 { format!("{} B", r.bytes) } else { format!("{:.0} KB", r.bytes as f64 / 1e3) },
             rss(r.peak_rss_kib)
         );
     }
