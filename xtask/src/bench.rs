@@ -2,9 +2,10 @@
 //!
 //! The inbox part builds the release inbox, runs it on a fresh SQLite file, holds a steady rate
 //! for a minute, then measures peak throughput, checks that every acknowledged submission is
-//! stored exactly once, measures how long a forwarding job held by a killed instance waits
-//! before another instance sends it, and writes `bench/inbox.md`; the takeover part alone
-//! (`bench takeover`) replaces only its section there. The widget part builds `dist/` and runs
+//! stored exactly once, then fills the store to a million messages and times listings, searches
+//! and a full export (`scale.rs`), measures how long a forwarding job held by a killed instance
+//! waits before another instance sends it, and writes `bench/inbox.md`; `bench scale` and
+//! `bench takeover` each replace only their own section there. The widget part builds `dist/` and runs
 //! `bench/widget.mjs`, which loads a host page without a widget, with ours and with a plain-JS
 //! reference widget in headless Chromium (at load, then a cold open, on loopback and on an
 //! emulated slow 4G link) and writes `bench/widget.md`. The size part (`size_report.rs`) writes
@@ -15,7 +16,7 @@ use std::fmt::Write as _;
 use std::fs;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
@@ -23,7 +24,7 @@ use std::time::{Duration, Instant};
 use crate::cmd::{self, note, step, Cmd};
 use crate::load::{self, Report};
 use crate::workspace::Workspace;
-use crate::{dist, install, size_report, Result};
+use crate::{dist, install, scale, size_report, Result};
 
 /// Connections the load is spread over.
 const CONNECTIONS: u32 = 8;
@@ -31,7 +32,7 @@ const CONNECTIONS: u32 = 8;
 const PEAK: Duration = Duration::from_secs(10);
 
 pub const USAGE: &str =
-    "cargo xtask bench [inbox|takeover|widget|size] [--rate N] [--duration SECS] [--runs N] [--note TEXT]";
+    "cargo xtask bench [inbox|takeover|scale|widget|size] [--rate N] [--duration SECS] [--runs N] [--note TEXT]";
 
 /// The heading of `bench/inbox.md`'s last section, which `bench takeover` replaces.
 const TAKEOVER_HEADING: &str = "## Crash takeover";
@@ -41,6 +42,8 @@ pub struct Options {
     pub inbox: bool,
     /// A forwarding job's takeover after its instance is killed.
     pub takeover: bool,
+    /// Only the million-message section of the inbox's report (`scale.rs`), on a fresh store.
+    pub scale: bool,
     pub widget: bool,
     pub size: bool,
     /// Inbox: submissions per second in the steady phase, and how long it lasts.
@@ -57,6 +60,7 @@ impl Default for Options {
         Options {
             inbox: true,
             takeover: true,
+            scale: false,
             widget: true,
             size: true,
             rate: 200,
@@ -67,19 +71,21 @@ impl Default for Options {
     }
 }
 
-/// `[inbox|takeover|widget|size] [--rate N] [--duration SECS] [--runs N] [--note TEXT]`.
+/// `[inbox|takeover|scale|widget|size] [--rate N] [--duration SECS] [--runs N] [--note TEXT]`.
 pub fn parse(args: &[String]) -> Result<Options> {
     let mut options = Options::default();
     let mut args = args.iter().peekable();
     let only = |inbox, takeover, widget, size| Options { inbox, takeover, widget, size, ..Options::default() };
-    match args.peek().map(|a| a.as_str()) {
-        Some("inbox") => options = only(true, true, false, false),
-        Some("takeover") => options = only(false, true, false, false),
-        Some("widget") => options = only(false, false, true, false),
-        Some("size") => options = only(false, false, false, true),
-        _ => {}
-    }
-    if !(options.inbox && options.widget && options.size) {
+    let part = match args.peek().map(|a| a.as_str()) {
+        Some("inbox") => Some(only(true, true, false, false)),
+        Some("takeover") => Some(only(false, true, false, false)),
+        Some("scale") => Some(Options { scale: true, ..only(false, false, false, false) }),
+        Some("widget") => Some(only(false, false, true, false)),
+        Some("size") => Some(only(false, false, false, true)),
+        _ => None,
+    };
+    if let Some(part) = part {
+        options = part;
         args.next();
     }
     while let Some(flag) = args.next() {
@@ -106,6 +112,8 @@ pub fn parse(args: &[String]) -> Result<Options> {
 pub fn run(ws: &Workspace, options: &Options) -> Result {
     if options.inbox || options.takeover {
         inbox(ws, options)?;
+    } else if options.scale {
+        scale_only(ws)?;
     }
     if options.widget {
         widget(ws, options)?;
@@ -116,18 +124,26 @@ pub fn run(ws: &Workspace, options: &Options) -> Result {
     Ok(())
 }
 
-fn inbox(ws: &Workspace, options: &Options) -> Result {
+/// The release inbox built, and a fresh directory for its database.
+fn prepare(ws: &Workspace) -> Result<(PathBuf, PathBuf)> {
     step("build the inbox server (release)");
     cmd::cargo().args(["build", "--release", "-p", "inbox"]).current_dir(&ws.root).run()?;
     let dir = std::env::temp_dir().join(format!("inbox-bench-{}", std::process::id()));
     fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
-    let binary = ws.target.join("release/inbox");
-    let load = options.inbox.then(|| {
+    Ok((ws.target.join("release/inbox"), dir))
+}
+
+fn inbox(ws: &Workspace, options: &Options) -> Result {
+    let (binary, dir) = prepare(ws)?;
+    let load = options.inbox.then(|| -> Result<_> {
         step(&format!("start the inbox on a fresh SQLite file in {}", dir.display()));
-        let (server, addr) = start(&binary, &dir.join("inbox.sqlite3"), None)?;
+        let db = dir.join("inbox.sqlite3");
+        let (server, addr) = start(&binary, &db, None)?;
         let result = measure(&addr, options);
         server.stop();
-        result
+        let (steady, peak, stored) = result?;
+        let scale = scale::run(&db, stored, || start(&binary, &db, None).map(|(inbox, addr)| (inbox.into_child(), addr)))?;
+        Ok((steady, peak, stored, scale))
     });
     let result = load.transpose().and_then(|load| Ok((load, takeover(&binary, &dir)?)));
     let _ = fs::remove_dir_all(&dir);
@@ -136,7 +152,7 @@ fn inbox(ws: &Workspace, options: &Options) -> Result {
     let path = ws.root.join("bench/inbox.md");
     // Without the load, the report keeps its load part and gets a new takeover section.
     let mut report = match load {
-        Some((steady, peak, stored)) => markdown(options, &steady, &peak, stored) + "\n",
+        Some((steady, peak, stored, scale)) => markdown(options, &steady, &peak, stored) + "\n" + &scale::markdown(&scale) + "\n",
         None => {
             let old = fs::read_to_string(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
             old.split(TAKEOVER_HEADING).next().unwrap_or_default().trim_end().to_string() + "\n\n"
@@ -147,6 +163,24 @@ fn inbox(ws: &Workspace, options: &Options) -> Result {
     fs::write(&path, &report).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
     step(&format!("wrote {}", path.display()));
     println!("\n{report}");
+    Ok(())
+}
+
+/// Only the million-message section of `bench/inbox.md`: a fresh store filled with generated
+/// rows, measured, and the section replaced (the other figures stay as they were).
+fn scale_only(ws: &Workspace) -> Result {
+    let (binary, dir) = prepare(ws)?;
+    let db = dir.join("inbox.sqlite3");
+    step("create the schema: start the inbox once on a fresh SQLite file");
+    start(&binary, &db, None)?.0.stop();
+    let result = scale::run(&db, 0, || start(&binary, &db, None).map(|(inbox, addr)| (inbox.into_child(), addr)));
+    let _ = fs::remove_dir_all(&dir);
+    let section = scale::markdown(&result?);
+    let path = ws.root.join("bench/inbox.md");
+    let report = fs::read_to_string(&path).unwrap_or_default();
+    fs::write(&path, scale::replace_section(&report, &section, TAKEOVER_HEADING)).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    step(&format!("wrote the million-message section of {}", path.display()));
+    println!("\n{section}");
     Ok(())
 }
 
@@ -172,19 +206,28 @@ fn widget(ws: &Workspace, options: &Options) -> Result {
 }
 
 /// A running inbox; dropping it kills the process (SIGKILL), [`Inbox::stop`] ends it with SIGTERM.
-struct Inbox(Child);
+struct Inbox(Option<Child>);
 
 impl Inbox {
     fn stop(mut self) {
-        let _ = Cmd::new("kill").args(["-TERM", &self.0.id().to_string()]).probe();
-        let _ = self.0.wait();
+        if let Some(mut child) = self.0.take() {
+            let _ = Cmd::new("kill").args(["-TERM", &child.id().to_string()]).probe();
+            let _ = child.wait();
+        }
+    }
+
+    /// The process, for code that stops it itself (`scale.rs`).
+    fn into_child(mut self) -> Child {
+        self.0.take().expect("a started inbox has its process")
     }
 }
 
 impl Drop for Inbox {
     fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
+        if let Some(mut child) = self.0.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
     }
 }
 
@@ -203,7 +246,7 @@ fn start(binary: &Path, db: &Path, config: Option<&Path>) -> Result<(Inbox, Stri
         .spawn()
         .map_err(|e| format!("cannot start {}: {e}", binary.display()))?;
     let stdout = child.stdout.take();
-    let inbox = Inbox(child);
+    let inbox = Inbox(Some(child));
     let mut line = String::new();
     BufReader::new(stdout.ok_or("no stdout")?).read_line(&mut line).map_err(|e| e.to_string())?;
     let addr = line.trim().strip_prefix("inbox listening on http://").ok_or_else(|| format!("unexpected line {line:?}"))?;
@@ -352,20 +395,29 @@ fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1000.0
 }
 
-/// Every stored id, from `GET /api/feedback`.
+/// Every stored id, from `GET /api/feedback` page after page (its `Link: rel="next"`).
 fn stored_ids(addr: &str) -> Result<Vec<String>> {
-    let mut stream = TcpStream::connect(addr).map_err(|e| e.to_string())?;
-    write!(stream, "GET /api/feedback HTTP/1.1\r\nhost: {addr}\r\nconnection: close\r\n\r\n").map_err(|e| e.to_string())?;
-    let mut answer = Vec::new();
-    stream.read_to_end(&mut answer).map_err(|e| e.to_string())?;
-    let answer = String::from_utf8_lossy(&answer);
-    let (head, body) = answer.split_once("\r\n\r\n").ok_or("no HTTP answer")?;
-    if !head.starts_with("HTTP/1.1 200") {
-        return Err(format!("GET /api/feedback: {}", head.lines().next().unwrap_or_default()));
+    let mut ids = Vec::new();
+    let mut next = Some("/api/feedback?limit=1000".to_string());
+    while let Some(path) = next.take() {
+        let mut stream = TcpStream::connect(addr).map_err(|e| e.to_string())?;
+        write!(stream, "GET {path} HTTP/1.1\r\nhost: {addr}\r\nconnection: close\r\n\r\n").map_err(|e| e.to_string())?;
+        let mut answer = Vec::new();
+        stream.read_to_end(&mut answer).map_err(|e| e.to_string())?;
+        let answer = String::from_utf8_lossy(&answer);
+        let (head, body) = answer.split_once("\r\n\r\n").ok_or("no HTTP answer")?;
+        if !head.starts_with("HTTP/1.1 200") {
+            return Err(format!("GET {path}: {}", head.lines().next().unwrap_or_default()));
+        }
+        let items: serde_json::Value = serde_json::from_str(body).map_err(|e| format!("listing is not JSON: {e}"))?;
+        let items = items.as_array().ok_or("listing is not an array")?;
+        ids.extend(items.iter().filter_map(|i| i["id"].as_str().map(String::from)));
+        next = head.lines().find_map(|l| {
+            let link = l.strip_prefix("link: ")?.strip_suffix("; rel=\"next\"")?;
+            Some(link.trim_start_matches('<').trim_end_matches('>').to_string())
+        });
     }
-    let items: serde_json::Value = serde_json::from_str(body).map_err(|e| format!("listing is not JSON: {e}"))?;
-    let items = items.as_array().ok_or("listing is not an array")?;
-    Ok(items.iter().filter_map(|i| i["id"].as_str().map(String::from)).collect())
+    Ok(ids)
 }
 
 /// What `program args` prints, trimmed; empty if it fails.

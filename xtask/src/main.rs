@@ -16,6 +16,7 @@ mod load;
 mod lockfile;
 mod package;
 mod postgres;
+mod scale;
 mod size_report;
 mod sizes;
 mod static_binary;
@@ -38,9 +39,11 @@ commands:
   docs              generate only the docs site www/docs/ from docs/*.md
   demo [--port N]   build dist/ and serve the demo site on http://127.0.0.1:N/ (default 8080)
   test              install Chromium, ChromeDriver and npm packages, then run every test layer
-  bench [inbox|widget|size] [--rate N] [--duration SECS] [--runs N] [--note TEXT]
+  bench [inbox|takeover|scale|widget|size] [--rate N] [--duration SECS] [--runs N] [--note TEXT]
                     the benchmark, every part unless one is named: the inbox on SQLite (steady
-                    --rate for --duration, then peak) to bench/inbox.md; what the widget costs a
+                    --rate for --duration, then peak, then pages, searches and a full export at
+                    a million messages, then a forwarding job's takeover after a SIGKILL;
+                    `scale` and `takeover` redo only their section) to bench/inbox.md; what the widget costs a
                     page in headless Chromium (--runs visits per page and CPU setting, default 9;
                     --note adds a sentence to the report) to bench/widget.md; what each feature
                     costs in the shipped wasm (bytes by function path) to bench/size.md

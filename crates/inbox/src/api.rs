@@ -4,15 +4,14 @@
 //! 4xx means "this request will never succeed" (429 and its `Retry-After` excepted), 5xx means
 //! "try again later".
 
-use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::{Instant, SystemTime};
 
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
 use axum::extract::{DefaultBodyLimit, Query, State};
-use axum::http::header::{CONTENT_TYPE, RETRY_AFTER};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::header::{CONTENT_TYPE, LINK, RETRY_AFTER};
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{middleware, Extension, Json, Router};
@@ -20,8 +19,9 @@ use serde::{Deserialize, Serialize};
 use widget_core::submission::{Problem, Submission};
 
 use crate::cors::{self, SiteContext};
-use crate::rate_limit::retry_after_secs;
-use crate::store::{Filter, Inserted, NewFeedback, StoreError, StoredSubmission};
+use crate::rate_limit::{client_ip, retry_after_secs};
+use crate::store::{Cursor, Filter, Inserted, NewFeedback, StoreError};
+use crate::ui::query_value;
 use crate::{auth, App};
 
 /// The feedback routes.
@@ -48,7 +48,7 @@ async fn submit(
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, ApiError> {
-    let ip = client_ip(&headers, site.peer, app.config.rate_limit.trust_forwarded_for);
+    let ip = client_ip(&headers, site.peer, &app.config.rate_limit);
     let now = Instant::now();
     let limited = app
         .per_ip
@@ -96,7 +96,12 @@ async fn submit(
     })
 }
 
-/// The listing's query string: the same filters as the inbox UI.
+/// Rows in a page of `GET /api/feedback` unless `limit` says otherwise.
+pub const DEFAULT_PAGE: u32 = 100;
+/// The most rows one page holds; the exports stream everything.
+pub const MAX_PAGE: u32 = 1000;
+
+/// The listing's query string: the same filters as the inbox UI, and which page.
 #[derive(Clone, Debug, Default, Deserialize)]
 pub struct ListQuery {
     #[serde(default)]
@@ -116,12 +121,64 @@ pub struct ListQuery {
     /// The JSON listing and the exports default to both; the inbox's list shows `no` unless told.
     #[serde(default)]
     pub spam: Option<String>,
+    /// Rows per page, 1 to [`MAX_PAGE`].
+    #[serde(default)]
+    pub limit: Option<String>,
+    /// Where the page starts, as the previous page's `Link: rel="next"` said.
+    #[serde(default)]
+    pub cursor: Option<String>,
+}
+
+/// A parameter's value, unless absent or blank.
+fn present(v: &Option<String>) -> Option<String> {
+    v.as_deref().map(str::trim).filter(|v| !v.is_empty()).map(String::from)
 }
 
 impl ListQuery {
+    /// The page asked for: where it starts and how many rows (`default` unless `limit` is
+    /// given), or which parameter is wrong.
+    pub fn page(&self, default: u32) -> Result<(Option<Cursor>, u32), String> {
+        let limit = match present(&self.limit) {
+            None => default,
+            Some(l) => match l.parse::<u32>() {
+                Ok(n @ 1..=MAX_PAGE) => n,
+                _ => return Err(format!("limit must be 1 to {MAX_PAGE}, got {l:?}")),
+            },
+        };
+        let cursor = match present(&self.cursor) {
+            None => None,
+            Some(c) => Some(Cursor::decode(&c).ok_or_else(|| format!("cursor {c:?} is not one this inbox gave"))?),
+        };
+        Ok((cursor, limit))
+    }
+
+    /// `?q=…&site=…` of the non-empty filters and `limit`, then `cursor=` when given,
+    /// percent-encoded (empty when there is nothing to say).
+    pub fn query_string(&self, cursor: Option<&Cursor>) -> String {
+        let filters = [
+            ("q", &self.q),
+            ("site", &self.site),
+            ("rating", &self.rating),
+            ("from", &self.from),
+            ("to", &self.to),
+            ("handled", &self.handled),
+            ("spam", &self.spam),
+            ("limit", &self.limit),
+        ];
+        let pairs: Vec<String> = filters
+            .into_iter()
+            .filter_map(|(k, v)| v.as_deref().filter(|v| !v.is_empty()).map(|v| format!("{k}={}", query_value(v))))
+            .chain(cursor.map(|c| format!("cursor={}", query_value(&c.encode()))))
+            .collect();
+        if pairs.is_empty() {
+            String::new()
+        } else {
+            format!("?{}", pairs.join("&"))
+        }
+    }
+
     /// The store filter, or which parameter is wrong.
     pub fn filter(&self) -> Result<Filter, String> {
-        let present = |v: &Option<String>| v.as_deref().map(str::trim).filter(|v| !v.is_empty()).map(String::from);
         let rating = match present(&self.rating) {
             None => None,
             Some(r) => match r.parse::<u8>() {
@@ -149,7 +206,6 @@ impl ListQuery {
             to: day("to", &self.to)?,
             handled: yes_no("handled", &self.handled)?,
             flagged: yes_no("spam", &self.spam)?,
-            limit: None,
         })
     }
 }
@@ -161,29 +217,24 @@ fn is_day(s: &str) -> bool {
 }
 
 /// `GET /api/feedback`: open in the zero-config demo; with a password configured it needs a
-/// login session or `Authorization: Bearer <api_token>`.
-async fn list(
-    State(app): State<Arc<App>>,
-    headers: HeaderMap,
-    query: Query<ListQuery>,
-) -> Result<Json<Vec<StoredSubmission>>, ApiError> {
-    if !auth::may_read(&app, &headers) {
+/// login session or `Authorization: Bearer <api_token>`. One page of [`DEFAULT_PAGE`] rows (or
+/// `limit`, at most [`MAX_PAGE`]) as a JSON array, and `Link: <…>; rel="next"` while more follow.
+async fn list(State(app): State<Arc<App>>, headers: HeaderMap, query: Query<ListQuery>) -> Result<Response, ApiError> {
+    if !auth::may_read(&app, &headers).await {
         return Err(ApiError::new(StatusCode::UNAUTHORIZED, "log in at /inbox or send Authorization: Bearer <token>".into()));
     }
-    let filter = query.filter().map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, e))?;
-    Ok(Json(app.store.list(&filter).await.map_err(|e| ApiError::internal(&e))?))
-}
-
-/// The client's address for rate limiting: the socket peer, or the first `X-Forwarded-For`
-/// entry when the proxy in front is trusted.
-fn client_ip(headers: &HeaderMap, peer: Option<SocketAddr>, trust_forwarded_for: bool) -> String {
-    if trust_forwarded_for {
-        let forwarded = headers.get("x-forwarded-for").and_then(|v| v.to_str().ok());
-        if let Some(first) = forwarded.and_then(|v| v.split(',').next()).map(str::trim).filter(|v| !v.is_empty()) {
-            return first.to_string();
+    let bad_request = |e| ApiError::new(StatusCode::BAD_REQUEST, e);
+    let filter = query.filter().map_err(bad_request)?;
+    let (after, limit) = query.page(DEFAULT_PAGE).map_err(bad_request)?;
+    let page = app.store.list(&filter, after.as_ref(), limit).await.map_err(|e| ApiError::internal(&e))?;
+    let mut response = Json(page.rows).into_response();
+    if let Some(next) = &page.next {
+        let link = format!("</api/feedback{}>; rel=\"next\"", query.query_string(Some(next)));
+        if let Ok(value) = HeaderValue::from_str(&link) {
+            response.headers_mut().insert(LINK, value);
         }
     }
-    peer.map_or_else(|| "unknown".to_string(), |p| p.ip().to_string())
+    Ok(response)
 }
 
 /// The body within the site's limit, with a JSON reason when it is not.
@@ -200,19 +251,26 @@ fn read_body(headers: &HeaderMap, body: Result<Bytes, BytesRejection>, limit: us
     Ok(body)
 }
 
-/// The request as a valid submission, or why not.
+/// The request as a valid submission, or why not. The id is kept in lower case: one UUID
+/// written in either case is one submission.
 fn read_submission(headers: &HeaderMap, body: &[u8]) -> Result<Submission, ApiError> {
-    let submission: Submission = serde_json::from_slice(body)
+    let mut submission: Submission = serde_json::from_slice(body)
         .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, format!("invalid JSON: {e}")))?;
+    submission.id.make_ascii_lowercase();
     // The key is optional (the text/plain mode cannot send it), but if present it must name
-    // this submission: a mismatch means a confused client, and storing would hide that.
-    if let Some(key) = headers.get("idempotency-key") {
-        if key.as_bytes() != submission.id.as_bytes() {
+    // this submission: a mismatch means a confused client, and storing would hide that. Two
+    // keys are as confused.
+    let keys: Vec<&HeaderValue> = headers.get_all("idempotency-key").iter().collect();
+    match keys[..] {
+        [] => {}
+        [key] if key.as_bytes().eq_ignore_ascii_case(submission.id.as_bytes()) => {}
+        [_] => {
             return Err(ApiError::new(
                 StatusCode::BAD_REQUEST,
                 "the Idempotency-Key header differs from the body's id".into(),
-            ));
+            ))
         }
+        _ => return Err(ApiError::new(StatusCode::BAD_REQUEST, "send at most one Idempotency-Key header".into())),
     }
     let problems = submission.problems();
     if !problems.is_empty() {
@@ -277,25 +335,29 @@ impl IntoResponse for ApiError {
 mod tests {
     use super::*;
 
+    /// The query string of `pairs`, as axum reads it.
+    fn query(pairs: &[(&str, &str)]) -> ListQuery {
+        let mut q = ListQuery::default();
+        for (k, v) in pairs {
+            let v = Some(v.to_string());
+            match *k {
+                "q" => q.q = v,
+                "site" => q.site = v,
+                "rating" => q.rating = v,
+                "from" => q.from = v,
+                "to" => q.to = v,
+                "limit" => q.limit = v,
+                "cursor" => q.cursor = v,
+                "spam" => q.spam = v,
+                _ => q.handled = v,
+            }
+        }
+        q
+    }
 
     #[test]
     fn reads_list_filters() {
-        let query = |pairs: &[(&str, &str)]| {
-            let mut q = ListQuery::default();
-            for (k, v) in pairs {
-                let v = Some(v.to_string());
-                match *k {
-                    "q" => q.q = v,
-                    "site" => q.site = v,
-                    "rating" => q.rating = v,
-                    "from" => q.from = v,
-                    "to" => q.to = v,
-                    "spam" => q.spam = v,
-                    _ => q.handled = v,
-                }
-            }
-            q.filter()
-        };
+        let query = |pairs: &[(&str, &str)]| query(pairs).filter();
         assert_eq!(query(&[]), Ok(Filter::default()));
         assert_eq!(query(&[("rating", ""), ("handled", "any"), ("q", " ")]), Ok(Filter::default()));
         assert_eq!(
@@ -308,5 +370,21 @@ mod tests {
         assert_eq!(query(&[("spam", "yes")]), Ok(Filter { flagged: Some(true), ..Filter::default() }));
         assert_eq!(query(&[("spam", "any")]), Ok(Filter::default()), "both, as without the parameter");
         assert_eq!(query(&[("spam", "1")]), Err("spam must be yes, no or any, got \"1\"".into()));
+    }
+
+    #[test]
+    fn reads_pages_and_writes_the_next_link() {
+        let cursor = Cursor { received_at: "2026-11-22T10:15:31.000Z".into(), seq: 7 };
+        assert_eq!(query(&[]).page(100), Ok((None, 100)));
+        assert_eq!(query(&[("limit", "1000"), ("cursor", &cursor.encode())]).page(100), Ok((Some(cursor.clone()), 1000)));
+        for bad in ["0", "1001", "-1", "x"] {
+            assert_eq!(query(&[("limit", bad)]).page(100), Err(format!("limit must be 1 to 1000, got {bad:?}")));
+        }
+        assert!(query(&[("cursor", "1 OR 1")]).page(100).is_err_and(|e| e.contains("is not one this inbox gave")));
+        assert_eq!(query(&[]).query_string(None), "");
+        assert_eq!(
+            query(&[("q", "a&b"), ("rating", "4"), ("limit", "5"), ("cursor", "old")]).query_string(Some(&cursor)),
+            "?q=a%26b&rating=4&limit=5&cursor=2026-11-22T10%3A15%3A31.000Z_7"
+        );
     }
 }

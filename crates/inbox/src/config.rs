@@ -53,16 +53,26 @@ impl Default for Limits {
 }
 
 /// Submissions per minute; `0` or absent means no limit. Counted per inbox instance.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct RateLimit {
     /// Per client IP. Env `INBOX_RATE_PER_IP`.
     pub per_ip_per_minute: u32,
     /// Per site, unless the site sets its own. Env `INBOX_RATE_PER_SITE`.
     pub per_site_per_minute: u32,
-    /// Take the client IP from the first `X-Forwarded-For` entry (only behind a proxy you run).
-    /// Env `INBOX_TRUST_FORWARDED_FOR=1`.
+    /// Take the client IP from `X-Forwarded-For` (only behind proxies you run), for the rate
+    /// limits and the login limit alike. Env `INBOX_TRUST_FORWARDED_FOR=1`.
     pub trust_forwarded_for: bool,
+    /// How many proxies of yours append to `X-Forwarded-For`: the client is the entry this many
+    /// from the right (what the outermost of them saw); entries further left are whatever the
+    /// client wrote. At least 1. Env `INBOX_PROXY_HOPS`.
+    pub proxy_hops: u32,
+}
+
+impl Default for RateLimit {
+    fn default() -> Self {
+        RateLimit { per_ip_per_minute: 0, per_site_per_minute: 0, trust_forwarded_for: false, proxy_hops: 1 }
+    }
 }
 
 /// The inbox login.
@@ -72,8 +82,8 @@ pub struct Auth {
     /// An argon2 PHC string (`$argon2id$v=19$…`); make one with `inbox hash-password`.
     /// Absent: the inbox UI and the JSON listing are open (demo mode). Env `INBOX_PASSWORD_HASH`.
     pub password_hash: Option<String>,
-    /// Key for signing session cookies; set the same on every instance. Absent: a random key per
-    /// start (logins end on restart). Env `INBOX_SESSION_SECRET`.
+    /// No longer used: login sessions are kept in the database, so every instance knows them
+    /// and they survive restarts. Still accepted, so older files load. Env `INBOX_SESSION_SECRET`.
     pub session_secret: Option<String>,
     /// Bearer token for `GET /api/feedback` and the exports when a password is set.
     /// Env `INBOX_API_TOKEN`.
@@ -230,6 +240,9 @@ impl Config {
         if let Some(v) = set("INBOX_TRUST_FORWARDED_FOR") {
             config.rate_limit.trust_forwarded_for = matches!(v.as_str(), "1" | "true" | "yes");
         }
+        if let Some(n) = number("INBOX_PROXY_HOPS")? {
+            config.rate_limit.proxy_hops = u32::try_from(n).unwrap_or(u32::MAX);
+        }
         if let Some(hash) = set("INBOX_PASSWORD_HASH") {
             config.auth.password_hash = Some(hash);
         }
@@ -263,6 +276,9 @@ impl Config {
 
     /// Problems a type cannot express.
     fn check(&mut self) -> Result<(), String> {
+        if self.rate_limit.proxy_hops == 0 {
+            return Err("rate_limit.proxy_hops must be at least 1".into());
+        }
         let mut names = BTreeMap::new();
         for site in &mut self.sites {
             if names.insert(site.name.clone(), ()).is_some() {
@@ -338,13 +354,41 @@ pub enum SiteMatch<'a> {
     Refused,
 }
 
+/// The longest origin taken: a host name is at most 253 characters, plus scheme and port.
+pub const MAX_ORIGIN_LEN: usize = 300;
+
 /// `scheme://host[:port]` in lower case without a trailing slash, or `None` if `origin` is not
-/// one (paths, queries and `null` are not origins).
+/// one: an `http`/`https` scheme, a host of letters, digits, `-`, `_` and dots (or an IPv6
+/// address in brackets), an optional port 1 to 65535, at most [`MAX_ORIGIN_LEN`] characters.
+/// Paths, queries, user names and `null` are not origins.
 pub fn normalize_origin(origin: &str) -> Option<String> {
-    let origin = origin.trim().trim_end_matches('/').to_ascii_lowercase();
-    let (scheme, rest) = origin.split_once("://")?;
-    let valid_host = !rest.is_empty() && !rest.contains(['/', '?', '#', '@', ' ']);
-    (matches!(scheme, "http" | "https") && valid_host).then_some(origin)
+    let origin = origin.trim().trim_end_matches('/');
+    if origin.len() > MAX_ORIGIN_LEN {
+        return None;
+    }
+    let origin = origin.to_ascii_lowercase();
+    let (scheme, authority) = origin.split_once("://")?;
+    let (host_ok, port) = match authority.strip_prefix('[') {
+        Some(v6) => {
+            let (address, rest) = v6.split_once(']')?;
+            let port = if rest.is_empty() { None } else { Some(rest.strip_prefix(':')?) };
+            (address.parse::<std::net::Ipv6Addr>().is_ok(), port)
+        }
+        None => match authority.split_once(':') {
+            Some((host, port)) => (is_host_name(host), Some(port)),
+            None => (is_host_name(authority), None),
+        },
+    };
+    let port_ok = port.is_none_or(|p| p.len() <= 5 && p.bytes().all(|b| b.is_ascii_digit()) && p.parse::<u16>().is_ok_and(|p| p > 0));
+    (matches!(scheme, "http" | "https") && host_ok && port_ok).then_some(origin)
+}
+
+/// Dot-separated labels of letters, digits, `-` and `_` (an IPv4 address is one too).
+fn is_host_name(host: &str) -> bool {
+    host.len() <= 253
+        && host.split('.').all(|label| {
+            !label.is_empty() && label.len() <= 63 && label.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        })
 }
 
 #[cfg(test)]
@@ -432,6 +476,7 @@ mod tests {
         check(None, &[("INBOX_RATE_PER_IP", "lots")], "INBOX_RATE_PER_IP must be a whole number");
         check(None, &[("INBOX_PASSWORD_HASH", "hunter2")], "not a PHC string");
         check(None, &[("INBOX_LOG_FORMAT", "xml")], "text or json");
+        check(None, &[("INBOX_PROXY_HOPS", "0")], "proxy_hops must be at least 1");
         check(Some("[[forward.webhooks]]\nurl = \"ftp://x\""), &[], "must be an http(s) URL");
         check(Some("[[forward.emails]]\nto = \"nobody\"\nfrom = \"a@b.example\"\nsmtp_url = \"smtp://x\""), &[], "is not an address");
         check(Some("[[forward.emails]]\nto = \"a@b.example\"\nfrom = \"a@b.example\""), &[], "needs smtp_url");

@@ -16,13 +16,14 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
 use crate::api::ApiError;
-use crate::config::SiteMatch;
+use crate::config::{normalize_origin, SiteMatch};
 use crate::App;
 
 /// The site a request was recognised as, with its effective limits (handed to the handler).
 #[derive(Clone, Debug)]
 pub struct SiteContext {
-    /// The configured site's name; in open mode the request's origin (or empty without one).
+    /// The configured site's name; in open mode the request's origin, normalised (or empty
+    /// without a valid one).
     pub name: String,
     pub max_body_bytes: usize,
     pub per_minute: u32,
@@ -37,8 +38,10 @@ pub async fn guard(State(app): State<Arc<App>>, mut request: Request, next: Next
     let config = &app.config;
     let peer = request.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0);
     let (context, allow_origin) = if config.sites.is_empty() {
+        // Any origin may post, and the origin names the site (in the inbox, in e-mail subjects):
+        // only a real `scheme://host[:port]` is taken as one; anything else is no site.
         let context = SiteContext {
-            name: origin.clone().unwrap_or_default(),
+            name: origin.as_deref().and_then(normalize_origin).unwrap_or_default(),
             max_body_bytes: config.limits.max_body_bytes,
             per_minute: config.rate_limit.per_site_per_minute,
             peer,

@@ -129,7 +129,7 @@ async fn attempt(app: &App, agent: &ureq::Agent, job: &Job) -> Result<(), String
     if format == WebhookFormat::Json {
         let hook = app.config.forward.webhook(format, url).ok_or_else(|| format!("no json webhook to {url} is configured any more"))?;
         let key = hook.secret.as_deref().map(signing_key).transpose()?;
-        headers.extend(standard_headers(key.as_deref(), &webhook_id(&job.feedback_id, &job.target), crate::auth::now(), &body));
+        headers.extend(standard_headers(key.as_deref(), &webhook_id(&job.feedback_id, &job.target), crate::time::unix_now(), &body));
     }
     let (agent, url) = (agent.clone(), url.to_string());
     let status = tokio::task::spawn_blocking(move || {
@@ -213,27 +213,70 @@ pub fn backoff(base_ms: u64, attempts: i32) -> Duration {
     Duration::from_millis(base_ms.saturating_mul(factor)).min(MAX_BACKOFF)
 }
 
-/// The webhook body in `format`.
+/// The webhook body in `format`. Visitor text is escaped for the chat tool's markup, so a
+/// message cannot ping a channel or disguise a link.
 pub fn payload(format: WebhookFormat, message: &StoredSubmission) -> Value {
     match format {
         WebhookFormat::Json => json!({"event": "feedback.created", "feedback": message}),
-        WebhookFormat::Slack => json!({"text": summary(message, 3000)}),
-        WebhookFormat::Discord => json!({"content": summary(message, 2000), "allowed_mentions": {"parse": []}}),
+        WebhookFormat::Slack => json!({"text": summary_escaped(message, 3000, slack_escape, slack_escape)}),
+        WebhookFormat::Discord => json!({
+            "content": summary_escaped(message, 2000, discord_escape, discord_link),
+            "allowed_mentions": {"parse": []}
+        }),
     }
 }
 
-/// A few lines for a chat message, at most `max` characters.
+/// Slack's message markup: `&`, `<` and `>` escaped as Slack asks, so `<!channel>`, `<@U…>` and
+/// `<url|text>` written by a visitor stay text. (Bare URLs are still linked, showing themselves.)
+pub fn slack_escape(text: &str) -> String {
+    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+}
+
+/// Discord's markdown: every character that starts formatting, a masked link `[text](url)`, a
+/// mention `<@…>`, `<#…>`, `<t:…>` or a heading is escaped with a backslash (shown without it),
+/// and `@everyone`/`@here` get a zero-width space. `allowed_mentions` in the payload pings nobody
+/// whatever gets through.
+pub fn discord_escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if matches!(c, '\\' | '*' | '_' | '~' | '`' | '|' | '>' | '<' | '[' | ']' | '(' | ')' | '#' | '-') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out.replace("@everyone", "@\u{200B}everyone").replace("@here", "@\u{200B}here")
+}
+
+/// The page a message came from, for Discord: `<url>` (a link showing itself, no preview) when it
+/// is a plain http(s) URL, else escaped text.
+fn discord_link(url: &str) -> String {
+    let lower = url.to_ascii_lowercase();
+    let plain = (lower.starts_with("https://") || lower.starts_with("http://"))
+        && !url.chars().any(|c| c.is_whitespace() || c.is_control() || matches!(c, '<' | '>' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}'));
+    if plain {
+        format!("<{url}>")
+    } else {
+        discord_escape(url)
+    }
+}
+
+/// A few lines for a chat message or an e-mail, at most `max` characters.
 fn summary(message: &StoredSubmission, max: usize) -> String {
+    summary_escaped(message, max, str::to_string, str::to_string)
+}
+
+/// [`summary`] with the visitor's text passed through `escape` (the page URL through `link`).
+fn summary_escaped(message: &StoredSubmission, max: usize, escape: fn(&str) -> String, link: fn(&str) -> String) -> String {
     let s = &message.submission;
     let mut head = String::from("New message");
     if !message.inbox.site.is_empty() {
-        head.push_str(&format!(" on {}", message.inbox.site));
+        head.push_str(&format!(" on {}", escape(&message.inbox.site)));
     }
     if let Some(rating) = s.rating {
         head.push_str(&format!(" ({rating}/5)"));
     }
-    let from = s.email.as_deref().map_or(String::new(), |e| format!("\nFrom: {e}"));
-    let text = format!("{head}:\n{}{from}\nPage: {}", s.message, s.page.url);
+    let from = s.email.as_deref().map_or(String::new(), |e| format!("\nFrom: {}", escape(e)));
+    let text = format!("{head}:\n{}{from}\nPage: {}", escape(&s.message), link(&s.page.url));
     if text.chars().count() <= max {
         text
     } else {
@@ -269,9 +312,10 @@ mod tests {
             received_at: "2026-11-22T10:15:31.000Z".into(),
             inbox: InboxState { site: "shop".into(), ..InboxState::default() },
         };
-        let text = "New message on shop (2/5):\nCheckout is <confusing>\nFrom: ana@example.org\nPage: https://shop.example/checkout";
-        assert_eq!(payload(WebhookFormat::Slack, &message), json!({"text": text}));
-        assert_eq!(payload(WebhookFormat::Discord, &message), json!({"content": text, "allowed_mentions": {"parse": []}}));
+        let slack = "New message on shop (2/5):\nCheckout is &lt;confusing&gt;\nFrom: ana@example.org\nPage: https://shop.example/checkout";
+        assert_eq!(payload(WebhookFormat::Slack, &message), json!({"text": slack}));
+        let discord = "New message on shop (2/5):\nCheckout is \\<confusing\\>\nFrom: ana@example.org\nPage: <https://shop.example/checkout>";
+        assert_eq!(payload(WebhookFormat::Discord, &message), json!({"content": discord, "allowed_mentions": {"parse": []}}));
         let generic = payload(WebhookFormat::Json, &message);
         assert_eq!(generic["event"], "feedback.created");
         assert_eq!(generic["feedback"]["id"], "0b8e2c1e-5a7f-4c3b-9a61-2f0d7c9e4b11");
@@ -321,5 +365,46 @@ mod tests {
         assert_ne!(id, webhook_id(b, "json https://a.example/hook"));
         assert_ne!(id, webhook_id(a, "json https://b.example/hook"));
         assert!(id.starts_with("msg_") && id.len() == 36 && !id.contains('.'), "{id}");
+    }
+
+    #[test]
+    fn visitor_text_cannot_ping_or_disguise_links() {
+        let check = |escape: fn(&str) -> String, input: &str, expected: &str| assert_eq!(escape(input), expected, "{input}");
+        let hostile = "<!channel> <@U012AB3CD> <https://evil.example/login|https://shop.example/login>";
+        check(
+            slack_escape,
+            hostile,
+            "&lt;!channel&gt; &lt;@U012AB3CD&gt; &lt;https://evil.example/login|https://shop.example/login&gt;",
+        );
+        check(slack_escape, "Fish & chips", "Fish &amp; chips");
+        check(slack_escape, "&lt;!here&gt;", "&amp;lt;!here&amp;gt;");
+        check(discord_escape, "[Reset](https://evil.example)", "\\[Reset\\]\\(https://evil.example\\)");
+        check(discord_escape, "[Reset](<https://evil.example>)", "\\[Reset\\]\\(\\<https://evil.example\\>\\)");
+        check(discord_escape, "@everyone @here <@123> <@&456> <#789>", "@\u{200B}everyone @\u{200B}here \\<@123\\> \\<@&456\\> \\<\\#789\\>");
+        check(discord_escape, "# big\n-# small **bold** ||spoiler|| `code` \\", "\\# big\n\\-\\# small \\*\\*bold\\*\\* \\|\\|spoiler\\|\\| \\`code\\` \\\\");
+        check(discord_link, "https://shop.example/a?b=1", "<https://shop.example/a?b=1>");
+        check(discord_link, "https://shop.example/> [x](https://evil.example)", "https://shop.example/\\> \\[x\\]\\(https://evil.example\\)");
+        check(discord_link, "javascript:alert(1)", "javascript:alert\\(1\\)");
+
+        // Through the whole payload, site and e-mail included.
+        let mut submission: widget_core::submission::Submission = serde_json::from_value(json!({
+            "id": "0b8e2c1e-5a7f-4c3b-9a61-2f0d7c9e4b11", "message": hostile, "email": "a@b.example",
+            "page": {"url": "https://shop.example/"}, "locale": "en", "timeZone": "UTC",
+            "createdAt": "2026-11-22T10:15:30.000Z", "widget": {"version": "0.1.0"}
+        }))
+        .expect("submission");
+        submission.message = format!("{hostile} [Reset](https://evil.example) @everyone");
+        let message = StoredSubmission {
+            submission,
+            received_at: "2026-11-22T10:15:31.000Z".into(),
+            inbox: InboxState { site: "<!here>".into(), ..InboxState::default() },
+        };
+        let slack = payload(WebhookFormat::Slack, &message)["text"].as_str().expect("text").to_string();
+        assert!(!slack.contains('<') && !slack.contains('>'), "{slack}");
+        let discord = payload(WebhookFormat::Discord, &message);
+        assert_eq!(discord["allowed_mentions"], json!({"parse": []}));
+        let content = discord["content"].as_str().expect("content");
+        assert!(content.contains("\\[Reset\\]\\(https://evil.example\\) @\u{200B}everyone"), "{content}");
+        assert!(content.starts_with("New message on \\<!here\\>:"), "{content}");
     }
 }

@@ -35,26 +35,22 @@ pub use store::{Inserted, NewFeedback, PostgresStore, SqliteStore, Store, StoreE
 pub struct App {
     pub store: Arc<dyn Store>,
     pub config: Config,
-    /// Signs session cookies: from `auth.session_secret`, or random per start.
-    pub session_key: Vec<u8>,
     pub per_ip: rate_limit::Buckets,
     pub per_site: rate_limit::Buckets,
+    /// Bounds the memory of login password checks.
+    pub passwords: Arc<auth::PasswordGate>,
     /// Wakes the forwarding worker when a new message has queued jobs.
     pub forward_wakeup: tokio::sync::Notify,
 }
 
 impl App {
     pub fn new(store: Arc<dyn Store>, config: Config) -> Arc<App> {
-        let session_key = match &config.auth.session_secret {
-            Some(secret) => secret.as_bytes().to_vec(),
-            None => auth::random_bytes::<32>().to_vec(),
-        };
         Arc::new(App {
             store,
             config,
-            session_key,
             per_ip: Default::default(),
             per_site: Default::default(),
+            passwords: Default::default(),
             forward_wakeup: tokio::sync::Notify::new(),
         })
     }
@@ -68,8 +64,7 @@ pub fn router(app: Arc<App>, www: &Path, dist: &Path) -> Router {
 
 /// `/healthz`: `ok` when the store answers, so a load balancer drops an instance whose database is gone.
 async fn health(State(app): State<Arc<App>>) -> Result<&'static str, (axum::http::StatusCode, Json<serde_json::Value>)> {
-    let probe = store::Filter { limit: Some(1), ..Default::default() };
-    match app.store.list(&probe).await {
+    match app.store.list(&store::Filter::default(), None, 1).await {
         Ok(_) => Ok("ok"),
         Err(e) => {
             tracing::error!(error = %e, "health check: storage failed");

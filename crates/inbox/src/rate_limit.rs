@@ -1,9 +1,15 @@
 //! Token buckets per key (a client IP, a site): `n` per minute with a burst of `n`, refilled
 //! continuously. In memory, per instance: several instances each allow the configured rate.
+//! Also who the client is ([`client_ip`]): every limit keyed by address uses that one answer.
 
 use std::collections::HashMap;
+use std::net::{IpAddr, SocketAddr};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
+
+use axum::http::HeaderMap;
+
+use crate::config::RateLimit;
 
 /// Buckets are dropped once this many exist and they are full again, so memory stays bounded.
 const PRUNE_AT: usize = 10_000;
@@ -46,6 +52,34 @@ impl Buckets {
     }
 }
 
+/// The client's address, for every limit keyed by address (submissions and logins): the TCP
+/// peer, or, when the proxies in front are trusted, the `X-Forwarded-For` entry the outermost of
+/// them appended: `proxy_hops` from the right. Entries further left are the client's own words
+/// (anyone can send the header), so they are never taken. An entry that is not an address (or
+/// too few of them) falls back to the leftmost one a proxy wrote, or to the peer.
+pub fn client_ip(headers: &HeaderMap, peer: Option<SocketAddr>, config: &RateLimit) -> String {
+    let peer = || peer.map_or_else(|| "unknown".to_string(), |p| p.ip().to_string());
+    if !config.trust_forwarded_for {
+        return peer();
+    }
+    // Several header lines are one list, in order (RFC 9110 §5.3).
+    let entries: Vec<&str> = headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .map(str::trim)
+        .collect();
+    let hops = usize::try_from(config.proxy_hops.max(1)).unwrap_or(usize::MAX);
+    let chosen = entries.len().checked_sub(hops).map_or(entries.first(), |i| entries.get(i));
+    chosen.and_then(|entry| address(entry)).map_or_else(peer, |ip| ip.to_string())
+}
+
+/// An IP address from an `X-Forwarded-For` entry: bare, or with a port (`1.2.3.4:5`, `[::1]:5`).
+fn address(entry: &str) -> Option<IpAddr> {
+    entry.parse::<IpAddr>().ok().or_else(|| entry.parse::<SocketAddr>().ok().map(|s| s.ip()))
+}
+
 /// Whole seconds for `Retry-After`, rounded up and at least 1.
 pub fn retry_after_secs(wait: Duration) -> u64 {
     wait.as_secs_f64().ceil().max(1.0) as u64
@@ -74,5 +108,33 @@ mod tests {
         for _ in 0..100 {
             assert_eq!(buckets.take("free", 0, at(0.0)), Ok(()));
         }
+    }
+
+    #[test]
+    fn the_client_is_what_the_proxies_saw() {
+        let peer: Option<SocketAddr> = Some("127.0.0.1:4000".parse().expect("address"));
+        let check = |trust: bool, hops: u32, lines: &[&str], expected: &str| {
+            let mut headers = HeaderMap::new();
+            for line in lines {
+                headers.append("x-forwarded-for", line.parse().expect("header value"));
+            }
+            let config = RateLimit { trust_forwarded_for: trust, proxy_hops: hops, ..RateLimit::default() };
+            assert_eq!(client_ip(&headers, peer, &config), expected, "trust {trust}, hops {hops}, {lines:?}");
+        };
+        // Not trusted: the header changes nothing.
+        check(false, 1, &["203.0.113.9"], "127.0.0.1");
+        // One proxy: the entry it appended, whatever the client wrote before it.
+        check(true, 1, &["203.0.113.9"], "203.0.113.9");
+        check(true, 1, &["10.9.0.1, 192.0.2.1"], "192.0.2.1");
+        check(true, 1, &["10.9.0.1", "192.0.2.1"], "192.0.2.1");
+        check(true, 1, &["10.9.0.1,192.0.2.1:5555"], "192.0.2.1");
+        check(true, 1, &["[2001:db8::1]:443"], "2001:db8::1");
+        // Two proxies (a CDN, then yours): the second entry from the right.
+        check(true, 2, &["10.9.0.1, 198.51.100.7, 192.0.2.1"], "198.51.100.7");
+        check(true, 2, &["198.51.100.7"], "198.51.100.7");
+        // Nothing usable: the peer.
+        check(true, 1, &[], "127.0.0.1");
+        check(true, 1, &["10.9.0.1, not-an-address"], "127.0.0.1");
+        check(true, 1, &[""], "127.0.0.1");
     }
 }

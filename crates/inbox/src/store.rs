@@ -18,7 +18,7 @@ pub mod query;
 mod sqlite;
 
 pub use postgres::PostgresStore;
-pub use query::{DayStats, Filter};
+pub use query::{Cursor, DayStats, Filter, Page};
 pub use sqlite::SqliteStore;
 
 /// A place that keeps submissions, at most one per `id`, with the owner's handling state.
@@ -27,8 +27,9 @@ pub trait Store: Send + Sync + 'static {
     /// Keeps `new` unless a submission with the same `id` is already kept.
     async fn insert(&self, new: &NewFeedback) -> Result<Inserted, StoreError>;
 
-    /// The kept submissions matching `filter`, newest first.
-    async fn list(&self, filter: &Filter) -> Result<Vec<StoredSubmission>, StoreError>;
+    /// One page of the kept submissions matching `filter`, newest first: at most `limit`, from
+    /// just after `after` (from the newest without), and where the next page starts.
+    async fn list(&self, filter: &Filter, after: Option<&Cursor>, limit: u32) -> Result<Page<StoredSubmission>, StoreError>;
 
     /// One submission by id.
     async fn get(&self, id: &str) -> Result<Option<StoredSubmission>, StoreError>;
@@ -62,8 +63,33 @@ pub trait Store: Send + Sync + 'static {
     /// Every outbox job of one message, oldest first (for tests and diagnostics).
     async fn jobs_of(&self, feedback_id: &str) -> Result<Vec<JobState>, StoreError>;
 
+    /// Keeps a new login session.
+    async fn create_session(&self, session: &Session) -> Result<(), StoreError>;
+
+    /// Whether session `id` is open: kept, made under `password`, and not expired at `now`.
+    async fn session_open(&self, id: &str, password: &str, now: &str) -> Result<bool, StoreError>;
+
+    /// Ends session `id` (logout). Ending one that is gone is no error.
+    async fn end_session(&self, id: &str) -> Result<(), StoreError>;
+
+    /// Ends every session made under another password than `password` (the password changed)
+    /// or expired at `now`.
+    async fn end_stale_sessions(&self, password: &str, now: &str) -> Result<(), StoreError>;
+
     /// The backend's name for logs and `/healthz`.
     fn backend(&self) -> &'static str;
+}
+
+/// One login, as kept: never the cookie's token itself, only its hash (see `auth`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Session {
+    /// SHA-256 of the cookie's token, hex.
+    pub id: String,
+    /// Which password hash it was made under, so changing the password ends it.
+    pub password: String,
+    /// RFC 3339 UTC.
+    pub created_at: String,
+    pub expires_at: String,
 }
 
 /// A validated submission and what the server knows about its arrival.

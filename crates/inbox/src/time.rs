@@ -2,6 +2,11 @@
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
+/// Now, in whole seconds since the Unix epoch (a webhook's `webhook-timestamp`).
+pub fn unix_now() -> u64 {
+    SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs())
+}
+
 /// `t` as `YYYY-MM-DDTHH:MM:SS.mmmZ` (UTC, milliseconds). The width is fixed, so the strings sort
 /// in time order. Times before 1970 (a badly set clock) come out as the epoch.
 pub fn rfc3339(t: SystemTime) -> String {

@@ -13,8 +13,9 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Instant;
 
+use axum::body::{Body, Bytes};
 use axum::extract::{ConnectInfo, Path, Query, State};
-use axum::http::header::{LOCATION, SET_COOKIE};
+use axum::http::header::{LOCATION, RETRY_AFTER, SET_COOKIE};
 use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -22,13 +23,18 @@ use axum::{Form, Router};
 use serde::Deserialize;
 
 use crate::api::ListQuery;
-use crate::store::{Filter, StoredSubmission};
+use crate::rate_limit::client_ip;
+use crate::store::{Cursor, Filter, StoredSubmission};
+use crate::auth::Caller;
 use crate::{auth, App};
-pub use html::excerpt;
-use html::{csrf_field, esc, page, query_value, safe_href};
+pub use html::{excerpt, query_value};
+use html::{csrf_field, esc, page, safe_href, visitor, visitor_url};
 
-/// Most rows one list page shows (exports have no limit).
-const PAGE_ROWS: u32 = 200;
+/// Rows one list page shows unless `limit` says otherwise (at most `api::MAX_PAGE`); the
+/// exports stream every row.
+const PAGE_ROWS: u32 = 100;
+/// Rows read from the store at a time while an export streams: its memory, however large the export.
+const EXPORT_PAGE: u32 = 500;
 
 pub fn routes(app: Arc<App>) -> Router {
     Router::new()
@@ -64,10 +70,14 @@ fn redirect(to: &str) -> Response {
     (StatusCode::SEE_OTHER, [(LOCATION, to.to_string())]).into_response()
 }
 
+/// An HTML page with the UI's headers.
+fn html(status: StatusCode, body: String) -> Response {
+    (status, page_headers(), [(HeaderName::from_static("content-type"), "text/html; charset=utf-8")], body).into_response()
+}
+
 /// An HTML answer, setting the CSRF cookie when the browser has none yet.
 fn html_response(status: StatusCode, body: String, new_csrf: Option<String>, app: &App, headers: &HeaderMap) -> Response {
-    let mut response = (status, page_headers(), [(HeaderName::from_static("content-type"), "text/html; charset=utf-8")], body)
-        .into_response();
+    let mut response = html(status, body);
     if let Some(token) = new_csrf {
         let cookie = auth::set_cookie(app, headers, auth::CSRF_COOKIE, &token, auth::SESSION_SECS);
         if let Ok(value) = HeaderValue::from_str(&cookie) {
@@ -77,8 +87,12 @@ fn html_response(status: StatusCode, body: String, new_csrf: Option<String>, app
     response
 }
 
-/// This browser's CSRF token, and `Some(new)` when it must be set as a cookie.
-fn csrf(headers: &HeaderMap) -> (String, Option<String>) {
+/// The CSRF token for this request's forms, and `Some(new)` when it must be set as a cookie: the
+/// session's own token when logged in, else this browser's double-submit cookie.
+fn csrf(caller: &Caller, headers: &HeaderMap) -> (String, Option<String>) {
+    if let Caller::Session(token) = caller {
+        return (auth::session_csrf(token), None);
+    }
     match auth::csrf_token(headers) {
         Some(token) => (token, None),
         None => {
@@ -88,9 +102,9 @@ fn csrf(headers: &HeaderMap) -> (String, Option<String>) {
     }
 }
 
-fn text_error(status: StatusCode, message: &str) -> Response {
-    (status, page_headers(), page("Error", &format!("<main><h1>{}</h1><p><a href=\"/inbox\">Back to the inbox</a></p></main>", esc(message))))
-        .into_response()
+/// An error as a page of its own, with the way back.
+fn error_page(status: StatusCode, message: &str) -> Response {
+    html(status, page("Error", &format!("<main><h1>{}</h1><p><a href=\"/inbox\">Back to the inbox</a></p></main>", esc(message))))
 }
 
 async fn style() -> impl IntoResponse {
@@ -108,30 +122,30 @@ fn header_bar(app: &App, token: &str) -> String {
 }
 
 async fn list(State(app): State<Arc<App>>, headers: HeaderMap, Query(mut query): Query<ListQuery>) -> Response {
-    if !auth::may_read(&app, &headers) {
+    let caller = auth::caller(&app, &headers).await;
+    if !caller.may_read() {
         return redirect("/inbox/login");
     }
-    let (token, new_csrf) = csrf(&headers);
+    let (token, new_csrf) = csrf(&caller, &headers);
     spam::main_list_default(&mut query);
-    let mut filter = match query.filter() {
-        Ok(filter) => filter,
-        Err(e) => return text_error(StatusCode::BAD_REQUEST, &e),
+    let (filter, (after, limit)) = match query.filter().and_then(|filter| Ok((filter, query.page(PAGE_ROWS)?))) {
+        Ok(asked) => asked,
+        Err(e) => return error_page(StatusCode::BAD_REQUEST, &e),
     };
     let daily = match app.store.daily(&filter).await {
         Ok(daily) => daily,
         Err(e) => return storage_failed(&e),
     };
-    filter.limit = Some(PAGE_ROWS);
-    let rows = match app.store.list(&filter).await {
+    let rows = match app.store.list(&filter, after.as_ref(), limit).await {
         Ok(rows) => rows,
         Err(e) => return storage_failed(&e),
     };
     let total: i64 = daily.iter().map(|d| d.count).sum();
-    let flagged = match app.store.daily(&Filter { flagged: Some(true), limit: None, ..filter.clone() }).await {
+    let flagged = match app.store.daily(&Filter { flagged: Some(true), ..filter.clone() }).await {
         Ok(daily) => daily.iter().map(|d| d.count).sum(),
         Err(e) => return storage_failed(&e),
     };
-    let qs = query_string(&query);
+    let qs = esc(&query.query_string(None));
     let mut body = header_bar(&app, &token);
     body.push_str(if spam::is_spam_view(&query) { "<main><h1>Possible spam</h1>" } else { "<main><h1>Messages</h1>" });
     body.push_str(&spam::tabs(&query, flagged));
@@ -142,9 +156,17 @@ async fn list(State(app): State<Arc<App>>, headers: HeaderMap, Query(mut query):
         if total == 1 { "" } else { "s" }
     ));
     body.push_str(&chart::svg(&daily));
-    body.push_str(&table(&rows));
-    if total > i64::from(PAGE_ROWS) {
-        body.push_str(&format!("<p class=\"muted\">Showing the newest {PAGE_ROWS}; narrow the filters or export to see all.</p>"));
+    body.push_str(&table(&rows.rows));
+    // Older pages by cursor: each costs the same however deep, and none repeats a row.
+    let mut pages = Vec::new();
+    if after.is_some() {
+        pages.push(format!("<a href=\"/inbox{qs}\">Newest messages</a>"));
+    }
+    if let Some(next) = &rows.next {
+        pages.push(format!("<a href=\"/inbox{}\" rel=\"next\">Older messages</a>", esc(&query.query_string(Some(next)))));
+    }
+    if !pages.is_empty() {
+        body.push_str(&format!("<nav class=\"pages\" aria-label=\"Pages\">{}</nav>", pages.join(" · ")));
     }
     body.push_str("</main>");
     html_response(StatusCode::OK, page("Messages", &body), new_csrf, &app, &headers)
@@ -152,28 +174,7 @@ async fn list(State(app): State<Arc<App>>, headers: HeaderMap, Query(mut query):
 
 fn storage_failed(e: &crate::StoreError) -> Response {
     tracing::error!(error = %e, "storage failed");
-    text_error(StatusCode::INTERNAL_SERVER_ERROR, "The inbox storage failed; try again later.")
-}
-
-/// `?q=…&site=…` of the non-empty filters, for the export links.
-fn query_string(query: &ListQuery) -> String {
-    let pairs: Vec<String> = [
-        ("q", &query.q),
-        ("site", &query.site),
-        ("rating", &query.rating),
-        ("from", &query.from),
-        ("to", &query.to),
-        ("handled", &query.handled),
-        ("spam", &query.spam),
-    ]
-    .into_iter()
-    .filter_map(|(k, v)| v.as_deref().filter(|v| !v.is_empty()).map(|v| format!("{k}={}", query_value(v))))
-    .collect();
-    if pairs.is_empty() {
-        String::new()
-    } else {
-        esc(&format!("?{}", pairs.join("&")))
-    }
+    error_page(StatusCode::INTERNAL_SERVER_ERROR, "The inbox storage failed; try again later.")
 }
 
 fn filter_form(app: &App, query: &ListQuery) -> String {
@@ -234,11 +235,11 @@ fn table(rows: &[StoredSubmission]) -> String {
         out.push_str(&format!(
             "<tr><td>{}</td><td>{}</td><td>{}</td><td><a href=\"/inbox/m/{}\">{}</a></td><td>{}</td><td>{}</td></tr>",
             esc(&row.received_at[..16.min(row.received_at.len())].replace('T', " ")),
-            esc(&row.inbox.site),
+            visitor_url(&row.inbox.site),
             s.rating.map_or(String::new(), |r| format!("{r}/5")),
             esc(&query_value(&s.id)),
-            esc(&excerpt(&s.message, 120)),
-            esc(s.email.as_deref().unwrap_or("")),
+            visitor(&excerpt(&s.message, 120)),
+            visitor_url(s.email.as_deref().unwrap_or("")),
             esc(&status)
         ));
     }
@@ -247,34 +248,35 @@ fn table(rows: &[StoredSubmission]) -> String {
 }
 
 async fn detail(State(app): State<Arc<App>>, headers: HeaderMap, Path(id): Path<String>) -> Response {
-    if !auth::may_read(&app, &headers) {
+    let caller = auth::caller(&app, &headers).await;
+    if !caller.may_read() {
         return redirect("/inbox/login");
     }
-    let (token, new_csrf) = csrf(&headers);
+    let (token, new_csrf) = csrf(&caller, &headers);
     let row = match app.store.get(&id).await {
         Ok(Some(row)) => row,
-        Ok(None) => return text_error(StatusCode::NOT_FOUND, "No message with this id."),
+        Ok(None) => return error_page(StatusCode::NOT_FOUND, "No message with this id."),
         Err(e) => return storage_failed(&e),
     };
     let s = &row.submission;
     let page_link = match safe_href(&s.page.url) {
-        Some(href) => format!("<a href=\"{}\" rel=\"noopener noreferrer nofollow\">{}</a>", esc(href), esc(&s.page.url)),
-        None => esc(&s.page.url),
+        Some(href) => format!("<a href=\"{}\" rel=\"noopener noreferrer nofollow\">{}</a>", esc(href), visitor_url(&s.page.url)),
+        None => visitor_url(&s.page.url),
     };
     let field = |name: &str, value: String| format!("<dt>{}</dt><dd>{value}</dd>", esc(name));
     let mut fields = String::new();
     fields.push_str(&field("Received", esc(&row.received_at)));
-    fields.push_str(&field("Site", esc(&row.inbox.site)));
+    fields.push_str(&field("Site", visitor_url(&row.inbox.site)));
     fields.push_str(&field("Rating", s.rating.map_or("none".into(), |r| format!("{r}/5"))));
-    fields.push_str(&field("E-mail", s.email.as_deref().map_or(String::from("none"), esc)));
-    fields.push_str(&field("Name", s.name.as_deref().map_or(String::from("none"), esc)));
+    fields.push_str(&field("E-mail", s.email.as_deref().map_or(String::from("none"), visitor_url)));
+    fields.push_str(&field("Name", s.name.as_deref().map_or(String::from("none"), visitor)));
     fields.push_str(&field("Page", page_link));
-    fields.push_str(&field("Page title", esc(&s.page.title)));
-    fields.push_str(&field("Referrer", esc(&s.page.referrer)));
-    fields.push_str(&field("Locale and time zone", esc(&format!("{} · {}", s.locale, s.time_zone))));
-    fields.push_str(&field("Sent at (customer's clock)", esc(&s.created_at)));
+    fields.push_str(&field("Page title", visitor(&s.page.title)));
+    fields.push_str(&field("Referrer", visitor_url(&s.page.referrer)));
+    fields.push_str(&field("Locale and time zone", visitor(&format!("{} · {}", s.locale, s.time_zone))));
+    fields.push_str(&field("Sent at (customer's clock)", visitor(&s.created_at)));
     if let Some(consent) = &s.consent {
-        fields.push_str(&field("Consent", esc(consent)));
+        fields.push_str(&field("Consent", visitor(consent)));
     }
     if !row.inbox.flags.is_empty() {
         fields.push_str(&field("Possible spam", esc(&spam::words(&row.inbox.flags))));
@@ -285,7 +287,7 @@ async fn detail(State(app): State<Arc<App>>, headers: HeaderMap, Path(id): Path<
         if row.inbox.handled { ("no", "Mark not handled", "Handled") } else { ("yes", "Mark handled", "Not handled") };
     let body = format!(
         "{}<main><p><a href=\"/inbox\">← All messages</a></p><h1>Message</h1>\
-         <blockquote class=\"message\">{}</blockquote><dl>{fields}</dl>\
+         <blockquote class=\"message\" dir=\"auto\">{}</blockquote><dl>{fields}</dl>\
          <p class=\"state\" role=\"status\">{state}</p>\
          <form method=\"post\" action=\"{}/handled\">{}<input type=\"hidden\" name=\"handled\" value=\"{toggle_value}\"><button>{toggle_label}</button></form>\
          <form method=\"post\" action=\"{}/note\">{}<label for=\"note\">Note</label><textarea id=\"note\" name=\"note\" rows=\"4\">{}</textarea><button>Save note</button></form>\
@@ -314,30 +316,43 @@ struct NoteForm {
     note: String,
 }
 
-/// Why a form POST may not proceed, as the answer to give.
-fn check_post(app: &App, headers: &HeaderMap, csrf: &str) -> Option<Response> {
-    if !auth::may_read(app, headers) {
-        return Some(redirect("/inbox/login"));
+/// Who sent a form POST, or the answer to give when it may not proceed: it must come from the
+/// inbox's own pages (as the browser says) and carry the CSRF token of the caller's session (or,
+/// in demo mode, of its cookie).
+async fn check_post(app: &App, headers: &HeaderMap, field: &str) -> Result<Caller, Response> {
+    if !auth::from_same_origin(headers) {
+        return Err(error_page(StatusCode::FORBIDDEN, "This form came from another site."));
     }
-    if !auth::csrf_ok(headers, csrf) {
-        return Some(text_error(StatusCode::FORBIDDEN, "This form has expired or came from another site; reload the page and try again."));
+    let caller = auth::caller(app, headers).await;
+    let token_ok = match &caller {
+        Caller::Stranger => return Err(redirect("/inbox/login")),
+        Caller::Session(token) => auth::session_csrf_ok(token, field),
+        // A browser never adds the API token on its own, so a request carrying it is no forgery.
+        Caller::Token => true,
+        Caller::Demo => auth::csrf_ok(headers, field),
+    };
+    if !token_ok {
+        return Err(error_page(
+            StatusCode::FORBIDDEN,
+            "This form has expired or came from another site; reload the page and try again.",
+        ));
     }
-    None
+    Ok(caller)
 }
 
 async fn set_handled(State(app): State<Arc<App>>, headers: HeaderMap, Path(id): Path<String>, Form(form): Form<HandledForm>) -> Response {
-    if let Some(refusal) = check_post(&app, &headers, &form.csrf) {
+    if let Err(refusal) = check_post(&app, &headers, &form.csrf).await {
         return refusal;
     }
     back_to_message(&id, app.store.set_handled(&id, form.handled == "yes").await)
 }
 
 async fn set_note(State(app): State<Arc<App>>, headers: HeaderMap, Path(id): Path<String>, Form(form): Form<NoteForm>) -> Response {
-    if let Some(refusal) = check_post(&app, &headers, &form.csrf) {
+    if let Err(refusal) = check_post(&app, &headers, &form.csrf).await {
         return refusal;
     }
     if form.note.chars().count() > 10_000 {
-        return text_error(StatusCode::PAYLOAD_TOO_LARGE, "The note is longer than 10000 characters.");
+        return error_page(StatusCode::PAYLOAD_TOO_LARGE, "The note is longer than 10000 characters.");
     }
     back_to_message(&id, app.store.set_note(&id, &form.note).await)
 }
@@ -349,7 +364,7 @@ struct NotSpamForm {
 
 /// "Not spam": clears the message's flags, so it leaves the "Possible spam" view for the main list.
 async fn not_spam(State(app): State<Arc<App>>, headers: HeaderMap, Path(id): Path<String>, Form(form): Form<NotSpamForm>) -> Response {
-    if let Some(refusal) = check_post(&app, &headers, &form.csrf) {
+    if let Err(refusal) = check_post(&app, &headers, &form.csrf).await {
         return refusal;
     }
     back_to_message(&id, app.store.clear_flags(&id).await)
@@ -359,16 +374,16 @@ async fn not_spam(State(app): State<Arc<App>>, headers: HeaderMap, Path(id): Pat
 fn back_to_message(id: &str, updated: Result<bool, crate::StoreError>) -> Response {
     match updated {
         Ok(true) => redirect(&format!("/inbox/m/{}", query_value(id))),
-        Ok(false) => text_error(StatusCode::NOT_FOUND, "No message with this id."),
+        Ok(false) => error_page(StatusCode::NOT_FOUND, "No message with this id."),
         Err(e) => storage_failed(&e),
     }
 }
 
 async fn login_form(State(app): State<Arc<App>>, headers: HeaderMap) -> Response {
-    if app.config.auth.password_hash.is_none() || auth::may_read(&app, &headers) {
+    if app.config.auth.password_hash.is_none() || auth::may_read(&app, &headers).await {
         return redirect("/inbox");
     }
-    let (token, new_csrf) = csrf(&headers);
+    let (token, new_csrf) = csrf(&Caller::Stranger, &headers);
     html_response(StatusCode::OK, login_page(&token, None), new_csrf, &app, &headers)
 }
 
@@ -400,23 +415,41 @@ async fn login(
     if app.config.auth.password_hash.is_none() {
         return redirect("/inbox");
     }
-    let (token, new_csrf) = csrf(&headers);
-    if !auth::csrf_ok(&headers, &form.csrf) {
+    // Before a login there is no session: the form carries the double-submit cookie's token.
+    let (token, new_csrf) = csrf(&Caller::Stranger, &headers);
+    if !auth::from_same_origin(&headers) || !auth::csrf_ok(&headers, &form.csrf) {
         let page = login_page(&token, Some("The form expired; please try again."));
         return html_response(StatusCode::FORBIDDEN, page, new_csrf, &app, &headers);
     }
-    // Ten guesses a minute per address: argon2 is slow, but not slow enough on its own.
-    if app.per_ip.take(&format!("login {}", peer.ip()), 10, Instant::now()).is_err() {
+    // Ten guesses a minute per address (the same client address as the rate limits, so behind
+    // a proxy one guesser does not lock everyone out): argon2 is slow, but not slow enough on its own.
+    let ip = client_ip(&headers, Some(peer), &app.config.rate_limit);
+    if app.per_ip.take(&format!("login {ip}"), 10, Instant::now()).is_err() {
         let page = login_page(&token, Some("Too many attempts; wait a minute."));
         return html_response(StatusCode::TOO_MANY_REQUESTS, page, None, &app, &headers);
     }
-    let (app2, password) = (Arc::clone(&app), form.password);
-    let ok = tokio::task::spawn_blocking(move || auth::password_matches(&app2, &password)).await.unwrap_or(false);
+    let hash = app.config.auth.password_hash.clone().unwrap_or_default();
+    let Some(ok) = app.passwords.check(hash, form.password).await else {
+        tracing::warn!(ip, "login refused: every password check is busy");
+        let page = login_page(&token, Some("The server is busy; try again in a moment."));
+        let mut response = html_response(StatusCode::TOO_MANY_REQUESTS, page, None, &app, &headers);
+        response.headers_mut().insert(RETRY_AFTER, HeaderValue::from_static("1"));
+        return response;
+    };
     if !ok {
-        tracing::warn!(ip = %peer.ip(), "failed login");
+        tracing::warn!(ip, "failed login");
         return html_response(StatusCode::UNAUTHORIZED, login_page(&token, Some("Wrong password.")), None, &app, &headers);
     }
-    let session = auth::new_session(&app.session_key, auth::now());
+    let session = match auth::start_session(&app).await {
+        Ok(session) => session,
+        Err(e) => return storage_failed(&e),
+    };
+    // This browser's previous session, if any, ends: one login, one session.
+    if let Some(previous) = auth::cookie(&headers, auth::SESSION_COOKIE) {
+        if let Err(e) = auth::end_session(&app, &previous).await {
+            tracing::warn!(error = %e, "could not end the previous session");
+        }
+    }
     let cookie = auth::set_cookie(&app, &headers, auth::SESSION_COOKIE, &session, auth::SESSION_SECS);
     let mut response = redirect("/inbox");
     if let Ok(value) = HeaderValue::from_str(&cookie) {
@@ -430,9 +463,17 @@ struct LogoutForm {
     csrf: String,
 }
 
+/// Ends the session in the store (so its cookie opens nothing any more, wherever it was copied)
+/// and clears the cookie.
 async fn logout(State(app): State<Arc<App>>, headers: HeaderMap, Form(form): Form<LogoutForm>) -> Response {
-    if !auth::csrf_ok(&headers, &form.csrf) {
-        return text_error(StatusCode::FORBIDDEN, "This form has expired; reload the page and try again.");
+    let caller = match check_post(&app, &headers, &form.csrf).await {
+        Ok(caller) => caller,
+        Err(refusal) => return refusal,
+    };
+    if let Caller::Session(token) = caller {
+        if let Err(e) = auth::end_session(&app, &token).await {
+            return storage_failed(&e);
+        }
     }
     let cookie = auth::set_cookie(&app, &headers, auth::SESSION_COOKIE, "", 0);
     let mut response = redirect("/inbox/login");
@@ -442,12 +483,12 @@ async fn logout(State(app): State<Arc<App>>, headers: HeaderMap, Form(form): For
     response
 }
 
-async fn export_rows(app: &App, headers: &HeaderMap, query: &ListQuery) -> Result<Vec<StoredSubmission>, Response> {
-    if !auth::may_read(app, headers) {
-        return Err((StatusCode::UNAUTHORIZED, "log in at /inbox first").into_response());
+/// The filter of an export, or the answer when it may not run.
+async fn export_filter(app: &App, headers: &HeaderMap, query: &ListQuery) -> Result<Filter, Response> {
+    if !auth::may_read(app, headers).await {
+        return Err(error_page(StatusCode::UNAUTHORIZED, "Log in at /inbox first."));
     }
-    let filter = query.filter().map_err(|e| text_error(StatusCode::BAD_REQUEST, &e))?;
-    app.store.list(&filter).await.map_err(|e| storage_failed(&e))
+    query.filter().map_err(|e| error_page(StatusCode::BAD_REQUEST, &e))
 }
 
 fn attachment(name: &str) -> String {
@@ -455,28 +496,56 @@ fn attachment(name: &str) -> String {
     format!("attachment; filename=\"inbox-{day}.{name}\"")
 }
 
+/// Every row matching `filter`, newest first, as a body written while it is read: [`EXPORT_PAGE`]
+/// rows at a time, each page rendered by `render(rows, first, last)` and sent before the next is
+/// read, so memory stays the same however many rows there are (and a slow client slows the
+/// reading). A storage failure midway ends the body early: the client sees a cut download.
+fn export_body(app: Arc<App>, filter: Filter, render: fn(&[StoredSubmission], bool, bool) -> String) -> Body {
+    // `None`: done; `Some(None)`: the first page; `Some(Some(cursor))`: the page after it.
+    let start: Option<Option<Cursor>> = Some(None);
+    let pages = futures_util::stream::unfold(start, move |state| {
+        let (app, filter) = (Arc::clone(&app), filter.clone());
+        async move {
+            let after = state?;
+            match app.store.list(&filter, after.as_ref(), EXPORT_PAGE).await {
+                Ok(page) => {
+                    let chunk = render(&page.rows, after.is_none(), page.next.is_none());
+                    Some((Ok(Bytes::from(chunk)), page.next.map(Some)))
+                }
+                Err(e) => {
+                    tracing::error!(error = %e, "storage failed during an export; the download is cut short");
+                    Some((Err(std::io::Error::other("storage failed")), None))
+                }
+            }
+        }
+    });
+    Body::from_stream(pages)
+}
+
 async fn export_csv(State(app): State<Arc<App>>, headers: HeaderMap, Query(query): Query<ListQuery>) -> Response {
-    match export_rows(&app, &headers, &query).await {
-        Ok(rows) => (
-            [
-                ("content-type", "text/csv; charset=utf-8".to_string()),
-                ("content-disposition", attachment("csv")),
-                ("cache-control", "no-store".to_string()),
-            ],
-            export::csv(&rows),
-        )
-            .into_response(),
-        Err(response) => response,
-    }
+    export(app, &headers, &query, ("text/csv; charset=utf-8", "csv"), export::csv_chunk).await
 }
 
 async fn export_json(State(app): State<Arc<App>>, headers: HeaderMap, Query(query): Query<ListQuery>) -> Response {
-    match export_rows(&app, &headers, &query).await {
-        Ok(rows) => (
-            [("content-disposition", attachment("json")), ("cache-control", "no-store".to_string())],
-            axum::Json(rows),
-        )
-            .into_response(),
-        Err(response) => response,
-    }
+    export(app, &headers, &query, ("application/json", "json"), export::json_chunk).await
+}
+
+/// An export as a download: `(content type, file extension)`, each page rendered by `render`.
+async fn export(
+    app: Arc<App>,
+    headers: &HeaderMap,
+    query: &ListQuery,
+    (content_type, extension): (&'static str, &str),
+    render: fn(&[StoredSubmission], bool, bool) -> String,
+) -> Response {
+    let filter = match export_filter(&app, headers, query).await {
+        Ok(filter) => filter,
+        Err(response) => return response,
+    };
+    let headers = [
+        ("content-type", content_type.to_string()),
+        ("content-disposition", attachment(extension)),
+        ("cache-control", "no-store".to_string()),
+    ];
+    (headers, export_body(app, filter, render)).into_response()
 }

@@ -393,3 +393,132 @@ fn two_instances_on_one_database_store_once_on() {
         assert_eq!(ids, (100..105).map(|n| json!(id(n))).collect::<Vec<_>>());
     }
 }
+
+#[test]
+fn open_mode_records_only_a_real_origin_as_the_site() {
+    each_backend(open_mode_records_only_a_real_origin_as_the_site_on);
+}
+
+/// With no sites configured any origin may post, and the origin names the site in the inbox and
+/// in e-mail subjects: only a `scheme://host[:port]` of sane length is taken as one.
+fn open_mode_records_only_a_real_origin_as_the_site_on() {
+    let dir = temp_dir();
+    let server = Server::start(dir.path());
+    let huge = format!("https://{}.example", "a".repeat(60_000));
+    let cases = [
+        ("https://Shop.Example:8443", "https://shop.example:8443"),
+        ("http://[::1]:3000", "http://[::1]:3000"),
+        (huge.as_str(), ""),
+        ("null", ""),
+        ("https://shop.example/checkout", ""),
+        ("javascript:alert(1)", ""),
+        ("https://shop.example:99999", ""),
+        ("https://user@shop.example", ""),
+        ("https://shop example", ""),
+    ];
+    for (n, (origin, site)) in (1..).zip(cases) {
+        let reply = support::post_from(&server, origin, &sample(&id(n)));
+        assert_eq!(reply.status, 201, "{}: {}", &origin[..origin.len().min(40)], reply.text());
+        let stored = server.stored();
+        let row = stored.iter().find(|s| s["id"] == json!(id(n))).expect("stored");
+        assert_eq!(row["inbox"]["site"], json!(site), "{}", &origin[..origin.len().min(40)]);
+    }
+}
+
+#[test]
+fn one_uuid_in_either_case_is_one_message() {
+    each_backend(one_uuid_in_either_case_is_one_message_on);
+}
+
+fn one_uuid_in_either_case_is_one_message_on() {
+    let dir = temp_dir();
+    let server = Server::start(dir.path());
+    let lower = "0b8e2c1e-5a7f-4c3b-9a61-2f0d7c9e4b11";
+    let reply = server.post_json(&sample(&lower.to_uppercase()));
+    assert_eq!(reply.status, 201, "{}", reply.text());
+    assert_eq!(reply.json()["id"], json!(lower), "answered with the normalised id");
+    let reply = server.post_json(&sample(lower));
+    assert_eq!((reply.status, reply.header("idempotent-replayed")), (201, Some("true")), "{}", reply.text());
+    // The key may be in another case than the body's id: it names the same submission.
+    let body = serde_json::to_vec(&sample(lower)).expect("serialize");
+    let upper_key = lower.to_uppercase();
+    let headers = [("content-type", "application/json"), ("idempotency-key", upper_key.as_str())];
+    assert_eq!(server.send("POST", "/api/feedback", &headers, Some(&body)).status, 201);
+    let stored = server.stored();
+    assert_eq!(stored.len(), 1, "one message");
+    assert_eq!(stored[0]["id"], json!(lower));
+}
+
+#[test]
+fn two_idempotency_keys_are_refused() {
+    each_backend(two_idempotency_keys_are_refused_on);
+}
+
+fn two_idempotency_keys_are_refused_on() {
+    let dir = temp_dir();
+    let server = Server::start(dir.path());
+    let body = serde_json::to_vec(&sample(&id(1))).expect("serialize");
+    let first = id(1);
+    for other in [id(1), id(2)] {
+        let headers = [("content-type", "application/json"), ("idempotency-key", first.as_str()), ("idempotency-key", other.as_str())];
+        let reply = server.send("POST", "/api/feedback", &headers, Some(&body));
+        assert_eq!(reply.status, 400, "{}", reply.text());
+        assert_eq!(reply.json(), json!({"error": "send at most one Idempotency-Key header"}));
+    }
+    assert_eq!(server.stored().len(), 0);
+}
+
+#[test]
+fn the_listing_comes_in_pages() {
+    each_backend(the_listing_comes_in_pages_on);
+}
+
+fn the_listing_comes_in_pages_on() {
+    let dir = temp_dir();
+    let server = Server::start(dir.path());
+    // Posted as fast as they go, many share a millisecond: the cursor must still tell them apart.
+    for n in 1..=130 {
+        let mut body = sample(&id(n));
+        body["rating"] = json!(1 + n % 5);
+        assert_eq!(server.post_json(&body).status, 201);
+    }
+    let newest_first: Vec<Value> = (1..=130).rev().map(|n| json!(id(n))).collect();
+    let ids = |rows: &[Value]| rows.iter().map(|r| r["id"].clone()).collect::<Vec<_>>();
+
+    // A page of 100 by default, and a link to the next.
+    let first = server.get("/api/feedback");
+    assert_eq!(first.status, 200);
+    let rows = first.json().as_array().cloned().expect("an array");
+    assert_eq!(ids(&rows), newest_first[..100]);
+    let next = first.next_page().expect("a Link to the next page");
+    assert!(next.starts_with("/api/feedback?cursor="), "{next}");
+    let rest = server.stored_from(&next, &[]);
+    assert_eq!(ids(&rest), newest_first[100..], "the rest, none repeated, none skipped");
+
+    // Smaller pages; the filters and the size travel in the link.
+    let reply = server.get("/api/feedback?rating=2&limit=10");
+    assert_eq!(reply.json().as_array().map(Vec::len), Some(10));
+    let next = reply.next_page().expect("more");
+    assert!(next.contains("rating=2") && next.contains("limit=10"), "{next}");
+    let twos = server.stored_from("/api/feedback?rating=2&limit=10", &[]);
+    assert_eq!(twos.len(), 26);
+    assert!(twos.iter().all(|r| r["rating"] == json!(2)));
+
+    // Messages arriving while someone pages neither repeat nor shift what follows.
+    let page = server.get("/api/feedback?limit=50");
+    for n in 131..=135 {
+        assert_eq!(server.post_json(&sample(&id(n))).status, 201);
+    }
+    let rest = server.stored_from(&page.next_page().expect("more"), &[]);
+    assert_eq!(ids(&rest), newest_first[50..]);
+
+    for (query, error) in [
+        ("limit=0", "limit must be 1 to 1000, got \"0\""),
+        ("limit=1001", "limit must be 1 to 1000, got \"1001\""),
+        ("cursor=12", "cursor \"12\" is not one this inbox gave"),
+    ] {
+        let reply = server.get(&format!("/api/feedback?{query}"));
+        assert_eq!((reply.status, reply.json()), (400, json!({"error": error})), "{query}");
+    }
+    assert_eq!(server.get("/api/feedback?limit=1000").json().as_array().map(Vec::len), Some(135));
+}

@@ -40,12 +40,25 @@ impl Browser {
     }
 
     fn post_form(&mut self, server: &Server, path: &str, form: &str) -> Reply {
+        self.post_form_with(server, path, form, &[])
+    }
+
+    /// A form POST with more headers (as a proxy or the browser adds them).
+    fn post_form_with(&mut self, server: &Server, path: &str, form: &str, extra: &[(&str, &str)]) -> Reply {
         let cookie = self.cookie_header();
-        let headers = [("cookie", cookie.as_str()), ("content-type", "application/x-www-form-urlencoded")];
+        let mut headers = vec![("cookie", cookie.as_str()), ("content-type", "application/x-www-form-urlencoded")];
+        headers.extend_from_slice(extra);
         let reply = server.send("POST", path, &headers, Some(form.as_bytes()));
         self.remember(&reply);
         reply
     }
+}
+
+/// The CSRF token a page's forms carry.
+fn form_csrf(page: &Reply) -> String {
+    let text = page.text();
+    let start = text.find("name=\"csrf\" value=\"").map(|i| i + "name=\"csrf\" value=\"".len()).expect("a form with a CSRF field");
+    text[start..].split('"').next().expect("the value").to_string()
 }
 
 fn encode(s: &str) -> String {
@@ -55,8 +68,13 @@ fn encode(s: &str) -> String {
 }
 
 fn server_with_password(dir: &std::path::Path) -> Server {
+    server_with_password_and(dir, "")
+}
+
+/// A server whose password is "open sesame", with more configuration after `[auth]`.
+fn server_with_password_and(dir: &std::path::Path, more: &str) -> Server {
     let hash = inbox::auth::hash_password("open sesame").expect("hash");
-    Server::start_with(dir, config(&format!("[auth]\npassword_hash = \"{hash}\"")))
+    Server::start_with(dir, config(&format!("[auth]\npassword_hash = \"{hash}\"\n{more}")))
 }
 
 #[test]
@@ -96,9 +114,108 @@ fn login_session_and_csrf_on() {
     let reply = server.send("GET", "/inbox/login", &[("x-forwarded-proto", "https")], None);
     assert!(reply.header("set-cookie").is_some_and(|c| c.ends_with("; Secure")));
 
-    let reply = browser.post_form(&server, "/inbox/logout", &format!("csrf={csrf}"));
+    // Logged in, the forms carry the session's own token, not the cookie's.
+    let page_csrf = form_csrf(&browser.get(&server, "/inbox"));
+    assert_ne!(page_csrf, csrf);
+    assert_eq!(browser.post_form(&server, "/inbox/logout", &format!("csrf={csrf}")).status, 403);
+    let reply = browser.post_form(&server, "/inbox/logout", &format!("csrf={page_csrf}"));
     assert_eq!(reply.status, 303);
     assert_eq!(browser.get(&server, "/inbox").status, 303, "logged out");
+}
+
+/// Logs `browser` in with the password "open sesame"; its session cookie.
+fn log_in(browser: &mut Browser, server: &Server) -> String {
+    browser.get(server, "/inbox/login");
+    let csrf = browser.csrf();
+    let reply = browser.post_form(server, "/inbox/login", &format!("csrf={csrf}&password=open+sesame"));
+    assert_eq!(reply.status, 303, "{}", reply.text());
+    browser.cookies.iter().find(|(k, _)| k == "inbox_session").map(|(_, v)| v.clone()).expect("a session cookie")
+}
+
+/// What a copy of a session cookie (kept by someone else, or an old tab) can still open.
+fn opens(server: &Server, session: &str) -> (u16, u16) {
+    let cookie = format!("inbox_session={session}");
+    let inbox = server.send("GET", "/inbox", &[("cookie", &cookie)], None).status;
+    let api = server.send("GET", "/api/feedback", &[("cookie", &cookie)], None).status;
+    (inbox, api)
+}
+
+#[test]
+fn each_login_is_a_session_that_logout_and_a_new_password_end() {
+    each_backend(each_login_is_a_session_that_logout_and_a_new_password_end_on);
+}
+
+fn each_login_is_a_session_that_logout_and_a_new_password_end_on() {
+    let dir = temp_dir();
+    let hash = inbox::auth::hash_password("open sesame").expect("hash");
+    let with_hash = |hash: &str| config(&format!("[auth]\npassword_hash = \"{hash}\""));
+    let (first, second) = {
+        let server = Server::start_with(dir.path(), with_hash(&hash));
+        // Two logins in the same second: two sessions.
+        let (mut a, mut b) = (Browser::default(), Browser::default());
+        let (first, second) = (log_in(&mut a, &server), log_in(&mut b, &server));
+        assert_ne!(first, second);
+        assert_eq!(opens(&server, &first), (200, 200));
+
+        // Logout ends the session itself, not just the browser's cookie: a copy opens nothing.
+        let csrf = form_csrf(&a.get(&server, "/inbox"));
+        assert_eq!(a.post_form(&server, "/inbox/logout", &format!("csrf={csrf}")).status, 303);
+        assert_eq!(opens(&server, &first), (303, 401), "the ended session");
+        assert_eq!(opens(&server, &second), (200, 200), "the other login goes on");
+        (first, second)
+    };
+    // Sessions are kept: a restart with the same password hash keeps the login.
+    {
+        let server = Server::start_with(dir.path(), with_hash(&hash));
+        assert_eq!(opens(&server, &second), (200, 200), "after a restart");
+        assert_eq!(opens(&server, &first), (303, 401));
+    }
+    // A new password (hash) ends every session made under the old one.
+    let server = Server::start_with(dir.path(), with_hash(&inbox::auth::hash_password("a new password").expect("hash")));
+    assert_eq!(opens(&server, &second), (303, 401), "after the password changed");
+}
+
+#[test]
+fn forms_need_the_session_token_and_our_own_origin() {
+    each_backend(forms_need_the_session_token_and_our_own_origin_on);
+}
+
+/// A logged-in form POST must carry the CSRF token of its own session and come from the inbox's
+/// pages: a cookie and field of the attacker's choosing (as a sibling subdomain can plant), or a
+/// request the browser marks as cross-site, are refused.
+fn forms_need_the_session_token_and_our_own_origin_on() {
+    let dir = temp_dir();
+    let server = server_with_password(dir.path());
+    assert_eq!(server.post_json(&sample(&id(1))).status, 201);
+    let mut owner = Browser::default();
+    let session = log_in(&mut owner, &server);
+    let path = format!("/inbox/m/{}/handled", id(1));
+    let planted = "0123456789abcdef0123456789abcdef";
+    let cookie = format!("inbox_session={session}; inbox_csrf={planted}");
+    let form = format!("csrf={planted}&handled=yes");
+    let headers = [("cookie", cookie.as_str()), ("content-type", "application/x-www-form-urlencoded")];
+    let reply = server.send("POST", &path, &headers, Some(form.as_bytes()));
+    assert_eq!(reply.status, 403, "a planted double-submit pair");
+
+    let csrf = form_csrf(&owner.get(&server, &format!("/inbox/m/{}", id(1))));
+    let form = format!("csrf={csrf}&handled=yes");
+    for (header, value) in [("sec-fetch-site", "cross-site"), ("sec-fetch-site", "same-site"), ("origin", "https://evil.example")] {
+        let reply = owner.post_form_with(&server, &path, &form, &[(header, value)]);
+        assert_eq!(reply.status, 403, "{header}: {value}");
+        assert!(reply.text().contains("another site"), "{}", reply.text());
+    }
+    let same = owner.post_form_with(&server, &path, &form, &[("sec-fetch-site", "same-origin")]);
+    assert_eq!(same.status, 303, "{}", same.text());
+    let host = server.addr.to_string();
+    let origin = format!("http://{host}");
+    let same = owner.post_form_with(&server, &path, &format!("csrf={csrf}&handled=no"), &[("origin", &origin)]);
+    assert_eq!(same.status, 303, "{}", same.text());
+    // The login form is checked the same way.
+    let mut stranger = Browser::default();
+    stranger.get(&server, "/inbox/login");
+    let csrf = stranger.csrf();
+    let reply = stranger.post_form_with(&server, "/inbox/login", &format!("csrf={csrf}&password=open+sesame"), &[("sec-fetch-site", "cross-site")]);
+    assert_eq!(reply.status, 403);
 }
 
 #[test]
@@ -237,14 +354,109 @@ fn possible_spam_has_its_own_view_on() {
     let detail = browser.get(&server, &path).text();
     assert!(detail.contains("<dt>Possible spam</dt><dd>sent faster than a person types</dd>"), "{detail}");
     assert!(detail.contains(&format!("<form method=\"post\" action=\"{path}/not-spam\">")), "{detail}");
+    // Logged-in forms carry the session's token, which the page gives.
+    let token = form_csrf(&browser.get(&server, &path));
     assert_eq!(browser.post_form(&server, &format!("{path}/not-spam"), "csrf=forged").status, 403);
     assert_eq!(server.send("POST", &format!("{path}/not-spam"), &[("content-type", "application/x-www-form-urlencoded")], Some(b"csrf=x")).status, 303, "no session: to the login");
     assert!(browser.get(&server, "/inbox?spam=yes").text().contains("2 messages match"), "refused forms change nothing");
-    let reply = browser.post_form(&server, &format!("{path}/not-spam"), &format!("csrf={csrf}"));
+    let reply = browser.post_form(&server, &format!("{path}/not-spam"), &format!("csrf={token}"));
     assert_eq!((reply.status, reply.header("location")), (303, Some(path.as_str())));
     let detail = browser.get(&server, &path).text();
     assert!(!detail.contains("Possible spam") && !detail.contains("/not-spam"), "{detail}");
     let main = browser.get(&server, "/inbox").text();
     assert!(main.contains("2 messages match") && main.contains("Pasted and sent at once") && main.contains("Possible spam (1)"), "{main}");
-    assert_eq!(browser.post_form(&server, &format!("/inbox/m/{}/not-spam", id(99)), &format!("csrf={csrf}")).status, 404);
+    assert_eq!(browser.post_form(&server, &format!("/inbox/m/{}/not-spam", id(99)), &format!("csrf={token}")).status, 404);
+}
+
+#[test]
+fn the_login_limit_counts_the_client_behind_the_proxy() {
+    each_backend(the_login_limit_counts_the_client_behind_the_proxy_on);
+}
+
+/// Behind a trusted proxy every login comes from the proxy's address: one guesser must not lock
+/// the owner out. The login limit keys by the same client address as the rate limits.
+fn the_login_limit_counts_the_client_behind_the_proxy_on() {
+    let dir = temp_dir();
+    let server = server_with_password_and(dir.path(), "[rate_limit]\ntrust_forwarded_for = true");
+    let mut guesser = Browser::default();
+    guesser.get(&server, "/inbox/login");
+    let csrf = guesser.csrf();
+    let from_guesser = [("x-forwarded-for", "203.0.113.7")];
+    for n in 1..=10 {
+        let reply = guesser.post_form_with(&server, "/inbox/login", &format!("csrf={csrf}&password=guess{n}"), &from_guesser);
+        assert_eq!(reply.status, 401, "guess {n}");
+    }
+    let reply = guesser.post_form_with(&server, "/inbox/login", &format!("csrf={csrf}&password=open+sesame"), &from_guesser);
+    assert_eq!(reply.status, 429, "the guesser is locked out, even with the right password");
+
+    let mut owner = Browser::default();
+    owner.get(&server, "/inbox/login");
+    let csrf = owner.csrf();
+    let from_owner = [("x-forwarded-for", "198.51.100.20")];
+    let reply = owner.post_form_with(&server, "/inbox/login", &format!("csrf={csrf}&password=open+sesame"), &from_owner);
+    assert_eq!((reply.status, reply.header("location")), (303, Some("/inbox")), "{}", reply.text());
+}
+
+#[test]
+fn error_pages_are_html_and_visitor_text_is_isolated() {
+    each_backend(error_pages_are_html_and_visitor_text_is_isolated_on);
+}
+
+/// Error pages are HTML pages (not markup shown as text); visitor text is isolated from the page
+/// around it (`<bdi>`), and bidirectional controls in a URL are shown, so a U+202E cannot make
+/// one host read as another.
+fn error_pages_are_html_and_visitor_text_is_isolated_on() {
+    let dir = temp_dir();
+    let server = Server::start(dir.path());
+    let mut browser = Browser::default();
+    for (path, status) in [("/inbox?rating=9", 400), (&*format!("/inbox/m/{}", id(99)), 404)] {
+        let reply = browser.get(&server, path);
+        assert_eq!(reply.status, status, "{path}");
+        assert_eq!(reply.header("content-type"), Some("text/html; charset=utf-8"), "{path}");
+        assert!(reply.text().starts_with("<!doctype html>"), "{path}");
+    }
+
+    let mut spoof = sample(&id(1));
+    spoof["page"]["url"] = json!("https://evil.example/\u{202E}elpmaxe.pohs//:sptth");
+    spoof["message"] = json!("\u{202E}!olleh");
+    spoof["name"] = json!("Ana\u{2067}");
+    assert_eq!(server.post_json(&spoof).status, 201);
+    let list = browser.get(&server, "/inbox").text();
+    assert!(list.contains("<bdi>\u{202E}!olleh</bdi>"), "{list}");
+    let detail = browser.get(&server, &format!("/inbox/m/{}", id(1))).text();
+    assert!(!detail.contains("elpmaxe.pohs//:sptth</a>"), "{detail}");
+    assert!(detail.contains("<bdi>https://evil.example/[U+202E]elpmaxe.pohs//:sptth</bdi>"), "{detail}");
+    assert!(detail.contains("<dd><bdi>Ana\u{2067}</bdi></dd>"), "{detail}");
+}
+
+#[test]
+fn the_inbox_shows_a_page_at_a_time() {
+    each_backend(the_inbox_shows_a_page_at_a_time_on);
+}
+
+fn the_inbox_shows_a_page_at_a_time_on() {
+    let dir = temp_dir();
+    let server = Server::start(dir.path());
+    for n in 1..=5 {
+        let mut body = sample(&id(n));
+        body["message"] = json!(format!("Message number {n}"));
+        assert_eq!(server.post_json(&body).status, 201);
+    }
+    let mut browser = Browser::default();
+    let first = browser.get(&server, "/inbox?limit=2").text();
+    assert!(first.contains("5 messages match"), "the count covers every page: {first}");
+    assert!(first.contains("Message number 5") && first.contains("Message number 4") && !first.contains("Message number 3"));
+    assert!(!first.contains("Newest messages"));
+    let older = |page: &str| {
+        let link = page.split("rel=\"next\"").next().and_then(|before| before.rsplit("href=\"").next()).map(|href| href.split('"').next());
+        link.flatten().map(|href| href.replace("&amp;", "&")).filter(|href| href.starts_with("/inbox?"))
+    };
+    let second_path = older(&first).expect("a link to older messages");
+    assert!(second_path.contains("limit=2") && second_path.contains("cursor="), "{second_path}");
+    let second = browser.get(&server, &second_path).text();
+    assert!(second.contains("Message number 3") && second.contains("Message number 2") && !second.contains("Message number 4"));
+    assert!(second.contains("<a href=\"/inbox?spam=no&amp;limit=2\">Newest messages</a>"), "{second}");
+    let third = browser.get(&server, &older(&second).expect("the last page")).text();
+    assert!(third.contains("Message number 1") && !third.contains("rel=\"next\""), "{third}");
+    assert_eq!(browser.get(&server, "/inbox?cursor=nonsense").status, 400);
 }

@@ -20,13 +20,14 @@ use support::{sample, temp_dir, Backend, Receiver, WEBHOOK_SECRET};
 
 /// The binary on `db` (or on PostgreSQL when `database_url` is given); its `host:port`.
 fn spawn(db: &Path, database_url: Option<&str>) -> (Child, String) {
-    spawn_with(db, database_url, None)
+    spawn_with(db, database_url, None, &[])
 }
 
-/// [`spawn`] with the configuration file `config`.
-fn spawn_with(db: &Path, database_url: Option<&str>, config: Option<&Path>) -> (Child, String) {
+/// [`spawn`] with the configuration file `config` and more environment variables.
+fn spawn_with(db: &Path, database_url: Option<&str>, config: Option<&Path>, env: &[(&str, &str)]) -> (Child, String) {
     let mut command = Command::new(env!("CARGO_BIN_EXE_inbox"));
     command.args(["--port", "0", "--www", "www", "--dist", "dist", "--db"]).arg(db).env("INBOX_LOG", "warn");
+    command.envs(env.iter().copied());
     match database_url {
         Some(url) => command.env("DATABASE_URL", url),
         None => command.env_remove("DATABASE_URL"),
@@ -58,8 +59,9 @@ fn post(agent: &ureq::Agent, addr: &str, body: &Value) -> Result<u16, ureq::Erro
     Ok(response.status().as_u16())
 }
 
+/// Every stored id, from the streamed JSON export.
 fn stored_ids(addr: &str) -> Vec<String> {
-    let text = agent().get(format!("http://{addr}/api/feedback")).call().expect("list").into_body().read_to_string();
+    let text = agent().get(format!("http://{addr}/inbox/export.json")).call().expect("export").into_body().read_to_string();
     let items: Vec<Value> = serde_json::from_str(&text.expect("body")).expect("JSON");
     items.iter().map(|i| i["id"].as_str().expect("id").to_string()).collect()
 }
@@ -146,12 +148,12 @@ fn a_killed_instance_s_job_is_sent_by_another_once_its_lease_ends_on(backend: Ba
         Backend::Postgres(url) => Some(support::url_in_schema(url, dir.path())),
     };
 
-    let (mut a, addr) = spawn_with(&db, url.as_deref(), Some(&config));
+    let (mut a, addr) = spawn_with(&db, url.as_deref(), Some(&config), &[]);
     let id = "0b8e2c1e-5a7f-4c3b-9a61-00000000dead";
     assert_eq!(post(&agent(), &addr, &sample(id)).expect("post"), 201);
     let first = receiver.wait_until(Duration::from_secs(15), "A's attempt", |r| !r.is_empty()).remove(0);
     *receiver.delay.lock().expect("lock") = Duration::ZERO;
-    let (mut b, _) = spawn_with(&db, url.as_deref(), Some(&config));
+    let (mut b, _) = spawn_with(&db, url.as_deref(), Some(&config), &[]);
     a.kill().expect("SIGKILL");
     a.wait().expect("reap");
     let killed = Instant::now();
@@ -243,4 +245,136 @@ fn logs_are_one_json_object_per_line_when_asked() {
     assert_eq!((stored["level"].as_str(), stored["id"].as_str()), (Some("INFO"), Some(id)));
     assert!(stored["timestamp"].is_string());
     assert!(lines.iter().any(|l| l["message"] == "stopped after finishing open requests"), "{lines:?}");
+}
+
+/// The most memory the process `pid` has held (its `VmHWM`), in KiB.
+fn peak_rss_kib(pid: u32) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).expect("/proc status");
+    let line = status.lines().find_map(|l| l.strip_prefix("VmHWM:")).expect("VmHWM");
+    line.trim().trim_end_matches("kB").trim().parse().expect("a number of kB")
+}
+
+#[test]
+fn parallel_logins_keep_memory_bounded() {
+    // Each password check runs argon2 with 19 MiB; 120 at once from 120 addresses (no rate
+    // limit stops them) must not take the server anywhere near 120 times that.
+    let dir = temp_dir();
+    let hash = inbox::auth::hash_password("open sesame").expect("hash");
+    let env = [("INBOX_PASSWORD_HASH", hash.as_str()), ("INBOX_TRUST_FORWARDED_FOR", "1")];
+    let (mut child, addr) = spawn_with(&dir.path().join("inbox.sqlite3"), None, None, &env);
+    let form = agent().get(format!("http://{addr}/inbox/login")).call().expect("login form");
+    let set_cookie = form.headers().get("set-cookie").and_then(|v| v.to_str().ok()).expect("CSRF cookie");
+    let cookie = set_cookie.split(';').next().expect("name=value").to_string();
+    let token = cookie.strip_prefix("inbox_csrf=").expect("the CSRF cookie").to_string();
+    let start = std::sync::Barrier::new(120);
+    let answers: Vec<(u16, Option<String>)> = std::thread::scope(|scope| {
+        let clients: Vec<_> = (0..120)
+            .map(|n| {
+                let (start, addr, cookie, token) = (&start, &addr, &cookie, &token);
+                scope.spawn(move || {
+                    let agent = agent();
+                    start.wait();
+                    let reply = agent
+                        .post(format!("http://{addr}/inbox/login"))
+                        .header("cookie", cookie)
+                        .header("content-type", "application/x-www-form-urlencoded")
+                        .header("x-forwarded-for", format!("198.51.100.{n}"))
+                        .send(format!("csrf={token}&password=wrong{n}"))
+                        .expect("an answer");
+                    let retry = reply.headers().get("retry-after").and_then(|v| v.to_str().ok()).map(String::from);
+                    (reply.status().as_u16(), retry)
+                })
+            })
+            .collect();
+        clients.into_iter().map(|c| c.join().expect("client")).collect()
+    });
+    let peak_mib = peak_rss_kib(child.id()) / 1024;
+    let _ = child.kill();
+    let _ = child.wait();
+    for (status, retry) in &answers {
+        match status {
+            401 => {}
+            429 => assert!(retry.is_some(), "a 429 says when to retry"),
+            other => panic!("unexpected status {other}"),
+        }
+    }
+    let checked = answers.iter().filter(|(s, _)| *s == 401).count();
+    eprintln!("120 parallel logins: {checked} checked, the rest 429; peak RSS {peak_mib} MiB");
+    assert!(checked > 0, "some passwords were checked: {answers:?}");
+    assert!(peak_mib < 300, "peak RSS {peak_mib} MiB for 120 parallel logins ({checked} checked)");
+}
+
+/// A child process killed (and reaped) when dropped, so a failing test leaves no server behind.
+struct Running(Child);
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// Counts what is written to it, keeping only the first and last byte.
+#[derive(Default)]
+struct Tally {
+    bytes: u64,
+    first: Option<u8>,
+    last: Option<u8>,
+}
+
+impl Write for Tally {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.bytes += buf.len() as u64;
+        self.first = self.first.or(buf.first().copied());
+        self.last = buf.last().copied().or(self.last);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[test]
+fn listings_and_exports_stay_small_in_memory() {
+    // 10,000 messages of 4 KB, 40 MB of text, written straight into the file.
+    const ROWS: u64 = 10_000;
+    let dir = temp_dir();
+    let db = dir.path().join("inbox.sqlite3");
+    drop(inbox::SqliteStore::open(&db).expect("create the schema"));
+    let mut conn = rusqlite::Connection::open(&db).expect("open");
+    let tx = conn.transaction().expect("transaction");
+    {
+        let mut insert = tx
+            .prepare("INSERT INTO feedback (id, received_at, message, rating, email, page_url, body, site) VALUES (?1, ?2, ?3, 4, 'a@b.example', 'https://shop.example/', ?4, 'shop')")
+            .expect("prepare");
+        for n in 0..ROWS {
+            let id = unique_id(7, 0, n as u32);
+            let mut body = sample(&id);
+            body["message"] = Value::from(format!("{n} {}", "x".repeat(4000)));
+            let received_at = inbox::time::rfc3339(std::time::UNIX_EPOCH + Duration::from_secs(1_700_000_000 + n));
+            insert.execute(rusqlite::params![id, received_at, body["message"].as_str(), body.to_string()]).expect("insert");
+        }
+    }
+    tx.commit().expect("commit");
+    drop(conn);
+    let (child, addr) = spawn(&db, None);
+    let child = Running(child);
+
+    // The listing is a page, not the table.
+    let listing = agent().get(format!("http://{addr}/api/feedback")).call().expect("list");
+    assert!(listing.headers().get("link").is_some(), "a next page");
+    let page: Vec<Value> = serde_json::from_str(&listing.into_body().read_to_string().expect("body")).expect("JSON");
+    assert_eq!(page.len(), 100);
+
+    // The export streams every row (the CSV export is the same stream, see `export_body`).
+    let patient = ureq::Agent::new_with_config(ureq::Agent::config_builder().timeout_global(Some(Duration::from_secs(120))).build());
+    let reply = patient.get(format!("http://{addr}/inbox/export.json")).call().expect("export");
+    let mut tally = Tally::default();
+    std::io::copy(&mut reply.into_body().into_reader(), &mut tally).expect("read the export");
+    assert!(tally.bytes > ROWS * 4000, "{} bytes", tally.bytes);
+    assert_eq!((tally.first, tally.last), (Some(b'['), Some(b']')), "one whole array");
+    let peak_mib = peak_rss_kib(child.0.id()) / 1024;
+    drop(child);
+    eprintln!("a page and an export of {ROWS} rows of 4 KB: peak RSS {peak_mib} MiB");
+    assert!(peak_mib < 48, "peak RSS {peak_mib} MiB");
 }

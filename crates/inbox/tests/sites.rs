@@ -165,3 +165,30 @@ fn the_listing_needs_a_login_once_a_password_is_set_on() {
     assert_eq!(reply.status, 200);
     assert_eq!(reply.json()[0]["id"], json!(id(1)));
 }
+
+#[test]
+fn the_rate_limit_counts_the_address_the_proxy_appended() {
+    each_backend(the_rate_limit_counts_the_address_the_proxy_appended_on);
+}
+
+/// Behind a trusted proxy a client can still write its own `X-Forwarded-For`; the proxy appends
+/// the real address last. Fifteen posts, each claiming another address before the real one, are
+/// one client: five a minute get through.
+fn the_rate_limit_counts_the_address_the_proxy_appended_on() {
+    let dir = temp_dir();
+    let server = Server::start_with(dir.path(), config("[rate_limit]\nper_ip_per_minute = 5\ntrust_forwarded_for = true"));
+    let statuses: Vec<u16> = (1..=15)
+        .map(|i| {
+            let body = serde_json::to_vec(&sample(&id(i))).expect("serialize");
+            let forwarded = format!("10.9.0.{i}, 192.0.2.1");
+            let headers = [("content-type", "application/json"), ("x-forwarded-for", forwarded.as_str())];
+            server.send("POST", "/api/feedback", &headers, Some(&body)).status
+        })
+        .collect();
+    assert_eq!(statuses.iter().filter(|s| **s == 201).count(), 5, "{statuses:?}");
+    assert_eq!(statuses.iter().filter(|s| **s == 429).count(), 10, "{statuses:?}");
+    // Another real client (another address appended by the proxy) has its own bucket.
+    let body = serde_json::to_vec(&sample(&id(16))).expect("serialize");
+    let headers = [("content-type", "application/json"), ("x-forwarded-for", "10.9.0.1, 192.0.2.2")];
+    assert_eq!(server.send("POST", "/api/feedback", &headers, Some(&body)).status, 201);
+}

@@ -40,12 +40,17 @@ export async function startInbox({ env = {} } = {}) {
   return {
     url,
     db,
-    /** Everything the inbox stored, via its public API. */
+    /** Everything the inbox stored, via its public API: page after page (`Link: rel="next"`). */
     async stored() {
       const headers = env.INBOX_API_TOKEN ? { authorization: `Bearer ${env.INBOX_API_TOKEN}` } : {};
-      const response = await fetch(`${url}/api/feedback`, { headers });
-      if (!response.ok) throw new Error(`GET /api/feedback: ${response.status}`);
-      return response.json();
+      const rows = [];
+      for (let path = '/api/feedback?limit=1000'; path;) {
+        const response = await fetch(`${url}${path}`, { headers });
+        if (!response.ok) throw new Error(`GET ${path}: ${response.status}`);
+        rows.push(...(await response.json()));
+        path = /^<([^>]+)>; rel="next"$/.exec(response.headers.get('link') ?? '')?.[1];
+      }
+      return rows;
     },
     async stop() {
       child.kill('SIGTERM');

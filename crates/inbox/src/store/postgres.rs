@@ -10,9 +10,9 @@ use async_trait::async_trait;
 use tokio_postgres::types::ToSql;
 use tokio_postgres::{Client, NoTls, Row};
 
-use super::query::{self, DayStats, Filter, Param, COLUMNS};
+use super::query::{self, Cursor, DayStats, Filter, Page, Param, COLUMNS};
 use super::{
-    compare_with_first, flags_column, stored_from_columns, Inserted, Job, JobState, NewFeedback, StoreError,
+    compare_with_first, flags_column, stored_from_columns, Inserted, Job, JobState, NewFeedback, Session, StoreError,
     StoredSubmission,
 };
 
@@ -49,6 +49,19 @@ const MIGRATIONS: &[&str] = &[
     // Who holds a job: a token per claim, so only the current holder records the attempt.
     // While leased, `next_at` is when the lease ends.
     "ALTER TABLE outbox ADD COLUMN lease TEXT;",
+    // Login sessions, so logout and a password change end them (see `auth`).
+    "CREATE TABLE sessions (
+        id         TEXT PRIMARY KEY,
+        password   TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        expires_at TEXT NOT NULL
+    );",
+    // Listings are pages in (received_at, seq) order: indexes in that order, so a page is a short
+    // walk from its cursor (SQLite's indexes hold the rowid already).
+    "CREATE INDEX feedback_received_seq ON feedback (received_at, seq);
+    CREATE INDEX feedback_site_received_seq ON feedback (site, received_at, seq);
+    DROP INDEX feedback_received_at;
+    DROP INDEX feedback_site;",
 ];
 
 /// Connections opened per instance. tokio-postgres pipelines concurrent queries on one
@@ -150,6 +163,7 @@ fn to_sql(params: &[Param]) -> Vec<&(dyn ToSql + Sync)> {
         .map(|p| match p {
             Param::Text(s) => s as &(dyn ToSql + Sync),
             Param::Int(i) => i as &(dyn ToSql + Sync),
+            Param::BigInt(i) => i as &(dyn ToSql + Sync),
         })
         .collect()
 }
@@ -210,12 +224,14 @@ impl super::Store for PostgresStore {
         compare_with_first(&first, s)
     }
 
-    async fn list(&self, filter: &Filter) -> Result<Vec<StoredSubmission>, StoreError> {
-        let (clause, params) = filter.where_clause();
-        let sql =
-            format!("SELECT {COLUMNS} FROM feedback{clause} ORDER BY received_at DESC, seq DESC{}", filter.limit_clause());
+    async fn list(&self, filter: &Filter, after: Option<&Cursor>, limit: u32) -> Result<Page<StoredSubmission>, StoreError> {
+        let (sql, params) = query::page_sql(filter, "seq", after, limit);
         let rows = self.client().await?.query(&sql, &to_sql(&params)).await?;
-        rows.iter().map(to_stored).collect()
+        let fetched = rows
+            .iter()
+            .map(|row| Ok((to_stored(row)?, Cursor { received_at: row.try_get(0)?, seq: row.try_get(6)? })))
+            .collect::<Result<Vec<_>, StoreError>>()?;
+        Ok(Page::from_fetched(fetched, limit))
     }
 
     async fn get(&self, id: &str) -> Result<Option<StoredSubmission>, StoreError> {
@@ -309,6 +325,39 @@ impl super::Store for PostgresStore {
                 Ok(JobState { target: r.try_get(0)?, attempts: r.try_get(1)?, last_error: r.try_get(2)?, delivered: r.try_get(3)? })
             })
             .collect()
+    }
+
+    async fn create_session(&self, s: &Session) -> Result<(), StoreError> {
+        self.client()
+            .await?
+            .execute(
+                "INSERT INTO sessions (id, password, created_at, expires_at) VALUES ($1, $2, $3, $4)",
+                &[&s.id, &s.password, &s.created_at, &s.expires_at],
+            )
+            .await?;
+        Ok(())
+    }
+
+    async fn session_open(&self, id: &str, password: &str, now: &str) -> Result<bool, StoreError> {
+        let row = self
+            .client()
+            .await?
+            .query_opt("SELECT 1 FROM sessions WHERE id = $1 AND password = $2 AND expires_at > $3", &[&id, &password, &now])
+            .await?;
+        Ok(row.is_some())
+    }
+
+    async fn end_session(&self, id: &str) -> Result<(), StoreError> {
+        self.client().await?.execute("DELETE FROM sessions WHERE id = $1", &[&id]).await?;
+        Ok(())
+    }
+
+    async fn end_stale_sessions(&self, password: &str, now: &str) -> Result<(), StoreError> {
+        self.client()
+            .await?
+            .execute("DELETE FROM sessions WHERE password <> $1 OR expires_at <= $2", &[&password, &now])
+            .await?;
+        Ok(())
     }
 
     fn backend(&self) -> &'static str {

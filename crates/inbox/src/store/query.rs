@@ -1,6 +1,10 @@
 //! The listing's filters as SQL both backends understand: `$1, $2, …` placeholders (PostgreSQL's
 //! own; SQLite takes them as named parameters numbered in order of appearance), plain `LIKE` on
 //! `lower(…)`, and text comparison of the fixed-width `received_at`.
+//!
+//! Listings come in pages, newest first, by keyset: a page starts after the last row of the one
+//! before (its [`Cursor`]: `received_at` and the row's sequence number), so every page costs the
+//! same however deep it is, and rows arriving meanwhile neither repeat nor skip one.
 
 use serde::Serialize;
 
@@ -18,8 +22,29 @@ pub struct Filter {
     pub handled: Option<bool>,
     /// Only messages with spam flags (`Some(true)`: the "Possible spam" view) or without them.
     pub flagged: Option<bool>,
-    /// At most this many rows (newest first).
-    pub limit: Option<u32>,
+}
+
+/// Where a page starts: just after this row, in newest-first order.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Cursor {
+    pub received_at: String,
+    /// The row's sequence number (SQLite's `rowid`, PostgreSQL's `seq`): breaks ties in time.
+    pub seq: i64,
+}
+
+impl Cursor {
+    /// The text form, as in a `cursor=` query parameter: `2026-11-22T10:15:31.000Z_42`.
+    pub fn encode(&self) -> String {
+        format!("{}_{}", self.received_at, self.seq)
+    }
+
+    /// The cursor [`Cursor::encode`] wrote, or `None` for anything else.
+    pub fn decode(text: &str) -> Option<Cursor> {
+        let (received_at, seq) = text.split_once('_')?;
+        let fixed = received_at.len() == 24 && received_at.ends_with('Z') && received_at.is_ascii();
+        let seq = seq.parse::<i64>().ok().filter(|n| *n >= 0 && seq.bytes().all(|b| b.is_ascii_digit()))?;
+        fixed.then(|| Cursor { received_at: received_at.to_string(), seq })
+    }
 }
 
 /// Columns every listing selects, in the order `stored_from_columns` takes them.
@@ -30,6 +55,7 @@ pub const COLUMNS: &str = "received_at, body, site, handled, note, flags";
 pub enum Param {
     Text(String),
     Int(i32),
+    BigInt(i64),
 }
 
 /// Count and average rating of one UTC day.
@@ -45,6 +71,11 @@ pub struct DayStats {
 impl Filter {
     /// ` WHERE …` (or nothing) and the values for its placeholders.
     pub fn where_clause(&self) -> (String, Vec<Param>) {
+        self.page_clause("", None)
+    }
+
+    /// [`Filter::where_clause`] for the page after `after`, whose rows' sequence column is `seq`.
+    pub fn page_clause(&self, seq: &str, after: Option<&Cursor>) -> (String, Vec<Param>) {
         let mut conditions = Vec::new();
         let mut params = Vec::new();
         let mut bind = |param: Param| {
@@ -78,13 +109,42 @@ impl Filter {
         if let Some(flagged) = self.flagged {
             conditions.push(if flagged { "flags <> ''" } else { "flags = ''" }.to_string());
         }
+        if let Some(after) = after {
+            let (time, number) = (bind(Param::Text(after.received_at.clone())), bind(Param::BigInt(after.seq)));
+            conditions.push(format!("(received_at, {seq}) < ({time}, {number})"));
+        }
         let clause = if conditions.is_empty() { String::new() } else { format!(" WHERE {}", conditions.join(" AND ")) };
         (clause, params)
     }
 
-    /// ` LIMIT n` or nothing.
-    pub fn limit_clause(&self) -> String {
-        self.limit.map_or(String::new(), |n| format!(" LIMIT {n}"))
+}
+
+/// The query of one page: the rows matching `filter` after `after`, newest first, one more than
+/// `limit` (whether there is a next page), each with its sequence number last.
+pub fn page_sql(filter: &Filter, seq: &str, after: Option<&Cursor>, limit: u32) -> (String, Vec<Param>) {
+    let (clause, params) = filter.page_clause(seq, after);
+    let sql = format!(
+        "SELECT {COLUMNS}, {seq} FROM feedback{clause} ORDER BY received_at DESC, {seq} DESC LIMIT {}",
+        u64::from(limit) + 1
+    );
+    (sql, params)
+}
+
+/// One page of a listing: its rows, and where the next begins (`None` after the last).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Page<T> {
+    pub rows: Vec<T>,
+    pub next: Option<Cursor>,
+}
+
+impl<T> Page<T> {
+    /// The page from `limit + 1` rows fetched with their cursors: the extra one only says that
+    /// a next page exists, which starts after the last row kept.
+    pub fn from_fetched(mut fetched: Vec<(T, Cursor)>, limit: u32) -> Page<T> {
+        let more = fetched.len() > limit as usize;
+        fetched.truncate(limit as usize);
+        let next = if more { fetched.last().map(|(_, cursor)| cursor.clone()) } else { None };
+        Page { rows: fetched.into_iter().map(|(row, _)| row).collect(), next }
     }
 }
 
@@ -128,5 +188,31 @@ mod tests {
         assert_eq!(params, [Param::Text("%50\\%\\_off%".into())]);
         check(Filter { text: Some("  ".into()), ..Filter::default() }, "", &[]);
         check(Filter { flagged: Some(false), ..Filter::default() }, " WHERE flags = ''", &[]);
+        let after = Cursor { received_at: "2026-11-22T10:15:31.000Z".into(), seq: 42 };
+        let (sql, params) = Filter { rating: Some(2), ..Filter::default() }.page_clause("rowid", Some(&after));
+        assert_eq!(sql, " WHERE rating = $1 AND (received_at, rowid) < ($2, $3)");
+        assert_eq!(params, [Param::Int(2), Param::Text(after.received_at.clone()), Param::BigInt(42)]);
+    }
+
+    #[test]
+    fn cursors_round_trip_and_nothing_else_reads_as_one() {
+        let cursor = Cursor { received_at: "2026-11-22T10:15:31.000Z".into(), seq: 42 };
+        assert_eq!(cursor.encode(), "2026-11-22T10:15:31.000Z_42");
+        assert_eq!(Cursor::decode(&cursor.encode()), Some(cursor));
+        for junk in ["", "_", "2026-11-22T10:15:31.000Z", "2026-11-22T10:15:31.000Z_", "2026-11-22T10:15:31.000Z_-1",
+            "2026-11-22T10:15:31.000Z_+1", "2026-11-22_1", "2026-11-22T10:15:31.000Z_1_2", "x' OR 1=1 --_1"] {
+            assert_eq!(Cursor::decode(junk), None, "{junk:?}");
+        }
+    }
+
+    #[test]
+    fn a_page_keeps_limit_rows_and_knows_whether_more_follow() {
+        let at = |n: i64| (n, Cursor { received_at: "2026-11-22T10:15:31.000Z".into(), seq: n });
+        let page = Page::from_fetched(vec![at(9), at(8), at(7)], 2);
+        assert_eq!((page.rows, page.next.map(|c| c.seq)), (vec![9, 8], Some(8)));
+        let page = Page::from_fetched(vec![at(9), at(8)], 2);
+        assert_eq!((page.rows, page.next), (vec![9, 8], None));
+        let page = Page::<i64>::from_fetched(Vec::new(), 2);
+        assert_eq!((page.rows, page.next), (vec![], None));
     }
 }

@@ -8,9 +8,9 @@ use async_trait::async_trait;
 use rusqlite::types::Value;
 use rusqlite::{params, params_from_iter, Connection, OptionalExtension, TransactionBehavior};
 
-use super::query::{self, DayStats, Filter, Param, COLUMNS};
+use super::query::{self, Cursor, DayStats, Filter, Page, Param, COLUMNS};
 use super::{
-    compare_with_first, flags_column, stored_from_columns, Inserted, Job, JobState, NewFeedback, StoreError,
+    compare_with_first, flags_column, stored_from_columns, Inserted, Job, JobState, NewFeedback, Session, StoreError,
     StoredSubmission,
 };
 
@@ -50,6 +50,13 @@ const MIGRATIONS: &[&str] = &[
     // 4. Who holds a job: a token per claim, so only the current holder records the attempt.
     //    While leased, `next_at` is when the lease ends.
     "ALTER TABLE outbox ADD COLUMN lease TEXT;",
+    // 5. Login sessions, so logout and a password change end them (see `auth`).
+    "CREATE TABLE sessions (
+        id         TEXT PRIMARY KEY,
+        password   TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        expires_at TEXT NOT NULL
+    );",
 ];
 
 /// A [`super::Store`] on one SQLite connection. The mutex serialises access; SQLite takes one
@@ -127,6 +134,7 @@ fn values(params: Vec<Param>) -> Vec<Value> {
         .map(|p| match p {
             Param::Text(s) => Value::Text(s),
             Param::Int(i) => Value::Integer(i64::from(i)),
+            Param::BigInt(i) => Value::Integer(i),
         })
         .collect()
 }
@@ -190,18 +198,23 @@ impl super::Store for SqliteStore {
         .await
     }
 
-    async fn list(&self, filter: &Filter) -> Result<Vec<StoredSubmission>, StoreError> {
-        let filter = filter.clone();
+    async fn list(&self, filter: &Filter, after: Option<&Cursor>, limit: u32) -> Result<Page<StoredSubmission>, StoreError> {
+        let (filter, after) = (filter.clone(), after.cloned());
         self.with(move |conn| {
-            let (clause, params) = filter.where_clause();
             // `received_at` has a fixed width, so text order is time order; rowid breaks ties.
-            let sql = format!(
-                "SELECT {COLUMNS} FROM feedback{clause} ORDER BY received_at DESC, rowid DESC{}",
-                filter.limit_clause()
-            );
+            // The indexes on `received_at` (and `site, received_at`) hold the rowid, so a page
+            // is a short walk down one of them from the cursor.
+            let (sql, params) = query::page_sql(&filter, "rowid", after.as_ref(), limit);
             let mut stmt = conn.prepare_cached(&sql)?;
-            let rows = stmt.query_map(params_from_iter(values(params)), read_stored)?;
-            rows.map(|row| to_stored(row?)).collect()
+            let rows = stmt.query_map(params_from_iter(values(params)), |row| Ok((read_stored(row)?, row.get::<_, i64>(6)?)))?;
+            let fetched = rows
+                .map(|row| {
+                    let (columns, seq) = row?;
+                    let cursor = Cursor { received_at: columns.0.clone(), seq };
+                    Ok((to_stored(columns)?, cursor))
+                })
+                .collect::<Result<Vec<_>, StoreError>>()?;
+            Ok(Page::from_fetched(fetched, limit))
         })
         .await
     }
@@ -295,6 +308,46 @@ impl super::Store for SqliteStore {
                 Ok(JobState { target: row.get(0)?, attempts: row.get(1)?, last_error: row.get(2)?, delivered: row.get(3)? })
             })?;
             Ok(rows.collect::<Result<_, _>>()?)
+        })
+        .await
+    }
+
+    async fn create_session(&self, session: &Session) -> Result<(), StoreError> {
+        let s = session.clone();
+        self.with(move |conn| {
+            conn.execute(
+                "INSERT INTO sessions (id, password, created_at, expires_at) VALUES (?1, ?2, ?3, ?4)",
+                params![s.id, s.password, s.created_at, s.expires_at],
+            )?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn session_open(&self, id: &str, password: &str, now: &str) -> Result<bool, StoreError> {
+        let (id, password, now) = (id.to_string(), password.to_string(), now.to_string());
+        self.with(move |conn| {
+            let mut stmt =
+                conn.prepare_cached("SELECT 1 FROM sessions WHERE id = ?1 AND password = ?2 AND expires_at > ?3")?;
+            Ok(stmt.exists(params![id, password, now])?)
+        })
+        .await
+    }
+
+    async fn end_session(&self, id: &str) -> Result<(), StoreError> {
+        let id = id.to_string();
+        self.with(move |conn| {
+            conn.execute("DELETE FROM sessions WHERE id = ?1", [id])?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn end_stale_sessions(&self, password: &str, now: &str) -> Result<(), StoreError> {
+        let (password, now) = (password.to_string(), now.to_string());
+        self.with(move |conn| {
+            conn.execute("DELETE FROM sessions WHERE password <> ?1 OR expires_at <= ?2", params![password, now])?;
+            Ok(())
         })
         .await
     }

@@ -5,7 +5,6 @@
 use crate::api::ListQuery;
 
 use super::html::{csrf_field, esc};
-use super::query_string;
 
 /// Which view a listing is: `spam=yes` is the "Possible spam" view, `any` both; absent or empty,
 /// the main list (`no`). Only the UI's list defaults to `no`: the exports and `GET /api/feedback`
@@ -25,7 +24,7 @@ pub fn is_spam_view(query: &ListQuery) -> bool {
 pub fn tabs(query: &ListQuery, flagged: i64) -> String {
     let spam = is_spam_view(query);
     let link = |view: Option<&str>, current: bool, label: &str| {
-        let href = format!("/inbox{}", query_string(&ListQuery { spam: view.map(String::from), ..query.clone() }));
+        let href = format!("/inbox{}", super::esc(&ListQuery { spam: view.map(String::from), cursor: None, ..query.clone() }.query_string(None)));
         let current = if current { " aria-current=\"page\"" } else { "" };
         format!("<a href=\"{href}\"{current}>{}</a>", esc(label))
     };

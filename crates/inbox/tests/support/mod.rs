@@ -138,14 +138,25 @@ impl Server {
         )
     }
 
-    /// What `GET /api/feedback` lists.
+    /// Everything `GET /api/feedback` lists, page after page.
     pub fn stored(&self) -> Vec<Value> {
-        let reply = self.get("/api/feedback");
-        assert_eq!(reply.status, 200, "{}", reply.text());
-        match reply.json() {
-            Value::Array(items) => items,
-            other => panic!("expected an array, got {other}"),
+        self.stored_from("/api/feedback", &[])
+    }
+
+    /// Every row from `path` on, following `Link: rel="next"` to the last page.
+    pub fn stored_from(&self, path: &str, headers: &[(&str, &str)]) -> Vec<Value> {
+        let mut items = Vec::new();
+        let mut next = Some(path.to_string());
+        while let Some(path) = next {
+            let reply = self.send("GET", &path, headers, None);
+            assert_eq!(reply.status, 200, "{path}: {}", reply.text());
+            match reply.json() {
+                Value::Array(page) => items.extend(page),
+                other => panic!("expected an array, got {other}"),
+            }
+            next = reply.next_page();
         }
+        items
     }
 }
 
@@ -207,6 +218,13 @@ pub struct Reply {
 impl Reply {
     pub fn header(&self, name: &str) -> Option<&str> {
         self.headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+    }
+
+    /// The target of `Link: <…>; rel="next"`, if the answer has one.
+    pub fn next_page(&self) -> Option<String> {
+        let link = self.header("link")?;
+        let (target, params) = link.split_once(';')?;
+        (params.trim() == "rel=\"next\"").then(|| target.trim().trim_start_matches('<').trim_end_matches('>').to_string())
     }
 
     pub fn text(&self) -> String {
