@@ -6,8 +6,11 @@ import { el, idFor } from './fields.js';
 import { get, remove, set } from './model.js';
 import { pathString } from './schema.js';
 
-/** Every time zone the browser knows (the widget asks the same browser API about them). */
-const ZONES = typeof Intl.supportedValuesOf === 'function' ? Intl.supportedValuesOf('timeZone') : [];
+/**
+ * Every time zone the browser knows (the widget asks the same browser API about them), and UTC,
+ * which Intl takes but does not list.
+ */
+const ZONES = [...new Set(['UTC', ...(typeof Intl.supportedValuesOf === 'function' ? Intl.supportedValuesOf('timeZone') : [])])];
 const HERE = Intl.DateTimeFormat().resolvedOptions().timeZone;
 
 /**
@@ -107,25 +110,38 @@ function spans(ctx, keys, { what, add, required = false }) {
     else remove(ctx.config(), keys);
     ctx.changed(keys);
   };
-  const draw = (focus) => {
+  // A day or date listed twice: its earlier rows do not count (JSON keeps one of each key).
+  const mark = () => {
     const counts = {};
     for (const row of rows) counts[row.key.trim()] = (counts[row.key.trim()] ?? 0) + 1;
+    for (const [i, li] of [...list.children].entries()) {
+      const key = rows[i].key.trim();
+      const twice = key !== '' && counts[key] > 1;
+      const input = li.querySelector('input');
+      if (twice) input.setAttribute('aria-invalid', 'true');
+      else input.removeAttribute('aria-invalid');
+      const note = li.querySelector('.repeat');
+      note.hidden = !twice;
+      note.textContent = twice ? `“${key}” is listed more than once: only its last row counts.` : '';
+    }
+  };
+  const draw = (focus) => {
     list.replaceChildren(...rows.map((row, i) => {
       const n = i + 1;
       const li = el('li', { class: 'span-row' });
       const keyId = `${id}-${i}-key`;
       const valueId = `${id}-${i}-value`;
       const path = `${pathString(keys)}.${row.key.trim()}`;
-      const keyInput = el('input', { id: keyId, 'data-path': path, autocomplete: 'off', 'aria-describedby': hint.id });
+      const keyInput = el('input', { id: keyId, 'data-path': path, autocomplete: 'off', 'aria-describedby': `${hint.id} ${keyId}-repeat` });
       keyInput.value = row.key;
       const valueInput = el('input', { id: valueId, 'data-path': path, autocomplete: 'off', placeholder: '09:00-17:00 or closed' });
       valueInput.value = shown(row.value);
       keyInput.addEventListener('input', () => {
         row.key = keyInput.value;
         keyInput.dataset.path = valueInput.dataset.path = `${pathString(keys)}.${row.key.trim()}`;
+        mark();
         write();
       });
-      keyInput.addEventListener('change', () => draw()); // re-check repeats once the owner leaves the field
       valueInput.addEventListener('input', () => {
         row.value = valueInput.value.trim();
         row.edited = true;
@@ -141,13 +157,11 @@ function spans(ctx, keys, { what, add, required = false }) {
         el('label', { for: keyId }, `${what} (row ${n})`), keyInput,
         el('label', { for: valueId }, `Hours (row ${n})`), valueInput,
         removeButton,
+        el('p', { class: 'hint repeat', id: `${keyId}-repeat`, hidden: true }),
       );
-      if (row.key.trim() && counts[row.key.trim()] > 1) {
-        keyInput.setAttribute('aria-invalid', 'true');
-        li.append(el('p', { class: 'hint' }, `“${row.key.trim()}” is listed more than once: only its last row counts.`));
-      }
       return li;
     }));
+    mark();
     if (focus === 'add') addButton.focus();
     else if (typeof focus === 'number') list.querySelectorAll('input')[focus * 2]?.focus();
   };

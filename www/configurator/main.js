@@ -161,9 +161,9 @@ async function start() {
   }
 
   function showProblems(issues) {
-    for (const node of form.querySelectorAll('[aria-invalid]')) {
-      if (!node.closest('.span-row') || node.id.endsWith('-value')) node.removeAttribute('aria-invalid');
-    }
+    for (const node of form.querySelectorAll('[aria-invalid]')) node.removeAttribute('aria-invalid');
+    // A day or date listed twice stays marked (see hours.js).
+    for (const note of form.querySelectorAll('.repeat:not([hidden])')) note.closest('.span-row').querySelector('input').setAttribute('aria-invalid', 'true');
     const box = $('problems');
     if (issues.length === 0) {
       box.replaceChildren(el('p', {}, 'No problems: the widget takes this config as it is.'));
