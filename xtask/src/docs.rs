@@ -69,8 +69,59 @@ fn generated(name: &str) -> Option<String> {
             Some(table)
         }
         "version" => Some(widget_core::VERSION.to_owned()),
+        "sizes" => sizes_table(),
         _ => None,
     }
+}
+
+/// The size budget (`size-budget.json`, what `cargo xtask test` enforces) per file a browser
+/// loads, with the brotli size of the files in `dist/` when they have been built (the `.br`
+/// copies `cargo xtask dist` writes before it generates the docs).
+fn sizes_table() -> Option<String> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let budget = crate::budget::parse(&fs::read_to_string(root.join("size-budget.json")).ok()?).ok()?;
+    let built: Vec<(String, u64)> = fs::read_dir(root.join("dist"))
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter_map(|entry| {
+            let name = entry.file_name().into_string().ok()?;
+            let plain = name.strip_suffix(".br")?;
+            Some((crate::budget::logical_name(plain), entry.metadata().ok()?.len()))
+        })
+        .collect();
+    let measured = |file: &str| built.iter().find(|(name, _)| name == file).map(|(_, size)| *size);
+    let kb = |bytes: u64| format!("{:.1} KB", bytes as f64 / 1000.0);
+    let what = |file: &str| match file {
+        "contact-widget.js" => "the loader: all a page downloads until a visitor reaches for the widget",
+        "contact-widget.mjs" => "the same loader as an ES module, for npm (instead of the above)",
+        "widget.js" => "the rest of the loader with the wasm's glue (`widget.HASH.js`), fetched on intent",
+        "widget_bg.wasm" => "the panel, in WebAssembly (`widget_bg.HASH.wasm`), fetched on intent",
+        _ => "one language file, fetched only by visitors who need it",
+    };
+    let mut table = String::from("| file | what | brotli, this build | budget |\n| --- | --- | --- | --- |\n");
+    let (languages, files): (Vec<_>, Vec<_>) = budget.files.iter().partition(|(name, _)| name.starts_with("locales/"));
+    let order = ["contact-widget.js", "contact-widget.mjs", "widget.js", "widget_bg.wasm"];
+    let mut files: Vec<_> = files.into_iter().collect();
+    files.sort_by_key(|(name, _)| order.iter().position(|o| o == name).unwrap_or(order.len()));
+    for (name, limit) in files {
+        let size = measured(name).map_or("—".to_owned(), kb);
+        table.push_str(&format!("| `{name}` | {} | {size} | {} |\n", what(name), kb(*limit)));
+    }
+    if let Some(limit) = languages.iter().map(|(_, limit)| **limit).max() {
+        let sizes: Vec<u64> = languages.iter().filter_map(|(name, _)| measured(name)).collect();
+        let size = match (sizes.iter().min(), sizes.iter().max()) {
+            (Some(min), Some(max)) => format!("{}–{}", kb(*min), kb(*max)),
+            _ => "—".to_owned(),
+        };
+        table.push_str(&format!("| `locales/*.json` ({} languages) | {} | {size} | {} each |\n", languages.len(), what("locales"), kb(limit)));
+    }
+    table.push_str(&format!(
+        "| critical path | what a page downloads and runs before the launcher is visible | | {} |\n| total | what one visitor can download: a loader, the glue, the wasm and every language file | | {} |\n",
+        kb(budget.critical.limit),
+        kb(budget.total)
+    ));
+    Some(table)
 }
 
 /// Replaces every generated marker; an unknown name is an error.
@@ -93,6 +144,23 @@ fn expand(markdown: &str) -> Result<String> {
 
 /// One page: its title (the first `#` heading) and its HTML body. Links to `x.md` become `x.html`.
 pub fn render(markdown: &str) -> Result<(String, String)> {
+    let (title, body, _) = render_with_sections(markdown)?;
+    Ok((title, body))
+}
+
+/// A part of a page for the search: under one heading, up to the next heading.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Section {
+    /// The heading's text (the page's title for what comes before its first `##`).
+    pub heading: String,
+    /// The heading's id, for a link to it; `None` for the top of the page.
+    pub anchor: Option<String>,
+    /// The section's words, as plain text (code included: keys and commands are searched too).
+    pub text: String,
+}
+
+/// A page as `render` makes it, and its sections for the search index.
+pub fn render_with_sections(markdown: &str) -> Result<(String, String, Vec<Section>)> {
     let markdown = expand(markdown)?;
     let mut title = String::new();
     let mut in_title = false;
@@ -132,12 +200,58 @@ pub fn render(markdown: &str) -> Result<(String, String)> {
             _ => {}
         })
         .collect();
-    let mut body = String::new();
-    html::push_html(&mut body, with_heading_ids(events).into_iter());
+    let events = with_heading_ids(events);
     if title.is_empty() {
         return Err("the page has no `# Title`".into());
     }
-    Ok((title, body))
+    let sections = sections(&title, &events);
+    let mut body = String::new();
+    html::push_html(&mut body, events.into_iter());
+    Ok((title, body, sections))
+}
+
+/// The page's text cut at its headings: what the search matches and shows.
+fn sections(title: &str, events: &[Event]) -> Vec<Section> {
+    let mut out = vec![Section { heading: title.to_owned(), anchor: None, text: String::new() }];
+    let (mut in_title, mut in_heading) = (false, false);
+    for event in events {
+        let section = out.last_mut().expect("the page's own section");
+        match event {
+            Event::Start(Tag::Heading { level: HeadingLevel::H1, .. }) => in_title = true,
+            Event::Start(Tag::Heading { id, .. }) => {
+                in_heading = true;
+                let anchor = id.as_ref().map(|id| id.to_string());
+                out.push(Section { heading: String::new(), anchor, text: String::new() });
+            }
+            Event::End(TagEnd::Heading(_)) => (in_title, in_heading) = (false, false),
+            Event::Text(text) | Event::Code(text) if in_heading => section.heading.push_str(text),
+            Event::Text(text) | Event::Code(text) if !in_title => section.text.push_str(text),
+            // Words on either side of a line break or the end of a cell or paragraph stay apart.
+            Event::SoftBreak | Event::HardBreak | Event::End(_) => section.text.push(' '),
+            _ => {}
+        }
+    }
+    for section in &mut out {
+        section.text = section.text.split_whitespace().collect::<Vec<_>>().join(" ");
+    }
+    out
+}
+
+/// The search index: every section of every page, as JSON for `search.js`.
+pub fn search_index(pages: &[(&str, String, Vec<Section>)]) -> String {
+    let entries: Vec<serde_json::Value> = pages
+        .iter()
+        .flat_map(|(stem, title, sections)| {
+            sections.iter().map(move |section| {
+                let href = match &section.anchor {
+                    Some(anchor) => format!("{stem}.html#{anchor}"),
+                    None => format!("{stem}.html"),
+                };
+                serde_json::json!({ "page": title, "heading": section.heading, "href": href, "text": section.text })
+            })
+        })
+        .collect();
+    serde_json::to_string(&serde_json::json!({ "sections": entries })).expect("JSON of strings")
 }
 
 /// Gives every heading an id from its text ("Business hours" is `business-hours`), so links such
@@ -172,11 +286,12 @@ fn slug(text: &str) -> String {
 }
 
 /// The pages, in the order of the navigation: (file stem, link text).
-pub const PAGES: [(&str, &str); 10] = [
+pub const PAGES: [(&str, &str); 11] = [
     ("index", "Quick start"),
     ("options", "Options"),
     ("channels", "Channels"),
     ("endpoint", "Your own endpoint"),
+    ("inbox", "The inbox"),
     ("recipes", "Recipes"),
     ("javascript", "JavaScript and npm"),
     ("csp", "Content-Security-Policy"),
@@ -202,17 +317,28 @@ fn page(stem: &str, title: &str, body: &str) -> String {
             format!("<li><a href=\"{page}.html\"{current}>{text}</a></li>")
         })
         .collect();
+    // No inline script or style: the pages hold to a strict policy of their own (and the search is
+    // a file, search.js, over the index search-index.json, written with the pages).
     format!(
         "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
-         <title>{title} · Contact widget docs</title>\n<link rel=\"icon\" href=\"data:,\">\n<link rel=\"stylesheet\" href=\"docs.css\">\n</head>\n<body>\n\
+         <meta http-equiv=\"Content-Security-Policy\" content=\"{CSP}\">\n\
+         <title>{title} · Contact widget docs</title>\n<link rel=\"icon\" href=\"data:,\">\n<link rel=\"stylesheet\" href=\"docs.css\">\n\
+         <script type=\"module\" src=\"search.js\"></script>\n</head>\n<body>\n\
          <a class=\"skip\" href=\"#content\">Skip to content</a>\n<header><a href=\"/\">Contact widget</a> · <a href=\"/configurator.html\">Configurator</a> · docs for version {version}</header>\n\
-         <nav aria-label=\"Documentation\"><ul>{nav}</ul></nav>\n<main id=\"content\">\n{body}</main>\n</body>\n</html>\n",
+         <nav aria-label=\"Documentation\"><ul>{nav}</ul></nav>\n\
+         <div class=\"search\" role=\"search\">\n<label for=\"search\">Search the docs</label>\n\
+         <input type=\"search\" id=\"search\" autocomplete=\"off\" spellcheck=\"false\" aria-describedby=\"search-status\" aria-controls=\"search-results\">\n\
+         <p id=\"search-status\" role=\"status\"></p>\n<ul id=\"search-results\" aria-label=\"Search results\" hidden></ul>\n</div>\n\
+         <main id=\"content\">\n{body}</main>\n</body>\n</html>\n",
         title = escape(title),
         version = widget_core::VERSION,
     )
 }
 
-/// Writes `www/docs/` from `docs/*.md` (and `docs/docs.css`).
+/// The docs pages' own Content-Security-Policy: only files from this site, no inline code.
+const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'";
+
+/// Writes `www/docs/` from `docs/*.md` (and `docs/docs.css`), the search index and its script.
 pub fn run(ws: &Workspace) -> Result {
     let source = ws.root.join("docs");
     let out = ws.www().join("docs");
@@ -225,15 +351,19 @@ pub fn run(ws: &Workspace) -> Result {
         fs::remove_dir_all(&out).map_err(|e| format!("cannot delete {}: {e}", out.display()))?;
     }
     fs::create_dir_all(&out).map_err(|e| format!("cannot create {}: {e}", out.display()))?;
+    let mut indexed = Vec::new();
     for (stem, _) in PAGES {
         let path = source.join(format!("{stem}.md"));
         let markdown = read(&path)?;
-        let (title, body) = render(&markdown).map_err(|e| format!("{}: {e}", path.display()))?;
+        let (title, body, sections) = render_with_sections(&markdown).map_err(|e| format!("{}: {e}", path.display()))?;
         write(
             &out.join(format!("{stem}.html")),
             &page(stem, &title, &body),
         )?;
+        indexed.push((stem, title, sections));
     }
+    write(&out.join("search-index.json"), &search_index(&indexed))?;
+    write(&out.join("search.js"), &read(&source.join("search.js"))?)?;
     write(&out.join("docs.css"), &read(&source.join("docs.css"))?)
 }
 
