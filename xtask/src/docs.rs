@@ -80,18 +80,19 @@ fn generated(name: &str) -> Option<String> {
 fn sizes_table() -> Option<String> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
     let budget = crate::budget::parse(&fs::read_to_string(root.join("size-budget.json")).ok()?).ok()?;
-    let built: Vec<(String, u64)> = fs::read_dir(root.join("dist"))
-        .into_iter()
-        .flatten()
-        .flatten()
-        .filter_map(|entry| {
-            let name = entry.file_name().into_string().ok()?;
-            let plain = name.strip_suffix(".br")?;
-            Some((crate::budget::logical_name(plain), entry.metadata().ok()?.len()))
+    let built: Vec<(String, u64)> = ["", "locales/"]
+        .iter()
+        .flat_map(|dir| {
+            fs::read_dir(root.join("dist").join(dir)).into_iter().flatten().flatten().filter_map(move |entry| {
+                let name = entry.file_name().into_string().ok()?;
+                let plain = name.strip_suffix(".br")?;
+                Some((format!("{dir}{}", crate::budget::logical_name(plain)), entry.metadata().ok()?.len()))
+            })
         })
         .collect();
     let measured = |file: &str| built.iter().find(|(name, _)| name == file).map(|(_, size)| *size);
     let kb = |bytes: u64| format!("{:.1} KB", bytes as f64 / 1000.0);
+    let budget_kb = |bytes: &u64| exact_kb(*bytes);
     let what = |file: &str| match file {
         "contact-widget.js" => "the loader: all a page downloads until a visitor reaches for the widget",
         "contact-widget.mjs" => "the same loader as an ES module, for npm (instead of the above)",
@@ -106,7 +107,7 @@ fn sizes_table() -> Option<String> {
     files.sort_by_key(|(name, _)| order.iter().position(|o| o == name).unwrap_or(order.len()));
     for (name, limit) in files {
         let size = measured(name).map_or("—".to_owned(), kb);
-        table.push_str(&format!("| `{name}` | {} | {size} | {} |\n", what(name), kb(*limit)));
+        table.push_str(&format!("| `{name}` | {} | {size} | {} |\n", what(name), budget_kb(limit)));
     }
     if let Some(limit) = languages.iter().map(|(_, limit)| **limit).max() {
         let sizes: Vec<u64> = languages.iter().filter_map(|(name, _)| measured(name)).collect();
@@ -114,14 +115,20 @@ fn sizes_table() -> Option<String> {
             (Some(min), Some(max)) => format!("{}–{}", kb(*min), kb(*max)),
             _ => "—".to_owned(),
         };
-        table.push_str(&format!("| `locales/*.json` ({} languages) | {} | {size} | {} each |\n", languages.len(), what("locales"), kb(limit)));
+        table.push_str(&format!("| `locales/*.json` ({} languages) | {} | {size} | {} each |\n", languages.len(), what("locales"), budget_kb(&limit)));
     }
     table.push_str(&format!(
         "| critical path | what a page downloads and runs before the launcher is visible | | {} |\n| total | what one visitor can download: a loader, the glue, the wasm and every language file | | {} |\n",
-        kb(budget.critical.limit),
-        kb(budget.total)
+        budget_kb(&budget.critical.limit),
+        budget_kb(&budget.total)
     ));
     Some(table)
+}
+
+/// A budget in KB, exactly: 3500 is "3.5 KB", 1250 "1.25 KB".
+fn exact_kb(bytes: u64) -> String {
+    let text = format!("{:.3}", bytes as f64 / 1000.0);
+    format!("{} KB", text.trim_end_matches('0').trim_end_matches('.'))
 }
 
 /// Replaces every generated marker; an unknown name is an error.
@@ -226,6 +233,8 @@ fn sections(title: &str, events: &[Event]) -> Vec<Section> {
             Event::End(TagEnd::Heading(_)) => (in_title, in_heading) = (false, false),
             Event::Text(text) | Event::Code(text) if in_heading => section.heading.push_str(text),
             Event::Text(text) | Event::Code(text) if !in_title => section.text.push_str(text),
+            // Inline markup ends inside a sentence: "a [link](x)." stays "a link.".
+            Event::End(TagEnd::Emphasis | TagEnd::Strong | TagEnd::Strikethrough | TagEnd::Link | TagEnd::Image) => {}
             // Words on either side of a line break or the end of a cell or paragraph stay apart.
             Event::SoftBreak | Event::HardBreak | Event::End(_) => section.text.push(' '),
             _ => {}
@@ -430,6 +439,86 @@ mod tests {
             readme.contains(&table),
             "README.md's texts table differs from the core's; replace it with:\n{table}"
         );
+    }
+
+    #[test]
+    fn sections_are_cut_at_headings_as_plain_text() {
+        let (_, _, sections) = render_with_sections(
+            "# Title `t`\n\nIntro with `code`\nand a [link](x.md).\n\n## Rate limits\n\nText\nmore.\n\n### Per `site`\n\n| a | b |\n| --- | --- |\n| 1 | 2 |\n\n```toml\nper_minute = 100\n```\n",
+        )
+        .unwrap();
+        let got: Vec<(&str, Option<&str>, &str)> =
+            sections.iter().map(|s| (s.heading.as_str(), s.anchor.as_deref(), s.text.as_str())).collect();
+        assert_eq!(
+            got,
+            [
+                ("Title t", None, "Intro with code and a link."),
+                ("Rate limits", Some("rate-limits"), "Text more."),
+                ("Per site", Some("per-site"), "a b 1 2 per_minute = 100"),
+            ]
+        );
+    }
+
+    /// The index has every section of every page; each link lands on a page and a heading that
+    /// exist; the inbox's settings are found by the words an owner would type.
+    #[test]
+    fn the_search_index_finds_every_section_and_lands_on_it() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs");
+        let mut bodies = Vec::new();
+        let mut indexed = Vec::new();
+        for (stem, _) in PAGES {
+            let (title, body, sections) = render_with_sections(&read(&root.join(format!("{stem}.md"))).unwrap()).unwrap();
+            bodies.push((stem, body));
+            indexed.push((stem, title, sections));
+        }
+        let index: serde_json::Value = serde_json::from_str(&search_index(&indexed)).unwrap();
+        let sections = index["sections"].as_array().unwrap();
+        let headings: usize = bodies.iter().map(|(_, body)| body.matches("<h2").count() + body.matches("<h3").count() + body.matches("<h4").count()).sum();
+        assert_eq!(sections.len(), PAGES.len() + headings, "one entry per page top and per heading");
+        for section in sections {
+            let href = section["href"].as_str().unwrap();
+            let (page, anchor) = href.split_once('#').unwrap_or((href, ""));
+            let body = &bodies.iter().find(|(stem, _)| format!("{stem}.html") == page).unwrap_or_else(|| panic!("{href}: no such page")).1;
+            assert!(anchor.is_empty() || body.contains(&format!("id=\"{anchor}\"")), "{href}: no such heading");
+            assert!(!section["text"].as_str().unwrap().contains("<p>"), "{href}: the text is plain");
+        }
+        let find = |words: &[&str]| -> Vec<String> {
+            sections
+                .iter()
+                .filter(|s| {
+                    let text = format!("{} {}", s["heading"], s["text"]).to_lowercase();
+                    words.iter().all(|w| text.contains(w))
+                })
+                .map(|s| s["href"].as_str().unwrap().to_owned())
+                .collect()
+        };
+        for (words, href) in [
+            (&["password", "session"][..], "inbox.html#password-and-sessions"),
+            (&["allowed", "origin"][..], "inbox.html#allowed-sites"),
+            (&["rate", "retry-after"][..], "inbox.html#rate-limits-and-sizes"),
+            (&["webhook-signature"][..], "inbox.html#forwarding-by-webhook-and-e-mail"),
+            (&["postgresql", "lease"][..], "inbox.html#postgresql-and-several-instances"),
+            (&["backup"][..], "inbox.html#backups"),
+            (&["possible spam"][..], "inbox.html#possible-spam"),
+            (&["paging"][..], "inbox.html#the-api"),
+            (&["idle", "eager"][..], "index.html#loading"),
+            (&["brotli", "budget"][..], "index.html#sizes"),
+        ] {
+            assert!(find(words).iter().any(|h| h == href), "{words:?} does not find {href}: {:?}", find(words));
+        }
+    }
+
+    #[test]
+    fn the_sizes_table_names_every_budgeted_file_and_its_budget() {
+        let table = generated("sizes").unwrap();
+        let budget = crate::budget::parse(include_str!("../../size-budget.json")).unwrap();
+        for (name, limit) in &budget.files {
+            let row = if name.starts_with("locales/") { "`locales/*.json`".to_owned() } else { format!("`{name}`") };
+            assert!(table.contains(&row), "{name}: {table}");
+            assert!(table.contains(&exact_kb(*limit)), "{name}'s budget: {table}");
+        }
+        assert!(table.contains(&format!("| critical path | what a page downloads and runs before the launcher is visible | | {} |", exact_kb(budget.critical.limit))), "{table}");
+        assert_eq!((exact_kb(3500), exact_kb(1250), exact_kb(112000)), ("3.5 KB".into(), "1.25 KB".into(), "112 KB".into()));
     }
 
     #[test]
