@@ -150,6 +150,7 @@ fn expand(markdown: &str) -> Result<String> {
 }
 
 /// One page: its title (the first `#` heading) and its HTML body. Links to `x.md` become `x.html`.
+#[cfg(test)]
 pub fn render(markdown: &str) -> Result<(String, String)> {
     let (title, body, _) = render_with_sections(markdown)?;
     Ok((title, body))
