@@ -32,7 +32,7 @@ export const idFor = (keys) => `f-${pathString(keys).replace(/[^A-Za-z0-9_-]+/g,
  * A hint under a control: the key's path as the config names it and the schema's description.
  * Returns the element (its id is for aria-describedby).
  */
-function hintFor(id, keys, text) {
+export function hintFor(id, keys, text) {
   const hint = el('p', { class: 'hint', id: `${id}-hint` });
   hint.append(el('code', {}, pathString(keys)));
   if (text) hint.append(` · ${text}`);

@@ -2,7 +2,7 @@
 // knows, from Intl.supportedValuesOf), weekly ranges and exceptions (holidays, special days) as
 // rows of "days → hours" and "dates → hours". Rows keep the config's order (a later row wins for
 // the same day) and a value as written (a list of ranges) until it is edited.
-import { el, idFor } from './fields.js';
+import { el, hintFor, idFor } from './fields.js';
 import { get, remove, set } from './model.js';
 import { pathString } from './schema.js';
 
@@ -22,8 +22,7 @@ export function hoursEditor(ctx, keys, { channel = false } = {}) {
   const id = idFor(keys);
   const box = el('fieldset', { class: 'hours', 'data-path': pathString(keys) });
   box.append(el('legend', {}, node.title));
-  const hint = el('p', { class: 'hint', id: `${id}-hint` });
-  hint.append(el('code', {}, pathString(keys)), ` · ${node.description}`);
+  const hint = hintFor(id, keys, node.description);
   const toggle = el('input', { type: 'checkbox', id: `${id}-on`, 'aria-describedby': hint.id });
   const toggleLabel = el('label', { for: toggle.id, class: 'check' });
   toggleLabel.prepend(toggle);
@@ -66,8 +65,7 @@ function zonePicker(ctx, keys, channel) {
   const id = idFor(keys);
   const current = get(ctx.config(), keys);
   const wrapper = el('div', { class: 'field' });
-  const hint = el('p', { class: 'hint', id: `${id}-hint` });
-  hint.append(el('code', {}, pathString(keys)), ` · ${node.description} Yours is ${HERE}.`);
+  const hint = hintFor(id, keys, `${node.description} Yours is ${HERE}.`);
   const select = el('select', { id, 'data-path': pathString(keys), 'aria-describedby': hint.id });
   select.append(new Option(channel ? 'Default: the widget\u2019s time zone' : 'Choose a time zone', ''));
   const zones = typeof current === 'string' && current && !ZONES.includes(current) ? [current, ...ZONES] : ZONES;
@@ -94,8 +92,7 @@ function spans(ctx, keys, { what, add, required = false }) {
   const id = idFor(keys);
   const group = el('fieldset', { class: 'spans', 'data-path': pathString(keys) });
   group.append(el('legend', {}, node.title));
-  const hint = el('p', { class: 'hint', id: `${id}-hint` });
-  hint.append(el('code', {}, pathString(keys)), ` · ${node.description}`);
+  const hint = hintFor(id, keys, node.description);
   const list = el('ol', { class: 'span-rows' });
   const current = get(ctx.config(), keys);
   // { key, value, edited }: the value stays as written (a list) until its field is edited.
