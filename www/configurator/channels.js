@@ -1,54 +1,58 @@
-// The list of channels as form rows, built with createElement and textContent only.
-
-/** What the value field is called, by channel type. */
-const VALUE_LABELS = {
-  phone: 'Phone number', sms: 'Phone number', whatsapp: 'Phone number', signal: 'Phone number',
-  viber: 'Phone number', email: 'E-mail address', teams: 'E-mail address', link: 'URL or path',
-  custom: 'URL', linkedin: 'LinkedIn path', map: 'Address', discord: 'Invite code', wechat: 'WeChat ID',
-  line: 'LINE ID', skype: 'Skype name',
-};
-
-
-function el(tag, attributes = {}, text = '') {
-  const node = document.createElement(tag);
-  for (const [name, value] of Object.entries(attributes)) node.setAttribute(name, value);
-  if (text) node.textContent = text;
-  return node;
-}
+// The list of channels as form rows: each channel's value, label, prefilled message and subject
+// (where its type takes them), and under "More for this channel" its group, devices, reply time,
+// what happens when it is closed and its own hours. Every key and its words come from the schema.
+import { el, field } from './fields.js';
+import { hoursEditor } from './hours.js';
 
 /**
- * Renders `channels` into the list `ol`. `types` describes each known type
- * (`{ name, expects, takesMessage }`, from the JSON Schema, which the core writes); `on` has `change(index, key, value)`,
- * `remove(index)` and `move(index, delta)`.
+ * Renders the config's channels into the list `ol`. `ctx` is the configurator's context
+ * (`config()`, `schema`, `changed`); `on` has `remove(index)` and `move(index, delta)`.
  */
-export function renderChannels(ol, channels, types, on) {
-  ol.replaceChildren(...channels.map((channel, index) => row(channel, index, channels.length, types, on)));
+export function renderChannels(ol, ctx, on) {
+  const channels = Array.isArray(ctx.config().channels) ? ctx.config().channels : [];
+  ol.replaceChildren(...channels.map((channel, index) => row(channel, index, channels.length, ctx, on)));
 }
 
-function row(channel, index, count, types, on) {
-  const n = index + 1;
-  const name = types[channel.type]?.name ?? channel.type;
-  const type = types[channel.type];
-  const id = (key) => `channel-${index}-${key}`;
-  const li = el('li');
-  const set = el('fieldset', { 'data-path': `channels[${index}].type` });
-  set.append(el('legend', {}, `${n}. ${name}`));
+/** The words for a channel's group and reply time: the widget's own headings and sentences. */
+export const groupWords = (schema) => (group) => schema.textDefaults[`group.${group}`] || group;
+export const replyWords = (schema) => (reply) => schema.textDefaults[`reply.${reply}`] || reply;
 
-  const field = (key, label, hint) => {
-    const input = el('input', { id: id(key), 'data-path': `channels[${index}].${key}`, autocomplete: 'off' });
-    input.value = channel[key] ?? '';
-    input.addEventListener('input', () => on.change(index, key, input.value));
-    const labelNode = el('label', { for: id(key) }, label);
-    set.append(labelNode, input);
-    if (hint) {
-      input.setAttribute('aria-describedby', id(`${key}-hint`));
-      set.append(el('p', { class: 'hint', id: id(`${key}-hint`) }, hint));
-    }
-    return input;
-  };
-  field('value', VALUE_LABELS[channel.type] ?? 'Username', type ? `Write ${type.expects}.` : 'Unknown channel type.');
-  field('label', 'Label (optional)', '');
-  if (!type || type.takesMessage || channel.message) field('message', 'Prefilled message (optional)', '');
+function row(channel, index, count, ctx, on) {
+  const { schema } = ctx;
+  const n = index + 1;
+  const isObject = channel !== null && typeof channel === 'object' && !Array.isArray(channel);
+  const typeName = isObject ? channel.type : undefined;
+  const type = schema.types[typeName];
+  const name = type?.name ?? String(typeName ?? 'channel');
+  const keys = (key) => ['channels', index, key];
+  const li = el('li');
+  const set = el('fieldset', { 'data-path': `channels[${index}]` });
+  set.append(el('legend', { 'data-path': `channels[${index}].type` }, `${n}. ${name}`));
+  if (!isObject) {
+    set.append(el('p', { class: 'hint' }, `Kept as written: ${JSON.stringify(channel)} (not a channel object).`));
+  } else {
+    set.append(field(ctx, keys('value'), {
+      label: 'Value',
+      hint: type ? `Write ${type.expects}.` : 'An unknown channel type: the widget leaves this channel out.',
+    }));
+    set.append(field(ctx, keys('label'), { placeholder: schema.textDefaults[`label.${typeName}`] ?? '' }));
+    if (!type || type.takesMessage || channel.message !== undefined) set.append(field(ctx, keys('message')));
+    if (!type || type.takesSubject || channel.subject !== undefined) set.append(field(ctx, keys('subject')));
+    const more = el('details', { class: 'more' });
+    const extra = ['group', 'devices', 'replyTime', 'whenClosed', 'hours'];
+    more.open = extra.some((key) => channel[key] !== undefined);
+    more.append(el('summary', {}, `More for channel ${n}: group, devices, reply time, hours`));
+    const groupDefault = type?.group;
+    more.append(field(ctx, keys('group'), {
+      optionLabel: groupWords(schema),
+      unset: groupDefault ? `Default: ${groupWords(schema)(groupDefault)}` : 'Default for the type',
+    }));
+    more.append(field(ctx, keys('devices')));
+    more.append(field(ctx, keys('replyTime'), { optionLabel: replyWords(schema), unset: 'None' }));
+    more.append(field(ctx, keys('whenClosed'), { unset: 'Default: dim with its own hours, else keep' }));
+    more.append(hoursEditor(ctx, keys('hours'), { channel: true }));
+    set.append(more);
+  }
 
   const actions = el('div', { class: 'row-actions' });
   const button = (text, label, handler, disabled) => {

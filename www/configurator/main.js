@@ -1,27 +1,18 @@
-// The configurator: the form's state -> config -> validation (the widget's own Rust parser,
-// compiled to wasm), live preview (the real widget on this page) and the snippet to copy.
+// The configurator: the config (the one state) -> validation (the widget's own Rust parser,
+// compiled to wasm), live preview (the real widget, in a frame beside or below the form) and the
+// snippet to copy. Every control is built from the JSON Schema the core writes.
 import { renderChannels } from './channels.js';
-import { emptyState, explicit, fromConfig, toConfig } from './model.js';
+import { el, field, humanize } from './fields.js';
+import { hoursEditor } from './hours.js';
+import { clone, set } from './model.js';
+import { loadSchema } from './schema.js';
 import { snippet } from './snippet.js';
+import { textsEditor } from './texts.js';
 import { loadValidator } from './validate.js';
 
 const $ = (id) => document.getElementById(id);
 const DIST = new URL('/dist/', location.href);
 const INBOX_ENDPOINT = new URL('/api/feedback', location.href).href;
-
-/** Channel types and text keys from the JSON Schema, which the core generates from its tables. */
-async function loadSchema() {
-  const schema = await (await fetch(new URL('config.schema.json', DIST))).json();
-  const channel = schema.$defs.channel;
-  const types = {};
-  for (const rule of channel.allOf) {
-    const then = rule.then.properties;
-    types[rule.if.properties.type.const] = { name: rule.title, expects: then.value.description, takesMessage: then.message !== false };
-  }
-  const texts = schema.properties.texts.properties;
-  const textDefaults = Object.fromEntries(Object.entries(texts).map(([key, text]) => [key, text.default]));
-  return { types, textKeys: Object.keys(texts), textDefaults };
-}
 
 async function loadIntegrity() {
   try {
@@ -32,141 +23,189 @@ async function loadIntegrity() {
   }
 }
 
+/** The loader (an async script) has defined window.ContactWidget. */
+const loaderReady = () => new Promise((resolve) => {
+  if (window.ContactWidget) return resolve();
+  document.querySelector('script[src$="contact-widget.js"]').addEventListener('load', resolve, { once: true });
+});
+
 /** Where a problem is, in words: `channels[1].value` -> "Channel 2 (Phone), value". */
-function place(path, state, types) {
-  const channel = /^channels\[(\d+)\](?:\.(\w+))?$/.exec(path);
+function place(path, config, schema) {
+  const channel = /^channels\[(\d+)\](?:\.(.+))?$/.exec(path);
   if (channel) {
-    const type = state.channels[Number(channel[1])]?.type;
-    return `Channel ${Number(channel[1]) + 1} (${types[type]?.name ?? type})${channel[2] ? `, ${channel[2]}` : ''}`;
+    const type = config.channels?.[Number(channel[1])]?.type;
+    return `Channel ${Number(channel[1]) + 1} (${schema.types[type]?.name ?? type})${channel[2] ? `, ${channel[2]}` : ''}`;
   }
-  if (path.startsWith('form.')) return `Feedback form, ${path.slice(5)}`;
-  if (path.startsWith('texts.')) return `Text “${path.slice(6)}”`;
-  return path || 'The config';
+  const [first, ...rest] = path.split('.');
+  const title = schema.root.properties[first]?.title;
+  if (title && rest.length) return `${title}, ${rest.join('.')}`;
+  return title ?? (path || 'The config');
 }
 
 async function start() {
-  const [{ types, textKeys, textDefaults }, integrity, validate] = await Promise.all([loadSchema(), loadIntegrity(), loadValidator(DIST)]);
-  let state = emptyState(INBOX_ENDPOINT);
-  let previewStarted = false;
+  const [schema, integrity, validate] = await Promise.all([loadSchema(DIST), loadIntegrity(), loadValidator(DIST)]);
+  let config = { endpoint: INBOX_ENDPOINT };
   const form = $('config');
+  const ctx = { schema, config: () => config, changed: () => changed() };
 
-  // Static controls: each reads into and writes from one state key.
-  const controls = {
-    title: $('title'), greeting: $('greeting'), locale: $('locale'), color: $('color'),
-    endpoint: $('endpoint'), email: $('form-email'), name: $('form-name'), consent: $('form-consent'),
+  // Top-level keys: the schema's titles and descriptions, choices by name.
+  const basics = () => [field(ctx, ['title']), field(ctx, ['greeting']), localeField()];
+  const localeField = () => {
+    const wrapper = field(ctx, ['locale'], {
+      hint: `auto follows the page and the visitor's browser; the widget ships ${schema.locales.join(', ')}, and any other tag uses your texts below over English.`,
+    });
+    const list = el('datalist', { id: 'locales' });
+    for (const tag of ['auto', ...schema.locales]) list.append(new Option(tag));
+    wrapper.control.setAttribute('list', 'locales');
+    wrapper.append(list);
+    return wrapper;
   };
-  for (const [key, input] of Object.entries(controls)) {
-    input.addEventListener('input', () => { state[key] = input.value; changed(); });
-  }
-  $('form-rating').addEventListener('change', (e) => { state.rating = e.target.checked; changed(); });
-  $('form-enabled').addEventListener('change', (e) => { state.formEnabled = e.target.checked; changed(); });
-  for (const radio of form.elements.namedItem('position')) {
-    radio.addEventListener('change', () => { state.position = radio.value; changed(); });
-  }
-
-  // One input per text key (title and greeting have their own fields above).
-  const textInputs = {};
-  for (const key of textKeys.filter((k) => k !== 'title' && k !== 'greeting')) {
-    const id = `text-${key.replace('.', '-')}`;
-    const label = document.createElement('label');
-    label.htmlFor = id;
-    label.textContent = `“${textDefaults[key]}” `;
-    const code = document.createElement('code');
-    code.textContent = key;
-    label.append(code);
-    const input = document.createElement('input');
-    input.id = id;
-    input.placeholder = textDefaults[key];
-    input.dataset.path = `texts.${key}`;
-    input.addEventListener('input', () => { state.texts[key] = input.value; changed(); });
-    textInputs[key] = input;
-    $('texts').append(label, input);
-  }
+  const positions = () => {
+    const node = schema.at(['position']);
+    const set_ = el('fieldset', { class: 'inline', 'data-path': 'position', 'aria-describedby': 'position-hint' });
+    set_.append(el('legend', {}, node.title));
+    const current = config.position ?? node.default;
+    for (const value of node.enum) {
+      const radio = el('input', { type: 'radio', name: 'position', value });
+      radio.checked = value === current;
+      radio.addEventListener('change', () => {
+        if (value === node.default && config.position === undefined) return;
+        set(config, ['position'], value);
+        changed();
+      });
+      const label = el('label');
+      label.append(radio, ` ${humanize(value)}`);
+      set_.append(label);
+    }
+    const hint = el('p', { class: 'hint', id: 'position-hint' });
+    hint.append(el('code', {}, 'position'), ` · ${node.description} Default: ${humanize(node.default)}.`);
+    set_.append(hint);
+    return set_;
+  };
+  const look = () => [
+    field(ctx, ['color']),
+    positions(),
+    field(ctx, ['offsetX']), field(ctx, ['offsetY']), field(ctx, ['zIndex']),
+    field(ctx, ['theme', 'scheme']), field(ctx, ['theme', 'launcher']),
+    field(ctx, ['theme', 'radius']), field(ctx, ['theme', 'font']),
+  ];
+  const formFields = () => {
+    const enabled = el('input', { type: 'checkbox', id: 'form-enabled' });
+    enabled.checked = config.form !== false;
+    const label = el('label', { for: 'form-enabled', class: 'check' });
+    label.append(enabled, ' Show a feedback form');
+    const options = el('div', { id: 'form-options', 'data-path': 'form' });
+    options.hidden = !enabled.checked;
+    let saved = null;
+    enabled.addEventListener('change', () => {
+      if (enabled.checked) {
+        if (saved && typeof saved === 'object') config.form = saved;
+        else delete config.form;
+      } else {
+        saved = config.form;
+        config.form = false;
+      }
+      options.hidden = !enabled.checked;
+      changed();
+    });
+    const endpoint = field(ctx, ['endpoint'], { hint: 'The inbox that serves this page, or your own; see the request format in the docs (Your own endpoint).' });
+    options.append(
+      endpoint, field(ctx, ['transport']),
+      field(ctx, ['form', 'rating']), field(ctx, ['form', 'email']), field(ctx, ['form', 'name']),
+      field(ctx, ['form', 'consent']),
+      field(ctx, ['form', 'spam']), field(ctx, ['form', 'minSeconds']),
+      field(ctx, ['form', 'replyTime'], { optionLabel: (v) => schema.textDefaults[`reply.${v}`] || v, unset: 'None' }),
+    );
+    return [label, options];
+  };
+  const loading = () => [field(ctx, ['load']), field(ctx, ['fallback'])];
 
   const typeSelect = $('new-channel-type');
-  for (const type of Object.keys(types)) typeSelect.append(new Option(types[type].name, type));
+  for (const [type, { name }] of Object.entries(schema.types)) typeSelect.append(new Option(name, type));
   $('add-channel').addEventListener('click', () => {
-    state.channels.push({ type: typeSelect.value, value: '', label: '', message: '' });
+    if (!Array.isArray(config.channels)) config.channels = [];
+    config.channels.push({ type: typeSelect.value, value: '' });
     drawChannels();
     changed();
-    $(`channel-${state.channels.length - 1}-value`).focus();
+    $(`f-channels-${config.channels.length - 1}-value`).focus();
   });
-
   const channelEvents = {
-    change(index, key, value) { state.channels[index][key] = value; changed(); },
     remove(index) {
-      state.channels.splice(index, 1);
+      config.channels.splice(index, 1);
+      if (config.channels.length === 0) delete config.channels;
       drawChannels();
       changed();
-      ($(`channel-${Math.min(index, state.channels.length - 1)}-value`) ?? typeSelect).focus();
+      ($(`f-channels-${Math.min(index, (config.channels?.length ?? 0) - 1)}-value`) ?? typeSelect).focus();
     },
     move(index, delta) {
-      const [moved] = state.channels.splice(index, 1);
-      state.channels.splice(index + delta, 0, moved);
+      const [moved] = config.channels.splice(index, 1);
+      config.channels.splice(index + delta, 0, moved);
       drawChannels();
       changed();
-      $(`channel-${index + delta}-value`).focus();
+      $(`f-channels-${index + delta}-value`).focus();
     },
   };
-  const drawChannels = () => renderChannels($('channels'), state.channels, types, channelEvents);
+  const drawChannels = () => renderChannels($('channels'), ctx, channelEvents);
 
-  /** Puts `state` into every control (after an import). */
-  function fill() {
-    for (const [key, input] of Object.entries(controls)) input.value = state[key];
-    $('form-rating').checked = state.rating;
-    $('form-enabled').checked = state.formEnabled;
-    for (const radio of form.elements.namedItem('position')) radio.checked = radio.value === state.position;
-    for (const [key, input] of Object.entries(textInputs)) input.value = state.texts[key] ?? '';
-    $('more-texts').open ||= Object.keys(state.texts).length > 0;
+  let texts;
+  /** Builds every control from the config (at start and after an import). */
+  function draw() {
     drawChannels();
+    $('basics').replaceChildren(...basics());
+    if (texts) texts.redraw();
+    else texts = textsEditor(ctx, $('texts'), DIST);
+    $('look').replaceChildren(...look());
+    $('form-fields').replaceChildren(...formFields());
+    $('hours').replaceChildren(hoursEditor(ctx, ['hours']));
+    $('loading').replaceChildren(...loading());
   }
 
   function showProblems(issues) {
-    for (const field of form.querySelectorAll('[aria-invalid]')) field.removeAttribute('aria-invalid');
+    for (const node of form.querySelectorAll('[aria-invalid]')) node.removeAttribute('aria-invalid');
+    // A day or date listed twice stays marked (see hours.js).
+    for (const note of form.querySelectorAll('.repeat:not([hidden])')) note.closest('.span-row').querySelector('input').setAttribute('aria-invalid', 'true');
     const box = $('problems');
     if (issues.length === 0) {
-      box.replaceChildren(Object.assign(document.createElement('p'), { textContent: 'No problems: the widget takes this config as it is.' }));
+      box.replaceChildren(el('p', {}, 'No problems: the widget takes this config as it is.'));
       return;
     }
-    const list = document.createElement('ul');
+    const list = el('ul');
     for (const { path, message } of issues) {
-      const field = form.querySelector(`[data-path="${CSS.escape(path)}"]`);
-      field?.setAttribute('aria-invalid', 'true');
-      const item = document.createElement('li');
-      item.dataset.problem = path;
-      item.textContent = `${place(path, state, types)}: ${message} `;
-      if (field && field.tagName !== 'FIELDSET') {
-        const go = document.createElement('button');
-        go.type = 'button';
-        go.textContent = 'Go to field';
-        go.setAttribute('aria-label', `Go to ${place(path, state, types)}`);
-        go.addEventListener('click', () => field.focus());
+      const fields = [...form.querySelectorAll(`[data-path="${CSS.escape(path)}"]`)];
+      for (const node of fields) node.setAttribute('aria-invalid', 'true');
+      const item = el('li', { 'data-problem': path }, `${place(path, config, schema)}: ${message} `);
+      const target = fields.find((node) => node.matches('input, select, textarea'));
+      if (target) {
+        const go = el('button', { type: 'button', 'aria-label': `Go to ${place(path, config, schema)}` }, 'Go to field');
+        go.addEventListener('click', () => {
+          target.closest('details')?.setAttribute('open', '');
+          target.focus();
+        });
         item.append(go);
       }
       list.append(item);
     }
-    const heading = document.createElement('p');
-    heading.textContent = issues.length === 1 ? '1 problem:' : `${issues.length} problems:`;
-    box.replaceChildren(heading, list);
+    box.replaceChildren(el('p', {}, issues.length === 1 ? '1 problem:' : `${issues.length} problems:`), list);
   }
 
-  function preview(config) {
-    if (!previewStarted) {
-      previewStarted = true;
-      window.ContactWidget.init(config);
-      return;
-    }
-    // update() re-renders and, when the panel is open, focuses it: give focus back to the field.
+  // The preview is the real widget, mounted again with each config (init() replaces the config
+  // whole; update() would layer over it and keep what was removed). Open stays open, and the
+  // field being edited keeps the focus.
+  function preview() {
+    const open = document.querySelector('contact-widget')?.shadowRoot?.querySelector('.launcher')?.getAttribute('aria-expanded') === 'true';
     const active = document.activeElement;
-    window.ContactWidget.update(explicit(config, textKeys));
-    if (active && active !== document.activeElement) active.focus();
+    window.ContactWidget.init(clone(config));
+    if (open) {
+      window.ContactWidget.open();
+      const back = () => { if (active && active !== document.body && document.activeElement !== active) active.focus(); };
+      const stop = window.ContactWidget.on('open', () => { stop(); back(); });
+    }
   }
 
   // Checks, preview and snippet follow the form once typing pauses, so the live region
   // announces a problem once rather than at every keystroke.
   let pending = null;
   function changed() {
-    $('form-options').hidden = !state.formEnabled;
     $('copy-status').textContent = '';
     clearTimeout(pending);
     pending = setTimeout(refresh, 300);
@@ -174,14 +213,13 @@ async function start() {
 
   function refresh() {
     clearTimeout(pending);
-    const config = toConfig(state);
-    showProblems(validate(config));
-    preview(config);
-    const { kind, text } = snippet(config, { src: new URL('contact-widget.js', DIST).href, integrity });
+    showProblems(validate(clone(config)));
+    preview();
+    const { kind, text } = snippet(config, schema, { src: new URL('contact-widget.js', DIST).href, integrity });
     $('snippet').textContent = text;
     $('snippet-kind').textContent = kind === 'attributes'
       ? 'Everything you chose fits in data attributes on the script tag:'
-      : 'Labels, messages, form options or texts need a JSON block next to the script tag:';
+      : 'What you chose needs a JSON block next to the script tag (data attributes carry only single texts and numbers, and one plain channel per type):';
   }
 
   $('copy').addEventListener('click', async () => {
@@ -196,29 +234,30 @@ async function start() {
 
   $('import').addEventListener('click', () => {
     const status = $('import-status');
-    let config;
+    let imported;
     try {
-      config = JSON.parse($('import-text').value);
+      imported = JSON.parse($('import-text').value);
     } catch (error) {
       status.textContent = `That is not valid JSON: ${error.message}`;
       return;
     }
-    if (config === null || typeof config !== 'object' || Array.isArray(config)) {
+    if (imported === null || typeof imported !== 'object' || Array.isArray(imported)) {
       status.textContent = 'That JSON is not a configuration object ({ … }).';
       return;
     }
-    const imported = fromConfig(config);
-    state = imported.state;
-    fill();
-    changed();
+    config = imported;
+    draw();
     refresh();
-    const skipped = imported.skipped.length > 0
-      ? ` Not shown here and left out: ${imported.skipped.join(', ')}.`
-      : '';
-    status.textContent = `Imported ${state.channels.length} channel(s).${skipped} See “Check” for any problem.`;
+    const unknown = schema.unknownPaths(config);
+    const channels = Array.isArray(config.channels) ? config.channels.length : 0;
+    const kept = unknown.length > 0
+      ? ` Unknown to the widget, kept as written in the snippet: ${unknown.join(', ')}.`
+      : ' Everything in it has its control here.';
+    status.textContent = `Imported ${channels} channel(s).${kept} See “Check” for any problem.`;
   });
 
-  controls.endpoint.value = state.endpoint;
+  await loaderReady();
+  draw();
   refresh();
   document.documentElement.dataset.ready = 'true';
 }
