@@ -3,12 +3,11 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use crate::cmd::{self, note, step, warn, Cmd};
+use crate::cmd::{note, step, warn, Cmd};
 use crate::sizes::{self, FileSize};
 use crate::workspace::Workspace;
-use crate::{docs, install, integrity, package, Result};
+use crate::{docs, install, integrity, package, wasm, Result};
 
-const PROFILE: &str = "wasm";
 const LOADER: &str = "src/loader.js";
 const LAZY: &str = "src/lazy.js";
 const TYPES: &str = "src/contact-widget.d.ts";
@@ -18,7 +17,6 @@ const ESBUILD: &str = "xtask/tools/node_modules/.bin/esbuild";
 
 /// Builds `dist/` from scratch and returns the sizes of its files.
 pub fn run(ws: &Workspace) -> Result<Vec<FileSize>> {
-    install::wasm_target()?;
     install::wasm_bindgen_cli(&ws.root)?;
     install::wasm_opt(&ws.root)?;
 
@@ -30,24 +28,7 @@ pub fn run(ws: &Workspace) -> Result<Vec<FileSize>> {
         ));
     }
 
-    step("build the widget for wasm32 (profile wasm)");
-    cmd::cargo()
-        .args([
-            "build",
-            "-p",
-            "contact-widget",
-            "--lib",
-            "--target",
-            install::WASM_TARGET,
-        ])
-        .args(["--profile", PROFILE])
-        .current_dir(&ws.root)
-        .run()?;
-    let wasm = ws
-        .target
-        .join(install::WASM_TARGET)
-        .join(PROFILE)
-        .join("contact_widget.wasm");
+    let wasm = wasm::build(ws)?;
 
     let dist = ws.dist();
     step(&format!("recreate {}", dist.display()));
@@ -57,35 +38,11 @@ pub fn run(ws: &Workspace) -> Result<Vec<FileSize>> {
     fs::create_dir_all(&dist).map_err(|e| format!("cannot create {}: {e}", dist.display()))?;
 
     step("generate the JS bindings: dist/widget.js, dist/widget_bg.wasm (renamed by content below)");
-    Cmd::new("wasm-bindgen")
-        .args([
-            "--target",
-            "web",
-            "--no-typescript",
-            "--out-name",
-            "widget",
-            "--out-dir",
-        ])
-        .arg(&dist)
-        .arg(&wasm)
-        .run()?;
+    wasm::bindgen(&wasm, &dist, "widget")?;
 
     step("optimize dist/widget_bg.wasm for size");
     let bg = dist.join("widget_bg.wasm");
-    Cmd::new("node")
-        .arg(ws.root.join(install::WASM_OPT))
-        .arg("-Oz")
-        // The wasm features rustc enables by default for wasm32-unknown-unknown.
-        .args([
-            "--enable-bulk-memory",
-            "--enable-reference-types",
-            "--enable-multivalue",
-        ])
-        .args(["--enable-sign-ext", "--enable-nontrapping-float-to-int"])
-        .arg("-o")
-        .arg(&bg)
-        .arg(&bg)
-        .run()?;
+    wasm::optimize(ws, &bg, &bg, false)?;
 
     // Content-hashed names: a changed file gets a new name, so the inbox can serve them as
     // `immutable` and a browser never mixes an old glue with a new wasm.

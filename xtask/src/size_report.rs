@@ -15,24 +15,15 @@ use std::path::{Path, PathBuf};
 
 use wasmparser::{KnownCustom, Name, Operator, Parser, Payload};
 
-use crate::cmd::{self, note, step, warn, Cmd};
+use crate::cmd::{note, step, warn, Cmd};
 use crate::workspace::Workspace;
-use crate::{dist, install, lockfile, sizes, Result};
+use crate::{dist, install, lockfile, sizes, wasm, Result};
 
-const PROFILE: &str = "wasm";
 const REPORT: &str = "bench/size.md";
 /// Where the intermediate files go, under cargo's target directory.
 const WORK: &str = "size-report";
 /// The widget's Rust sources (folder, crate): their string literals are looked for in the data.
 const SOURCES: [(&str, &str); 2] = [("crates/core/src", "widget_core"), ("src", "contact_widget")];
-/// The wasm features rustc enables by default for wasm32-unknown-unknown: as in `dist.rs`.
-const WASM_OPT_FEATURES: [&str; 5] = [
-    "--enable-bulk-memory",
-    "--enable-reference-types",
-    "--enable-multivalue",
-    "--enable-sign-ext",
-    "--enable-nontrapping-float-to-int",
-];
 /// Rows of the top-items table.
 const TOP: usize = 30;
 
@@ -849,17 +840,13 @@ fn items(module: &Module, features: &[Feature], sections: &[(String, usize)]) ->
 }
 
 pub fn run(ws: &Workspace) -> Result {
-    install::wasm_target()?;
     install::wasm_bindgen_cli(&ws.root)?;
     install::wasm_opt(&ws.root)?;
 
-    step("build the widget for wasm32 (profile wasm), as `cargo xtask dist` does");
-    let build = ["build", "-p", "contact-widget", "--lib", "--target", install::WASM_TARGET, "--profile", PROFILE];
-    cmd::cargo().args(build).current_dir(&ws.root).run()?;
+    let wasm = wasm::build(ws)?;
     // The same build again, now fresh, for where its build script wrote the stylesheet.
-    let messages = cmd::cargo().args(build).arg("--message-format=json").current_dir(&ws.root).probe().unwrap_or_default();
+    let messages = wasm::cargo_build(ws).arg("--message-format=json").probe().unwrap_or_default();
     let out_dir = out_dir(&messages);
-    let wasm = ws.target.join(install::WASM_TARGET).join(PROFILE).join("contact_widget.wasm");
     let work = ws.target.join(WORK);
     if work.exists() {
         fs::remove_dir_all(&work).map_err(|e| format!("cannot delete {}: {e}", work.display()))?;
@@ -867,21 +854,13 @@ pub fn run(ws: &Workspace) -> Result {
     fs::create_dir_all(&work).map_err(|e| format!("cannot create {}: {e}", work.display()))?;
 
     step(&format!("generate the bindings into {}", work.display()));
-    Cmd::new("wasm-bindgen")
-        .args(["--target", "web", "--no-typescript", "--out-name", "widget", "--out-dir"])
-        .arg(&work)
-        .arg(&wasm)
-        .run()?;
+    wasm::bindgen(&wasm, &work, "widget")?;
     let bound = work.join("widget_bg.wasm");
     let shipped_path = work.join("shipped.wasm");
     let named_path = work.join("named.wasm");
-    step("optimize for size, as shipped (wasm-opt -Oz) and keeping the function names (-Oz -g)");
-    for (out, debug) in [(&shipped_path, false), (&named_path, true)] {
-        let mut command = Cmd::new("node").arg(ws.root.join(install::WASM_OPT)).arg("-Oz");
-        if debug {
-            command = command.arg("-g");
-        }
-        command.args(WASM_OPT_FEATURES).arg("-o").arg(out).arg(&bound).run()?;
+    step("optimize for size, as shipped and keeping the function names (wasm-opt -g)");
+    for (out, keep_names) in [(&shipped_path, false), (&named_path, true)] {
+        wasm::optimize(ws, &bound, out, keep_names)?;
     }
     let read = |path: &Path| fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()));
     let (shipped, named) = (read(&shipped_path)?, read(&named_path)?);
@@ -901,7 +880,7 @@ pub fn run(ws: &Workspace) -> Result {
     let probe = |program: &str, args: &[&Path]| Cmd::new(program).args(args).probe().unwrap_or_default().trim().to_string();
     let versions = format!(
         "{}; {}; binaryen {} (npm, node {}); wasmparser {}",
-        probe("rustc", &[Path::new("--version")]),
+        probe("rustup", &[Path::new("run"), Path::new(install::NIGHTLY), Path::new("rustc"), Path::new("--version")]),
         probe("wasm-bindgen", &[Path::new("--version")]),
         probe("node", &[&ws.root.join(install::WASM_OPT), Path::new("--version")]),
         probe("node", &[Path::new("--version")]),

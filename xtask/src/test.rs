@@ -129,6 +129,8 @@ fn native(ws: &Workspace, state: &mut State) -> Result<Option<String>> {
 /// `webdriver.json` in its working directory, which cargo sets to the package root: the
 /// repository root for the widget. We also name the file explicitly.
 fn browser(ws: &Workspace, _: &mut State) -> Result<Option<String>> {
+    // On the stable toolchain, unlike the shipped wasm (`wasm.rs`).
+    install::wasm_target()?;
     step("run the browser tests of the wasm in headless Chromium");
     let webdriver_json = ws.root.join("webdriver.json");
     if !webdriver_json.is_file() {
