@@ -40,9 +40,12 @@ pub fn run(ws: &Workspace) -> Result<Vec<FileSize>> {
     step("generate the JS bindings: dist/widget.js, dist/widget_bg.wasm (renamed by content below)");
     wasm::bindgen(&wasm, &dist, "widget")?;
 
-    step("optimize dist/widget_bg.wasm for size");
+    step("optimize dist/widget_bg.wasm for size, minifying its import and export names");
     let bg = dist.join("widget_bg.wasm");
-    wasm::optimize(ws, &bg, &bg, false)?;
+    let renamed = wasm::optimize(ws, &bg, &bg, false)?;
+    step("rename the imports and exports in dist/widget.js the same way");
+    let glue = dist.join("widget.js");
+    write(&glue, wasm::rename_in_glue(&read_text(&glue)?, "widget", &renamed)?.as_bytes())?;
 
     // Content-hashed names: a changed file gets a new name, so the inbox can serve them as
     // `immutable` and a browser never mixes an old glue with a new wasm.

@@ -1,9 +1,12 @@
 //! The widget's wasm as it ships, built one way for `cargo xtask dist` and `cargo xtask bench
 //! size`: the pinned nightly ([`install::NIGHTLY`]) rebuilds the standard library for size
 //! with panics that abort at once (no panic messages, locations or formatting in the file),
-//! wasm-bindgen writes the glue, wasm-opt optimizes.
+//! wasm-bindgen writes the glue, wasm-opt optimizes and gives every import and export a one- or
+//! two-letter name, and the glue is rewritten to those names.
 
 use std::path::{Path, PathBuf};
+
+use serde_json::Value;
 
 use crate::cmd::{step, Cmd};
 use crate::install::{self, NIGHTLY, WASM_TARGET};
@@ -51,11 +54,144 @@ pub fn bindgen(wasm: &Path, out_dir: &Path, stem: &str) -> Result {
         .run()
 }
 
-/// `wasm-opt -Oz` from `input` to `output` (with `-g`, keeping the name section, when `keep_names`).
-pub fn optimize(ws: &Workspace, input: &Path, output: &Path, keep_names: bool) -> Result {
-    let mut command = Cmd::new("node").arg(ws.root.join(install::WASM_OPT)).arg("-Oz");
-    if keep_names {
-        command = command.arg("-g");
+/// New names wasm-opt gave the imports and exports: `(old, new)` pairs, and the one module all
+/// imports now come from.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Renamed {
+    pub module: String,
+    pub imports: Vec<(String, String)>,
+    pub exports: Vec<(String, String)>,
+}
+
+/// `wasm-opt -Oz --converge` from `input` to `output`, then `--minify-imports-and-exports-and-modules`
+/// on its own (run with `-Oz --converge`, that pass prints its mapping once per round); with `-g`,
+/// keeping the name section, when `keep_names`. The new names.
+pub fn optimize(ws: &Workspace, input: &Path, output: &Path, keep_names: bool) -> Result<Renamed> {
+    let wasm_opt = |passes: &[&str], input: &Path| {
+        let command = Cmd::new("node").arg(ws.root.join(install::WASM_OPT)).args(passes);
+        let command = if keep_names { command.arg("-g") } else { command };
+        command.args(FEATURES).arg("-o").arg(output).arg(input).output()
+    };
+    wasm_opt(&["-Oz", "--converge"], input)?;
+    let mapping = wasm_opt(&["--minify-imports-and-exports-and-modules"], output)?;
+    let bytes = std::fs::read(output).map_err(|e| format!("cannot read {}: {e}", output.display()))?;
+    renamed(&mapping, &import_modules(&bytes)?)
+}
+
+/// The distinct module names of `wasm`'s imports.
+fn import_modules(wasm: &[u8]) -> Result<Vec<String>> {
+    let mut modules: Vec<String> = Vec::new();
+    for payload in wasmparser::Parser::new(0).parse_all(wasm) {
+        if let wasmparser::Payload::ImportSection(reader) = payload.map_err(|e| e.to_string())? {
+            for import in reader.into_imports() {
+                let module = import.map_err(|e| e.to_string())?.module.to_string();
+                if !modules.contains(&module) {
+                    modules.push(module);
+                }
+            }
+        }
     }
-    command.args(FEATURES).arg("-o").arg(output).arg(input).run()
+    Ok(modules)
+}
+
+/// Reads the mapping wasm-opt prints (`{"imports": [[module, old, new]…], "exports": [[old,
+/// new]…]}`).
+fn renamed(mapping: &str, modules: &[String]) -> Result<Renamed> {
+    let json: Value = serde_json::from_str(mapping).map_err(|e| format!("wasm-opt's mapping of new names is not JSON: {e}"))?;
+    let pairs = |key: &str, skip: usize| -> Result<Vec<(String, String)>> {
+        let rows = json[key].as_array().ok_or_else(|| format!("wasm-opt's mapping has no \"{key}\" list"))?;
+        rows.iter()
+            .map(|row| match row.as_array().map(|r| r.iter().skip(skip).filter_map(Value::as_str).collect::<Vec<_>>()) {
+                Some(names) if names.len() == 2 => Ok((names[0].to_owned(), names[1].to_owned())),
+                _ => Err(format!("wasm-opt's mapping has an unexpected row in \"{key}\": {row}")),
+            })
+            .collect()
+    };
+    let module = match modules {
+        [module] => module.clone(),
+        [] => String::new(),
+        _ => return Err(format!("after wasm-opt the wasm imports from {} modules, not one: {modules:?}", modules.len())),
+    };
+    Ok(Renamed { module, imports: pairs("imports", 1)?, exports: pairs("exports", 0)? })
+}
+
+/// wasm-bindgen's glue (`--target web`) with the names wasm-opt gave: the imports object's keys
+/// (`__wbg_…: function`), its module (`"./STEM_bg.js": import0`) and every `wasm.EXPORT`. Fails
+/// unless each name was found, so a new shape of glue cannot ship a widget that fails to link.
+pub fn rename_in_glue(glue: &str, stem: &str, renamed: &Renamed) -> Result<String> {
+    let module_key = format!("\"./{stem}_bg.js\": import0");
+    if glue.matches(&module_key).count() != 1 {
+        return Err(format!("the glue does not name its imports' module once as {module_key}"));
+    }
+    let glue = glue.replace(&module_key, &format!("{}: import0", serde_json::to_string(&renamed.module).expect("a string")));
+    let find = |names: &[(String, String)], name: &str| names.iter().find(|(old, _)| old == name).map(|(_, new)| new.clone());
+    let mut out = String::with_capacity(glue.len());
+    let mut imports_seen = 0;
+    for line in glue.split_inclusive('\n') {
+        // The imports object: one `        NAME: function(…) {` line per import.
+        let indent = line.len() - line.trim_start().len();
+        let key = line.trim_start().split_once(": function").map(|(key, _)| key);
+        match key.and_then(|key| find(&renamed.imports, key).map(|new| (key, new))) {
+            Some((key, new)) => {
+                imports_seen += 1;
+                out.push_str(&line[..indent]);
+                out.push_str(&new);
+                out.push_str(&line[indent + key.len()..]);
+            }
+            None => out.push_str(line),
+        }
+    }
+    if imports_seen != renamed.imports.len() {
+        return Err(format!(
+            "the glue defines {imports_seen} of the wasm's {} imports as `NAME: function`; its shape changed",
+            renamed.imports.len()
+        ));
+    }
+    // Every `wasm.EXPORT` (not `towasm.x`): the exports object is named `wasm` in the glue.
+    let mut glue = String::with_capacity(out.len());
+    let (mut copied, mut from) = (0, 0);
+    while let Some(found) = out[from..].find("wasm.") {
+        let at = from + found;
+        let start = at + "wasm.".len();
+        let end = out[start..].find(|c: char| !is_ident(c)).map_or(out.len(), |n| start + n);
+        from = end;
+        if out[..at].chars().next_back().is_some_and(is_ident) {
+            continue;
+        }
+        let name = &out[start..end];
+        let new = find(&renamed.exports, name).ok_or_else(|| format!("the glue uses the export wasm.{name}, which wasm-opt did not rename"))?;
+        glue.push_str(&out[copied..start]);
+        glue.push_str(&new);
+        copied = end;
+    }
+    glue.push_str(&out[copied..]);
+    Ok(glue)
+}
+
+fn is_ident(c: char) -> bool {
+    c.is_ascii_alphanumeric() || c == '_' || c == '$'
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn renames_the_glue_to_minified_names() {
+        let renamed = renamed(
+            r#"{"imports": [["./widget_bg.js", "__wbg_log_1", "a"], ["./widget_bg.js", "__wbg_now_2", "b"]],
+                "exports": [["memory", "c"], ["mount", "d"]]}"#,
+            &["a".to_string()],
+        )
+        .unwrap();
+        let glue = "function mount(x) {\n    return wasm.mount(x, wasm.memory);\n}\nconst import0 = {\n        __wbg_log_1: function(a) {},\n        __wbg_now_2: function() { return towasm.mount; },\n};\nreturn { \"./widget_bg.js\": import0 };\n";
+        assert_eq!(
+            rename_in_glue(glue, "widget", &renamed).unwrap(),
+            "function mount(x) {\n    return wasm.d(x, wasm.c);\n}\nconst import0 = {\n        a: function(a) {},\n        b: function() { return towasm.mount; },\n};\nreturn { \"a\": import0 };\n"
+        );
+        let missing = glue.replace("__wbg_now_2", "__wbg_later_3");
+        assert!(rename_in_glue(&missing, "widget", &renamed).is_err());
+        let unknown = glue.replace("wasm.memory", "wasm.table");
+        assert!(rename_in_glue(&unknown, "widget", &renamed).is_err());
+    }
 }
