@@ -76,7 +76,9 @@ fn merged(attributes: JsValue, file: JsValue, init: JsValue) -> Value {
 }
 
 /// Checks a config the way the widget would, without mounting: a list of `{ path, message }`
-/// (empty when the widget takes it as it is). Used by the configurator; the loader never calls it.
+/// (empty when the widget takes it as it is). Only in the `validate` build (dist/validate.HASH.js),
+/// which the configurator loads; the visitor's wasm has neither this export nor the messages.
+#[cfg(feature = "validate")]
 #[wasm_bindgen]
 pub fn validate(config: JsValue) -> js_sys::Array {
     let raw = env::value_of(&config);

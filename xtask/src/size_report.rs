@@ -843,9 +843,9 @@ pub fn run(ws: &Workspace) -> Result {
     install::wasm_bindgen_cli(&ws.root)?;
     install::wasm_opt(&ws.root)?;
 
-    let wasm = wasm::build(ws)?;
+    let wasm = wasm::build(ws, wasm::Build::Widget)?;
     // The same build again, now fresh, for where its build script wrote the stylesheet.
-    let messages = wasm::cargo_build(ws).arg("--message-format=json").probe().unwrap_or_default();
+    let messages = wasm::cargo_build(ws, wasm::Build::Widget).arg("--message-format=json").probe().unwrap_or_default();
     let out_dir = out_dir(&messages);
     let work = ws.target.join(WORK);
     if work.exists() {

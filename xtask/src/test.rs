@@ -121,6 +121,8 @@ fn native(ws: &Workspace, state: &mut State) -> Result<Option<String>> {
         command = command.env_remove("DATABASE_URL");
     }
     command.run()?;
+    step("run the core's tests as the visitor's wasm builds it: without its messages, every problem at the same path");
+    cmd::cargo().args(["test", "-p", "widget-core", "--no-default-features"]).current_dir(&ws.root).run()?;
     Ok(None)
 }
 

@@ -25,23 +25,53 @@ const FEATURES: [&str; 5] = [
     "--enable-nontrapping-float-to-int",
 ];
 
-/// `cargo build` of the widget for wasm32 with [`NIGHTLY`]: std rebuilt from source (`build-std`)
+/// Which wasm of the widget crate.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Build {
+    /// What every visitor loads: the panel. The core's problems are named by their path only.
+    Widget,
+    /// The configurator's (and other `validate()` users'): the crate with its `validate` feature,
+    /// which exports `validate(config)` and keeps the core's messages for owners.
+    Validator,
+}
+
+impl Build {
+    /// The stem of its files: `STEM.js` and `STEM_bg.wasm`, in `dist/` with a hash before the
+    /// extension.
+    pub fn stem(self) -> &'static str {
+        match self {
+            Build::Widget => "widget",
+            Build::Validator => "validate",
+        }
+    }
+
+    fn features(self) -> &'static [&'static str] {
+        match self {
+            Build::Widget => &[],
+            Build::Validator => &["--features", "validate"],
+        }
+    }
+}
+
+/// `cargo build` of `build` for wasm32 with [`NIGHTLY`]: std rebuilt from source (`build-std`)
 /// with its `optimize_for_size` feature, and `panic = "immediate-abort"`, so a panic is a trap
 /// (the loader's guard reports it) instead of a message formatted by code in every visitor's wasm.
 /// Both are unstable, hence the pinned nightly; the profile's other settings are in `Cargo.toml`.
-pub fn cargo_build(ws: &Workspace) -> Cmd {
+pub fn cargo_build(ws: &Workspace, build: Build) -> Cmd {
     Cmd::new("rustup")
         .args(["run", NIGHTLY, "cargo", "build", "-p", "contact-widget", "--lib", "--target", WASM_TARGET, "--profile", PROFILE])
+        .args(build.features())
         .args(["-Zbuild-std=std,panic_abort", "-Zbuild-std-features=optimize_for_size", "-Zpanic-immediate-abort"])
         .args(["--config", &format!("profile.{PROFILE}.panic=\"immediate-abort\"")])
         .current_dir(&ws.root)
 }
 
-/// Builds the widget and returns the path of rustc's wasm (before wasm-bindgen).
-pub fn build(ws: &Workspace) -> Result<PathBuf> {
+/// Builds `build` and returns the path of rustc's wasm (before wasm-bindgen). Both builds write
+/// it to the same path: run wasm-bindgen on it before building the other.
+pub fn build(ws: &Workspace, build: Build) -> Result<PathBuf> {
     install::nightly()?;
-    step(&format!("build the widget for wasm32 ({NIGHTLY}, std rebuilt for size, profile {PROFILE})"));
-    cargo_build(ws).run()?;
+    step(&format!("build the {} wasm ({NIGHTLY}, std rebuilt for size, profile {PROFILE})", build.stem()));
+    cargo_build(ws, build).run()?;
     Ok(ws.target.join(WASM_TARGET).join(PROFILE).join("contact_widget.wasm"))
 }
 
