@@ -56,13 +56,16 @@ impl Build {
 /// `cargo build` of `build` for wasm32 with [`NIGHTLY`]: std rebuilt from source (`build-std`)
 /// with its `optimize_for_size` feature, and `panic = "immediate-abort"`, so a panic is a trap
 /// (the loader's guard reports it) instead of a message formatted by code in every visitor's wasm.
-/// Both are unstable, hence the pinned nightly; the profile's other settings are in `Cargo.toml`.
+/// All three are unstable, hence the pinned nightly; the profile's other settings are in `Cargo.toml`.
 pub fn cargo_build(ws: &Workspace, build: Build) -> Cmd {
     Cmd::new("rustup")
         .args(["run", NIGHTLY, "cargo", "build", "-p", "contact-widget", "--lib", "--target", WASM_TARGET, "--profile", PROFILE])
         .args(build.features())
         .args(["-Zbuild-std=std,panic_abort", "-Zbuild-std-features=optimize_for_size", "-Zpanic-immediate-abort"])
         .args(["--config", &format!("profile.{PROFILE}.panic=\"immediate-abort\"")])
+        // No file names and lines for `#[track_caller]` locations: nothing prints them any more.
+        // (Added to the target's rustflags in .cargo/config.toml, not instead of them.)
+        .args(["--config", &format!("target.{WASM_TARGET}.rustflags=[\"-Zlocation-detail=none\"]")])
         .current_dir(&ws.root)
 }
 
@@ -93,7 +96,7 @@ pub struct Renamed {
     pub exports: Vec<(String, String)>,
 }
 
-/// `wasm-opt -Oz --converge` from `input` to `output`, then `--minify-imports-and-exports-and-modules`
+/// `wasm-opt -Oz --converge --low-memory-unused` from `input` to `output`, then `--minify-imports-and-exports-and-modules`
 /// on its own (run with `-Oz --converge`, that pass prints its mapping once per round); with `-g`,
 /// keeping the name section, when `keep_names`. The new names.
 pub fn optimize(ws: &Workspace, input: &Path, output: &Path, keep_names: bool) -> Result<Renamed> {
@@ -102,7 +105,10 @@ pub fn optimize(ws: &Workspace, input: &Path, output: &Path, keep_names: bool) -
         let command = if keep_names { command.arg("-g") } else { command };
         command.args(FEATURES).arg("-o").arg(output).arg(input).output()
     };
-    wasm_opt(&["-Oz", "--converge"], input)?;
+    // -lmu (--low-memory-unused): the low 1 KiB is the far end of the 128 KiB shadow stack
+    // (.cargo/config.toml), which the widget never comes near (nothing recurses deeply; config
+    // values nest at most 16 levels), so wasm-opt may fold constant offsets into addresses.
+    wasm_opt(&["-Oz", "--converge", "--low-memory-unused"], input)?;
     let mapping = wasm_opt(&["--minify-imports-and-exports-and-modules"], output)?;
     let bytes = std::fs::read(output).map_err(|e| format!("cannot read {}: {e}", output.display()))?;
     renamed(&mapping, &import_modules(&bytes)?)
