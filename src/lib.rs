@@ -3,6 +3,8 @@
 //! The loader (`loader.js`, shipped as `dist/contact-widget.js`) is its only caller: it paints
 //! the launcher, and this crate adds the panel when the visitor is about to need it.
 
+#[cfg(target_arch = "wasm32")]
+mod allocator;
 mod boundary;
 mod courier;
 mod dom;
