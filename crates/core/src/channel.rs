@@ -329,25 +329,25 @@ pub fn link(kind: Kind, value: &str, message: Option<&str>, subject: Option<&str
     };
     let number = || e164(value).ok_or(bad);
     Ok(Some(match kind {
-        Kind::Phone => format!("tel:{}", number()?),
-        Kind::Sms => format!("sms:{}{}", number()?, query(&[("body", given(message))])),
-        Kind::Whatsapp => format!("https://wa.me/{}{}", &number()?[1..], query(&[("text", given(message))])),
+        Kind::Phone => ["tel:", &number()?].concat(),
+        Kind::Sms => ["sms:", &number()?, &query(&[("body", given(message))])].concat(),
+        Kind::Whatsapp => ["https://wa.me/", &number()?[1..], &query(&[("text", given(message))])].concat(),
         Kind::Email => {
             if !crate::form::is_email(value) {
                 return Err(bad);
             }
-            format!("mailto:{}{}", encode_email(value), query(&[("subject", given(subject)), ("body", given(message))]))
+            ["mailto:", &encode_email(value), &query(&[("subject", given(subject)), ("body", given(message))])].concat()
         }
         Kind::Telegram => match e164(value) {
-            Some(n) => format!("https://t.me/{n}"),
-            None => format!("https://t.me/{}", handle(word, 5, 32)?),
+            Some(n) => ["https://t.me/", &n].concat(),
+            None => ["https://t.me/", handle(word, 5, 32)?].concat(),
         },
-        Kind::Messenger => format!("https://m.me/{}", handle(|c| c.is_ascii_alphanumeric() || c == '.', 5, 50)?),
+        Kind::Messenger => ["https://m.me/", handle(|c| c.is_ascii_alphanumeric() || c == '.', 5, 50)?].concat(),
         Kind::Signal => match e164(value) {
-            Some(n) => format!("https://signal.me/#p/{n}"),
+            Some(n) => ["https://signal.me/#p/", &n].concat(),
             None => web_link(value, &["signal.me", "signal.group"]).ok_or(bad)?,
         },
-        Kind::Viber => format!("viber://chat?number={}", encode(&number()?)),
+        Kind::Viber => ["viber://chat?number=", &encode(&number()?)].concat(),
         Kind::Line => {
             let id = value.strip_prefix('~').unwrap_or(value);
             let (official, bare) = match id.strip_prefix('@') {
@@ -358,11 +358,7 @@ pub fn link(kind: Kind, value: &str, message: Option<&str>, subject: Option<&str
             if !(4..=20).contains(&n) || !bare.chars().all(|c| word(c) || c == '.' || c == '-') {
                 return Err(bad);
             }
-            if official {
-                format!("https://line.me/R/ti/p/%40{bare}")
-            } else {
-                format!("https://line.me/R/ti/p/~{bare}")
-            }
+            ["https://line.me/R/ti/p/", if official { "%40" } else { "~" }, bare].concat()
         }
         Kind::Wechat => {
             let n = value.chars().count();
@@ -377,13 +373,13 @@ pub fn link(kind: Kind, value: &str, message: Option<&str>, subject: Option<&str
             if !ok {
                 return Err(bad);
             }
-            format!("skype:{value}?chat")
+            ["skype:", value, "?chat"].concat()
         }
         Kind::Teams => {
             if !crate::form::is_email(value) {
                 return Err(bad);
             }
-            format!("https://teams.microsoft.com/l/chat/0/0{}", query(&[("users", Some(encode(value))), ("message", given(message))]))
+            ["https://teams.microsoft.com/l/chat/0/0", &query(&[("users", Some(encode(value))), ("message", given(message))])].concat()
         }
         Kind::Discord => {
             let code = ["https://discord.gg/", "discord.gg/", "https://discord.com/invite/"].iter().find_map(|p| value.strip_prefix(p)).unwrap_or(value);
@@ -391,11 +387,11 @@ pub fn link(kind: Kind, value: &str, message: Option<&str>, subject: Option<&str
             if !(2..=32).contains(&n) || !code.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
                 return Err(bad);
             }
-            format!("https://discord.gg/{code}")
+            ["https://discord.gg/", code].concat()
         }
-        Kind::X => format!("https://x.com/{}", handle(word, 1, 15)?),
-        Kind::Instagram => format!("https://www.instagram.com/{}", handle(|c| word(c) || c == '.', 1, 30)?),
-        Kind::Facebook => format!("https://www.facebook.com/{}", handle(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-', 5, 75)?),
+        Kind::X => ["https://x.com/", handle(word, 1, 15)?].concat(),
+        Kind::Instagram => ["https://www.instagram.com/", handle(|c| word(c) || c == '.', 1, 30)?].concat(),
+        Kind::Facebook => ["https://www.facebook.com/", handle(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-', 5, 75)?].concat(),
         Kind::Linkedin => {
             let path = value.trim_matches('/');
             let ok = path.split('/').count() == 2
@@ -403,18 +399,18 @@ pub fn link(kind: Kind, value: &str, message: Option<&str>, subject: Option<&str
             if !ok {
                 return Err(bad);
             }
-            format!("https://www.linkedin.com/{path}/")
+            ["https://www.linkedin.com/", path, "/"].concat()
         }
         Kind::Youtube => match value.strip_prefix("channel/") {
-            Some(id) if id.len() == 24 && id.starts_with("UC") && id.chars().all(|c| word(c) || c == '-') => format!("https://www.youtube.com/channel/{id}"),
+            Some(id) if id.len() == 24 && id.starts_with("UC") && id.chars().all(|c| word(c) || c == '-') => ["https://www.youtube.com/channel/", id].concat(),
             Some(_) => return Err(bad),
-            None => format!("https://www.youtube.com/@{}", handle(|c| word(c) || c == '.' || c == '-', 3, 30)?),
+            None => ["https://www.youtube.com/@", handle(|c| word(c) || c == '.' || c == '-', 3, 30)?].concat(),
         },
-        Kind::Tiktok => format!("https://www.tiktok.com/@{}", handle(|c| word(c) || c == '.', 2, 24)?),
+        Kind::Tiktok => ["https://www.tiktok.com/@", handle(|c| word(c) || c == '.', 2, 24)?].concat(),
         Kind::Map => match scheme(value).as_deref() {
             Some("https" | "http") => safe_url(value, &ALLOWED_SCHEMES).ok_or(bad)?,
             _ if value.chars().any(|c| c.is_control()) => return Err(bad),
-            _ => format!("https://www.google.com/maps/search/?api=1&query={}", encode(value)),
+            _ => ["https://www.google.com/maps/search/?api=1&query=", &encode(value)].concat(),
         },
         Kind::Link => safe_url(value, &ALLOWED_SCHEMES).ok_or(bad)?,
         Kind::Custom => safe_url(value, &ALLOWED_SCHEMES).or_else(|| safe_url(value, &APP_SCHEMES)).ok_or(bad)?,
@@ -475,7 +471,7 @@ pub fn encode(text: &str) -> String {
 /// An address inside `mailto:` keeps its `@`; everything else is encoded as in a query.
 fn encode_email(address: &str) -> String {
     let (local, domain) = address.split_once('@').unwrap_or((address, ""));
-    format!("{}@{}", encode(local), encode(domain))
+    [&encode(local), "@", &encode(domain)].concat()
 }
 
 /// Schemes a link may have. Anything else (`javascript:`, `data:`, `vbscript:`, …) is refused.

@@ -278,6 +278,11 @@ pub fn from_attributes(attributes: &[(String, String)]) -> Value {
     Value::Object(entries)
 }
 
+/// `path.key`, the path of a key inside an object (what an [`Issue`] names).
+pub(crate) fn join(path: &str, key: &str) -> String {
+    [path, ".", key].concat()
+}
+
 /// Validates a raw configuration. Never fails: problems come back as issues.
 pub fn parse(raw: &Value) -> (Config, Vec<Issue>) {
     let mut p = Parser::default();
@@ -381,10 +386,17 @@ impl Parser {
     }
 
     fn choice<T: Copy>(&mut self, path: &str, value: &Value, all: &[T], name: fn(T) -> &'static str) -> Option<T> {
+        self.choose(path, value, &|i| all.get(i).map(|&t| name(t))).map(|i| all[i])
+    }
+
+    /// [`Parser::choice`] without its type (one copy in the wasm, not one per enum): the index of
+    /// the name `value` is, among `name(0)`, `name(1)`… until `None`.
+    fn choose(&mut self, path: &str, value: &Value, name: &dyn Fn(usize) -> Option<&'static str>) -> Option<usize> {
         let raw = self.text(path, value)?;
-        let found = all.iter().copied().find(|&t| name(t) == raw);
+        let names = || (0..).map_while(name);
+        let found = names().position(|n| n == raw);
         if found.is_none() {
-            self.issue(path, message!("\"{raw}\" is not one of {}", all.iter().map(|&t| name(t)).collect::<Vec<_>>().join(", ")));
+            self.issue(path, message!("\"{raw}\" is not one of {}", names().collect::<Vec<_>>().join(", ")));
         }
         found
     }
@@ -429,11 +441,11 @@ impl Parser {
         };
         for (key, _) in entries {
             if !CHANNEL_KEYS.contains(&key.as_str()) {
-                self.issue(&format!("{path}.{key}"), message!("unknown key; a channel has {}", CHANNEL_KEYS.join(", ")));
+                self.issue(&join(path, key), message!("unknown key; a channel has {}", CHANNEL_KEYS.join(", ")));
             }
         }
         let field = |key: &str| item.get(key).unwrap_or(&Value::Null);
-        let type_path = format!("{path}.type");
+        let type_path = join(path, "type");
         let Some(type_name) = self.text(&type_path, field("type")) else {
             if item.get("type").is_none() {
                 self.issue(&type_path, message!("missing"));
@@ -444,20 +456,20 @@ impl Parser {
             self.issue(&type_path, message!("unknown channel type \"{type_name}\"; the known types are {}", Kind::ALL.map(Kind::name).join(", ")));
             return None;
         };
-        let value_path = format!("{path}.value");
+        let value_path = join(path, "value");
         let Some(value) = self.text(&value_path, field("value")) else {
             if item.get("value").is_none() {
                 self.issue(&value_path, message!("missing; a {type_name} channel needs {}", kind.expects()));
             }
             return None;
         };
-        let label = self.text(&format!("{path}.label"), field("label"));
-        let message_path = format!("{path}.message");
+        let label = self.text(&join(path, "label"), field("label"));
+        let message_path = join(path, "message");
         let message = self.text(&message_path, field("message"));
         if message.is_some() && !kind.takes_message() {
             self.issue(&message_path, message!("a {type_name} channel cannot prefill a message; it is ignored"));
         }
-        let subject_path = format!("{path}.subject");
+        let subject_path = join(path, "subject");
         let subject = self.text(&subject_path, field("subject"));
         if subject.is_some() && kind != Kind::Email {
             self.issue(&subject_path, message!("only an email channel has a subject; it is ignored on this {type_name} channel"));
@@ -472,7 +484,7 @@ impl Parser {
         let mut channel = Channel::new(kind, &value, href);
         channel.label = label;
         channel.copy = channel::copy_text(kind, &value);
-        let at = |key: &str| format!("{path}.{key}");
+        let at = |key: &str| join(path, key);
         if let Some(v) = item.get("group") {
             channel.group = self.choice(&at("group"), v, &Group::ALL, Group::name).unwrap_or(channel.group);
         }
@@ -520,7 +532,7 @@ impl Parser {
             }
         };
         for (key, value) in entries {
-            let path = format!("form.{key}");
+            let path = join("form", key);
             match key.as_str() {
                 "rating" => {
                     form.rating = match value {
@@ -558,15 +570,15 @@ impl Parser {
             return;
         };
         for (key, value) in entries {
-            let path = format!("texts.{key}");
+            let path = join("texts", key);
             match (Text::from_key(key), value) {
                 (Some(text), _) => self.set_text(&mut config.texts, text, &path, value),
                 (None, Value::Object(inner)) if self.language_tag(&path, key) => {
                     let mut texts = Texts::default();
                     for (key, value) in inner {
                         match Text::from_key(key) {
-                            Some(text) => self.set_text(&mut texts, text, &format!("{path}.{key}"), value),
-                            None => self.issue(&format!("{path}.{key}"), message!("unknown text key")),
+                            Some(text) => self.set_text(&mut texts, text, &join(&path, key), value),
+                            None => self.issue(&join(&path, key), message!("unknown text key")),
                         }
                     }
                     config.language_texts.push((key.to_ascii_lowercase(), texts));
@@ -596,7 +608,7 @@ impl Parser {
             return theme;
         };
         for (key, value) in entries {
-            let path = format!("theme.{key}");
+            let path = join("theme", key);
             match key.as_str() {
                 "scheme" => theme.scheme = self.choice(&path, value, &Scheme::ALL, Scheme::name).unwrap_or_default(),
                 "launcher" => theme.launcher = self.choice(&path, value, &Launcher::ALL, Launcher::name).unwrap_or_default(),

@@ -7,6 +7,7 @@
 //! DST rules. Everything else — midnight-spanning ranges, exceptions, DST gaps and overlaps — is
 //! decided on the owner's wall clock, here.
 
+use crate::config::join;
 use crate::value::Value;
 
 const MINUTE: f64 = 60_000.0;
@@ -218,7 +219,7 @@ pub fn parse(value: &Value, path: &str, inherited: Option<&str>, issues: &mut Ve
     let mut zone_ok = false;
     let mut weekly_seen = false;
     for (key, value) in entries {
-        let at = format!("{path}.{key}");
+        let at = join(path, key);
         match key.as_str() {
             "timeZone" => match value.as_str().map(str::trim) {
                 Some(name) if is_zone_name(name) => {
@@ -235,7 +236,7 @@ pub fn parse(value: &Value, path: &str, inherited: Option<&str>, issues: &mut Ve
                     continue;
                 };
                 for (days, spans) in days {
-                    let at = format!("{at}.{days}");
+                    let at = join(&at, days);
                     let Some(which) = day_set(days) else {
                         issues.push((at, message!("\"{days}\" is not a day, a range of days or a list of them, such as mon, mon-fri or sat,sun")));
                         continue;
@@ -255,7 +256,7 @@ pub fn parse(value: &Value, path: &str, inherited: Option<&str>, issues: &mut Ve
                     continue;
                 };
                 for (date, spans) in dates {
-                    let at = format!("{at}.{date}");
+                    let at = join(&at, date);
                     let Some(days) = date_set(date) else {
                         issues.push((at, message!("\"{date}\" is not a date such as 2026-12-25, a range such as 2026-08-01/2026-08-15, or a yearly day such as 12-25")));
                         continue;
@@ -273,14 +274,14 @@ pub fn parse(value: &Value, path: &str, inherited: Option<&str>, issues: &mut Ve
             Some(zone) if entries.iter().all(|(k, _)| k != "timeZone") => schedule.time_zone = zone.to_owned(),
             _ => {
                 if entries.iter().all(|(k, _)| k != "timeZone") {
-                    issues.push((format!("{path}.timeZone"), message!("missing; write the IANA time zone the hours are in, such as Europe/Paris")));
+                    issues.push((join(path, "timeZone"), message!("missing; write the IANA time zone the hours are in, such as Europe/Paris")));
                 }
                 return None;
             }
         }
     }
     if !weekly_seen {
-        issues.push((format!("{path}.weekly"), message!("missing; write the usual opening hours, such as {{\"mon-fri\": \"09:00-17:00\"}}")));
+        issues.push((join(path, "weekly"), message!("missing; write the usual opening hours, such as {{\"mon-fri\": \"09:00-17:00\"}}")));
         return None;
     }
     Some(schedule)
