@@ -247,6 +247,9 @@ fn size_budget(ws: &Workspace, state: &mut State) -> Result<Option<String>> {
         budget::total(&budget, &sizes),
         budget.total
     ));
+    if let (Some(open), Some(size)) = (&budget.open, budget::by_first_open(&budget, &sizes)) {
+        note(&format!("{:<24} {size:>8} / {:>8} bytes (the loader, the glue, the wasm, one language file)", "by the first open", open.limit));
+    }
     for (path, size) in budget::critical_paths(&budget, &sizes) {
         note(&format!(
             "critical path: {path:<24} {size:>8} / {:>8} bytes (before the launcher is visible)",
