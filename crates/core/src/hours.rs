@@ -8,7 +8,7 @@
 //! decided on the owner's wall clock, here.
 
 use crate::config::join;
-use crate::value::Value;
+use crate::value::{digits, Value};
 
 const MINUTE: f64 = 60_000.0;
 const DAY: f64 = 86_400_000.0;
@@ -323,7 +323,7 @@ fn date_set(text: &str) -> Option<Days> {
         if parts.next().is_some() || y.len() != 4 || m.len() != 2 || d.len() != 2 {
             return None;
         }
-        let (y, m, d): (i32, u8, u8) = (y.parse().ok()?, m.parse().ok()?, d.parse().ok()?);
+        let (y, m, d) = (digits(y)? as i32, digits(m)? as u8, digits(d)? as u8);
         ((1..=12).contains(&m) && d >= 1 && d <= days_in_month(y, m)).then(|| days_from_civil(y, m, d))
     }
     if let Some((a, b)) = text.split_once('/') {
@@ -337,7 +337,7 @@ fn date_set(text: &str) -> Option<Days> {
     if m.len() != 2 || d.len() != 2 {
         return None;
     }
-    let (m, d): (u8, u8) = (m.parse().ok()?, d.parse().ok()?);
+    let (m, d) = (digits(m)? as u8, digits(d)? as u8);
     ((1..=12).contains(&m) && d >= 1 && d <= days_in_month(2024, m)).then_some(Days::Yearly(m, d))
 }
 
@@ -378,7 +378,7 @@ fn span(text: &str) -> Option<Span> {
         if h.is_empty() || h.len() > 2 || m.len() != 2 {
             return None;
         }
-        let (h, m): (u16, u16) = (h.parse().ok()?, m.parse().ok()?);
+        let (h, m) = (digits(h)? as u16, digits(m)? as u16);
         (h < 24 && m < 60 || h == 24 && m == 0).then_some(h * 60 + m)
     }
     let (a, b) = text.split_once(['-', '–'])?;
