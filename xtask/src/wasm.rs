@@ -63,9 +63,11 @@ pub fn cargo_build(ws: &Workspace, build: Build) -> Cmd {
         .args(build.features())
         .args(["-Zbuild-std=std,panic_abort", "-Zbuild-std-features=optimize_for_size", "-Zpanic-immediate-abort"])
         .args(["--config", &format!("profile.{PROFILE}.panic=\"immediate-abort\"")])
-        // No file names and lines for `#[track_caller]` locations: nothing prints them any more.
-        // (Added to the target's rustflags in .cargo/config.toml, not instead of them.)
-        .args(["--config", &format!("target.{WASM_TARGET}.rustflags=[\"-Zlocation-detail=none\"]")])
+        // Added to the target's rustflags in .cargo/config.toml, not instead of them: no file names
+        // and lines for `#[track_caller]` locations (nothing prints them any more); and no
+        // reference types, so wasm-bindgen keeps JS values in a JS array instead of an externref
+        // table, whose shims in every export cost the wasm more than the array costs the glue.
+        .args(["--config", &format!("target.{WASM_TARGET}.rustflags=[\"-Zlocation-detail=none\", \"-Ctarget-feature=-reference-types\"]")])
         .current_dir(&ws.root)
 }
 
