@@ -98,9 +98,10 @@ pub struct Renamed {
     pub exports: Vec<(String, String)>,
 }
 
-/// `wasm-opt -Oz --converge --low-memory-unused` from `input` to `output`, then `--minify-imports-and-exports-and-modules`
-/// on its own (run with `-Oz --converge`, that pass prints its mapping once per round); with `-g`,
-/// keeping the name section, when `keep_names`. The new names.
+/// `wasm-opt -Oz --converge --low-memory-unused` from `input` to `output`, then
+/// `--minify-imports-and-exports-and-modules` (and stripping the `producers` and
+/// `target_features` sections) on its own: run with `-Oz --converge`, that pass prints its
+/// mapping once per round. With `-g`, keeping the name section, when `keep_names`. The new names.
 pub fn optimize(ws: &Workspace, input: &Path, output: &Path, keep_names: bool) -> Result<Renamed> {
     let wasm_opt = |passes: &[&str], input: &Path| {
         let command = Cmd::new("node").arg(ws.root.join(install::WASM_OPT)).args(passes);
@@ -111,7 +112,8 @@ pub fn optimize(ws: &Workspace, input: &Path, output: &Path, keep_names: bool) -
     // (.cargo/config.toml), which the widget never comes near (nothing recurses deeply; config
     // values nest at most 16 levels), so wasm-opt may fold constant offsets into addresses.
     wasm_opt(&["-Oz", "--converge", "--low-memory-unused"], input)?;
-    let mapping = wasm_opt(&["--minify-imports-and-exports-and-modules"], output)?;
+    // With the custom sections no browser reads: who built it, and with which wasm features.
+    let mapping = wasm_opt(&["--minify-imports-and-exports-and-modules", "--strip-producers", "--strip-target-features"], output)?;
     let bytes = std::fs::read(output).map_err(|e| format!("cannot read {}: {e}", output.display()))?;
     renamed(&mapping, &import_modules(&bytes)?)
 }
