@@ -292,10 +292,8 @@ pub fn parse(raw: &Value) -> (Config, Vec<Issue>) {
         return (config, p.issues);
     };
     // First, so channels can follow the widget's hours and inherit its time zone.
-    if let Some(value) = raw.get("hours").filter(|v| **v != Value::Null) {
-        let mut found = Vec::new();
-        config.hours = hours::parse(value, "hours", None, &mut found);
-        p.issues.extend(found.into_iter().map(|(path, message)| Issue { path, message }));
+    if let Some(value) = raw.get("hours").filter(|v| !matches!(v, Value::Null)) {
+        config.hours = hours::parse(value, "hours", None, &mut p.issues);
     }
     for (key, value) in entries {
         match key.as_str() {
@@ -495,12 +493,7 @@ impl Parser {
             channel.reply = self.choice(&at("replyTime"), v, &Reply::ALL, Reply::name);
         }
         let own = match item.get("hours") {
-            Some(v) if *v != Value::Null => {
-                let mut found = Vec::new();
-                let own = hours::parse(v, &at("hours"), widget_hours.map(|h| h.time_zone.as_str()), &mut found);
-                self.issues.extend(found.into_iter().map(|(path, message)| Issue { path, message }));
-                own
-            }
+            Some(v) if !matches!(v, Value::Null) => hours::parse(v, &at("hours"), widget_hours.map(|h| h.time_zone.as_str()), &mut self.issues),
             _ => None,
         };
         let when_closed = match item.get("whenClosed") {

@@ -7,7 +7,7 @@
 //! DST rules. Everything else — midnight-spanning ranges, exceptions, DST gaps and overlaps — is
 //! decided on the owner's wall clock, here.
 
-use crate::config::join;
+use crate::config::{join, Issue};
 use crate::value::{digits, Value};
 
 const MINUTE: f64 = 60_000.0;
@@ -209,10 +209,10 @@ pub fn is_zone_name(name: &str) -> bool {
 }
 
 /// Parses an `hours` object; `inherited` is the widget's zone (for a channel's own hours).
-/// Problems go to `issues` as (path, message); `None` when nothing usable is left.
-pub fn parse(value: &Value, path: &str, inherited: Option<&str>, issues: &mut Vec<(String, String)>) -> Option<Schedule> {
+/// Problems go to `issues`; `None` when nothing usable is left.
+pub fn parse(value: &Value, path: &str, inherited: Option<&str>, issues: &mut Vec<Issue>) -> Option<Schedule> {
     let Value::Object(entries) = value else {
-        issues.push((path.into(), message!("expected an object with timeZone, weekly and exceptions, found {}", value.kind())));
+        issues.push(Issue { path: path.into(), message: message!("expected an object with timeZone, weekly and exceptions, found {}", value.kind()) });
         return None;
     };
     let mut schedule = Schedule { time_zone: String::new(), weekly: Default::default(), exceptions: Vec::new() };
@@ -226,19 +226,19 @@ pub fn parse(value: &Value, path: &str, inherited: Option<&str>, issues: &mut Ve
                     schedule.time_zone = name.to_owned();
                     zone_ok = true;
                 }
-                Some(name) => issues.push((at, message!("\"{name}\" is not an IANA time zone name such as Europe/Paris or America/New_York"))),
-                None => issues.push((at, message!("expected text such as \"Europe/Paris\", found {}", value.kind()))),
+                Some(name) => issues.push(Issue { path: at, message: message!("\"{name}\" is not an IANA time zone name such as Europe/Paris or America/New_York") }),
+                None => issues.push(Issue { path: at, message: message!("expected text such as \"Europe/Paris\", found {}", value.kind()) }),
             },
             "weekly" => {
                 weekly_seen = true;
                 let Value::Object(days) = value else {
-                    issues.push((at, message!("expected an object such as {{\"mon-fri\": \"09:00-17:00\"}}, found {}", value.kind())));
+                    issues.push(Issue { path: at, message: message!("expected an object such as {{\"mon-fri\": \"09:00-17:00\"}}, found {}", value.kind()) });
                     continue;
                 };
                 for (days, spans) in days {
                     let at = join(&at, days);
                     let Some(which) = day_set(days) else {
-                        issues.push((at, message!("\"{days}\" is not a day, a range of days or a list of them, such as mon, mon-fri or sat,sun")));
+                        issues.push(Issue { path: at, message: message!("\"{days}\" is not a day, a range of days or a list of them, such as mon, mon-fri or sat,sun") });
                         continue;
                     };
                     if let Some(spans) = spans_of(spans, &at, issues) {
@@ -252,13 +252,13 @@ pub fn parse(value: &Value, path: &str, inherited: Option<&str>, issues: &mut Ve
             }
             "exceptions" => {
                 let Value::Object(dates) = value else {
-                    issues.push((at, message!("expected an object such as {{\"2026-12-25\": \"closed\"}}, found {}", value.kind())));
+                    issues.push(Issue { path: at, message: message!("expected an object such as {{\"2026-12-25\": \"closed\"}}, found {}", value.kind()) });
                     continue;
                 };
                 for (date, spans) in dates {
                     let at = join(&at, date);
                     let Some(days) = date_set(date) else {
-                        issues.push((at, message!("\"{date}\" is not a date such as 2026-12-25, a range such as 2026-08-01/2026-08-15, or a yearly day such as 12-25")));
+                        issues.push(Issue { path: at, message: message!("\"{date}\" is not a date such as 2026-12-25, a range such as 2026-08-01/2026-08-15, or a yearly day such as 12-25") });
                         continue;
                     };
                     if let Some(spans) = spans_of(spans, &at, issues) {
@@ -266,7 +266,7 @@ pub fn parse(value: &Value, path: &str, inherited: Option<&str>, issues: &mut Ve
                     }
                 }
             }
-            _ => issues.push((at, message!("unknown key; hours have {}", KEYS.join(", ")))),
+            _ => issues.push(Issue { path: at, message: message!("unknown key; hours have {}", KEYS.join(", ")) }),
         }
     }
     if !zone_ok {
@@ -274,14 +274,14 @@ pub fn parse(value: &Value, path: &str, inherited: Option<&str>, issues: &mut Ve
             Some(zone) if entries.iter().all(|(k, _)| k != "timeZone") => schedule.time_zone = zone.to_owned(),
             _ => {
                 if entries.iter().all(|(k, _)| k != "timeZone") {
-                    issues.push((join(path, "timeZone"), message!("missing; write the IANA time zone the hours are in, such as Europe/Paris")));
+                    issues.push(Issue { path: join(path, "timeZone"), message: message!("missing; write the IANA time zone the hours are in, such as Europe/Paris") });
                 }
                 return None;
             }
         }
     }
     if !weekly_seen {
-        issues.push((join(path, "weekly"), message!("missing; write the usual opening hours, such as {{\"mon-fri\": \"09:00-17:00\"}}")));
+        issues.push(Issue { path: join(path, "weekly"), message: message!("missing; write the usual opening hours, such as {{\"mon-fri\": \"09:00-17:00\"}}") });
         return None;
     }
     Some(schedule)
@@ -343,19 +343,19 @@ fn date_set(text: &str) -> Option<Days> {
 
 /// `"09:00-17:00"`, `"09:00-12:00, 13:00-17:00"`, `"22:00-02:00"` (past midnight), `"closed"`,
 /// or a list of ranges.
-fn spans_of(value: &Value, path: &str, issues: &mut Vec<(String, String)>) -> Option<Vec<Span>> {
+fn spans_of(value: &Value, path: &str, issues: &mut Vec<Issue>) -> Option<Vec<Span>> {
     let texts: Vec<&str> = match value {
         Value::String(s) if s.trim().eq_ignore_ascii_case("closed") => return Some(Vec::new()),
         Value::String(s) => s.split(',').collect(),
         Value::Array(items) => match items.iter().map(Value::as_str).collect::<Option<Vec<_>>>() {
             Some(texts) => texts,
             None => {
-                issues.push((path.into(), message!("expected a list of ranges such as \"09:00-17:00\"")));
+                issues.push(Issue { path: path.into(), message: message!("expected a list of ranges such as \"09:00-17:00\"") });
                 return None;
             }
         },
         other => {
-            issues.push((path.into(), message!("expected \"closed\" or ranges such as \"09:00-17:00\", found {}", other.kind())));
+            issues.push(Issue { path: path.into(), message: message!("expected \"closed\" or ranges such as \"09:00-17:00\", found {}", other.kind()) });
             return None;
         }
     };
@@ -364,7 +364,7 @@ fn spans_of(value: &Value, path: &str, issues: &mut Vec<(String, String)>) -> Op
         match span(text) {
             Some(s) => spans.push(s),
             None => {
-                issues.push((path.into(), message!("\"{}\" is not a range such as 09:00-17:00 (24-hour clock; 22:00-02:00 runs past midnight)", text.trim())));
+                issues.push(Issue { path: path.into(), message: message!("\"{}\" is not a range such as 09:00-17:00 (24-hour clock; 22:00-02:00 runs past midnight)", text.trim()) });
                 return None;
             }
         }
@@ -605,7 +605,7 @@ pub(crate) mod tests {
         for (config, want) in rows {
             let mut issues = Vec::new();
             parse(&json(config), "hours", None, &mut issues);
-            let got: Vec<String> = issues.iter().map(|(p, m)| format!("{p}: {m}")).collect();
+            let got: Vec<String> = issues.iter().map(|i| format!("{}: {}", i.path, i.message)).collect();
             assert_eq!(got, want.iter().map(|w| crate::as_built(w)).collect::<Vec<_>>(), "{config}");
         }
         // A channel's hours inherit the widget's zone.
