@@ -170,7 +170,7 @@ impl widget_core::hours::Zone for OwnerZone {
                 "second" => 5,
                 _ => continue,
             };
-            n[slot] = field("value").parse::<u32>().unwrap_or(0) as f64;
+            n[slot] = widget_core::value::digits(&field("value")).unwrap_or(0) as f64;
         }
         // Hour 24 is midnight in some browsers. An integer remainder: a float one brings libm's fmod.
         let wall = js_sys::Date::utc(n[0], n[1] - 1.0) + ((n[2] - 1.0) * 24.0 + (n[3] as u32 % 24) as f64) * 3_600_000.0 + n[4] * 60_000.0 + n[5] * 1000.0;

@@ -5,7 +5,7 @@
 // started fetching, mounts the panel, dispatches API calls to it, and contains every failure:
 // reported once, the panel removed, the launcher turned into a plain link (the fallback) when
 // there is somewhere to go. Everything the glue exports is exported as it is (the configurator
-// imports validate()).
+// has a build of its own with validate(): dist/validate.HASH.js).
 import init, { install, Setup } from './widget.js';
 
 export * from './widget.js';

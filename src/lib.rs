@@ -3,6 +3,8 @@
 //! The loader (`loader.js`, shipped as `dist/contact-widget.js`) is its only caller: it paints
 //! the launcher, and this crate adds the panel when the visitor is about to need it.
 
+#[cfg(target_arch = "wasm32")]
+mod allocator;
 mod boundary;
 mod courier;
 mod dom;
@@ -70,7 +72,9 @@ impl Setup {
 }
 
 /// Checks a config the way the widget would, without mounting: a list of `{ path, message }`
-/// (empty when the widget takes it as it is). Used by the configurator; the loader never calls it.
+/// (empty when the widget takes it as it is). Only in the `validate` build (dist/validate.HASH.js),
+/// which the configurator loads; the visitor's wasm has neither this export nor the messages.
+#[cfg(feature = "validate")]
 #[wasm_bindgen]
 pub fn validate(config: JsValue) -> js_sys::Array {
     let raw = env::value_of(&config);

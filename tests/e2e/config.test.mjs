@@ -2,7 +2,7 @@
 // error thrown into the host page, hostile text rendered as text.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { distFile, hostPage, openPage, widgetReady, world } from './support/harness.mjs';
+import { distFile, hostPage, named, openPage, widgetReady, world } from './support/harness.mjs';
 
 let inbox, site, browser;
 const pages = {};
@@ -61,10 +61,8 @@ test('an unknown channel type and a javascript: link are refused by name; the re
   });
   await widgetReady(page);
   const messages = warnings(consoleMessages);
-  assert.equal(messages.length, 3, messages.join('\n'));
-  assert.match(messages[0], /config `channels\[0\]\.type`: unknown channel type "fax"/);
-  assert.match(messages[1], /config `channels\[1\]\.value`: .* this link channel is not shown/);
-  assert.match(messages[2], /config `channels\[2\]\.value`: .* this link channel is not shown/);
+  // The visitor's wasm names each problem by its path; the configurator's validator says what it is.
+  assert.deepEqual(messages, ['channels[0].type', 'channels[1].value', 'channels[2].value'].map(named));
   assert.deepEqual(await shadowLinks(page), ['mailto:help@example.com']);
   assert.deepEqual(pageErrors, []);
 });

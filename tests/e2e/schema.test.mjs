@@ -1,6 +1,6 @@
 // Every example config in the repository and the docs, against dist/config.schema.json with a real
-// JSON Schema validator (ajv, draft 2020-12) and against the widget's own parser (the wasm's
-// `validate`): both accept every valid example, and both reject each invalid one at the same path.
+// JSON Schema validator (ajv, draft 2020-12) and against the widget's own parser (`validate` of
+// dist/validate.HASH.js): both accept every valid example, and both reject each invalid one at the same path.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -16,8 +16,9 @@ let checkSchema, parserIssues;
 before(async () => {
   const schema = JSON.parse(fs.readFileSync(path.join(DIST, 'config.schema.json'), 'utf8'));
   checkSchema = new Ajv2020({ allErrors: true, strict: true }).compile(schema);
-  const wasm = await import(pathToFileURL(path.join(DIST, distFile('widget', 'js'))).href);
-  wasm.initSync({ module: fs.readFileSync(path.join(DIST, distFile('widget_bg', 'wasm'))) });
+  // The configurator's build, which keeps the core's messages (the visitor's wasm has no validate).
+  const wasm = await import(pathToFileURL(path.join(DIST, distFile('validate', 'js'))).href);
+  wasm.initSync({ module: fs.readFileSync(path.join(DIST, distFile('validate_bg', 'wasm'))) });
   parserIssues = (config) => wasm.validate(config);
 });
 

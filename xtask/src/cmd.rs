@@ -93,6 +93,22 @@ impl Cmd {
         }
     }
 
+    /// Like [`Cmd::run`], but captures stdout (stderr is still shown) and returns it.
+    pub fn output(mut self) -> Result<String> {
+        let shown = self.shown();
+        println!("    $ {shown}");
+        let output = self
+            .command
+            .stderr(Stdio::inherit())
+            .output()
+            .map_err(|e| spawn_error(&self.program, e))?;
+        if output.status.success() {
+            String::from_utf8(output.stdout).map_err(|_| format!("`{shown}` printed something that is not UTF-8"))
+        } else {
+            Err(format!("`{shown}` failed ({})", output.status))
+        }
+    }
+
     /// Runs the command quietly to look something up; its stdout if it ran and succeeded.
     pub fn probe(mut self) -> Option<String> {
         let output = self

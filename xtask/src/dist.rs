@@ -3,12 +3,11 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use crate::cmd::{self, note, step, warn, Cmd};
+use crate::cmd::{note, step, warn, Cmd};
 use crate::sizes::{self, FileSize};
 use crate::workspace::Workspace;
-use crate::{docs, install, integrity, package, Result};
+use crate::{docs, install, integrity, package, wasm, Result};
 
-const PROFILE: &str = "wasm";
 const LOADER: &str = "src/loader.js";
 const LAZY: &str = "src/lazy.js";
 const TYPES: &str = "src/contact-widget.d.ts";
@@ -18,7 +17,6 @@ const ESBUILD: &str = "xtask/tools/node_modules/.bin/esbuild";
 
 /// Builds `dist/` from scratch and returns the sizes of its files.
 pub fn run(ws: &Workspace) -> Result<Vec<FileSize>> {
-    install::wasm_target()?;
     install::wasm_bindgen_cli(&ws.root)?;
     install::wasm_opt(&ws.root)?;
 
@@ -30,25 +28,6 @@ pub fn run(ws: &Workspace) -> Result<Vec<FileSize>> {
         ));
     }
 
-    step("build the widget for wasm32 (profile wasm)");
-    cmd::cargo()
-        .args([
-            "build",
-            "-p",
-            "contact-widget",
-            "--lib",
-            "--target",
-            install::WASM_TARGET,
-        ])
-        .args(["--profile", PROFILE])
-        .current_dir(&ws.root)
-        .run()?;
-    let wasm = ws
-        .target
-        .join(install::WASM_TARGET)
-        .join(PROFILE)
-        .join("contact_widget.wasm");
-
     let dist = ws.dist();
     step(&format!("recreate {}", dist.display()));
     if dist.exists() {
@@ -56,36 +35,7 @@ pub fn run(ws: &Workspace) -> Result<Vec<FileSize>> {
     }
     fs::create_dir_all(&dist).map_err(|e| format!("cannot create {}: {e}", dist.display()))?;
 
-    step("generate the JS bindings: dist/widget.js, dist/widget_bg.wasm (renamed by content below)");
-    Cmd::new("wasm-bindgen")
-        .args([
-            "--target",
-            "web",
-            "--no-typescript",
-            "--out-name",
-            "widget",
-            "--out-dir",
-        ])
-        .arg(&dist)
-        .arg(&wasm)
-        .run()?;
-
-    step("optimize dist/widget_bg.wasm for size");
-    let bg = dist.join("widget_bg.wasm");
-    Cmd::new("node")
-        .arg(ws.root.join(install::WASM_OPT))
-        .arg("-Oz")
-        // The wasm features rustc enables by default for wasm32-unknown-unknown.
-        .args([
-            "--enable-bulk-memory",
-            "--enable-reference-types",
-            "--enable-multivalue",
-        ])
-        .args(["--enable-sign-ext", "--enable-nontrapping-float-to-int"])
-        .arg("-o")
-        .arg(&bg)
-        .arg(&bg)
-        .run()?;
+    bound(ws, &dist, wasm::Build::Widget)?;
 
     // Content-hashed names: a changed file gets a new name, so the inbox can serve them as
     // `immutable` and a browser never mixes an old glue with a new wasm.
@@ -128,6 +78,8 @@ pub fn run(ws: &Workspace) -> Result<Vec<FileSize>> {
     }
     note("dist/contact-widget.mjs is the same loader as an ES module, for npm");
 
+    let (validate_js, validate_wasm) = validator(ws, &dist)?;
+
     step(&format!("copy {TYPES} to dist/contact-widget.d.ts"));
     let types = ws.root.join(TYPES);
     if types.is_file() {
@@ -160,7 +112,7 @@ pub fn run(ws: &Workspace) -> Result<Vec<FileSize>> {
         "write dist/package.json (npm package contact-widget {version})"
     ));
     // The hashed glue and wasm, and every language file (not their .br/.gz copies).
-    let mut built = vec![js_name.clone(), wasm_name.clone()];
+    let mut built = vec![js_name.clone(), wasm_name.clone(), validate_js, validate_wasm];
     built.extend(widget_core::i18n::LOCALES.iter().filter(|t| **t != "en").map(|t| format!("locales/{t}.json")));
     write(
         &dist.join("package.json"),
@@ -200,6 +152,42 @@ pub fn run(ws: &Workspace) -> Result<Vec<FileSize>> {
     note(&format!("dist/ is ready: {}", dist.display()));
     docs::run(ws)?;
     Ok(sizes)
+}
+
+/// Builds `build` and leaves its glue and wasm in `dist/` as `STEM.js` and `STEM_bg.wasm`:
+/// bound by wasm-bindgen, optimized, imports and exports renamed in both.
+fn bound(ws: &Workspace, dist: &Path, build: wasm::Build) -> Result {
+    let stem = build.stem();
+    let rustc_wasm = wasm::build(ws, build)?;
+    step(&format!("generate the JS bindings: dist/{stem}.js, dist/{stem}_bg.wasm (renamed by content below)"));
+    wasm::bindgen(&rustc_wasm, dist, stem)?;
+    step(&format!("optimize dist/{stem}_bg.wasm for size, minifying its import and export names"));
+    let bg = dist.join(format!("{stem}_bg.wasm"));
+    let renamed = wasm::optimize(ws, &bg, &bg, false)?;
+    step(&format!("rename the imports and exports in dist/{stem}.js the same way"));
+    let glue = dist.join(format!("{stem}.js"));
+    write(&glue, wasm::rename_in_glue(&read_text(&glue)?, stem, &renamed)?.as_bytes())
+}
+
+/// The configurator's validator, `dist/validate.HASH.js` and `dist/validate_bg.HASH.wasm`: the
+/// widget crate with its `validate` feature (the core's messages and the `validate` export), its
+/// glue minified, and finding its wasm by the hashed name when `init()` is called without one.
+/// Returns both names.
+fn validator(ws: &Workspace, dist: &Path) -> Result<(String, String)> {
+    bound(ws, dist, wasm::Build::Validator)?;
+    step("name the validator's wasm and glue by their content: dist/validate_bg.HASH.wasm, dist/validate.HASH.js");
+    let wasm_name = rename_by_content(dist, "validate_bg", "wasm")?;
+    let glue = dist.join("validate.js");
+    let default_url = "new URL('validate_bg.wasm', import.meta.url)";
+    let source = read_text(&glue)?;
+    if source.matches(default_url).count() != 1 {
+        return Err(format!("the validator's glue does not find its wasm as {default_url}: wasm-bindgen's output changed"));
+    }
+    write(&glue, source.replace(default_url, &format!("new URL('{wasm_name}', import.meta.url)")).as_bytes())?;
+    write(&glue, minify(ws, &glue)?.as_bytes())?;
+    let js_name = rename_by_content(dist, "validate", "js")?;
+    note(&format!("{js_name}, {wasm_name}"));
+    Ok((js_name, wasm_name))
 }
 
 /// Replaces `dist/widget.js` (wasm-bindgen's glue) by one minified ES module of [`LAZY`] and the

@@ -32,6 +32,30 @@ pub fn wasm_target() -> Result {
     }
 }
 
+/// The nightly toolchain the shipped wasm is built with (see `wasm.rs`): pinned by date, so every
+/// machine builds the same bytes. Everything else (native tests, the inbox, the browser tests)
+/// uses the stable toolchain.
+pub const NIGHTLY: &str = "nightly-2026-05-20";
+
+/// [`NIGHTLY`] with the standard library's sources (`-Zbuild-std` rebuilds std for size) and
+/// the wasm target, installed by rustup when any of it is missing.
+pub fn nightly() -> Result {
+    step(&format!("ensure the Rust toolchain {NIGHTLY} with rust-src and {WASM_TARGET}"));
+    let wanted = ["rust-src".to_string(), format!("rust-std-{WASM_TARGET}")];
+    let installed = Cmd::new("rustup")
+        .args(["component", "list", "--installed", "--toolchain", NIGHTLY])
+        .probe()
+        .unwrap_or_default();
+    if wanted.iter().all(|c| installed.lines().any(|line| line.trim() == c)) {
+        note("already installed");
+        return Ok(());
+    }
+    Cmd::new("rustup")
+        .args(["toolchain", "install", NIGHTLY, "--profile", "minimal"])
+        .args(["--component", "rust-src", "--target", WASM_TARGET])
+        .run()
+}
+
 /// `wasm-bindgen` and `wasm-bindgen-test-runner` of exactly the version `Cargo.lock` pins for
 /// the `wasm-bindgen` crate: the CLI refuses to process output of any other version.
 pub fn wasm_bindgen_cli(root: &Path) -> Result {

@@ -21,6 +21,7 @@ mod size_report;
 mod sizes;
 mod static_binary;
 mod test;
+mod wasm;
 mod workspace;
 
 use std::process::ExitCode;

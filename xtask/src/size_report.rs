@@ -1,8 +1,8 @@
 //! `cargo xtask bench size`: what each feature of the widget costs in the shipped wasm, written to
 //! `bench/size.md`.
 //!
-//! The wasm is built as `cargo xtask dist` builds it, then run through `wasm-opt -Oz` twice: once
-//! as shipped, once with `-g`, which keeps the name section. Without that section the named file
+//! The wasm is built as `cargo xtask dist` builds it (`wasm.rs`), then run through wasm-opt's
+//! passes twice: once as shipped, once with `-g`, which keeps the name section. Without that section the named file
 //! is byte for byte the shipped one (checked), so every function body is measured where it ships.
 //! Each body goes to a feature by its demangled path ([`feature_of`], rules in [`RULES`]); the
 //! data section's bytes go to the source file whose string literals they are
@@ -15,24 +15,15 @@ use std::path::{Path, PathBuf};
 
 use wasmparser::{KnownCustom, Name, Operator, Parser, Payload};
 
-use crate::cmd::{self, note, step, warn, Cmd};
+use crate::cmd::{note, step, warn, Cmd};
 use crate::workspace::Workspace;
-use crate::{dist, install, lockfile, sizes, Result};
+use crate::{dist, install, lockfile, sizes, wasm, Result};
 
-const PROFILE: &str = "wasm";
 const REPORT: &str = "bench/size.md";
 /// Where the intermediate files go, under cargo's target directory.
 const WORK: &str = "size-report";
 /// The widget's Rust sources (folder, crate): their string literals are looked for in the data.
 const SOURCES: [(&str, &str); 2] = [("crates/core/src", "widget_core"), ("src", "contact_widget")];
-/// The wasm features rustc enables by default for wasm32-unknown-unknown: as in `dist.rs`.
-const WASM_OPT_FEATURES: [&str; 5] = [
-    "--enable-bulk-memory",
-    "--enable-reference-types",
-    "--enable-multivalue",
-    "--enable-sign-ext",
-    "--enable-nontrapping-float-to-int",
-];
 /// Rows of the top-items table.
 const TOP: usize = 30;
 
@@ -109,7 +100,7 @@ impl Feature {
             Feature::Delivery => "`widget_core::{form, submission, outbox, json}`, `courier`, `send`, `storage`, the form's DOM (`view::form_ui`…) and handlers (`Inner::submit`, `validated`, drafts…)",
             Feature::Panel => "the rest of `contact_widget`: `view`, `dom`, `widget`, `style` (with `style.css`), `boundary`, `env`, the exports",
             Feature::Glue => "`wasm_bindgen`, `js_sys`, `web_sys`, `wasm_bindgen_futures`, the shims wasm-bindgen writes",
-            Feature::Alloc => "`dlmalloc`, `alloc::alloc`, `__rdl_*`",
+            Feature::Alloc => "`contact_widget::allocator` (the wasm's size-class allocator), `alloc::alloc`, `__rdl_*`",
             Feature::Fmt => "`core::fmt`, `alloc::fmt`, panicking, bounds-check and unwrap failures",
             Feature::Std => "the rest of `core`, `alloc`, `std`: `str`, `Vec`, `String`, `Rc`, `RefCell`…",
             Feature::Builtins => "functions with C names: `memcpy`, `__multi3`, `round`…",
@@ -186,6 +177,7 @@ const RULES: &[(&str, Feature)] = &[
     ("contact_widget::widget::Inner::restore_draft", Feature::Delivery),
     ("contact_widget::widget::Inner::fill", Feature::Delivery),
     ("contact_widget::widget::Inner::email_instead", Feature::Delivery),
+    ("contact_widget::allocator", Feature::Alloc),
     ("contact_widget", Feature::Panel),
     // The exports, which wasm-bindgen's shims (`mount externref shim`) may have absorbed.
     ("mount", Feature::Panel),
@@ -258,7 +250,10 @@ fn feature_of(name: &str) -> Feature {
             .min()
             .map(|(_, _, feature)| feature)
     };
-    earliest(true).or_else(|| earliest(false)).unwrap_or_else(|| {
+    // The allocator is in the widget crate, but does std's job: its rule comes first.
+    let std_first = matches(&name, "contact_widget::allocator").next().is_some();
+    let (first, then) = if std_first { (false, true) } else { (true, false) };
+    earliest(first).or_else(|| earliest(then)).unwrap_or_else(|| {
         if name.is_empty() || name.contains("::") || name.contains(' ') {
             Feature::Generic
         } else {
@@ -849,17 +844,13 @@ fn items(module: &Module, features: &[Feature], sections: &[(String, usize)]) ->
 }
 
 pub fn run(ws: &Workspace) -> Result {
-    install::wasm_target()?;
     install::wasm_bindgen_cli(&ws.root)?;
     install::wasm_opt(&ws.root)?;
 
-    step("build the widget for wasm32 (profile wasm), as `cargo xtask dist` does");
-    let build = ["build", "-p", "contact-widget", "--lib", "--target", install::WASM_TARGET, "--profile", PROFILE];
-    cmd::cargo().args(build).current_dir(&ws.root).run()?;
+    let wasm = wasm::build(ws, wasm::Build::Widget)?;
     // The same build again, now fresh, for where its build script wrote the stylesheet.
-    let messages = cmd::cargo().args(build).arg("--message-format=json").current_dir(&ws.root).probe().unwrap_or_default();
+    let messages = wasm::cargo_build(ws, wasm::Build::Widget).arg("--message-format=json").probe().unwrap_or_default();
     let out_dir = out_dir(&messages);
-    let wasm = ws.target.join(install::WASM_TARGET).join(PROFILE).join("contact_widget.wasm");
     let work = ws.target.join(WORK);
     if work.exists() {
         fs::remove_dir_all(&work).map_err(|e| format!("cannot delete {}: {e}", work.display()))?;
@@ -867,21 +858,13 @@ pub fn run(ws: &Workspace) -> Result {
     fs::create_dir_all(&work).map_err(|e| format!("cannot create {}: {e}", work.display()))?;
 
     step(&format!("generate the bindings into {}", work.display()));
-    Cmd::new("wasm-bindgen")
-        .args(["--target", "web", "--no-typescript", "--out-name", "widget", "--out-dir"])
-        .arg(&work)
-        .arg(&wasm)
-        .run()?;
+    wasm::bindgen(&wasm, &work, "widget")?;
     let bound = work.join("widget_bg.wasm");
     let shipped_path = work.join("shipped.wasm");
     let named_path = work.join("named.wasm");
-    step("optimize for size, as shipped (wasm-opt -Oz) and keeping the function names (-Oz -g)");
-    for (out, debug) in [(&shipped_path, false), (&named_path, true)] {
-        let mut command = Cmd::new("node").arg(ws.root.join(install::WASM_OPT)).arg("-Oz");
-        if debug {
-            command = command.arg("-g");
-        }
-        command.args(WASM_OPT_FEATURES).arg("-o").arg(out).arg(&bound).run()?;
+    step("optimize for size, as shipped and keeping the function names (wasm-opt -g)");
+    for (out, keep_names) in [(&shipped_path, false), (&named_path, true)] {
+        wasm::optimize(ws, &bound, out, keep_names)?;
     }
     let read = |path: &Path| fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()));
     let (shipped, named) = (read(&shipped_path)?, read(&named_path)?);
@@ -901,7 +884,7 @@ pub fn run(ws: &Workspace) -> Result {
     let probe = |program: &str, args: &[&Path]| Cmd::new(program).args(args).probe().unwrap_or_default().trim().to_string();
     let versions = format!(
         "{}; {}; binaryen {} (npm, node {}); wasmparser {}",
-        probe("rustc", &[Path::new("--version")]),
+        probe("rustup", &[Path::new("run"), Path::new(install::NIGHTLY), Path::new("rustc"), Path::new("--version")]),
         probe("wasm-bindgen", &[Path::new("--version")]),
         probe("node", &[&ws.root.join(install::WASM_OPT), Path::new("--version")]),
         probe("node", &[Path::new("--version")]),
@@ -929,7 +912,9 @@ fn markdown(m: &Measured, file: &str, date: &str, versions: &str) -> String {
     let _ = writeln!(
         out,
         "The file measured is `dist/{file}`: {total} bytes, {} bytes brotli (quality 11, window 22), \
-         built as `cargo xtask dist` builds it (profile `wasm`, `wasm-bindgen --target web`, `wasm-opt -Oz`).\n",
+         built as `cargo xtask dist` builds it (`xtask/src/wasm.rs`: the pinned nightly with std rebuilt for size and \
+         `panic = \"immediate-abort\"`, profile `wasm`, `wasm-bindgen --target web`, `wasm-opt -Oz --converge \
+         --low-memory-unused`, then `--minify-imports-and-exports-and-modules`).\n",
         m.brotli
     );
     let _ = writeln!(out, "## By feature\n");
@@ -964,7 +949,7 @@ fn markdown(m: &Measured, file: &str, date: &str, versions: &str) -> String {
     let _ = writeln!(out, "### How it is measured\n");
     let _ = writeln!(
         out,
-        "- **Code.** `wasm-opt` runs twice on the wasm-bindgen output: `-Oz` as shipped, and `-Oz -g`, which \
+        "- **Code.** `wasm-opt` runs twice on the wasm-bindgen output: as shipped, and with `-g`, which \
          keeps the name section. The command checks that the second file without its name section is \
          byte for byte the first, so each function body (with its size prefix) is counted where it ships. \
          wasmparser reads the code and name sections; each name goes to a feature by the rules \
@@ -1091,6 +1076,7 @@ mod tests {
         check("__externref_table_alloc", Feature::Glue);
         check("<dlmalloc[e24a27700634d609]::dlmalloc::Dlmalloc<dlmalloc[e24a27700634d609]::sys::System>>::malloc", Feature::Alloc);
         check("__rustc::__rdl_realloc", Feature::Alloc);
+        check("<contact_widget[638656003b9dddea]::allocator::Allocator as core::alloc::global::GlobalAlloc>::alloc", Feature::Alloc);
         check("<&T as core::fmt::Display>::fmt::h0123456789abcdef", Feature::Fmt);
         check("core::panicking::panic_fmt::h0123456789abcdef", Feature::Fmt);
         check("<char>::escape_debug_ext", Feature::Fmt);

@@ -121,6 +121,8 @@ fn native(ws: &Workspace, state: &mut State) -> Result<Option<String>> {
         command = command.env_remove("DATABASE_URL");
     }
     command.run()?;
+    step("run the core's tests as the visitor's wasm builds it: without its messages, every problem at the same path");
+    cmd::cargo().args(["test", "-p", "widget-core", "--no-default-features"]).current_dir(&ws.root).run()?;
     Ok(None)
 }
 
@@ -129,6 +131,8 @@ fn native(ws: &Workspace, state: &mut State) -> Result<Option<String>> {
 /// `webdriver.json` in its working directory, which cargo sets to the package root: the
 /// repository root for the widget. We also name the file explicitly.
 fn browser(ws: &Workspace, _: &mut State) -> Result<Option<String>> {
+    // On the stable toolchain, unlike the shipped wasm (`wasm.rs`).
+    install::wasm_target()?;
     step("run the browser tests of the wasm in headless Chromium");
     let webdriver_json = ws.root.join("webdriver.json");
     if !webdriver_json.is_file() {
@@ -243,6 +247,9 @@ fn size_budget(ws: &Workspace, state: &mut State) -> Result<Option<String>> {
         budget::total(&budget, &sizes),
         budget.total
     ));
+    if let (Some(open), Some(size)) = (&budget.open, budget::by_first_open(&budget, &sizes)) {
+        note(&format!("{:<24} {size:>8} / {:>8} bytes (the loader, the glue, the wasm, one language file)", "by the first open", open.limit));
+    }
     for (path, size) in budget::critical_paths(&budget, &sizes) {
         note(&format!(
             "critical path: {path:<24} {size:>8} / {:>8} bytes (before the launcher is visible)",

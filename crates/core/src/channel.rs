@@ -141,7 +141,8 @@ pub struct Spec {
     pub message: bool,
     /// The value is a phone number: on a desktop the number gets a Copy button and a QR code.
     pub number: bool,
-    /// What the owner should write as the value, for error messages, the schema and the docs.
+    /// What the owner should write as the value, for error messages, the schema and the docs
+    /// (`""` without the `messages` feature).
     pub expects: &'static str,
     /// Where owners copy a profile link from, space-separated: `host/path-prefix`, the handle
     /// follows; after a `|`, how the handle itself must begin (`youtube.com/|@`). Any subdomain
@@ -156,50 +157,50 @@ const PHONE: &str = "a phone number with its country code, such as +1 555 0100";
 
 /// The catalogue, in the order of [`Kind`].
 pub static SPECS: [Spec; 22] = [
-    Spec { kind: Kind::Phone, name: "phone", group: Group::Call, message: false, number: true, expects: PHONE,
+    Spec { kind: Kind::Phone, name: "phone", group: Group::Call, message: false, number: true, expects: owner_text!(PHONE),
         paste: "", icon: "M6.6 10.8a15 15 0 0 0 6.6 6.6l2.2-2.2a1 1 0 0 1 1-.3 11 11 0 0 0 3.6.6 1 1 0 0 1 1 1V20a1 1 0 0 1-1 1A17 17 0 0 1 3 4a1 1 0 0 1 1-1h3.5a1 1 0 0 1 1 1 11 11 0 0 0 .6 3.6 1 1 0 0 1-.3 1z" },
-    Spec { kind: Kind::Sms, name: "sms", group: Group::Message, message: true, number: true, expects: PHONE,
+    Spec { kind: Kind::Sms, name: "sms", group: Group::Message, message: true, number: true, expects: owner_text!(PHONE),
         paste: "", icon: "M3 5a2 2 0 0 1 2-2h14a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H8l-5 4zm5 4v2h2V9zm3 0v2h2V9zm3 0v2h2V9z" },
-    Spec { kind: Kind::Email, name: "email", group: Group::Message, message: true, number: false, expects: "an e-mail address such as help@example.com",
+    Spec { kind: Kind::Email, name: "email", group: Group::Message, message: true, number: false, expects: owner_text!("an e-mail address such as help@example.com"),
         paste: "", icon: "M2 6a2 2 0 0 1 2-2h16a2 2 0 0 1 2 2v12a2 2 0 0 1-2 2H4a2 2 0 0 1-2-2zm2 .5V18h16V6.5l-8 5z" },
-    Spec { kind: Kind::Whatsapp, name: "whatsapp", group: Group::Message, message: true, number: true, expects: "a phone number with its country code, such as +1 555 0100, or a wa.me/ link",
+    Spec { kind: Kind::Whatsapp, name: "whatsapp", group: Group::Message, message: true, number: true, expects: owner_text!("a phone number with its country code, such as +1 555 0100, or a wa.me/ link"),
         paste: "wa.me/ whatsapp.com/send?phone= whatsapp.com/send/?phone=", icon: "M12 2a10 10 0 0 0-8.6 15.1L2 22l5-1.3A10 10 0 1 0 12 2zm0 2a8 8 0 1 1-4.1 14.9l-2.9.8.8-2.8A8 8 0 0 1 12 4zM9 7.5c-.5 0-1 .5-1 1.5 0 3 3.5 6.5 6.5 6.5 1 0 1.5-.5 1.5-1l-.3-1.2-1.7-.8-1 1c-1.2-.5-2.5-1.8-3-3l1-1-.8-1.7z" },
-    Spec { kind: Kind::Telegram, name: "telegram", group: Group::Message, message: false, number: false, expects: "a Telegram username (5-32 letters, digits or _), a phone number with its country code, or a t.me/ link",
+    Spec { kind: Kind::Telegram, name: "telegram", group: Group::Message, message: false, number: false, expects: owner_text!("a Telegram username (5-32 letters, digits or _), a phone number with its country code, or a t.me/ link"),
         paste: "t.me/s/ t.me/ telegram.me/ telegram.dog/", icon: "M2 11 22 3l-3 18-7-5-3 4v-6l10-9-12 7z" },
-    Spec { kind: Kind::Messenger, name: "messenger", group: Group::Message, message: false, number: false, expects: "a Facebook page username (letters, digits or .) or an m.me/ link",
+    Spec { kind: Kind::Messenger, name: "messenger", group: Group::Message, message: false, number: false, expects: owner_text!("a Facebook page username (letters, digits or .) or an m.me/ link"),
         paste: "m.me/ messenger.com/t/", icon: "M12 2C6.5 2 2 6.1 2 11.2c0 2.9 1.5 5.5 3.8 7.2V22l3.4-1.9c.9.3 1.8.4 2.8.4 5.5 0 10-4.1 10-9.2S17.5 2 12 2zm1 12.4-2.6-2.7-5 2.7 5.5-5.8 2.6 2.7 5-2.7z" },
-    Spec { kind: Kind::Signal, name: "signal", group: Group::Message, message: false, number: true, expects: "a phone number with its country code, or a signal.me/ link",
+    Spec { kind: Kind::Signal, name: "signal", group: Group::Message, message: false, number: true, expects: owner_text!("a phone number with its country code, or a signal.me/ link"),
         paste: "signal.me/#p/", icon: "M12 1.5a10.5 10.5 0 1 0 0 21 10.5 10.5 0 0 0 0-21zm0 3a7.5 7.5 0 0 0-6.4 11.4l-.8 3.3 3.3-.8A7.5 7.5 0 1 0 12 4.5z" },
-    Spec { kind: Kind::Viber, name: "viber", group: Group::Message, message: false, number: true, expects: PHONE,
+    Spec { kind: Kind::Viber, name: "viber", group: Group::Message, message: false, number: true, expects: owner_text!(PHONE),
         paste: "", icon: "M12 2C7 2 3 4.5 3 10c0 3 1 5 3 6.3V21l3.3-3q1.4.2 2.7.2c5 0 9-2.7 9-8.2S17 2 12 2zM9.3 6.5c-.5-.1-1.1.4-1.3 1 0 3.4 3.6 7.2 7.2 7.3.6-.1 1.2-.7 1-1.2l-.5-1-1.6-.7-1 .8c-1.3-.5-2.5-1.7-3-3l.8-1-.7-1.6z" },
-    Spec { kind: Kind::Line, name: "line", group: Group::Message, message: false, number: false, expects: "a LINE ID (4-20 letters, digits, ., _ or -; @ for an official account) or a line.me/ link",
+    Spec { kind: Kind::Line, name: "line", group: Group::Message, message: false, number: false, expects: owner_text!("a LINE ID (4-20 letters, digits, ., _ or -; @ for an official account) or a line.me/ link"),
         paste: "line.me/R/ti/p/ line.me/ti/p/", icon: "M12 3C6.5 3 2 6.6 2 11c0 4 3.5 7.3 8.3 7.9.6.1.8.5.6 1.3l-.2 1.3c0 .4.3.8 1 .4 1-.5 6.4-3.8 8.7-6.6 1.3-1.4 1.6-2.8 1.6-4.3 0-4.4-4.5-8-10-8zM6 9v4h3v-1H7V9zm4 0v4h1V9zm2 0v4h1v-2.5l2 2.5h1V9h-1v2.5L13 9zm5 0v4h3v-1h-2v-.5h2v-1h-2V10h2V9z" },
-    Spec { kind: Kind::Wechat, name: "wechat", group: Group::Message, message: false, number: false, expects: "a WeChat ID (6-20 letters, digits, _ or -, starting with a letter)",
+    Spec { kind: Kind::Wechat, name: "wechat", group: Group::Message, message: false, number: false, expects: owner_text!("a WeChat ID (6-20 letters, digits, _ or -, starting with a letter)"),
         paste: "", icon: "M9 3C5 3 2 5.7 2 9c0 1.9 1 3.5 2.6 4.6L4 16l2.6-1.4q1.2.4 2.4.4h.4A5.6 5.6 0 0 1 9.2 14c0-3.3 3.1-6 7-6h.5C16 5.1 12.9 3 9 3zm7.2 6C12.8 9 10 11.3 10 14.1s2.8 5 6.2 5q1 0 2-.3l2.2 1.2-.5-2c1.3-1 2.1-2.3 2.1-3.9C22 11.3 19.6 9 16.2 9z" },
-    Spec { kind: Kind::Skype, name: "skype", group: Group::Call, message: false, number: false, expects: "a Skype name (6-32 letters, digits, ., , _ or -, or live:…)",
+    Spec { kind: Kind::Skype, name: "skype", group: Group::Call, message: false, number: false, expects: owner_text!("a Skype name (6-32 letters, digits, ., , _ or -, or live:…)"),
         paste: "", icon: "M7.5 2a5.5 5.5 0 0 0-4.8 8.3 9.5 9.5 0 0 0 11 11 5.5 5.5 0 0 0 7.6-7.6 9.5 9.5 0 0 0-11-11A5.5 5.5 0 0 0 7.5 2zm4.7 4.5c2.1 0 4.1.9 4.1 2.1 0 .6-.4 1-1 1-1.2 0-1.2-1.4-3.2-1.4-1.2 0-1.9.4-1.9 1 0 1.7 6.1.8 6.1 4.4 0 1.6-1.4 3-4.2 3-2.5 0-4.6-1.2-4.6-2.5 0-.6.4-1 1-1 1.2 0 1.3 1.8 3.6 1.8 1.3 0 2.1-.5 2.1-1.2 0-1.9-6-1-6-4.3 0-1.7 1.5-2.9 4-2.9z" },
-    Spec { kind: Kind::Teams, name: "teams", group: Group::Message, message: true, number: false, expects: "the e-mail address of a Microsoft Teams account",
+    Spec { kind: Kind::Teams, name: "teams", group: Group::Message, message: true, number: false, expects: owner_text!("the e-mail address of a Microsoft Teams account"),
         paste: "", icon: "M3 6h11v12H3zm2.5 3v1.5h2V16H9v-5.5h2V9zM19 5a2 2 0 1 1-4 0 2 2 0 0 1 4 0zm-4 4h6v5a3 3 0 0 1-6 0z" },
-    Spec { kind: Kind::Discord, name: "discord", group: Group::Message, message: false, number: false, expects: "a Discord invite code or a discord.gg/ link",
+    Spec { kind: Kind::Discord, name: "discord", group: Group::Message, message: false, number: false, expects: owner_text!("a Discord invite code or a discord.gg/ link"),
         paste: "discord.gg/ discord.com/invite/ discordapp.com/invite/", icon: "M19.5 5.5A17 17 0 0 0 15.3 4l-.5 1a15.6 15.6 0 0 0-5.6 0l-.5-1a17 17 0 0 0-4.2 1.4C1.8 9.5 1 13.4 1.4 17.3A17 17 0 0 0 6.6 20l1.1-1.8-1.7-.9.4-.3a12 12 0 0 0 11.2 0l.4.3-1.7.9 1.1 1.8a17 17 0 0 0 5.2-2.7c.5-4.5-.8-8.4-3.1-11.8zM8.7 15c-1 0-1.9-1-1.9-2.2s.8-2.2 1.9-2.2 1.9 1 1.9 2.2-.8 2.2-1.9 2.2zm6.6 0c-1 0-1.9-1-1.9-2.2s.8-2.2 1.9-2.2 1.9 1 1.9 2.2-.8 2.2-1.9 2.2z" },
-    Spec { kind: Kind::X, name: "x", group: Group::Follow, message: false, number: false, expects: "an X handle (1-15 letters, digits or _) or its x.com/ link",
+    Spec { kind: Kind::X, name: "x", group: Group::Follow, message: false, number: false, expects: owner_text!("an X handle (1-15 letters, digits or _) or its x.com/ link"),
         paste: "x.com/ twitter.com/", icon: "M17.8 3h3l-6.5 7.5L22 21h-6l-4.7-6.2L5.9 21H2.8l7-8L2.5 3h6.2l4.3 5.7zm-1 16.2h1.7L7.3 4.7H5.5z" },
-    Spec { kind: Kind::Instagram, name: "instagram", group: Group::Follow, message: false, number: false, expects: "an Instagram username (letters, digits, . or _) or its profile link",
+    Spec { kind: Kind::Instagram, name: "instagram", group: Group::Follow, message: false, number: false, expects: owner_text!("an Instagram username (letters, digits, . or _) or its profile link"),
         paste: "instagram.com/ instagr.am/", icon: "M7 2h10a5 5 0 0 1 5 5v10a5 5 0 0 1-5 5H7a5 5 0 0 1-5-5V7a5 5 0 0 1 5-5zm0 2a3 3 0 0 0-3 3v10a3 3 0 0 0 3 3h10a3 3 0 0 0 3-3V7a3 3 0 0 0-3-3zm5 3.5a4.5 4.5 0 1 1 0 9 4.5 4.5 0 0 1 0-9zm0 2a2.5 2.5 0 1 0 0 5 2.5 2.5 0 0 0 0-5zm5.3-4a1.2 1.2 0 1 1 0 2.4 1.2 1.2 0 0 1 0-2.4z" },
-    Spec { kind: Kind::Facebook, name: "facebook", group: Group::Follow, message: false, number: false, expects: "a Facebook page name (letters, digits, . or -) or its link",
+    Spec { kind: Kind::Facebook, name: "facebook", group: Group::Follow, message: false, number: false, expects: owner_text!("a Facebook page name (letters, digits, . or -) or its link"),
         paste: "facebook.com/profile.php?id= facebook.com/ fb.com/ fb.me/", icon: "M12 2a10 10 0 0 0-1.6 19.9V15H8v-3h2.4V9.8c0-2.5 1.5-3.9 3.8-3.9 1.1 0 2.2.2 2.2.2v2.5h-1.3c-1.2 0-1.6.8-1.6 1.6V12h2.8l-.4 3h-2.4v6.9A10 10 0 0 0 12 2z" },
-    Spec { kind: Kind::Linkedin, name: "linkedin", group: Group::Follow, message: false, number: false, expects: "a LinkedIn path such as company/examplehq or in/jane-doe, or its link",
+    Spec { kind: Kind::Linkedin, name: "linkedin", group: Group::Follow, message: false, number: false, expects: owner_text!("a LinkedIn path such as company/examplehq or in/jane-doe, or its link"),
         paste: "linkedin.com/", icon: "M4 2h16a2 2 0 0 1 2 2v16a2 2 0 0 1-2 2H4a2 2 0 0 1-2-2V4a2 2 0 0 1 2-2zm1.5 7.5V19h3V9.5zM7 5a1.7 1.7 0 1 0 0 3.4A1.7 1.7 0 0 0 7 5zm3.5 4.5V19h3v-5c0-1.3.3-2.6 1.9-2.6s1.6 1.5 1.6 2.7V19h3v-5.5c0-2.7-.6-4.7-3.7-4.7a3.3 3.3 0 0 0-2.9 1.6V9.5z" },
-    Spec { kind: Kind::Youtube, name: "youtube", group: Group::Follow, message: false, number: false, expects: "a YouTube handle such as @examplehq, channel/UC…, or its link",
+    Spec { kind: Kind::Youtube, name: "youtube", group: Group::Follow, message: false, number: false, expects: owner_text!("a YouTube handle such as @examplehq, channel/UC…, or its link"),
         paste: "youtube.com/|@ youtube.com/|channel/", icon: "M21.6 7.2a2.5 2.5 0 0 0-1.8-1.8C18.3 5 12 5 12 5s-6.3 0-7.8.4a2.5 2.5 0 0 0-1.8 1.8C2 8.8 2 12 2 12s0 3.2.4 4.8a2.5 2.5 0 0 0 1.8 1.8c1.5.4 7.8.4 7.8.4s6.3 0 7.8-.4a2.5 2.5 0 0 0 1.8-1.8c.4-1.6.4-4.8.4-4.8s0-3.2-.4-4.8zM10 15V9l5.2 3z" },
-    Spec { kind: Kind::Tiktok, name: "tiktok", group: Group::Follow, message: false, number: false, expects: "a TikTok username (2-24 letters, digits, . or _) or its profile link",
+    Spec { kind: Kind::Tiktok, name: "tiktok", group: Group::Follow, message: false, number: false, expects: owner_text!("a TikTok username (2-24 letters, digits, . or _) or its profile link"),
         paste: "tiktok.com/|@", icon: "M16.6 2h-3.4v13.4a2.9 2.9 0 1 1-2-2.8V9.2a6.3 6.3 0 1 0 5.4 6.2V8.6A8 8 0 0 0 21 10V6.6A4.6 4.6 0 0 1 16.6 2z" },
-    Spec { kind: Kind::Map, name: "map", group: Group::Visit, message: false, number: false, expects: "a street address, or an https: link to a map",
+    Spec { kind: Kind::Map, name: "map", group: Group::Visit, message: false, number: false, expects: owner_text!("a street address, or an https: link to a map"),
         paste: "", icon: "M12 2a7 7 0 0 0-7 7c0 5.2 7 13 7 13s7-7.8 7-13a7 7 0 0 0-7-7zm0 4.5a2.5 2.5 0 1 1 0 5 2.5 2.5 0 0 1 0-5z" },
-    Spec { kind: Kind::Link, name: "link", group: Group::Other, message: false, number: false, expects: "an https:, http:, mailto:, tel: or sms: URL, or a path on this site",
+    Spec { kind: Kind::Link, name: "link", group: Group::Other, message: false, number: false, expects: owner_text!("an https:, http:, mailto:, tel: or sms: URL, or a path on this site"),
         paste: "", icon: "M14 3h7v7h-2V6.4l-9.3 9.3-1.4-1.4L17.6 5H14zM5 5h6v2H5v12h12v-6h2v6a2 2 0 0 1-2 2H5a2 2 0 0 1-2-2V7a2 2 0 0 1 2-2z" },
     Spec { kind: Kind::Custom, name: "custom", group: Group::Other, message: false, number: false,
-        expects: "an https:, http:, mailto:, tel: or sms: URL, a path on this site, or a link of a listed app (viber:, skype:, sgnl:, tg:, whatsapp:, msteams:)",
+        expects: owner_text!("an https:, http:, mailto:, tel: or sms: URL, a path on this site, or a link of a listed app (viber:, skype:, sgnl:, tg:, whatsapp:, msteams:)"),
         paste: "", icon: "M8 7h3v2H8a3 3 0 0 0 0 6h3v2H8A5 5 0 0 1 8 7zm5 0h3a5 5 0 0 1 0 10h-3v-2h3a3 3 0 0 0 0-6h-3zm-5 4h8v2H8z" },
 ];
 
@@ -331,25 +332,25 @@ pub fn link(kind: Kind, value: &str, message: Option<&str>, subject: Option<&str
     };
     let number = || e164(value).ok_or(bad);
     Ok(Some(match kind {
-        Kind::Phone => format!("tel:{}", number()?),
-        Kind::Sms => format!("sms:{}{}", number()?, query(&[("body", given(message))])),
-        Kind::Whatsapp => format!("https://wa.me/{}{}", &number()?[1..], query(&[("text", given(message))])),
+        Kind::Phone => ["tel:", &number()?].concat(),
+        Kind::Sms => ["sms:", &number()?, &query(&[("body", given(message))])].concat(),
+        Kind::Whatsapp => ["https://wa.me/", &number()?[1..], &query(&[("text", given(message))])].concat(),
         Kind::Email => {
             if !crate::form::is_email(value) {
                 return Err(bad);
             }
-            format!("mailto:{}{}", encode_email(value), query(&[("subject", given(subject)), ("body", given(message))]))
+            ["mailto:", &encode_email(value), &query(&[("subject", given(subject)), ("body", given(message))])].concat()
         }
         Kind::Telegram => match e164(value) {
-            Some(n) => format!("https://t.me/{n}"),
-            None => format!("https://t.me/{}", handle(word, 5, 32)?),
+            Some(n) => ["https://t.me/", &n].concat(),
+            None => ["https://t.me/", handle(word, 5, 32)?].concat(),
         },
-        Kind::Messenger => format!("https://m.me/{}", handle(|c| c.is_ascii_alphanumeric() || c == '.', 5, 50)?),
+        Kind::Messenger => ["https://m.me/", handle(|c| c.is_ascii_alphanumeric() || c == '.', 5, 50)?].concat(),
         Kind::Signal => match e164(value) {
-            Some(n) => format!("https://signal.me/#p/{n}"),
+            Some(n) => ["https://signal.me/#p/", &n].concat(),
             None => web_link(value, &["signal.me", "signal.group"]).ok_or(bad)?,
         },
-        Kind::Viber => format!("viber://chat?number={}", encode(&number()?)),
+        Kind::Viber => ["viber://chat?number=", &encode(&number()?)].concat(),
         Kind::Line => {
             let id = value.strip_prefix('~').unwrap_or(value);
             let (official, bare) = match id.strip_prefix('@') {
@@ -360,11 +361,7 @@ pub fn link(kind: Kind, value: &str, message: Option<&str>, subject: Option<&str
             if !(4..=20).contains(&n) || !bare.chars().all(|c| word(c) || c == '.' || c == '-') {
                 return Err(bad);
             }
-            if official {
-                format!("https://line.me/R/ti/p/%40{bare}")
-            } else {
-                format!("https://line.me/R/ti/p/~{bare}")
-            }
+            ["https://line.me/R/ti/p/", if official { "%40" } else { "~" }, bare].concat()
         }
         Kind::Wechat => {
             let n = value.chars().count();
@@ -379,27 +376,27 @@ pub fn link(kind: Kind, value: &str, message: Option<&str>, subject: Option<&str
             if !ok {
                 return Err(bad);
             }
-            format!("skype:{value}?chat")
+            ["skype:", value, "?chat"].concat()
         }
         Kind::Teams => {
             if !crate::form::is_email(value) {
                 return Err(bad);
             }
-            format!("https://teams.microsoft.com/l/chat/0/0{}", query(&[("users", Some(encode(value))), ("message", given(message))]))
+            ["https://teams.microsoft.com/l/chat/0/0", &query(&[("users", Some(encode(value))), ("message", given(message))])].concat()
         }
         Kind::Discord => {
             let n = value.chars().count();
             if !(2..=32).contains(&n) || !value.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
                 return Err(bad);
             }
-            format!("https://discord.gg/{value}")
+            ["https://discord.gg/", value].concat()
         }
-        Kind::X => format!("https://x.com/{}", handle(word, 1, 15)?),
-        Kind::Instagram => format!("https://www.instagram.com/{}", handle(|c| word(c) || c == '.', 1, 30)?),
+        Kind::X => ["https://x.com/", handle(word, 1, 15)?].concat(),
+        Kind::Instagram => ["https://www.instagram.com/", handle(|c| word(c) || c == '.', 1, 30)?].concat(),
         Kind::Facebook => match handle(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-', 5, 75)? {
             // A page without a username has only its number (`profile.php?id=…`).
-            id if id.bytes().all(|b| b.is_ascii_digit()) => format!("https://www.facebook.com/profile.php?id={id}"),
-            name => format!("https://www.facebook.com/{name}"),
+            id if id.bytes().all(|b| b.is_ascii_digit()) => ["https://www.facebook.com/profile.php?id=", id].concat(),
+            name => ["https://www.facebook.com/", name].concat(),
         },
         Kind::Linkedin => {
             let path = value.trim_matches('/');
@@ -408,18 +405,18 @@ pub fn link(kind: Kind, value: &str, message: Option<&str>, subject: Option<&str
             if !ok {
                 return Err(bad);
             }
-            format!("https://www.linkedin.com/{path}/")
+            ["https://www.linkedin.com/", path, "/"].concat()
         }
         Kind::Youtube => match value.strip_prefix("channel/") {
-            Some(id) if id.len() == 24 && id.starts_with("UC") && id.chars().all(|c| word(c) || c == '-') => format!("https://www.youtube.com/channel/{id}"),
+            Some(id) if id.len() == 24 && id.starts_with("UC") && id.chars().all(|c| word(c) || c == '-') => ["https://www.youtube.com/channel/", id].concat(),
             Some(_) => return Err(bad),
-            None => format!("https://www.youtube.com/@{}", handle(|c| word(c) || c == '.' || c == '-', 3, 30)?),
+            None => ["https://www.youtube.com/@", handle(|c| word(c) || c == '.' || c == '-', 3, 30)?].concat(),
         },
-        Kind::Tiktok => format!("https://www.tiktok.com/@{}", handle(|c| word(c) || c == '.', 2, 24)?),
+        Kind::Tiktok => ["https://www.tiktok.com/@", handle(|c| word(c) || c == '.', 2, 24)?].concat(),
         Kind::Map => match scheme(value).as_deref() {
             Some("https" | "http") => safe_url(value, &ALLOWED_SCHEMES).ok_or(bad)?,
             _ if value.chars().any(|c| c.is_control()) => return Err(bad),
-            _ => format!("https://www.google.com/maps/search/?api=1&query={}", encode(value)),
+            _ => ["https://www.google.com/maps/search/?api=1&query=", &encode(value)].concat(),
         },
         Kind::Link => safe_url(value, &ALLOWED_SCHEMES).ok_or(bad)?,
         Kind::Custom => safe_url(value, &ALLOWED_SCHEMES).or_else(|| safe_url(value, &APP_SCHEMES)).ok_or(bad)?,
@@ -521,7 +518,7 @@ pub fn encode(text: &str) -> String {
 /// An address inside `mailto:` keeps its `@`; everything else is encoded as in a query.
 fn encode_email(address: &str) -> String {
     let (local, domain) = address.split_once('@').unwrap_or((address, ""));
-    format!("{}@{}", encode(local), encode(domain))
+    [&encode(local), "@", &encode(domain)].concat()
 }
 
 /// Schemes a link may have. Anything else (`javascript:`, `data:`, `vbscript:`, …) is refused.

@@ -37,7 +37,9 @@ pub fn parse(raw: &str) -> Option<[u8; 3]> {
         6 => hex.to_owned(),
         _ => return None,
     };
-    let channel = |i: usize| u8::from_str_radix(&full[i..i + 2], 16).ok();
+    // Read digit by digit: `u8::from_str_radix` would be one more integer parser in the wasm.
+    let nibble = |i: usize| char::from(full.as_bytes()[i]).to_digit(16).map(|d| d as u8);
+    let channel = |i: usize| Some(nibble(i)? * 16 + nibble(i + 1)?);
     Some([channel(0)?, channel(2)?, channel(4)?])
 }
 

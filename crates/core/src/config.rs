@@ -221,12 +221,18 @@ pub struct Config {
 pub struct Issue {
     /// Where it is, e.g. `channels[2].value`.
     pub path: String,
+    /// What is wrong, for the owner; empty without the `messages` feature (the visitor's wasm).
     pub message: String,
 }
 
 impl fmt::Display for Issue {
+    /// `config `path`: message`, or without a message the path and where to find out why.
     fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        write!(f, "config `{}`: {}", self.path, self.message)
+        if self.message.is_empty() {
+            write!(f, "config `{}` is not valid; the configurator or docs/options.html say why", self.path)
+        } else {
+            write!(f, "config `{}`: {}", self.path, self.message)
+        }
     }
 }
 
@@ -248,19 +254,22 @@ pub const TRANSPORTS: [&str; 2] = ["json", "simple"];
 /// Longest text an owner may set for a label or text (longer is cut off visually by nothing, so refuse it).
 const TEXT_MAX: usize = 500;
 
+/// `path.key`, the path of a key inside an object (what an [`Issue`] names).
+pub(crate) fn join(path: &str, key: &str) -> String {
+    [path, ".", key].concat()
+}
+
 /// Validates a raw configuration. Never fails: problems come back as issues.
 pub fn parse(raw: &Value) -> (Config, Vec<Issue>) {
     let mut p = Parser::default();
     let mut config = Config { locale: "auto".into(), form: Some(Form::default()), ..Config::default() };
     let Value::Object(entries) = raw else {
-        p.issue("", format!("expected an object, found {}", raw.kind()));
+        p.issue("", message!("expected an object, found {}", raw.kind()));
         return (config, p.issues);
     };
     // First, so channels can follow the widget's hours and inherit its time zone.
-    if let Some(value) = raw.get("hours").filter(|v| **v != Value::Null) {
-        let mut found = Vec::new();
-        config.hours = hours::parse(value, "hours", None, &mut found);
-        p.issues.extend(found.into_iter().map(|(path, message)| Issue { path, message }));
+    if let Some(value) = raw.get("hours").filter(|v| !matches!(v, Value::Null)) {
+        config.hours = hours::parse(value, "hours", None, &mut p.issues);
     }
     for (key, value) in entries {
         match key.as_str() {
@@ -284,7 +293,7 @@ pub fn parse(raw: &Value) -> (Config, Vec<Issue>) {
             "fallback" => {
                 let ok = p.text(key, value).map(|url| channel::safe_url(&url, &channel::ALLOWED_SCHEMES).filter(|u| matches!(channel::scheme(u).as_deref(), Some("http" | "https" | "mailto" | "tel"))));
                 if ok == Some(None) {
-                    p.issue(key, "is not an http(s), mailto: or tel: URL; the launcher falls back to the first e-mail or phone channel".into());
+                    p.issue(key, message!("is not an http(s), mailto: or tel: URL; the launcher falls back to the first e-mail or phone channel"));
                 }
             }
             "color" => {
@@ -295,7 +304,7 @@ pub fn parse(raw: &Value) -> (Config, Vec<Issue>) {
                             config.brand = brand;
                             config.notes.extend(note.map(|n| Issue { path: key.clone(), message: n }));
                         }
-                        None => p.issue(key, format!("\"{raw}\" is not a colour; write it as #rrggbb or #rgb")),
+                        None => p.issue(key, message!("\"{raw}\" is not a colour; write it as #rrggbb or #rgb")),
                     }
                 }
             }
@@ -305,13 +314,13 @@ pub fn parse(raw: &Value) -> (Config, Vec<Issue>) {
             "hours" => {}
             // Points editors at config.schema.json; the schema allows it, so the widget does too.
             "$schema" => {}
-            _ => p.issue(key, format!("unknown key; the known keys are {}", KEYS.join(", "))),
+            _ => p.issue(key, message!("unknown key; the known keys are {}", KEYS.join(", "))),
         }
     }
     if config.form.is_some() && config.endpoint.is_none() {
         config.form = None;
         if raw.get("endpoint").is_none() {
-            p.issue("endpoint", "missing, so the feedback form is hidden (set \"form\": false to hide it on purpose)".into());
+            p.issue("endpoint", message!("missing, so the feedback form is hidden (set \"form\": false to hide it on purpose)"));
         }
     }
     (config, p.issues)
@@ -332,16 +341,16 @@ impl Parser {
         match value {
             Value::Null => None,
             Value::String(s) if s.trim().is_empty() => {
-                self.issue(path, "is empty".into());
+                self.issue(path, message!("is empty"));
                 None
             }
             Value::String(s) if s.chars().count() > TEXT_MAX => {
-                self.issue(path, format!("is longer than {TEXT_MAX} characters"));
+                self.issue(path, message!("is longer than {TEXT_MAX} characters"));
                 None
             }
             Value::String(s) => Some(s.trim().to_owned()),
             other => {
-                self.issue(path, format!("expected text, found {}", other.kind()));
+                self.issue(path, message!("expected text, found {}", other.kind()));
                 None
             }
         }
@@ -354,11 +363,17 @@ impl Parser {
     }
 
     fn choice<T: Copy>(&mut self, path: &str, value: &Value, all: &[T], name: fn(T) -> &'static str) -> Option<T> {
+        self.choose(path, value, &|i| all.get(i).map(|&t| name(t))).map(|i| all[i])
+    }
+
+    /// [`Parser::choice`] without its type (one copy in the wasm, not one per enum): the index of
+    /// the name `value` is, among `name(0)`, `name(1)`… until `None`.
+    fn choose(&mut self, path: &str, value: &Value, name: &dyn Fn(usize) -> Option<&'static str>) -> Option<usize> {
         let raw = self.text(path, value)?;
-        let found = all.iter().copied().find(|&t| name(t) == raw);
+        let names = || (0..).map_while(name);
+        let found = names().position(|n| n == raw);
         if found.is_none() {
-            let names: Vec<_> = all.iter().map(|&t| name(t)).collect();
-            self.issue(path, format!("\"{raw}\" is not one of {}", names.join(", ")));
+            self.issue(path, message!("\"{raw}\" is not one of {}", names().collect::<Vec<_>>().join(", ")));
         }
         found
     }
@@ -374,7 +389,7 @@ impl Parser {
             _ => None,
         };
         if n.is_none() {
-            self.issue(path, format!("expected {what}: a whole number from 0 to {max}"));
+            self.issue(path, message!("expected {what}: a whole number from 0 to {max}"));
         }
         n
     }
@@ -383,14 +398,14 @@ impl Parser {
     fn endpoint(&mut self, url: String) -> Option<String> {
         let safe = channel::safe_url(&url, &channel::ALLOWED_SCHEMES).filter(|u| matches!(channel::scheme(u).as_deref(), None | Some("http" | "https")));
         if safe.is_none() {
-            self.issue("endpoint", format!("\"{url}\" is not an http(s) URL or a path on this site"));
+            self.issue("endpoint", message!("\"{url}\" is not an http(s) URL or a path on this site"));
         }
         safe
     }
 
     fn channels(&mut self, value: &Value, widget_hours: Option<&Schedule>) -> Vec<Channel> {
         let Value::Array(items) = value else {
-            self.issue("channels", format!("expected a list, found {}", value.kind()));
+            self.issue("channels", message!("expected a list, found {}", value.kind()));
             return Vec::new();
         };
         items.iter().enumerate().filter_map(|(i, item)| self.channel(&format!("channels[{i}]"), item, widget_hours)).collect()
@@ -398,44 +413,43 @@ impl Parser {
 
     fn channel(&mut self, path: &str, item: &Value, widget_hours: Option<&Schedule>) -> Option<Channel> {
         let Value::Object(entries) = item else {
-            self.issue(path, format!("expected an object with \"type\" and \"value\", found {}", item.kind()));
+            self.issue(path, message!("expected an object with \"type\" and \"value\", found {}", item.kind()));
             return None;
         };
         for (key, _) in entries {
             if !CHANNEL_KEYS.contains(&key.as_str()) {
-                self.issue(&format!("{path}.{key}"), format!("unknown key; a channel has {}", CHANNEL_KEYS.join(", ")));
+                self.issue(&join(path, key), message!("unknown key; a channel has {}", CHANNEL_KEYS.join(", ")));
             }
         }
         let field = |key: &str| item.get(key).unwrap_or(&Value::Null);
-        let type_path = format!("{path}.type");
+        let type_path = join(path, "type");
         let Some(type_name) = self.text(&type_path, field("type")) else {
             if item.get("type").is_none() {
-                self.issue(&type_path, "missing".into());
+                self.issue(&type_path, message!("missing"));
             }
             return None;
         };
         let Some(kind) = Kind::from_name(&type_name) else {
-            let names: Vec<_> = Kind::ALL.iter().map(|k| k.name()).collect();
-            self.issue(&type_path, format!("unknown channel type \"{type_name}\"; the known types are {}", names.join(", ")));
+            self.issue(&type_path, message!("unknown channel type \"{type_name}\"; the known types are {}", Kind::ALL.map(Kind::name).join(", ")));
             return None;
         };
-        let value_path = format!("{path}.value");
+        let value_path = join(path, "value");
         let Some(value) = self.text(&value_path, field("value")) else {
             if item.get("value").is_none() {
-                self.issue(&value_path, format!("missing; a {type_name} channel needs {}", kind.expects()));
+                self.issue(&value_path, message!("missing; a {type_name} channel needs {}", kind.expects()));
             }
             return None;
         };
-        let label = self.text(&format!("{path}.label"), field("label"));
-        let message_path = format!("{path}.message");
+        let label = self.text(&join(path, "label"), field("label"));
+        let message_path = join(path, "message");
         let message = self.text(&message_path, field("message"));
         if message.is_some() && !kind.takes_message() {
-            self.issue(&message_path, format!("a {type_name} channel cannot prefill a message; it is ignored"));
+            self.issue(&message_path, message!("a {type_name} channel cannot prefill a message; it is ignored"));
         }
-        let subject_path = format!("{path}.subject");
+        let subject_path = join(path, "subject");
         let subject = self.text(&subject_path, field("subject"));
         if subject.is_some() && kind != Kind::Email {
-            self.issue(&subject_path, format!("only an email channel has a subject; it is ignored on this {type_name} channel"));
+            self.issue(&subject_path, message!("only an email channel has a subject; it is ignored on this {type_name} channel"));
         }
         // A pasted profile link is shown as its handle; a refusal quotes what the owner wrote.
         let pasted = channel::pasted(kind, &value);
@@ -443,14 +457,14 @@ impl Parser {
         let href = match channel::link(kind, handle, message.as_deref(), subject.as_deref()) {
             Ok(href) => href,
             Err(expected) => {
-                self.issue(&value_path, format!("\"{value}\" is not {expected}; this {type_name} channel is not shown"));
+                self.issue(&value_path, message!("\"{value}\" is not {expected}; this {type_name} channel is not shown"));
                 return None;
             }
         };
         let mut channel = Channel::new(kind, handle, href);
         channel.label = label;
         channel.copy = channel::copy_text(kind, handle);
-        let at = |key: &str| format!("{path}.{key}");
+        let at = |key: &str| join(path, key);
         if let Some(v) = item.get("group") {
             channel.group = self.choice(&at("group"), v, &Group::ALL, Group::name).unwrap_or(channel.group);
         }
@@ -461,12 +475,7 @@ impl Parser {
             channel.reply = self.choice(&at("replyTime"), v, &Reply::ALL, Reply::name);
         }
         let own = match item.get("hours") {
-            Some(v) if *v != Value::Null => {
-                let mut found = Vec::new();
-                let own = hours::parse(v, &at("hours"), widget_hours.map(|h| h.time_zone.as_str()), &mut found);
-                self.issues.extend(found.into_iter().map(|(path, message)| Issue { path, message }));
-                own
-            }
+            Some(v) if !matches!(v, Value::Null) => hours::parse(v, &at("hours"), widget_hours.map(|h| h.time_zone.as_str()), &mut self.issues),
             _ => None,
         };
         let when_closed = match item.get("whenClosed") {
@@ -474,7 +483,7 @@ impl Parser {
             None => None,
         };
         if when_closed.is_some_and(|w| w != WhenClosed::Keep) && own.is_none() && widget_hours.is_none() && item.get("hours").is_none() {
-            self.issue(&at("whenClosed"), "there are no hours to be closed outside of; add \"hours\" to this channel or to the widget".into());
+            self.issue(&at("whenClosed"), message!("there are no hours to be closed outside of; add \"hours\" to this channel or to the widget"));
         }
         // A channel's own hours dim it by default; the widget's only apply when asked to.
         channel.when_closed = when_closed.unwrap_or(if own.is_some() { WhenClosed::Dim } else { WhenClosed::Keep });
@@ -493,12 +502,12 @@ impl Parser {
             Value::Bool(true) | Value::Null => return Some(form),
             Value::Object(entries) => entries,
             other => {
-                self.issue("form", format!("expected an object or false, found {}", other.kind()));
+                self.issue("form", message!("expected an object or false, found {}", other.kind()));
                 return Some(form);
             }
         };
         for (key, value) in entries {
-            let path = format!("form.{key}");
+            let path = join("form", key);
             match key.as_str() {
                 "rating" => {
                     form.rating = match value {
@@ -510,13 +519,13 @@ impl Parser {
                 "spam" => form.spam = self.choice(&path, value, &Spam::ALL, Spam::name).unwrap_or(form.spam),
                 "minSeconds" => match value {
                     Value::Number(n) if (0.0..=60.0).contains(n) => form.min_seconds = *n,
-                    other => self.issue(&path, format!("expected a number of seconds from 0 to 60, found {}", other.kind())),
+                    other => self.issue(&path, message!("expected a number of seconds from 0 to 60, found {}", other.kind())),
                 },
                 "email" => form.email = self.ask(&path, value).unwrap_or(form.email),
                 "name" => form.name = self.ask(&path, value).unwrap_or(form.name),
                 "consent" => form.consent = self.text(&path, value),
                 "replyTime" => form.reply = self.choice(&path, value, &Reply::ALL, Reply::name),
-                _ => self.issue(&path, format!("unknown key; the form has {}", FORM_KEYS.join(", "))),
+                _ => self.issue(&path, message!("unknown key; the form has {}", FORM_KEYS.join(", "))),
             }
         }
         Some(form)
@@ -533,24 +542,24 @@ impl Parser {
     /// `"texts"`: overrides by key for every language, and objects by language tag for one.
     fn texts(&mut self, config: &mut Config, value: &Value) {
         let Value::Object(entries) = value else {
-            self.issue("texts", format!("expected an object of texts by key, found {}", value.kind()));
+            self.issue("texts", message!("expected an object of texts by key, found {}", value.kind()));
             return;
         };
         for (key, value) in entries {
-            let path = format!("texts.{key}");
+            let path = join("texts", key);
             match (Text::from_key(key), value) {
                 (Some(text), _) => self.set_text(&mut config.texts, text, &path, value),
                 (None, Value::Object(inner)) if self.language_tag(&path, key) => {
                     let mut texts = Texts::default();
                     for (key, value) in inner {
                         match Text::from_key(key) {
-                            Some(text) => self.set_text(&mut texts, text, &format!("{path}.{key}"), value),
-                            None => self.issue(&format!("{path}.{key}"), "unknown text key".into()),
+                            Some(text) => self.set_text(&mut texts, text, &join(&path, key), value),
+                            None => self.issue(&join(&path, key), message!("unknown text key")),
                         }
                     }
                     config.language_texts.push((key.to_ascii_lowercase(), texts));
                 }
-                _ => self.issue(&path, "unknown text key (or, for one language's texts, use its tag with an object)".into()),
+                _ => self.issue(&path, message!("unknown text key (or, for one language's texts, use its tag with an object)")),
             }
         }
     }
@@ -563,7 +572,7 @@ impl Parser {
             && primary.chars().all(|c| c.is_ascii_alphabetic())
             && parts.all(|p| (1..=8).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphanumeric()));
         if !ok && tag != "auto" {
-            self.issue(path, format!("\"{tag}\" is not a language tag such as fr or pt-BR"));
+            self.issue(path, message!("\"{tag}\" is not a language tag such as fr or pt-BR"));
         }
         ok || tag == "auto"
     }
@@ -571,17 +580,17 @@ impl Parser {
     fn theme(&mut self, value: &Value) -> Theme {
         let mut theme = Theme::default();
         let Value::Object(entries) = value else {
-            self.issue("theme", format!("expected an object, found {}", value.kind()));
+            self.issue("theme", message!("expected an object, found {}", value.kind()));
             return theme;
         };
         for (key, value) in entries {
-            let path = format!("theme.{key}");
+            let path = join("theme", key);
             match key.as_str() {
                 "scheme" => theme.scheme = self.choice(&path, value, &Scheme::ALL, Scheme::name).unwrap_or_default(),
                 "launcher" => theme.launcher = self.choice(&path, value, &Launcher::ALL, Launcher::name).unwrap_or_default(),
                 "radius" => match value {
                     Value::Number(n) if (0.0..=32.0).contains(n) => theme.radius = *n as u8,
-                    other => self.issue(&path, format!("expected a number of pixels from 0 to 32, found {}", other.kind())),
+                    other => self.issue(&path, message!("expected a number of pixels from 0 to 32, found {}", other.kind())),
                 },
                 "font" => {
                     // It goes into the stylesheet, so only what a font-family list needs is allowed.
@@ -590,12 +599,12 @@ impl Parser {
                         Some(font) if font.chars().all(safe) => theme.font = Some(font),
                         Some(font) => {
                             theme.font_refused = true;
-                            self.issue(&path, format!("\"{font}\" is not a font-family list (letters, digits, spaces, commas, quotes and hyphens only)"));
+                            self.issue(&path, message!("\"{font}\" is not a font-family list (letters, digits, spaces, commas, quotes and hyphens only)"));
                         }
                         None => {}
                     }
                 }
-                _ => self.issue(&path, format!("unknown key; the theme has {}", THEME_KEYS.join(", "))),
+                _ => self.issue(&path, message!("unknown key; the theme has {}", THEME_KEYS.join(", "))),
             }
         }
         theme
@@ -618,7 +627,20 @@ mod tests {
     use crate::value::json;
 
     fn issues_of(config: &str) -> Vec<String> {
-        parse(&json(config)).1.iter().map(|i| i.to_string()).collect()
+        parse(&json(config)).1.iter().map(|i| format!("config `{}`: {}", i.path, i.message)).collect()
+    }
+
+    fn check_issues(cases: &[(&str, &[&str])]) {
+        for (config, expected) in cases {
+            assert_eq!(issues_of(config), expected.iter().map(|e| crate::as_built(e)).collect::<Vec<_>>(), "{config}");
+        }
+    }
+
+    #[test]
+    fn an_issue_is_shown_with_its_message_or_its_path_alone() {
+        let issue = |message: &str| Issue { path: "channels[2].type".into(), message: message.into() }.to_string();
+        assert_eq!(issue("missing"), "config `channels[2].type`: missing");
+        assert_eq!(issue(""), "config `channels[2].type` is not valid; the configurator or docs/options.html say why");
     }
 
     #[test]
@@ -686,9 +708,7 @@ mod tests {
             (r#"{"endpoint":"/f","texts":{"send":"Go","nope":"x","close":"","fr":{"send":"Envoyer","nah":"x"}}}"#, &["config `texts.nope`: unknown text key (or, for one language's texts, use its tag with an object)", "config `texts.close`: is empty", "config `texts.fr.nah`: unknown text key"]),
             (r#"{"endpoint":"/f","locale":"french!","theme":{"scheme":"dim","radius":99,"font":"x;}body{display:none","shape":1}}"#, &["config `locale`: \"french!\" is not a language tag such as fr or pt-BR", "config `theme.scheme`: \"dim\" is not one of auto, light, dark", "config `theme.radius`: expected a number of pixels from 0 to 32, found a number", "config `theme.font`: \"x;}body{display:none\" is not a font-family list (letters, digits, spaces, commas, quotes and hyphens only)", "config `theme.shape`: unknown key; the theme has scheme, radius, launcher, font"]),
         ];
-        for (config, expected) in cases {
-            assert_eq!(issues_of(config), *expected, "{config}");
-        }
+        check_issues(cases);
     }
 
     #[test]
@@ -721,9 +741,7 @@ mod tests {
             (r#"{"form":false,"channels":[{"type":"phone","value":"+15550100123","hours":{"weekly":{"mon":"09:00-17:00"}}}]}"#, &["config `channels[0].hours.timeZone`: missing; write the IANA time zone the hours are in, such as Europe/Paris"]),
             (r#"{"form":false,"hours":{"timeZone":"Mars/Olympus_Mons","weekly":{"mon":"9-5"}}}"#, &["config `hours.weekly.mon`: \"9-5\" is not a range such as 09:00-17:00 (24-hour clock; 22:00-02:00 runs past midnight)"]),
         ];
-        for (config, expected) in cases {
-            assert_eq!(issues_of(config), *expected, "{config}");
-        }
+        check_issues(cases);
     }
 
     #[test]

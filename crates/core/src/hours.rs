@@ -7,7 +7,8 @@
 //! DST rules. Everything else — midnight-spanning ranges, exceptions, DST gaps and overlaps — is
 //! decided on the owner's wall clock, here.
 
-use crate::value::Value;
+use crate::config::{join, Issue};
+use crate::value::{digits, Value};
 
 const MINUTE: f64 = 60_000.0;
 const DAY: f64 = 86_400_000.0;
@@ -208,36 +209,36 @@ pub fn is_zone_name(name: &str) -> bool {
 }
 
 /// Parses an `hours` object; `inherited` is the widget's zone (for a channel's own hours).
-/// Problems go to `issues` as (path, message); `None` when nothing usable is left.
-pub fn parse(value: &Value, path: &str, inherited: Option<&str>, issues: &mut Vec<(String, String)>) -> Option<Schedule> {
+/// Problems go to `issues`; `None` when nothing usable is left.
+pub fn parse(value: &Value, path: &str, inherited: Option<&str>, issues: &mut Vec<Issue>) -> Option<Schedule> {
     let Value::Object(entries) = value else {
-        issues.push((path.into(), format!("expected an object with timeZone, weekly and exceptions, found {}", value.kind())));
+        issues.push(Issue { path: path.into(), message: message!("expected an object with timeZone, weekly and exceptions, found {}", value.kind()) });
         return None;
     };
     let mut schedule = Schedule { time_zone: String::new(), weekly: Default::default(), exceptions: Vec::new() };
     let mut zone_ok = false;
     let mut weekly_seen = false;
     for (key, value) in entries {
-        let at = format!("{path}.{key}");
+        let at = join(path, key);
         match key.as_str() {
             "timeZone" => match value.as_str().map(str::trim) {
                 Some(name) if is_zone_name(name) => {
                     schedule.time_zone = name.to_owned();
                     zone_ok = true;
                 }
-                Some(name) => issues.push((at, format!("\"{name}\" is not an IANA time zone name such as Europe/Paris or America/New_York"))),
-                None => issues.push((at, format!("expected text such as \"Europe/Paris\", found {}", value.kind()))),
+                Some(name) => issues.push(Issue { path: at, message: message!("\"{name}\" is not an IANA time zone name such as Europe/Paris or America/New_York") }),
+                None => issues.push(Issue { path: at, message: message!("expected text such as \"Europe/Paris\", found {}", value.kind()) }),
             },
             "weekly" => {
                 weekly_seen = true;
                 let Value::Object(days) = value else {
-                    issues.push((at, format!("expected an object such as {{\"mon-fri\": \"09:00-17:00\"}}, found {}", value.kind())));
+                    issues.push(Issue { path: at, message: message!("expected an object such as {{\"mon-fri\": \"09:00-17:00\"}}, found {}", value.kind()) });
                     continue;
                 };
                 for (days, spans) in days {
-                    let at = format!("{at}.{days}");
+                    let at = join(&at, days);
                     let Some(which) = day_set(days) else {
-                        issues.push((at, format!("\"{days}\" is not a day, a range of days or a list of them, such as mon, mon-fri or sat,sun")));
+                        issues.push(Issue { path: at, message: message!("\"{days}\" is not a day, a range of days or a list of them, such as mon, mon-fri or sat,sun") });
                         continue;
                     };
                     if let Some(spans) = spans_of(spans, &at, issues) {
@@ -251,13 +252,13 @@ pub fn parse(value: &Value, path: &str, inherited: Option<&str>, issues: &mut Ve
             }
             "exceptions" => {
                 let Value::Object(dates) = value else {
-                    issues.push((at, format!("expected an object such as {{\"2026-12-25\": \"closed\"}}, found {}", value.kind())));
+                    issues.push(Issue { path: at, message: message!("expected an object such as {{\"2026-12-25\": \"closed\"}}, found {}", value.kind()) });
                     continue;
                 };
                 for (date, spans) in dates {
-                    let at = format!("{at}.{date}");
+                    let at = join(&at, date);
                     let Some(days) = date_set(date) else {
-                        issues.push((at, format!("\"{date}\" is not a date such as 2026-12-25, a range such as 2026-08-01/2026-08-15, or a yearly day such as 12-25")));
+                        issues.push(Issue { path: at, message: message!("\"{date}\" is not a date such as 2026-12-25, a range such as 2026-08-01/2026-08-15, or a yearly day such as 12-25") });
                         continue;
                     };
                     if let Some(spans) = spans_of(spans, &at, issues) {
@@ -265,7 +266,7 @@ pub fn parse(value: &Value, path: &str, inherited: Option<&str>, issues: &mut Ve
                     }
                 }
             }
-            _ => issues.push((at, format!("unknown key; hours have {}", KEYS.join(", ")))),
+            _ => issues.push(Issue { path: at, message: message!("unknown key; hours have {}", KEYS.join(", ")) }),
         }
     }
     if !zone_ok {
@@ -273,14 +274,14 @@ pub fn parse(value: &Value, path: &str, inherited: Option<&str>, issues: &mut Ve
             Some(zone) if entries.iter().all(|(k, _)| k != "timeZone") => schedule.time_zone = zone.to_owned(),
             _ => {
                 if entries.iter().all(|(k, _)| k != "timeZone") {
-                    issues.push((format!("{path}.timeZone"), "missing; write the IANA time zone the hours are in, such as Europe/Paris".into()));
+                    issues.push(Issue { path: join(path, "timeZone"), message: message!("missing; write the IANA time zone the hours are in, such as Europe/Paris") });
                 }
                 return None;
             }
         }
     }
     if !weekly_seen {
-        issues.push((format!("{path}.weekly"), "missing; write the usual opening hours, such as {\"mon-fri\": \"09:00-17:00\"}".into()));
+        issues.push(Issue { path: join(path, "weekly"), message: message!("missing; write the usual opening hours, such as {{\"mon-fri\": \"09:00-17:00\"}}") });
         return None;
     }
     Some(schedule)
@@ -322,7 +323,7 @@ fn date_set(text: &str) -> Option<Days> {
         if parts.next().is_some() || y.len() != 4 || m.len() != 2 || d.len() != 2 {
             return None;
         }
-        let (y, m, d): (i32, u8, u8) = (y.parse().ok()?, m.parse().ok()?, d.parse().ok()?);
+        let (y, m, d) = (digits(y)? as i32, digits(m)? as u8, digits(d)? as u8);
         ((1..=12).contains(&m) && d >= 1 && d <= days_in_month(y, m)).then(|| days_from_civil(y, m, d))
     }
     if let Some((a, b)) = text.split_once('/') {
@@ -336,25 +337,25 @@ fn date_set(text: &str) -> Option<Days> {
     if m.len() != 2 || d.len() != 2 {
         return None;
     }
-    let (m, d): (u8, u8) = (m.parse().ok()?, d.parse().ok()?);
+    let (m, d) = (digits(m)? as u8, digits(d)? as u8);
     ((1..=12).contains(&m) && d >= 1 && d <= days_in_month(2024, m)).then_some(Days::Yearly(m, d))
 }
 
 /// `"09:00-17:00"`, `"09:00-12:00, 13:00-17:00"`, `"22:00-02:00"` (past midnight), `"closed"`,
 /// or a list of ranges.
-fn spans_of(value: &Value, path: &str, issues: &mut Vec<(String, String)>) -> Option<Vec<Span>> {
+fn spans_of(value: &Value, path: &str, issues: &mut Vec<Issue>) -> Option<Vec<Span>> {
     let texts: Vec<&str> = match value {
         Value::String(s) if s.trim().eq_ignore_ascii_case("closed") => return Some(Vec::new()),
         Value::String(s) => s.split(',').collect(),
         Value::Array(items) => match items.iter().map(Value::as_str).collect::<Option<Vec<_>>>() {
             Some(texts) => texts,
             None => {
-                issues.push((path.into(), "expected a list of ranges such as \"09:00-17:00\"".into()));
+                issues.push(Issue { path: path.into(), message: message!("expected a list of ranges such as \"09:00-17:00\"") });
                 return None;
             }
         },
         other => {
-            issues.push((path.into(), format!("expected \"closed\" or ranges such as \"09:00-17:00\", found {}", other.kind())));
+            issues.push(Issue { path: path.into(), message: message!("expected \"closed\" or ranges such as \"09:00-17:00\", found {}", other.kind()) });
             return None;
         }
     };
@@ -363,7 +364,7 @@ fn spans_of(value: &Value, path: &str, issues: &mut Vec<(String, String)>) -> Op
         match span(text) {
             Some(s) => spans.push(s),
             None => {
-                issues.push((path.into(), format!("\"{}\" is not a range such as 09:00-17:00 (24-hour clock; 22:00-02:00 runs past midnight)", text.trim())));
+                issues.push(Issue { path: path.into(), message: message!("\"{}\" is not a range such as 09:00-17:00 (24-hour clock; 22:00-02:00 runs past midnight)", text.trim()) });
                 return None;
             }
         }
@@ -377,7 +378,7 @@ fn span(text: &str) -> Option<Span> {
         if h.is_empty() || h.len() > 2 || m.len() != 2 {
             return None;
         }
-        let (h, m): (u16, u16) = (h.parse().ok()?, m.parse().ok()?);
+        let (h, m) = (digits(h)? as u16, digits(m)? as u16);
         (h < 24 && m < 60 || h == 24 && m == 0).then_some(h * 60 + m)
     }
     let (a, b) = text.split_once(['-', '–'])?;
@@ -604,8 +605,8 @@ pub(crate) mod tests {
         for (config, want) in rows {
             let mut issues = Vec::new();
             parse(&json(config), "hours", None, &mut issues);
-            let got: Vec<String> = issues.iter().map(|(p, m)| format!("{p}: {m}")).collect();
-            assert_eq!(got, *want, "{config}");
+            let got: Vec<String> = issues.iter().map(|i| format!("{}: {}", i.path, i.message)).collect();
+            assert_eq!(got, want.iter().map(|w| crate::as_built(w)).collect::<Vec<_>>(), "{config}");
         }
         // A channel's hours inherit the widget's zone.
         let mut issues = Vec::new();

@@ -24,16 +24,20 @@ macro_rules! texts {
         #[derive(Clone, Copy, Debug, PartialEq, Eq)]
         pub enum Text { $($variant,)* }
 
+        // Tables indexed by the variant (statics: data once, not a match's code per text).
+        static KEYS: &[&str] = &[$($key,)*];
+        static ENGLISH: &[&str] = &[$($en,)*];
+
         impl Text {
             pub const ALL: &'static [Text] = &[$(Text::$variant,)*];
 
             /// The key in the config's `"texts"` object.
             pub fn key(self) -> &'static str {
-                match self { $(Text::$variant => $key,)* }
+                KEYS[self as usize]
             }
 
             fn english(self) -> &'static str {
-                match self { $(Text::$variant => $en,)* }
+                ENGLISH[self as usize]
             }
         }
     };

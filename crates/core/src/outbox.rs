@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::json::{self, Fields};
 use crate::submission::{reply_of, Reply, Submission};
-use crate::value::Value;
+use crate::value::{digits, Value};
 
 /// Timing and size limits of delivery.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -242,7 +242,7 @@ pub fn backoff(attempts: u32, random: f64, policy: &Policy) -> f64 {
 /// (`Wed, 21 Oct 2026 07:28:00 GMT`). Unreadable values are ignored (the backoff applies).
 pub fn parse_retry_after(header: &str, now: f64) -> Option<f64> {
     let header = header.trim();
-    if let Ok(seconds) = header.parse::<u32>() {
+    if let Some(seconds) = digits(header) {
         return Some(seconds as f64 * 1000.0);
     }
     http_date_ms(header).map(|at| (at - now).max(0.0))
@@ -254,7 +254,7 @@ fn http_date_ms(s: &str) -> Option<f64> {
     let [_, day, month, year, hour, minute, second, "GMT"] = parts[..] else { return None };
     const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
     let month = MONTHS.iter().position(|m| *m == month)? as i64 + 1;
-    let num = |v: &str| v.parse::<i64>().ok();
+    let num = |v: &str| digits(v).map(i64::from);
     let (day, year, hour, minute, second) = (num(day)?, num(year)?, num(hour)?, num(minute)?, num(second)?);
     if !(1..=31).contains(&day) || hour > 23 || minute > 59 || second > 60 {
         return None;

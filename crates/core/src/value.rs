@@ -48,6 +48,13 @@ impl Value {
     }
 }
 
+/// A whole number written as 1 to 9 ASCII digits (no sign, no spaces): the times, dates and
+/// headers the core reads. One small parser in the wasm instead of `str::parse` for each integer
+/// type.
+pub fn digits(text: &str) -> Option<u32> {
+    ((1..=9).contains(&text.len()) && text.bytes().all(|b| b.is_ascii_digit())).then(|| text.bytes().fold(0, |n, b| n * 10 + (b - b'0') as u32))
+}
+
 impl<'de> Deserialize<'de> for Value {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         struct V;
@@ -110,6 +117,13 @@ pub(crate) fn json(text: &str) -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn reads_plain_digits_only() {
+        for (text, expected) in [("0", Some(0)), ("09", Some(9)), ("123456789", Some(123_456_789)), ("", None), ("+1", None), ("-1", None), (" 1", None), ("1.5", None), ("1234567890", None), ("١", None)] {
+            assert_eq!(digits(text), expected, "{text:?}");
+        }
+    }
 
     #[test]
     fn reads_any_json_and_keeps_key_order() {

@@ -86,6 +86,12 @@ export async function startSite(routes) {
   };
 }
 
+/**
+ * The console line for a config problem at `path`: the visitor's wasm names the path only; what is
+ * wrong is in the configurator's build (dist/validate.HASH.js).
+ */
+export const named = (path) => `contact-widget: config \`${path}\` is not valid; the configurator or docs/options.html say why`;
+
 /** A content-hashed file of dist/: `distFile('widget', 'js')` is `widget.0123456789.js`. */
 export function distFile(stem, ext) {
   const pattern = new RegExp(`^${stem}\\.[0-9a-f]{10}\\.${ext}$`);
