@@ -72,7 +72,7 @@ pub fn run(ws: &Workspace) -> Result<Vec<FileSize>> {
     let module = package::module_entry(&source)?;
     // Minified: the loader is all a page runs before the visitor reaches for the launcher.
     for (name, text) in [("contact-widget.js", &source), ("contact-widget.mjs", &module)] {
-        let unminified = ws.root.join("target").join(name);
+        let unminified = ws.target.join(name);
         write(&unminified, text.as_bytes())?;
         write(&dist.join(name), minify(ws, &unminified)?.as_bytes())?;
     }
