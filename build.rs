@@ -15,12 +15,16 @@ fn compact(css: &str) -> String {
     let mut rest = css;
     while let Some(start) = rest.find("/*") {
         text.push_str(&rest[..start]);
-        rest = rest[start..].find("*/").map_or("", |end| &rest[start + end + 2..]);
+        rest = rest[start..]
+            .find("*/")
+            .map_or("", |end| &rest[start + end + 2..]);
     }
     text.push_str(rest);
     let mut out = text.split_whitespace().collect::<Vec<_>>().join(" ");
     for punctuation in ["{", "}", ";", ","] {
-        out = out.replace(&format!(" {punctuation}"), punctuation).replace(&format!("{punctuation} "), punctuation);
+        out = out
+            .replace(&format!(" {punctuation}"), punctuation)
+            .replace(&format!("{punctuation} "), punctuation);
     }
     out.replace(": ", ":")
 }

@@ -34,7 +34,11 @@ pub struct Allocator(UnsafeCell<State>);
 unsafe impl Sync for Allocator {}
 
 #[global_allocator]
-static ALLOCATOR: Allocator = Allocator(UnsafeCell::new(State { free: [null_mut(); CLASSES], next: 0, end: 0 }));
+static ALLOCATOR: Allocator = Allocator(UnsafeCell::new(State {
+    free: [null_mut(); CLASSES],
+    next: 0,
+    end: 0,
+}));
 
 /// The size class of `layout`: the smallest `8 << class` that holds its size and alignment.
 fn class(layout: Layout) -> usize {
@@ -56,7 +60,12 @@ impl State {
             }
             let base = previous * PAGE;
             // Refused at 4 GiB - 64 KiB: a browser gives a page far less anyway.
-            let Some(end) = base.checked_add(pages * PAGE).filter(|end| *end <= usize::MAX - PAGE) else { return null_mut() };
+            let Some(end) = base
+                .checked_add(pages * PAGE)
+                .filter(|end| *end <= usize::MAX - PAGE)
+            else {
+                return null_mut();
+            };
             // Only this allocator grows the memory, so the new pages follow the old ones; if
             // they did not, the rest of the old ones would simply go unused.
             if base != self.end {

@@ -18,13 +18,20 @@ thread_local! {
 
 /// Keeps the loader's `wrap` and `fetch` for the instance's lifetime.
 pub fn install(wrap: JsValue, fetch: JsValue) {
-    let hooks = wrap.dyn_into::<Function>().ok().zip(fetch.dyn_into::<Function>().ok());
+    let hooks = wrap
+        .dyn_into::<Function>()
+        .ok()
+        .zip(fetch.dyn_into::<Function>().ok());
     HOOKS.with(|h| *h.borrow_mut() = hooks);
 }
 
 /// `callback` as the browser should call it: through the loader's guard when there is one.
 fn guarded(callback: &JsValue) -> Function {
-    let wrapped = HOOKS.with(|h| h.borrow().as_ref().and_then(|(wrap, _)| wrap.call1(&JsValue::NULL, callback).ok()));
+    let wrapped = HOOKS.with(|h| {
+        h.borrow()
+            .as_ref()
+            .and_then(|(wrap, _)| wrap.call1(&JsValue::NULL, callback).ok())
+    });
     wrapped.unwrap_or_else(|| callback.clone()).unchecked_into()
 }
 
@@ -32,7 +39,9 @@ fn guarded(callback: &JsValue) -> Function {
 pub fn fetch(url: &str, init: &JsValue) -> Result<Promise, JsValue> {
     let fetch = HOOKS.with(|h| h.borrow().as_ref().map(|(_, fetch)| fetch.clone()));
     match fetch {
-        Some(fetch) => fetch.call2(&JsValue::NULL, &url.into(), init).map(JsCast::unchecked_into),
+        Some(fetch) => fetch
+            .call2(&JsValue::NULL, &url.into(), init)
+            .map(JsCast::unchecked_into),
         None => Ok(crate::env::window().fetch_with_str_and_init(url, init.unchecked_ref())),
     }
 }
@@ -51,25 +60,48 @@ pub struct Listener {
     _closure: Closure<dyn FnMut(Event)>,
 }
 
-pub fn listen(target: &EventTarget, kind: &'static str, handler: impl FnMut(Event) + 'static) -> Listener {
+pub fn listen(
+    target: &EventTarget,
+    kind: &'static str,
+    handler: impl FnMut(Event) + 'static,
+) -> Listener {
     listen_with(target, kind, false, handler)
 }
 
 /// A listener in the capture phase: sees events that do not bubble (a dialog's `toggle`, `close`).
-pub fn listen_capture(target: &EventTarget, kind: &'static str, handler: impl FnMut(Event) + 'static) -> Listener {
+pub fn listen_capture(
+    target: &EventTarget,
+    kind: &'static str,
+    handler: impl FnMut(Event) + 'static,
+) -> Listener {
     listen_with(target, kind, true, handler)
 }
 
-fn listen_with(target: &EventTarget, kind: &'static str, capture: bool, handler: impl FnMut(Event) + 'static) -> Listener {
+fn listen_with(
+    target: &EventTarget,
+    kind: &'static str,
+    capture: bool,
+    handler: impl FnMut(Event) + 'static,
+) -> Listener {
     let closure = Closure::<dyn FnMut(Event)>::new(handler);
     let function = guarded(closure.as_ref());
     let _ = target.add_event_listener_with_callback_and_bool(kind, &function, capture);
-    Listener { target: target.clone(), kind, capture, function, _closure: closure }
+    Listener {
+        target: target.clone(),
+        kind,
+        capture,
+        function,
+        _closure: closure,
+    }
 }
 
 impl Drop for Listener {
     fn drop(&mut self) {
-        let _ = self.target.remove_event_listener_with_callback_and_bool(self.kind, &self.function, self.capture);
+        let _ = self.target.remove_event_listener_with_callback_and_bool(
+            self.kind,
+            &self.function,
+            self.capture,
+        );
     }
 }
 
@@ -93,9 +125,15 @@ pub fn after(ms: u32, f: impl FnOnce() + 'static) -> Timer {
         }
     });
     let id = crate::env::window()
-        .set_timeout_with_callback_and_timeout_and_arguments_0(&guarded(closure.as_ref()), ms.min(i32::MAX as u32) as i32)
+        .set_timeout_with_callback_and_timeout_and_arguments_0(
+            &guarded(closure.as_ref()),
+            ms.min(i32::MAX as u32) as i32,
+        )
         .unwrap_or(0);
-    Timer { id, _closure: closure }
+    Timer {
+        id,
+        _closure: closure,
+    }
 }
 
 impl Drop for Timer {

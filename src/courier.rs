@@ -29,20 +29,29 @@ pub struct Courier {
 
 impl Courier {
     pub fn new(report: Report) -> Rc<Courier> {
-        Rc::new(Courier { memory: RefCell::default(), in_flight: RefCell::default(), timer: RefCell::default(), report })
+        Rc::new(Courier {
+            memory: RefCell::default(),
+            in_flight: RefCell::default(),
+            timer: RefCell::default(),
+            report,
+        })
     }
 
     /// Whether the device holds anything unconfirmed (from this page or an earlier one).
     pub fn pending(&self) -> Vec<Entry> {
         let mut all = self.load();
-        all.entries.extend(self.memory.borrow().entries.iter().cloned());
+        all.entries
+            .extend(self.memory.borrow().entries.iter().cloned());
         all.entries
     }
 
     /// Keeps `entry` (on the device when possible) and sends it now.
     pub fn submit(self: &Rc<Self>, entry: Entry) {
         let id = entry.submission.id.clone();
-        self.memory.borrow_mut().entries.retain(|e| e.submission.id != id);
+        self.memory
+            .borrow_mut()
+            .entries
+            .retain(|e| e.submission.id != id);
         let mut outbox = self.load();
         let kept = outbox.add(entry.clone(), &POLICY).is_ok() && store(&outbox);
         if !kept {
@@ -62,7 +71,10 @@ impl Courier {
             let mut outbox = this.load();
             let expired = outbox.expire(now, &POLICY);
             for old in &expired {
-                env::warn(&format!("a message queued on {} could not be delivered within 7 days and was dropped", old.submission.created_at));
+                env::warn(&format!(
+                    "a message queued on {} could not be delivered within 7 days and was dropped",
+                    old.submission.created_at
+                ));
             }
             if !expired.is_empty() {
                 store(&outbox);
@@ -75,11 +87,20 @@ impl Courier {
                 }
             }
             for id in due {
-                if this.in_flight.borrow().iter().any(|e| e.submission.id == id) {
+                if this
+                    .in_flight
+                    .borrow()
+                    .iter()
+                    .any(|e| e.submission.id == id)
+                {
                     continue;
                 }
                 // Read again: another tab may have delivered it meanwhile.
-                let entry = this.load().get(&id).cloned().or_else(|| this.memory.borrow().get(&id).cloned());
+                let entry = this
+                    .load()
+                    .get(&id)
+                    .cloned()
+                    .or_else(|| this.memory.borrow().get(&id).cloned());
                 if let Some(entry) = entry {
                     this.attempt(entry).await;
                 }
@@ -91,12 +112,19 @@ impl Courier {
     async fn attempt(self: &Rc<Self>, entry: Entry) {
         self.in_flight.borrow_mut().push(entry.clone());
         let attempt = send::post(&entry, false).await;
-        self.in_flight.borrow_mut().retain(|e| e.submission.id != entry.submission.id);
+        self.in_flight
+            .borrow_mut()
+            .retain(|e| e.submission.id != entry.submission.id);
         let (now, random) = (js_sys::Date::now(), js_sys::Math::random());
         let id = &entry.submission.id;
         let in_memory = self.memory.borrow().get(id).is_some();
         let (verdict, kept) = if in_memory {
-            (self.memory.borrow_mut().record(id, &attempt, now, random, &POLICY), false)
+            (
+                self.memory
+                    .borrow_mut()
+                    .record(id, &attempt, now, random, &POLICY),
+                false,
+            )
         } else {
             let mut outbox = self.load();
             let verdict = outbox.record(id, &attempt, now, random, &POLICY);
@@ -107,7 +135,10 @@ impl Courier {
 
     /// One timer for the earliest retry.
     fn schedule(self: &Rc<Self>) {
-        let next = [self.load().next_wake(), self.memory.borrow().next_wake()].into_iter().flatten().reduce(f64::min);
+        let next = [self.load().next_wake(), self.memory.borrow().next_wake()]
+            .into_iter()
+            .flatten()
+            .reduce(f64::min);
         let timer = next.map(|at| {
             let this = Rc::downgrade(self);
             let delay = (at - js_sys::Date::now()).clamp(0.0, POLICY.max_backoff_ms) as u32;
@@ -132,7 +163,11 @@ impl Courier {
     }
 
     fn load(&self) -> Outbox {
-        storage::read(storage::OUTBOX).ok().flatten().map(|v| Outbox::from_value(&v)).unwrap_or_default()
+        storage::read(storage::OUTBOX)
+            .ok()
+            .flatten()
+            .map(|v| Outbox::from_value(&v))
+            .unwrap_or_default()
     }
 }
 
@@ -140,8 +175,13 @@ impl Courier {
 /// (they queue instead). Without Web Locks (insecure context, old browser) it just runs: the
 /// endpoint's idempotency still stores each message once.
 fn exclusively(work: impl Future<Output = ()> + 'static) {
-    let locks = Reflect::get(&env::window().navigator(), &"locks".into()).ok().filter(|l| l.is_object());
-    let request = locks.as_ref().and_then(|l| Reflect::get(l, &"request".into()).ok()).and_then(|r| r.dyn_into::<Function>().ok());
+    let locks = Reflect::get(&env::window().navigator(), &"locks".into())
+        .ok()
+        .filter(|l| l.is_object());
+    let request = locks
+        .as_ref()
+        .and_then(|l| Reflect::get(l, &"request".into()).ok())
+        .and_then(|r| r.dyn_into::<Function>().ok());
     let (Some(locks), Some(request)) = (locks, request) else {
         wasm_bindgen_futures::spawn_local(work);
         return;
@@ -157,7 +197,15 @@ fn exclusively(work: impl Future<Output = ()> + 'static) {
         })
         .into()
     });
-    if request.call3(&locks, &"contact-widget-outbox".into(), &Object::new(), &callback).is_err() {
+    if request
+        .call3(
+            &locks,
+            &"contact-widget-outbox".into(),
+            &Object::new(),
+            &callback,
+        )
+        .is_err()
+    {
         env::warn("Web Locks refused the request; sending without it");
     }
 }

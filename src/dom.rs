@@ -9,7 +9,9 @@ use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{Document, Element, HtmlElement};
 
 pub fn document() -> Document {
-    web_sys::window().and_then(|w| w.document()).expect("contact-widget runs in a page with a document")
+    web_sys::window()
+        .and_then(|w| w.document())
+        .expect("contact-widget runs in a page with a document")
 }
 
 /// The value, or the browser's exception thrown on (see the module's note).
@@ -37,9 +39,25 @@ pub fn svg_path(view_box: &str, size: &str, path: &str) -> Element {
     const NS: Option<&str> = Some("http://www.w3.org/2000/svg");
     let doc = document();
     let svg = or_throw(doc.create_element_ns(NS, "svg"));
-    set_attrs(&svg, &[("viewBox", view_box), ("width", size), ("height", size), ("aria-hidden", "true"), ("focusable", "false")]);
+    set_attrs(
+        &svg,
+        &[
+            ("viewBox", view_box),
+            ("width", size),
+            ("height", size),
+            ("aria-hidden", "true"),
+            ("focusable", "false"),
+        ],
+    );
     let p = or_throw(doc.create_element_ns(NS, "path"));
-    set_attrs(&p, &[("d", path), ("fill", "currentColor"), ("fill-rule", "evenodd")]);
+    set_attrs(
+        &p,
+        &[
+            ("d", path),
+            ("fill", "currentColor"),
+            ("fill-rule", "evenodd"),
+        ],
+    );
     append(&svg, &[&p]);
     svg
 }

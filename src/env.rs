@@ -3,8 +3,8 @@
 
 use js_sys::{Array, Object, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
-use widget_core::value::Value;
 use widget_core::submission::Page;
+use widget_core::value::Value;
 
 pub fn window() -> web_sys::Window {
     web_sys::window().expect("contact-widget runs in a window")
@@ -31,13 +31,21 @@ pub fn number(locale: &str, n: usize) -> String {
         match cached.as_ref() {
             Some((tag, format)) if tag == locale => format.clone(),
             _ => {
-                let format = js_sys::Intl::NumberFormat::new(&js_sys::Array::of1(&locale.into()), &Object::new()).format();
+                let format = js_sys::Intl::NumberFormat::new(
+                    &js_sys::Array::of1(&locale.into()),
+                    &Object::new(),
+                )
+                .format();
                 *cached = Some((locale.to_owned(), format.clone()));
                 format
             }
         }
     });
-    format.call1(&JsValue::UNDEFINED, &(n as f64).into()).ok().and_then(|s| s.as_string()).unwrap_or_else(|| n.to_string())
+    format
+        .call1(&JsValue::UNDEFINED, &(n as f64).into())
+        .ok()
+        .and_then(|s| s.as_string())
+        .unwrap_or_else(|| n.to_string())
 }
 
 /// An informational console message (an adjustment, not a mistake).
@@ -47,8 +55,12 @@ pub fn info(message: &str) {
 
 /// The visitor's IANA time zone from `Intl`, e.g. `Europe/Berlin`.
 pub fn time_zone() -> String {
-    let options = js_sys::Intl::DateTimeFormat::new(&js_sys::Array::new(), &Object::new()).resolved_options();
-    Reflect::get(&options, &"timeZone".into()).ok().and_then(|v| v.as_string()).unwrap_or_default()
+    let options =
+        js_sys::Intl::DateTimeFormat::new(&js_sys::Array::new(), &Object::new()).resolved_options();
+    Reflect::get(&options, &"timeZone".into())
+        .ok()
+        .and_then(|v| v.as_string())
+        .unwrap_or_default()
 }
 
 /// Now, as an ISO 8601 UTC timestamp.
@@ -78,7 +90,9 @@ pub fn emit(name: &str, detail: &[(&str, &str)]) {
         let _ = Reflect::set(&object, &(*key).into(), &(*value).into());
     }
     init.set_detail(&object);
-    if let Ok(event) = web_sys::CustomEvent::new_with_event_init_dict(&format!("contact-widget:{name}"), &init) {
+    if let Ok(event) =
+        web_sys::CustomEvent::new_with_event_init_dict(&format!("contact-widget:{name}"), &init)
+    {
         let _ = window().dispatch_event(&event);
     }
 }
@@ -97,7 +111,12 @@ pub fn value_of(js: &JsValue) -> Value {
         } else if let Some(s) = js.as_string() {
             Value::String(s)
         } else if Array::is_array(js) {
-            Value::Array(js.unchecked_ref::<Array>().iter().map(|item| walk(&item, depth + 1)).collect())
+            Value::Array(
+                js.unchecked_ref::<Array>()
+                    .iter()
+                    .map(|item| walk(&item, depth + 1))
+                    .collect(),
+            )
         } else if js.is_object() && !js.is_function() {
             let entries = Object::entries(js.unchecked_ref());
             Value::Object(
@@ -121,11 +140,24 @@ pub fn value_of(js: &JsValue) -> Value {
 /// user agent, or a touch screen without any fine pointer.
 pub fn is_mobile() -> bool {
     let navigator = window().navigator();
-    let ua_data = Reflect::get(&navigator, &"userAgentData".into()).ok().filter(|v| v.is_object());
-    let said_mobile = ua_data.and_then(|d| Reflect::get(&d, &"mobile".into()).ok()).and_then(|m| m.as_bool()).unwrap_or(false);
+    let ua_data = Reflect::get(&navigator, &"userAgentData".into())
+        .ok()
+        .filter(|v| v.is_object());
+    let said_mobile = ua_data
+        .and_then(|d| Reflect::get(&d, &"mobile".into()).ok())
+        .and_then(|m| m.as_bool())
+        .unwrap_or(false);
     let ua = navigator.user_agent().unwrap_or_default();
-    let mobile_ua = ["Mobi", "Android", "iPhone", "iPad", "iPod"].iter().any(|m| ua.contains(m));
-    let matches = |q: &str| window().match_media(q).ok().flatten().is_some_and(|m| m.matches());
+    let mobile_ua = ["Mobi", "Android", "iPhone", "iPad", "iPod"]
+        .iter()
+        .any(|m| ua.contains(m));
+    let matches = |q: &str| {
+        window()
+            .match_media(q)
+            .ok()
+            .flatten()
+            .is_some_and(|m| m.matches())
+    };
     said_mobile || mobile_ua || (matches("(pointer: coarse)") && !matches("(any-pointer: fine)"))
 }
 
@@ -136,10 +168,15 @@ fn date_format(locale: &str, options: &[(&str, &str)]) -> Option<js_sys::Intl::D
         let _ = Reflect::set(&object, &(*key).into(), &(*value).into());
     }
     let intl = Reflect::get(&js_sys::global(), &"Intl".into()).ok()?;
-    let constructor: js_sys::Function = Reflect::get(&intl, &"DateTimeFormat".into()).ok()?.dyn_into().ok()?;
+    let constructor: js_sys::Function = Reflect::get(&intl, &"DateTimeFormat".into())
+        .ok()?
+        .dyn_into()
+        .ok()?;
     // Not `dyn_into`: a page (or a test's fake clock) may wrap `Intl.DateTimeFormat`, and what the
     // wrapper returns is no `instanceof` the original; it works the same.
-    Reflect::construct(&constructor, &Array::of2(&locale.into(), &object)).ok().map(JsCast::unchecked_into)
+    Reflect::construct(&constructor, &Array::of2(&locale.into(), &object))
+        .ok()
+        .map(JsCast::unchecked_into)
 }
 
 /// The owner's time zone, asked of the browser's `Intl` (no bundled time zone database).
@@ -148,7 +185,16 @@ pub struct OwnerZone(js_sys::Intl::DateTimeFormat);
 impl OwnerZone {
     /// `None` when the browser does not know the zone.
     pub fn new(name: &str) -> Option<OwnerZone> {
-        let o = [("timeZone", name), ("hourCycle", "h23"), ("year", "numeric"), ("month", "numeric"), ("day", "numeric"), ("hour", "numeric"), ("minute", "numeric"), ("second", "numeric")];
+        let o = [
+            ("timeZone", name),
+            ("hourCycle", "h23"),
+            ("year", "numeric"),
+            ("month", "numeric"),
+            ("day", "numeric"),
+            ("hour", "numeric"),
+            ("minute", "numeric"),
+            ("second", "numeric"),
+        ];
         date_format("en-US", &o).map(OwnerZone)
     }
 }
@@ -160,7 +206,12 @@ impl widget_core::hours::Zone for OwnerZone {
         let parts = self.0.format_to_parts(&js_sys::Date::new(&t.into()));
         let mut n = [0.0f64; 6];
         for part in parts.iter() {
-            let field = |k: &str| Reflect::get(&part, &k.into()).ok().and_then(|v| v.as_string()).unwrap_or_default();
+            let field = |k: &str| {
+                Reflect::get(&part, &k.into())
+                    .ok()
+                    .and_then(|v| v.as_string())
+                    .unwrap_or_default()
+            };
             let slot = match field("type").as_str() {
                 "year" => 0,
                 "month" => 1,
@@ -173,7 +224,10 @@ impl widget_core::hours::Zone for OwnerZone {
             n[slot] = widget_core::value::digits(&field("value")).unwrap_or(0) as f64;
         }
         // Hour 24 is midnight in some browsers. An integer remainder: a float one brings libm's fmod.
-        let wall = js_sys::Date::utc(n[0], n[1] - 1.0) + ((n[2] - 1.0) * 24.0 + (n[3] as u32 % 24) as f64) * 3_600_000.0 + n[4] * 60_000.0 + n[5] * 1000.0;
+        let wall = js_sys::Date::utc(n[0], n[1] - 1.0)
+            + ((n[2] - 1.0) * 24.0 + (n[3] as u32 % 24) as f64) * 3_600_000.0
+            + n[4] * 60_000.0
+            + n[5] * 1000.0;
         ((wall - t) / 60_000.0).round() as i32
     }
 }
@@ -187,7 +241,11 @@ pub fn format_locale(locale: &str) -> String {
         .languages()
         .iter()
         .filter_map(|l| l.as_string())
-        .find(|l| l.split('-').next().is_some_and(|p| p.eq_ignore_ascii_case(primary)))
+        .find(|l| {
+            l.split('-')
+                .next()
+                .is_some_and(|p| p.eq_ignore_ascii_case(primary))
+        })
         .unwrap_or_else(|| locale.to_owned())
 }
 
@@ -196,11 +254,19 @@ pub fn format_locale(locale: &str) -> String {
 pub fn when(locale: &str, at: f64, now: f64) -> String {
     let day = |t: f64| {
         let d = js_sys::Date::new(&t.into());
-        js_sys::Date::utc(d.get_full_year() as f64, d.get_month() as f64) + (d.get_date() as f64 - 1.0) * 86_400_000.0
+        js_sys::Date::utc(d.get_full_year() as f64, d.get_month() as f64)
+            + (d.get_date() as f64 - 1.0) * 86_400_000.0
     };
     let days = ((day(at) - day(now)) / 86_400_000.0).round();
     let format = |options: &[(&str, &str)]| {
-        date_format(locale, options).and_then(|f| f.format().call1(&JsValue::UNDEFINED, &js_sys::Date::new(&at.into())).ok()).and_then(|s| s.as_string()).unwrap_or_default()
+        date_format(locale, options)
+            .and_then(|f| {
+                f.format()
+                    .call1(&JsValue::UNDEFINED, &js_sys::Date::new(&at.into()))
+                    .ok()
+            })
+            .and_then(|s| s.as_string())
+            .unwrap_or_default()
     };
     let time = [("hour", "numeric"), ("minute", "2-digit")];
     if days <= 0.0 {
@@ -208,12 +274,23 @@ pub fn when(locale: &str, at: f64, now: f64) -> String {
     } else if days == 1.0 {
         let options = Object::new();
         let _ = Reflect::set(&options, &"numeric".into(), &"auto".into());
-        let tomorrow = js_sys::Intl::RelativeTimeFormat::new(&Array::of1(&locale.into()), &options).format(1.0, "day");
+        let tomorrow = js_sys::Intl::RelativeTimeFormat::new(&Array::of1(&locale.into()), &options)
+            .format(1.0, "day");
         format!("{} {}", String::from(tomorrow), format(&time))
     } else if days < 7.0 {
-        format(&[("weekday", "long"), ("hour", "numeric"), ("minute", "2-digit")])
+        format(&[
+            ("weekday", "long"),
+            ("hour", "numeric"),
+            ("minute", "2-digit"),
+        ])
     } else {
-        format(&[("weekday", "long"), ("day", "numeric"), ("month", "long"), ("hour", "numeric"), ("minute", "2-digit")])
+        format(&[
+            ("weekday", "long"),
+            ("day", "numeric"),
+            ("month", "long"),
+            ("hour", "numeric"),
+            ("minute", "2-digit"),
+        ])
     }
 }
 
@@ -223,7 +300,9 @@ pub fn when(locale: &str, at: f64, now: f64) -> String {
 pub fn copy(text: String, within: web_sys::Node, done: impl FnOnce(bool) + 'static) {
     let fallback = move |text: &str| -> bool {
         let doc = crate::dom::document();
-        let Ok(area) = doc.create_element("textarea") else { return false };
+        let Ok(area) = doc.create_element("textarea") else {
+            return false;
+        };
         let area: web_sys::HtmlTextAreaElement = area.unchecked_into();
         area.set_value(text);
         let _ = area.set_attribute("style", "position:fixed;opacity:0");
@@ -240,10 +319,18 @@ pub fn copy(text: String, within: web_sys::Node, done: impl FnOnce(bool) + 'stat
         area.remove();
         ok
     };
-    let clipboard = Reflect::get(&window().navigator(), &"clipboard".into()).ok().filter(|c| c.is_object());
+    let clipboard = Reflect::get(&window().navigator(), &"clipboard".into())
+        .ok()
+        .filter(|c| c.is_object());
     let write = clipboard.and_then(|c| {
-        let f: js_sys::Function = Reflect::get(&c, &"writeText".into()).ok()?.dyn_into().ok()?;
-        f.call1(&c, &text.as_str().into()).ok()?.dyn_into::<js_sys::Promise>().ok()
+        let f: js_sys::Function = Reflect::get(&c, &"writeText".into())
+            .ok()?
+            .dyn_into()
+            .ok()?;
+        f.call1(&c, &text.as_str().into())
+            .ok()?
+            .dyn_into::<js_sys::Promise>()
+            .ok()
     });
     match write {
         Some(promise) => wasm_bindgen_futures::spawn_local(async move {

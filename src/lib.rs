@@ -46,11 +46,20 @@ impl Setup {
     /// (`null` for English). Problems in the config are reported on the console.
     #[wasm_bindgen(constructor)]
     pub fn new(request: JsValue) -> Setup {
-        let field = |name: &str| js_sys::Reflect::get(&request, &name.into()).unwrap_or(JsValue::NULL);
-        let place = widget::Place { shadow: field("shadow").unchecked_into(), launcher: field("launcher").unchecked_into() };
+        let field =
+            |name: &str| js_sys::Reflect::get(&request, &name.into()).unwrap_or(JsValue::NULL);
+        let place = widget::Place {
+            shadow: field("shadow").unchecked_into(),
+            launcher: field("launcher").unchecked_into(),
+        };
         let language = field("language").as_string().unwrap_or_else(|| "en".into());
         let raw = read(field("config")).unwrap_or(Value::Object(Vec::new()));
-        Setup(widget::Setup::new(place, raw, language, texts_of(field("texts"))))
+        Setup(widget::Setup::new(
+            place,
+            raw,
+            language,
+            texts_of(field("texts")),
+        ))
     }
 
     /// Which of the owner's time zones the browser knows (its `Intl` formats are slow to start).
@@ -90,7 +99,9 @@ pub fn validate(config: JsValue) -> js_sys::Array {
 
 /// A shipped language file's texts, as the loader passes them (`null` for English).
 fn texts_of(table: JsValue) -> Vec<(widget_core::i18n::Text, String)> {
-    read(table).map(|v| widget_core::i18n::table(&v)).unwrap_or_default()
+    read(table)
+        .map(|v| widget_core::i18n::table(&v))
+        .unwrap_or_default()
 }
 
 /// A config source as a raw value; `null`/`undefined` count as absent.

@@ -33,21 +33,37 @@ pub async fn post(entry: &Entry, keepalive: bool) -> Attempt {
     if let Some(c) = &controller {
         init.set_signal(Some(&c.signal()));
     }
-    let timer = controller.clone().map(|c| crate::boundary::after(POLICY.timeout_ms as u32, move || c.abort()));
+    let timer = controller
+        .clone()
+        .map(|c| crate::boundary::after(POLICY.timeout_ms as u32, move || c.abort()));
     let Ok(request) = crate::boundary::fetch(&entry.endpoint, &init) else {
-        return Attempt::NetworkError { online: crate::env::window().navigator().on_line() };
+        return Attempt::NetworkError {
+            online: crate::env::window().navigator().on_line(),
+        };
     };
     let answer = JsFuture::from(request).await;
     drop(timer);
     let response: Response = match answer.map(JsCast::dyn_into) {
         Ok(Ok(r)) => r,
         _ if controller.is_some_and(|c| c.signal().aborted()) => return Attempt::Timeout,
-        _ => return Attempt::NetworkError { online: crate::env::window().navigator().on_line() },
+        _ => {
+            return Attempt::NetworkError {
+                online: crate::env::window().navigator().on_line(),
+            }
+        }
     };
     let status = response.status();
     let retry_after = response.headers().get("Retry-After").ok().flatten();
-    let reason = if (400..500).contains(&status) { reason(&response).await } else { None };
-    Attempt::Answered { status, retry_after, reason }
+    let reason = if (400..500).contains(&status) {
+        reason(&response).await
+    } else {
+        None
+    };
+    Attempt::Answered {
+        status,
+        retry_after,
+        reason,
+    }
 }
 
 /// The endpoint's own explanation: `{"error": "…"}` and, from the inbox, the first problem's field.
@@ -56,8 +72,14 @@ async fn reason(response: &Response) -> Option<String> {
     let body = JSON::parse(&text.as_string()?).ok()?;
     let get = |v: &JsValue, key: &str| Reflect::get(v, &key.into()).ok();
     let problem = get(&body, "problems").and_then(|p| get(&p, "0"));
-    let field = problem.as_ref().and_then(|p| get(p, "field")).and_then(|f| f.as_string());
-    let message = problem.as_ref().and_then(|p| get(p, "message")).and_then(|m| m.as_string());
+    let field = problem
+        .as_ref()
+        .and_then(|p| get(p, "field"))
+        .and_then(|f| f.as_string());
+    let message = problem
+        .as_ref()
+        .and_then(|p| get(p, "message"))
+        .and_then(|m| m.as_string());
     let reason = match (field, message) {
         (Some(field), Some(message)) => format!("{field} {message}"),
         _ => get(&body, "error")?.as_string()?,

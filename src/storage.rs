@@ -12,13 +12,19 @@ pub const DRAFT: &str = "contact-widget:draft";
 pub struct Unavailable;
 
 fn storage() -> Result<Storage, Unavailable> {
-    crate::env::window().local_storage().ok().flatten().ok_or(Unavailable)
+    crate::env::window()
+        .local_storage()
+        .ok()
+        .flatten()
+        .ok_or(Unavailable)
 }
 
 /// The value under `key`: `Ok(None)` when absent or not JSON (a corrupt value is ignored, not fatal).
 pub fn read(key: &str) -> Result<Option<Value>, Unavailable> {
     let text = storage()?.get_item(key).map_err(|_| Unavailable)?;
-    Ok(text.and_then(|t| JSON::parse(&t).ok()).map(|v| crate::env::value_of(&v)))
+    Ok(text
+        .and_then(|t| JSON::parse(&t).ok())
+        .map(|v| crate::env::value_of(&v)))
 }
 
 /// Stores `value` as JSON; `false` when storage is unavailable or full.

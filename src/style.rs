@@ -20,8 +20,15 @@ pub fn style(shadow: &ShadowRoot, config: &Config) -> CssStyleSheet {
     // a font the core refused goes back to the system's. Owners may override any --cw-* property
     // on the host element.
     let brand = &config.brand;
-    let font = if config.theme.font_refused { "--cw-font:system-ui" } else { "" };
-    let vars = format!(":host{{--cw-accent-light:{};--cw-accent-dark:{};--cw-radius:{}px;{font}}}", brand.accent_light, brand.accent_dark, config.theme.radius);
+    let font = if config.theme.font_refused {
+        "--cw-font:system-ui"
+    } else {
+        ""
+    };
+    let vars = format!(
+        ":host{{--cw-accent-light:{};--cw-accent-dark:{};--cw-radius:{}px;{font}}}",
+        brand.accent_light, brand.accent_dark, config.theme.radius
+    );
     or_throw(sheet.replace_sync(&format!("{STYLE}{vars}")));
     let sheets = shadow.adopted_style_sheets();
     sheets.push(&sheet);
@@ -32,6 +39,8 @@ pub fn style(shadow: &ShadowRoot, config: &Config) -> CssStyleSheet {
 /// Takes `sheet` out of `shadow` again, leaving the launcher's.
 pub fn unstyle(shadow: &ShadowRoot, sheet: &CssStyleSheet) {
     let sheet: &JsValue = sheet;
-    let sheets = shadow.adopted_style_sheets().filter(&mut |s, _, _| s != *sheet);
+    let sheets = shadow
+        .adopted_style_sheets()
+        .filter(&mut |s, _, _| s != *sheet);
     shadow.set_adopted_style_sheets(&sheets);
 }

@@ -46,7 +46,11 @@ const CRITICAL_ADVICE: &str = "only what paints the launcher and keeps the API's
 pub fn logical_name(name: &str) -> String {
     let parts: Vec<&str> = name.split('.').collect();
     match parts.as_slice() {
-        [stem @ .., hash, ext] if !stem.is_empty() && hash.len() >= 8 && hash.bytes().all(|b| b.is_ascii_hexdigit()) => {
+        [stem @ .., hash, ext]
+            if !stem.is_empty()
+                && hash.len() >= 8
+                && hash.bytes().all(|b| b.is_ascii_hexdigit()) =>
+        {
             format!("{}.{ext}", stem.join("."))
         }
         _ => name.to_string(),
@@ -84,7 +88,9 @@ pub fn parse(text: &str) -> Result<Budget> {
             )),
         })
         .collect::<Result<_>>()?;
-    let critical = json.get("critical").ok_or("no \"critical\" object (the critical path's budget)")?;
+    let critical = json
+        .get("critical")
+        .ok_or("no \"critical\" object (the critical path's budget)")?;
     let limit = critical
         .get("brotli")
         .and_then(Value::as_u64)
@@ -98,32 +104,63 @@ pub fn parse(text: &str) -> Result<Budget> {
         .map(|path| {
             path.as_array()
                 .filter(|files| !files.is_empty())
-                .and_then(|files| files.iter().map(|f| f.as_str().map(str::to_owned)).collect::<Option<Vec<_>>>())
+                .and_then(|files| {
+                    files
+                        .iter()
+                        .map(|f| f.as_str().map(str::to_owned))
+                        .collect::<Option<Vec<_>>>()
+                })
                 .ok_or_else(|| format!("\"critical.paths\": {path} is not a list of file names"))
         })
         .collect::<Result<_>>()?;
     let open = match json.get("open") {
         None => None,
         Some(open) => Some(Open {
-            limit: open.get("brotli").and_then(Value::as_u64).ok_or("\"open.brotli\" is not a whole number of bytes")?,
+            limit: open
+                .get("brotli")
+                .and_then(Value::as_u64)
+                .ok_or("\"open.brotli\" is not a whole number of bytes")?,
             files: open
                 .get("files")
                 .and_then(Value::as_array)
-                .and_then(|files| files.iter().map(|f| f.as_str().map(str::to_owned)).collect::<Option<Vec<_>>>())
+                .and_then(|files| {
+                    files
+                        .iter()
+                        .map(|f| f.as_str().map(str::to_owned))
+                        .collect::<Option<Vec<_>>>()
+                })
                 .ok_or("\"open.files\" is not a list of file names")?,
         }),
     };
-    Ok(Budget { total, files, critical: Critical { limit, paths }, open })
+    Ok(Budget {
+        total,
+        files,
+        critical: Critical { limit, paths },
+        open,
+    })
 }
 
 /// What a visitor has downloaded by the first open (see [`Open`]), in brotli bytes.
 pub fn by_first_open(budget: &Budget, sizes: &[(&str, u64)]) -> Option<u64> {
     let open = budget.open.as_ref()?;
     let size_of = |file: &str| -> u64 {
-        sizes.iter().filter(|(name, _)| loaded_by_browsers(name) && logical_name(name) == file).map(|(_, size)| size).sum()
+        sizes
+            .iter()
+            .filter(|(name, _)| loaded_by_browsers(name) && logical_name(name) == file)
+            .map(|(_, size)| size)
+            .sum()
     };
-    let loader = critical_paths(budget, sizes).into_iter().map(|(_, size)| size).max().unwrap_or(0);
-    let language = sizes.iter().filter(|(name, _)| name.starts_with("locales/") && loaded_by_browsers(name)).map(|(_, size)| *size).max().unwrap_or(0);
+    let loader = critical_paths(budget, sizes)
+        .into_iter()
+        .map(|(_, size)| size)
+        .max()
+        .unwrap_or(0);
+    let language = sizes
+        .iter()
+        .filter(|(name, _)| name.starts_with("locales/") && loaded_by_browsers(name))
+        .map(|(_, size)| *size)
+        .max()
+        .unwrap_or(0);
     Some(loader + open.files.iter().map(|file| size_of(file)).sum::<u64>() + language)
 }
 
@@ -158,10 +195,27 @@ const FOR_OWNERS: [&str; 2] = ["validate.js", "validate_bg.wasm"];
 /// script tag or the npm module), so of the critical paths only the largest counts, with every
 /// file loaded later (the glue, the wasm, every language file; not the configurator's validator).
 pub fn total(budget: &Budget, sizes: &[(&str, u64)]) -> u64 {
-    let on_a_path = |name: &str| budget.critical.paths.iter().flatten().any(|file| *file == logical_name(name));
-    let for_visitors = |name: &str| loaded_by_browsers(name) && !FOR_OWNERS.contains(&logical_name(name).as_str());
-    let later: u64 = sizes.iter().filter(|(name, _)| for_visitors(name) && !on_a_path(name)).map(|(_, size)| size).sum();
-    later + critical_paths(budget, sizes).into_iter().map(|(_, size)| size).max().unwrap_or(0)
+    let on_a_path = |name: &str| {
+        budget
+            .critical
+            .paths
+            .iter()
+            .flatten()
+            .any(|file| *file == logical_name(name))
+    };
+    let for_visitors =
+        |name: &str| loaded_by_browsers(name) && !FOR_OWNERS.contains(&logical_name(name).as_str());
+    let later: u64 = sizes
+        .iter()
+        .filter(|(name, _)| for_visitors(name) && !on_a_path(name))
+        .map(|(_, size)| size)
+        .sum();
+    later
+        + critical_paths(budget, sizes)
+            .into_iter()
+            .map(|(_, size)| size)
+            .max()
+            .unwrap_or(0)
 }
 
 /// Every way the measured brotli sizes (file name, bytes) break the budget, as messages.
@@ -184,7 +238,10 @@ pub fn check(budget: &Budget, sizes: &[(&str, u64)]) -> Vec<String> {
         }
     }
     for name in budget.files.keys() {
-        if !loaded.iter().any(|(loaded_name, _)| logical_name(loaded_name) == *name) {
+        if !loaded
+            .iter()
+            .any(|(loaded_name, _)| logical_name(loaded_name) == *name)
+        {
             problems.push(format!(
                 "size-budget.json budgets {name}, but dist/ has no such file"
             ));
@@ -245,8 +302,19 @@ mod tests {
                 "critical": {"brotli": 25, "paths": [["a.js"], ["a.mjs"]]}}"#,
         )
         .unwrap();
-        let sizes = [("a.js", 18), ("a.mjs", 19), ("widget.0123abcdef.js", 30), ("locales/fr.json", 9), ("widget.js.br", 500), ("validate_bg.0123abcdef.wasm", 700)];
-        assert_eq!(total(&budget, &sizes), 19 + 30 + 9, "neither a second loader nor the configurator's validator");
+        let sizes = [
+            ("a.js", 18),
+            ("a.mjs", 19),
+            ("widget.0123abcdef.js", 30),
+            ("locales/fr.json", 9),
+            ("widget.js.br", 500),
+            ("validate_bg.0123abcdef.wasm", 700),
+        ];
+        assert_eq!(
+            total(&budget, &sizes),
+            19 + 30 + 9,
+            "neither a second loader nor the configurator's validator"
+        );
     }
 
     #[test]
@@ -309,14 +377,27 @@ mod tests {
         .unwrap();
         fn check_sizes(budget: &Budget, sizes: &[(&str, u64)], expected: &[&str]) {
             let problems = check(budget, sizes);
-            let critical: Vec<&str> = problems.iter().map(String::as_str).filter(|p| p.contains("critical path")).collect();
+            let critical: Vec<&str> = problems
+                .iter()
+                .map(String::as_str)
+                .filter(|p| p.contains("critical path"))
+                .collect();
             assert_eq!(critical.len(), expected.len(), "{sizes:?}: {problems:?}");
             for (problem, start) in critical.iter().zip(expected) {
                 assert!(problem.starts_with(start), "{problem}");
             }
         }
         // The lazily loaded glue does not count; each path's files are added up.
-        check_sizes(&two_ways, &[("a.js", 40), ("b.mjs", 20), ("c.js", 20), ("widget.0123abcdef.js", 400)], &[]);
+        check_sizes(
+            &two_ways,
+            &[
+                ("a.js", 40),
+                ("b.mjs", 20),
+                ("c.js", 20),
+                ("widget.0123abcdef.js", 400),
+            ],
+            &[],
+        );
         check_sizes(
             &two_ways,
             &[("a.js", 41), ("b.mjs", 30), ("c.js", 20), ("widget.js", 1)],
@@ -325,9 +406,16 @@ mod tests {
                 "the critical path b.mjs + c.js (what a page downloads and runs before the launcher is visible) is 50 bytes (brotli), over its budget of 40 bytes",
             ],
         );
-        check_sizes(&two_ways, &[("a.js", 1), ("b.mjs", 1), ("widget.js", 1)], &["size-budget.json puts c.js on the critical path, but dist/ has no such file"]);
+        check_sizes(
+            &two_ways,
+            &[("a.js", 1), ("b.mjs", 1), ("widget.js", 1)],
+            &["size-budget.json puts c.js on the critical path, but dist/ has no such file"],
+        );
         assert_eq!(
-            critical_paths(&two_ways, &[("a.js", 3), ("b.mjs", 4), ("c.js", 5), ("a.js.br", 9)]),
+            critical_paths(
+                &two_ways,
+                &[("a.js", 3), ("b.mjs", 4), ("c.js", 5), ("a.js.br", 9)]
+            ),
             [("a.js".to_string(), 3), ("b.mjs + c.js".to_string(), 9)]
         );
     }
@@ -340,8 +428,20 @@ mod tests {
                 "open": {"brotli": 600, "files": ["widget.js", "widget_bg.wasm"]}}"#,
         )
         .unwrap();
-        let sizes = [("a.js", 30), ("a.mjs", 31), ("widget.0123abcdef.js", 90), ("widget_bg.0123abcdef.wasm", 470), ("locales/fr.json", 9), ("locales/de.json", 11), ("validate.0123abcdef.js", 80)];
-        assert_eq!(by_first_open(&budget, &sizes), Some(31 + 90 + 470 + 11), "the larger loader and language file, not the validator");
+        let sizes = [
+            ("a.js", 30),
+            ("a.mjs", 31),
+            ("widget.0123abcdef.js", 90),
+            ("widget_bg.0123abcdef.wasm", 470),
+            ("locales/fr.json", 9),
+            ("locales/de.json", 11),
+            ("validate.0123abcdef.js", 80),
+        ];
+        assert_eq!(
+            by_first_open(&budget, &sizes),
+            Some(31 + 90 + 470 + 11),
+            "the larger loader and language file, not the validator"
+        );
         assert_eq!(check(&budget, &sizes), ["by the first open a visitor has downloaded 602 bytes (brotli: the loader, widget.js, widget_bg.wasm, one language file), over its budget of 600 bytes"]);
         assert_eq!(by_first_open(&parse(r#"{"brotli": {"total": 1, "files": {}}, "critical": {"brotli": 1, "paths": [["a.js"]]}}"#).unwrap(), &sizes), None);
     }
@@ -363,9 +463,21 @@ mod tests {
         check_error(r#"{"brotli": {"total": -1, "files": {}}}"#, "brotli.total");
         let files = r#""brotli": {"total": 1, "files": {"a.js": 1}}"#;
         check_error(&format!("{{{files}}}"), "no \"critical\" object");
-        check_error(&format!(r#"{{{files}, "critical": {{"paths": [["a.js"]]}}}}"#), "critical.brotli");
-        check_error(&format!(r#"{{{files}, "critical": {{"brotli": 1, "paths": []}}}}"#), "critical.paths");
-        check_error(&format!(r#"{{{files}, "critical": {{"brotli": 1, "paths": ["a.js"]}}}}"#), "not a list of file names");
-        check_error(&format!(r#"{{{files}, "critical": {{"brotli": 1, "paths": [[]]}}}}"#), "not a list of file names");
+        check_error(
+            &format!(r#"{{{files}, "critical": {{"paths": [["a.js"]]}}}}"#),
+            "critical.brotli",
+        );
+        check_error(
+            &format!(r#"{{{files}, "critical": {{"brotli": 1, "paths": []}}}}"#),
+            "critical.paths",
+        );
+        check_error(
+            &format!(r#"{{{files}, "critical": {{"brotli": 1, "paths": ["a.js"]}}}}"#),
+            "not a list of file names",
+        );
+        check_error(
+            &format!(r#"{{{files}, "critical": {{"brotli": 1, "paths": [[]]}}}}"#),
+            "not a list of file names",
+        );
     }
 }

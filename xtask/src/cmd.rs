@@ -103,7 +103,8 @@ impl Cmd {
             .output()
             .map_err(|e| spawn_error(&self.program, e))?;
         if output.status.success() {
-            String::from_utf8(output.stdout).map_err(|_| format!("`{shown}` printed something that is not UTF-8"))
+            String::from_utf8(output.stdout)
+                .map_err(|_| format!("`{shown}` printed something that is not UTF-8"))
         } else {
             Err(format!("`{shown}` failed ({})", output.status))
         }

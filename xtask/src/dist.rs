@@ -60,7 +60,9 @@ pub fn run(ws: &Workspace) -> Result<Vec<FileSize>> {
         warn(&format!("{LOADER} has no __VERSION__ placeholder"));
     }
     if !source.contains("__WIDGET_JS__") {
-        return Err(format!("{LOADER} has no __WIDGET_JS__ placeholder: it could not find the hashed glue"));
+        return Err(format!(
+            "{LOADER} has no __WIDGET_JS__ placeholder: it could not find the hashed glue"
+        ));
     }
     let css = minify(ws, &ws.root.join(LAUNCHER_CSS))?;
     let source = source
@@ -71,7 +73,10 @@ pub fn run(ws: &Workspace) -> Result<Vec<FileSize>> {
         .replace("__TITLES__", &titles(ws)?);
     let module = package::module_entry(&source)?;
     // Minified: the loader is all a page runs before the visitor reaches for the launcher.
-    for (name, text) in [("contact-widget.js", &source), ("contact-widget.mjs", &module)] {
+    for (name, text) in [
+        ("contact-widget.js", &source),
+        ("contact-widget.mjs", &module),
+    ] {
         let unminified = ws.target.join(name);
         write(&unminified, text.as_bytes())?;
         write(&dist.join(name), minify(ws, &unminified)?.as_bytes())?;
@@ -93,8 +98,12 @@ pub fn run(ws: &Workspace) -> Result<Vec<FileSize>> {
 
     step("write dist/locales/*.json (the shipped languages, minified; English is built in)");
     let locales = dist.join("locales");
-    fs::create_dir_all(&locales).map_err(|e| format!("cannot create {}: {e}", locales.display()))?;
-    for tag in widget_core::i18n::LOCALES.iter().filter(|tag| **tag != "en") {
+    fs::create_dir_all(&locales)
+        .map_err(|e| format!("cannot create {}: {e}", locales.display()))?;
+    for tag in widget_core::i18n::LOCALES
+        .iter()
+        .filter(|tag| **tag != "en")
+    {
         let source = ws.root.join(format!("{LOCALE_SOURCES}/{tag}.json"));
         let table: serde_json::Value = serde_json::from_str(&read_text(&source)?)
             .map_err(|e| format!("{} is not valid JSON: {e}", source.display()))?;
@@ -112,13 +121,31 @@ pub fn run(ws: &Workspace) -> Result<Vec<FileSize>> {
         "write dist/package.json (npm package contact-widget {version})"
     ));
     // The hashed glue and wasm, and every language file (not their .br/.gz copies).
-    let mut built = vec![js_name.clone(), wasm_name.clone(), validate_js, validate_wasm];
-    built.extend(widget_core::i18n::LOCALES.iter().filter(|t| **t != "en").map(|t| format!("locales/{t}.json")));
+    let mut built = vec![
+        js_name.clone(),
+        wasm_name.clone(),
+        validate_js,
+        validate_wasm,
+    ];
+    built.extend(
+        widget_core::i18n::LOCALES
+            .iter()
+            .filter(|t| **t != "en")
+            .map(|t| format!("locales/{t}.json")),
+    );
     write(
         &dist.join("package.json"),
-        package::manifest(version, &built.iter().map(String::as_str).collect::<Vec<_>>()).as_bytes(),
+        package::manifest(
+            version,
+            &built.iter().map(String::as_str).collect::<Vec<_>>(),
+        )
+        .as_bytes(),
     )?;
-    for file in package::FILES.iter().copied().chain(built.iter().map(String::as_str)) {
+    for file in package::FILES
+        .iter()
+        .copied()
+        .chain(built.iter().map(String::as_str))
+    {
         if !dist.join(file).exists() {
             return Err(format!(
                 "dist/package.json lists {file}, but dist/ has no such file"
@@ -159,14 +186,23 @@ pub fn run(ws: &Workspace) -> Result<Vec<FileSize>> {
 fn bound(ws: &Workspace, dist: &Path, build: wasm::Build) -> Result {
     let stem = build.stem();
     let rustc_wasm = wasm::build(ws, build)?;
-    step(&format!("generate the JS bindings: dist/{stem}.js, dist/{stem}_bg.wasm (renamed by content below)"));
+    step(&format!(
+        "generate the JS bindings: dist/{stem}.js, dist/{stem}_bg.wasm (renamed by content below)"
+    ));
     wasm::bindgen(&rustc_wasm, dist, stem)?;
-    step(&format!("optimize dist/{stem}_bg.wasm for size, minifying its import and export names"));
+    step(&format!(
+        "optimize dist/{stem}_bg.wasm for size, minifying its import and export names"
+    ));
     let bg = dist.join(format!("{stem}_bg.wasm"));
     let renamed = wasm::optimize(ws, &bg, &bg, false)?;
-    step(&format!("rename the imports and exports in dist/{stem}.js the same way"));
+    step(&format!(
+        "rename the imports and exports in dist/{stem}.js the same way"
+    ));
     let glue = dist.join(format!("{stem}.js"));
-    write(&glue, wasm::rename_in_glue(&read_text(&glue)?, stem, &renamed)?.as_bytes())
+    write(
+        &glue,
+        wasm::rename_in_glue(&read_text(&glue)?, stem, &renamed)?.as_bytes(),
+    )
 }
 
 /// The configurator's validator, `dist/validate.HASH.js` and `dist/validate_bg.HASH.wasm`: the
@@ -183,7 +219,15 @@ fn validator(ws: &Workspace, dist: &Path) -> Result<(String, String)> {
     if source.matches(default_url).count() != 1 {
         return Err(format!("the validator's glue does not find its wasm as {default_url}: wasm-bindgen's output changed"));
     }
-    write(&glue, source.replace(default_url, &format!("new URL('{wasm_name}', import.meta.url)")).as_bytes())?;
+    write(
+        &glue,
+        source
+            .replace(
+                default_url,
+                &format!("new URL('{wasm_name}', import.meta.url)"),
+            )
+            .as_bytes(),
+    )?;
     write(&glue, minify(ws, &glue)?.as_bytes())?;
     let js_name = rename_by_content(dist, "validate", "js")?;
     note(&format!("{js_name}, {wasm_name}"));
@@ -197,18 +241,30 @@ fn validator(ws: &Workspace, dist: &Path) -> Result<(String, String)> {
 fn bundle_glue(ws: &Workspace, dist: &Path, wasm_name: &str) -> Result {
     let scratch = ws.target.join("glue");
     if scratch.exists() {
-        fs::remove_dir_all(&scratch).map_err(|e| format!("cannot delete {}: {e}", scratch.display()))?;
+        fs::remove_dir_all(&scratch)
+            .map_err(|e| format!("cannot delete {}: {e}", scratch.display()))?;
     }
-    fs::create_dir_all(&scratch).map_err(|e| format!("cannot create {}: {e}", scratch.display()))?;
+    fs::create_dir_all(&scratch)
+        .map_err(|e| format!("cannot create {}: {e}", scratch.display()))?;
     let glue = dist.join("widget.js");
-    fs::rename(&glue, scratch.join("widget.js")).map_err(|e| format!("cannot move {}: {e}", glue.display()))?;
+    fs::rename(&glue, scratch.join("widget.js"))
+        .map_err(|e| format!("cannot move {}: {e}", glue.display()))?;
     let lazy = read_text(&ws.root.join(LAZY))?;
     if !lazy.contains("__WIDGET_WASM__") {
-        return Err(format!("{LAZY} has no __WIDGET_WASM__ placeholder: it could not find the hashed wasm"));
+        return Err(format!(
+            "{LAZY} has no __WIDGET_WASM__ placeholder: it could not find the hashed wasm"
+        ));
     }
-    let locales: Vec<String> = widget_core::i18n::LOCALES.iter().filter(|t| **t != "en").map(|t| json_string(t)).collect();
+    let locales: Vec<String> = widget_core::i18n::LOCALES
+        .iter()
+        .filter(|t| **t != "en")
+        .map(|t| json_string(t))
+        .collect();
     let entry = scratch.join("lazy.js");
-    let types: Vec<String> = widget_core::channel::Kind::ALL.iter().map(|k| json_string(k.name())).collect();
+    let types: Vec<String> = widget_core::channel::Kind::ALL
+        .iter()
+        .map(|k| json_string(k.name()))
+        .collect();
     let lazy = lazy
         .replace("__WIDGET_WASM__", wasm_name)
         .replace("__LOCALES__", &format!("[{}]", locales.join(",")))
@@ -216,7 +272,14 @@ fn bundle_glue(ws: &Workspace, dist: &Path, wasm_name: &str) -> Result {
     write(&entry, lazy.as_bytes())?;
     Cmd::new(ws.root.join(ESBUILD))
         .arg(&entry)
-        .args(["--bundle", "--format=esm", "--minify", "--legal-comments=inline", "--charset=utf8", "--log-level=warning"])
+        .args([
+            "--bundle",
+            "--format=esm",
+            "--minify",
+            "--legal-comments=inline",
+            "--charset=utf8",
+            "--log-level=warning",
+        ])
         .arg(format!("--outfile={}", glue.display()))
         .run()
 }
@@ -226,14 +289,19 @@ fn rename_by_content(dir: &Path, stem: &str, ext: &str) -> Result<String> {
     let from = dir.join(format!("{stem}.{ext}"));
     let bytes = fs::read(&from).map_err(|e| format!("cannot read {}: {e}", from.display()))?;
     let name = hashed_name(stem, ext, &bytes);
-    fs::rename(&from, dir.join(&name)).map_err(|e| format!("cannot rename {}: {e}", from.display()))?;
+    fs::rename(&from, dir.join(&name))
+        .map_err(|e| format!("cannot rename {}: {e}", from.display()))?;
     Ok(name)
 }
 
 /// `STEM.HASH.EXT` with the first 10 hex digits of the SHA-256 of `bytes`.
 pub fn hashed_name(stem: &str, ext: &str, bytes: &[u8]) -> String {
     use sha2::Digest;
-    let hash: String = sha2::Sha256::digest(bytes).iter().take(5).map(|b| format!("{b:02x}")).collect();
+    let hash: String = sha2::Sha256::digest(bytes)
+        .iter()
+        .take(5)
+        .map(|b| format!("{b:02x}"))
+        .collect();
     format!("{stem}.{hash}.{ext}")
 }
 
@@ -288,12 +356,17 @@ fn titles(ws: &Workspace) -> Result<String> {
     let mut entries = Vec::new();
     for tag in widget_core::i18n::LOCALES {
         let title = if tag == "en" {
-            widget_core::i18n::Texts::default().get(widget_core::i18n::Text::Title).to_owned()
+            widget_core::i18n::Texts::default()
+                .get(widget_core::i18n::Text::Title)
+                .to_owned()
         } else {
             let source = ws.root.join(format!("{LOCALE_SOURCES}/{tag}.json"));
             let table: serde_json::Value = serde_json::from_str(&read_text(&source)?)
                 .map_err(|e| format!("{} is not valid JSON: {e}", source.display()))?;
-            table["title"].as_str().ok_or_else(|| format!("{} has no title", source.display()))?.to_owned()
+            table["title"]
+                .as_str()
+                .ok_or_else(|| format!("{} has no title", source.display()))?
+                .to_owned()
         };
         entries.push(format!("{}:{}", json_string(tag), json_string(&title)));
     }
@@ -320,7 +393,13 @@ mod tests {
     fn names_files_by_their_content() {
         // SHA-256 of "" begins e3b0c44298.
         assert_eq!(hashed_name("widget", "js", b""), "widget.e3b0c44298.js");
-        assert_ne!(hashed_name("widget_bg", "wasm", b"a"), hashed_name("widget_bg", "wasm", b"b"));
-        assert_eq!(crate::budget::logical_name("widget_bg.e3b0c44298.wasm"), "widget_bg.wasm");
+        assert_ne!(
+            hashed_name("widget_bg", "wasm", b"a"),
+            hashed_name("widget_bg", "wasm", b"b")
+        );
+        assert_eq!(
+            crate::budget::logical_name("widget_bg.e3b0c44298.wasm"),
+            "widget_bg.wasm"
+        );
     }
 }

@@ -17,10 +17,18 @@ use crate::Result;
 /// An example value per channel type; the docs show the link the core makes of it.
 pub fn example(kind: Kind) -> &'static str {
     match kind {
-        Kind::Phone | Kind::Sms | Kind::Whatsapp | Kind::Signal | Kind::Viber => "+1 (555) 010-0100",
+        Kind::Phone | Kind::Sms | Kind::Whatsapp | Kind::Signal | Kind::Viber => {
+            "+1 (555) 010-0100"
+        }
         Kind::Email => "help@example.com",
         Kind::Teams => "sales@example.com",
-        Kind::Telegram | Kind::Messenger | Kind::X | Kind::Instagram | Kind::Facebook | Kind::Tiktok | Kind::Wechat => "examplehq",
+        Kind::Telegram
+        | Kind::Messenger
+        | Kind::X
+        | Kind::Instagram
+        | Kind::Facebook
+        | Kind::Tiktok
+        | Kind::Wechat => "examplehq",
         Kind::Youtube | Kind::Line => "@examplehq",
         Kind::Skype => "example.hq",
         Kind::Discord => "AbCd123",
@@ -42,7 +50,9 @@ fn generated(name: &str) -> Option<String> {
             for kind in Kind::ALL {
                 let link = channel::link(kind, example(kind), None, None)
                     .expect("the docs' examples are valid")
-                    .map_or("(no link: the ID is shown with Copy)".to_owned(), |l| format!("`{l}`"));
+                    .map_or("(no link: the ID is shown with Copy)".to_owned(), |l| {
+                        format!("`{l}`")
+                    });
                 let message = if kind.takes_message() { "yes" } else { "no" };
                 let label = Texts::default().get(Text::label_of(kind)).to_owned();
                 table.push_str(&format!(
@@ -79,43 +89,81 @@ fn generated(name: &str) -> Option<String> {
 /// copies `cargo xtask dist` writes before it generates the docs).
 fn sizes_table() -> Option<String> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    let budget = crate::budget::parse(&fs::read_to_string(root.join("size-budget.json")).ok()?).ok()?;
+    let budget =
+        crate::budget::parse(&fs::read_to_string(root.join("size-budget.json")).ok()?).ok()?;
     let built: Vec<(String, u64)> = ["", "locales/"]
         .iter()
         .flat_map(|dir| {
-            fs::read_dir(root.join("dist").join(dir)).into_iter().flatten().flatten().filter_map(move |entry| {
-                let name = entry.file_name().into_string().ok()?;
-                let plain = name.strip_suffix(".br")?;
-                Some((format!("{dir}{}", crate::budget::logical_name(plain)), entry.metadata().ok()?.len()))
-            })
+            fs::read_dir(root.join("dist").join(dir))
+                .into_iter()
+                .flatten()
+                .flatten()
+                .filter_map(move |entry| {
+                    let name = entry.file_name().into_string().ok()?;
+                    let plain = name.strip_suffix(".br")?;
+                    Some((
+                        format!("{dir}{}", crate::budget::logical_name(plain)),
+                        entry.metadata().ok()?.len(),
+                    ))
+                })
         })
         .collect();
-    let measured = |file: &str| built.iter().find(|(name, _)| name == file).map(|(_, size)| *size);
+    let measured = |file: &str| {
+        built
+            .iter()
+            .find(|(name, _)| name == file)
+            .map(|(_, size)| *size)
+    };
     let kb = |bytes: u64| format!("{:.1} KB", bytes as f64 / 1000.0);
     let budget_kb = |bytes: &u64| exact_kb(*bytes);
     let what = |file: &str| match file {
-        "contact-widget.js" => "the loader: all a page downloads until a visitor reaches for the widget",
+        "contact-widget.js" => {
+            "the loader: all a page downloads until a visitor reaches for the widget"
+        }
         "contact-widget.mjs" => "the same loader as an ES module, for npm (instead of the above)",
-        "widget.js" => "the rest of the loader with the wasm's glue (`widget.HASH.js`), fetched on intent",
+        "widget.js" => {
+            "the rest of the loader with the wasm's glue (`widget.HASH.js`), fetched on intent"
+        }
         "widget_bg.wasm" => "the panel, in WebAssembly (`widget_bg.HASH.wasm`), fetched on intent",
         _ => "one language file, fetched only by visitors who need it",
     };
-    let mut table = String::from("| file | what | brotli, this build | budget |\n| --- | --- | --- | --- |\n");
-    let (languages, files): (Vec<_>, Vec<_>) = budget.files.iter().partition(|(name, _)| name.starts_with("locales/"));
-    let order = ["contact-widget.js", "contact-widget.mjs", "widget.js", "widget_bg.wasm"];
+    let mut table =
+        String::from("| file | what | brotli, this build | budget |\n| --- | --- | --- | --- |\n");
+    let (languages, files): (Vec<_>, Vec<_>) = budget
+        .files
+        .iter()
+        .partition(|(name, _)| name.starts_with("locales/"));
+    let order = [
+        "contact-widget.js",
+        "contact-widget.mjs",
+        "widget.js",
+        "widget_bg.wasm",
+    ];
     let mut files: Vec<_> = files.into_iter().collect();
     files.sort_by_key(|(name, _)| order.iter().position(|o| o == name).unwrap_or(order.len()));
     for (name, limit) in files {
         let size = measured(name).map_or("—".to_owned(), kb);
-        table.push_str(&format!("| `{name}` | {} | {size} | {} |\n", what(name), budget_kb(limit)));
+        table.push_str(&format!(
+            "| `{name}` | {} | {size} | {} |\n",
+            what(name),
+            budget_kb(limit)
+        ));
     }
     if let Some(limit) = languages.iter().map(|(_, limit)| **limit).max() {
-        let sizes: Vec<u64> = languages.iter().filter_map(|(name, _)| measured(name)).collect();
+        let sizes: Vec<u64> = languages
+            .iter()
+            .filter_map(|(name, _)| measured(name))
+            .collect();
         let size = match (sizes.iter().min(), sizes.iter().max()) {
             (Some(min), Some(max)) => format!("{}–{}", kb(*min), kb(*max)),
             _ => "—".to_owned(),
         };
-        table.push_str(&format!("| `locales/*.json` ({} languages) | {} | {size} | {} each |\n", languages.len(), what("locales"), budget_kb(&limit)));
+        table.push_str(&format!(
+            "| `locales/*.json` ({} languages) | {} | {size} | {} each |\n",
+            languages.len(),
+            what("locales"),
+            budget_kb(&limit)
+        ));
     }
     table.push_str(&format!(
         "| critical path | what a page downloads and runs before the launcher is visible | | {} |\n| total | what one visitor can download: a loader, the glue, the wasm and every language file | | {} |\n",
@@ -220,29 +268,50 @@ pub fn render_with_sections(markdown: &str) -> Result<(String, String, Vec<Secti
 
 /// The page's text cut at its headings: what the search matches and shows.
 fn sections(title: &str, events: &[Event]) -> Vec<Section> {
-    let mut out = vec![Section { heading: title.to_owned(), anchor: None, text: String::new() }];
+    let mut out = vec![Section {
+        heading: title.to_owned(),
+        anchor: None,
+        text: String::new(),
+    }];
     let (mut in_title, mut in_heading) = (false, false);
     for event in events {
         let section = out.last_mut().expect("the page's own section");
         match event {
-            Event::Start(Tag::Heading { level: HeadingLevel::H1, .. }) => in_title = true,
+            Event::Start(Tag::Heading {
+                level: HeadingLevel::H1,
+                ..
+            }) => in_title = true,
             Event::Start(Tag::Heading { id, .. }) => {
                 in_heading = true;
                 let anchor = id.as_ref().map(|id| id.to_string());
-                out.push(Section { heading: String::new(), anchor, text: String::new() });
+                out.push(Section {
+                    heading: String::new(),
+                    anchor,
+                    text: String::new(),
+                });
             }
             Event::End(TagEnd::Heading(_)) => (in_title, in_heading) = (false, false),
             Event::Text(text) | Event::Code(text) if in_heading => section.heading.push_str(text),
             Event::Text(text) | Event::Code(text) if !in_title => section.text.push_str(text),
             // Inline markup ends inside a sentence: "a [link](x)." stays "a link.".
-            Event::End(TagEnd::Emphasis | TagEnd::Strong | TagEnd::Strikethrough | TagEnd::Link | TagEnd::Image) => {}
+            Event::End(
+                TagEnd::Emphasis
+                | TagEnd::Strong
+                | TagEnd::Strikethrough
+                | TagEnd::Link
+                | TagEnd::Image,
+            ) => {}
             // Words on either side of a line break or the end of a cell or paragraph stay apart.
             Event::SoftBreak | Event::HardBreak | Event::End(_) => section.text.push(' '),
             _ => {}
         }
     }
     for section in &mut out {
-        section.text = section.text.split_whitespace().collect::<Vec<_>>().join(" ");
+        section.text = section
+            .text
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
     }
     out
 }
@@ -365,7 +434,8 @@ pub fn run(ws: &Workspace) -> Result {
     for (stem, _) in PAGES {
         let path = source.join(format!("{stem}.md"));
         let markdown = read(&path)?;
-        let (title, body, sections) = render_with_sections(&markdown).map_err(|e| format!("{}: {e}", path.display()))?;
+        let (title, body, sections) =
+            render_with_sections(&markdown).map_err(|e| format!("{}: {e}", path.display()))?;
         write(
             &out.join(format!("{stem}.html")),
             &page(stem, &title, &body),
@@ -395,17 +465,41 @@ mod tests {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs");
         let pages: Vec<(String, String)> = PAGES
             .iter()
-            .map(|(stem, _)| (stem.to_string(), render(&std::fs::read_to_string(root.join(format!("{stem}.md"))).unwrap()).unwrap().1))
+            .map(|(stem, _)| {
+                (
+                    stem.to_string(),
+                    render(&std::fs::read_to_string(root.join(format!("{stem}.md"))).unwrap())
+                        .unwrap()
+                        .1,
+                )
+            })
             .collect();
         for (stem, body) in &pages {
-            for link in body.split("href=\"").skip(1).filter_map(|rest| rest.split('"').next()) {
-                let Some((page, anchor)) = link.split_once('#') else { continue };
+            for link in body
+                .split("href=\"")
+                .skip(1)
+                .filter_map(|rest| rest.split('"').next())
+            {
+                let Some((page, anchor)) = link.split_once('#') else {
+                    continue;
+                };
                 if page.contains("://") || anchor.is_empty() {
                     continue;
                 }
-                let target = if page.is_empty() { stem.as_str() } else { page.trim_end_matches(".html") };
-                let html = &pages.iter().find(|(s, _)| s == target).unwrap_or_else(|| panic!("{stem}: {link} names no page")).1;
-                assert!(html.contains(&format!("id=\"{anchor}\"")), "{stem}: {link} names no heading");
+                let target = if page.is_empty() {
+                    stem.as_str()
+                } else {
+                    page.trim_end_matches(".html")
+                };
+                let html = &pages
+                    .iter()
+                    .find(|(s, _)| s == target)
+                    .unwrap_or_else(|| panic!("{stem}: {link} names no page"))
+                    .1;
+                assert!(
+                    html.contains(&format!("id=\"{anchor}\"")),
+                    "{stem}: {link} names no heading"
+                );
             }
         }
     }
@@ -448,8 +542,10 @@ mod tests {
             "# Title `t`\n\nIntro with `code`\nand a [link](x.md).\n\n## Rate limits\n\nText\nmore.\n\n### Per `site`\n\n| a | b |\n| --- | --- |\n| 1 | 2 |\n\n```toml\nper_minute = 100\n```\n",
         )
         .unwrap();
-        let got: Vec<(&str, Option<&str>, &str)> =
-            sections.iter().map(|s| (s.heading.as_str(), s.anchor.as_deref(), s.text.as_str())).collect();
+        let got: Vec<(&str, Option<&str>, &str)> = sections
+            .iter()
+            .map(|s| (s.heading.as_str(), s.anchor.as_deref(), s.text.as_str()))
+            .collect();
         assert_eq!(
             got,
             [
@@ -468,20 +564,42 @@ mod tests {
         let mut bodies = Vec::new();
         let mut indexed = Vec::new();
         for (stem, _) in PAGES {
-            let (title, body, sections) = render_with_sections(&read(&root.join(format!("{stem}.md"))).unwrap()).unwrap();
+            let (title, body, sections) =
+                render_with_sections(&read(&root.join(format!("{stem}.md"))).unwrap()).unwrap();
             bodies.push((stem, body));
             indexed.push((stem, title, sections));
         }
         let index: serde_json::Value = serde_json::from_str(&search_index(&indexed)).unwrap();
         let sections = index["sections"].as_array().unwrap();
-        let headings: usize = bodies.iter().map(|(_, body)| body.matches("<h2").count() + body.matches("<h3").count() + body.matches("<h4").count()).sum();
-        assert_eq!(sections.len(), PAGES.len() + headings, "one entry per page top and per heading");
+        let headings: usize = bodies
+            .iter()
+            .map(|(_, body)| {
+                body.matches("<h2").count()
+                    + body.matches("<h3").count()
+                    + body.matches("<h4").count()
+            })
+            .sum();
+        assert_eq!(
+            sections.len(),
+            PAGES.len() + headings,
+            "one entry per page top and per heading"
+        );
         for section in sections {
             let href = section["href"].as_str().unwrap();
             let (page, anchor) = href.split_once('#').unwrap_or((href, ""));
-            let body = &bodies.iter().find(|(stem, _)| format!("{stem}.html") == page).unwrap_or_else(|| panic!("{href}: no such page")).1;
-            assert!(anchor.is_empty() || body.contains(&format!("id=\"{anchor}\"")), "{href}: no such heading");
-            assert!(!section["text"].as_str().unwrap().contains("<p>"), "{href}: the text is plain");
+            let body = &bodies
+                .iter()
+                .find(|(stem, _)| format!("{stem}.html") == page)
+                .unwrap_or_else(|| panic!("{href}: no such page"))
+                .1;
+            assert!(
+                anchor.is_empty() || body.contains(&format!("id=\"{anchor}\"")),
+                "{href}: no such heading"
+            );
+            assert!(
+                !section["text"].as_str().unwrap().contains("<p>"),
+                "{href}: the text is plain"
+            );
         }
         let find = |words: &[&str]| -> Vec<String> {
             sections
@@ -494,18 +612,34 @@ mod tests {
                 .collect()
         };
         for (words, href) in [
-            (&["password", "session"][..], "inbox.html#password-and-sessions"),
+            (
+                &["password", "session"][..],
+                "inbox.html#password-and-sessions",
+            ),
             (&["allowed", "origin"][..], "inbox.html#allowed-sites"),
-            (&["rate", "retry-after"][..], "inbox.html#rate-limits-and-sizes"),
-            (&["webhook-signature"][..], "inbox.html#forwarding-by-webhook-and-e-mail"),
-            (&["postgresql", "lease"][..], "inbox.html#postgresql-and-several-instances"),
+            (
+                &["rate", "retry-after"][..],
+                "inbox.html#rate-limits-and-sizes",
+            ),
+            (
+                &["webhook-signature"][..],
+                "inbox.html#forwarding-by-webhook-and-e-mail",
+            ),
+            (
+                &["postgresql", "lease"][..],
+                "inbox.html#postgresql-and-several-instances",
+            ),
             (&["backup"][..], "inbox.html#backups"),
             (&["possible spam"][..], "inbox.html#possible-spam"),
             (&["paging"][..], "inbox.html#the-api"),
             (&["idle", "eager"][..], "index.html#loading"),
             (&["brotli", "budget"][..], "index.html#sizes"),
         ] {
-            assert!(find(words).iter().any(|h| h == href), "{words:?} does not find {href}: {:?}", find(words));
+            assert!(
+                find(words).iter().any(|h| h == href),
+                "{words:?} does not find {href}: {:?}",
+                find(words)
+            );
         }
     }
 
@@ -514,12 +648,22 @@ mod tests {
         let table = generated("sizes").unwrap();
         let budget = crate::budget::parse(include_str!("../../size-budget.json")).unwrap();
         for (name, limit) in &budget.files {
-            let row = if name.starts_with("locales/") { "`locales/*.json`".to_owned() } else { format!("`{name}`") };
+            let row = if name.starts_with("locales/") {
+                "`locales/*.json`".to_owned()
+            } else {
+                format!("`{name}`")
+            };
             assert!(table.contains(&row), "{name}: {table}");
-            assert!(table.contains(&exact_kb(*limit)), "{name}'s budget: {table}");
+            assert!(
+                table.contains(&exact_kb(*limit)),
+                "{name}'s budget: {table}"
+            );
         }
         assert!(table.contains(&format!("| critical path | what a page downloads and runs before the launcher is visible | | {} |", exact_kb(budget.critical.limit))), "{table}");
-        assert_eq!((exact_kb(3500), exact_kb(1250), exact_kb(112000)), ("3.5 KB".into(), "1.25 KB".into(), "112 KB".into()));
+        assert_eq!(
+            (exact_kb(3500), exact_kb(1250), exact_kb(112000)),
+            ("3.5 KB".into(), "1.25 KB".into(), "112 KB".into())
+        );
     }
 
     #[test]

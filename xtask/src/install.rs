@@ -40,13 +40,18 @@ pub const NIGHTLY: &str = "nightly-2026-05-20";
 /// [`NIGHTLY`] with the standard library's sources (`-Zbuild-std` rebuilds std for size) and
 /// the wasm target, installed by rustup when any of it is missing.
 pub fn nightly() -> Result {
-    step(&format!("ensure the Rust toolchain {NIGHTLY} with rust-src and {WASM_TARGET}"));
+    step(&format!(
+        "ensure the Rust toolchain {NIGHTLY} with rust-src and {WASM_TARGET}"
+    ));
     let wanted = ["rust-src".to_string(), format!("rust-std-{WASM_TARGET}")];
     let installed = Cmd::new("rustup")
         .args(["component", "list", "--installed", "--toolchain", NIGHTLY])
         .probe()
         .unwrap_or_default();
-    if wanted.iter().all(|c| installed.lines().any(|line| line.trim() == c)) {
+    if wanted
+        .iter()
+        .all(|c| installed.lines().any(|line| line.trim() == c))
+    {
         note("already installed");
         return Ok(());
     }

@@ -50,9 +50,15 @@ pub fn run(addr: &str, rate: u32, connections: u32, duration: Duration, tag: u32
         let workers: Vec<_> = (0..connections)
             .map(|c| scope.spawn(move || worker(addr, rate, connections, c, duration, start, tag)))
             .collect();
-        workers.into_iter().map(|w| w.join().unwrap_or_default()).collect()
+        workers
+            .into_iter()
+            .map(|w| w.join().unwrap_or_default())
+            .collect()
     });
-    let mut total = Report { elapsed: start.elapsed(), ..Report::default() };
+    let mut total = Report {
+        elapsed: start.elapsed(),
+        ..Report::default()
+    };
     for r in reports {
         total.acked.extend(r.acked);
         total.failures.extend(r.failures);
@@ -62,11 +68,22 @@ pub fn run(addr: &str, rate: u32, connections: u32, duration: Duration, tag: u32
     total
 }
 
-fn worker(addr: &str, rate: u32, connections: u32, index: u32, duration: Duration, start: Instant, tag: u32) -> Report {
+fn worker(
+    addr: &str,
+    rate: u32,
+    connections: u32,
+    index: u32,
+    duration: Duration,
+    start: Instant,
+    tag: u32,
+) -> Report {
     let mut report = Report::default();
     // Each connection takes every `connections`-th slot of the shared schedule.
-    let interval = (rate > 0).then(|| Duration::from_secs_f64(f64::from(connections) / f64::from(rate)));
-    let offset = interval.map_or(Duration::ZERO, |i| i.mul_f64(f64::from(index) / f64::from(connections)));
+    let interval =
+        (rate > 0).then(|| Duration::from_secs_f64(f64::from(connections) / f64::from(rate)));
+    let offset = interval.map_or(Duration::ZERO, |i| {
+        i.mul_f64(f64::from(index) / f64::from(connections))
+    });
     let mut connection: Option<BufReader<TcpStream>> = None;
     for n in 0u64.. {
         let slot = interval.map_or(Duration::ZERO, |i| offset + i.mul_f64(n as f64));
@@ -100,7 +117,11 @@ fn worker(addr: &str, rate: u32, connections: u32, index: u32, duration: Duratio
 
 /// One POST of a submission with `id` on the kept-alive connection (opened on demand); the
 /// answer's status.
-pub fn post(connection: &mut Option<BufReader<TcpStream>>, addr: &str, id: &str) -> std::io::Result<u16> {
+pub fn post(
+    connection: &mut Option<BufReader<TcpStream>>,
+    addr: &str,
+    id: &str,
+) -> std::io::Result<u16> {
     if connection.is_none() {
         let stream = TcpStream::connect(addr)?;
         stream.set_nodelay(true)?;
@@ -135,7 +156,10 @@ pub struct Message {
 
 impl Message {
     pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str())
+        self.headers
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
     }
 }
 
@@ -160,8 +184,18 @@ pub fn read_message(reader: &mut impl BufRead) -> std::io::Result<Message> {
             headers.push((name.trim().to_ascii_lowercase(), value.trim().to_string()));
         }
     }
-    let mut message = Message { first: first.trim_end().to_string(), headers, body: Vec::new() };
-    message.body = vec![0; message.header("content-length").and_then(|v| v.parse().ok()).unwrap_or(0)];
+    let mut message = Message {
+        first: first.trim_end().to_string(),
+        headers,
+        body: Vec::new(),
+    };
+    message.body = vec![
+        0;
+        message
+            .header("content-length")
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0)
+    ];
     reader.read_exact(&mut message.body)?;
     Ok(message)
 }

@@ -74,7 +74,8 @@ mod tests {
 
     #[test]
     fn module_entry_replaces_only_the_base() {
-        let loader = "var script = d.currentScript;\nvar base = new URL('.', script?.src || d.baseURI);\n";
+        let loader =
+            "var script = d.currentScript;\nvar base = new URL('.', script?.src || d.baseURI);\n";
         assert_eq!(
             module_entry(loader).unwrap(),
             "var script = d.currentScript;\nvar base = new URL('.', import.meta.url);\nexport default window.ContactWidget;\n"
@@ -130,14 +131,27 @@ mod tests {
 
     #[test]
     fn manifest_names_the_version_and_every_entry() {
-        let built = ["widget.0123456789.js", "widget_bg.0123456789.wasm", "locales/fr.json"];
+        let built = [
+            "widget.0123456789.js",
+            "widget_bg.0123456789.wasm",
+            "locales/fr.json",
+        ];
         let manifest: serde_json::Value = serde_json::from_str(&manifest("1.2.3", &built)).unwrap();
         assert_eq!(manifest["name"], "contact-widget");
         assert_eq!(manifest["version"], "1.2.3");
         assert_eq!(manifest["exports"]["."]["import"], "./contact-widget.mjs");
         assert_eq!(manifest["types"], "./contact-widget.d.ts");
-        assert_eq!(manifest["files"].as_array().unwrap().len(), FILES.len() + built.len() + 1);
-        assert!(manifest["files"].as_array().unwrap().contains(&"locales/fr.json".into()), "translations ship too");
+        assert_eq!(
+            manifest["files"].as_array().unwrap().len(),
+            FILES.len() + built.len() + 1
+        );
+        assert!(
+            manifest["files"]
+                .as_array()
+                .unwrap()
+                .contains(&"locales/fr.json".into()),
+            "translations ship too"
+        );
         // Conditions are tried in order: "types" must come first and "default" last.
         let text = super::manifest("1.2.3", &built);
         let at = |s: &str| text.find(s).unwrap();

@@ -31,23 +31,41 @@ pub fn start() -> Result<Cluster> {
         }
         None => {
             install::apt_install(&["postgresql"])?;
-            server_bin_dir().ok_or("installed postgresql, but no /usr/lib/postgresql/*/bin/pg_ctl was found")?
+            server_bin_dir()
+                .ok_or("installed postgresql, but no /usr/lib/postgresql/*/bin/pg_ctl was found")?
         }
     };
     step("start a throwaway PostgreSQL cluster");
-    let as_root = Cmd::new("id").arg("-u").probe().is_some_and(|uid| uid.trim() == "0");
+    let as_root = Cmd::new("id")
+        .arg("-u")
+        .probe()
+        .is_some_and(|uid| uid.trim() == "0");
     let dir = std::env::temp_dir().join(format!("inbox-pg-{}", std::process::id()));
     let _ = fs::remove_dir_all(&dir);
     fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
     if as_root {
-        Cmd::new("chown").args(["postgres:postgres"]).arg(&dir).run()?;
+        Cmd::new("chown")
+            .args(["postgres:postgres"])
+            .arg(&dir)
+            .run()?;
     }
     let port = free_port()?;
-    let cluster = Cluster { bin, dir, as_root, url: format!("postgres://postgres@127.0.0.1:{port}/postgres") };
+    let cluster = Cluster {
+        bin,
+        dir,
+        as_root,
+        url: format!("postgres://postgres@127.0.0.1:{port}/postgres"),
+    };
     let data = cluster.dir.join("data");
     cluster
         .server_cmd("initdb")
-        .args(["--auth=trust", "--username=postgres", "--no-sync", "--encoding=UTF8", "-D"])
+        .args([
+            "--auth=trust",
+            "--username=postgres",
+            "--no-sync",
+            "--encoding=UTF8",
+            "-D",
+        ])
         .arg(&data)
         .run()?;
     // fsync off: a test cluster's data need not survive a power cut, and it saves minutes.
@@ -72,7 +90,9 @@ impl Cluster {
     fn server_cmd(&self, name: &str) -> Cmd {
         let program = self.bin.join(name);
         if self.as_root {
-            Cmd::new("runuser").args(["-u", "postgres", "--"]).arg(program)
+            Cmd::new("runuser")
+                .args(["-u", "postgres", "--"])
+                .arg(program)
         } else {
             Cmd::new(program)
         }
@@ -82,7 +102,12 @@ impl Cluster {
 impl Drop for Cluster {
     fn drop(&mut self) {
         step("stop the throwaway PostgreSQL cluster");
-        let stopped = self.server_cmd("pg_ctl").args(["-w", "-m", "fast", "-D"]).arg(self.dir.join("data")).arg("stop").run();
+        let stopped = self
+            .server_cmd("pg_ctl")
+            .args(["-w", "-m", "fast", "-D"])
+            .arg(self.dir.join("data"))
+            .arg("stop")
+            .run();
         if let Err(e) = stopped {
             cmd::warn(&format!("could not stop PostgreSQL: {e}"));
         }
@@ -111,6 +136,10 @@ fn has_server(bin: &Path) -> bool {
 
 /// A port nobody listens on right now (the OS picks it; the server binds it a moment later).
 fn free_port() -> Result<u16> {
-    let listener = TcpListener::bind("127.0.0.1:0").map_err(|e| format!("cannot find a free port: {e}"))?;
-    listener.local_addr().map(|a| a.port()).map_err(|e| e.to_string())
+    let listener =
+        TcpListener::bind("127.0.0.1:0").map_err(|e| format!("cannot find a free port: {e}"))?;
+    listener
+        .local_addr()
+        .map(|a| a.port())
+        .map_err(|e| e.to_string())
 }

@@ -69,16 +69,31 @@ pub fn run(
         install::apt_install(&["sqlite3"])?;
     }
     let generated = MESSAGES.saturating_sub(stored);
-    let date = Cmd::new("date").args(["-u", "+%Y-%m-%d %H:%M UTC"]).probe().unwrap_or_default().trim().to_string();
+    let date = Cmd::new("date")
+        .args(["-u", "+%Y-%m-%d %H:%M UTC"])
+        .probe()
+        .unwrap_or_default()
+        .trim()
+        .to_string();
     let load_before = load_average();
-    step(&format!("fill the store to {MESSAGES} messages: {generated} generated rows, written by sqlite3"));
+    step(&format!(
+        "fill the store to {MESSAGES} messages: {generated} generated rows, written by sqlite3"
+    ));
     let script = db.with_file_name("seed.sql");
-    fs::write(&script, seed_sql(generated)).map_err(|e| format!("cannot write {}: {e}", script.display()))?;
+    fs::write(&script, seed_sql(generated))
+        .map_err(|e| format!("cannot write {}: {e}", script.display()))?;
     let started = Instant::now();
-    Cmd::new("sqlite3").arg(db).arg(format!(".read {}", script.display())).run()?;
+    Cmd::new("sqlite3")
+        .arg(db)
+        .arg(format!(".read {}", script.display()))
+        .run()?;
     let seed_time = started.elapsed();
     let file_bytes = fs::metadata(db).map(|m| m.len()).unwrap_or(0);
-    note(&format!("{generated} rows in {:.1} s; the file is {:.0} MB", seed_time.as_secs_f64(), mb(file_bytes)));
+    note(&format!(
+        "{generated} rows in {:.1} s; the file is {:.0} MB",
+        seed_time.as_secs_f64(),
+        mb(file_bytes)
+    ));
 
     step("restart the inbox on the full store");
     let (mut server, addr) = start()?;
@@ -88,12 +103,25 @@ pub fn run(
     let _ = server.wait();
     let (idle_rss_kib, requests, export) = measured?;
     let load = (load_before, load_average());
-    Ok(Scale { messages: MESSAGES, generated, date, load, seed_time, file_bytes, idle_rss_kib, requests, export })
+    Ok(Scale {
+        messages: MESSAGES,
+        generated,
+        date,
+        load,
+        seed_time,
+        file_bytes,
+        idle_rss_kib,
+        requests,
+        export,
+    })
 }
 
 fn load_average() -> String {
     let text = fs::read_to_string("/proc/loadavg").unwrap_or_default();
-    text.split_whitespace().next().unwrap_or("unknown").to_string()
+    text.split_whitespace()
+        .next()
+        .unwrap_or("unknown")
+        .to_string()
 }
 
 const BEGIN: &str = "<!-- scale: cargo xtask bench scale rewrites this section -->";
@@ -104,7 +132,11 @@ const END: &str = "<!-- /scale -->";
 pub fn replace_section(report: &str, section: &str, before: &str) -> String {
     if let (Some(start), Some(end)) = (report.find(BEGIN), report.find(END)) {
         if start < end {
-            return format!("{}{section}\n{}", &report[..start], &report[end + END.len()..].trim_start_matches('\n'));
+            return format!(
+                "{}{section}\n{}",
+                &report[..start],
+                &report[end + END.len()..].trim_start_matches('\n')
+            );
         }
     }
     match report.find(before.trim_start_matches('\n')) {
@@ -122,10 +154,30 @@ fn measure(addr: &str, pid: u32) -> Result<Measured> {
     let plan: [(&'static str, &str, usize, bool); 6] = [
         ("first page (100 newest)", "/api/feedback", 200, true),
         ("a page in the middle (by cursor)", deep, 200, true),
-        ("filtered search: words and rating", "/api/feedback?q=refund&rating=1", 200, true),
-        ("filtered search: site, handled and dates", "/api/feedback?site=blog&handled=no&from=2025-03-01&to=2025-03-31", 200, true),
-        ("search with no match (reads every row)", "/api/feedback?q=no+such+words", 10, false),
-        ("the inbox's first page (chart of every day, 100 rows)", "/inbox", 10, false),
+        (
+            "filtered search: words and rating",
+            "/api/feedback?q=refund&rating=1",
+            200,
+            true,
+        ),
+        (
+            "filtered search: site, handled and dates",
+            "/api/feedback?site=blog&handled=no&from=2025-03-01&to=2025-03-31",
+            200,
+            true,
+        ),
+        (
+            "search with no match (reads every row)",
+            "/api/feedback?q=no+such+words",
+            10,
+            false,
+        ),
+        (
+            "the inbox's first page (chart of every day, 100 rows)",
+            "/inbox",
+            10,
+            false,
+        ),
     ];
     let mut requests = Vec::new();
     for (what, path, runs, targeted) in plan {
@@ -139,7 +191,14 @@ fn measure(addr: &str, pid: u32) -> Result<Measured> {
             latencies.push(started.elapsed());
             bytes = answer.bytes;
         }
-        let timed = Timed { what, path: path.to_string(), latencies, bytes, peak_rss_kib: peak_rss_kib(pid), targeted };
+        let timed = Timed {
+            what,
+            path: path.to_string(),
+            latencies,
+            bytes,
+            peak_rss_kib: peak_rss_kib(pid),
+            targeted,
+        };
         note(&format!(
             "p50 {:.2} ms, p99 {:.2} ms, {bytes} bytes, peak RSS {}",
             ms(percentile(&timed.latencies, 50.0)),
@@ -168,7 +227,10 @@ fn measure(addr: &str, pid: u32) -> Result<Measured> {
         rss(export.peak_rss_kib)
     ));
     if export.rows != MESSAGES as u64 {
-        return Err(format!("the export has {} rows, the store {MESSAGES}", export.rows));
+        return Err(format!(
+            "the export has {} rows, the store {MESSAGES}",
+            export.rows
+        ));
     }
     Ok((idle_rss_kib, requests, export))
 }
@@ -219,9 +281,15 @@ struct Answer {
 /// (chunked or with a length).
 fn get(addr: &str, path: &str) -> Result<Answer> {
     let stream = TcpStream::connect(addr).map_err(|e| format!("GET {path}: {e}"))?;
-    stream.set_read_timeout(Some(Duration::from_secs(600))).map_err(|e| e.to_string())?;
+    stream
+        .set_read_timeout(Some(Duration::from_secs(600)))
+        .map_err(|e| e.to_string())?;
     let mut reader = BufReader::with_capacity(1 << 16, stream);
-    write!(reader.get_mut(), "GET {path} HTTP/1.1\r\nhost: {addr}\r\nconnection: close\r\n\r\n").map_err(|e| e.to_string())?;
+    write!(
+        reader.get_mut(),
+        "GET {path} HTTP/1.1\r\nhost: {addr}\r\nconnection: close\r\n\r\n"
+    )
+    .map_err(|e| e.to_string())?;
     let io = |e: std::io::Error| format!("GET {path}: {e}");
     let mut line = String::new();
     reader.read_line(&mut line).map_err(io)?;
@@ -293,18 +361,28 @@ fn mb(bytes: u64) -> f64 {
 }
 
 fn rss(kib: Option<u64>) -> String {
-    kib.map_or("unknown".into(), |k| format!("{:.0} MB", k as f64 * 1024.0 / 1e6))
+    kib.map_or("unknown".into(), |k| {
+        format!("{:.0} MB", k as f64 * 1024.0 / 1e6)
+    })
 }
 
 /// The report's section on these figures.
 pub fn markdown(scale: &Scale) -> String {
     let mut out = String::new();
-    let _ = writeln!(out, "{BEGIN}\n## On {} stored messages\n", thousands(scale.messages as u64));
+    let _ = writeln!(
+        out,
+        "{BEGIN}\n## On {} stored messages\n",
+        thousands(scale.messages as u64)
+    );
     let kept = scale.messages - scale.generated;
     let origin = if kept == 0 {
         format!("{} generated messages", thousands(scale.generated as u64))
     } else {
-        format!("The {} rows of the runs above and {} generated ones", thousands(kept as u64), thousands(scale.generated as u64))
+        format!(
+            "The {} rows of the runs above and {} generated ones",
+            thousands(kept as u64),
+            thousands(scale.generated as u64)
+        )
     };
     let _ = writeln!(
         out,
@@ -332,7 +410,11 @@ pub fn markdown(scale: &Scale) -> String {
             r.latencies.len(),
             ms(percentile(&r.latencies, 50.0)),
             ms(percentile(&r.latencies, 99.0)),
-            if r.bytes < 1000 { format!("{} B", r.bytes) } else { format!("{:.0} KB", r.bytes as f64 / 1e3) },
+            if r.bytes < 1000 {
+                format!("{} B", r.bytes)
+            } else {
+                format!("{:.0} KB", r.bytes as f64 / 1e3)
+            },
             rss(r.peak_rss_kib)
         );
     }
@@ -347,7 +429,13 @@ pub fn markdown(scale: &Scale) -> String {
         mb(e.bytes) / e.elapsed.as_secs_f64().max(1e-9),
         rss(e.peak_rss_kib)
     );
-    let worst = scale.requests.iter().filter(|r| r.targeted).map(|r| percentile(&r.latencies, 99.0)).max().unwrap_or_default();
+    let worst = scale
+        .requests
+        .iter()
+        .filter(|r| r.targeted)
+        .map(|r| percentile(&r.latencies, 99.0))
+        .max()
+        .unwrap_or_default();
     let met = |ok: bool| if ok { "met" } else { "not met" };
     let _ = writeln!(
         out,
@@ -389,9 +477,18 @@ mod tests {
         let section = format!("{BEGIN}\nnew\n{END}\n");
         let note = "\nThe widget's note.\n";
         let fresh = replace_section("# Report\n\nThe widget's note.\n", &section, note);
-        assert_eq!(fresh, format!("# Report\n\n{section}\nThe widget's note.\n"));
+        assert_eq!(
+            fresh,
+            format!("# Report\n\n{section}\nThe widget's note.\n")
+        );
         let again = replace_section(&fresh, &format!("{BEGIN}\nnewer\n{END}\n"), note);
-        assert_eq!(again, format!("# Report\n\n{BEGIN}\nnewer\n{END}\n\nThe widget's note.\n"));
-        assert_eq!(replace_section("x", &section, note), format!("x\n{section}"));
+        assert_eq!(
+            again,
+            format!("# Report\n\n{BEGIN}\nnewer\n{END}\n\nThe widget's note.\n")
+        );
+        assert_eq!(
+            replace_section("x", &section, note),
+            format!("x\n{section}")
+        );
     }
 }

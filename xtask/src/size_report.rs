@@ -23,7 +23,10 @@ const REPORT: &str = "bench/size.md";
 /// Where the intermediate files go, under cargo's target directory.
 const WORK: &str = "size-report";
 /// The widget's Rust sources (folder, crate): their string literals are looked for in the data.
-const SOURCES: [(&str, &str); 2] = [("crates/core/src", "widget_core"), ("src", "contact_widget")];
+const SOURCES: [(&str, &str); 2] = [
+    ("crates/core/src", "widget_core"),
+    ("src", "contact_widget"),
+];
 /// Rows of the top-items table.
 const TOP: usize = 30;
 
@@ -143,7 +146,10 @@ const RULES: &[(&str, Feature)] = &[
     ("contact_widget::env::when", Feature::Hours),
     ("contact_widget::env::format_locale", Feature::Hours),
     ("contact_widget::widget::Inner::status", Feature::Hours),
-    ("contact_widget::widget::Inner::refresh_hours", Feature::Hours),
+    (
+        "contact_widget::widget::Inner::refresh_hours",
+        Feature::Hours,
+    ),
     ("qrcodegen", Feature::Qr),
     ("widget_core::qr", Feature::Qr),
     ("contact_widget::widget::Inner::toggle_qr", Feature::Qr),
@@ -168,15 +174,30 @@ const RULES: &[(&str, Feature)] = &[
     ("contact_widget::widget::stored_draft", Feature::Delivery),
     ("contact_widget::widget::Inner::submit", Feature::Delivery),
     ("contact_widget::widget::Inner::busy", Feature::Delivery),
-    ("contact_widget::widget::Inner::delivered", Feature::Delivery),
+    (
+        "contact_widget::widget::Inner::delivered",
+        Feature::Delivery,
+    ),
     ("contact_widget::widget::Inner::sent", Feature::Delivery),
-    ("contact_widget::widget::Inner::validated", Feature::Delivery),
+    (
+        "contact_widget::widget::Inner::validated",
+        Feature::Delivery,
+    ),
     ("contact_widget::widget::Inner::count", Feature::Delivery),
     ("contact_widget::widget::Inner::draft", Feature::Delivery),
-    ("contact_widget::widget::Inner::save_draft", Feature::Delivery),
-    ("contact_widget::widget::Inner::restore_draft", Feature::Delivery),
+    (
+        "contact_widget::widget::Inner::save_draft",
+        Feature::Delivery,
+    ),
+    (
+        "contact_widget::widget::Inner::restore_draft",
+        Feature::Delivery,
+    ),
     ("contact_widget::widget::Inner::fill", Feature::Delivery),
-    ("contact_widget::widget::Inner::email_instead", Feature::Delivery),
+    (
+        "contact_widget::widget::Inner::email_instead",
+        Feature::Delivery,
+    ),
     ("contact_widget::allocator", Feature::Alloc),
     ("contact_widget", Feature::Panel),
     // The exports, which wasm-bindgen's shims (`mount externref shim`) may have absorbed.
@@ -246,32 +267,43 @@ fn feature_of(name: &str) -> Feature {
         RULES
             .iter()
             .filter(|(_, feature)| feature.is_widget() == widget)
-            .flat_map(|&(key, feature)| matches(&name, key).map(move |at| (at, std::cmp::Reverse(key.len()), feature)))
+            .flat_map(|&(key, feature)| {
+                matches(&name, key).map(move |at| (at, std::cmp::Reverse(key.len()), feature))
+            })
             .min()
             .map(|(_, _, feature)| feature)
     };
     // The allocator is in the widget crate, but does std's job: its rule comes first.
     let std_first = matches(&name, "contact_widget::allocator").next().is_some();
-    let (first, then) = if std_first { (false, true) } else { (true, false) };
-    earliest(first).or_else(|| earliest(then)).unwrap_or_else(|| {
-        if name.is_empty() || name.contains("::") || name.contains(' ') {
-            Feature::Generic
-        } else {
-            // `memcpy`, `__multi3`, `round`: the C-named functions compiler-builtins provides.
-            Feature::Builtins
-        }
-    })
+    let (first, then) = if std_first {
+        (false, true)
+    } else {
+        (true, false)
+    };
+    earliest(first)
+        .or_else(|| earliest(then))
+        .unwrap_or_else(|| {
+            if name.is_empty() || name.contains("::") || name.contains(' ') {
+                Feature::Generic
+            } else {
+                // `memcpy`, `__multi3`, `round`: the C-named functions compiler-builtins provides.
+                Feature::Builtins
+            }
+        })
 }
 
 /// Where `key` occurs in `name` as a path prefix (see [`RULES`]).
 fn matches<'a>(name: &'a str, key: &'a str) -> impl Iterator<Item = usize> + 'a {
     let segment_char = |c: char| c.is_ascii_alphanumeric() || c == '_';
     let open_ended = key.ends_with(['_', ':', '<', '[']);
-    name.match_indices(key).map(|(at, _)| at).filter(move |&at| {
-        let before = name[..at].chars().next_back();
-        let after = name[at + key.len()..].chars().next();
-        before.is_none_or(|c| !segment_char(c) && c != ':') && (open_ended || after.is_none_or(|c| !segment_char(c)))
-    })
+    name.match_indices(key)
+        .map(|(at, _)| at)
+        .filter(move |&at| {
+            let before = name[..at].chars().next_back();
+            let after = name[at + key.len()..].chars().next();
+            before.is_none_or(|c| !segment_char(c) && c != ':')
+                && (open_ended || after.is_none_or(|c| !segment_char(c)))
+        })
 }
 
 /// A name without rustc's `::h0123456789abcdef` hashes and `[0123456789abcdef]` crate
@@ -281,7 +313,10 @@ fn without_hashes(name: &str) -> String {
     let mut out = String::with_capacity(name.len());
     let mut rest = name;
     while let Some(c) = rest.chars().next() {
-        if rest.starts_with("::h") && hex16(&rest[3..]) && !rest[19..].starts_with(|c: char| c.is_ascii_alphanumeric()) {
+        if rest.starts_with("::h")
+            && hex16(&rest[3..])
+            && !rest[19..].starts_with(|c: char| c.is_ascii_alphanumeric())
+        {
             rest = &rest[19..];
         } else if c == '[' && hex16(&rest[1..]) && rest[17..].starts_with(']') {
             rest = &rest[18..];
@@ -328,7 +363,15 @@ fn string_literals(source: &str) -> Vec<String> {
                 let (hashes, open) = raw_start(&s[i..]).expect("checked");
                 let start = i + open;
                 let mut end = start;
-                while end < s.len() && !(s[end] == '"' && s[end + 1..].iter().take(hashes).filter(|&&c| c == '#').count() == hashes) {
+                while end < s.len()
+                    && !(s[end] == '"'
+                        && s[end + 1..]
+                            .iter()
+                            .take(hashes)
+                            .filter(|&&c| c == '#')
+                            .count()
+                            == hashes)
+                {
                     end += 1;
                 }
                 out.push(s[start..end.min(s.len())].iter().collect());
@@ -356,9 +399,14 @@ fn string_literals(source: &str) -> Vec<String> {
                             i += 2;
                         }
                         'u' => {
-                            let close = s[i..].iter().position(|&c| c == '}').map_or(s.len(), |p| i + p);
+                            let close = s[i..]
+                                .iter()
+                                .position(|&c| c == '}')
+                                .map_or(s.len(), |p| i + p);
                             let hex: String = s[(i + 1).min(close)..close].iter().collect();
-                            text.extend(u32::from_str_radix(&hex, 16).ok().and_then(char::from_u32));
+                            text.extend(
+                                u32::from_str_radix(&hex, 16).ok().and_then(char::from_u32),
+                            );
                             i = close + 1;
                         }
                         '\n' => {
@@ -414,7 +462,11 @@ fn format_pieces(text: &str) -> Vec<String> {
 
 /// An SVG path as the channel catalogue and the view write them.
 fn is_icon_path(text: &str) -> bool {
-    text.len() >= 20 && text.starts_with('M') && text.chars().all(|c| c.is_ascii_digit() || " .,-MmLlHhVvCcSsQqTtAaZz".contains(c))
+    text.len() >= 20
+        && text.starts_with('M')
+        && text
+            .chars()
+            .all(|c| c.is_ascii_digit() || " .,-MmLlHhVvCcSsQqTtAaZz".contains(c))
 }
 
 /// Text the data section may hold, from one source.
@@ -439,21 +491,43 @@ fn literals(ws: &Workspace, out_dir: Option<&Path>) -> Result<Vec<Literal>> {
             .collect();
         files.sort();
         for path in files {
-            let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
-            let module = if stem == "lib" { krate.to_string() } else { format!("{krate}::{stem}") };
+            let stem = path
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            let module = if stem == "lib" {
+                krate.to_string()
+            } else {
+                format!("{krate}::{stem}")
+            };
             let feature = feature_of(&module);
-            let source = fs::read_to_string(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+            let source = fs::read_to_string(&path)
+                .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
             let file = format!("{dir}/{stem}.rs");
             for text in string_literals(&source) {
                 if is_icon_path(&text) {
-                    out.push(Literal { source: "SVG icon paths (channel catalogue, close button)".into(), feature: Feature::Icons, text });
+                    out.push(Literal {
+                        source: "SVG icon paths (channel catalogue, close button)".into(),
+                        feature: Feature::Icons,
+                        text,
+                    });
                 } else {
-                    out.push(Literal { source: file.clone(), feature, text });
+                    out.push(Literal {
+                        source: file.clone(),
+                        feature,
+                        text,
+                    });
                 }
             }
             for (path, name) in included_files(&source, &path, dir, out_dir) {
-                let Ok(text) = fs::read_to_string(&path) else { continue };
-                out.push(Literal { source: format!("{name} (`include_str!` in {file})"), feature, text });
+                let Ok(text) = fs::read_to_string(&path) else {
+                    continue;
+                };
+                out.push(Literal {
+                    source: format!("{name} (`include_str!` in {file})"),
+                    feature,
+                    text,
+                });
             }
         }
     }
@@ -462,7 +536,12 @@ fn literals(ws: &Workspace, out_dir: Option<&Path>) -> Result<Vec<Literal>> {
 
 /// The files `source` (the file at `path`, in the repository's `dir`) includes with
 /// `include_str!`, and how to name them.
-fn included_files(source: &str, path: &Path, dir: &str, out_dir: Option<&Path>) -> Vec<(PathBuf, String)> {
+fn included_files(
+    source: &str,
+    path: &Path,
+    dir: &str,
+    out_dir: Option<&Path>,
+) -> Vec<(PathBuf, String)> {
     const OUT_DIR: &str = "concat!(env!(\"OUT_DIR\"), \"";
     let folder = path.parent().expect("a file has a folder");
     let mut files = Vec::new();
@@ -471,7 +550,10 @@ fn included_files(source: &str, path: &Path, dir: &str, out_dir: Option<&Path>) 
             files.push((folder.join(name), format!("{dir}/{name}")));
         } else if let Some((name, _)) = rest.strip_prefix(OUT_DIR).and_then(|r| r.split_once('"')) {
             if let Some(out_dir) = out_dir {
-                files.push((out_dir.join(name.trim_start_matches('/')), format!("$OUT_DIR/{}, from build.rs", name.trim_start_matches('/'))));
+                files.push((
+                    out_dir.join(name.trim_start_matches('/')),
+                    format!("$OUT_DIR/{}, from build.rs", name.trim_start_matches('/')),
+                ));
             }
         }
     }
@@ -480,11 +562,19 @@ fn included_files(source: &str, path: &Path, dir: &str, out_dir: Option<&Path>) 
 
 /// The widget's build-script output folder, from cargo's JSON messages of the (fresh) build.
 fn out_dir(messages: &str) -> Option<PathBuf> {
-    messages.lines().filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok()).find_map(|message| {
-        let out_dir = PathBuf::from(message.get("out_dir")?.as_str()?);
-        let unit = out_dir.parent()?.file_name()?.to_string_lossy().into_owned();
-        (message["reason"] == "build-script-executed" && unit.starts_with("contact-widget-")).then_some(out_dir)
-    })
+    messages
+        .lines()
+        .filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok())
+        .find_map(|message| {
+            let out_dir = PathBuf::from(message.get("out_dir")?.as_str()?);
+            let unit = out_dir
+                .parent()?
+                .file_name()?
+                .to_string_lossy()
+                .into_owned();
+            (message["reason"] == "build-script-executed" && unit.starts_with("contact-widget-"))
+                .then_some(out_dir)
+        })
 }
 
 /// What the literals claim of the data: for each data byte, the literal (index) it belongs to.
@@ -497,7 +587,11 @@ fn claim(data: &[u8], literals: &[Literal]) -> Vec<Option<usize>> {
         if find(data, whole).is_some() {
             needles.push((i, whole.to_vec()));
         } else if literal.text.contains('{') {
-            needles.extend(format_pieces(&literal.text).into_iter().map(|p| (i, p.into_bytes())));
+            needles.extend(
+                format_pieces(&literal.text)
+                    .into_iter()
+                    .map(|p| (i, p.into_bytes())),
+            );
         }
     }
     needles.retain(|(_, n)| n.len() >= MIN_LITERAL);
@@ -535,7 +629,10 @@ fn panic_paths(data: &[u8], claimed: &[Option<usize>]) -> Vec<(usize, usize)> {
         while start > 0 && path_byte(data[start - 1]) && claimed[start - 1].is_none() {
             start -= 1;
         }
-        if data[start..end].contains(&b'/') && claimed[start..end].iter().all(Option::is_none) && spans.last().is_none_or(|&(_, e)| e <= start) {
+        if data[start..end].contains(&b'/')
+            && claimed[start..end].iter().all(Option::is_none)
+            && spans.last().is_none_or(|&(_, e)| e <= start)
+        {
             spans.push((start, end));
         }
         at = end;
@@ -566,7 +663,13 @@ struct Module<'a> {
 
 fn read_module(bytes: &[u8]) -> Result<Module<'_>> {
     let error = |e: wasmparser::BinaryReaderError| format!("cannot read the wasm: {e}");
-    let mut module = Module { imported_functions: 0, functions: Vec::new(), segments: Vec::new(), sections: Vec::new(), names: (0, 0) };
+    let mut module = Module {
+        imported_functions: 0,
+        functions: Vec::new(),
+        segments: Vec::new(),
+        sections: Vec::new(),
+        names: (0, 0),
+    };
     let mut function_names = BTreeMap::new();
     let mut data_names = BTreeMap::new();
     let mut section_end = 8;
@@ -583,7 +686,10 @@ fn read_module(bytes: &[u8]) -> Result<Module<'_>> {
         match payload {
             Payload::ImportSection(reader) => {
                 for import in reader.into_imports() {
-                    if matches!(import.map_err(error)?.ty, wasmparser::TypeRef::Func(_) | wasmparser::TypeRef::FuncExact(_)) {
+                    if matches!(
+                        import.map_err(error)?.ty,
+                        wasmparser::TypeRef::Func(_) | wasmparser::TypeRef::FuncExact(_)
+                    ) {
                         module.imported_functions += 1;
                     }
                 }
@@ -593,22 +699,35 @@ fn read_module(bytes: &[u8]) -> Result<Module<'_>> {
                 let start = range.start - leb128_len(range.len());
                 let mut calls = Vec::new();
                 for op in body.get_operators_reader().map_err(error)? {
-                    if let Operator::Call { function_index } | Operator::ReturnCall { function_index } = op.map_err(error)? {
+                    if let Operator::Call { function_index }
+                    | Operator::ReturnCall { function_index } = op.map_err(error)?
+                    {
                         calls.push(function_index);
                     }
                 }
-                module.functions.push(Function { name: String::new(), span: (start, range.end), calls, bytes: &bytes[start..range.end] });
+                module.functions.push(Function {
+                    name: String::new(),
+                    span: (start, range.end),
+                    calls,
+                    bytes: &bytes[start..range.end],
+                });
             }
             Payload::DataSection(reader) => {
                 for segment in reader {
                     let segment = segment.map_err(error)?;
                     let end = segment.range.end;
-                    module.segments.push((String::new(), (end - segment.data.len(), end)));
+                    module
+                        .segments
+                        .push((String::new(), (end - segment.data.len(), end)));
                 }
             }
             Payload::CustomSection(custom) => {
                 if let KnownCustom::Name(reader) = custom.as_known() {
-                    module.names = *module.sections.last().map(|(_, span)| span).expect("just pushed");
+                    module.names = *module
+                        .sections
+                        .last()
+                        .map(|(_, span)| span)
+                        .expect("just pushed");
                     for subsection in reader {
                         match subsection.map_err(error)? {
                             Name::Function(map) => {
@@ -636,7 +755,9 @@ fn read_module(bytes: &[u8]) -> Result<Module<'_>> {
         function.name = function_names.remove(&index).unwrap_or_default();
     }
     for (i, (name, _)) in module.segments.iter_mut().enumerate() {
-        *name = data_names.remove(&(i as u32)).unwrap_or_else(|| format!("data[{i}]"));
+        *name = data_names
+            .remove(&(i as u32))
+            .unwrap_or_else(|| format!("data[{i}]"));
     }
     Ok(module)
 }
@@ -715,11 +836,19 @@ fn measure(named: &[u8], shipped: &[u8], literals: &[Literal]) -> Result<Measure
     }
     // Each byte's feature, at its offset in the named file: bodies, then data, the rest structure.
     let mut owner = vec![Feature::Structure; named.len()];
-    let features: Vec<Feature> = module.functions.iter().map(|f| feature_of(&f.name)).collect();
+    let features: Vec<Feature> = module
+        .functions
+        .iter()
+        .map(|f| feature_of(&f.name))
+        .collect();
     for (function, &feature) in module.functions.iter().zip(&features) {
         owner[function.span.0..function.span.1].fill(feature);
     }
-    let data: Vec<u8> = module.segments.iter().flat_map(|(_, (a, b))| named[*a..*b].iter().copied()).collect();
+    let data: Vec<u8> = module
+        .segments
+        .iter()
+        .flat_map(|(_, (a, b))| named[*a..*b].iter().copied())
+        .collect();
     let claimed = claim(&data, literals);
     let mut claims = claimed.iter();
     for (_, (start, end)) in &module.segments {
@@ -730,14 +859,28 @@ fn measure(named: &[u8], shipped: &[u8], literals: &[Literal]) -> Result<Measure
     let owner: Vec<Feature> = [&owner[..names_start], &owner[names_end..]].concat();
     let (brotli, brotli_share) = brotli_shares(shipped, &owner);
     let (generic, hinted) = generic(&module, &features);
-    let sections: Vec<(String, usize)> =
-        module.sections.iter().filter(|(_, span)| *span != module.names).map(|(name, (a, b))| (name.clone(), b - a)).collect();
+    let sections: Vec<(String, usize)> = module
+        .sections
+        .iter()
+        .filter(|(_, span)| *span != module.names)
+        .map(|(name, (a, b))| (name.clone(), b - a))
+        .collect();
     Ok(Measured {
         total: shipped.len(),
         brotli,
         raw: count(owner.iter().map(|&f| (f, 1))),
-        code: count(module.functions.iter().zip(&features).map(|(f, &feature)| (feature, f.bytes.len()))),
-        data: count(claimed.iter().map(|c| (c.map_or(Feature::OtherData, |i| literals[i].feature), 1))),
+        code: count(
+            module
+                .functions
+                .iter()
+                .zip(&features)
+                .map(|(f, &feature)| (feature, f.bytes.len())),
+        ),
+        data: count(
+            claimed
+                .iter()
+                .map(|c| (c.map_or(Feature::OtherData, |i| literals[i].feature), 1)),
+        ),
         brotli_share,
         hinted,
         sources: data_sources(&data, &claimed, literals),
@@ -754,18 +897,42 @@ fn brotli_shares(shipped: &[u8], owner: &[Feature]) -> (usize, BTreeMap<Feature,
     let alone: BTreeMap<Feature, usize> = Feature::ALL
         .iter()
         .map(|&f| {
-            let bytes: Vec<u8> = shipped.iter().zip(owner).filter(|(_, &o)| o == f).map(|(b, _)| *b).collect();
-            (f, if bytes.is_empty() { 0 } else { sizes::brotli(&bytes).len() })
+            let bytes: Vec<u8> = shipped
+                .iter()
+                .zip(owner)
+                .filter(|(_, &o)| o == f)
+                .map(|(b, _)| *b)
+                .collect();
+            (
+                f,
+                if bytes.is_empty() {
+                    0
+                } else {
+                    sizes::brotli(&bytes).len()
+                },
+            )
         })
         .collect();
     let alone_total: usize = alone.values().sum::<usize>().max(1);
-    let share = alone.iter().map(|(&f, &n)| (f, (n as f64 * brotli as f64 / alone_total as f64).round() as usize)).collect();
+    let share = alone
+        .iter()
+        .map(|(&f, &n)| {
+            (
+                f,
+                (n as f64 * brotli as f64 / alone_total as f64).round() as usize,
+            )
+        })
+        .collect();
     (brotli, share)
 }
 
 /// Data bytes by the source of the literals that claimed them, with the bytes of repeated copies;
 /// and what no literal claimed, split into panic-location paths and the rest.
-fn data_sources(data: &[u8], claimed: &[Option<usize>], literals: &[Literal]) -> BTreeMap<String, (Feature, usize, usize)> {
+fn data_sources(
+    data: &[u8],
+    claimed: &[Option<usize>],
+    literals: &[Literal],
+) -> BTreeMap<String, (Feature, usize, usize)> {
     let mut sources: BTreeMap<String, (Feature, usize, usize)> = BTreeMap::new();
     let mut seen = vec![false; literals.len()];
     let mut start = 0;
@@ -774,8 +941,13 @@ fn data_sources(data: &[u8], claimed: &[Option<usize>], literals: &[Literal]) ->
             start += 1;
             continue;
         };
-        let end = (start..claimed.len()).find(|&j| claimed[j] != Some(i)).unwrap_or(claimed.len());
-        let entry = sources.entry(literals[i].source.clone()).or_insert((literals[i].feature, 0, 0));
+        let end = (start..claimed.len())
+            .find(|&j| claimed[j] != Some(i))
+            .unwrap_or(claimed.len());
+        let entry =
+            sources
+                .entry(literals[i].source.clone())
+                .or_insert((literals[i].feature, 0, 0));
         entry.1 += end - start;
         if seen[i] && data[start..end] == *literals[i].text.as_bytes() {
             entry.2 += end - start;
@@ -785,8 +957,14 @@ fn data_sources(data: &[u8], claimed: &[Option<usize>], literals: &[Literal]) ->
     }
     let paths: usize = panic_paths(data, claimed).iter().map(|(a, b)| b - a).sum();
     let unclaimed = claimed.iter().filter(|c| c.is_none()).count() - paths;
-    sources.insert("source paths of panic locations (std, dependencies, the widget)".into(), (Feature::OtherData, paths, 0));
-    sources.insert("the rest: std and dependency messages, tables, vtables, panic locations".into(), (Feature::OtherData, unclaimed, 0));
+    sources.insert(
+        "source paths of panic locations (std, dependencies, the widget)".into(),
+        (Feature::OtherData, paths, 0),
+    );
+    sources.insert(
+        "the rest: std and dependency messages, tables, vtables, panic locations".into(),
+        (Feature::OtherData, unclaimed, 0),
+    );
     sources
 }
 
@@ -799,44 +977,80 @@ struct GenericFunction {
 
 /// The generic functions, largest first; and their bytes by the widget feature each calls most
 /// (on a tie, the first in the report's order).
-fn generic(module: &Module, features: &[Feature]) -> (Vec<GenericFunction>, BTreeMap<Feature, usize>) {
+fn generic(
+    module: &Module,
+    features: &[Feature],
+) -> (Vec<GenericFunction>, BTreeMap<Feature, usize>) {
     let mut hinted = BTreeMap::new();
     let mut generic = Vec::new();
-    for (f, _) in module.functions.iter().zip(features).filter(|(_, &feature)| feature == Feature::Generic) {
+    for (f, _) in module
+        .functions
+        .iter()
+        .zip(features)
+        .filter(|(_, &feature)| feature == Feature::Generic)
+    {
         let callees = count(
             f.calls
                 .iter()
-                .filter_map(|&index| features.get(index.checked_sub(module.imported_functions)? as usize))
+                .filter_map(|&index| {
+                    features.get(index.checked_sub(module.imported_functions)? as usize)
+                })
                 .filter(|feature| feature.is_widget())
                 .map(|&feature| (feature, 1)),
         );
         if let Some((&most, _)) = callees.iter().rev().max_by_key(|(_, &n)| n) {
             *hinted.entry(most).or_insert(0) += f.bytes.len();
         }
-        let callees: Vec<String> = callees.iter().map(|(f, n)| format!("{} ({n})", f.label())).collect();
-        let name = if f.name.is_empty() { "(no name)".to_string() } else { without_hashes(&f.name) };
-        generic.push(GenericFunction { bytes: f.bytes.len(), name, calls: callees.join(", ") });
+        let callees: Vec<String> = callees
+            .iter()
+            .map(|(f, n)| format!("{} ({n})", f.label()))
+            .collect();
+        let name = if f.name.is_empty() {
+            "(no name)".to_string()
+        } else {
+            without_hashes(&f.name)
+        };
+        generic.push(GenericFunction {
+            bytes: f.bytes.len(),
+            name,
+            calls: callees.join(", "),
+        });
     }
     generic.sort_by(|a, b| b.bytes.cmp(&a.bytes).then(a.name.cmp(&b.name)));
     (generic, hinted)
 }
 
 /// Function bodies, data segments and the other sections, largest first, as `twiggy top` lists them.
-fn items(module: &Module, features: &[Feature], sections: &[(String, usize)]) -> Vec<(usize, String, &'static str)> {
+fn items(
+    module: &Module,
+    features: &[Feature],
+    sections: &[(String, usize)],
+) -> Vec<(usize, String, &'static str)> {
     let mut items: Vec<(usize, String, &'static str)> = module
         .functions
         .iter()
         .zip(features)
         .enumerate()
         .map(|(i, (f, &feature))| {
-            let name = if f.name.is_empty() { format!("code[{i}]") } else { without_hashes(&f.name) };
+            let name = if f.name.is_empty() {
+                format!("code[{i}]")
+            } else {
+                without_hashes(&f.name)
+            };
             (f.bytes.len(), name, feature.label())
         })
         .collect();
     for (name, (start, end)) in &module.segments {
-        items.push((end - start, format!("data segment \"{name}\""), "several: see *Data section by source*"));
+        items.push((
+            end - start,
+            format!("data segment \"{name}\""),
+            "several: see *Data section by source*",
+        ));
     }
-    for (name, size) in sections.iter().filter(|(name, _)| name != "code section" && name != "data section") {
+    for (name, size) in sections
+        .iter()
+        .filter(|(name, _)| name != "code section" && name != "data section")
+    {
         items.push((*size, name.clone(), Feature::Structure.label()));
     }
     items.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
@@ -849,7 +1063,10 @@ pub fn run(ws: &Workspace) -> Result {
 
     let wasm = wasm::build(ws, wasm::Build::Widget)?;
     // The same build again, now fresh, for where its build script wrote the stylesheet.
-    let messages = wasm::cargo_build(ws, wasm::Build::Widget).arg("--message-format=json").probe().unwrap_or_default();
+    let messages = wasm::cargo_build(ws, wasm::Build::Widget)
+        .arg("--message-format=json")
+        .probe()
+        .unwrap_or_default();
     let out_dir = out_dir(&messages);
     let work = ws.target.join(WORK);
     if work.exists() {
@@ -866,7 +1083,8 @@ pub fn run(ws: &Workspace) -> Result {
     for (out, keep_names) in [(&shipped_path, false), (&named_path, true)] {
         wasm::optimize(ws, &bound, out, keep_names)?;
     }
-    let read = |path: &Path| fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()));
+    let read =
+        |path: &Path| fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()));
     let (shipped, named) = (read(&shipped_path)?, read(&named_path)?);
     let file = dist::hashed_name("widget_bg", "wasm", &shipped);
     match fs::read(ws.dist().join(&file)) {
@@ -881,12 +1099,30 @@ pub fn run(ws: &Workspace) -> Result {
     let literals = literals(ws, out_dir.as_deref())?;
     let measured = measure(&named, &shipped, &literals)?;
 
-    let probe = |program: &str, args: &[&Path]| Cmd::new(program).args(args).probe().unwrap_or_default().trim().to_string();
+    let probe = |program: &str, args: &[&Path]| {
+        Cmd::new(program)
+            .args(args)
+            .probe()
+            .unwrap_or_default()
+            .trim()
+            .to_string()
+    };
     let versions = format!(
         "{}; {}; binaryen {} (npm, node {}); wasmparser {}",
-        probe("rustup", &[Path::new("run"), Path::new(install::NIGHTLY), Path::new("rustc"), Path::new("--version")]),
+        probe(
+            "rustup",
+            &[
+                Path::new("run"),
+                Path::new(install::NIGHTLY),
+                Path::new("rustc"),
+                Path::new("--version")
+            ]
+        ),
         probe("wasm-bindgen", &[Path::new("--version")]),
-        probe("node", &[&ws.root.join(install::WASM_OPT), Path::new("--version")]),
+        probe(
+            "node",
+            &[&ws.root.join(install::WASM_OPT), Path::new("--version")]
+        ),
         probe("node", &[Path::new("--version")]),
         lockfile::locked_version(&ws.root, "wasmparser")?,
     );
@@ -919,12 +1155,21 @@ fn markdown(m: &Measured, file: &str, date: &str, versions: &str) -> String {
     );
     let _ = writeln!(out, "## By feature\n");
     let _ = writeln!(out, "| feature | code | data | raw total | share | brotli (est.) | + generic code calling mostly into it | what counts |");
-    let _ = writeln!(out, "| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |");
+    let _ = writeln!(
+        out,
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |"
+    );
     for feature in Feature::ALL {
         let raw = m.raw.get(&feature).copied().unwrap_or(0);
         let code = m.code.get(&feature).copied().unwrap_or(0);
         let data = m.data.get(&feature).copied().unwrap_or(0);
-        let cell = |n: usize| if n == 0 { "–".to_string() } else { n.to_string() };
+        let cell = |n: usize| {
+            if n == 0 {
+                "–".to_string()
+            } else {
+                n.to_string()
+            }
+        };
         let _ = writeln!(
             out,
             "| {} | {} | {} | {raw} | {} | {} | {} | {} |",
@@ -940,7 +1185,12 @@ fn markdown(m: &Measured, file: &str, date: &str, versions: &str) -> String {
     let (code, data): (usize, usize) = (m.code.values().sum(), m.data.values().sum());
     let hinted: usize = m.hinted.values().sum();
     let _ = writeln!(out, "| **total** | {code} | {data} | **{total}** | 100% | **{}** | {hinted} | the whole file |\n", m.brotli);
-    let widget: usize = m.raw.iter().filter(|(f, _)| f.is_widget()).map(|(_, n)| n).sum();
+    let widget: usize = m
+        .raw
+        .iter()
+        .filter(|(f, _)| f.is_widget())
+        .map(|(_, n)| n)
+        .sum();
     let _ = writeln!(
         out,
         "The widget's own features (the first eight rows) are {widget} bytes, {} of the file.\n",
@@ -987,13 +1237,24 @@ fn markdown(m: &Measured, file: &str, date: &str, versions: &str) -> String {
     );
 
     let _ = writeln!(out, "## Data section by source\n");
-    let _ = writeln!(out, "| source | feature | bytes | of which repeated copies |");
+    let _ = writeln!(
+        out,
+        "| source | feature | bytes | of which repeated copies |"
+    );
     let _ = writeln!(out, "| --- | --- | ---: | ---: |");
     let mut sources: Vec<_> = m.sources.iter().collect();
     sources.sort_by(|a, b| b.1 .1.cmp(&a.1 .1).then(a.0.cmp(b.0)));
     for (source, (feature, bytes, copies)) in sources {
-        let copies = if *copies == 0 { "–".to_string() } else { copies.to_string() };
-        let _ = writeln!(out, "| {source} | {} | {bytes} | {copies} |", feature.label());
+        let copies = if *copies == 0 {
+            "–".to_string()
+        } else {
+            copies.to_string()
+        };
+        let _ = writeln!(
+            out,
+            "| {source} | {} | {bytes} | {copies} |",
+            feature.label()
+        );
     }
     let _ = writeln!(
         out,
@@ -1003,7 +1264,10 @@ fn markdown(m: &Measured, file: &str, date: &str, versions: &str) -> String {
     );
 
     let _ = writeln!(out, "## The largest generic functions\n");
-    let _ = writeln!(out, "| bytes | function | calls into (widget features, direct calls) |");
+    let _ = writeln!(
+        out,
+        "| bytes | function | calls into (widget features, direct calls) |"
+    );
     let _ = writeln!(out, "| ---: | --- | --- |");
     for f in m.generic.iter().take(12) {
         let calls = if f.calls.is_empty() { "–" } else { &f.calls };
@@ -1019,7 +1283,12 @@ fn markdown(m: &Measured, file: &str, date: &str, versions: &str) -> String {
     let _ = writeln!(out, "| bytes | share | item | feature |");
     let _ = writeln!(out, "| ---: | ---: | --- | --- |");
     for (bytes, name, feature) in m.items.iter().take(TOP) {
-        let _ = writeln!(out, "| {bytes} | {} | `{}` | {feature} |", percent(*bytes, total), shorten(name));
+        let _ = writeln!(
+            out,
+            "| {bytes} | {} | `{}` | {feature} |",
+            percent(*bytes, total),
+            shorten(name)
+        );
     }
 
     let _ = writeln!(out, "\n## Sections\n");
@@ -1052,37 +1321,91 @@ mod tests {
         fn check(name: &str, expected: Feature) {
             assert_eq!(feature_of(name), expected, "{name}");
         }
-        check("widget_core::config::parse::h8fdc1ddf1d34aa7d", Feature::Config);
-        check("widget_core::channel::link::h9758fbf3b21b735e", Feature::Channels);
+        check(
+            "widget_core::config::parse::h8fdc1ddf1d34aa7d",
+            Feature::Config,
+        );
+        check(
+            "widget_core::channel::link::h9758fbf3b21b735e",
+            Feature::Channels,
+        );
         check("widget_core::configuration_like::x", Feature::Config);
-        check("<widget_core::hours::Schedule as core::clone::Clone>::clone::h0123456789abcdef", Feature::Hours);
+        check(
+            "<widget_core::hours::Schedule as core::clone::Clone>::clone::h0123456789abcdef",
+            Feature::Hours,
+        );
         check("<contact_widget::env::OwnerZone as widget_core::hours::Zone>::offset::h0123456789abcdef", Feature::Hours);
-        check("contact_widget::widget::Inner::refresh_hours::{{closure}}::h0123456789abcdef", Feature::Hours);
-        check("contact_widget::widget::Inner::submit::h0123456789abcdef", Feature::Delivery);
+        check(
+            "contact_widget::widget::Inner::refresh_hours::{{closure}}::h0123456789abcdef",
+            Feature::Hours,
+        );
+        check(
+            "contact_widget::widget::Inner::submit::h0123456789abcdef",
+            Feature::Delivery,
+        );
         check("contact_widget::widget::Inner::sentinel", Feature::Panel);
-        check("contact_widget::send::post::{{closure}}::h1719cc1f14ed84bc", Feature::Delivery);
-        check("contact_widget::view::build::h9b2350c13cd27004", Feature::Panel);
-        check("contact_widget::dom::svg_icon::h0123456789abcdef", Feature::Icons);
-        check("qrcodegen::QrCode::encode_codewords::hc0e97085c7b31717", Feature::Qr);
+        check(
+            "contact_widget::send::post::{{closure}}::h1719cc1f14ed84bc",
+            Feature::Delivery,
+        );
+        check(
+            "contact_widget::view::build::h9b2350c13cd27004",
+            Feature::Panel,
+        );
+        check(
+            "contact_widget::dom::svg_icon::h0123456789abcdef",
+            Feature::Icons,
+        );
+        check(
+            "qrcodegen::QrCode::encode_codewords::hc0e97085c7b31717",
+            Feature::Qr,
+        );
         check("widget_core::i18n::Texts::fill", Feature::I18n);
-        check("core::ptr::drop_in_place<contact_widget::courier::Courier>::h0123456789abcdef", Feature::Delivery);
-        check("<alloc::vec::Vec<T,A> as core::ops::drop::Drop>::drop::h9421e4aa5af7cc6a", Feature::Std);
+        check(
+            "core::ptr::drop_in_place<contact_widget::courier::Courier>::h0123456789abcdef",
+            Feature::Delivery,
+        );
+        check(
+            "<alloc::vec::Vec<T,A> as core::ops::drop::Drop>::drop::h9421e4aa5af7cc6a",
+            Feature::Std,
+        );
         check("mount externref shim multivalue shim", Feature::Panel);
-        check("widget_update externref shim multivalue shim", Feature::Panel);
+        check(
+            "widget_update externref shim multivalue shim",
+            Feature::Panel,
+        );
         check("validate externref shim", Feature::Config);
-        check("<wasm_bindgen::JsValue as core::fmt::Debug>::fmt::h0123456789abcdef", Feature::Glue);
-        check("web_sys::features::gen_Document::Document::create_element::hc1be52a3de15d892", Feature::Glue);
+        check(
+            "<wasm_bindgen::JsValue as core::fmt::Debug>::fmt::h0123456789abcdef",
+            Feature::Glue,
+        );
+        check(
+            "web_sys::features::gen_Document::Document::create_element::hc1be52a3de15d892",
+            Feature::Glue,
+        );
         check("__wbindgen_malloc", Feature::Glue);
         check("__externref_table_alloc", Feature::Glue);
         check("<dlmalloc[e24a27700634d609]::dlmalloc::Dlmalloc<dlmalloc[e24a27700634d609]::sys::System>>::malloc", Feature::Alloc);
         check("__rustc::__rdl_realloc", Feature::Alloc);
         check("<contact_widget[638656003b9dddea]::allocator::Allocator as core::alloc::global::GlobalAlloc>::alloc", Feature::Alloc);
-        check("<&T as core::fmt::Display>::fmt::h0123456789abcdef", Feature::Fmt);
-        check("core::panicking::panic_fmt::h0123456789abcdef", Feature::Fmt);
+        check(
+            "<&T as core::fmt::Display>::fmt::h0123456789abcdef",
+            Feature::Fmt,
+        );
+        check(
+            "core::panicking::panic_fmt::h0123456789abcdef",
+            Feature::Fmt,
+        );
         check("<char>::escape_debug_ext", Feature::Fmt);
         check("<str>::eq_ignore_ascii_case", Feature::Std);
-        check("core::str::<impl str>::parse::he51cf418b5c4ab15", Feature::Std);
-        check("core::ops::function::FnOnce::call_once::h4726512b98e4700c", Feature::Generic);
+        check(
+            "core::str::<impl str>::parse::he51cf418b5c4ab15",
+            Feature::Std,
+        );
+        check(
+            "core::ops::function::FnOnce::call_once::h4726512b98e4700c",
+            Feature::Generic,
+        );
         check(
             "<core::iter::adapters::filter_map::FilterMap<I,F> as core::iter::traits::iterator::Iterator>::next::h1066be35c60a5635",
             Feature::Generic,
@@ -1096,7 +1419,10 @@ mod tests {
     #[test]
     fn strips_hashes_and_disambiguators() {
         assert_eq!(without_hashes("a::b::h0123456789abcdef"), "a::b");
-        assert_eq!(without_hashes("<dlmalloc[e24a27700634d609]::X>::y"), "<dlmalloc::X>::y");
+        assert_eq!(
+            without_hashes("<dlmalloc[e24a27700634d609]::X>::y"),
+            "<dlmalloc::X>::y"
+        );
         assert_eq!(without_hashes("a::h0123"), "a::h0123");
     }
 
@@ -1106,10 +1432,19 @@ mod tests {
             assert_eq!(string_literals(source), expected, "{source}");
         }
         check(r#"let a = "one"; // "not this""#, &["one"]);
-        check(r#"/* "nor this" */ f("a\"b\n\u{e9}\x41")"#, &["a\"b\né\x41"]);
+        check(
+            r#"/* "nor this" */ f("a\"b\n\u{e9}\x41")"#,
+            &["a\"b\né\x41"],
+        );
         check("let q = '\"'; let s = \"x\";", &["x"]);
-        check("let q = '\\''; let s = \"x\"; fn f<'a>(x: &'a str) {}", &["x"]);
-        check(r###"r"raw \n" r#"has "quotes""# br"bytes" b"b""###, &[r"raw \n", r#"has "quotes""#, "bytes", "b"]);
+        check(
+            "let q = '\\''; let s = \"x\"; fn f<'a>(x: &'a str) {}",
+            &["x"],
+        );
+        check(
+            r###"r"raw \n" r#"has "quotes""# br"bytes" b"b""###,
+            &[r"raw \n", r#"has "quotes""#, "bytes", "b"],
+        );
         check("\"line \\\n    continued\"", &["line continued"]);
         check("for r in rows { \"x\" }", &["x"]);
     }
@@ -1123,11 +1458,20 @@ mod tests {
         assert_eq!(
             files,
             [
-                (PathBuf::from("/w/src/style.css"), "src/style.css".to_string()),
-                (out.join("style.css"), "$OUT_DIR/style.css, from build.rs".to_string()),
+                (
+                    PathBuf::from("/w/src/style.css"),
+                    "src/style.css".to_string()
+                ),
+                (
+                    out.join("style.css"),
+                    "$OUT_DIR/style.css, from build.rs".to_string()
+                ),
             ]
         );
-        assert_eq!(included_files(source, Path::new("/w/src/style.rs"), "src", None).len(), 1);
+        assert_eq!(
+            included_files(source, Path::new("/w/src/style.rs"), "src", None).len(),
+            1
+        );
         let messages = [
             r#"{"reason":"compiler-artifact","package_id":"x"}"#,
             r#"{"reason":"build-script-executed","out_dir":"/t/build/quote-1a2b/out"}"#,
@@ -1139,15 +1483,27 @@ mod tests {
 
     #[test]
     fn splits_format_strings_and_knows_icons() {
-        assert_eq!(format_pieces("{} is not {{a}} {x:?}!"), ["", " is not {a} ", "!"]);
+        assert_eq!(
+            format_pieces("{} is not {{a}} {x:?}!"),
+            ["", " is not {a} ", "!"]
+        );
         assert!(is_icon_path("M6.4 5 12 10.6 17.6 5 19 6.4z"));
         assert!(!is_icon_path("Monday to Friday, 9 to 5"));
     }
 
     #[test]
     fn claims_data_longest_literal_first_and_counts_copies() {
-        let literal = |text: &str, feature| Literal { source: text.into(), feature, text: text.into() };
-        let literals = [literal("open", Feature::Hours), literal("opens {when}", Feature::I18n), literal("zzzz", Feature::Qr), literal("{} missing", Feature::Config)];
+        let literal = |text: &str, feature| Literal {
+            source: text.into(),
+            feature,
+            text: text.into(),
+        };
+        let literals = [
+            literal("open", Feature::Hours),
+            literal("opens {when}", Feature::I18n),
+            literal("zzzz", Feature::Qr),
+            literal("{} missing", Feature::Config),
+        ];
         let data = b"xx opens {when}yy open.. missing..open";
         let owner = claim(data, &literals);
         let at = |text: &str| find(data, text.as_bytes()).expect("in data");
@@ -1156,7 +1512,10 @@ mod tests {
         assert_eq!(owner[at(" missing")], Some(3));
         assert_eq!(owner[0], None);
         assert!(!owner.contains(&Some(2)));
-        let paths = panic_paths(b"\x01/rustc/abc/library/core/src/fmt/mod.rs\x02src/lib.rs", &[None; 50]);
+        let paths = panic_paths(
+            b"\x01/rustc/abc/library/core/src/fmt/mod.rs\x02src/lib.rs",
+            &[None; 50],
+        );
         assert_eq!(paths, [(1, 39), (40, 50)]);
     }
 }

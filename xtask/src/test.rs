@@ -34,17 +34,21 @@ const LAYERS: &[Layer] = &[
     ("install Chromium and ChromeDriver", |_, _| {
         install::chromium().map(|()| None)
     }),
-    ("PostgreSQL for the inbox's store tests", |_, state| match postgres::start() {
-        Ok(cluster) => {
-            state.postgres = Some(cluster);
-            Ok(None)
-        }
-        Err(reason) => {
-            let reason = format!("PostgreSQL unavailable, the inbox tests run on SQLite only: {reason}");
-            warn(&reason);
-            Ok(Some(reason))
-        }
-    }),
+    (
+        "PostgreSQL for the inbox's store tests",
+        |_, state| match postgres::start() {
+            Ok(cluster) => {
+                state.postgres = Some(cluster);
+                Ok(None)
+            }
+            Err(reason) => {
+                let reason =
+                    format!("PostgreSQL unavailable, the inbox tests run on SQLite only: {reason}");
+                warn(&reason);
+                Ok(Some(reason))
+            }
+        },
+    ),
     ("native tests (cargo test --workspace)", native),
     ("build dist/", |ws, state| {
         state.sizes = dist::run(ws)?;
@@ -113,16 +117,23 @@ fn print_summary(outcomes: &[(&str, Outcome)]) {
 
 fn native(ws: &Workspace, state: &mut State) -> Result<Option<String>> {
     step("run the native tests");
-    let mut command = cmd::cargo().args(["test", "--workspace"]).current_dir(&ws.root);
+    let mut command = cmd::cargo()
+        .args(["test", "--workspace"])
+        .current_dir(&ws.root);
     // With a server running, the inbox tests must use it: a skipped backend would be a failure.
     if let Some(cluster) = &state.postgres {
-        command = command.env("DATABASE_URL", &cluster.url).env("INBOX_REQUIRE_POSTGRES", "1");
+        command = command
+            .env("DATABASE_URL", &cluster.url)
+            .env("INBOX_REQUIRE_POSTGRES", "1");
     } else {
         command = command.env_remove("DATABASE_URL");
     }
     command.run()?;
     step("run the core's tests as the visitor's wasm builds it: without its messages, every problem at the same path");
-    cmd::cargo().args(["test", "-p", "widget-core", "--no-default-features"]).current_dir(&ws.root).run()?;
+    cmd::cargo()
+        .args(["test", "-p", "widget-core", "--no-default-features"])
+        .current_dir(&ws.root)
+        .run()?;
     Ok(None)
 }
 
@@ -248,7 +259,10 @@ fn size_budget(ws: &Workspace, state: &mut State) -> Result<Option<String>> {
         budget.total
     ));
     if let (Some(open), Some(size)) = (&budget.open, budget::by_first_open(&budget, &sizes)) {
-        note(&format!("{:<24} {size:>8} / {:>8} bytes (the loader, the glue, the wasm, one language file)", "by the first open", open.limit));
+        note(&format!(
+            "{:<24} {size:>8} / {:>8} bytes (the loader, the glue, the wasm, one language file)",
+            "by the first open", open.limit
+        ));
     }
     for (path, size) in budget::critical_paths(&budget, &sizes) {
         note(&format!(

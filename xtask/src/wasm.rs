@@ -75,15 +75,29 @@ pub fn cargo_build(ws: &Workspace, build: Build) -> Cmd {
 /// it to the same path: run wasm-bindgen on it before building the other.
 pub fn build(ws: &Workspace, build: Build) -> Result<PathBuf> {
     install::nightly()?;
-    step(&format!("build the {} wasm ({NIGHTLY}, std rebuilt for size, profile {PROFILE})", build.stem()));
+    step(&format!(
+        "build the {} wasm ({NIGHTLY}, std rebuilt for size, profile {PROFILE})",
+        build.stem()
+    ));
     cargo_build(ws, build).run()?;
-    Ok(ws.target.join(WASM_TARGET).join(PROFILE).join("contact_widget.wasm"))
+    Ok(ws
+        .target
+        .join(WASM_TARGET)
+        .join(PROFILE)
+        .join("contact_widget.wasm"))
 }
 
 /// wasm-bindgen's glue and wasm for `wasm` in `out_dir`: `STEM.js` and `STEM_bg.wasm`.
 pub fn bindgen(wasm: &Path, out_dir: &Path, stem: &str) -> Result {
     Cmd::new("wasm-bindgen")
-        .args(["--target", "web", "--no-typescript", "--out-name", stem, "--out-dir"])
+        .args([
+            "--target",
+            "web",
+            "--no-typescript",
+            "--out-name",
+            stem,
+            "--out-dir",
+        ])
         .arg(out_dir)
         .arg(wasm)
         .run()
@@ -104,17 +118,36 @@ pub struct Renamed {
 /// mapping once per round. With `-g`, keeping the name section, when `keep_names`. The new names.
 pub fn optimize(ws: &Workspace, input: &Path, output: &Path, keep_names: bool) -> Result<Renamed> {
     let wasm_opt = |passes: &[&str], input: &Path| {
-        let command = Cmd::new("node").arg(ws.root.join(install::WASM_OPT)).args(passes);
-        let command = if keep_names { command.arg("-g") } else { command };
-        command.args(FEATURES).arg("-o").arg(output).arg(input).output()
+        let command = Cmd::new("node")
+            .arg(ws.root.join(install::WASM_OPT))
+            .args(passes);
+        let command = if keep_names {
+            command.arg("-g")
+        } else {
+            command
+        };
+        command
+            .args(FEATURES)
+            .arg("-o")
+            .arg(output)
+            .arg(input)
+            .output()
     };
     // -lmu (--low-memory-unused): the low 1 KiB is the far end of the 128 KiB shadow stack
     // (.cargo/config.toml), which the widget never comes near (nothing recurses deeply; config
     // values nest at most 16 levels), so wasm-opt may fold constant offsets into addresses.
     wasm_opt(&["-Oz", "--converge", "--low-memory-unused"], input)?;
     // With the custom sections no browser reads: who built it, and with which wasm features.
-    let mapping = wasm_opt(&["--minify-imports-and-exports-and-modules", "--strip-producers", "--strip-target-features"], output)?;
-    let bytes = std::fs::read(output).map_err(|e| format!("cannot read {}: {e}", output.display()))?;
+    let mapping = wasm_opt(
+        &[
+            "--minify-imports-and-exports-and-modules",
+            "--strip-producers",
+            "--strip-target-features",
+        ],
+        output,
+    )?;
+    let bytes =
+        std::fs::read(output).map_err(|e| format!("cannot read {}: {e}", output.display()))?;
     renamed(&mapping, &import_modules(&bytes)?)
 }
 
@@ -137,22 +170,45 @@ fn import_modules(wasm: &[u8]) -> Result<Vec<String>> {
 /// Reads the mapping wasm-opt prints (`{"imports": [[module, old, new]…], "exports": [[old,
 /// new]…]}`).
 fn renamed(mapping: &str, modules: &[String]) -> Result<Renamed> {
-    let json: Value = serde_json::from_str(mapping).map_err(|e| format!("wasm-opt's mapping of new names is not JSON: {e}"))?;
+    let json: Value = serde_json::from_str(mapping)
+        .map_err(|e| format!("wasm-opt's mapping of new names is not JSON: {e}"))?;
     let pairs = |key: &str, skip: usize| -> Result<Vec<(String, String)>> {
-        let rows = json[key].as_array().ok_or_else(|| format!("wasm-opt's mapping has no \"{key}\" list"))?;
+        let rows = json[key]
+            .as_array()
+            .ok_or_else(|| format!("wasm-opt's mapping has no \"{key}\" list"))?;
         rows.iter()
-            .map(|row| match row.as_array().map(|r| r.iter().skip(skip).filter_map(Value::as_str).collect::<Vec<_>>()) {
-                Some(names) if names.len() == 2 => Ok((names[0].to_owned(), names[1].to_owned())),
-                _ => Err(format!("wasm-opt's mapping has an unexpected row in \"{key}\": {row}")),
+            .map(|row| {
+                match row.as_array().map(|r| {
+                    r.iter()
+                        .skip(skip)
+                        .filter_map(Value::as_str)
+                        .collect::<Vec<_>>()
+                }) {
+                    Some(names) if names.len() == 2 => {
+                        Ok((names[0].to_owned(), names[1].to_owned()))
+                    }
+                    _ => Err(format!(
+                        "wasm-opt's mapping has an unexpected row in \"{key}\": {row}"
+                    )),
+                }
             })
             .collect()
     };
     let module = match modules {
         [module] => module.clone(),
         [] => String::new(),
-        _ => return Err(format!("after wasm-opt the wasm imports from {} modules, not one: {modules:?}", modules.len())),
+        _ => {
+            return Err(format!(
+                "after wasm-opt the wasm imports from {} modules, not one: {modules:?}",
+                modules.len()
+            ))
+        }
     };
-    Ok(Renamed { module, imports: pairs("imports", 1)?, exports: pairs("exports", 0)? })
+    Ok(Renamed {
+        module,
+        imports: pairs("imports", 1)?,
+        exports: pairs("exports", 0)?,
+    })
 }
 
 /// wasm-bindgen's glue (`--target web`) with the names wasm-opt gave: the imports object's keys
@@ -161,16 +217,32 @@ fn renamed(mapping: &str, modules: &[String]) -> Result<Renamed> {
 pub fn rename_in_glue(glue: &str, stem: &str, renamed: &Renamed) -> Result<String> {
     let module_key = format!("\"./{stem}_bg.js\": import0");
     if glue.matches(&module_key).count() != 1 {
-        return Err(format!("the glue does not name its imports' module once as {module_key}"));
+        return Err(format!(
+            "the glue does not name its imports' module once as {module_key}"
+        ));
     }
-    let glue = glue.replace(&module_key, &format!("{}: import0", serde_json::to_string(&renamed.module).expect("a string")));
-    let find = |names: &[(String, String)], name: &str| names.iter().find(|(old, _)| old == name).map(|(_, new)| new.clone());
+    let glue = glue.replace(
+        &module_key,
+        &format!(
+            "{}: import0",
+            serde_json::to_string(&renamed.module).expect("a string")
+        ),
+    );
+    let find = |names: &[(String, String)], name: &str| {
+        names
+            .iter()
+            .find(|(old, _)| old == name)
+            .map(|(_, new)| new.clone())
+    };
     let mut out = String::with_capacity(glue.len());
     let mut imports_seen = 0;
     for line in glue.split_inclusive('\n') {
         // The imports object: one `        NAME: function(…) {` line per import.
         let indent = line.len() - line.trim_start().len();
-        let key = line.trim_start().split_once(": function").map(|(key, _)| key);
+        let key = line
+            .trim_start()
+            .split_once(": function")
+            .map(|(key, _)| key);
         match key.and_then(|key| find(&renamed.imports, key).map(|new| (key, new))) {
             Some((key, new)) => {
                 imports_seen += 1;
@@ -193,13 +265,17 @@ pub fn rename_in_glue(glue: &str, stem: &str, renamed: &Renamed) -> Result<Strin
     while let Some(found) = out[from..].find("wasm.") {
         let at = from + found;
         let start = at + "wasm.".len();
-        let end = out[start..].find(|c: char| !is_ident(c)).map_or(out.len(), |n| start + n);
+        let end = out[start..]
+            .find(|c: char| !is_ident(c))
+            .map_or(out.len(), |n| start + n);
         from = end;
         if out[..at].chars().next_back().is_some_and(is_ident) {
             continue;
         }
         let name = &out[start..end];
-        let new = find(&renamed.exports, name).ok_or_else(|| format!("the glue uses the export wasm.{name}, which wasm-opt did not rename"))?;
+        let new = find(&renamed.exports, name).ok_or_else(|| {
+            format!("the glue uses the export wasm.{name}, which wasm-opt did not rename")
+        })?;
         glue.push_str(&out[copied..start]);
         glue.push_str(&new);
         copied = end;

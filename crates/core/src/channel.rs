@@ -44,7 +44,13 @@ pub enum Group {
 }
 
 impl Group {
-    pub const ALL: [Group; 5] = [Group::Call, Group::Message, Group::Visit, Group::Follow, Group::Other];
+    pub const ALL: [Group; 5] = [
+        Group::Call,
+        Group::Message,
+        Group::Visit,
+        Group::Follow,
+        Group::Other,
+    ];
 
     pub fn name(self) -> &'static str {
         match self {
@@ -305,14 +311,21 @@ impl Channel {
 /// console message naming the channel.
 ///
 /// A profile link the owner pasted makes the same link as its handle (see [`pasted`]).
-pub fn link(kind: Kind, value: &str, message: Option<&str>, subject: Option<&str>) -> Result<Option<String>, &'static str> {
+pub fn link(
+    kind: Kind,
+    value: &str,
+    message: Option<&str>,
+    subject: Option<&str>,
+) -> Result<Option<String>, &'static str> {
     let pasted = pasted(kind, value);
     let value = pasted.as_deref().unwrap_or(value.trim());
     let bad = kind.expects();
     let handle = |ok: fn(char) -> bool, min: usize, max: usize| {
         let h = value.strip_prefix('@').unwrap_or(value);
         let n = h.chars().count();
-        (n >= min && n <= max && h.chars().all(ok)).then_some(h).ok_or(bad)
+        (n >= min && n <= max && h.chars().all(ok))
+            .then_some(h)
+            .ok_or(bad)
     };
     fn word(c: char) -> bool {
         c.is_ascii_alphanumeric() || c == '_'
@@ -334,18 +347,32 @@ pub fn link(kind: Kind, value: &str, message: Option<&str>, subject: Option<&str
     Ok(Some(match kind {
         Kind::Phone => ["tel:", &number()?].concat(),
         Kind::Sms => ["sms:", &number()?, &query(&[("body", given(message))])].concat(),
-        Kind::Whatsapp => ["https://wa.me/", &number()?[1..], &query(&[("text", given(message))])].concat(),
+        Kind::Whatsapp => [
+            "https://wa.me/",
+            &number()?[1..],
+            &query(&[("text", given(message))]),
+        ]
+        .concat(),
         Kind::Email => {
             if !crate::form::is_email(value) {
                 return Err(bad);
             }
-            ["mailto:", &encode_email(value), &query(&[("subject", given(subject)), ("body", given(message))])].concat()
+            [
+                "mailto:",
+                &encode_email(value),
+                &query(&[("subject", given(subject)), ("body", given(message))]),
+            ]
+            .concat()
         }
         Kind::Telegram => match e164(value) {
             Some(n) => ["https://t.me/", &n].concat(),
             None => ["https://t.me/", handle(word, 5, 32)?].concat(),
         },
-        Kind::Messenger => ["https://m.me/", handle(|c| c.is_ascii_alphanumeric() || c == '.', 5, 50)?].concat(),
+        Kind::Messenger => [
+            "https://m.me/",
+            handle(|c| c.is_ascii_alphanumeric() || c == '.', 5, 50)?,
+        ]
+        .concat(),
         Kind::Signal => match e164(value) {
             Some(n) => ["https://signal.me/#p/", &n].concat(),
             None => web_link(value, &["signal.me", "signal.group"]).ok_or(bad)?,
@@ -361,18 +388,28 @@ pub fn link(kind: Kind, value: &str, message: Option<&str>, subject: Option<&str
             if !(4..=20).contains(&n) || !bare.chars().all(|c| word(c) || c == '.' || c == '-') {
                 return Err(bad);
             }
-            ["https://line.me/R/ti/p/", if official { "%40" } else { "~" }, bare].concat()
+            [
+                "https://line.me/R/ti/p/",
+                if official { "%40" } else { "~" },
+                bare,
+            ]
+            .concat()
         }
         Kind::Wechat => {
             let n = value.chars().count();
-            let ok = (6..=20).contains(&n) && value.starts_with(|c: char| c.is_ascii_alphabetic()) && value.chars().all(|c| word(c) || c == '-');
+            let ok = (6..=20).contains(&n)
+                && value.starts_with(|c: char| c.is_ascii_alphabetic())
+                && value.chars().all(|c| word(c) || c == '-');
             return if ok { Ok(None) } else { Err(bad) };
         }
         Kind::Skype => {
             let name = value.strip_prefix("live:");
             let body = name.unwrap_or(value);
             let n = body.chars().count();
-            let ok = (if name.is_some() { 1..=64 } else { 6..=32 }).contains(&n) && body.chars().all(|c| word(c) || matches!(c, '.' | ',' | '-'));
+            let ok = (if name.is_some() { 1..=64 } else { 6..=32 }).contains(&n)
+                && body
+                    .chars()
+                    .all(|c| word(c) || matches!(c, '.' | ',' | '-'));
             if !ok {
                 return Err(bad);
             }
@@ -382,44 +419,83 @@ pub fn link(kind: Kind, value: &str, message: Option<&str>, subject: Option<&str
             if !crate::form::is_email(value) {
                 return Err(bad);
             }
-            ["https://teams.microsoft.com/l/chat/0/0", &query(&[("users", Some(encode(value))), ("message", given(message))])].concat()
+            [
+                "https://teams.microsoft.com/l/chat/0/0",
+                &query(&[("users", Some(encode(value))), ("message", given(message))]),
+            ]
+            .concat()
         }
         Kind::Discord => {
             let n = value.chars().count();
-            if !(2..=32).contains(&n) || !value.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
+            if !(2..=32).contains(&n)
+                || !value.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+            {
                 return Err(bad);
             }
             ["https://discord.gg/", value].concat()
         }
         Kind::X => ["https://x.com/", handle(word, 1, 15)?].concat(),
-        Kind::Instagram => ["https://www.instagram.com/", handle(|c| word(c) || c == '.', 1, 30)?].concat(),
-        Kind::Facebook => match handle(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-', 5, 75)? {
-            // A page without a username has only its number (`profile.php?id=…`).
-            id if id.bytes().all(|b| b.is_ascii_digit()) => ["https://www.facebook.com/profile.php?id=", id].concat(),
-            name => ["https://www.facebook.com/", name].concat(),
-        },
+        Kind::Instagram => [
+            "https://www.instagram.com/",
+            handle(|c| word(c) || c == '.', 1, 30)?,
+        ]
+        .concat(),
+        Kind::Facebook => {
+            match handle(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-', 5, 75)? {
+                // A page without a username has only its number (`profile.php?id=…`).
+                id if id.bytes().all(|b| b.is_ascii_digit()) => {
+                    ["https://www.facebook.com/profile.php?id=", id].concat()
+                }
+                name => ["https://www.facebook.com/", name].concat(),
+            }
+        }
         Kind::Linkedin => {
             let path = value.trim_matches('/');
             let ok = path.split('/').count() == 2
-                && path.split('/').all(|seg| !seg.is_empty() && seg.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_'));
+                && path.split('/').all(|seg| {
+                    !seg.is_empty()
+                        && seg
+                            .chars()
+                            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+                });
             if !ok {
                 return Err(bad);
             }
             ["https://www.linkedin.com/", path, "/"].concat()
         }
         Kind::Youtube => match value.strip_prefix("channel/") {
-            Some(id) if id.len() == 24 && id.starts_with("UC") && id.chars().all(|c| word(c) || c == '-') => ["https://www.youtube.com/channel/", id].concat(),
+            Some(id)
+                if id.len() == 24
+                    && id.starts_with("UC")
+                    && id.chars().all(|c| word(c) || c == '-') =>
+            {
+                ["https://www.youtube.com/channel/", id].concat()
+            }
             Some(_) => return Err(bad),
-            None => ["https://www.youtube.com/@", handle(|c| word(c) || c == '.' || c == '-', 3, 30)?].concat(),
+            None => [
+                "https://www.youtube.com/@",
+                handle(|c| word(c) || c == '.' || c == '-', 3, 30)?,
+            ]
+            .concat(),
         },
-        Kind::Tiktok => ["https://www.tiktok.com/@", handle(|c| word(c) || c == '.', 2, 24)?].concat(),
+        Kind::Tiktok => [
+            "https://www.tiktok.com/@",
+            handle(|c| word(c) || c == '.', 2, 24)?,
+        ]
+        .concat(),
         Kind::Map => match scheme(value).as_deref() {
             Some("https" | "http") => safe_url(value, &ALLOWED_SCHEMES).ok_or(bad)?,
             _ if value.chars().any(|c| c.is_control()) => return Err(bad),
-            _ => ["https://www.google.com/maps/search/?api=1&query=", &encode(value)].concat(),
+            _ => [
+                "https://www.google.com/maps/search/?api=1&query=",
+                &encode(value),
+            ]
+            .concat(),
         },
         Kind::Link => safe_url(value, &ALLOWED_SCHEMES).ok_or(bad)?,
-        Kind::Custom => safe_url(value, &ALLOWED_SCHEMES).or_else(|| safe_url(value, &APP_SCHEMES)).ok_or(bad)?,
+        Kind::Custom => safe_url(value, &ALLOWED_SCHEMES)
+            .or_else(|| safe_url(value, &APP_SCHEMES))
+            .ok_or(bad)?,
     }))
 }
 
@@ -439,7 +515,9 @@ fn web_link(value: &str, hosts: &[&str]) -> Option<String> {
     let url = safe_url(value, &["https", "http"])?;
     let rest = without_scheme(&url);
     let host = rest.split(['/', '#', '?']).next()?;
-    hosts.contains(&host.to_ascii_lowercase().as_str()).then(|| ["https://", rest].concat())
+    hosts
+        .contains(&host.to_ascii_lowercase().as_str())
+        .then(|| ["https://", rest].concat())
 }
 
 /// The handle in a profile link an owner pasted, by the kind's [`Spec::paste`] list:
@@ -456,14 +534,23 @@ pub fn pasted(kind: Kind, value: &str) -> Option<String> {
         let cut = host.len().checked_sub(site.len())?;
         let (sub, end) = (host.get(..cut)?, host.get(cut..)?);
         let rest = ci_prefix(path, prefix).filter(|rest| {
-            end.eq_ignore_ascii_case(site) && matches!(sub.as_bytes().last(), None | Some(b'.')) && ci_prefix(rest, keep).is_some()
+            end.eq_ignore_ascii_case(site)
+                && matches!(sub.as_bytes().last(), None | Some(b'.'))
+                && ci_prefix(rest, keep).is_some()
         })?;
         // Byte offsets of ASCII characters, so the cuts fall between characters.
-        let rest = rest.get(..rest.bytes().position(|b| matches!(b, b'?' | b'#' | b'&')).unwrap_or(rest.len()))?;
+        let rest = rest.get(
+            ..rest
+                .bytes()
+                .position(|b| matches!(b, b'?' | b'#' | b'&'))
+                .unwrap_or(rest.len()),
+        )?;
         let handle = rest.strip_suffix('/').unwrap_or(rest);
         let (lead, handle) = match handle.strip_prefix("%40") {
             Some(name) => ("@", name),
-            None if kind.spec().number && handle.starts_with(|c: char| c.is_ascii_digit()) => ("+", handle),
+            None if kind.spec().number && handle.starts_with(|c: char| c.is_ascii_digit()) => {
+                ("+", handle)
+            }
             None => ("", handle),
         };
         Some([lead, handle].concat())
@@ -472,12 +559,15 @@ pub fn pasted(kind: Kind, value: &str) -> Option<String> {
 
 /// `url` without `https://` or `http://` (in any case).
 fn without_scheme(url: &str) -> &str {
-    ci_prefix(url, "https://").or_else(|| ci_prefix(url, "http://")).unwrap_or(url)
+    ci_prefix(url, "https://")
+        .or_else(|| ci_prefix(url, "http://"))
+        .unwrap_or(url)
 }
 
 /// `s` after `prefix`, compared ignoring ASCII case.
 fn ci_prefix<'a>(s: &'a str, prefix: &str) -> Option<&'a str> {
-    s.get(..prefix.len()).filter(|head| head.eq_ignore_ascii_case(prefix))?;
+    s.get(..prefix.len())
+        .filter(|head| head.eq_ignore_ascii_case(prefix))?;
     s.get(prefix.len()..)
 }
 
@@ -485,7 +575,10 @@ fn ci_prefix<'a>(s: &'a str, prefix: &str) -> Option<&'a str> {
 /// "+1 (555) 010-0100" or "+44 20 7946 0958". Numbers without a country code are refused:
 /// a visitor abroad could not dial them, and `wa.me` needs the country code.
 pub fn e164(human: &str) -> Option<String> {
-    let rest = human.trim().strip_prefix('+').or_else(|| human.trim().strip_prefix("00"))?;
+    let rest = human
+        .trim()
+        .strip_prefix('+')
+        .or_else(|| human.trim().strip_prefix("00"))?;
     let mut digits = String::from("+");
     for c in rest.chars() {
         match c {
@@ -535,7 +628,10 @@ pub const APP_SCHEMES: [&str; 6] = ["viber", "skype", "sgnl", "tg", "whatsapp", 
 /// removed, and the scheme is case-insensitive.
 pub fn safe_url(raw: &str, allowed: &[&str]) -> Option<String> {
     let trimmed = raw.trim_matches(|c: char| c <= ' ');
-    let url: String = trimmed.chars().filter(|c| !matches!(c, '\t' | '\n' | '\r')).collect();
+    let url: String = trimmed
+        .chars()
+        .filter(|c| !matches!(c, '\t' | '\n' | '\r'))
+        .collect();
     if url.is_empty() {
         return None;
     }
@@ -552,7 +648,9 @@ pub fn scheme(url: &str) -> Option<String> {
     let s = &url[..url.find(':')?];
     let mut chars = s.chars();
     let first = chars.next()?;
-    (first.is_ascii_alphabetic() && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))).then(|| s.to_ascii_lowercase())
+    (first.is_ascii_alphabetic()
+        && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.')))
+    .then(|| s.to_ascii_lowercase())
 }
 
 #[cfg(test)]
@@ -564,8 +662,16 @@ mod tests {
         let got = link(kind, value, message, None);
         match expected {
             Ok("") => assert_eq!(got, Ok(None), "{kind:?} {value:?}"),
-            Ok(want) => assert_eq!(got, Ok(Some(want.to_owned())), "{kind:?} {value:?} {message:?}"),
-            Err(()) => assert_eq!(got, Err(kind.expects()), "{kind:?} {value:?} should be refused"),
+            Ok(want) => assert_eq!(
+                got,
+                Ok(Some(want.to_owned())),
+                "{kind:?} {value:?} {message:?}"
+            ),
+            Err(()) => assert_eq!(
+                got,
+                Err(kind.expects()),
+                "{kind:?} {value:?} should be refused"
+            ),
         }
     }
 
@@ -674,7 +780,11 @@ mod tests {
         let rows: &[(Kind, &str, Result<&str, ()>)] = &[
             (Whatsapp, "https://wa.me/15550100123", Ok("+15550100123")),
             (Whatsapp, "wa.me/15550100123?text=Hi", Ok("+15550100123")),
-            (Whatsapp, "https://api.whatsapp.com/send/?phone=15550100123&text&type=phone_number", Ok("+15550100123")),
+            (
+                Whatsapp,
+                "https://api.whatsapp.com/send/?phone=15550100123&text&type=phone_number",
+                Ok("+15550100123"),
+            ),
             (Whatsapp, "https://wa.me/message/ABCDEF", Err(())),
             (Telegram, "https://t.me/examplehq", Ok("examplehq")),
             (Telegram, "t.me/s/examplehq?before=12", Ok("examplehq")),
@@ -683,16 +793,40 @@ mod tests {
             (Telegram, "https://t.me/+AbCdEf123", Err(())),
             (Telegram, "https://t.me/joinchat/AbCdEf123", Err(())),
             (Messenger, "https://m.me/acme.co", Ok("acme.co")),
-            (Messenger, "https://www.messenger.com/t/examplehq/?ref=site", Ok("examplehq")),
-            (Signal, "https://signal.me/#p/+15550100123", Ok("+15550100123")),
+            (
+                Messenger,
+                "https://www.messenger.com/t/examplehq/?ref=site",
+                Ok("examplehq"),
+            ),
+            (
+                Signal,
+                "https://signal.me/#p/+15550100123",
+                Ok("+15550100123"),
+            ),
             (Signal, "signal.me/#p/15550100123", Ok("+15550100123")),
-            (Signal, "https://signal.me.evil.example/#p/+15550100123", Err(())),
+            (
+                Signal,
+                "https://signal.me.evil.example/#p/+15550100123",
+                Err(()),
+            ),
             (Line, "https://line.me/R/ti/p/@examplehq", Ok("@examplehq")),
-            (Line, "https://line.me/R/ti/p/%40examplehq?from=page", Ok("@examplehq")),
+            (
+                Line,
+                "https://line.me/R/ti/p/%40examplehq?from=page",
+                Ok("@examplehq"),
+            ),
             (Line, "line.me/ti/p/~jane.doe", Ok("~jane.doe")),
             (Discord, "https://discord.gg/AbC", Ok("AbC")),
-            (Discord, "discord.com/invite/AbCd123?utm_source=site", Ok("AbCd123")),
-            (Discord, "https://discordapp.com/invite/AbCd123/", Ok("AbCd123")),
+            (
+                Discord,
+                "discord.com/invite/AbCd123?utm_source=site",
+                Ok("AbCd123"),
+            ),
+            (
+                Discord,
+                "https://discordapp.com/invite/AbCd123/",
+                Ok("AbCd123"),
+            ),
             (Discord, "https://discord.gg.evil.example/AbC", Err(())),
             (X, "https://x.com/acme", Ok("acme")),
             (X, "https://twitter.com/acme", Ok("acme")),
@@ -700,35 +834,87 @@ mod tests {
             (X, "https://x.com/acme/status/1234", Err(())),
             (Instagram, "https://instagram.com/beans", Ok("beans")),
             (Instagram, "https://www.instagram.com/beans/", Ok("beans")),
-            (Instagram, "https://www.instagram.com/beans/?igshid=MzRlODBiNWFlZA==", Ok("beans")),
+            (
+                Instagram,
+                "https://www.instagram.com/beans/?igshid=MzRlODBiNWFlZA==",
+                Ok("beans"),
+            ),
             (Instagram, "instagram.com/beans?hl=en#top", Ok("beans")),
             (Instagram, "HTTP://M.INSTAGRAM.COM/Beans", Ok("Beans")),
             (Instagram, "https://www.instagram.com/p/Cx1AbC/", Err(())),
             (Instagram, "https://www.facebook.com/beans", Err(())),
             (Instagram, "https://evil.example/beans", Err(())),
-            (Instagram, "https://evil.example/instagram.com/beans", Err(())),
+            (
+                Instagram,
+                "https://evil.example/instagram.com/beans",
+                Err(()),
+            ),
             (Instagram, "https://evilinstagram.com/beans", Err(())),
-            (Instagram, "https://instagram.com.evil.example/beans", Err(())),
-            (Instagram, "https://instagram.com@evil.example/beans", Err(())),
-            (Instagram, "https://evil.example@instagram.com/beans", Err(())),
+            (
+                Instagram,
+                "https://instagram.com.evil.example/beans",
+                Err(()),
+            ),
+            (
+                Instagram,
+                "https://instagram.com@evil.example/beans",
+                Err(()),
+            ),
+            (
+                Instagram,
+                "https://evil.example@instagram.com/beans",
+                Err(()),
+            ),
             (Instagram, "ftp://instagram.com/beans", Err(())),
-            (Instagram, "javascript:alert(1)//instagram.com/beans", Err(())),
+            (
+                Instagram,
+                "javascript:alert(1)//instagram.com/beans",
+                Err(()),
+            ),
             (Instagram, "javascript://instagram.com/%0aalert(1)", Err(())),
             (Instagram, "https://instagram.com/be%22ans", Err(())),
             (Facebook, "https://www.facebook.com/acme.co", Ok("acme.co")),
-            (Facebook, "https://m.facebook.com/examplehq/?ref=bookmarks", Ok("examplehq")),
+            (
+                Facebook,
+                "https://m.facebook.com/examplehq/?ref=bookmarks",
+                Ok("examplehq"),
+            ),
             (Facebook, "fb.com/examplehq", Ok("examplehq")),
-            (Facebook, "https://www.facebook.com/profile.php?id=61550000000000&mibextid=abc", Ok("61550000000000")),
+            (
+                Facebook,
+                "https://www.facebook.com/profile.php?id=61550000000000&mibextid=abc",
+                Ok("61550000000000"),
+            ),
             (Facebook, "https://www.facebook.com/groups/123456", Err(())),
-            (Linkedin, "https://www.linkedin.com/company/acme", Ok("company/acme")),
+            (
+                Linkedin,
+                "https://www.linkedin.com/company/acme",
+                Ok("company/acme"),
+            ),
             (Linkedin, "https://linkedin.com/in/jane/", Ok("in/jane")),
-            (Linkedin, "https://uk.linkedin.com/in/jane-doe?originalSubdomain=uk", Ok("in/jane-doe")),
-            (Linkedin, "https://www.linkedin.com/company/acme/../../evil", Err(())),
+            (
+                Linkedin,
+                "https://uk.linkedin.com/in/jane-doe?originalSubdomain=uk",
+                Ok("in/jane-doe"),
+            ),
+            (
+                Linkedin,
+                "https://www.linkedin.com/company/acme/../../evil",
+                Err(()),
+            ),
             (Linkedin, "https://evil.example/in/jane", Err(())),
             (Youtube, "https://www.youtube.com/@acme", Ok("@acme")),
-            (Youtube, "https://youtube.com/channel/UC_x5XG1OV2P6uZZ5FSM9Ttw", Ok("channel/UC_x5XG1OV2P6uZZ5FSM9Ttw")),
+            (
+                Youtube,
+                "https://youtube.com/channel/UC_x5XG1OV2P6uZZ5FSM9Ttw",
+                Ok("channel/UC_x5XG1OV2P6uZZ5FSM9Ttw"),
+            ),
             (Youtube, "m.youtube.com/@acme?si=AbC", Ok("@acme")),
-            (Youtube, "https://www.youtube.com/watch?v=dQw4w9WgXcQ", Err(())),
+            (
+                Youtube,
+                "https://www.youtube.com/watch?v=dQw4w9WgXcQ",
+                Err(()),
+            ),
             (Youtube, "https://www.youtube.com/c/acme", Err(())),
             (Tiktok, "https://www.tiktok.com/@acme?lang=en", Ok("@acme")),
             (Tiktok, "https://www.tiktok.com/foryou", Err(())),
@@ -738,48 +924,104 @@ mod tests {
                 check(kind, value, None, Err(()));
                 continue;
             };
-            assert_eq!(pasted(kind, value).as_deref(), Some(handle), "{kind:?} {value:?} is shown as its handle");
+            assert_eq!(
+                pasted(kind, value).as_deref(),
+                Some(handle),
+                "{kind:?} {value:?} is shown as its handle"
+            );
             let bare = link(kind, handle, None, None).unwrap().unwrap();
             check(kind, value, None, Ok(&bare));
         }
         // Every type with a paste list has a row; the rest take no links (numbers, IDs, e-mail).
         for kind in Kind::ALL.into_iter().filter(|k| !k.spec().paste.is_empty()) {
-            assert!(rows.iter().any(|&(k, _, ok)| k == kind && ok.is_ok()), "{kind:?} has no pasted link");
+            assert!(
+                rows.iter().any(|&(k, _, ok)| k == kind && ok.is_ok()),
+                "{kind:?} has no pasted link"
+            );
         }
     }
 
     #[test]
     fn email_subject_and_body() {
         assert_eq!(
-            link(Kind::Email, "help@example.com", Some("Line 1\nLine 2"), Some("Order #12 & more")).unwrap().unwrap(),
+            link(
+                Kind::Email,
+                "help@example.com",
+                Some("Line 1\nLine 2"),
+                Some("Order #12 & more")
+            )
+            .unwrap()
+            .unwrap(),
             "mailto:help@example.com?subject=Order%20%2312%20%26%20more&body=Line%201%0ALine%202"
         );
-        assert_eq!(link(Kind::Email, "help@example.com", None, Some("Hi")).unwrap().unwrap(), "mailto:help@example.com?subject=Hi");
+        assert_eq!(
+            link(Kind::Email, "help@example.com", None, Some("Hi"))
+                .unwrap()
+                .unwrap(),
+            "mailto:help@example.com?subject=Hi"
+        );
     }
 
     #[test]
     fn copy_and_link_by_device() {
-        assert_eq!(copy_text(Kind::Phone, "+1 (555) 010-0100").as_deref(), Some("+15550100100"));
-        assert_eq!(copy_text(Kind::Wechat, " examplehq ").as_deref(), Some("examplehq"));
+        assert_eq!(
+            copy_text(Kind::Phone, "+1 (555) 010-0100").as_deref(),
+            Some("+15550100100")
+        );
+        assert_eq!(
+            copy_text(Kind::Wechat, " examplehq ").as_deref(),
+            Some("examplehq")
+        );
         assert_eq!(copy_text(Kind::Telegram, "examplehq"), None);
         let mut phone = Channel::new(Kind::Phone, "+1 555 0100", Some("tel:+15550100".into()));
         phone.copy = Some("+15550100".into());
-        assert!(phone.href.is_some() && !phone.copyable(true), "a phone opens the dialer");
-        assert!(phone.copyable(false), "a desktop keeps the tel: link and adds Copy");
-        let mut wa = Channel::new(Kind::Whatsapp, "+1 555 0100", Some("https://wa.me/15550100".into()));
+        assert!(
+            phone.href.is_some() && !phone.copyable(true),
+            "a phone opens the dialer"
+        );
+        assert!(
+            phone.copyable(false),
+            "a desktop keeps the tel: link and adds Copy"
+        );
+        let mut wa = Channel::new(
+            Kind::Whatsapp,
+            "+1 555 0100",
+            Some("https://wa.me/15550100".into()),
+        );
         wa.copy = Some("+15550100".into());
-        assert!(wa.href.is_some() && wa.copyable(false), "WhatsApp Web works on a desktop; Copy and QR help too");
+        assert!(
+            wa.href.is_some() && wa.copyable(false),
+            "WhatsApp Web works on a desktop; Copy and QR help too"
+        );
         assert!(!wa.copyable(true));
         let mut wechat = Channel::new(Kind::Wechat, "examplehq", None);
         wechat.copy = Some("examplehq".into());
         assert!(wechat.href.is_none() && wechat.copyable(true) && wechat.copyable(false));
-        assert!(Devices::Mobile.shows_on(true) && !Devices::Mobile.shows_on(false) && Devices::Desktop.shows_on(false) && Devices::All.shows_on(true));
+        assert!(
+            Devices::Mobile.shows_on(true)
+                && !Devices::Mobile.shows_on(false)
+                && Devices::Desktop.shows_on(false)
+                && Devices::All.shows_on(true)
+        );
     }
 
     #[test]
     fn only_allowed_schemes_survive_url_parsing_tricks() {
-        for ok in ["https://a.example", "HTTP://a.example", "mailto:a@b.co", "tel:+1555", "sms:+1555", "/path", "//cdn.example/x", "help.html", "?q=1"] {
-            assert!(safe_url(ok, &ALLOWED_SCHEMES).is_some(), "{ok} should be allowed");
+        for ok in [
+            "https://a.example",
+            "HTTP://a.example",
+            "mailto:a@b.co",
+            "tel:+1555",
+            "sms:+1555",
+            "/path",
+            "//cdn.example/x",
+            "help.html",
+            "?q=1",
+        ] {
+            assert!(
+                safe_url(ok, &ALLOWED_SCHEMES).is_some(),
+                "{ok} should be allowed"
+            );
         }
         for bad in [
             "javascript:alert(1)",
@@ -794,12 +1036,22 @@ mod tests {
             "",
             "  ",
         ] {
-            assert_eq!(safe_url(bad, &ALLOWED_SCHEMES), None, "{bad:?} should be refused");
+            assert_eq!(
+                safe_url(bad, &ALLOWED_SCHEMES),
+                None,
+                "{bad:?} should be refused"
+            );
         }
-        assert_eq!(safe_url(" https://a.example/\n", &ALLOWED_SCHEMES).as_deref(), Some("https://a.example/"));
+        assert_eq!(
+            safe_url(" https://a.example/\n", &ALLOWED_SCHEMES).as_deref(),
+            Some("https://a.example/")
+        );
         // App schemes never make a relative URL acceptable.
         assert_eq!(safe_url("/path", &APP_SCHEMES), None);
-        assert_eq!(safe_url("\tViBeR://chat", &APP_SCHEMES).as_deref(), Some("ViBeR://chat"));
+        assert_eq!(
+            safe_url("\tViBeR://chat", &APP_SCHEMES).as_deref(),
+            Some("ViBeR://chat")
+        );
     }
 
     #[test]
@@ -809,8 +1061,18 @@ mod tests {
             assert_eq!(kind.spec().kind, kind);
             assert_eq!(Kind::from_name(kind.name()), Some(kind));
             let icon = kind.spec().icon;
-            assert!(icon.starts_with('M') && icon.len() < 520, "{} icon: {} bytes", kind.name(), icon.len());
-            assert!(icon.chars().all(|c| c.is_ascii_digit() || " .,-MmLlHhVvCcSsQqTtAaZz".contains(c)), "{} icon has odd characters", kind.name());
+            assert!(
+                icon.starts_with('M') && icon.len() < 520,
+                "{} icon: {} bytes",
+                kind.name(),
+                icon.len()
+            );
+            assert!(
+                icon.chars()
+                    .all(|c| c.is_ascii_digit() || " .,-MmLlHhVvCcSsQqTtAaZz".contains(c)),
+                "{} icon has odd characters",
+                kind.name()
+            );
         }
         assert_eq!(Kind::from_name("fax"), None);
     }

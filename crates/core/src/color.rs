@@ -48,7 +48,10 @@ pub fn parse(raw: &str) -> Option<[u8; 3]> {
 /// The second value describes the accents that had to move, for a console note.
 pub fn brand(rgb: [u8; 3]) -> (Brand, Option<String>) {
     let accent_light = shift_until(rgb, [0; 3], |c| contrast(c, LIGHT_PANEL) >= ACCENT_CONTRAST).0;
-    let accent_dark = shift_until(rgb, [255; 3], |c| contrast(c, DARK_PANEL) >= ACCENT_CONTRAST).0;
+    let accent_dark = shift_until(rgb, [255; 3], |c| {
+        contrast(c, DARK_PANEL) >= ACCENT_CONTRAST
+    })
+    .0;
     let mut moved = Vec::new();
     if accent_light != rgb {
         moved.push(format!("{} on light backgrounds", hex(accent_light)));
@@ -56,8 +59,20 @@ pub fn brand(rgb: [u8; 3]) -> (Brand, Option<String>) {
     if accent_dark != rgb {
         moved.push(format!("{} on dark backgrounds", hex(accent_dark)));
     }
-    let note = (!moved.is_empty()).then(|| format!("focus rings and borders use {} to stay visible (3:1)", moved.join(" and ")));
-    (Brand { background: hex(rgb), accent_light: hex(accent_light), accent_dark: hex(accent_dark) }, note)
+    let note = (!moved.is_empty()).then(|| {
+        format!(
+            "focus rings and borders use {} to stay visible (3:1)",
+            moved.join(" and ")
+        )
+    });
+    (
+        Brand {
+            background: hex(rgb),
+            accent_light: hex(accent_light),
+            accent_dark: hex(accent_dark),
+        },
+        note,
+    )
 }
 
 /// Mixes `from` towards `target` in 2% steps until `ok`; returns the colour and the steps taken.
@@ -91,7 +106,11 @@ pub fn contrast(a: [u8; 3], b: [u8; 3]) -> f64 {
 fn luminance(rgb: [u8; 3]) -> f64 {
     let lin = |c: u8| {
         let c = c as f64 / 255.0;
-        if c <= 0.04045 { c / 12.92 } else { pow_2_4((c + 0.055) / 1.055) }
+        if c <= 0.04045 {
+            c / 12.92
+        } else {
+            pow_2_4((c + 0.055) / 1.055)
+        }
     };
     0.2126 * lin(rgb[0]) + 0.7152 * lin(rgb[1]) + 0.0722 * lin(rgb[2])
 }
@@ -123,7 +142,13 @@ mod tests {
     fn reads_hex_colours() {
         assert_eq!(parse("#0B57D0"), Some([0x0b, 0x57, 0xd0]));
         assert_eq!(parse("#fff"), Some([255; 3]));
-        for bad in ["red", "#12", "#12345g", "0b57d0", "#0b57d0; background:url(x)"] {
+        for bad in [
+            "red",
+            "#12",
+            "#12345g",
+            "0b57d0",
+            "#0b57d0; background:url(x)",
+        ] {
             assert_eq!(parse(bad), None, "{bad}");
         }
         assert!((contrast([0; 3], [255; 3]) - 21.0).abs() < 1e-9);
@@ -137,8 +162,14 @@ mod tests {
             for g in (0..=255).step_by(15) {
                 for b in (0..=255).step_by(15) {
                     let (brand, _) = brand([r as u8, g as u8, b as u8]);
-                    assert!(contrast(parse(&brand.accent_light).unwrap(), LIGHT_PANEL) >= 3.0, "{brand:?}");
-                    assert!(contrast(parse(&brand.accent_dark).unwrap(), DARK_PANEL) >= 3.0, "{brand:?}");
+                    assert!(
+                        contrast(parse(&brand.accent_light).unwrap(), LIGHT_PANEL) >= 3.0,
+                        "{brand:?}"
+                    );
+                    assert!(
+                        contrast(parse(&brand.accent_dark).unwrap(), DARK_PANEL) >= 3.0,
+                        "{brand:?}"
+                    );
                 }
             }
         }
@@ -147,11 +178,29 @@ mod tests {
     #[test]
     fn keeps_the_brand_and_names_moved_accents() {
         let (blue, note) = brand([0x0b, 0x57, 0xd0]);
-        assert_eq!((blue.background.as_str(), blue.accent_light.as_str()), ("#0b57d0", "#0b57d0"));
-        assert_eq!(note.as_deref(), Some(format!("focus rings and borders use {} on dark backgrounds to stay visible (3:1)", blue.accent_dark).as_str()));
+        assert_eq!(
+            (blue.background.as_str(), blue.accent_light.as_str()),
+            ("#0b57d0", "#0b57d0")
+        );
+        assert_eq!(
+            note.as_deref(),
+            Some(
+                format!(
+                    "focus rings and borders use {} on dark backgrounds to stay visible (3:1)",
+                    blue.accent_dark
+                )
+                .as_str()
+            )
+        );
         let (gold, note) = brand([0xff, 0xd7, 0x00]);
-        assert_eq!((gold.background.as_str(), gold.accent_dark.as_str()), ("#ffd700", "#ffd700"));
-        assert_ne!(gold.accent_light, "#ffd700", "gold is too faint for a ring on white");
+        assert_eq!(
+            (gold.background.as_str(), gold.accent_dark.as_str()),
+            ("#ffd700", "#ffd700")
+        );
+        assert_ne!(
+            gold.accent_light, "#ffd700",
+            "gold is too faint for a ring on white"
+        );
         assert!(note.unwrap().contains("on light backgrounds"));
     }
 }

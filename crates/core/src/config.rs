@@ -6,8 +6,8 @@
 use std::fmt;
 
 use crate::channel::{self, Channel, Devices, Group, Kind, Reply, WhenClosed};
-use crate::hours::{self, Schedule};
 use crate::color::{self, Brand};
+use crate::hours::{self, Schedule};
 use crate::i18n::{Text, Texts};
 use crate::value::Value;
 
@@ -24,7 +24,14 @@ pub enum Position {
 }
 
 impl Position {
-    pub const ALL: [Position; 6] = [Position::BottomRight, Position::BottomLeft, Position::TopRight, Position::TopLeft, Position::MiddleRight, Position::MiddleLeft];
+    pub const ALL: [Position; 6] = [
+        Position::BottomRight,
+        Position::BottomLeft,
+        Position::TopRight,
+        Position::TopLeft,
+        Position::MiddleRight,
+        Position::MiddleLeft,
+    ];
 
     pub fn name(self) -> &'static str {
         match self {
@@ -96,7 +103,13 @@ pub struct Theme {
 
 impl Default for Theme {
     fn default() -> Self {
-        Theme { scheme: Scheme::Auto, radius: 16, launcher: Launcher::IconLabel, font: None, font_refused: false }
+        Theme {
+            scheme: Scheme::Auto,
+            radius: 16,
+            launcher: Launcher::IconLabel,
+            font: None,
+            font_refused: false,
+        }
     }
 }
 
@@ -188,7 +201,15 @@ pub struct Form {
 
 impl Default for Form {
     fn default() -> Self {
-        Form { rating: Rating::Off, email: Ask::Optional, name: Ask::Off, consent: None, spam: Spam::Flag, min_seconds: 2.0, reply: None }
+        Form {
+            rating: Rating::Off,
+            email: Ask::Optional,
+            name: Ask::Off,
+            consent: None,
+            spam: Spam::Flag,
+            min_seconds: 2.0,
+            reply: None,
+        }
     }
 }
 
@@ -229,7 +250,11 @@ impl fmt::Display for Issue {
     /// `config `path`: message`, or without a message the path and where to find out why.
     fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
         if self.message.is_empty() {
-            write!(f, "config `{}` is not valid; the configurator or docs/options.html say why", self.path)
+            write!(
+                f,
+                "config `{}` is not valid; the configurator or docs/options.html say why",
+                self.path
+            )
         } else {
             write!(f, "config `{}`: {}", self.path, self.message)
         }
@@ -237,7 +262,25 @@ impl fmt::Display for Issue {
 }
 
 /// The top-level keys, in the order the schema lists them.
-pub const KEYS: [&str; 17] = ["endpoint", "transport", "title", "greeting", "locale", "position", "offsetX", "offsetY", "zIndex", "color", "theme", "channels", "form", "texts", "hours", "fallback", "load"];
+pub const KEYS: [&str; 17] = [
+    "endpoint",
+    "transport",
+    "title",
+    "greeting",
+    "locale",
+    "position",
+    "offsetX",
+    "offsetY",
+    "zIndex",
+    "color",
+    "theme",
+    "channels",
+    "form",
+    "texts",
+    "hours",
+    "fallback",
+    "load",
+];
 /// Values of `load`: when the rest of the widget is fetched (the loader acts on it; `intent`, the
 /// default, when the visitor reaches for the launcher).
 pub const LOADS: [&str; 3] = ["intent", "idle", "eager"];
@@ -246,9 +289,28 @@ pub const OFFSET_MAX: u32 = 400;
 /// The keys of the `theme` object.
 pub const THEME_KEYS: [&str; 4] = ["scheme", "radius", "launcher", "font"];
 /// The keys of one channel object.
-pub const CHANNEL_KEYS: [&str; 10] = ["type", "value", "label", "message", "subject", "group", "devices", "hours", "whenClosed", "replyTime"];
+pub const CHANNEL_KEYS: [&str; 10] = [
+    "type",
+    "value",
+    "label",
+    "message",
+    "subject",
+    "group",
+    "devices",
+    "hours",
+    "whenClosed",
+    "replyTime",
+];
 /// The keys of the `form` object.
-pub const FORM_KEYS: [&str; 7] = ["rating", "email", "name", "consent", "spam", "minSeconds", "replyTime"];
+pub const FORM_KEYS: [&str; 7] = [
+    "rating",
+    "email",
+    "name",
+    "consent",
+    "spam",
+    "minSeconds",
+    "replyTime",
+];
 /// Values of `transport`.
 pub const TRANSPORTS: [&str; 2] = ["json", "simple"];
 /// Longest text an owner may set for a label or text (longer is cut off visually by nothing, so refuse it).
@@ -262,7 +324,11 @@ pub(crate) fn join(path: &str, key: &str) -> String {
 /// Validates a raw configuration. Never fails: problems come back as issues.
 pub fn parse(raw: &Value) -> (Config, Vec<Issue>) {
     let mut p = Parser::default();
-    let mut config = Config { locale: "auto".into(), form: Some(Form::default()), ..Config::default() };
+    let mut config = Config {
+        locale: "auto".into(),
+        form: Some(Form::default()),
+        ..Config::default()
+    };
     let Value::Object(entries) = raw else {
         p.issue("", message!("expected an object, found {}", raw.kind()));
         return (config, p.issues);
@@ -274,15 +340,26 @@ pub fn parse(raw: &Value) -> (Config, Vec<Issue>) {
     for (key, value) in entries {
         match key.as_str() {
             "endpoint" => config.endpoint = p.text(key, value).and_then(|url| p.endpoint(url)),
-            "transport" => config.simple_transport = p.choice(key, value, &TRANSPORTS, |t| t) == Some("simple"),
+            "transport" => {
+                config.simple_transport = p.choice(key, value, &TRANSPORTS, |t| t) == Some("simple")
+            }
             "load" => {
                 p.choice(key, value, &LOADS, |l| l);
             }
             "title" => p.set_text(&mut config.texts, Text::Title, key, value),
             "greeting" => p.set_text(&mut config.texts, Text::Greeting, key, value),
-            "locale" => config.locale = p.text(key, value).filter(|tag| p.language_tag(key, tag)).unwrap_or_else(|| "auto".into()),
+            "locale" => {
+                config.locale = p
+                    .text(key, value)
+                    .filter(|tag| p.language_tag(key, tag))
+                    .unwrap_or_else(|| "auto".into())
+            }
             "theme" => config.theme = p.theme(value),
-            "position" => config.position = p.choice(key, value, &Position::ALL, Position::name).unwrap_or_default(),
+            "position" => {
+                config.position = p
+                    .choice(key, value, &Position::ALL, Position::name)
+                    .unwrap_or_default()
+            }
             // Painted by the loader with the launcher; checked here so mistakes are reported.
             "offsetX" | "offsetY" => {
                 p.number(key, value, OFFSET_MAX, "pixels");
@@ -291,7 +368,14 @@ pub fn parse(raw: &Value) -> (Config, Vec<Issue>) {
                 p.number(key, value, i32::MAX as u32, "a z-index");
             }
             "fallback" => {
-                let ok = p.text(key, value).map(|url| channel::safe_url(&url, &channel::ALLOWED_SCHEMES).filter(|u| matches!(channel::scheme(u).as_deref(), Some("http" | "https" | "mailto" | "tel"))));
+                let ok = p.text(key, value).map(|url| {
+                    channel::safe_url(&url, &channel::ALLOWED_SCHEMES).filter(|u| {
+                        matches!(
+                            channel::scheme(u).as_deref(),
+                            Some("http" | "https" | "mailto" | "tel")
+                        )
+                    })
+                });
                 if ok == Some(None) {
                     p.issue(key, message!("is not an http(s), mailto: or tel: URL; the launcher falls back to the first e-mail or phone channel"));
                 }
@@ -302,9 +386,15 @@ pub fn parse(raw: &Value) -> (Config, Vec<Issue>) {
                         Some(rgb) => {
                             let (brand, note) = color::brand(rgb);
                             config.brand = brand;
-                            config.notes.extend(note.map(|n| Issue { path: key.clone(), message: n }));
+                            config.notes.extend(note.map(|n| Issue {
+                                path: key.clone(),
+                                message: n,
+                            }));
                         }
-                        None => p.issue(key, message!("\"{raw}\" is not a colour; write it as #rrggbb or #rgb")),
+                        None => p.issue(
+                            key,
+                            message!("\"{raw}\" is not a colour; write it as #rrggbb or #rgb"),
+                        ),
                     }
                 }
             }
@@ -314,7 +404,10 @@ pub fn parse(raw: &Value) -> (Config, Vec<Issue>) {
             "hours" => {}
             // Points editors at config.schema.json; the schema allows it, so the widget does too.
             "$schema" => {}
-            _ => p.issue(key, message!("unknown key; the known keys are {}", KEYS.join(", "))),
+            _ => p.issue(
+                key,
+                message!("unknown key; the known keys are {}", KEYS.join(", ")),
+            ),
         }
     }
     if config.form.is_some() && config.endpoint.is_none() {
@@ -333,7 +426,10 @@ struct Parser {
 
 impl Parser {
     fn issue(&mut self, path: &str, message: String) {
-        self.issues.push(Issue { path: path.to_owned(), message });
+        self.issues.push(Issue {
+            path: path.to_owned(),
+            message,
+        });
     }
 
     /// A non-empty text of reasonable length; `null` counts as absent.
@@ -362,18 +458,36 @@ impl Parser {
         }
     }
 
-    fn choice<T: Copy>(&mut self, path: &str, value: &Value, all: &[T], name: fn(T) -> &'static str) -> Option<T> {
-        self.choose(path, value, &|i| all.get(i).map(|&t| name(t))).map(|i| all[i])
+    fn choice<T: Copy>(
+        &mut self,
+        path: &str,
+        value: &Value,
+        all: &[T],
+        name: fn(T) -> &'static str,
+    ) -> Option<T> {
+        self.choose(path, value, &|i| all.get(i).map(|&t| name(t)))
+            .map(|i| all[i])
     }
 
     /// [`Parser::choice`] without its type (one copy in the wasm, not one per enum): the index of
     /// the name `value` is, among `name(0)`, `name(1)`… until `None`.
-    fn choose(&mut self, path: &str, value: &Value, name: &dyn Fn(usize) -> Option<&'static str>) -> Option<usize> {
+    fn choose(
+        &mut self,
+        path: &str,
+        value: &Value,
+        name: &dyn Fn(usize) -> Option<&'static str>,
+    ) -> Option<usize> {
         let raw = self.text(path, value)?;
         let names = || (0..).map_while(name);
         let found = names().position(|n| n == raw);
         if found.is_none() {
-            self.issue(path, message!("\"{raw}\" is not one of {}", names().collect::<Vec<_>>().join(", ")));
+            self.issue(
+                path,
+                message!(
+                    "\"{raw}\" is not one of {}",
+                    names().collect::<Vec<_>>().join(", ")
+                ),
+            );
         }
         found
     }
@@ -382,43 +496,77 @@ impl Parser {
     /// Integer arithmetic only: float parsing and printing would cost the wasm ~15 KB.
     fn number(&mut self, path: &str, value: &Value, max: u32, what: &str) -> Option<u32> {
         let n = match value {
-            Value::Number(n) if n.fract() == 0.0 && (0.0..=max as f64).contains(n) => Some(*n as u32),
-            Value::String(s) if (1..=10).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit()) => {
-                Some(s.bytes().fold(0u64, |n, b| n * 10 + (b - b'0') as u64)).filter(|n| *n <= max as u64).map(|n| n as u32)
+            Value::Number(n) if n.fract() == 0.0 && (0.0..=max as f64).contains(n) => {
+                Some(*n as u32)
+            }
+            Value::String(s)
+                if (1..=10).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit()) =>
+            {
+                Some(s.bytes().fold(0u64, |n, b| n * 10 + (b - b'0') as u64))
+                    .filter(|n| *n <= max as u64)
+                    .map(|n| n as u32)
             }
             _ => None,
         };
         if n.is_none() {
-            self.issue(path, message!("expected {what}: a whole number from 0 to {max}"));
+            self.issue(
+                path,
+                message!("expected {what}: a whole number from 0 to {max}"),
+            );
         }
         n
     }
 
     /// The endpoint must be an http(s) URL or a path on the page's own site.
     fn endpoint(&mut self, url: String) -> Option<String> {
-        let safe = channel::safe_url(&url, &channel::ALLOWED_SCHEMES).filter(|u| matches!(channel::scheme(u).as_deref(), None | Some("http" | "https")));
+        let safe = channel::safe_url(&url, &channel::ALLOWED_SCHEMES)
+            .filter(|u| matches!(channel::scheme(u).as_deref(), None | Some("http" | "https")));
         if safe.is_none() {
-            self.issue("endpoint", message!("\"{url}\" is not an http(s) URL or a path on this site"));
+            self.issue(
+                "endpoint",
+                message!("\"{url}\" is not an http(s) URL or a path on this site"),
+            );
         }
         safe
     }
 
     fn channels(&mut self, value: &Value, widget_hours: Option<&Schedule>) -> Vec<Channel> {
         let Value::Array(items) = value else {
-            self.issue("channels", message!("expected a list, found {}", value.kind()));
+            self.issue(
+                "channels",
+                message!("expected a list, found {}", value.kind()),
+            );
             return Vec::new();
         };
-        items.iter().enumerate().filter_map(|(i, item)| self.channel(&format!("channels[{i}]"), item, widget_hours)).collect()
+        items
+            .iter()
+            .enumerate()
+            .filter_map(|(i, item)| self.channel(&format!("channels[{i}]"), item, widget_hours))
+            .collect()
     }
 
-    fn channel(&mut self, path: &str, item: &Value, widget_hours: Option<&Schedule>) -> Option<Channel> {
+    fn channel(
+        &mut self,
+        path: &str,
+        item: &Value,
+        widget_hours: Option<&Schedule>,
+    ) -> Option<Channel> {
         let Value::Object(entries) = item else {
-            self.issue(path, message!("expected an object with \"type\" and \"value\", found {}", item.kind()));
+            self.issue(
+                path,
+                message!(
+                    "expected an object with \"type\" and \"value\", found {}",
+                    item.kind()
+                ),
+            );
             return None;
         };
         for (key, _) in entries {
             if !CHANNEL_KEYS.contains(&key.as_str()) {
-                self.issue(&join(path, key), message!("unknown key; a channel has {}", CHANNEL_KEYS.join(", ")));
+                self.issue(
+                    &join(path, key),
+                    message!("unknown key; a channel has {}", CHANNEL_KEYS.join(", ")),
+                );
             }
         }
         let field = |key: &str| item.get(key).unwrap_or(&Value::Null);
@@ -430,13 +578,22 @@ impl Parser {
             return None;
         };
         let Some(kind) = Kind::from_name(&type_name) else {
-            self.issue(&type_path, message!("unknown channel type \"{type_name}\"; the known types are {}", Kind::ALL.map(Kind::name).join(", ")));
+            self.issue(
+                &type_path,
+                message!(
+                    "unknown channel type \"{type_name}\"; the known types are {}",
+                    Kind::ALL.map(Kind::name).join(", ")
+                ),
+            );
             return None;
         };
         let value_path = join(path, "value");
         let Some(value) = self.text(&value_path, field("value")) else {
             if item.get("value").is_none() {
-                self.issue(&value_path, message!("missing; a {type_name} channel needs {}", kind.expects()));
+                self.issue(
+                    &value_path,
+                    message!("missing; a {type_name} channel needs {}", kind.expects()),
+                );
             }
             return None;
         };
@@ -444,7 +601,10 @@ impl Parser {
         let message_path = join(path, "message");
         let message = self.text(&message_path, field("message"));
         if message.is_some() && !kind.takes_message() {
-            self.issue(&message_path, message!("a {type_name} channel cannot prefill a message; it is ignored"));
+            self.issue(
+                &message_path,
+                message!("a {type_name} channel cannot prefill a message; it is ignored"),
+            );
         }
         let subject_path = join(path, "subject");
         let subject = self.text(&subject_path, field("subject"));
@@ -457,7 +617,12 @@ impl Parser {
         let href = match channel::link(kind, handle, message.as_deref(), subject.as_deref()) {
             Ok(href) => href,
             Err(expected) => {
-                self.issue(&value_path, message!("\"{value}\" is not {expected}; this {type_name} channel is not shown"));
+                self.issue(
+                    &value_path,
+                    message!(
+                        "\"{value}\" is not {expected}; this {type_name} channel is not shown"
+                    ),
+                );
                 return None;
             }
         };
@@ -466,27 +631,44 @@ impl Parser {
         channel.copy = channel::copy_text(kind, handle);
         let at = |key: &str| join(path, key);
         if let Some(v) = item.get("group") {
-            channel.group = self.choice(&at("group"), v, &Group::ALL, Group::name).unwrap_or(channel.group);
+            channel.group = self
+                .choice(&at("group"), v, &Group::ALL, Group::name)
+                .unwrap_or(channel.group);
         }
         if let Some(v) = item.get("devices") {
-            channel.devices = self.choice(&at("devices"), v, &Devices::ALL, Devices::name).unwrap_or_default();
+            channel.devices = self
+                .choice(&at("devices"), v, &Devices::ALL, Devices::name)
+                .unwrap_or_default();
         }
         if let Some(v) = item.get("replyTime") {
             channel.reply = self.choice(&at("replyTime"), v, &Reply::ALL, Reply::name);
         }
         let own = match item.get("hours") {
-            Some(v) if !matches!(v, Value::Null) => hours::parse(v, &at("hours"), widget_hours.map(|h| h.time_zone.as_str()), &mut self.issues),
+            Some(v) if !matches!(v, Value::Null) => hours::parse(
+                v,
+                &at("hours"),
+                widget_hours.map(|h| h.time_zone.as_str()),
+                &mut self.issues,
+            ),
             _ => None,
         };
         let when_closed = match item.get("whenClosed") {
             Some(v) => self.choice(&at("whenClosed"), v, &WhenClosed::ALL, WhenClosed::name),
             None => None,
         };
-        if when_closed.is_some_and(|w| w != WhenClosed::Keep) && own.is_none() && widget_hours.is_none() && item.get("hours").is_none() {
+        if when_closed.is_some_and(|w| w != WhenClosed::Keep)
+            && own.is_none()
+            && widget_hours.is_none()
+            && item.get("hours").is_none()
+        {
             self.issue(&at("whenClosed"), message!("there are no hours to be closed outside of; add \"hours\" to this channel or to the widget"));
         }
         // A channel's own hours dim it by default; the widget's only apply when asked to.
-        channel.when_closed = when_closed.unwrap_or(if own.is_some() { WhenClosed::Dim } else { WhenClosed::Keep });
+        channel.when_closed = when_closed.unwrap_or(if own.is_some() {
+            WhenClosed::Dim
+        } else {
+            WhenClosed::Keep
+        });
         channel.hours = match own {
             Some(own) => Some(own),
             None if channel.when_closed != WhenClosed::Keep => widget_hours.cloned(),
@@ -502,7 +684,10 @@ impl Parser {
             Value::Bool(true) | Value::Null => return Some(form),
             Value::Object(entries) => entries,
             other => {
-                self.issue("form", message!("expected an object or false, found {}", other.kind()));
+                self.issue(
+                    "form",
+                    message!("expected an object or false, found {}", other.kind()),
+                );
                 return Some(form);
             }
         };
@@ -513,19 +698,34 @@ impl Parser {
                     form.rating = match value {
                         Value::Bool(true) => Rating::Stars,
                         Value::Bool(false) => Rating::Off,
-                        _ => self.choice(&path, value, &Rating::ALL, Rating::name).unwrap_or(form.rating),
+                        _ => self
+                            .choice(&path, value, &Rating::ALL, Rating::name)
+                            .unwrap_or(form.rating),
                     }
                 }
-                "spam" => form.spam = self.choice(&path, value, &Spam::ALL, Spam::name).unwrap_or(form.spam),
+                "spam" => {
+                    form.spam = self
+                        .choice(&path, value, &Spam::ALL, Spam::name)
+                        .unwrap_or(form.spam)
+                }
                 "minSeconds" => match value {
                     Value::Number(n) if (0.0..=60.0).contains(n) => form.min_seconds = *n,
-                    other => self.issue(&path, message!("expected a number of seconds from 0 to 60, found {}", other.kind())),
+                    other => self.issue(
+                        &path,
+                        message!(
+                            "expected a number of seconds from 0 to 60, found {}",
+                            other.kind()
+                        ),
+                    ),
                 },
                 "email" => form.email = self.ask(&path, value).unwrap_or(form.email),
                 "name" => form.name = self.ask(&path, value).unwrap_or(form.name),
                 "consent" => form.consent = self.text(&path, value),
                 "replyTime" => form.reply = self.choice(&path, value, &Reply::ALL, Reply::name),
-                _ => self.issue(&path, message!("unknown key; the form has {}", FORM_KEYS.join(", "))),
+                _ => self.issue(
+                    &path,
+                    message!("unknown key; the form has {}", FORM_KEYS.join(", ")),
+                ),
             }
         }
         Some(form)
@@ -542,7 +742,10 @@ impl Parser {
     /// `"texts"`: overrides by key for every language, and objects by language tag for one.
     fn texts(&mut self, config: &mut Config, value: &Value) {
         let Value::Object(entries) = value else {
-            self.issue("texts", message!("expected an object of texts by key, found {}", value.kind()));
+            self.issue(
+                "texts",
+                message!("expected an object of texts by key, found {}", value.kind()),
+            );
             return;
         };
         for (key, value) in entries {
@@ -570,9 +773,14 @@ impl Parser {
         let primary = parts.next().unwrap_or("");
         let ok = (2..=3).contains(&primary.len())
             && primary.chars().all(|c| c.is_ascii_alphabetic())
-            && parts.all(|p| (1..=8).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphanumeric()));
+            && parts.all(|p| {
+                (1..=8).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphanumeric())
+            });
         if !ok && tag != "auto" {
-            self.issue(path, message!("\"{tag}\" is not a language tag such as fr or pt-BR"));
+            self.issue(
+                path,
+                message!("\"{tag}\" is not a language tag such as fr or pt-BR"),
+            );
         }
         ok || tag == "auto"
     }
@@ -580,17 +788,34 @@ impl Parser {
     fn theme(&mut self, value: &Value) -> Theme {
         let mut theme = Theme::default();
         let Value::Object(entries) = value else {
-            self.issue("theme", message!("expected an object, found {}", value.kind()));
+            self.issue(
+                "theme",
+                message!("expected an object, found {}", value.kind()),
+            );
             return theme;
         };
         for (key, value) in entries {
             let path = join("theme", key);
             match key.as_str() {
-                "scheme" => theme.scheme = self.choice(&path, value, &Scheme::ALL, Scheme::name).unwrap_or_default(),
-                "launcher" => theme.launcher = self.choice(&path, value, &Launcher::ALL, Launcher::name).unwrap_or_default(),
+                "scheme" => {
+                    theme.scheme = self
+                        .choice(&path, value, &Scheme::ALL, Scheme::name)
+                        .unwrap_or_default()
+                }
+                "launcher" => {
+                    theme.launcher = self
+                        .choice(&path, value, &Launcher::ALL, Launcher::name)
+                        .unwrap_or_default()
+                }
                 "radius" => match value {
                     Value::Number(n) if (0.0..=32.0).contains(n) => theme.radius = *n as u8,
-                    other => self.issue(&path, message!("expected a number of pixels from 0 to 32, found {}", other.kind())),
+                    other => self.issue(
+                        &path,
+                        message!(
+                            "expected a number of pixels from 0 to 32, found {}",
+                            other.kind()
+                        ),
+                    ),
                 },
                 "font" => {
                     // It goes into the stylesheet, so only what a font-family list needs is allowed.
@@ -604,7 +829,10 @@ impl Parser {
                         None => {}
                     }
                 }
-                _ => self.issue(&path, message!("unknown key; the theme has {}", THEME_KEYS.join(", "))),
+                _ => self.issue(
+                    &path,
+                    message!("unknown key; the theme has {}", THEME_KEYS.join(", ")),
+                ),
             }
         }
         theme
@@ -616,8 +844,14 @@ impl Config {
     /// every language, over the shipped `table` for that language, over English.
     pub fn texts_for(&self, locale: &str, table: Vec<(Text, String)>) -> Texts {
         let primary = locale.split('-').next().unwrap_or(locale);
-        let mine = self.language_texts.iter().filter(|(tag, _)| tag == primary || tag.eq_ignore_ascii_case(locale));
-        mine.fold(self.texts.clone().with_language(table), |texts, (_, more)| texts.with_overrides(more))
+        let mine = self
+            .language_texts
+            .iter()
+            .filter(|(tag, _)| tag == primary || tag.eq_ignore_ascii_case(locale));
+        mine.fold(
+            self.texts.clone().with_language(table),
+            |texts, (_, more)| texts.with_overrides(more),
+        )
     }
 }
 
@@ -627,20 +861,40 @@ mod tests {
     use crate::value::json;
 
     fn issues_of(config: &str) -> Vec<String> {
-        parse(&json(config)).1.iter().map(|i| format!("config `{}`: {}", i.path, i.message)).collect()
+        parse(&json(config))
+            .1
+            .iter()
+            .map(|i| format!("config `{}`: {}", i.path, i.message))
+            .collect()
     }
 
     fn check_issues(cases: &[(&str, &[&str])]) {
         for (config, expected) in cases {
-            assert_eq!(issues_of(config), expected.iter().map(|e| crate::as_built(e)).collect::<Vec<_>>(), "{config}");
+            assert_eq!(
+                issues_of(config),
+                expected
+                    .iter()
+                    .map(|e| crate::as_built(e))
+                    .collect::<Vec<_>>(),
+                "{config}"
+            );
         }
     }
 
     #[test]
     fn an_issue_is_shown_with_its_message_or_its_path_alone() {
-        let issue = |message: &str| Issue { path: "channels[2].type".into(), message: message.into() }.to_string();
+        let issue = |message: &str| {
+            Issue {
+                path: "channels[2].type".into(),
+                message: message.into(),
+            }
+            .to_string()
+        };
         assert_eq!(issue("missing"), "config `channels[2].type`: missing");
-        assert_eq!(issue(""), "config `channels[2].type` is not valid; the configurator or docs/options.html say why");
+        assert_eq!(
+            issue(""),
+            "config `channels[2].type` is not valid; the configurator or docs/options.html say why"
+        );
     }
 
     #[test]
@@ -665,22 +919,59 @@ mod tests {
             }"##,
         ));
         assert_eq!(issues, vec![]);
-        assert_eq!(config.endpoint.as_deref(), Some("https://example.com/api/feedback"));
+        assert_eq!(
+            config.endpoint.as_deref(),
+            Some("https://example.com/api/feedback")
+        );
         assert_eq!(config.channels.len(), 10);
         assert_eq!(config.channels[0].href.as_deref(), Some("tel:+15550100123"));
         assert_eq!(config.channels[0].label.as_deref(), Some("Sales"));
         assert_eq!(config.channels[0].display, "+1 555 0100 123");
-        assert_eq!(config.channels[2].href.as_deref(), Some("https://wa.me/15550100123?text=Hello%21"));
-        let (pasted, issues) = parse(&json(r#"{"form":false,"channels":[{"type":"instagram","value":"https://www.instagram.com/beans/?igshid=abc"},{"type":"whatsapp","value":"https://wa.me/15550100123"}]}"#));
+        assert_eq!(
+            config.channels[2].href.as_deref(),
+            Some("https://wa.me/15550100123?text=Hello%21")
+        );
+        let (pasted, issues) = parse(&json(
+            r#"{"form":false,"channels":[{"type":"instagram","value":"https://www.instagram.com/beans/?igshid=abc"},{"type":"whatsapp","value":"https://wa.me/15550100123"}]}"#,
+        ));
         assert_eq!(issues, vec![]);
-        assert_eq!((pasted.channels[0].display.as_str(), pasted.channels[0].href.as_deref()), ("beans", Some("https://www.instagram.com/beans")), "a pasted link is shown as its handle");
-        assert_eq!((pasted.channels[1].display.as_str(), pasted.channels[1].copy.as_deref()), ("+15550100123", Some("+15550100123")));
-        assert_eq!(config.form, Some(Form { rating: Rating::Stars, ..Form::default() }));
+        assert_eq!(
+            (
+                pasted.channels[0].display.as_str(),
+                pasted.channels[0].href.as_deref()
+            ),
+            ("beans", Some("https://www.instagram.com/beans")),
+            "a pasted link is shown as its handle"
+        );
+        assert_eq!(
+            (
+                pasted.channels[1].display.as_str(),
+                pasted.channels[1].copy.as_deref()
+            ),
+            ("+15550100123", Some("+15550100123"))
+        );
+        assert_eq!(
+            config.form,
+            Some(Form {
+                rating: Rating::Stars,
+                ..Form::default()
+            })
+        );
         assert!(!config.simple_transport);
-        let (config, issues) = parse(&json(r#"{"endpoint":"/f","transport":"simple","form":{"rating":"thumbs","spam":"flag","minSeconds":0}}"#));
+        let (config, issues) = parse(&json(
+            r#"{"endpoint":"/f","transport":"simple","form":{"rating":"thumbs","spam":"flag","minSeconds":0}}"#,
+        ));
         assert_eq!(issues, vec![]);
         assert!(config.simple_transport);
-        assert_eq!(config.form, Some(Form { rating: Rating::Thumbs, spam: Spam::Flag, min_seconds: 0.0, ..Form::default() }));
+        assert_eq!(
+            config.form,
+            Some(Form {
+                rating: Rating::Thumbs,
+                spam: Spam::Flag,
+                min_seconds: 0.0,
+                ..Form::default()
+            })
+        );
     }
 
     #[test]
@@ -723,12 +1014,39 @@ mod tests {
         ));
         assert_eq!(issues, vec![]);
         let c = &config.channels;
-        assert_eq!(config.hours.as_ref().map(|h| h.time_zone.as_str()), Some("Europe/Paris"));
-        assert_eq!((c[0].hours.is_none(), c[0].when_closed, c[0].group, c[0].copy.as_deref()), (true, WhenClosed::Keep, Group::Call, Some("+33123456789")));
-        assert_eq!((c[1].hours.is_some(), c[1].when_closed, c[1].devices), (true, WhenClosed::Hide, Devices::Mobile));
-        assert_eq!((c[2].hours.as_ref().unwrap().time_zone.as_str(), c[2].when_closed, c[2].reply), ("Europe/Paris", WhenClosed::Dim, Some(Reply::Minutes)));
-        assert_eq!((c[3].href.as_deref(), c[3].group), (Some("mailto:a@b.co?subject=Hi"), Group::Other));
-        assert_eq!((c[4].href.as_deref(), c[4].copy.as_deref(), c[4].group), (None, Some("examplehq"), Group::Message));
+        assert_eq!(
+            config.hours.as_ref().map(|h| h.time_zone.as_str()),
+            Some("Europe/Paris")
+        );
+        assert_eq!(
+            (
+                c[0].hours.is_none(),
+                c[0].when_closed,
+                c[0].group,
+                c[0].copy.as_deref()
+            ),
+            (true, WhenClosed::Keep, Group::Call, Some("+33123456789"))
+        );
+        assert_eq!(
+            (c[1].hours.is_some(), c[1].when_closed, c[1].devices),
+            (true, WhenClosed::Hide, Devices::Mobile)
+        );
+        assert_eq!(
+            (
+                c[2].hours.as_ref().unwrap().time_zone.as_str(),
+                c[2].when_closed,
+                c[2].reply
+            ),
+            ("Europe/Paris", WhenClosed::Dim, Some(Reply::Minutes))
+        );
+        assert_eq!(
+            (c[3].href.as_deref(), c[3].group),
+            (Some("mailto:a@b.co?subject=Hi"), Group::Other)
+        );
+        assert_eq!(
+            (c[4].href.as_deref(), c[4].copy.as_deref(), c[4].group),
+            (None, Some("examplehq"), Group::Message)
+        );
 
         let cases: &[(&str, &[&str])] = &[
             (r#"{"form":false,"channels":[{"type":"phone","value":"+15550100123","whenClosed":"dim"}]}"#, &["config `channels[0].whenClosed`: there are no hours to be closed outside of; add \"hours\" to this channel or to the widget"]),
@@ -746,28 +1064,66 @@ mod tests {
 
     #[test]
     fn texts_layer_owner_language_owner_all_shipped_english() {
-        let (config, issues) = parse(&json(r#"{"form":false,"title":"Talk to us","texts":{"send":"Go","fr":{"close":"Fermer ça"},"fr-CA":{"close":"Fermer svp"}},"theme":{"scheme":"dark","radius":4,"launcher":"icon","font":"Inter, 'Helvetica Neue', sans-serif"}}"#));
+        let (config, issues) = parse(&json(
+            r#"{"form":false,"title":"Talk to us","texts":{"send":"Go","fr":{"close":"Fermer ça"},"fr-CA":{"close":"Fermer svp"}},"theme":{"scheme":"dark","radius":4,"launcher":"icon","font":"Inter, 'Helvetica Neue', sans-serif"}}"#,
+        ));
         assert_eq!(issues, vec![]);
-        let table = vec![(Text::Close, "Fermer".to_owned()), (Text::Send, "Envoyer".to_owned()), (Text::Name, "Nom".to_owned())];
+        let table = vec![
+            (Text::Close, "Fermer".to_owned()),
+            (Text::Send, "Envoyer".to_owned()),
+            (Text::Name, "Nom".to_owned()),
+        ];
         let fr = config.texts_for("fr", table.clone());
-        assert_eq!((fr.get(Text::Close), fr.get(Text::Send), fr.get(Text::Name), fr.get(Text::Title), fr.get(Text::Email)), ("Fermer ça", "Go", "Nom", "Talk to us", "Email"));
-        assert_eq!(config.texts_for("fr-CA", table.clone()).get(Text::Close), "Fermer svp");
+        assert_eq!(
+            (
+                fr.get(Text::Close),
+                fr.get(Text::Send),
+                fr.get(Text::Name),
+                fr.get(Text::Title),
+                fr.get(Text::Email)
+            ),
+            ("Fermer ça", "Go", "Nom", "Talk to us", "Email")
+        );
+        assert_eq!(
+            config.texts_for("fr-CA", table.clone()).get(Text::Close),
+            "Fermer svp"
+        );
         assert_eq!(config.texts_for("de", Vec::new()).get(Text::Close), "Close");
-        assert_eq!(config.theme, Theme { scheme: Scheme::Dark, radius: 4, launcher: Launcher::Icon, font: Some("Inter, 'Helvetica Neue', sans-serif".into()), font_refused: false });
+        assert_eq!(
+            config.theme,
+            Theme {
+                scheme: Scheme::Dark,
+                radius: 4,
+                launcher: Launcher::Icon,
+                font: Some("Inter, 'Helvetica Neue', sans-serif".into()),
+                font_refused: false
+            }
+        );
     }
 
     #[test]
     fn bad_channels_are_dropped_and_good_ones_kept() {
-        let (config, issues) = parse(&json(r#"{"endpoint":"/f","channels":[{"type":"fax","value":"1"},{"type":"email","value":"a@b.co"},{"type":"link","value":" JAVA\tSCRIPT:alert(1)"}]}"#));
+        let (config, issues) = parse(&json(
+            r#"{"endpoint":"/f","channels":[{"type":"fax","value":"1"},{"type":"email","value":"a@b.co"},{"type":"link","value":" JAVA\tSCRIPT:alert(1)"}]}"#,
+        ));
         assert_eq!(issues.len(), 2);
-        assert_eq!(config.channels.iter().map(|c| c.href.as_deref().unwrap_or_default()).collect::<Vec<_>>(), ["mailto:a@b.co"]);
+        assert_eq!(
+            config
+                .channels
+                .iter()
+                .map(|c| c.href.as_deref().unwrap_or_default())
+                .collect::<Vec<_>>(),
+            ["mailto:a@b.co"]
+        );
         assert!(config.form.is_some());
     }
 
     #[test]
     fn hostile_labels_are_kept_verbatim_as_text() {
         let label = "<img src=x onerror=alert(1)>";
-        let (config, issues) = parse(&json(&format!(r#"{{"form":false,"title":"{label}","channels":[{{"type":"email","value":"a@b.co","label":"{label}"}}]}}"#)));
+        let (config, issues) = parse(&json(&format!(
+            r#"{{"form":false,"title":"{label}","channels":[{{"type":"email","value":"a@b.co","label":"{label}"}}]}}"#
+        )));
         assert_eq!(issues, vec![]);
         assert_eq!(config.texts.get(Text::Title), label);
         assert_eq!(config.channels[0].label.as_deref(), Some(label));

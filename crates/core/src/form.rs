@@ -23,9 +23,17 @@ pub const FLAG_TOO_FAST: &str = "too-fast";
 /// this draft: `None` when no edit was ever seen (the text appeared without typing or pasting).
 /// A draft put back from an earlier visit was written long ago; the shell passes its age as such.
 /// Time is never counted from opening the panel: a visitor may write, close, reopen and send.
-pub fn spam_flags(honeypot_filled: bool, written_for: Option<f64>, min_seconds: f64) -> Vec<String> {
+pub fn spam_flags(
+    honeypot_filled: bool,
+    written_for: Option<f64>,
+    min_seconds: f64,
+) -> Vec<String> {
     let too_fast = min_seconds > 0.0 && written_for.is_none_or(|ms| ms < min_seconds * 1000.0);
-    [(honeypot_filled, FLAG_HONEYPOT), (too_fast, FLAG_TOO_FAST)].iter().filter(|(on, _)| *on).map(|(_, flag)| (*flag).to_owned()).collect()
+    [(honeypot_filled, FLAG_HONEYPOT), (too_fast, FLAG_TOO_FAST)]
+        .iter()
+        .filter(|(on, _)| *on)
+        .map(|(_, flag)| (*flag).to_owned())
+        .collect()
 }
 
 /// What the visitor has typed, kept in localStorage until it is delivered.
@@ -43,7 +51,10 @@ impl Draft {
             ("message", json::text(&self.message)),
             ("email", json::text(&self.email)),
             ("name", json::text(&self.name)),
-            ("rating", self.rating.map_or(Value::Null, |r| Value::Number(r as f64))),
+            (
+                "rating",
+                self.rating.map_or(Value::Null, |r| Value::Number(r as f64)),
+            ),
         ])
     }
 
@@ -53,7 +64,10 @@ impl Draft {
             message: v.text("message").unwrap_or_default(),
             email: v.text("email").unwrap_or_default(),
             name: v.text("name").unwrap_or_default(),
-            rating: v.number("rating").filter(|r| (1.0..=5.0).contains(r)).map(|r| r as u8),
+            rating: v
+                .number("rating")
+                .filter(|r| (1.0..=5.0).contains(r))
+                .map(|r| r as u8),
         }
     }
 }
@@ -96,7 +110,12 @@ pub fn is_email(s: &str) -> bool {
     let Some((local, domain)) = s.split_once('@') else {
         return false;
     };
-    let clean = |p: &str| !p.is_empty() && !p.chars().any(|c| c.is_whitespace() || c.is_control() || c == '@');
+    let clean = |p: &str| {
+        !p.is_empty()
+            && !p
+                .chars()
+                .any(|c| c.is_whitespace() || c.is_control() || c == '@')
+    };
     clean(local)
         && clean(domain)
         && local.len() <= 64
@@ -112,27 +131,57 @@ mod tests {
 
     #[test]
     fn emails() {
-        for ok in ["a@b.co", "ana.maria+tag@example.org", "x@sub.domain.example", "ünï@exämple.de"] {
+        for ok in [
+            "a@b.co",
+            "ana.maria+tag@example.org",
+            "x@sub.domain.example",
+            "ünï@exämple.de",
+        ] {
             assert!(is_email(ok), "{ok} should be accepted");
         }
-        for bad in ["", "a", "a@", "@b.co", "a@b", "a b@c.de", "a@b..co", "a@.b.co", "a@b.co.", "a@@b.co", "a@b@c.co"] {
+        for bad in [
+            "", "a", "a@", "@b.co", "a@b", "a b@c.de", "a@b..co", "a@.b.co", "a@b.co.", "a@@b.co",
+            "a@b@c.co",
+        ] {
             assert!(!is_email(bad), "{bad:?} should be refused");
         }
     }
 
     #[test]
     fn drafts_round_trip_and_survive_damage() {
-        let draft = Draft { message: "half a \"thought\"".into(), email: "a@b.co".into(), name: String::new(), rating: Some(4) };
-        assert_eq!(Draft::from_value(&crate::value::json(&crate::json::write(&draft.to_value()))), draft);
-        assert_eq!(Draft::from_value(&crate::value::json(r#"{"message":"kept","rating":"five"}"#)), Draft { message: "kept".into(), ..Draft::default() });
+        let draft = Draft {
+            message: "half a \"thought\"".into(),
+            email: "a@b.co".into(),
+            name: String::new(),
+            rating: Some(4),
+        };
+        assert_eq!(
+            Draft::from_value(&crate::value::json(&crate::json::write(&draft.to_value()))),
+            draft
+        );
+        assert_eq!(
+            Draft::from_value(&crate::value::json(r#"{"message":"kept","rating":"five"}"#)),
+            Draft {
+                message: "kept".into(),
+                ..Draft::default()
+            }
+        );
     }
 
     #[test]
     fn spam_is_flagged_and_only_a_honeypot_is_ever_dropped() {
         use crate::config::Spam;
-        fn check(honeypot: bool, written_for: Option<f64>, flags: &[&str], dropped_with_drop: bool) {
+        fn check(
+            honeypot: bool,
+            written_for: Option<f64>,
+            flags: &[&str],
+            dropped_with_drop: bool,
+        ) {
             let got = spam_flags(honeypot, written_for, 2.0);
-            assert_eq!(got, flags, "honeypot {honeypot}, written for {written_for:?}");
+            assert_eq!(
+                got, flags,
+                "honeypot {honeypot}, written for {written_for:?}"
+            );
             assert_eq!(Spam::Drop.drops(&got), dropped_with_drop);
             assert!(!Spam::Flag.drops(&got), "flag never drops");
         }
@@ -143,7 +192,10 @@ mod tests {
         check(true, Some(30_000.0), &["honeypot"], true);
         check(true, Some(100.0), &["honeypot", "too-fast"], true);
         for written_for in [None, Some(0.0)] {
-            assert!(spam_flags(false, written_for, 0.0).is_empty(), "minSeconds 0 switches the time check off");
+            assert!(
+                spam_flags(false, written_for, 0.0).is_empty(),
+                "minSeconds 0 switches the time check off"
+            );
         }
     }
 
@@ -152,7 +204,10 @@ mod tests {
         assert_eq!(check_message("   "), Some(FieldError::Required));
         assert_eq!(check_message("hi"), None);
         assert_eq!(check_message(&"é".repeat(MESSAGE_MAX)), None);
-        assert_eq!(check_message(&"é".repeat(MESSAGE_MAX + 1)), Some(FieldError::TooLong));
+        assert_eq!(
+            check_message(&"é".repeat(MESSAGE_MAX + 1)),
+            Some(FieldError::TooLong)
+        );
         assert_eq!(check_email("", false), None);
         assert_eq!(check_email(" ", true), Some(FieldError::Required));
         assert_eq!(check_email("nope", false), Some(FieldError::InvalidEmail));

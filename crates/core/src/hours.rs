@@ -100,8 +100,17 @@ impl Schedule {
     /// The range open at `minute` of `day`: one of that day's, or one of the day before running
     /// past midnight; with the day it belongs to.
     fn covering(&self, day: i32, minute: f64) -> Option<(i32, Span)> {
-        let today = self.spans(day).iter().find(|s| (s.start as f64) <= minute && minute < s.end as f64).map(|s| (day, *s));
-        today.or_else(|| self.spans(day - 1).iter().find(|s| s.end > 1440 && minute + 1440.0 < s.end as f64).map(|s| (day - 1, *s)))
+        let today = self
+            .spans(day)
+            .iter()
+            .find(|s| (s.start as f64) <= minute && minute < s.end as f64)
+            .map(|s| (day, *s));
+        today.or_else(|| {
+            self.spans(day - 1)
+                .iter()
+                .find(|s| s.end > 1440 && minute + 1440.0 < s.end as f64)
+                .map(|s| (day - 1, *s))
+        })
     }
 
     /// Open or closed at `now`, and when that changes.
@@ -113,19 +122,32 @@ impl Schedule {
             // Openings that meet or overlap (20:00-02:00, then 00:00-24:00) are one opening.
             for _ in 0..14 {
                 let end = d as f64 * 1440.0 + span.end as f64;
-                let (end_day, end_minute) = (d + (span.end / 1440) as i32, (span.end % 1440) as f64);
+                let (end_day, end_minute) =
+                    (d + (span.end / 1440) as i32, (span.end % 1440) as f64);
                 match self.covering(end_day, end_minute) {
-                    Some((nd, next)) if nd as f64 * 1440.0 + next.end as f64 > end => (d, span) = (nd, next),
+                    Some((nd, next)) if nd as f64 * 1440.0 + next.end as f64 > end => {
+                        (d, span) = (nd, next)
+                    }
                     _ => break,
                 }
             }
             let end = d as f64 * DAY + span.end as f64 * MINUTE;
-            return Status::Open { closes: Some(to_utc(end, zone)) };
+            return Status::Open {
+                closes: Some(to_utc(end, zone)),
+            };
         }
         for d in day..=day + 366 {
             let at = |s: &Span| d as f64 * DAY + s.start as f64 * MINUTE;
-            if let Some(first) = self.spans(d).iter().map(at).filter(|&t| t > local).reduce(f64::min) {
-                return Status::Closed { opens: Some(to_utc(first, zone)) };
+            if let Some(first) = self
+                .spans(d)
+                .iter()
+                .map(at)
+                .filter(|&t| t > local)
+                .reduce(f64::min)
+            {
+                return Status::Closed {
+                    opens: Some(to_utc(first, zone)),
+                };
             }
         }
         Status::Closed { opens: None }
@@ -139,7 +161,10 @@ pub fn to_utc(local: f64, zone: &dyn Zone) -> f64 {
     let wall = |t: f64| t + zone.offset(t) as f64 * MINUTE;
     let before = local - zone.offset(local - DAY) as f64 * MINUTE;
     let after = local - zone.offset(local + DAY) as f64 * MINUTE;
-    let valid: Vec<f64> = [before, after].into_iter().filter(|&t| wall(t) == local).collect();
+    let valid: Vec<f64> = [before, after]
+        .into_iter()
+        .filter(|&t| wall(t) == local)
+        .collect();
     if let Some(first) = valid.into_iter().reduce(f64::min) {
         return first;
     }
@@ -197,25 +222,51 @@ fn days_in_month(y: i32, m: u8) -> u8 {
 /// The keys of an `hours` object.
 pub const KEYS: [&str; 3] = ["timeZone", "weekly", "exceptions"];
 const DAYS: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
-const FULL_DAYS: [&str; 7] = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"];
+const FULL_DAYS: [&str; 7] = [
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+];
 
 /// An IANA zone name in shape: `UTC`, `Europe/Paris`, `America/Argentina/Buenos_Aires`,
 /// `Etc/GMT+5`. Whether the zone exists is for the browser to say.
 pub fn is_zone_name(name: &str) -> bool {
     let part = |p: &str| {
-        (1..=30).contains(&p.len()) && p.starts_with(|c: char| c.is_ascii_alphabetic()) && p.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '+'))
+        (1..=30).contains(&p.len())
+            && p.starts_with(|c: char| c.is_ascii_alphabetic())
+            && p.chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '+'))
     };
     matches!(name, "UTC" | "GMT") || (name.contains('/') && name.split('/').all(part))
 }
 
 /// Parses an `hours` object; `inherited` is the widget's zone (for a channel's own hours).
 /// Problems go to `issues`; `None` when nothing usable is left.
-pub fn parse(value: &Value, path: &str, inherited: Option<&str>, issues: &mut Vec<Issue>) -> Option<Schedule> {
+pub fn parse(
+    value: &Value,
+    path: &str,
+    inherited: Option<&str>,
+    issues: &mut Vec<Issue>,
+) -> Option<Schedule> {
     let Value::Object(entries) = value else {
-        issues.push(Issue { path: path.into(), message: message!("expected an object with timeZone, weekly and exceptions, found {}", value.kind()) });
+        issues.push(Issue {
+            path: path.into(),
+            message: message!(
+                "expected an object with timeZone, weekly and exceptions, found {}",
+                value.kind()
+            ),
+        });
         return None;
     };
-    let mut schedule = Schedule { time_zone: String::new(), weekly: Default::default(), exceptions: Vec::new() };
+    let mut schedule = Schedule {
+        time_zone: String::new(),
+        weekly: Default::default(),
+        exceptions: Vec::new(),
+    };
     let mut zone_ok = false;
     let mut weekly_seen = false;
     for (key, value) in entries {
@@ -271,7 +322,9 @@ pub fn parse(value: &Value, path: &str, inherited: Option<&str>, issues: &mut Ve
     }
     if !zone_ok {
         match inherited {
-            Some(zone) if entries.iter().all(|(k, _)| k != "timeZone") => schedule.time_zone = zone.to_owned(),
+            Some(zone) if entries.iter().all(|(k, _)| k != "timeZone") => {
+                schedule.time_zone = zone.to_owned()
+            }
             _ => {
                 if entries.iter().all(|(k, _)| k != "timeZone") {
                     issues.push(Issue { path: join(path, "timeZone"), message: message!("missing; write the IANA time zone the hours are in, such as Europe/Paris") });
@@ -281,7 +334,12 @@ pub fn parse(value: &Value, path: &str, inherited: Option<&str>, issues: &mut Ve
         }
     }
     if !weekly_seen {
-        issues.push(Issue { path: join(path, "weekly"), message: message!("missing; write the usual opening hours, such as {{\"mon-fri\": \"09:00-17:00\"}}") });
+        issues.push(Issue {
+            path: join(path, "weekly"),
+            message: message!(
+                "missing; write the usual opening hours, such as {{\"mon-fri\": \"09:00-17:00\"}}"
+            ),
+        });
         return None;
     }
     Some(schedule)
@@ -291,7 +349,9 @@ pub fn parse(value: &Value, path: &str, inherited: Option<&str>, issues: &mut Ve
 fn day_set(text: &str) -> Option<[bool; 7]> {
     let index = |name: &str| {
         let name = name.trim().to_ascii_lowercase();
-        DAYS.iter().position(|d| *d == name).or_else(|| FULL_DAYS.iter().position(|d| *d == name))
+        DAYS.iter()
+            .position(|d| *d == name)
+            .or_else(|| FULL_DAYS.iter().position(|d| *d == name))
     };
     let mut set = [false; 7];
     for part in text.split(',') {
@@ -324,7 +384,8 @@ fn date_set(text: &str) -> Option<Days> {
             return None;
         }
         let (y, m, d) = (digits(y)? as i32, digits(m)? as u8, digits(d)? as u8);
-        ((1..=12).contains(&m) && d >= 1 && d <= days_in_month(y, m)).then(|| days_from_civil(y, m, d))
+        ((1..=12).contains(&m) && d >= 1 && d <= days_in_month(y, m))
+            .then(|| days_from_civil(y, m, d))
     }
     if let Some((a, b)) = text.split_once('/') {
         let (a, b) = (date(a)?, date(b)?);
@@ -350,12 +411,21 @@ fn spans_of(value: &Value, path: &str, issues: &mut Vec<Issue>) -> Option<Vec<Sp
         Value::Array(items) => match items.iter().map(Value::as_str).collect::<Option<Vec<_>>>() {
             Some(texts) => texts,
             None => {
-                issues.push(Issue { path: path.into(), message: message!("expected a list of ranges such as \"09:00-17:00\"") });
+                issues.push(Issue {
+                    path: path.into(),
+                    message: message!("expected a list of ranges such as \"09:00-17:00\""),
+                });
                 return None;
             }
         },
         other => {
-            issues.push(Issue { path: path.into(), message: message!("expected \"closed\" or ranges such as \"09:00-17:00\", found {}", other.kind()) });
+            issues.push(Issue {
+                path: path.into(),
+                message: message!(
+                    "expected \"closed\" or ranges such as \"09:00-17:00\", found {}",
+                    other.kind()
+                ),
+            });
             return None;
         }
     };
@@ -386,7 +456,10 @@ fn span(text: &str) -> Option<Span> {
     match (start, end) {
         (1440, _) => None,
         (s, e) if e == s => None,
-        (s, e) if e < s => Some(Span { start: s, end: e + 1440 }),
+        (s, e) if e < s => Some(Span {
+            start: s,
+            end: e + 1440,
+        }),
         (s, e) => Some(Span { start: s, end: e }),
     }
 }
@@ -429,19 +502,42 @@ pub(crate) mod tests {
 
     /// America/New_York: second Sunday in March 02:00 EST to first Sunday in November 02:00 EDT.
     pub fn new_york() -> Rules {
-        Rules { std: -300, dst: -240, rule: |y| (sunday(y, 3, 2) as f64 * DAY + 7.0 * 3_600_000.0, sunday(y, 11, 1) as f64 * DAY + 6.0 * 3_600_000.0) }
+        Rules {
+            std: -300,
+            dst: -240,
+            rule: |y| {
+                (
+                    sunday(y, 3, 2) as f64 * DAY + 7.0 * 3_600_000.0,
+                    sunday(y, 11, 1) as f64 * DAY + 6.0 * 3_600_000.0,
+                )
+            },
+        }
     }
 
     /// Europe/Berlin: last Sunday in March to last Sunday in October, 01:00 UTC.
     pub fn berlin() -> Rules {
-        Rules { std: 60, dst: 120, rule: |y| (sunday(y, 3, 0) as f64 * DAY + 3_600_000.0, sunday(y, 10, 0) as f64 * DAY + 3_600_000.0) }
+        Rules {
+            std: 60,
+            dst: 120,
+            rule: |y| {
+                (
+                    sunday(y, 3, 0) as f64 * DAY + 3_600_000.0,
+                    sunday(y, 10, 0) as f64 * DAY + 3_600_000.0,
+                )
+            },
+        }
     }
 
     /// UTC ms of a UTC time "YYYY-MM-DD HH:MM".
     pub fn utc(text: &str) -> f64 {
         let (date, time) = text.split_once(' ').unwrap();
-        let p: Vec<i32> = date.split('-').chain(time.split(':')).map(|n| n.parse().unwrap()).collect();
-        days_from_civil(p[0], p[1] as u8, p[2] as u8) as f64 * DAY + (p[3] * 60 + p[4]) as f64 * MINUTE
+        let p: Vec<i32> = date
+            .split('-')
+            .chain(time.split(':'))
+            .map(|n| n.parse().unwrap())
+            .collect();
+        days_from_civil(p[0], p[1] as u8, p[2] as u8) as f64 * DAY
+            + (p[3] * 60 + p[4]) as f64 * MINUTE
     }
 
     /// "YYYY-MM-DD HH:MM" in UTC of an instant.
@@ -477,7 +573,11 @@ pub(crate) mod tests {
         assert_eq!(days_from_civil(1970, 1, 1), 0);
         assert_eq!(civil(days_from_civil(2024, 2, 29)), (2024, 2, 29));
         assert_eq!(civil(days_from_civil(1969, 12, 31)), (1969, 12, 31));
-        assert_eq!(weekday(days_from_civil(2026, 11, 23)), 0, "23 November 2026 is a Monday");
+        assert_eq!(
+            weekday(days_from_civil(2026, 11, 23)),
+            0,
+            "23 November 2026 is a Monday"
+        );
         assert_eq!(civil(sunday(2026, 3, 2)), (2026, 3, 8));
         assert_eq!(civil(sunday(2026, 11, 1)), (2026, 11, 1));
         assert_eq!(civil(sunday(2026, 3, 0)), (2026, 3, 29));
@@ -486,33 +586,45 @@ pub(crate) mod tests {
 
     #[test]
     fn weekdays_in_a_fixed_zone() {
-        let s = schedule(r#"{"timeZone":"Asia/Tokyo","weekly":{"mon-fri":"09:00-12:00, 13:00-18:00","sat":"10:00-14:00"}}"#);
+        let s = schedule(
+            r#"{"timeZone":"Asia/Tokyo","weekly":{"mon-fri":"09:00-12:00, 13:00-18:00","sat":"10:00-14:00"}}"#,
+        );
         let tokyo = Fixed(540);
-        check(&s, &tokyo, &[
-            // Monday 2026-11-23 08:59 in Tokyo is 2026-11-22 23:59 UTC.
-            ("2026-11-22 23:59", "closed until 2026-11-23 00:00"),
-            ("2026-11-23 00:00", "open until 2026-11-23 03:00"),
-            ("2026-11-23 03:30", "closed until 2026-11-23 04:00"),
-            ("2026-11-23 08:59", "open until 2026-11-23 09:00"),
-            ("2026-11-23 09:00", "closed until 2026-11-24 00:00"),
-            // Friday evening: next is Saturday 10:00; Saturday afternoon: next is Monday.
-            ("2026-11-27 10:00", "closed until 2026-11-28 01:00"),
-            ("2026-11-28 05:00", "closed until 2026-11-30 00:00"),
-        ]);
+        check(
+            &s,
+            &tokyo,
+            &[
+                // Monday 2026-11-23 08:59 in Tokyo is 2026-11-22 23:59 UTC.
+                ("2026-11-22 23:59", "closed until 2026-11-23 00:00"),
+                ("2026-11-23 00:00", "open until 2026-11-23 03:00"),
+                ("2026-11-23 03:30", "closed until 2026-11-23 04:00"),
+                ("2026-11-23 08:59", "open until 2026-11-23 09:00"),
+                ("2026-11-23 09:00", "closed until 2026-11-24 00:00"),
+                // Friday evening: next is Saturday 10:00; Saturday afternoon: next is Monday.
+                ("2026-11-27 10:00", "closed until 2026-11-28 01:00"),
+                ("2026-11-28 05:00", "closed until 2026-11-30 00:00"),
+            ],
+        );
     }
 
     #[test]
     fn ranges_past_midnight_and_round_the_clock() {
-        let s = schedule(r#"{"timeZone":"UTC","weekly":{"fri,sat":"20:00-02:00","sun":"00:00-24:00","mon":"00:00-06:00"}}"#);
-        check(&s, &Fixed(0), &[
-            ("2026-11-27 19:59", "closed until 2026-11-27 20:00"),
-            ("2026-11-27 23:00", "open until 2026-11-28 02:00"),
-            ("2026-11-28 01:59", "open until 2026-11-28 02:00"),
-            ("2026-11-28 02:00", "closed until 2026-11-28 20:00"),
-            // Saturday 20:00 to Monday 06:00 is one opening: 02:00 Sunday meets 00:00-24:00.
-            ("2026-11-28 21:00", "open until 2026-11-30 06:00"),
-            ("2026-11-29 12:00", "open until 2026-11-30 06:00"),
-        ]);
+        let s = schedule(
+            r#"{"timeZone":"UTC","weekly":{"fri,sat":"20:00-02:00","sun":"00:00-24:00","mon":"00:00-06:00"}}"#,
+        );
+        check(
+            &s,
+            &Fixed(0),
+            &[
+                ("2026-11-27 19:59", "closed until 2026-11-27 20:00"),
+                ("2026-11-27 23:00", "open until 2026-11-28 02:00"),
+                ("2026-11-28 01:59", "open until 2026-11-28 02:00"),
+                ("2026-11-28 02:00", "closed until 2026-11-28 20:00"),
+                // Saturday 20:00 to Monday 06:00 is one opening: 02:00 Sunday meets 00:00-24:00.
+                ("2026-11-28 21:00", "open until 2026-11-30 06:00"),
+                ("2026-11-29 12:00", "open until 2026-11-30 06:00"),
+            ],
+        );
     }
 
     #[test]
@@ -522,14 +634,18 @@ pub(crate) mod tests {
                 "exceptions":{"12-25":"closed","2026-12-24":"09:00-12:00","2026-12-28/2026-12-31":"closed","2026-12-27":["10:00-11:00"]}}"#,
         );
         let berlin = berlin();
-        check(&s, &berlin, &[
-            // Thursday 24 December: special hours, 09:00-12:00 CET (08:00-11:00 UTC).
-            ("2026-12-24 10:00", "open until 2026-12-24 11:00"),
-            // Closed on Friday the 25th (every year), Sunday 27th opens specially.
-            ("2026-12-24 12:00", "closed until 2026-12-27 09:00"),
-            // Then closed from the 28th to the 31st: next is Friday 1 January.
-            ("2026-12-27 10:00", "closed until 2027-01-01 08:00"),
-        ]);
+        check(
+            &s,
+            &berlin,
+            &[
+                // Thursday 24 December: special hours, 09:00-12:00 CET (08:00-11:00 UTC).
+                ("2026-12-24 10:00", "open until 2026-12-24 11:00"),
+                // Closed on Friday the 25th (every year), Sunday 27th opens specially.
+                ("2026-12-24 12:00", "closed until 2026-12-27 09:00"),
+                // Then closed from the 28th to the 31st: next is Friday 1 January.
+                ("2026-12-27 10:00", "closed until 2027-01-01 08:00"),
+            ],
+        );
         // Christmas every year: 2027-12-25 is a Saturday anyway, 2028-12-25 a Monday.
         assert!(!s.status(utc("2028-12-25 10:00"), &berlin).is_open());
         assert!(s.status(utc("2028-12-26 10:00"), &berlin).is_open());
@@ -539,47 +655,86 @@ pub(crate) mod tests {
     fn across_daylight_saving_changes() {
         let ny = new_york();
         let s = schedule(r#"{"timeZone":"America/New_York","weekly":{"daily":"09:00-17:00"}}"#);
-        check(&s, &ny, &[
-            // Saturday 7 March 2026, EST (UTC-5): opens 14:00 UTC; Sunday 8 March is EDT (UTC-4).
-            ("2026-03-07 13:59", "closed until 2026-03-07 14:00"),
-            ("2026-03-07 22:00", "closed until 2026-03-08 13:00"),
-            ("2026-03-08 13:00", "open until 2026-03-08 21:00"),
-            // 1 November: back to EST.
-            ("2026-10-31 22:00", "closed until 2026-11-01 14:00"),
-            ("2026-11-01 21:59", "open until 2026-11-01 22:00"),
-        ]);
+        check(
+            &s,
+            &ny,
+            &[
+                // Saturday 7 March 2026, EST (UTC-5): opens 14:00 UTC; Sunday 8 March is EDT (UTC-4).
+                ("2026-03-07 13:59", "closed until 2026-03-07 14:00"),
+                ("2026-03-07 22:00", "closed until 2026-03-08 13:00"),
+                ("2026-03-08 13:00", "open until 2026-03-08 21:00"),
+                // 1 November: back to EST.
+                ("2026-10-31 22:00", "closed until 2026-11-01 14:00"),
+                ("2026-11-01 21:59", "open until 2026-11-01 22:00"),
+            ],
+        );
         // A night range across the spring-forward gap: 01:00-04:00 is two hours that day.
-        let night = schedule(r#"{"timeZone":"America/New_York","weekly":{"sun":"01:00-04:00","mon":"02:30-03:00"}}"#);
-        check(&night, &ny, &[
-            ("2026-03-08 05:00", "closed until 2026-03-08 06:00"),
-            ("2026-03-08 06:30", "open until 2026-03-08 08:00"),
-            // The fall-back overlap: 01:00 happens twice; opening is the first, closing at 04:00 EST.
-            ("2026-11-01 04:00", "closed until 2026-11-01 05:00"),
-            ("2026-11-01 05:30", "open until 2026-11-01 09:00"),
-        ]);
+        let night = schedule(
+            r#"{"timeZone":"America/New_York","weekly":{"sun":"01:00-04:00","mon":"02:30-03:00"}}"#,
+        );
+        check(
+            &night,
+            &ny,
+            &[
+                ("2026-03-08 05:00", "closed until 2026-03-08 06:00"),
+                ("2026-03-08 06:30", "open until 2026-03-08 08:00"),
+                // The fall-back overlap: 01:00 happens twice; opening is the first, closing at 04:00 EST.
+                ("2026-11-01 04:00", "closed until 2026-11-01 05:00"),
+                ("2026-11-01 05:30", "open until 2026-11-01 09:00"),
+            ],
+        );
         // Opening inside the gap (02:30 does not exist on 8 March): open when the clocks jump.
         let gap = schedule(r#"{"timeZone":"America/New_York","weekly":{"sun":"02:30-05:00"}}"#);
-        check(&gap, &ny, &[("2026-03-08 06:00", "closed until 2026-03-08 07:00"), ("2026-03-08 07:00", "open until 2026-03-08 09:00")]);
+        check(
+            &gap,
+            &ny,
+            &[
+                ("2026-03-08 06:00", "closed until 2026-03-08 07:00"),
+                ("2026-03-08 07:00", "open until 2026-03-08 09:00"),
+            ],
+        );
         // Berlin springs forward at 02:00 local on 29 March 2026 (01:00 UTC).
         let b = schedule(r#"{"timeZone":"Europe/Berlin","weekly":{"sun":"02:15-03:30"}}"#);
-        check(&b, &berlin(), &[("2026-03-29 00:30", "closed until 2026-03-29 01:00"), ("2026-03-29 01:10", "open until 2026-03-29 01:30")]);
+        check(
+            &b,
+            &berlin(),
+            &[
+                ("2026-03-29 00:30", "closed until 2026-03-29 01:00"),
+                ("2026-03-29 01:10", "open until 2026-03-29 01:30"),
+            ],
+        );
     }
 
     #[test]
     fn never_open_and_long_closures() {
         let s = schedule(r#"{"timeZone":"UTC","weekly":{}}"#);
         check(&s, &Fixed(0), &[("2026-11-23 10:00", "closed")]);
-        let s = schedule(r#"{"timeZone":"UTC","weekly":{"mon":"09:00-10:00"},"exceptions":{"2026-11-01/2027-02-28":"closed"}}"#);
-        check(&s, &Fixed(0), &[("2026-11-23 10:00", "closed until 2027-03-01 09:00")]);
+        let s = schedule(
+            r#"{"timeZone":"UTC","weekly":{"mon":"09:00-10:00"},"exceptions":{"2026-11-01/2027-02-28":"closed"}}"#,
+        );
+        check(
+            &s,
+            &Fixed(0),
+            &[("2026-11-23 10:00", "closed until 2027-03-01 09:00")],
+        );
     }
 
     #[test]
     fn to_utc_picks_the_first_of_two_and_the_jump_in_a_gap() {
         let ny = new_york();
         let local = |t: &str| utc(t);
-        assert_eq!(show(to_utc(local("2026-11-01 01:30"), &ny)), "2026-11-01 05:30");
-        assert_eq!(show(to_utc(local("2026-03-08 02:30"), &ny)), "2026-03-08 07:00");
-        assert_eq!(show(to_utc(local("2026-06-01 09:00"), &ny)), "2026-06-01 13:00");
+        assert_eq!(
+            show(to_utc(local("2026-11-01 01:30"), &ny)),
+            "2026-11-01 05:30"
+        );
+        assert_eq!(
+            show(to_utc(local("2026-03-08 02:30"), &ny)),
+            "2026-03-08 07:00"
+        );
+        assert_eq!(
+            show(to_utc(local("2026-06-01 09:00"), &ny)),
+            "2026-06-01 13:00"
+        );
     }
 
     #[test]
@@ -605,17 +760,44 @@ pub(crate) mod tests {
         for (config, want) in rows {
             let mut issues = Vec::new();
             parse(&json(config), "hours", None, &mut issues);
-            let got: Vec<String> = issues.iter().map(|i| format!("{}: {}", i.path, i.message)).collect();
-            assert_eq!(got, want.iter().map(|w| crate::as_built(w)).collect::<Vec<_>>(), "{config}");
+            let got: Vec<String> = issues
+                .iter()
+                .map(|i| format!("{}: {}", i.path, i.message))
+                .collect();
+            assert_eq!(
+                got,
+                want.iter().map(|w| crate::as_built(w)).collect::<Vec<_>>(),
+                "{config}"
+            );
         }
         // A channel's hours inherit the widget's zone.
         let mut issues = Vec::new();
-        let s = parse(&json(r#"{"weekly":{"sat,sun":"closed","Monday-Friday":"08:00-20:00"}}"#), "channels[0].hours", Some("Europe/Paris"), &mut issues).unwrap();
+        let s = parse(
+            &json(r#"{"weekly":{"sat,sun":"closed","Monday-Friday":"08:00-20:00"}}"#),
+            "channels[0].hours",
+            Some("Europe/Paris"),
+            &mut issues,
+        )
+        .unwrap();
         assert_eq!((s.time_zone.as_str(), issues.len()), ("Europe/Paris", 0));
-        for zone in ["UTC", "Europe/Paris", "America/Argentina/Buenos_Aires", "Etc/GMT+5", "America/Port-au-Prince"] {
+        for zone in [
+            "UTC",
+            "Europe/Paris",
+            "America/Argentina/Buenos_Aires",
+            "Etc/GMT+5",
+            "America/Port-au-Prince",
+        ] {
             assert!(is_zone_name(zone), "{zone}");
         }
-        for zone in ["", "Paris", "Europe/", "/Paris", "Europe/Pa ris", "Europe/<script>", "../etc/passwd"] {
+        for zone in [
+            "",
+            "Paris",
+            "Europe/",
+            "/Paris",
+            "Europe/Pa ris",
+            "Europe/<script>",
+            "../etc/passwd",
+        ] {
             assert!(!is_zone_name(zone), "{zone}");
         }
     }

@@ -10,12 +10,19 @@ use crate::channel::{Group, Kind, Reply};
 use crate::value::Value;
 
 /// The languages shipped with the widget; English is built in, the rest are `locales/<tag>.json`.
-pub const LOCALES: [&str; 13] = ["en", "es", "fr", "de", "it", "pt", "nl", "pl", "tr", "ar", "he", "ja", "zh"];
+pub const LOCALES: [&str; 13] = [
+    "en", "es", "fr", "de", "it", "pt", "nl", "pl", "tr", "ar", "he", "ja", "zh",
+];
 
 /// A shipped locale file's texts; unknown keys and non-text values are skipped.
 pub fn table(value: &Value) -> Vec<(Text, String)> {
-    let Value::Object(entries) = value else { return Vec::new() };
-    entries.iter().filter_map(|(key, v)| Some((Text::from_key(key)?, v.as_str()?.to_owned()))).collect()
+    let Value::Object(entries) = value else {
+        return Vec::new();
+    };
+    entries
+        .iter()
+        .filter_map(|(key, v)| Some((Text::from_key(key)?, v.as_str()?.to_owned())))
+        .collect()
 }
 
 macro_rules! texts {
@@ -130,7 +137,10 @@ impl Text {
 
     /// The default label of a channel type (its place in [`Text::ALL`] follows `Kind::ALL`).
     pub fn label_of(kind: Kind) -> Text {
-        let first = Text::ALL.iter().position(|t| *t == Text::LabelPhone).unwrap_or(0);
+        let first = Text::ALL
+            .iter()
+            .position(|t| *t == Text::LabelPhone)
+            .unwrap_or(0);
         Text::ALL[first + kind as usize]
     }
 
@@ -190,9 +200,13 @@ impl Texts {
 
     pub fn get(&self, text: Text) -> &str {
         fn find(list: &[(Text, String)], text: Text) -> Option<&str> {
-            list.iter().find(|(t, _)| *t == text).map(|(_, v)| v.as_str())
+            list.iter()
+                .find(|(t, _)| *t == text)
+                .map(|(_, v)| v.as_str())
         }
-        find(&self.overrides, text).or_else(|| find(&self.language, text)).unwrap_or(text.english())
+        find(&self.overrides, text)
+            .or_else(|| find(&self.language, text))
+            .unwrap_or(text.english())
     }
 
     /// The text with `{name}` placeholders filled in.
@@ -213,7 +227,11 @@ mod tests {
     fn keys_are_unique_and_found() {
         for (i, a) in Text::ALL.iter().enumerate() {
             assert_eq!(Text::from_key(a.key()), Some(*a));
-            assert!(Text::ALL[i + 1..].iter().all(|b| b.key() != a.key()), "{} twice", a.key());
+            assert!(
+                Text::ALL[i + 1..].iter().all(|b| b.key() != a.key()),
+                "{} twice",
+                a.key()
+            );
         }
     }
 
@@ -229,8 +247,23 @@ mod tests {
     #[test]
     fn every_locale_file_is_complete_and_keeps_placeholders() {
         let brands = [
-            "launcher", "label.whatsapp", "label.telegram", "label.messenger", "label.signal", "label.viber", "label.line", "label.wechat", "label.skype",
-            "label.teams", "label.discord", "label.x", "label.instagram", "label.facebook", "label.linkedin", "label.youtube", "label.tiktok",
+            "launcher",
+            "label.whatsapp",
+            "label.telegram",
+            "label.messenger",
+            "label.signal",
+            "label.viber",
+            "label.line",
+            "label.wechat",
+            "label.skype",
+            "label.teams",
+            "label.discord",
+            "label.x",
+            "label.instagram",
+            "label.facebook",
+            "label.linkedin",
+            "label.youtube",
+            "label.tiktok",
         ];
         let files: &[(&str, &str)] = &[
             ("es", include_str!("../locales/es.json")),
@@ -248,23 +281,49 @@ mod tests {
         ];
         assert_eq!(files.len() + 1, LOCALES.len());
         let placeholders = |s: &str| {
-            let mut found: Vec<String> = s.split('{').skip(1).filter_map(|p| p.split_once('}').map(|(name, _)| name.to_owned())).collect();
+            let mut found: Vec<String> = s
+                .split('{')
+                .skip(1)
+                .filter_map(|p| p.split_once('}').map(|(name, _)| name.to_owned()))
+                .collect();
             found.sort();
             found
         };
         for (tag, text) in files {
-            let value: Value = serde_json::from_str(text).unwrap_or_else(|e| panic!("{tag}.json: {e}"));
-            let Value::Object(entries) = &value else { panic!("{tag}.json is not an object") };
+            let value: Value =
+                serde_json::from_str(text).unwrap_or_else(|e| panic!("{tag}.json: {e}"));
+            let Value::Object(entries) = &value else {
+                panic!("{tag}.json is not an object")
+            };
             for (key, _) in entries {
-                assert!(Text::from_key(key).is_some(), "{tag}.json has unknown key {key}");
+                assert!(
+                    Text::from_key(key).is_some(),
+                    "{tag}.json has unknown key {key}"
+                );
             }
             let table = table(&value);
-            assert_eq!(table.len(), entries.len(), "{tag}.json: every value is text");
+            assert_eq!(
+                table.len(),
+                entries.len(),
+                "{tag}.json: every value is text"
+            );
             for text in Text::ALL {
-                let translated = table.iter().find(|(t, _)| t == text).map(|(_, v)| v.as_str());
+                let translated = table
+                    .iter()
+                    .find(|(t, _)| t == text)
+                    .map(|(_, v)| v.as_str());
                 match translated {
-                    Some(v) => assert_eq!(placeholders(v), placeholders(text.english()), "{tag}.json {}: placeholders", text.key()),
-                    None => assert!(brands.contains(&text.key()), "{tag}.json lacks {}", text.key()),
+                    Some(v) => assert_eq!(
+                        placeholders(v),
+                        placeholders(text.english()),
+                        "{tag}.json {}: placeholders",
+                        text.key()
+                    ),
+                    None => assert!(
+                        brands.contains(&text.key()),
+                        "{tag}.json lacks {}",
+                        text.key()
+                    ),
                 }
             }
         }
@@ -274,11 +333,24 @@ mod tests {
     fn overrides_win_over_the_language_and_the_language_over_english() {
         let mut owner = Texts::default();
         owner.set(Text::Send, "Go".into());
-        let texts = owner.with_language(vec![(Text::Send, "Envoyer".into()), (Text::Close, "Fermer".into())]);
-        assert_eq!((texts.get(Text::Send), texts.get(Text::Close), texts.get(Text::Name)), ("Go", "Fermer", "Name"));
+        let texts = owner.with_language(vec![
+            (Text::Send, "Envoyer".into()),
+            (Text::Close, "Fermer".into()),
+        ]);
+        assert_eq!(
+            (
+                texts.get(Text::Send),
+                texts.get(Text::Close),
+                texts.get(Text::Name)
+            ),
+            ("Go", "Fermer", "Name")
+        );
         let mut french_only = Texts::default();
         french_only.set(Text::Close, "Fermer la fenêtre".into());
-        assert_eq!(texts.with_overrides(&french_only).get(Text::Close), "Fermer la fenêtre");
+        assert_eq!(
+            texts.with_overrides(&french_only).get(Text::Close),
+            "Fermer la fenêtre"
+        );
     }
 
     #[test]
@@ -288,7 +360,13 @@ mod tests {
         t.set(Text::Send, "Envoyer".into());
         t.set(Text::Send, "Absenden".into());
         assert_eq!(t.get(Text::Send), "Absenden");
-        assert_eq!(t.fill(Text::ErrorTooLong, &[("max", "5000")]), "Please shorten this to 5000 characters or fewer.");
-        assert_eq!(t.fill(Text::FailRejected, &[("reason", "{max}")]), "The server did not accept your message: {max}. Your text is still here.");
+        assert_eq!(
+            t.fill(Text::ErrorTooLong, &[("max", "5000")]),
+            "Please shorten this to 5000 characters or fewer."
+        );
+        assert_eq!(
+            t.fill(Text::FailRejected, &[("reason", "{max}")]),
+            "The server did not accept your message: {max}. Your text is still here."
+        );
     }
 }

@@ -77,7 +77,12 @@ pub fn ms(t: f64) -> f64 {
 
 /// Builds an object from `(key, value)` pairs.
 pub fn object(entries: Vec<(&str, Value)>) -> Value {
-    Value::Object(entries.into_iter().map(|(k, v)| (k.to_owned(), v)).collect())
+    Value::Object(
+        entries
+            .into_iter()
+            .map(|(k, v)| (k.to_owned(), v))
+            .collect(),
+    )
 }
 
 pub fn text(s: &str) -> Value {
@@ -125,9 +130,16 @@ mod tests {
     fn writes_what_serde_json_writes() {
         let hostile = "quote \" backslash \\ newline \n tab \t nul \u{0} bell \u{7} esc \u{1b} del \u{7f} emoji 👋 rtl שלום </script> \u{2028}";
         // Keys in sorted order, as serde_json::Value keeps them.
-        let input = format!(r#"{{"a":[1,-2,true,false,null],"e":[],"eo":{{}},"o":{{"nested":{{"k":"v"}}}},"s":{}}}"#, serde_json::to_string(hostile).unwrap());
+        let input = format!(
+            r#"{{"a":[1,-2,true,false,null],"e":[],"eo":{{}},"o":{{"nested":{{"k":"v"}}}},"s":{}}}"#,
+            serde_json::to_string(hostile).unwrap()
+        );
         let value = json(&input);
-        assert_eq!(write(&value), serde_json::to_string(&serde_json::from_str::<serde_json::Value>(&input).unwrap()).unwrap());
+        assert_eq!(
+            write(&value),
+            serde_json::to_string(&serde_json::from_str::<serde_json::Value>(&input).unwrap())
+                .unwrap()
+        );
     }
 
     #[test]

@@ -25,7 +25,13 @@ macro_rules! message {
 /// An owner-facing text in a table (what a channel's value should be): the text with the
 /// `messages` feature, `""` without it, decided at compile time.
 macro_rules! owner_text {
-    ($text:expr) => { if cfg!(feature = "messages") { $text } else { "" } };
+    ($text:expr) => {
+        if cfg!(feature = "messages") {
+            $text
+        } else {
+            ""
+        }
+    };
 }
 
 /// Tests: an expected `path: message` line as this build reports it, the message compiled out

@@ -59,9 +59,15 @@ pub struct Entry {
 #[derive(Clone, Debug, PartialEq)]
 pub enum Attempt {
     /// An HTTP answer, with its `Retry-After` header and the endpoint's reason when it gave one.
-    Answered { status: u16, retry_after: Option<String>, reason: Option<String> },
+    Answered {
+        status: u16,
+        retry_after: Option<String>,
+        reason: Option<String>,
+    },
     /// `fetch` failed without an answer; `online` is `navigator.onLine` at that moment.
-    NetworkError { online: bool },
+    NetworkError {
+        online: bool,
+    },
     Timeout,
 }
 
@@ -81,7 +87,10 @@ pub enum Wait {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Failure {
     /// A 4xx other than 408/425/429: the endpoint will never take it as it is.
-    Refused { status: u16, reason: Option<String> },
+    Refused {
+        status: u16,
+        reason: Option<String>,
+    },
     TooManyAttempts,
 }
 
@@ -113,7 +122,11 @@ impl Entry {
             ("endpoint", json::text(&self.endpoint)),
             ("simple", Value::Bool(self.simple)),
             ("attempts", Value::Number(self.attempts as f64)),
-            ("nextAt", self.next_at.map_or(Value::Null, |t| Value::Number(json::ms(t)))),
+            (
+                "nextAt",
+                self.next_at
+                    .map_or(Value::Null, |t| Value::Number(json::ms(t))),
+            ),
             ("queuedAt", Value::Number(json::ms(self.queued_at))),
         ])
     }
@@ -142,17 +155,27 @@ impl Outbox {
 
     /// Reads what [`Outbox::to_value`] wrote; an unreadable entry is dropped, not fatal.
     pub fn from_value(v: &Value) -> Outbox {
-        let Value::Array(items) = v else { return Outbox::default() };
-        Outbox { entries: items.iter().filter_map(Entry::from_value).collect() }
+        let Value::Array(items) = v else {
+            return Outbox::default();
+        };
+        Outbox {
+            entries: items.iter().filter_map(Entry::from_value).collect(),
+        }
     }
 
     /// Keeps `entry` (replacing one with the same id), unless that would exceed the size caps.
     pub fn add(&mut self, entry: Entry, policy: &Policy) -> Result<(), Full> {
-        self.entries.retain(|e| e.submission.id != entry.submission.id);
+        self.entries
+            .retain(|e| e.submission.id != entry.submission.id);
         if self.entries.len() >= policy.max_entries {
             return Err(Full::TooMany);
         }
-        let chars: usize = self.entries.iter().chain([&entry]).map(|e| e.submission.message.chars().count()).sum();
+        let chars: usize = self
+            .entries
+            .iter()
+            .chain([&entry])
+            .map(|e| e.submission.message.chars().count())
+            .sum();
         if chars > policy.max_chars {
             return Err(Full::TooLong);
         }
@@ -166,7 +189,10 @@ impl Outbox {
 
     /// Removes and returns the submissions older than the policy keeps them.
     pub fn expire(&mut self, now: f64, policy: &Policy) -> Vec<Entry> {
-        let (old, keep) = self.entries.drain(..).partition(|e| now - e.queued_at > policy.expiry_ms);
+        let (old, keep) = self
+            .entries
+            .drain(..)
+            .partition(|e| now - e.queued_at > policy.expiry_ms);
         self.entries = keep;
         old
     }
@@ -185,12 +211,22 @@ impl Outbox {
 
     /// When the next timed retry is due, if any.
     pub fn next_wake(&self) -> Option<f64> {
-        self.entries.iter().filter_map(|e| e.next_at).reduce(f64::min)
+        self.entries
+            .iter()
+            .filter_map(|e| e.next_at)
+            .reduce(f64::min)
     }
 
     /// Applies one attempt's result to submission `id`: removes it when delivered or given up,
     /// otherwise schedules the next attempt. `random` in [0, 1) is the jitter.
-    pub fn record(&mut self, id: &str, attempt: &Attempt, now: f64, random: f64, policy: &Policy) -> Verdict {
+    pub fn record(
+        &mut self,
+        id: &str,
+        attempt: &Attempt,
+        now: f64,
+        random: f64,
+        policy: &Policy,
+    ) -> Verdict {
         let Some(index) = self.entries.iter().position(|e| e.submission.id == id) else {
             // Another tab finished it meanwhile; the endpoint's idempotency made that safe.
             return Verdict::Delivered;
@@ -214,20 +250,45 @@ impl Outbox {
 /// What an attempt means, given how many online attempts have been made (including this one).
 pub fn judge(attempts: u32, attempt: &Attempt, now: f64, random: f64, policy: &Policy) -> Verdict {
     let (wait, retry_after) = match attempt {
-        Attempt::Answered { status, retry_after, reason } => match reply_of(*status) {
+        Attempt::Answered {
+            status,
+            retry_after,
+            reason,
+        } => match reply_of(*status) {
             Reply::Accepted => return Verdict::Delivered,
-            Reply::Refused => return Verdict::GiveUp(Failure::Refused { status: *status, reason: reason.clone() }),
-            Reply::Retry => (Wait::Server, retry_after.as_deref().and_then(|h| parse_retry_after(h, now))),
+            Reply::Refused => {
+                return Verdict::GiveUp(Failure::Refused {
+                    status: *status,
+                    reason: reason.clone(),
+                })
+            }
+            Reply::Retry => (
+                Wait::Server,
+                retry_after
+                    .as_deref()
+                    .and_then(|h| parse_retry_after(h, now)),
+            ),
         },
-        Attempt::NetworkError { online: false } => return Verdict::Retry { wait: Wait::Offline, at: None },
+        Attempt::NetworkError { online: false } => {
+            return Verdict::Retry {
+                wait: Wait::Offline,
+                at: None,
+            }
+        }
         Attempt::NetworkError { online: true } => (Wait::Blocked, None),
         Attempt::Timeout => (Wait::Timeout, None),
     };
     if attempts >= policy.max_attempts {
         return Verdict::GiveUp(Failure::TooManyAttempts);
     }
-    let delay = retry_after.map_or_else(|| backoff(attempts, random, policy), |ms| ms.min(policy.max_backoff_ms));
-    Verdict::Retry { wait, at: Some(now + delay) }
+    let delay = retry_after.map_or_else(
+        || backoff(attempts, random, policy),
+        |ms| ms.min(policy.max_backoff_ms),
+    );
+    Verdict::Retry {
+        wait,
+        at: Some(now + delay),
+    }
 }
 
 /// Exponential backoff with "equal jitter": half the doubled delay fixed, half random, so many
@@ -251,11 +312,21 @@ pub fn parse_retry_after(header: &str, now: f64) -> Option<f64> {
 /// An IMF-fixdate (`Sun, 06 Nov 1994 08:49:37 GMT`) as ms since the epoch.
 fn http_date_ms(s: &str) -> Option<f64> {
     let parts: Vec<&str> = s.split([' ', ':']).collect();
-    let [_, day, month, year, hour, minute, second, "GMT"] = parts[..] else { return None };
-    const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+    let [_, day, month, year, hour, minute, second, "GMT"] = parts[..] else {
+        return None;
+    };
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
     let month = MONTHS.iter().position(|m| *m == month)? as i64 + 1;
     let num = |v: &str| digits(v).map(i64::from);
-    let (day, year, hour, minute, second) = (num(day)?, num(year)?, num(hour)?, num(minute)?, num(second)?);
+    let (day, year, hour, minute, second) = (
+        num(day)?,
+        num(year)?,
+        num(hour)?,
+        num(minute)?,
+        num(second)?,
+    );
     if !(1..=31).contains(&day) || hour > 23 || minute > 59 || second > 60 {
         return None;
     }
@@ -288,16 +359,29 @@ mod tests {
             locale: "en".into(),
             time_zone: "UTC".into(),
             created_at: "2026-11-24T10:00:00.000Z".into(),
-            widget: WidgetInfo { version: "0.1.0".into() },
+            widget: WidgetInfo {
+                version: "0.1.0".into(),
+            },
         }
     }
 
     fn entry(id: &str, now: f64) -> Entry {
-        Entry { submission: submission(id, "hello"), endpoint: "/api/feedback".into(), simple: false, attempts: 0, next_at: Some(now), queued_at: now }
+        Entry {
+            submission: submission(id, "hello"),
+            endpoint: "/api/feedback".into(),
+            simple: false,
+            attempts: 0,
+            next_at: Some(now),
+            queued_at: now,
+        }
     }
 
     fn answered(status: u16) -> Attempt {
-        Attempt::Answered { status, retry_after: None, reason: None }
+        Attempt::Answered {
+            status,
+            retry_after: None,
+            reason: None,
+        }
     }
 
     #[test]
@@ -305,26 +389,106 @@ mod tests {
         let rows: &[(Attempt, Verdict)] = &[
             (answered(200), Verdict::Delivered),
             (answered(201), Verdict::Delivered),
-            (answered(500), Verdict::Retry { wait: Wait::Server, at: Some(1_000.0 + 500.0) }),
-            (answered(503), Verdict::Retry { wait: Wait::Server, at: Some(1_500.0) }),
-            (answered(408), Verdict::Retry { wait: Wait::Server, at: Some(1_500.0) }),
-            (answered(425), Verdict::Retry { wait: Wait::Server, at: Some(1_500.0) }),
-            (Attempt::Answered { status: 429, retry_after: Some("7".into()), reason: None }, Verdict::Retry { wait: Wait::Server, at: Some(8_000.0) }),
-            (Attempt::Answered { status: 400, retry_after: None, reason: Some("bad".into()) }, Verdict::GiveUp(Failure::Refused { status: 400, reason: Some("bad".into()) })),
-            (answered(422), Verdict::GiveUp(Failure::Refused { status: 422, reason: None })),
-            (answered(404), Verdict::GiveUp(Failure::Refused { status: 404, reason: None })),
-            (Attempt::NetworkError { online: false }, Verdict::Retry { wait: Wait::Offline, at: None }),
-            (Attempt::NetworkError { online: true }, Verdict::Retry { wait: Wait::Blocked, at: Some(1_500.0) }),
-            (Attempt::Timeout, Verdict::Retry { wait: Wait::Timeout, at: Some(1_500.0) }),
+            (
+                answered(500),
+                Verdict::Retry {
+                    wait: Wait::Server,
+                    at: Some(1_000.0 + 500.0),
+                },
+            ),
+            (
+                answered(503),
+                Verdict::Retry {
+                    wait: Wait::Server,
+                    at: Some(1_500.0),
+                },
+            ),
+            (
+                answered(408),
+                Verdict::Retry {
+                    wait: Wait::Server,
+                    at: Some(1_500.0),
+                },
+            ),
+            (
+                answered(425),
+                Verdict::Retry {
+                    wait: Wait::Server,
+                    at: Some(1_500.0),
+                },
+            ),
+            (
+                Attempt::Answered {
+                    status: 429,
+                    retry_after: Some("7".into()),
+                    reason: None,
+                },
+                Verdict::Retry {
+                    wait: Wait::Server,
+                    at: Some(8_000.0),
+                },
+            ),
+            (
+                Attempt::Answered {
+                    status: 400,
+                    retry_after: None,
+                    reason: Some("bad".into()),
+                },
+                Verdict::GiveUp(Failure::Refused {
+                    status: 400,
+                    reason: Some("bad".into()),
+                }),
+            ),
+            (
+                answered(422),
+                Verdict::GiveUp(Failure::Refused {
+                    status: 422,
+                    reason: None,
+                }),
+            ),
+            (
+                answered(404),
+                Verdict::GiveUp(Failure::Refused {
+                    status: 404,
+                    reason: None,
+                }),
+            ),
+            (
+                Attempt::NetworkError { online: false },
+                Verdict::Retry {
+                    wait: Wait::Offline,
+                    at: None,
+                },
+            ),
+            (
+                Attempt::NetworkError { online: true },
+                Verdict::Retry {
+                    wait: Wait::Blocked,
+                    at: Some(1_500.0),
+                },
+            ),
+            (
+                Attempt::Timeout,
+                Verdict::Retry {
+                    wait: Wait::Timeout,
+                    at: Some(1_500.0),
+                },
+            ),
         ];
         for (attempt, verdict) in rows {
-            assert_eq!(&judge(1, attempt, 1_000.0, 0.0, &POLICY), verdict, "{attempt:?}");
+            assert_eq!(
+                &judge(1, attempt, 1_000.0, 0.0, &POLICY),
+                verdict,
+                "{attempt:?}"
+            );
         }
     }
 
     #[test]
     fn backoff_doubles_with_jitter_and_is_capped() {
-        let delays: Vec<(f64, f64)> = (1..=12).map(|n| (backoff(n, 0.0, &POLICY), backoff(n, 0.999_999, &POLICY))).collect();
+        let delays: Vec<(f64, f64)> = (1..=12)
+            .map(|n| (backoff(n, 0.0, &POLICY), backoff(n, 0.999_999, &POLICY)))
+            .collect();
         assert_eq!(delays[0], (500.0, 999.9995));
         assert_eq!(delays[1].0, 1_000.0);
         assert_eq!(delays[2].0, 2_000.0);
@@ -338,16 +502,49 @@ mod tests {
         let now = 1_792_000_000_000.0; // 2026-10-14T...
         assert_eq!(parse_retry_after("120", now), Some(120_000.0));
         assert_eq!(parse_retry_after(" 0 ", now), Some(0.0));
-        assert_eq!(http_date_ms("Sun, 06 Nov 1994 08:49:37 GMT"), Some(784_111_777_000.0));
+        assert_eq!(
+            http_date_ms("Sun, 06 Nov 1994 08:49:37 GMT"),
+            Some(784_111_777_000.0)
+        );
         assert_eq!(http_date_ms("Thu, 01 Jan 1970 00:00:00 GMT"), Some(0.0));
-        assert_eq!(parse_retry_after("Thu, 01 Jan 1970 00:00:10 GMT", 4_000.0), Some(6_000.0));
-        assert_eq!(parse_retry_after("Thu, 01 Jan 1970 00:00:10 GMT", 20_000.0), Some(0.0), "a past date means now");
-        for bad in ["soon", "-5", "1.5", "Sun, 06 Nov 1994 08:49:37", "Sun, 32 Nov 1994 08:49:37 GMT", ""] {
+        assert_eq!(
+            parse_retry_after("Thu, 01 Jan 1970 00:00:10 GMT", 4_000.0),
+            Some(6_000.0)
+        );
+        assert_eq!(
+            parse_retry_after("Thu, 01 Jan 1970 00:00:10 GMT", 20_000.0),
+            Some(0.0),
+            "a past date means now"
+        );
+        for bad in [
+            "soon",
+            "-5",
+            "1.5",
+            "Sun, 06 Nov 1994 08:49:37",
+            "Sun, 32 Nov 1994 08:49:37 GMT",
+            "",
+        ] {
             assert_eq!(parse_retry_after(bad, now), None, "{bad:?}");
         }
         // A huge Retry-After is capped so the message is not parked for days.
-        let verdict = judge(1, &Attempt::Answered { status: 503, retry_after: Some("999999".into()), reason: None }, 0.0, 0.0, &POLICY);
-        assert_eq!(verdict, Verdict::Retry { wait: Wait::Server, at: Some(POLICY.max_backoff_ms) });
+        let verdict = judge(
+            1,
+            &Attempt::Answered {
+                status: 503,
+                retry_after: Some("999999".into()),
+                reason: None,
+            },
+            0.0,
+            0.0,
+            &POLICY,
+        );
+        assert_eq!(
+            verdict,
+            Verdict::Retry {
+                wait: Wait::Server,
+                at: Some(POLICY.max_backoff_ms)
+            }
+        );
     }
 
     /// 500, 500, then 200 with a fake clock: same entry throughout, delivered on the third try.
@@ -358,15 +555,26 @@ mod tests {
         outbox.add(entry("a", now), &POLICY).unwrap();
         assert_eq!(outbox.due(now, false), ["a"]);
         for status in [500, 500] {
-            let Verdict::Retry { at: Some(at), .. } = outbox.record("a", &answered(status), now, 0.5, &POLICY) else { panic!() };
+            let Verdict::Retry { at: Some(at), .. } =
+                outbox.record("a", &answered(status), now, 0.5, &POLICY)
+            else {
+                panic!()
+            };
             assert!(outbox.due(now, false).is_empty(), "not before its time");
             assert_eq!(outbox.next_wake(), Some(at));
             now = at;
             assert_eq!(outbox.due(now, false), ["a"]);
         }
-        assert_eq!(outbox.record("a", &answered(200), now, 0.5, &POLICY), Verdict::Delivered);
+        assert_eq!(
+            outbox.record("a", &answered(200), now, 0.5, &POLICY),
+            Verdict::Delivered
+        );
         assert!(outbox.entries.is_empty());
-        assert_eq!(outbox.record("a", &answered(200), now, 0.5, &POLICY), Verdict::Delivered, "already gone: another tab sent it");
+        assert_eq!(
+            outbox.record("a", &answered(200), now, 0.5, &POLICY),
+            Verdict::Delivered,
+            "already gone: another tab sent it"
+        );
     }
 
     #[test]
@@ -374,15 +582,39 @@ mod tests {
         let mut outbox = Outbox::default();
         outbox.add(entry("a", 0.0), &POLICY).unwrap();
         for _ in 0..20 {
-            assert_eq!(outbox.record("a", &Attempt::NetworkError { online: false }, 0.0, 0.0, &POLICY), Verdict::Retry { wait: Wait::Offline, at: None });
+            assert_eq!(
+                outbox.record(
+                    "a",
+                    &Attempt::NetworkError { online: false },
+                    0.0,
+                    0.0,
+                    &POLICY
+                ),
+                Verdict::Retry {
+                    wait: Wait::Offline,
+                    at: None
+                }
+            );
         }
         assert_eq!(outbox.get("a").unwrap().attempts, 0);
-        assert!(outbox.due(1e12, false).is_empty(), "waits for the network, not the clock");
+        assert!(
+            outbox.due(1e12, false).is_empty(),
+            "waits for the network, not the clock"
+        );
         assert_eq!(outbox.due(0.0, true), ["a"], "back online");
         for n in 1..POLICY.max_attempts {
-            assert!(matches!(outbox.record("a", &Attempt::Timeout, 0.0, 0.0, &POLICY), Verdict::Retry { .. }), "attempt {n}");
+            assert!(
+                matches!(
+                    outbox.record("a", &Attempt::Timeout, 0.0, 0.0, &POLICY),
+                    Verdict::Retry { .. }
+                ),
+                "attempt {n}"
+            );
         }
-        assert_eq!(outbox.record("a", &Attempt::Timeout, 0.0, 0.0, &POLICY), Verdict::GiveUp(Failure::TooManyAttempts));
+        assert_eq!(
+            outbox.record("a", &Attempt::Timeout, 0.0, 0.0, &POLICY),
+            Verdict::GiveUp(Failure::TooManyAttempts)
+        );
         assert!(outbox.entries.is_empty());
     }
 
@@ -390,9 +622,14 @@ mod tests {
     fn caps_expiry_and_replacement() {
         let mut outbox = Outbox::default();
         for i in 0..POLICY.max_entries {
-            outbox.add(entry(&i.to_string(), i as f64), &POLICY).unwrap();
+            outbox
+                .add(entry(&i.to_string(), i as f64), &POLICY)
+                .unwrap();
         }
-        assert_eq!(outbox.add(entry("one too many", 0.0), &POLICY), Err(Full::TooMany));
+        assert_eq!(
+            outbox.add(entry("one too many", 0.0), &POLICY),
+            Err(Full::TooMany)
+        );
         outbox.add(entry("3", 99.0), &POLICY).unwrap();
         assert_eq!(outbox.entries.len(), POLICY.max_entries, "same id replaces");
 
@@ -402,7 +639,13 @@ mod tests {
         assert_eq!(small.add(long, &POLICY), Err(Full::TooLong));
 
         let expired = outbox.expire(POLICY.expiry_ms + 5.5, &POLICY);
-        assert_eq!(expired.iter().map(|e| e.submission.id.as_str()).collect::<Vec<_>>(), ["0", "1", "2", "4", "5"]);
+        assert_eq!(
+            expired
+                .iter()
+                .map(|e| e.submission.id.as_str())
+                .collect::<Vec<_>>(),
+            ["0", "1", "2", "4", "5"]
+        );
         assert_eq!(outbox.entries.len(), POLICY.max_entries - 5);
     }
 
@@ -418,7 +661,15 @@ mod tests {
         assert_eq!(Outbox::from_value(&crate::value::json(&text)), outbox);
         // A corrupt entry is dropped; the rest survive.
         let damaged = text.replacen("\"endpoint\"", "\"elsewhere\"", 1);
-        assert_eq!(Outbox::from_value(&crate::value::json(&damaged)).entries.len(), 1);
-        assert_eq!(Outbox::from_value(&Value::String("garbage".into())), Outbox::default());
+        assert_eq!(
+            Outbox::from_value(&crate::value::json(&damaged))
+                .entries
+                .len(),
+            1
+        );
+        assert_eq!(
+            Outbox::from_value(&Value::String("garbage".into())),
+            Outbox::default()
+        );
     }
 }

@@ -40,7 +40,11 @@ mod tests {
         // The top-left finder pattern: a 7-module run on the first row.
         assert!(d.starts_with("M0 0h7v1H0z"), "{}", &d[..40]);
         assert!(d.matches('M').count() > 50);
-        let (size, _) = path(&format!("https://wa.me/15550100123?text={}", "%F0%9F%91%8B".repeat(20))).unwrap();
+        let (size, _) = path(&format!(
+            "https://wa.me/15550100123?text={}",
+            "%F0%9F%91%8B".repeat(20)
+        ))
+        .unwrap();
         assert!(size > 25);
         assert_eq!(path(&"x".repeat(5000)), None);
     }

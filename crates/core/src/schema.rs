@@ -4,7 +4,9 @@
 //! editor and the widget agree on what is valid.
 
 use crate::channel::{Devices, Group, Kind, Reply, WhenClosed};
-use crate::config::{Ask, Form, Launcher, Position, Rating, Scheme, Spam, Theme, OFFSET_MAX, TRANSPORTS};
+use crate::config::{
+    Ask, Form, Launcher, Position, Rating, Scheme, Spam, Theme, OFFSET_MAX, TRANSPORTS,
+};
 use crate::i18n::{Text, Texts, LOCALES};
 
 /// A JSON string literal.
@@ -38,7 +40,11 @@ pub fn json_schema() -> String {
         .iter()
         .map(|&t| match defaults.get(t) {
             "" => format!("\"{}\":{{\"$ref\":\"#/$defs/text\"}}", t.key()),
-            default => format!("\"{}\":{{\"$ref\":\"#/$defs/text\",\"default\":{}}}", t.key(), string(default)),
+            default => format!(
+                "\"{}\":{{\"$ref\":\"#/$defs/text\",\"default\":{}}}",
+                t.key(),
+                string(default)
+            ),
         })
         .collect();
     let text_props = text_props.join(",");
@@ -49,7 +55,12 @@ pub fn json_schema() -> String {
     // Defaults straight from the parser's own `Default`s, so the schema (and the configurator and
     // editors that read it) cannot disagree with what the widget does when a key is absent.
     let form = Form::default();
-    let (rating, email, name, spam) = (form.rating.name(), form.email.name(), form.name.name(), form.spam.name());
+    let (rating, email, name, spam) = (
+        form.rating.name(),
+        form.email.name(),
+        form.name.name(),
+        form.spam.name(),
+    );
     let min_seconds = form.min_seconds as u32;
     let theme = Theme::default();
     let (scheme, radius, launcher) = (theme.scheme.name(), theme.radius, theme.launcher.name());
@@ -179,7 +190,9 @@ pub fn json_schema() -> String {
 fn hours_properties() -> String {
     let time = r"([01]?[0-9]|2[0-3]):[0-5][0-9]";
     let range = format!(r"{time}\\s*[-–]\\s*({time}|24:00)");
-    let spans = format!(r#"{{ "anyOf": [ {{ "type": "string", "pattern": "^\\s*([Cc]losed|{range}(\\s*,\\s*{range})*)\\s*$" }}, {{ "type": "array", "items": {{ "type": "string", "pattern": "^\\s*{range}\\s*$" }} }} ] }}"#);
+    let spans = format!(
+        r#"{{ "anyOf": [ {{ "type": "string", "pattern": "^\\s*([Cc]losed|{range}(\\s*,\\s*{range})*)\\s*$" }}, {{ "type": "array", "items": {{ "type": "string", "pattern": "^\\s*{range}\\s*$" }} }} ] }}"#
+    );
     let day = r"\\s*[A-Za-z]{3}(day|sday|nesday|rsday|urday)?\\s*";
     let days = format!(r"^((daily|{day}(-{day})?)(,(daily|{day}(-{day})?))*)$");
     let dates = r"^([0-9]{4}-[0-9]{2}-[0-9]{2}(/[0-9]{4}-[0-9]{2}-[0-9]{2})?|[0-9]{2}-[0-9]{2})$";
@@ -197,34 +210,52 @@ mod tests {
 
     #[test]
     fn is_json_and_lists_every_key_type_and_text() {
-        let schema: serde_json::Value = serde_json::from_str(&json_schema()).expect("schema is valid JSON");
+        let schema: serde_json::Value =
+            serde_json::from_str(&json_schema()).expect("schema is valid JSON");
         let props = schema["properties"].as_object().unwrap();
         for key in KEYS {
             assert!(props.contains_key(key), "schema lacks {key}");
         }
         let kinds = &schema["$defs"]["channel"]["properties"]["type"]["enum"];
         assert_eq!(kinds.as_array().unwrap().len(), Kind::ALL.len());
-        assert_eq!(props["texts"]["properties"].as_object().unwrap().len(), Text::ALL.len());
+        assert_eq!(
+            props["texts"]["properties"].as_object().unwrap().len(),
+            Text::ALL.len()
+        );
         let form = props["form"]["oneOf"][1]["properties"].as_object().unwrap();
         for key in crate::config::FORM_KEYS {
             assert!(form.contains_key(key), "schema lacks form.{key}");
         }
         // Defaults are the widget's own, for editors and the configurator's placeholders.
-        assert_eq!(props["texts"]["properties"]["sending"]["default"], "Sending…");
+        assert_eq!(
+            props["texts"]["properties"]["sending"]["default"],
+            "Sending…"
+        );
         assert_eq!(props["title"]["default"], "Contact us");
         assert_eq!(props["position"]["default"], "bottom-right");
         assert_eq!(props["color"]["default"], "#0b57d0");
         // A message is refused on a channel that cannot prefill one, as the parser does.
         let rules = schema["$defs"]["channel"]["allOf"].as_array().unwrap();
-        let phone = rules.iter().find(|r| r["if"]["properties"]["type"]["const"] == "phone").unwrap();
+        let phone = rules
+            .iter()
+            .find(|r| r["if"]["properties"]["type"]["const"] == "phone")
+            .unwrap();
         assert_eq!(phone["then"]["properties"]["message"], false);
         assert_eq!(phone["then"]["properties"]["subject"], false);
-        let channel = schema["$defs"]["channel"]["properties"].as_object().unwrap();
+        let channel = schema["$defs"]["channel"]["properties"]
+            .as_object()
+            .unwrap();
         for key in crate::config::CHANNEL_KEYS {
             assert!(channel.contains_key(key), "schema lacks channels[].{key}");
         }
         for key in crate::hours::KEYS {
-            assert!(props["hours"]["properties"].as_object().unwrap().contains_key(key), "schema lacks hours.{key}");
+            assert!(
+                props["hours"]["properties"]
+                    .as_object()
+                    .unwrap()
+                    .contains_key(key),
+                "schema lacks hours.{key}"
+            );
         }
     }
 
@@ -239,11 +270,23 @@ mod tests {
         let channel = &schema["$defs"]["channel"]["properties"];
         let objects = [
             ("", props, &KEYS[..]),
-            ("theme.", &props["theme"]["properties"], &crate::config::THEME_KEYS[..]),
+            (
+                "theme.",
+                &props["theme"]["properties"],
+                &crate::config::THEME_KEYS[..],
+            ),
             ("form.", form, &crate::config::FORM_KEYS[..]),
             ("channels[].", channel, &crate::config::CHANNEL_KEYS[..]),
-            ("hours.", &props["hours"]["properties"], &crate::hours::KEYS[..]),
-            ("channels[].hours.", &channel["hours"]["properties"], &crate::hours::KEYS[..]),
+            (
+                "hours.",
+                &props["hours"]["properties"],
+                &crate::hours::KEYS[..],
+            ),
+            (
+                "channels[].hours.",
+                &channel["hours"]["properties"],
+                &crate::hours::KEYS[..],
+            ),
         ];
         for (prefix, object, keys) in objects {
             for key in keys {
@@ -262,9 +305,17 @@ mod tests {
         assert_eq!(theme["launcher"]["default"], "icon-label");
         assert_eq!(theme["radius"]["default"], 16);
         assert_eq!(channel["devices"]["default"], "all");
-        assert_eq!(schema["$defs"]["offset"]["anyOf"][0]["maximum"], crate::config::OFFSET_MAX);
+        assert_eq!(
+            schema["$defs"]["offset"]["anyOf"][0]["maximum"],
+            crate::config::OFFSET_MAX
+        );
         // The shipped languages, for the configurator's language list.
-        let locales: Vec<&str> = props["locale"]["examples"].as_array().unwrap().iter().map(|v| v.as_str().unwrap()).collect();
+        let locales: Vec<&str> = props["locale"]["examples"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_str().unwrap())
+            .collect();
         assert_eq!(locales[0], "auto");
         assert_eq!(&locales[1..], &LOCALES[..]);
         // Each channel type's rule names it and says which group it is listed under by default.
@@ -273,7 +324,10 @@ mod tests {
         for (rule, kind) in rules.iter().zip(Kind::ALL) {
             assert_eq!(rule["if"]["properties"]["type"]["const"], kind.name());
             assert_eq!(rule["title"], Texts::default().get(Text::label_of(kind)));
-            assert_eq!(rule["then"]["properties"]["group"]["default"], kind.spec().group.name());
+            assert_eq!(
+                rule["then"]["properties"]["group"]["default"],
+                kind.spec().group.name()
+            );
         }
     }
 }

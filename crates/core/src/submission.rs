@@ -63,20 +63,36 @@ impl Submission {
         let mut fields = vec![
             ("id", json::text(&self.id)),
             ("message", json::text(&self.message)),
-            ("rating", self.rating.map_or(Value::Null, |r| Value::Number(r as f64))),
+            (
+                "rating",
+                self.rating.map_or(Value::Null, |r| Value::Number(r as f64)),
+            ),
             ("email", json::optional_text(&self.email)),
             ("name", json::optional_text(&self.name)),
             ("consent", json::optional_text(&self.consent)),
         ];
         if !self.flags.is_empty() {
-            fields.push(("flags", Value::Array(self.flags.iter().map(|f| json::text(f)).collect())));
+            fields.push((
+                "flags",
+                Value::Array(self.flags.iter().map(|f| json::text(f)).collect()),
+            ));
         }
         fields.extend([
-            ("page", json::object(vec![("url", json::text(&self.page.url)), ("title", json::text(&self.page.title)), ("referrer", json::text(&self.page.referrer))])),
+            (
+                "page",
+                json::object(vec![
+                    ("url", json::text(&self.page.url)),
+                    ("title", json::text(&self.page.title)),
+                    ("referrer", json::text(&self.page.referrer)),
+                ]),
+            ),
             ("locale", json::text(&self.locale)),
             ("timeZone", json::text(&self.time_zone)),
             ("createdAt", json::text(&self.created_at)),
-            ("widget", json::object(vec![("version", json::text(&self.widget.version))])),
+            (
+                "widget",
+                json::object(vec![("version", json::text(&self.widget.version))]),
+            ),
         ]);
         json::object(fields)
     }
@@ -86,7 +102,10 @@ impl Submission {
         let page = v.get("page")?;
         let flags = match v.get("flags") {
             None => Vec::new(),
-            Some(Value::Array(items)) => items.iter().map(|f| f.as_str().map(str::to_owned)).collect::<Option<_>>()?,
+            Some(Value::Array(items)) => items
+                .iter()
+                .map(|f| f.as_str().map(str::to_owned))
+                .collect::<Option<_>>()?,
             Some(_) => return None,
         };
         Some(Submission {
@@ -101,11 +120,17 @@ impl Submission {
             name: v.optional_text("name")?,
             consent: v.optional_text("consent")?,
             flags,
-            page: Page { url: page.text("url")?, title: page.text("title")?, referrer: page.text("referrer")? },
+            page: Page {
+                url: page.text("url")?,
+                title: page.text("title")?,
+                referrer: page.text("referrer")?,
+            },
             locale: v.text("locale")?,
             time_zone: v.text("timeZone")?,
             created_at: v.text("createdAt")?,
-            widget: WidgetInfo { version: v.get("widget")?.text("version")? },
+            widget: WidgetInfo {
+                version: v.get("widget")?.text("version")?,
+            },
         })
     }
 
@@ -114,7 +139,10 @@ impl Submission {
         let mut out = Vec::new();
         let mut bad = |field, message| out.push(Problem { field, message });
         if !is_uuid(&self.id) {
-            bad("id", "must be a UUID such as 0b8e2c1e-5a7f-4c3b-9a61-2f0d7c9e4b11");
+            bad(
+                "id",
+                "must be a UUID such as 0b8e2c1e-5a7f-4c3b-9a61-2f0d7c9e4b11",
+            );
         }
         match form::check_message(&self.message) {
             Some(FieldError::Required) => bad("message", "must not be empty"),
@@ -129,7 +157,8 @@ impl Submission {
                 bad("email", "is not a valid e-mail address");
             }
         }
-        let too_long = |s: &Option<String>, max| s.as_ref().is_some_and(|s| s.chars().count() > max);
+        let too_long =
+            |s: &Option<String>, max| s.as_ref().is_some_and(|s| s.chars().count() > max);
         if too_long(&self.name, form::NAME_MAX) {
             bad("name", "is longer than 200 characters");
         }
@@ -182,7 +211,10 @@ pub fn reply_of(status: u16) -> Reply {
 pub fn is_uuid(s: &str) -> bool {
     let groups: Vec<&str> = s.split('-').collect();
     groups.len() == 5
-        && groups.iter().zip([8, 4, 4, 4, 12]).all(|(g, n)| g.len() == n && g.bytes().all(|b| b.is_ascii_hexdigit()))
+        && groups
+            .iter()
+            .zip([8, 4, 4, 4, 12])
+            .all(|(g, n)| g.len() == n && g.bytes().all(|b| b.is_ascii_hexdigit()))
 }
 
 /// A version-4 UUID from 16 random bytes (the shell takes them from `crypto.getRandomValues`,
@@ -236,9 +268,15 @@ mod tests {
             s.flags = flags;
             let ours = crate::json::write(&s.to_value());
             assert_eq!(ours, serde_json::to_string(&s).unwrap());
-            assert_eq!(Submission::from_value(&crate::value::json(&ours)), Some(s.clone()));
+            assert_eq!(
+                Submission::from_value(&crate::value::json(&ours)),
+                Some(s.clone())
+            );
         }
-        assert_eq!(Submission::from_value(&crate::value::json(r#"{"id":"x"}"#)), None);
+        assert_eq!(
+            Submission::from_value(&crate::value::json(r#"{"id":"x"}"#)),
+            None
+        );
     }
 
     #[test]
@@ -261,8 +299,22 @@ mod tests {
 
     #[test]
     fn replies() {
-        for (status, reply) in [(200, Reply::Accepted), (201, Reply::Accepted), (204, Reply::Accepted), (400, Reply::Refused), (404, Reply::Refused), (413, Reply::Refused), (422, Reply::Refused),
-            (408, Reply::Retry), (425, Reply::Retry), (429, Reply::Retry), (500, Reply::Retry), (503, Reply::Retry), (302, Reply::Refused), (0, Reply::Refused)] {
+        for (status, reply) in [
+            (200, Reply::Accepted),
+            (201, Reply::Accepted),
+            (204, Reply::Accepted),
+            (400, Reply::Refused),
+            (404, Reply::Refused),
+            (413, Reply::Refused),
+            (422, Reply::Refused),
+            (408, Reply::Retry),
+            (425, Reply::Retry),
+            (429, Reply::Retry),
+            (500, Reply::Retry),
+            (503, Reply::Retry),
+            (302, Reply::Refused),
+            (0, Reply::Refused),
+        ] {
             assert_eq!(reply_of(status), reply, "{status}");
         }
     }
@@ -273,7 +325,12 @@ mod tests {
         assert_eq!(id, "ffffffff-ffff-4fff-bfff-ffffffffffff");
         assert!(is_uuid(&id));
         assert!(is_uuid(&uuid_v4([0; 16])));
-        for bad in ["", "0b8e2c1e5a7f4c3b9a612f0d7c9e4b11", "0b8e2c1e-5a7f-4c3b-9a61-2f0d7c9e4b1g", "0b8e2c1e-5a7f-4c3b-9a61-2f0d7c9e4b1"] {
+        for bad in [
+            "",
+            "0b8e2c1e5a7f4c3b9a612f0d7c9e4b11",
+            "0b8e2c1e-5a7f-4c3b-9a61-2f0d7c9e4b1g",
+            "0b8e2c1e-5a7f-4c3b-9a61-2f0d7c9e4b1",
+        ] {
             assert!(!is_uuid(bad), "{bad}");
         }
     }

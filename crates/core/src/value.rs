@@ -52,7 +52,8 @@ impl Value {
 /// headers the core reads. One small parser in the wasm instead of `str::parse` for each integer
 /// type.
 pub fn digits(text: &str) -> Option<u32> {
-    ((1..=9).contains(&text.len()) && text.bytes().all(|b| b.is_ascii_digit())).then(|| text.bytes().fold(0, |n, b| n * 10 + (b - b'0') as u32))
+    ((1..=9).contains(&text.len()) && text.bytes().all(|b| b.is_ascii_digit()))
+        .then(|| text.bytes().fold(0, |n, b| n * 10 + (b - b'0') as u32))
 }
 
 impl<'de> Deserialize<'de> for Value {
@@ -120,7 +121,18 @@ mod tests {
 
     #[test]
     fn reads_plain_digits_only() {
-        for (text, expected) in [("0", Some(0)), ("09", Some(9)), ("123456789", Some(123_456_789)), ("", None), ("+1", None), ("-1", None), (" 1", None), ("1.5", None), ("1234567890", None), ("١", None)] {
+        for (text, expected) in [
+            ("0", Some(0)),
+            ("09", Some(9)),
+            ("123456789", Some(123_456_789)),
+            ("", None),
+            ("+1", None),
+            ("-1", None),
+            (" 1", None),
+            ("1.5", None),
+            ("1234567890", None),
+            ("١", None),
+        ] {
             assert_eq!(digits(text), expected, "{text:?}");
         }
     }
@@ -129,8 +141,22 @@ mod tests {
     fn reads_any_json_and_keeps_key_order() {
         let v = json(r#"{"b":1,"a":[true,null,"x",2.5],"c":{"d":-3}}"#);
         let Value::Object(entries) = &v else { panic!() };
-        assert_eq!(entries.iter().map(|(k, _)| k.as_str()).collect::<Vec<_>>(), ["b", "a", "c"]);
-        assert_eq!(v.get("a"), Some(&Value::Array(vec![Value::Bool(true), Value::Null, Value::String("x".into()), Value::Number(2.5)])));
-        assert_eq!(v.get("c").and_then(|c| c.get("d")), Some(&Value::Number(-3.0)));
+        assert_eq!(
+            entries.iter().map(|(k, _)| k.as_str()).collect::<Vec<_>>(),
+            ["b", "a", "c"]
+        );
+        assert_eq!(
+            v.get("a"),
+            Some(&Value::Array(vec![
+                Value::Bool(true),
+                Value::Null,
+                Value::String("x".into()),
+                Value::Number(2.5)
+            ]))
+        );
+        assert_eq!(
+            v.get("c").and_then(|c| c.get("d")),
+            Some(&Value::Number(-3.0))
+        );
     }
 }

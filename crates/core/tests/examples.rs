@@ -11,7 +11,8 @@ use widget_core::config::parse;
 use widget_core::value::Value;
 
 fn schema() -> jsonschema::Validator {
-    let schema: serde_json::Value = serde_json::from_str(&widget_core::schema::json_schema()).unwrap();
+    let schema: serde_json::Value =
+        serde_json::from_str(&widget_core::schema::json_schema()).unwrap();
     jsonschema::draft202012::new(&schema).expect("the schema is a valid draft 2020-12 schema")
 }
 
@@ -32,8 +33,12 @@ fn schema_errors(validator: &jsonschema::Validator, path: &Path) -> Vec<String> 
 fn collect(error: &jsonschema::ValidationError, out: &mut Vec<String>) {
     let at = error.instance_path().as_str().to_owned();
     match error.kind() {
-        ValidationErrorKind::AdditionalProperties { unexpected } => out.extend(unexpected.iter().map(|key| format!("{at}/{key}"))),
-        ValidationErrorKind::Required { property } => out.push(format!("{at}/{}", property.as_str().unwrap_or_default())),
+        ValidationErrorKind::AdditionalProperties { unexpected } => {
+            out.extend(unexpected.iter().map(|key| format!("{at}/{key}")))
+        }
+        ValidationErrorKind::Required { property } => {
+            out.push(format!("{at}/{}", property.as_str().unwrap_or_default()))
+        }
         ValidationErrorKind::OneOfNotValid { context } | ValidationErrorKind::AnyOf { context } => {
             out.push(at);
             for alternative in context.iter().flatten() {
@@ -46,7 +51,13 @@ fn collect(error: &jsonschema::ValidationError, out: &mut Vec<String>) {
 
 /// `channels[1].type` as the JSON pointer `/channels/1/type`.
 fn pointer(parser_path: &str) -> String {
-    format!("/{}", parser_path.replace('[', ".").replace(']', "").replace('.', "/"))
+    format!(
+        "/{}",
+        parser_path
+            .replace('[', ".")
+            .replace(']', "")
+            .replace('.', "/")
+    )
 }
 
 fn examples() -> PathBuf {
@@ -71,13 +82,25 @@ fn json_files(dir: &Path) -> Vec<PathBuf> {
 #[test]
 fn valid_examples_pass_the_parser_and_the_schema() {
     let files = json_files(&examples());
-    assert!(files.len() >= 3, "examples/ has too few examples: {files:?}");
+    assert!(
+        files.len() >= 3,
+        "examples/ has too few examples: {files:?}"
+    );
     let validator = schema();
     for path in files {
         let (config, issues) = parse(&read(&path));
         assert_eq!(issues, vec![], "{}", path.display());
-        assert!(!config.channels.is_empty(), "{}: no channel", path.display());
-        assert_eq!(schema_errors(&validator, &path), Vec::<String>::new(), "{}", path.display());
+        assert!(
+            !config.channels.is_empty(),
+            "{}: no channel",
+            path.display()
+        );
+        assert_eq!(
+            schema_errors(&validator, &path),
+            Vec::<String>::new(),
+            "{}",
+            path.display()
+        );
     }
 }
 
@@ -86,21 +109,37 @@ fn invalid_examples_are_rejected_by_both_at_their_path() {
     let dir = examples().join("invalid");
     let expected: serde_json::Value =
         serde_json::from_str(&fs::read_to_string(dir.join("expected.json")).unwrap()).unwrap();
-    let files: Vec<PathBuf> = json_files(&dir).into_iter().filter(|p| !p.ends_with("expected.json")).collect();
-    assert_eq!(files.len(), expected.as_object().unwrap().len() - 1, "every invalid example needs its path in expected.json");
+    let files: Vec<PathBuf> = json_files(&dir)
+        .into_iter()
+        .filter(|p| !p.ends_with("expected.json"))
+        .collect();
+    assert_eq!(
+        files.len(),
+        expected.as_object().unwrap().len() - 1,
+        "every invalid example needs its path in expected.json"
+    );
     let validator = schema();
     for path in files {
         let name = path.file_name().unwrap().to_str().unwrap();
-        let want = expected[name].as_str().unwrap_or_else(|| panic!("expected.json has no path for {name}"));
+        let want = expected[name]
+            .as_str()
+            .unwrap_or_else(|| panic!("expected.json has no path for {name}"));
         let (_, issues) = parse(&read(&path));
         let paths: Vec<&str> = issues.iter().map(|i| i.path.as_str()).collect();
         assert_eq!(paths, [want], "{name}: {issues:?}");
         // The schema names the same place; any other error is about an enclosing object (such as
         // the `oneOf` of "form"), never somewhere else.
         let errors = schema_errors(&validator, &path);
-        assert!(errors.contains(&pointer(want)), "{name}: schema errors at {errors:?}, not {}", pointer(want));
+        assert!(
+            errors.contains(&pointer(want)),
+            "{name}: schema errors at {errors:?}, not {}",
+            pointer(want)
+        );
         for error in &errors {
-            assert!(pointer(want).starts_with(error.as_str()), "{name}: unrelated schema error at {error}");
+            assert!(
+                pointer(want).starts_with(error.as_str()),
+                "{name}: unrelated schema error at {error}"
+            );
         }
     }
 }

@@ -30,8 +30,13 @@ pub fn routes(app: Arc<App>) -> Router {
     let cross_origin = post(submit)
         .options(cors::preflight)
         .route_layer(DefaultBodyLimit::max(app.config.largest_body()))
-        .route_layer(middleware::from_fn_with_state(Arc::clone(&app), cors::guard));
-    Router::new().route("/api/feedback", get(list).merge(cross_origin)).with_state(app)
+        .route_layer(middleware::from_fn_with_state(
+            Arc::clone(&app),
+            cors::guard,
+        ));
+    Router::new()
+        .route("/api/feedback", get(list).merge(cross_origin))
+        .with_state(app)
 }
 
 /// The answer to an accepted submission.
@@ -57,7 +62,10 @@ async fn submit(
     if let Err(wait) = limited {
         let secs = retry_after_secs(wait);
         tracing::info!(ip, site = site.name, retry_after = secs, "rate limited");
-        let error = ApiError::new(StatusCode::TOO_MANY_REQUESTS, format!("too many submissions; retry in {secs} s"));
+        let error = ApiError::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            format!("too many submissions; retry in {secs} s"),
+        );
         return Ok(([(RETRY_AFTER, secs.to_string())], error).into_response());
     }
     let body = read_body(&headers, body, site.max_body_bytes)?;
@@ -74,8 +82,18 @@ async fn submit(
         flags,
         forward_to: app.config.forward_targets(),
     };
-    let inserted = app.store.insert(&new).await.map_err(|e| ApiError::internal(&e))?;
-    let receipt = (StatusCode::CREATED, Json(Receipt { id: id.clone(), status: "stored" }));
+    let inserted = app
+        .store
+        .insert(&new)
+        .await
+        .map_err(|e| ApiError::internal(&e))?;
+    let receipt = (
+        StatusCode::CREATED,
+        Json(Receipt {
+            id: id.clone(),
+            status: "stored",
+        }),
+    );
     // Idempotency: every retry of a stored submission gets the first answer again (marked as a
     // replay); the same id with another body is a client bug, refused so it cannot hide.
     Ok(match inserted {
@@ -131,7 +149,10 @@ pub struct ListQuery {
 
 /// A parameter's value, unless absent or blank.
 fn present(v: &Option<String>) -> Option<String> {
-    v.as_deref().map(str::trim).filter(|v| !v.is_empty()).map(String::from)
+    v.as_deref()
+        .map(str::trim)
+        .filter(|v| !v.is_empty())
+        .map(String::from)
 }
 
 impl ListQuery {
@@ -147,7 +168,10 @@ impl ListQuery {
         };
         let cursor = match present(&self.cursor) {
             None => None,
-            Some(c) => Some(Cursor::decode(&c).ok_or_else(|| format!("cursor {c:?} is not one this inbox gave"))?),
+            Some(c) => Some(
+                Cursor::decode(&c)
+                    .ok_or_else(|| format!("cursor {c:?} is not one this inbox gave"))?,
+            ),
         };
         Ok((cursor, limit))
     }
@@ -167,7 +191,11 @@ impl ListQuery {
         ];
         let pairs: Vec<String> = filters
             .into_iter()
-            .filter_map(|(k, v)| v.as_deref().filter(|v| !v.is_empty()).map(|v| format!("{k}={}", query_value(v))))
+            .filter_map(|(k, v)| {
+                v.as_deref()
+                    .filter(|v| !v.is_empty())
+                    .map(|v| format!("{k}={}", query_value(v)))
+            })
             .chain(cursor.map(|c| format!("cursor={}", query_value(&c.encode()))))
             .collect();
         if pairs.is_empty() {
@@ -188,7 +216,9 @@ impl ListQuery {
         };
         let day = |name: &str, v: &Option<String>| -> Result<Option<String>, String> {
             match present(v) {
-                Some(d) if !is_day(&d) => Err(format!("{name} must be a date like 2026-11-24, got {d:?}")),
+                Some(d) if !is_day(&d) => {
+                    Err(format!("{name} must be a date like 2026-11-24, got {d:?}"))
+                }
                 other => Ok(other),
             }
         };
@@ -213,23 +243,43 @@ impl ListQuery {
 fn is_day(s: &str) -> bool {
     let b = s.as_bytes();
     b.len() == 10
-        && b.iter().enumerate().all(|(i, c)| if i == 4 || i == 7 { *c == b'-' } else { c.is_ascii_digit() })
+        && b.iter().enumerate().all(|(i, c)| {
+            if i == 4 || i == 7 {
+                *c == b'-'
+            } else {
+                c.is_ascii_digit()
+            }
+        })
 }
 
 /// `GET /api/feedback`: open in the zero-config demo; with a password configured it needs a
 /// login session or `Authorization: Bearer <api_token>`. One page of [`DEFAULT_PAGE`] rows (or
 /// `limit`, at most [`MAX_PAGE`]) as a JSON array, and `Link: <…>; rel="next"` while more follow.
-async fn list(State(app): State<Arc<App>>, headers: HeaderMap, query: Query<ListQuery>) -> Result<Response, ApiError> {
+async fn list(
+    State(app): State<Arc<App>>,
+    headers: HeaderMap,
+    query: Query<ListQuery>,
+) -> Result<Response, ApiError> {
     if !auth::may_read(&app, &headers).await {
-        return Err(ApiError::new(StatusCode::UNAUTHORIZED, "log in at /inbox or send Authorization: Bearer <token>".into()));
+        return Err(ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            "log in at /inbox or send Authorization: Bearer <token>".into(),
+        ));
     }
     let bad_request = |e| ApiError::new(StatusCode::BAD_REQUEST, e);
     let filter = query.filter().map_err(bad_request)?;
     let (after, limit) = query.page(DEFAULT_PAGE).map_err(bad_request)?;
-    let page = app.store.list(&filter, after.as_ref(), limit).await.map_err(|e| ApiError::internal(&e))?;
+    let page = app
+        .store
+        .list(&filter, after.as_ref(), limit)
+        .await
+        .map_err(|e| ApiError::internal(&e))?;
     let mut response = Json(page.rows).into_response();
     if let Some(next) = &page.next {
-        let link = format!("</api/feedback{}>; rel=\"next\"", query.query_string(Some(next)));
+        let link = format!(
+            "</api/feedback{}>; rel=\"next\"",
+            query.query_string(Some(next))
+        );
         if let Ok(value) = HeaderValue::from_str(&link) {
             response.headers_mut().insert(LINK, value);
         }
@@ -238,9 +288,18 @@ async fn list(State(app): State<Arc<App>>, headers: HeaderMap, query: Query<List
 }
 
 /// The body within the site's limit, with a JSON reason when it is not.
-fn read_body(headers: &HeaderMap, body: Result<Bytes, BytesRejection>, limit: usize) -> Result<Bytes, ApiError> {
+fn read_body(
+    headers: &HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+    limit: usize,
+) -> Result<Bytes, ApiError> {
     check_content_type(headers)?;
-    let too_large = || ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, format!("request body is larger than {limit} bytes"));
+    let too_large = || {
+        ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            format!("request body is larger than {limit} bytes"),
+        )
+    };
     let body = body.map_err(|rejection| match rejection.status() {
         StatusCode::PAYLOAD_TOO_LARGE => too_large(),
         status => ApiError::new(status, rejection.body_text()),
@@ -263,14 +322,22 @@ fn read_submission(headers: &HeaderMap, body: &[u8]) -> Result<Submission, ApiEr
     let keys: Vec<&HeaderValue> = headers.get_all("idempotency-key").iter().collect();
     match keys[..] {
         [] => {}
-        [key] if key.as_bytes().eq_ignore_ascii_case(submission.id.as_bytes()) => {}
+        [key]
+            if key
+                .as_bytes()
+                .eq_ignore_ascii_case(submission.id.as_bytes()) => {}
         [_] => {
             return Err(ApiError::new(
                 StatusCode::BAD_REQUEST,
                 "the Idempotency-Key header differs from the body's id".into(),
             ))
         }
-        _ => return Err(ApiError::new(StatusCode::BAD_REQUEST, "send at most one Idempotency-Key header".into())),
+        _ => {
+            return Err(ApiError::new(
+                StatusCode::BAD_REQUEST,
+                "send at most one Idempotency-Key header".into(),
+            ))
+        }
     }
     let problems = submission.problems();
     if !problems.is_empty() {
@@ -286,12 +353,20 @@ fn read_submission(headers: &HeaderMap, body: &[u8]) -> Result<Submission, ApiEr
 /// JSON, or the same JSON as `text/plain`: the "simple" CORS mode for endpoints behind
 /// something that cannot answer a preflight (contracts §6). Both are parsed alike.
 fn check_content_type(headers: &HeaderMap) -> Result<(), ApiError> {
-    let value = headers.get(CONTENT_TYPE).map_or("", |v| v.to_str().unwrap_or("?"));
+    let value = headers
+        .get(CONTENT_TYPE)
+        .map_or("", |v| v.to_str().unwrap_or("?"));
     let essence = value.split(';').next().unwrap_or("").trim();
-    if essence.eq_ignore_ascii_case("application/json") || essence.eq_ignore_ascii_case("text/plain") {
+    if essence.eq_ignore_ascii_case("application/json")
+        || essence.eq_ignore_ascii_case("text/plain")
+    {
         return Ok(());
     }
-    let got = if value.is_empty() { "none".to_string() } else { format!("{value:?}") };
+    let got = if value.is_empty() {
+        "none".to_string()
+    } else {
+        format!("{value:?}")
+    };
     Err(ApiError::new(
         StatusCode::UNSUPPORTED_MEDIA_TYPE,
         format!("Content-Type must be application/json or text/plain, got {got}"),
@@ -308,14 +383,21 @@ pub struct ApiError {
 
 impl ApiError {
     pub fn new(status: StatusCode, error: String) -> Self {
-        ApiError { status, error, problems: Vec::new() }
+        ApiError {
+            status,
+            error,
+            problems: Vec::new(),
+        }
     }
 
     /// A server-side failure: logged in full, answered without internals (and as 5xx, so the
     /// widget keeps the submission and retries).
     pub fn internal(cause: &StoreError) -> Self {
         tracing::error!(error = %cause, "storage failed");
-        ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "the inbox storage failed; try again later".into())
+        ApiError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "the inbox storage failed; try again later".into(),
+        )
     }
 }
 
@@ -327,7 +409,14 @@ impl IntoResponse for ApiError {
             #[serde(skip_serializing_if = "Vec::is_empty")]
             problems: Vec<Problem>,
         }
-        (self.status, Json(Body { error: self.error, problems: self.problems })).into_response()
+        (
+            self.status,
+            Json(Body {
+                error: self.error,
+                problems: self.problems,
+            }),
+        )
+            .into_response()
     }
 }
 
@@ -359,31 +448,78 @@ mod tests {
     fn reads_list_filters() {
         let query = |pairs: &[(&str, &str)]| query(pairs).filter();
         assert_eq!(query(&[]), Ok(Filter::default()));
-        assert_eq!(query(&[("rating", ""), ("handled", "any"), ("q", " ")]), Ok(Filter::default()));
+        assert_eq!(
+            query(&[("rating", ""), ("handled", "any"), ("q", " ")]),
+            Ok(Filter::default())
+        );
         assert_eq!(
             query(&[("rating", "4"), ("handled", "no"), ("from", "2026-11-01")]),
-            Ok(Filter { rating: Some(4), handled: Some(false), from: Some("2026-11-01".into()), ..Filter::default() })
+            Ok(Filter {
+                rating: Some(4),
+                handled: Some(false),
+                from: Some("2026-11-01".into()),
+                ..Filter::default()
+            })
         );
-        assert_eq!(query(&[("rating", "6")]), Err("rating must be 1 to 5, got \"6\"".into()));
-        assert_eq!(query(&[("to", "24.11.2026")]), Err("to must be a date like 2026-11-24, got \"24.11.2026\"".into()));
-        assert_eq!(query(&[("handled", "maybe")]), Err("handled must be yes, no or any, got \"maybe\"".into()));
-        assert_eq!(query(&[("spam", "yes")]), Ok(Filter { flagged: Some(true), ..Filter::default() }));
-        assert_eq!(query(&[("spam", "any")]), Ok(Filter::default()), "both, as without the parameter");
-        assert_eq!(query(&[("spam", "1")]), Err("spam must be yes, no or any, got \"1\"".into()));
+        assert_eq!(
+            query(&[("rating", "6")]),
+            Err("rating must be 1 to 5, got \"6\"".into())
+        );
+        assert_eq!(
+            query(&[("to", "24.11.2026")]),
+            Err("to must be a date like 2026-11-24, got \"24.11.2026\"".into())
+        );
+        assert_eq!(
+            query(&[("handled", "maybe")]),
+            Err("handled must be yes, no or any, got \"maybe\"".into())
+        );
+        assert_eq!(
+            query(&[("spam", "yes")]),
+            Ok(Filter {
+                flagged: Some(true),
+                ..Filter::default()
+            })
+        );
+        assert_eq!(
+            query(&[("spam", "any")]),
+            Ok(Filter::default()),
+            "both, as without the parameter"
+        );
+        assert_eq!(
+            query(&[("spam", "1")]),
+            Err("spam must be yes, no or any, got \"1\"".into())
+        );
     }
 
     #[test]
     fn reads_pages_and_writes_the_next_link() {
-        let cursor = Cursor { received_at: "2026-11-22T10:15:31.000Z".into(), seq: 7 };
+        let cursor = Cursor {
+            received_at: "2026-11-22T10:15:31.000Z".into(),
+            seq: 7,
+        };
         assert_eq!(query(&[]).page(100), Ok((None, 100)));
-        assert_eq!(query(&[("limit", "1000"), ("cursor", &cursor.encode())]).page(100), Ok((Some(cursor.clone()), 1000)));
+        assert_eq!(
+            query(&[("limit", "1000"), ("cursor", &cursor.encode())]).page(100),
+            Ok((Some(cursor.clone()), 1000))
+        );
         for bad in ["0", "1001", "-1", "x"] {
-            assert_eq!(query(&[("limit", bad)]).page(100), Err(format!("limit must be 1 to 1000, got {bad:?}")));
+            assert_eq!(
+                query(&[("limit", bad)]).page(100),
+                Err(format!("limit must be 1 to 1000, got {bad:?}"))
+            );
         }
-        assert!(query(&[("cursor", "1 OR 1")]).page(100).is_err_and(|e| e.contains("is not one this inbox gave")));
+        assert!(query(&[("cursor", "1 OR 1")])
+            .page(100)
+            .is_err_and(|e| e.contains("is not one this inbox gave")));
         assert_eq!(query(&[]).query_string(None), "");
         assert_eq!(
-            query(&[("q", "a&b"), ("rating", "4"), ("limit", "5"), ("cursor", "old")]).query_string(Some(&cursor)),
+            query(&[
+                ("q", "a&b"),
+                ("rating", "4"),
+                ("limit", "5"),
+                ("cursor", "old")
+            ])
+            .query_string(Some(&cursor)),
             "?q=a%26b&rating=4&limit=5&cursor=2026-11-22T10%3A15%3A31.000Z_7"
         );
     }

@@ -50,17 +50,28 @@ impl Caller {
 
 /// Who sent the request: demo mode, the API token, an open session, or a stranger.
 pub async fn caller(app: &App, headers: &HeaderMap) -> Caller {
-    let Some(hash) = app.config.auth.password_hash.as_deref() else { return Caller::Demo };
+    let Some(hash) = app.config.auth.password_hash.as_deref() else {
+        return Caller::Demo;
+    };
     if let (Some(token), Some(sent)) = (&app.config.auth.api_token, bearer(headers)) {
         if constant_time_eq(token.as_bytes(), sent.as_bytes()) {
             return Caller::Token;
         }
     }
-    let Some(token) = cookie(headers, SESSION_COOKIE).filter(|t| t.len() == 64 && t.bytes().all(|b| b.is_ascii_hexdigit()))
+    let Some(token) = cookie(headers, SESSION_COOKIE)
+        .filter(|t| t.len() == 64 && t.bytes().all(|b| b.is_ascii_hexdigit()))
     else {
         return Caller::Stranger;
     };
-    match app.store.session_open(&session_id(&token), &password_fingerprint(hash), &crate::time::rfc3339(SystemTime::now())).await {
+    match app
+        .store
+        .session_open(
+            &session_id(&token),
+            &password_fingerprint(hash),
+            &crate::time::rfc3339(SystemTime::now()),
+        )
+        .await
+    {
         Ok(true) => Caller::Session(token),
         Ok(false) => Caller::Stranger,
         Err(e) => {
@@ -81,7 +92,9 @@ pub async fn start_session(app: &App) -> Result<String, StoreError> {
     let hash = app.config.auth.password_hash.as_deref().unwrap_or_default();
     let now = SystemTime::now();
     let password = password_fingerprint(hash);
-    app.store.end_stale_sessions(&password, &crate::time::rfc3339(now)).await?;
+    app.store
+        .end_stale_sessions(&password, &crate::time::rfc3339(now))
+        .await?;
     let token = hex(&random_bytes::<32>());
     let session = Session {
         id: session_id(&token),
@@ -122,9 +135,15 @@ pub fn from_same_origin(headers: &HeaderMap) -> bool {
     if let Some(site) = headers.get("sec-fetch-site") {
         return matches!(site.as_bytes(), b"same-origin" | b"none");
     }
-    let Some(origin) = headers.get(ORIGIN) else { return true };
+    let Some(origin) = headers.get(ORIGIN) else {
+        return true;
+    };
     let host = headers.get(HOST).map(|h| h.as_bytes()).unwrap_or_default();
-    let authority = origin.as_bytes().splitn(2, |b| *b == b':').nth(1).and_then(|rest| rest.strip_prefix(b"//"));
+    let authority = origin
+        .as_bytes()
+        .splitn(2, |b| *b == b':')
+        .nth(1)
+        .and_then(|rest| rest.strip_prefix(b"//"));
     authority.is_some_and(|a| !a.is_empty() && a.eq_ignore_ascii_case(host))
 }
 
@@ -144,7 +163,10 @@ pub struct PasswordGate {
 
 impl Default for PasswordGate {
     fn default() -> Self {
-        PasswordGate { permits: Arc::new(Semaphore::new(PASSWORD_CHECKS)), buffers: Mutex::new(Vec::new()) }
+        PasswordGate {
+            permits: Arc::new(Semaphore::new(PASSWORD_CHECKS)),
+            buffers: Mutex::new(Vec::new()),
+        }
     }
 }
 
@@ -153,13 +175,24 @@ impl PasswordGate {
     /// [`PASSWORD_WAIT`] (answer 429). The check holds its permit until argon2 is done, even if
     /// the request is dropped meanwhile.
     pub async fn check(self: &Arc<Self>, hash: String, password: String) -> Option<bool> {
-        let permit = tokio::time::timeout(PASSWORD_WAIT, Arc::clone(&self.permits).acquire_owned()).await.ok()?.ok()?;
+        let permit = tokio::time::timeout(PASSWORD_WAIT, Arc::clone(&self.permits).acquire_owned())
+            .await
+            .ok()?
+            .ok()?;
         let gate = Arc::clone(self);
         tokio::task::spawn_blocking(move || {
             let _permit = permit;
-            let mut buffer = gate.buffers.lock().unwrap_or_else(PoisonError::into_inner).pop().unwrap_or_default();
+            let mut buffer = gate
+                .buffers
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .pop()
+                .unwrap_or_default();
             let ok = verify(&hash, password.as_bytes(), &mut buffer);
-            gate.buffers.lock().unwrap_or_else(PoisonError::into_inner).push(buffer);
+            gate.buffers
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .push(buffer);
             ok
         })
         .await
@@ -170,23 +203,40 @@ impl PasswordGate {
 /// Argon2 verification of `password` against the PHC string `hash`, in `memory` (grown to the
 /// hash's memory cost once, then reused).
 fn verify(hash: &str, password: &[u8], memory: &mut Vec<Block>) -> bool {
-    let Ok(hash) = PasswordHash::new(hash) else { return false };
-    let (Ok(algorithm), Ok(params)) = (Algorithm::try_from(hash.algorithm), Params::try_from(&hash)) else { return false };
-    let Ok(version) = hash.version.map(Version::try_from).transpose() else { return false };
-    let (Some(salt), Some(expected)) = (hash.salt, hash.hash) else { return false };
+    let Ok(hash) = PasswordHash::new(hash) else {
+        return false;
+    };
+    let (Ok(algorithm), Ok(params)) =
+        (Algorithm::try_from(hash.algorithm), Params::try_from(&hash))
+    else {
+        return false;
+    };
+    let Ok(version) = hash.version.map(Version::try_from).transpose() else {
+        return false;
+    };
+    let (Some(salt), Some(expected)) = (hash.salt, hash.hash) else {
+        return false;
+    };
     let mut salt_bytes = [0u8; 64];
-    let Ok(salt) = salt.decode_b64(&mut salt_bytes) else { return false };
+    let Ok(salt) = salt.decode_b64(&mut salt_bytes) else {
+        return false;
+    };
     memory.resize(params.block_count(), Block::new());
     let mut out = vec![0u8; expected.len()];
     let argon2 = Argon2::new(algorithm, version.unwrap_or_default(), params);
-    argon2.hash_password_into_with_memory(password, salt, &mut out, &mut memory[..]).is_ok()
+    argon2
+        .hash_password_into_with_memory(password, salt, &mut out, &mut memory[..])
+        .is_ok()
         && constant_time_eq(&out, expected.as_bytes())
 }
 
 /// A PHC string for `password` with a random salt (`inbox hash-password`).
 pub fn hash_password(password: &str) -> Result<String, String> {
     let salt = SaltString::encode_b64(&random_bytes::<16>()).map_err(|e| e.to_string())?;
-    Argon2::default().hash_password(password.as_bytes(), &salt).map(|h| h.to_string()).map_err(|e| e.to_string())
+    Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .map_err(|e| e.to_string())
 }
 
 /// The `Set-Cookie` value for `name`. HttpOnly and SameSite=Strict always; Secure by the
@@ -195,7 +245,9 @@ pub fn set_cookie(app: &App, headers: &HeaderMap, name: &str, value: &str, max_a
     let secure = match app.config.auth.secure_cookie {
         SecureCookie::Always => true,
         SecureCookie::Never => false,
-        SecureCookie::Auto => headers.get("x-forwarded-proto").is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"https")),
+        SecureCookie::Auto => headers
+            .get("x-forwarded-proto")
+            .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"https")),
     };
     let secure = if secure { "; Secure" } else { "" };
     format!("{name}={value}; Path=/; Max-Age={max_age}; HttpOnly; SameSite=Strict{secure}")
@@ -230,7 +282,12 @@ pub fn random_bytes<const N: usize>() -> [u8; N] {
 }
 
 fn bearer(headers: &HeaderMap) -> Option<&str> {
-    headers.get(AUTHORIZATION)?.to_str().ok()?.strip_prefix("Bearer ").map(str::trim)
+    headers
+        .get(AUTHORIZATION)?
+        .to_str()
+        .ok()?
+        .strip_prefix("Bearer ")
+        .map(str::trim)
 }
 
 /// The value of cookie `name` from the `Cookie` headers.
@@ -269,9 +326,15 @@ mod tests {
         let csrf = session_csrf(&token);
         assert_eq!(csrf.len(), 32);
         assert!(session_csrf_ok(&token, &csrf));
-        assert!(!session_csrf_ok(&token, &session_csrf(&hex(&random_bytes::<32>()))), "another session's token");
+        assert!(
+            !session_csrf_ok(&token, &session_csrf(&hex(&random_bytes::<32>()))),
+            "another session's token"
+        );
         assert!(!session_csrf_ok(&token, ""));
-        assert_ne!(password_fingerprint("$argon2id$a"), password_fingerprint("$argon2id$b"));
+        assert_ne!(
+            password_fingerprint("$argon2id$a"),
+            password_fingerprint("$argon2id$b")
+        );
     }
 
     #[test]
@@ -288,12 +351,43 @@ mod tests {
         check(&[("sec-fetch-site", "none")], true);
         check(&[("sec-fetch-site", "same-site")], false);
         check(&[("sec-fetch-site", "cross-site")], false);
-        check(&[("sec-fetch-site", "cross-site"), ("origin", "http://inbox.example"), ("host", "inbox.example")], false);
-        check(&[("origin", "https://inbox.example"), ("host", "inbox.example")], true);
-        check(&[("origin", "http://127.0.0.1:8080"), ("host", "127.0.0.1:8080")], true);
-        check(&[("origin", "https://evil.example"), ("host", "inbox.example")], false);
+        check(
+            &[
+                ("sec-fetch-site", "cross-site"),
+                ("origin", "http://inbox.example"),
+                ("host", "inbox.example"),
+            ],
+            false,
+        );
+        check(
+            &[
+                ("origin", "https://inbox.example"),
+                ("host", "inbox.example"),
+            ],
+            true,
+        );
+        check(
+            &[
+                ("origin", "http://127.0.0.1:8080"),
+                ("host", "127.0.0.1:8080"),
+            ],
+            true,
+        );
+        check(
+            &[
+                ("origin", "https://evil.example"),
+                ("host", "inbox.example"),
+            ],
+            false,
+        );
         check(&[("origin", "null"), ("host", "inbox.example")], false);
-        check(&[("origin", "https://inbox.example.evil.example"), ("host", "inbox.example")], false);
+        check(
+            &[
+                ("origin", "https://inbox.example.evil.example"),
+                ("host", "inbox.example"),
+            ],
+            false,
+        );
     }
 
     #[test]
@@ -302,15 +396,25 @@ mod tests {
         assert!(hash.starts_with("$argon2id$"), "{hash}");
         let mut memory = Vec::new();
         assert!(verify(&hash, b"correct horse", &mut memory));
-        assert_eq!(memory.len(), Params::default().block_count(), "the default 19 MiB");
+        assert_eq!(
+            memory.len(),
+            Params::default().block_count(),
+            "the default 19 MiB"
+        );
         assert!(!verify(&hash, b"wrong", &mut memory));
-        assert!(!verify("$argon2id$v=19$m=8,t=1,p=1$c29tZXNhbHQ$", b"x", &mut memory), "no hash");
+        assert!(
+            !verify("$argon2id$v=19$m=8,t=1,p=1$c29tZXNhbHQ$", b"x", &mut memory),
+            "no hash"
+        );
         assert!(!verify("hunter2", b"hunter2", &mut memory));
         // Other parameters and variants are read from the PHC string.
         let params = Params::new(64, 1, 1, None).expect("params");
         let salt = SaltString::encode_b64(b"0123456789abcdef").expect("salt");
         let argon2i = Argon2::new(Algorithm::Argon2i, Version::V0x10, params);
-        let other = argon2i.hash_password(b"pw", &salt).expect("hash").to_string();
+        let other = argon2i
+            .hash_password(b"pw", &salt)
+            .expect("hash")
+            .to_string();
         assert!(other.starts_with("$argon2i$v=16$m=64,t=1,p=1$"), "{other}");
         assert!(verify(&other, b"pw", &mut memory) && !verify(&other, b"pW", &mut memory));
     }
@@ -318,7 +422,12 @@ mod tests {
     #[test]
     fn reads_cookies() {
         let mut headers = HeaderMap::new();
-        headers.append(COOKIE, "a=1; inbox_csrf=0123456789abcdef0123456789abcdef".parse().expect("header"));
+        headers.append(
+            COOKIE,
+            "a=1; inbox_csrf=0123456789abcdef0123456789abcdef"
+                .parse()
+                .expect("header"),
+        );
         headers.append(COOKIE, "b=2".parse().expect("header"));
         assert_eq!(cookie(&headers, "b").as_deref(), Some("2"));
         assert!(csrf_ok(&headers, "0123456789abcdef0123456789abcdef"));

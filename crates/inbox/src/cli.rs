@@ -59,7 +59,9 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Command, String
         };
     }
     while let Some(arg) = args.next() {
-        let arg = arg.into_string().map_err(|a| format!("argument {a:?} is not valid UTF-8"))?;
+        let arg = arg
+            .into_string()
+            .map_err(|a| format!("argument {a:?} is not valid UTF-8"))?;
         if arg == "-h" || arg == "--help" {
             return Ok(Command::Help);
         }
@@ -67,7 +69,10 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Command, String
             Some((flag, value)) => (flag.to_string(), Some(value.to_string())),
             None => (arg, None),
         };
-        if !matches!(flag.as_str(), "--host" | "--port" | "--db" | "--www" | "--dist" | "--config") {
+        if !matches!(
+            flag.as_str(),
+            "--host" | "--port" | "--db" | "--www" | "--dist" | "--config"
+        ) {
             return Err(format!("unknown argument {flag:?}"));
         }
         let value = match inline {
@@ -80,7 +85,11 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Command, String
         };
         match flag.as_str() {
             "--host" => out.host = value,
-            "--port" => out.port = value.parse().map_err(|_| format!("--port must be 0..=65535, got {value:?}"))?,
+            "--port" => {
+                out.port = value
+                    .parse()
+                    .map_err(|_| format!("--port must be 0..=65535, got {value:?}"))?
+            }
             "--db" => out.db = value.into(),
             "--www" => out.www = value.into(),
             "--config" => out.config = Some(value.into()),
@@ -109,16 +118,28 @@ mod tests {
     fn parses_flags() {
         check(&[], run(|_| {}));
         check(&["--port", "0"], run(|a| a.port = 0));
-        check(&["--port=9000", "--host", "0.0.0.0"], run(|a| (a.port, a.host) = (9000, "0.0.0.0".into())));
+        check(
+            &["--port=9000", "--host", "0.0.0.0"],
+            run(|a| (a.port, a.host) = (9000, "0.0.0.0".into())),
+        );
         check(
             &["--db", "/tmp/x.db", "--www=site", "--dist", "out"],
             run(|a| (a.db, a.www, a.dist) = ("/tmp/x.db".into(), "site".into(), "out".into())),
         );
         check(&["--port", "1", "--help"], Ok(Command::Help));
-        check(&["--config", "inbox.toml"], run(|a| a.config = Some("inbox.toml".into())));
+        check(
+            &["--config", "inbox.toml"],
+            run(|a| a.config = Some("inbox.toml".into())),
+        );
         check(&["hash-password"], Ok(Command::HashPassword));
-        check(&["hash-password", "x"], Err("hash-password takes no arguments, got \"x\""));
-        check(&["--port", "70000"], Err("--port must be 0..=65535, got \"70000\""));
+        check(
+            &["hash-password", "x"],
+            Err("hash-password takes no arguments, got \"x\""),
+        );
+        check(
+            &["--port", "70000"],
+            Err("--port must be 0..=65535, got \"70000\""),
+        );
         check(&["--port"], Err("--port needs a value"));
         check(&["--verbose"], Err("unknown argument \"--verbose\""));
         check(&["8080"], Err("unknown argument \"8080\""));

@@ -48,7 +48,9 @@ pub struct Limits {
 
 impl Default for Limits {
     fn default() -> Self {
-        Limits { max_body_bytes: DEFAULT_MAX_BODY_BYTES }
+        Limits {
+            max_body_bytes: DEFAULT_MAX_BODY_BYTES,
+        }
     }
 }
 
@@ -71,7 +73,12 @@ pub struct RateLimit {
 
 impl Default for RateLimit {
     fn default() -> Self {
-        RateLimit { per_ip_per_minute: 0, per_site_per_minute: 0, trust_forwarded_for: false, proxy_hops: 1 }
+        RateLimit {
+            per_ip_per_minute: 0,
+            per_site_per_minute: 0,
+            trust_forwarded_for: false,
+            proxy_hops: 1,
+        }
     }
 }
 
@@ -132,7 +139,13 @@ pub struct Forward {
 
 impl Default for Forward {
     fn default() -> Self {
-        Forward { webhooks: Vec::new(), emails: Vec::new(), retry_base_ms: 5000, timeout_ms: 10_000, lease_margin_ms: 5000 }
+        Forward {
+            webhooks: Vec::new(),
+            emails: Vec::new(),
+            retry_base_ms: 5000,
+            timeout_ms: 10_000,
+            lease_margin_ms: 5000,
+        }
     }
 }
 
@@ -148,7 +161,9 @@ impl Forward {
 
     /// The configured webhook a `FORMAT URL` outbox target names, if it is still configured.
     pub fn webhook(&self, format: WebhookFormat, url: &str) -> Option<&Webhook> {
-        self.webhooks.iter().find(|w| w.format == format && w.url == url)
+        self.webhooks
+            .iter()
+            .find(|w| w.format == format && w.url == url)
     }
 }
 
@@ -196,7 +211,13 @@ impl WebhookFormat {
     }
 
     pub fn from_name(name: &str) -> Option<Self> {
-        [WebhookFormat::Json, WebhookFormat::Slack, WebhookFormat::Discord].into_iter().find(|f| f.name() == name)
+        [
+            WebhookFormat::Json,
+            WebhookFormat::Slack,
+            WebhookFormat::Discord,
+        ]
+        .into_iter()
+        .find(|f| f.name() == name)
     }
 }
 
@@ -204,19 +225,39 @@ impl Config {
     /// Outbox targets for each new message: `FORMAT URL` per webhook, `email TO` per e-mail
     /// (the SMTP settings are looked up at delivery, so no credentials sit in the outbox).
     pub fn forward_targets(&self) -> Vec<String> {
-        let hooks = self.forward.webhooks.iter().map(|w| format!("{} {}", w.format.name(), w.url));
-        hooks.chain(self.forward.emails.iter().map(|e| format!("email {}", e.to))).collect()
+        let hooks = self
+            .forward
+            .webhooks
+            .iter()
+            .map(|w| format!("{} {}", w.format.name(), w.url));
+        hooks
+            .chain(
+                self.forward
+                    .emails
+                    .iter()
+                    .map(|e| format!("email {}", e.to)),
+            )
+            .collect()
     }
 
     /// The configuration from the file's text (if any), then `env` on top.
-    pub fn load(file: Option<&str>, env: impl Fn(&str) -> Option<String>) -> Result<Config, String> {
+    pub fn load(
+        file: Option<&str>,
+        env: impl Fn(&str) -> Option<String>,
+    ) -> Result<Config, String> {
         let mut config: Config = match file {
             Some(text) => toml::from_str(text).map_err(|e| e.to_string())?,
             None => Config::default(),
         };
         let set = |name: &str| env(name).filter(|v| !v.trim().is_empty());
         let number = |name: &str| -> Result<Option<u64>, String> {
-            set(name).map(|v| v.trim().parse().map_err(|_| format!("{name} must be a whole number, got {v:?}"))).transpose()
+            set(name)
+                .map(|v| {
+                    v.trim()
+                        .parse()
+                        .map_err(|_| format!("{name} must be a whole number, got {v:?}"))
+                })
+                .transpose()
         };
         if let Some(url) = set("DATABASE_URL") {
             config.database_url = Some(url);
@@ -225,7 +266,11 @@ impl Config {
             config.log_format = match format.as_str() {
                 "json" => LogFormat::Json,
                 "text" => LogFormat::Text,
-                _ => return Err(format!("INBOX_LOG_FORMAT must be text or json, got {format:?}")),
+                _ => {
+                    return Err(format!(
+                        "INBOX_LOG_FORMAT must be text or json, got {format:?}"
+                    ))
+                }
             };
         }
         if let Some(n) = number("INBOX_MAX_BODY_BYTES")? {
@@ -257,7 +302,11 @@ impl Config {
                 "auto" => SecureCookie::Auto,
                 "always" => SecureCookie::Always,
                 "never" => SecureCookie::Never,
-                _ => return Err(format!("INBOX_SECURE_COOKIE must be auto, always or never, got {v:?}")),
+                _ => {
+                    return Err(format!(
+                        "INBOX_SECURE_COOKIE must be auto, always or never, got {v:?}"
+                    ))
+                }
             };
         }
         if let Some(url) = set("INBOX_SMTP_URL") {
@@ -267,8 +316,17 @@ impl Config {
         }
         // A quick way to lock the demo down without a file: one site named "default".
         if let Some(origins) = set("INBOX_ALLOWED_ORIGINS") {
-            let origins = origins.split(',').map(|o| o.trim().to_string()).filter(|o| !o.is_empty()).collect();
-            config.sites = vec![Site { name: "default".into(), origins, max_body_bytes: None, per_minute: None }];
+            let origins = origins
+                .split(',')
+                .map(|o| o.trim().to_string())
+                .filter(|o| !o.is_empty())
+                .collect();
+            config.sites = vec![Site {
+                name: "default".into(),
+                origins,
+                max_body_bytes: None,
+                per_minute: None,
+            }];
         }
         config.check()?;
         Ok(config)
@@ -288,24 +346,35 @@ impl Config {
                 return Err(format!("site {:?} has no origins", site.name));
             }
             for origin in &mut site.origins {
-                *origin = normalize_origin(origin)
-                    .ok_or_else(|| format!("site {:?}: {origin:?} is not an origin like https://shop.example", site.name))?;
+                *origin = normalize_origin(origin).ok_or_else(|| {
+                    format!(
+                        "site {:?}: {origin:?} is not an origin like https://shop.example",
+                        site.name
+                    )
+                })?;
             }
         }
         for hook in &self.forward.webhooks {
             let lower = hook.url.to_ascii_lowercase();
-            if !(lower.starts_with("https://") || lower.starts_with("http://")) || hook.url.contains(char::is_whitespace) {
+            if !(lower.starts_with("https://") || lower.starts_with("http://"))
+                || hook.url.contains(char::is_whitespace)
+            {
                 return Err(format!("webhook url {:?} must be an http(s) URL", hook.url));
             }
             match (hook.format, &hook.secret) {
                 (WebhookFormat::Json, Some(secret)) => {
-                    crate::forward::signing_key(secret).map_err(|e| format!("webhook {:?}: secret {e}", hook.url))?;
+                    crate::forward::signing_key(secret)
+                        .map_err(|e| format!("webhook {:?}: secret {e}", hook.url))?;
                 }
                 // Configs written before signing keep working: such requests carry webhook-id
                 // and webhook-timestamp but no signature (main.rs says so at startup).
                 (WebhookFormat::Json, None) => {}
                 (format, Some(_)) => {
-                    return Err(format!("webhook {:?}: a secret signs json webhooks only, not {}", hook.url, format.name()))
+                    return Err(format!(
+                        "webhook {:?}: a secret signs json webhooks only, not {}",
+                        hook.url,
+                        format.name()
+                    ))
                 }
                 (_, None) => {}
             }
@@ -324,7 +393,8 @@ impl Config {
             }
         }
         if let Some(hash) = &self.auth.password_hash {
-            argon2::PasswordHash::new(hash).map_err(|e| format!("the password hash is not a PHC string ({e})"))?;
+            argon2::PasswordHash::new(hash)
+                .map_err(|e| format!("the password hash is not a PHC string ({e})"))?;
         }
         Ok(())
     }
@@ -334,13 +404,19 @@ impl Config {
         if self.sites.is_empty() {
             return SiteMatch::Open;
         }
-        let site = normalize_origin(origin).and_then(|origin| self.sites.iter().find(|s| s.origins.contains(&origin)));
+        let site = normalize_origin(origin)
+            .and_then(|origin| self.sites.iter().find(|s| s.origins.contains(&origin)));
         site.map_or(SiteMatch::Refused, SiteMatch::Site)
     }
 
     /// The largest body any site accepts: the transport limit.
     pub fn largest_body(&self) -> usize {
-        self.sites.iter().filter_map(|s| s.max_body_bytes).chain([self.limits.max_body_bytes]).max().unwrap_or(0)
+        self.sites
+            .iter()
+            .filter_map(|s| s.max_body_bytes)
+            .chain([self.limits.max_body_bytes])
+            .max()
+            .unwrap_or(0)
     }
 }
 
@@ -371,7 +447,11 @@ pub fn normalize_origin(origin: &str) -> Option<String> {
     let (host_ok, port) = match authority.strip_prefix('[') {
         Some(v6) => {
             let (address, rest) = v6.split_once(']')?;
-            let port = if rest.is_empty() { None } else { Some(rest.strip_prefix(':')?) };
+            let port = if rest.is_empty() {
+                None
+            } else {
+                Some(rest.strip_prefix(':')?)
+            };
             (address.parse::<std::net::Ipv6Addr>().is_ok(), port)
         }
         None => match authority.split_once(':') {
@@ -379,7 +459,11 @@ pub fn normalize_origin(origin: &str) -> Option<String> {
             None => (is_host_name(authority), None),
         },
     };
-    let port_ok = port.is_none_or(|p| p.len() <= 5 && p.bytes().all(|b| b.is_ascii_digit()) && p.parse::<u16>().is_ok_and(|p| p > 0));
+    let port_ok = port.is_none_or(|p| {
+        p.len() <= 5
+            && p.bytes().all(|b| b.is_ascii_digit())
+            && p.parse::<u16>().is_ok_and(|p| p > 0)
+    });
     (matches!(scheme, "http" | "https") && host_ok && port_ok).then_some(origin)
 }
 
@@ -387,7 +471,11 @@ pub fn normalize_origin(origin: &str) -> Option<String> {
 fn is_host_name(host: &str) -> bool {
     host.len() <= 253
         && host.split('.').all(|label| {
-            !label.is_empty() && label.len() <= 63 && label.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+            !label.is_empty()
+                && label.len() <= 63
+                && label
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
         })
 }
 
@@ -396,7 +484,11 @@ mod tests {
     use super::*;
 
     fn load(file: Option<&str>, env: &[(&str, &str)]) -> Result<Config, String> {
-        Config::load(file, |name| env.iter().find(|(n, _)| *n == name).map(|(_, v)| v.to_string()))
+        Config::load(file, |name| {
+            env.iter()
+                .find(|(n, _)| *n == name)
+                .map(|(_, v)| v.to_string())
+        })
     }
 
     #[test]
@@ -433,60 +525,148 @@ mod tests {
             from = "Inbox <inbox@shop.example>"
             smtp_url = "smtp://127.0.0.1:25"
         "#;
-        let config = load(Some(file), &[("INBOX_API_TOKEN", "from-env"), ("INBOX_RATE_PER_SITE", "9")]).expect("valid");
+        let config = load(
+            Some(file),
+            &[
+                ("INBOX_API_TOKEN", "from-env"),
+                ("INBOX_RATE_PER_SITE", "9"),
+            ],
+        )
+        .expect("valid");
         assert_eq!(config.log_format, LogFormat::Json);
         assert_eq!(config.rate_limit.per_ip_per_minute, 5);
         assert_eq!(config.rate_limit.per_site_per_minute, 9);
         assert_eq!(config.auth.api_token.as_deref(), Some("from-env"));
-        assert_eq!(config.sites[0].origins, ["https://shop.example", "http://localhost:3000"]);
-        assert!(matches!(config.site_for("https://shop.example"), SiteMatch::Site(s) if s.name == "shop"));
+        assert_eq!(
+            config.sites[0].origins,
+            ["https://shop.example", "http://localhost:3000"]
+        );
+        assert!(
+            matches!(config.site_for("https://shop.example"), SiteMatch::Site(s) if s.name == "shop")
+        );
         assert_eq!(config.site_for("https://evil.example"), SiteMatch::Refused);
         assert_eq!(config.site_for("null"), SiteMatch::Refused);
         assert_eq!(config.largest_body(), 20000);
         assert_eq!(
             config.forward_targets(),
-            ["slack http://127.0.0.1:9/hook", "json https://example.org/hooks/inbox", "email owner@shop.example"]
+            [
+                "slack http://127.0.0.1:9/hook",
+                "json https://example.org/hooks/inbox",
+                "email owner@shop.example"
+            ]
         );
-        let hook = config.forward.webhook(WebhookFormat::Json, "https://example.org/hooks/inbox");
-        assert_eq!(hook.and_then(|h| h.secret.as_deref()), Some("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"));
-        assert!(config.forward.webhook(WebhookFormat::Json, "http://127.0.0.1:9/hook").is_none());
-        assert_eq!((config.forward.timeout(), config.forward.lease()), (Duration::from_secs(10), Duration::from_secs(15)));
-        let smtp = load(Some(file), &[("INBOX_SMTP_URL", "smtps://u:p@mail.example")]).expect("valid");
+        let hook = config
+            .forward
+            .webhook(WebhookFormat::Json, "https://example.org/hooks/inbox");
+        assert_eq!(
+            hook.and_then(|h| h.secret.as_deref()),
+            Some("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw")
+        );
+        assert!(config
+            .forward
+            .webhook(WebhookFormat::Json, "http://127.0.0.1:9/hook")
+            .is_none());
+        assert_eq!(
+            (config.forward.timeout(), config.forward.lease()),
+            (Duration::from_secs(10), Duration::from_secs(15))
+        );
+        let smtp = load(
+            Some(file),
+            &[("INBOX_SMTP_URL", "smtps://u:p@mail.example")],
+        )
+        .expect("valid");
         assert_eq!(smtp.forward.emails[0].smtp_url, "smtps://u:p@mail.example");
 
-        let env_only = load(None, &[("INBOX_ALLOWED_ORIGINS", "https://a.example, https://b.example")]).expect("valid");
+        let env_only = load(
+            None,
+            &[(
+                "INBOX_ALLOWED_ORIGINS",
+                "https://a.example, https://b.example",
+            )],
+        )
+        .expect("valid");
         assert_eq!(env_only.sites[0].name, "default");
-        assert_eq!(env_only.sites[0].origins, ["https://a.example", "https://b.example"]);
+        assert_eq!(
+            env_only.sites[0].origins,
+            ["https://a.example", "https://b.example"]
+        );
     }
 
     #[test]
     fn explains_bad_configuration() {
         let check = |file: Option<&str>, env: &[(&str, &str)], expected: &str| {
             let err = load(file, env).expect_err(expected);
-            assert!(err.contains(expected), "{err:?} should contain {expected:?}");
+            assert!(
+                err.contains(expected),
+                "{err:?} should contain {expected:?}"
+            );
         };
-        check(Some("[limits]\nmax_body = 1"), &[], "unknown field `max_body`");
-        check(Some("[[sites]]\nname = \"a\"\norigins = []"), &[], "site \"a\" has no origins");
-        check(Some("[[sites]]\nname = \"a\"\norigins = [\"shop.example\"]"), &[], "is not an origin");
+        check(
+            Some("[limits]\nmax_body = 1"),
+            &[],
+            "unknown field `max_body`",
+        );
+        check(
+            Some("[[sites]]\nname = \"a\"\norigins = []"),
+            &[],
+            "site \"a\" has no origins",
+        );
+        check(
+            Some("[[sites]]\nname = \"a\"\norigins = [\"shop.example\"]"),
+            &[],
+            "is not an origin",
+        );
         check(
             Some("[[sites]]\nname = \"a\"\norigins = [\"https://x\"]\n[[sites]]\nname = \"a\"\norigins = [\"https://y\"]"),
             &[],
             "configured twice",
         );
-        check(None, &[("INBOX_RATE_PER_IP", "lots")], "INBOX_RATE_PER_IP must be a whole number");
-        check(None, &[("INBOX_PASSWORD_HASH", "hunter2")], "not a PHC string");
+        check(
+            None,
+            &[("INBOX_RATE_PER_IP", "lots")],
+            "INBOX_RATE_PER_IP must be a whole number",
+        );
+        check(
+            None,
+            &[("INBOX_PASSWORD_HASH", "hunter2")],
+            "not a PHC string",
+        );
         check(None, &[("INBOX_LOG_FORMAT", "xml")], "text or json");
-        check(None, &[("INBOX_PROXY_HOPS", "0")], "proxy_hops must be at least 1");
-        check(Some("[[forward.webhooks]]\nurl = \"ftp://x\""), &[], "must be an http(s) URL");
+        check(
+            None,
+            &[("INBOX_PROXY_HOPS", "0")],
+            "proxy_hops must be at least 1",
+        );
+        check(
+            Some("[[forward.webhooks]]\nurl = \"ftp://x\""),
+            &[],
+            "must be an http(s) URL",
+        );
         check(Some("[[forward.emails]]\nto = \"nobody\"\nfrom = \"a@b.example\"\nsmtp_url = \"smtp://x\""), &[], "is not an address");
-        check(Some("[[forward.emails]]\nto = \"a@b.example\"\nfrom = \"a@b.example\""), &[], "needs smtp_url");
-        check(Some("[[forward.webhooks]]\nurl = \"https://x\"\nformat = \"teams\""), &[], "unknown variant");
-        check(Some("[[forward.webhooks]]\nurl = \"https://x\"\nsecret = \"hunter2\""), &[], "secret must start with whsec_");
+        check(
+            Some("[[forward.emails]]\nto = \"a@b.example\"\nfrom = \"a@b.example\""),
+            &[],
+            "needs smtp_url",
+        );
+        check(
+            Some("[[forward.webhooks]]\nurl = \"https://x\"\nformat = \"teams\""),
+            &[],
+            "unknown variant",
+        );
+        check(
+            Some("[[forward.webhooks]]\nurl = \"https://x\"\nsecret = \"hunter2\""),
+            &[],
+            "secret must start with whsec_",
+        );
         check(
             Some("[[forward.webhooks]]\nurl = \"https://x\"\nformat = \"slack\"\nsecret = \"whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw\""),
             &[],
             "a secret signs json webhooks only, not slack",
         );
-        check(Some("[forward]\ntimeout_ms = 0"), &[], "timeout_ms must be at least 1");
+        check(
+            Some("[forward]\ntimeout_ms = 0"),
+            &[],
+            "timeout_ms must be at least 1",
+        );
     }
 }

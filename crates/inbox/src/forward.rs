@@ -36,7 +36,8 @@ pub const POLL: Duration = Duration::from_millis(1000);
 /// their `=` padding.
 const BASE64: base64::engine::GeneralPurpose = base64::engine::GeneralPurpose::new(
     &base64::alphabet::STANDARD,
-    base64::engine::GeneralPurposeConfig::new().with_decode_padding_mode(base64::engine::DecodePaddingMode::Indifferent),
+    base64::engine::GeneralPurposeConfig::new()
+        .with_decode_padding_mode(base64::engine::DecodePaddingMode::Indifferent),
 );
 
 /// Starts the worker when webhooks are configured. It runs until the runtime stops; a job it
@@ -73,7 +74,15 @@ pub fn spawn(app: &Arc<App>) -> Option<tokio::task::JoinHandle<()>> {
 async fn claim(app: &App) -> Option<Job> {
     let now = SystemTime::now();
     let lease = hex(&random_bytes::<16>());
-    match app.store.claim_job(&rfc3339(now), &rfc3339(now + app.config.forward.lease()), &lease).await {
+    match app
+        .store
+        .claim_job(
+            &rfc3339(now),
+            &rfc3339(now + app.config.forward.lease()),
+            &lease,
+        )
+        .await
+    {
         Ok(job) => job,
         Err(e) => {
             tracing::error!(error = %e, "outbox: cannot claim a job");
@@ -86,11 +95,23 @@ async fn deliver(app: &App, agent: &ureq::Agent, job: Job) {
     let outcome = attempt(app, agent, &job).await;
     let now = SystemTime::now();
     let recorded = match &outcome {
-        Ok(()) => app.store.job_delivered(job.seq, &job.lease, &rfc3339(now)).await,
+        Ok(()) => {
+            app.store
+                .job_delivered(job.seq, &job.lease, &rfc3339(now))
+                .await
+        }
         Err(error) => {
             let wait = backoff(app.config.forward.retry_base_ms, job.attempts);
-            tracing::warn!(id = job.feedback_id, attempts = job.attempts + 1, retry_in_ms = wait.as_millis() as u64, error, "forwarding failed");
-            app.store.job_failed(job.seq, &job.lease, &rfc3339(now + wait), error).await
+            tracing::warn!(
+                id = job.feedback_id,
+                attempts = job.attempts + 1,
+                retry_in_ms = wait.as_millis() as u64,
+                error,
+                "forwarding failed"
+            );
+            app.store
+                .job_failed(job.seq, &job.lease, &rfc3339(now + wait), error)
+                .await
         }
     };
     match recorded {
@@ -108,7 +129,10 @@ async fn deliver(app: &App, agent: &ureq::Agent, job: Job) {
 
 /// One delivery attempt, over within `forward.timeout_ms`: `Err` says why it failed.
 async fn attempt(app: &App, agent: &ureq::Agent, job: &Job) -> Result<(), String> {
-    let (format, url) = job.target.split_once(' ').ok_or("malformed outbox target")?;
+    let (format, url) = job
+        .target
+        .split_once(' ')
+        .ok_or("malformed outbox target")?;
     let message = match app.store.get(&job.feedback_id).await {
         Ok(Some(message)) => message,
         Ok(None) => return Err("the message is gone".into()),
@@ -117,23 +141,38 @@ async fn attempt(app: &App, agent: &ureq::Agent, job: &Job) -> Result<(), String
     let timeout = app.config.forward.timeout();
     if format == "email" {
         let email = app.config.forward.emails.iter().find(|e| e.to == url);
-        let email = email.ok_or_else(|| format!("no e-mail forwarding to {url} is configured any more"))?;
+        let email =
+            email.ok_or_else(|| format!("no e-mail forwarding to {url} is configured any more"))?;
         // At the deadline the session is dropped, its connection closed, before the lease ends.
         return tokio::time::timeout(timeout, send_email(email, &message, timeout))
             .await
             .unwrap_or_else(|_| Err(format!("SMTP: not done within {} ms", timeout.as_millis())));
     }
-    let format = WebhookFormat::from_name(format).ok_or_else(|| format!("unknown webhook format {format:?}"))?;
+    let format = WebhookFormat::from_name(format)
+        .ok_or_else(|| format!("unknown webhook format {format:?}"))?;
     let body = serde_json::to_vec(&payload(format, &message)).map_err(|e| e.to_string())?;
     let mut headers = vec![("content-type", "application/json".to_string())];
     if format == WebhookFormat::Json {
-        let hook = app.config.forward.webhook(format, url).ok_or_else(|| format!("no json webhook to {url} is configured any more"))?;
+        let hook = app
+            .config
+            .forward
+            .webhook(format, url)
+            .ok_or_else(|| format!("no json webhook to {url} is configured any more"))?;
         let key = hook.secret.as_deref().map(signing_key).transpose()?;
-        headers.extend(standard_headers(key.as_deref(), &webhook_id(&job.feedback_id, &job.target), crate::time::unix_now(), &body));
+        headers.extend(standard_headers(
+            key.as_deref(),
+            &webhook_id(&job.feedback_id, &job.target),
+            crate::time::unix_now(),
+            &body,
+        ));
     }
     let (agent, url) = (agent.clone(), url.to_string());
     let status = tokio::task::spawn_blocking(move || {
-        let request = headers.into_iter().fold(agent.post(&url), |request, (name, value)| request.header(name, value));
+        let request = headers
+            .into_iter()
+            .fold(agent.post(&url), |request, (name, value)| {
+                request.header(name, value)
+            });
         request.send(&body[..]).map(|r| r.status().as_u16())
     })
     .await
@@ -148,10 +187,17 @@ async fn attempt(app: &App, agent: &ureq::Agent, job: &Job) -> Result<(), String
 
 /// The HMAC key of a Standard Webhooks secret: `whsec_`, then 24 to 64 bytes in base64.
 pub fn signing_key(secret: &str) -> Result<Vec<u8>, String> {
-    let encoded = secret.strip_prefix("whsec_").ok_or("must start with whsec_")?;
-    let key = BASE64.decode(encoded).map_err(|_| "must be base64 after whsec_")?;
+    let encoded = secret
+        .strip_prefix("whsec_")
+        .ok_or("must start with whsec_")?;
+    let key = BASE64
+        .decode(encoded)
+        .map_err(|_| "must be base64 after whsec_")?;
     if !(24..=64).contains(&key.len()) {
-        return Err(format!("has {} bytes after whsec_; use 24 to 64 random bytes", key.len()));
+        return Err(format!(
+            "has {} bytes after whsec_; use 24 to 64 random bytes",
+            key.len()
+        ));
     }
     Ok(key)
 }
@@ -159,7 +205,11 @@ pub fn signing_key(secret: &str) -> Result<Vec<u8>, String> {
 /// `webhook-id`: the same on every attempt of one message to one target, different for
 /// another message or target. No `.` in it, as the signature scheme asks.
 pub fn webhook_id(feedback_id: &str, target: &str) -> String {
-    let digest = Sha256::new().chain_update(feedback_id).chain_update(" ").chain_update(target).finalize();
+    let digest = Sha256::new()
+        .chain_update(feedback_id)
+        .chain_update(" ")
+        .chain_update(target)
+        .finalize();
     format!("msg_{}", hex(&digest[..16]))
 }
 
@@ -174,8 +224,16 @@ pub fn signature(key: &[u8], id: &str, timestamp: u64, body: &[u8]) -> String {
 /// The Standard Webhooks headers of one attempt at `timestamp` (Unix seconds).
 /// The Standard Webhooks headers: the id and timestamp always (receivers deduplicate by the id),
 /// the signature when the webhook has a secret.
-fn standard_headers(key: Option<&[u8]>, id: &str, timestamp: u64, body: &[u8]) -> Vec<(&'static str, String)> {
-    let mut headers = vec![("webhook-id", id.to_string()), ("webhook-timestamp", timestamp.to_string())];
+fn standard_headers(
+    key: Option<&[u8]>,
+    id: &str,
+    timestamp: u64,
+    body: &[u8],
+) -> Vec<(&'static str, String)> {
+    let mut headers = vec![
+        ("webhook-id", id.to_string()),
+        ("webhook-timestamp", timestamp.to_string()),
+    ];
     if let Some(key) = key {
         headers.push(("webhook-signature", signature(key, id, timestamp, body)));
     }
@@ -183,7 +241,11 @@ fn standard_headers(key: Option<&[u8]>, id: &str, timestamp: u64, body: &[u8]) -
 }
 
 /// One e-mail: the summary as plain text, `Reply-To` the customer when they left an address.
-async fn send_email(email: &Email, message: &StoredSubmission, timeout: Duration) -> Result<(), String> {
+async fn send_email(
+    email: &Email,
+    message: &StoredSubmission,
+    timeout: Duration,
+) -> Result<(), String> {
     use lettre::message::header::ContentType;
     use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
     let s = &message.submission;
@@ -199,17 +261,25 @@ async fn send_email(email: &Email, message: &StoredSubmission, timeout: Duration
     if let Some(reply_to) = s.email.as_deref().and_then(|e| e.parse().ok()) {
         builder = builder.reply_to(reply_to);
     }
-    let mail = builder.body(summary(message, 20_000)).map_err(|e| e.to_string())?;
+    let mail = builder
+        .body(summary(message, 20_000))
+        .map_err(|e| e.to_string())?;
     let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(&email.smtp_url)
         .map_err(|e| format!("smtp_url: {e}"))?
         .timeout(Some(timeout))
         .build();
-    transport.send(mail).await.map(drop).map_err(|e| format!("SMTP: {e}"))
+    transport
+        .send(mail)
+        .await
+        .map(drop)
+        .map_err(|e| format!("SMTP: {e}"))
 }
 
 /// `base × 2^attempts`, at most [`MAX_BACKOFF`].
 pub fn backoff(base_ms: u64, attempts: i32) -> Duration {
-    let factor = 1u64.checked_shl(attempts.clamp(0, 30) as u32).unwrap_or(u64::MAX);
+    let factor = 1u64
+        .checked_shl(attempts.clamp(0, 30) as u32)
+        .unwrap_or(u64::MAX);
     Duration::from_millis(base_ms.saturating_mul(factor)).min(MAX_BACKOFF)
 }
 
@@ -218,7 +288,9 @@ pub fn backoff(base_ms: u64, attempts: i32) -> Duration {
 pub fn payload(format: WebhookFormat, message: &StoredSubmission) -> Value {
     match format {
         WebhookFormat::Json => json!({"event": "feedback.created", "feedback": message}),
-        WebhookFormat::Slack => json!({"text": summary_escaped(message, 3000, slack_escape, slack_escape)}),
+        WebhookFormat::Slack => {
+            json!({"text": summary_escaped(message, 3000, slack_escape, slack_escape)})
+        }
         WebhookFormat::Discord => json!({
             "content": summary_escaped(message, 2000, discord_escape, discord_link),
             "allowed_mentions": {"parse": []}
@@ -229,7 +301,9 @@ pub fn payload(format: WebhookFormat, message: &StoredSubmission) -> Value {
 /// Slack's message markup: `&`, `<` and `>` escaped as Slack asks, so `<!channel>`, `<@U…>` and
 /// `<url|text>` written by a visitor stay text. (Bare URLs are still linked, showing themselves.)
 pub fn slack_escape(text: &str) -> String {
-    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
 }
 
 /// Discord's markdown: every character that starts formatting, a masked link `[text](url)`, a
@@ -239,12 +313,16 @@ pub fn slack_escape(text: &str) -> String {
 pub fn discord_escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
-        if matches!(c, '\\' | '*' | '_' | '~' | '`' | '|' | '>' | '<' | '[' | ']' | '(' | ')' | '#' | '-') {
+        if matches!(
+            c,
+            '\\' | '*' | '_' | '~' | '`' | '|' | '>' | '<' | '[' | ']' | '(' | ')' | '#' | '-'
+        ) {
             out.push('\\');
         }
         out.push(c);
     }
-    out.replace("@everyone", "@\u{200B}everyone").replace("@here", "@\u{200B}here")
+    out.replace("@everyone", "@\u{200B}everyone")
+        .replace("@here", "@\u{200B}here")
 }
 
 /// The page a message came from, for Discord: `<url>` (a link showing itself, no preview) when it
@@ -266,7 +344,12 @@ fn summary(message: &StoredSubmission, max: usize) -> String {
 }
 
 /// [`summary`] with the visitor's text passed through `escape` (the page URL through `link`).
-fn summary_escaped(message: &StoredSubmission, max: usize, escape: fn(&str) -> String, link: fn(&str) -> String) -> String {
+fn summary_escaped(
+    message: &StoredSubmission,
+    max: usize,
+    escape: fn(&str) -> String,
+    link: fn(&str) -> String,
+) -> String {
     let s = &message.submission;
     let mut head = String::from("New message");
     if !message.inbox.site.is_empty() {
@@ -275,8 +358,15 @@ fn summary_escaped(message: &StoredSubmission, max: usize, escape: fn(&str) -> S
     if let Some(rating) = s.rating {
         head.push_str(&format!(" ({rating}/5)"));
     }
-    let from = s.email.as_deref().map_or(String::new(), |e| format!("\nFrom: {}", escape(e)));
-    let text = format!("{head}:\n{}{from}\nPage: {}", escape(&s.message), link(&s.page.url));
+    let from = s
+        .email
+        .as_deref()
+        .map_or(String::new(), |e| format!("\nFrom: {}", escape(e)));
+    let text = format!(
+        "{head}:\n{}{from}\nPage: {}",
+        escape(&s.message),
+        link(&s.page.url)
+    );
     if text.chars().count() <= max {
         text
     } else {
@@ -310,15 +400,27 @@ mod tests {
         let message = StoredSubmission {
             submission,
             received_at: "2026-11-22T10:15:31.000Z".into(),
-            inbox: InboxState { site: "shop".into(), ..InboxState::default() },
+            inbox: InboxState {
+                site: "shop".into(),
+                ..InboxState::default()
+            },
         };
         let slack = "New message on shop (2/5):\nCheckout is &lt;confusing&gt;\nFrom: ana@example.org\nPage: https://shop.example/checkout";
-        assert_eq!(payload(WebhookFormat::Slack, &message), json!({"text": slack}));
+        assert_eq!(
+            payload(WebhookFormat::Slack, &message),
+            json!({"text": slack})
+        );
         let discord = "New message on shop (2/5):\nCheckout is \\<confusing\\>\nFrom: ana@example.org\nPage: <https://shop.example/checkout>";
-        assert_eq!(payload(WebhookFormat::Discord, &message), json!({"content": discord, "allowed_mentions": {"parse": []}}));
+        assert_eq!(
+            payload(WebhookFormat::Discord, &message),
+            json!({"content": discord, "allowed_mentions": {"parse": []}})
+        );
         let generic = payload(WebhookFormat::Json, &message);
         assert_eq!(generic["event"], "feedback.created");
-        assert_eq!(generic["feedback"]["id"], "0b8e2c1e-5a7f-4c3b-9a61-2f0d7c9e4b11");
+        assert_eq!(
+            generic["feedback"]["id"],
+            "0b8e2c1e-5a7f-4c3b-9a61-2f0d7c9e4b11"
+        );
         assert_eq!(generic["feedback"]["inbox"]["site"], "shop");
         let mut long = message.clone();
         long.submission.message = "x".repeat(5000);
@@ -329,11 +431,36 @@ mod tests {
     fn signs_like_the_standard_webhooks_reference_libraries() {
         // Their test vector ("sign function works" in libraries/javascript/src/webhook.test.ts).
         let key = signing_key("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw").expect("valid secret");
-        let signed = signature(&key, "msg_p5jXN8AQM9LWM0D4loKWxJek", 1614265330, br#"{"test": 2432232314}"#);
+        let signed = signature(
+            &key,
+            "msg_p5jXN8AQM9LWM0D4loKWxJek",
+            1614265330,
+            br#"{"test": 2432232314}"#,
+        );
         assert_eq!(signed, "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=");
-        let headers = |key| standard_headers(key, "msg_p5jXN8AQM9LWM0D4loKWxJek", 1614265330, br#"{"test": 2432232314}"#).into_iter().map(|(name, value)| format!("{name}: {value}")).collect::<Vec<_>>();
-        let expected = ["webhook-id: msg_p5jXN8AQM9LWM0D4loKWxJek", "webhook-timestamp: 1614265330"];
-        assert_eq!(headers(Some(&key)), [expected[0].to_string(), expected[1].into(), format!("webhook-signature: {signed}")]);
+        let headers = |key| {
+            standard_headers(
+                key,
+                "msg_p5jXN8AQM9LWM0D4loKWxJek",
+                1614265330,
+                br#"{"test": 2432232314}"#,
+            )
+            .into_iter()
+            .map(|(name, value)| format!("{name}: {value}"))
+            .collect::<Vec<_>>()
+        };
+        let expected = [
+            "webhook-id: msg_p5jXN8AQM9LWM0D4loKWxJek",
+            "webhook-timestamp: 1614265330",
+        ];
+        assert_eq!(
+            headers(Some(&key)),
+            [
+                expected[0].to_string(),
+                expected[1].into(),
+                format!("webhook-signature: {signed}")
+            ]
+        );
         // Without a secret (configs from before signing): the id and timestamp, unsigned.
         assert_eq!(headers(None), expected);
     }
@@ -344,7 +471,10 @@ mod tests {
             let got = signing_key(secret).map(|key| key.len());
             match expected {
                 Ok(len) => assert_eq!(got, Ok(len), "{secret}"),
-                Err(part) => assert!(got.as_ref().is_err_and(|e| e.contains(part)), "{secret}: {got:?}"),
+                Err(part) => assert!(
+                    got.as_ref().is_err_and(|e| e.contains(part)),
+                    "{secret}: {got:?}"
+                ),
             }
         };
         let b64 = |n: usize| BASE64.encode(vec![7u8; n]);
@@ -359,18 +489,27 @@ mod tests {
 
     #[test]
     fn one_webhook_id_per_message_and_target() {
-        let (a, b) = ("0b8e2c1e-5a7f-4c3b-9a61-2f0d7c9e4b11", "0b8e2c1e-5a7f-4c3b-9a61-2f0d7c9e4b12");
+        let (a, b) = (
+            "0b8e2c1e-5a7f-4c3b-9a61-2f0d7c9e4b11",
+            "0b8e2c1e-5a7f-4c3b-9a61-2f0d7c9e4b12",
+        );
         let id = webhook_id(a, "json https://a.example/hook");
         assert_eq!(id, webhook_id(a, "json https://a.example/hook"));
         assert_ne!(id, webhook_id(b, "json https://a.example/hook"));
         assert_ne!(id, webhook_id(a, "json https://b.example/hook"));
-        assert!(id.starts_with("msg_") && id.len() == 36 && !id.contains('.'), "{id}");
+        assert!(
+            id.starts_with("msg_") && id.len() == 36 && !id.contains('.'),
+            "{id}"
+        );
     }
 
     #[test]
     fn visitor_text_cannot_ping_or_disguise_links() {
-        let check = |escape: fn(&str) -> String, input: &str, expected: &str| assert_eq!(escape(input), expected, "{input}");
-        let hostile = "<!channel> <@U012AB3CD> <https://evil.example/login|https://shop.example/login>";
+        let check = |escape: fn(&str) -> String, input: &str, expected: &str| {
+            assert_eq!(escape(input), expected, "{input}")
+        };
+        let hostile =
+            "<!channel> <@U012AB3CD> <https://evil.example/login|https://shop.example/login>";
         check(
             slack_escape,
             hostile,
@@ -378,13 +517,41 @@ mod tests {
         );
         check(slack_escape, "Fish & chips", "Fish &amp; chips");
         check(slack_escape, "&lt;!here&gt;", "&amp;lt;!here&amp;gt;");
-        check(discord_escape, "[Reset](https://evil.example)", "\\[Reset\\]\\(https://evil.example\\)");
-        check(discord_escape, "[Reset](<https://evil.example>)", "\\[Reset\\]\\(\\<https://evil.example\\>\\)");
-        check(discord_escape, "@everyone @here <@123> <@&456> <#789>", "@\u{200B}everyone @\u{200B}here \\<@123\\> \\<@&456\\> \\<\\#789\\>");
-        check(discord_escape, "# big\n-# small **bold** ||spoiler|| `code` \\", "\\# big\n\\-\\# small \\*\\*bold\\*\\* \\|\\|spoiler\\|\\| \\`code\\` \\\\");
-        check(discord_link, "https://shop.example/a?b=1", "<https://shop.example/a?b=1>");
-        check(discord_link, "https://shop.example/> [x](https://evil.example)", "https://shop.example/\\> \\[x\\]\\(https://evil.example\\)");
-        check(discord_link, "javascript:alert(1)", "javascript:alert\\(1\\)");
+        check(
+            discord_escape,
+            "[Reset](https://evil.example)",
+            "\\[Reset\\]\\(https://evil.example\\)",
+        );
+        check(
+            discord_escape,
+            "[Reset](<https://evil.example>)",
+            "\\[Reset\\]\\(\\<https://evil.example\\>\\)",
+        );
+        check(
+            discord_escape,
+            "@everyone @here <@123> <@&456> <#789>",
+            "@\u{200B}everyone @\u{200B}here \\<@123\\> \\<@&456\\> \\<\\#789\\>",
+        );
+        check(
+            discord_escape,
+            "# big\n-# small **bold** ||spoiler|| `code` \\",
+            "\\# big\n\\-\\# small \\*\\*bold\\*\\* \\|\\|spoiler\\|\\| \\`code\\` \\\\",
+        );
+        check(
+            discord_link,
+            "https://shop.example/a?b=1",
+            "<https://shop.example/a?b=1>",
+        );
+        check(
+            discord_link,
+            "https://shop.example/> [x](https://evil.example)",
+            "https://shop.example/\\> \\[x\\]\\(https://evil.example\\)",
+        );
+        check(
+            discord_link,
+            "javascript:alert(1)",
+            "javascript:alert\\(1\\)",
+        );
 
         // Through the whole payload, site and e-mail included.
         let mut submission: widget_core::submission::Submission = serde_json::from_value(json!({
@@ -397,14 +564,26 @@ mod tests {
         let message = StoredSubmission {
             submission,
             received_at: "2026-11-22T10:15:31.000Z".into(),
-            inbox: InboxState { site: "<!here>".into(), ..InboxState::default() },
+            inbox: InboxState {
+                site: "<!here>".into(),
+                ..InboxState::default()
+            },
         };
-        let slack = payload(WebhookFormat::Slack, &message)["text"].as_str().expect("text").to_string();
+        let slack = payload(WebhookFormat::Slack, &message)["text"]
+            .as_str()
+            .expect("text")
+            .to_string();
         assert!(!slack.contains('<') && !slack.contains('>'), "{slack}");
         let discord = payload(WebhookFormat::Discord, &message);
         assert_eq!(discord["allowed_mentions"], json!({"parse": []}));
         let content = discord["content"].as_str().expect("content");
-        assert!(content.contains("\\[Reset\\]\\(https://evil.example\\) @\u{200B}everyone"), "{content}");
-        assert!(content.starts_with("New message on \\<!here\\>:"), "{content}");
+        assert!(
+            content.contains("\\[Reset\\]\\(https://evil.example\\) @\u{200B}everyone"),
+            "{content}"
+        );
+        assert!(
+            content.starts_with("New message on \\<!here\\>:"),
+            "{content}"
+        );
     }
 }

@@ -29,7 +29,9 @@ use axum::{Json, Router};
 use tokio::net::TcpListener;
 
 pub use config::Config;
-pub use store::{Inserted, NewFeedback, PostgresStore, SqliteStore, Store, StoreError, StoredSubmission};
+pub use store::{
+    Inserted, NewFeedback, PostgresStore, SqliteStore, Store, StoreError, StoredSubmission,
+};
 
 /// What every handler shares.
 pub struct App {
@@ -58,17 +60,27 @@ impl App {
 
 /// Every route: the feedback API, the inbox UI, `/healthz`, `/dist/*` from `dist`, the rest from `www`.
 pub fn router(app: Arc<App>, www: &Path, dist: &Path) -> Router {
-    let health = Router::new().route("/healthz", get(health)).with_state(Arc::clone(&app));
-    api::routes(Arc::clone(&app)).merge(ui::routes(app)).merge(health).merge(static_files::routes(www, dist))
+    let health = Router::new()
+        .route("/healthz", get(health))
+        .with_state(Arc::clone(&app));
+    api::routes(Arc::clone(&app))
+        .merge(ui::routes(app))
+        .merge(health)
+        .merge(static_files::routes(www, dist))
 }
 
 /// `/healthz`: `ok` when the store answers, so a load balancer drops an instance whose database is gone.
-async fn health(State(app): State<Arc<App>>) -> Result<&'static str, (axum::http::StatusCode, Json<serde_json::Value>)> {
+async fn health(
+    State(app): State<Arc<App>>,
+) -> Result<&'static str, (axum::http::StatusCode, Json<serde_json::Value>)> {
     match app.store.list(&store::Filter::default(), None, 1).await {
         Ok(_) => Ok("ok"),
         Err(e) => {
             tracing::error!(error = %e, "health check: storage failed");
-            Err((axum::http::StatusCode::SERVICE_UNAVAILABLE, Json(serde_json::json!({"error": "storage unavailable"}))))
+            Err((
+                axum::http::StatusCode::SERVICE_UNAVAILABLE,
+                Json(serde_json::json!({"error": "storage unavailable"})),
+            ))
         }
     }
 }
@@ -77,13 +89,17 @@ async fn health(State(app): State<Arc<App>>) -> Result<&'static str, (axum::http
 /// SQLite file at `sqlite_path` (its directory is created).
 pub async fn open_store(config: &Config, sqlite_path: &Path) -> Result<Arc<dyn Store>, String> {
     if let Some(url) = &config.database_url {
-        let store = PostgresStore::connect(url, None).await.map_err(|e| format!("cannot connect to PostgreSQL: {e}"))?;
+        let store = PostgresStore::connect(url, None)
+            .await
+            .map_err(|e| format!("cannot connect to PostgreSQL: {e}"))?;
         return Ok(Arc::new(store));
     }
     if let Some(parent) = sqlite_path.parent().filter(|p| !p.as_os_str().is_empty()) {
-        std::fs::create_dir_all(parent).map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
+        std::fs::create_dir_all(parent)
+            .map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
     }
-    let store = SqliteStore::open(sqlite_path).map_err(|e| format!("cannot open {}: {e}", sqlite_path.display()))?;
+    let store = SqliteStore::open(sqlite_path)
+        .map_err(|e| format!("cannot open {}: {e}", sqlite_path.display()))?;
     Ok(Arc::new(store))
 }
 
@@ -93,7 +109,10 @@ pub async fn serve(
     router: Router,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> io::Result<()> {
-    axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>())
-        .with_graceful_shutdown(shutdown)
-        .await
+    axum::serve(
+        listener,
+        router.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await
 }

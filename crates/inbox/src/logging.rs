@@ -16,7 +16,9 @@ pub fn init(format: LogFormat, level: Option<&str>) {
         "off" => LevelFilter::OFF,
         _ => LevelFilter::INFO,
     };
-    let builder = tracing_subscriber::fmt().with_writer(std::io::stderr).with_max_level(level);
+    let builder = tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_max_level(level);
     let _ = match format {
         LogFormat::Json => builder.json().flatten_event(true).try_init(),
         LogFormat::Text => builder.with_ansi(false).try_init(),

@@ -41,9 +41,15 @@ fn main() -> ExitCode {
 
 /// The configuration file named by `--config` or `INBOX_CONFIG`, with the environment on top.
 fn load_config(args: &cli::Args) -> Result<Config, String> {
-    let path = args.config.clone().or_else(|| std::env::var_os("INBOX_CONFIG").map(Into::into));
+    let path = args
+        .config
+        .clone()
+        .or_else(|| std::env::var_os("INBOX_CONFIG").map(Into::into));
     let text = match &path {
-        Some(path) => Some(std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?),
+        Some(path) => Some(
+            std::fs::read_to_string(path)
+                .map_err(|e| format!("cannot read {}: {e}", path.display()))?,
+        ),
         None => None,
     };
     Config::load(text.as_deref(), |name| std::env::var(name).ok()).map_err(|e| match &path {
@@ -54,15 +60,29 @@ fn load_config(args: &cli::Args) -> Result<Config, String> {
 
 async fn run(args: cli::Args) -> Result<(), String> {
     let config = load_config(&args)?;
-    inbox::logging::init(config.log_format, std::env::var("INBOX_LOG").ok().as_deref());
+    inbox::logging::init(
+        config.log_format,
+        std::env::var("INBOX_LOG").ok().as_deref(),
+    );
     let store = inbox::open_store(&config, &args.db).await?;
     if config.auth.password_hash.is_none() {
-        tracing::warn!("no password hash configured: /inbox and GET /api/feedback are open (demo mode)");
+        tracing::warn!(
+            "no password hash configured: /inbox and GET /api/feedback are open (demo mode)"
+        );
     }
-    for hook in config.forward.webhooks.iter().filter(|h| h.format == inbox::config::WebhookFormat::Json && h.secret.is_none()) {
+    for hook in config
+        .forward
+        .webhooks
+        .iter()
+        .filter(|h| h.format == inbox::config::WebhookFormat::Json && h.secret.is_none())
+    {
         tracing::warn!(url = hook.url, "json webhook without a secret: its requests are not signed (add secret = \"whsec_…\", see the docs)");
     }
-    tracing::info!(backend = store.backend(), sites = config.sites.len(), "store ready");
+    tracing::info!(
+        backend = store.backend(),
+        sites = config.sites.len(),
+        "store ready"
+    );
     let app = inbox::App::new(store, config);
     let _forwarder = inbox::forward::spawn(&app);
     let router = inbox::router(app, &args.www, &args.dist);
@@ -73,7 +93,9 @@ async fn run(args: cli::Args) -> Result<(), String> {
     // The one line on stdout: it carries the real port when `--port 0` was asked for.
     println!("inbox listening on http://{addr}");
     let _ = std::io::stdout().flush();
-    inbox::serve(listener, router, shutdown_signal()).await.map_err(|e| e.to_string())?;
+    inbox::serve(listener, router, shutdown_signal())
+        .await
+        .map_err(|e| e.to_string())?;
     tracing::info!("stopped after finishing open requests");
     Ok(())
 }
@@ -81,7 +103,9 @@ async fn run(args: cli::Args) -> Result<(), String> {
 /// `inbox hash-password`: one line from stdin in, its PHC hash out.
 fn hash_password() -> ExitCode {
     let mut line = String::new();
-    if std::io::stdin().lock().read_line(&mut line).is_err() || line.trim_end_matches(['\r', '\n']).is_empty() {
+    if std::io::stdin().lock().read_line(&mut line).is_err()
+        || line.trim_end_matches(['\r', '\n']).is_empty()
+    {
         eprintln!("inbox hash-password: type the password on stdin (one line)");
         return ExitCode::from(2);
     }

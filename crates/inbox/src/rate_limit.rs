@@ -35,11 +35,20 @@ impl Buckets {
         }
         let capacity = f64::from(per_minute);
         let per_second = capacity / 60.0;
-        let mut buckets = self.buckets.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut buckets = self
+            .buckets
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         if buckets.len() >= PRUNE_AT {
-            buckets.retain(|_, b| b.tokens + now.saturating_duration_since(b.updated).as_secs_f64() * per_second < capacity);
+            buckets.retain(|_, b| {
+                b.tokens + now.saturating_duration_since(b.updated).as_secs_f64() * per_second
+                    < capacity
+            });
         }
-        let bucket = buckets.entry(key.to_string()).or_insert(Bucket { tokens: capacity, updated: now });
+        let bucket = buckets.entry(key.to_string()).or_insert(Bucket {
+            tokens: capacity,
+            updated: now,
+        });
         let elapsed = now.saturating_duration_since(bucket.updated).as_secs_f64();
         bucket.tokens = (bucket.tokens + elapsed * per_second).min(capacity);
         bucket.updated = now;
@@ -71,13 +80,21 @@ pub fn client_ip(headers: &HeaderMap, peer: Option<SocketAddr>, config: &RateLim
         .map(str::trim)
         .collect();
     let hops = usize::try_from(config.proxy_hops.max(1)).unwrap_or(usize::MAX);
-    let chosen = entries.len().checked_sub(hops).map_or(entries.first(), |i| entries.get(i));
-    chosen.and_then(|entry| address(entry)).map_or_else(peer, |ip| ip.to_string())
+    let chosen = entries
+        .len()
+        .checked_sub(hops)
+        .map_or(entries.first(), |i| entries.get(i));
+    chosen
+        .and_then(|entry| address(entry))
+        .map_or_else(peer, |ip| ip.to_string())
 }
 
 /// An IP address from an `X-Forwarded-For` entry: bare, or with a port (`1.2.3.4:5`, `[::1]:5`).
 fn address(entry: &str) -> Option<IpAddr> {
-    entry.parse::<IpAddr>().ok().or_else(|| entry.parse::<SocketAddr>().ok().map(|s| s.ip()))
+    entry
+        .parse::<IpAddr>()
+        .ok()
+        .or_else(|| entry.parse::<SocketAddr>().ok().map(|s| s.ip()))
 }
 
 /// Whole seconds for `Retry-After`, rounded up and at least 1.
@@ -100,7 +117,10 @@ mod tests {
         }
         let wait = buckets.take("ip", 6, at(0.0)).expect_err("empty");
         assert_eq!(retry_after_secs(wait), 10);
-        assert_eq!(retry_after_secs(buckets.take("ip", 6, at(4.0)).expect_err("still empty")), 6);
+        assert_eq!(
+            retry_after_secs(buckets.take("ip", 6, at(4.0)).expect_err("still empty")),
+            6
+        );
         assert_eq!(buckets.take("ip", 6, at(10.0)), Ok(()));
         assert!(buckets.take("ip", 6, at(10.0)).is_err());
         // Other keys have their own bucket; 0 means no limit.
@@ -118,8 +138,16 @@ mod tests {
             for line in lines {
                 headers.append("x-forwarded-for", line.parse().expect("header value"));
             }
-            let config = RateLimit { trust_forwarded_for: trust, proxy_hops: hops, ..RateLimit::default() };
-            assert_eq!(client_ip(&headers, peer, &config), expected, "trust {trust}, hops {hops}, {lines:?}");
+            let config = RateLimit {
+                trust_forwarded_for: trust,
+                proxy_hops: hops,
+                ..RateLimit::default()
+            };
+            assert_eq!(
+                client_ip(&headers, peer, &config),
+                expected,
+                "trust {trust}, hops {hops}, {lines:?}"
+            );
         };
         // Not trusted: the header changes nothing.
         check(false, 1, &["203.0.113.9"], "127.0.0.1");
@@ -130,7 +158,12 @@ mod tests {
         check(true, 1, &["10.9.0.1,192.0.2.1:5555"], "192.0.2.1");
         check(true, 1, &["[2001:db8::1]:443"], "2001:db8::1");
         // Two proxies (a CDN, then yours): the second entry from the right.
-        check(true, 2, &["10.9.0.1, 198.51.100.7, 192.0.2.1"], "198.51.100.7");
+        check(
+            true,
+            2,
+            &["10.9.0.1, 198.51.100.7, 192.0.2.1"],
+            "198.51.100.7",
+        );
         check(true, 2, &["198.51.100.7"], "198.51.100.7");
         // Nothing usable: the peer.
         check(true, 1, &[], "127.0.0.1");

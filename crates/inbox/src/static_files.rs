@@ -28,16 +28,25 @@ const IMMUTABLE: &str = "public, max-age=31536000, immutable";
 pub fn routes(www: &Path, dist: &Path) -> Router {
     let dist = get_service(ServeDir::new(dist).precompressed_br().precompressed_gzip())
         .route_layer(middleware::from_fn(dist_headers));
-    Router::new().nest_service("/dist", dist).fallback_service(ServeDir::new(www))
+    Router::new()
+        .nest_service("/dist", dist)
+        .fallback_service(ServeDir::new(www))
 }
 
 /// The widget is embedded on other origins: its files are loaded cross-origin, and a wasm
 /// `fetch` from another origin is a CORS request, so both policies allow any origin.
 async fn dist_headers(request: Request, next: Next) -> Response {
-    let cache = if is_content_hashed(request.uri().path()) { IMMUTABLE } else { "no-cache" };
+    let cache = if is_content_hashed(request.uri().path()) {
+        IMMUTABLE
+    } else {
+        "no-cache"
+    };
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
-    headers.insert(HeaderName::from_static("cross-origin-resource-policy"), HeaderValue::from_static("cross-origin"));
+    headers.insert(
+        HeaderName::from_static("cross-origin-resource-policy"),
+        HeaderValue::from_static("cross-origin"),
+    );
     headers.insert(ACCESS_CONTROL_ALLOW_ORIGIN, HeaderValue::from_static("*"));
     headers.insert(CACHE_CONTROL, HeaderValue::from_static(cache));
     if !headers.contains_key(VARY) {

@@ -29,7 +29,12 @@ pub trait Store: Send + Sync + 'static {
 
     /// One page of the kept submissions matching `filter`, newest first: at most `limit`, from
     /// just after `after` (from the newest without), and where the next page starts.
-    async fn list(&self, filter: &Filter, after: Option<&Cursor>, limit: u32) -> Result<Page<StoredSubmission>, StoreError>;
+    async fn list(
+        &self,
+        filter: &Filter,
+        after: Option<&Cursor>,
+        limit: u32,
+    ) -> Result<Page<StoredSubmission>, StoreError>;
 
     /// One submission by id.
     async fn get(&self, id: &str) -> Result<Option<StoredSubmission>, StoreError>;
@@ -50,7 +55,12 @@ pub trait Store: Send + Sync + 'static {
     /// Leases the oldest outbox job due at `now` (`next_at <= now`, not delivered) to the holder
     /// of `lease` until `lease_until`, so no other worker takes it meanwhile. A worker claims a
     /// job right before each attempt; a crashed worker's lease simply runs out.
-    async fn claim_job(&self, now: &str, lease_until: &str, lease: &str) -> Result<Option<Job>, StoreError>;
+    async fn claim_job(
+        &self,
+        now: &str,
+        lease_until: &str,
+        lease: &str,
+    ) -> Result<Option<Job>, StoreError>;
 
     /// Marks a job delivered, if `lease` is still the job's current lease. `false` when it is
     /// not: the lease ran out and another worker has claimed the job since.
@@ -58,7 +68,13 @@ pub trait Store: Send + Sync + 'static {
 
     /// Records a failed attempt and when to try again, if `lease` is still the job's current
     /// lease (`false` otherwise, as for [`Store::job_delivered`]).
-    async fn job_failed(&self, seq: i64, lease: &str, next_at: &str, error: &str) -> Result<bool, StoreError>;
+    async fn job_failed(
+        &self,
+        seq: i64,
+        lease: &str,
+        next_at: &str,
+        error: &str,
+    ) -> Result<bool, StoreError>;
 
     /// Every outbox job of one message, oldest first (for tests and diagnostics).
     async fn jobs_of(&self, feedback_id: &str) -> Result<Vec<JobState>, StoreError>;
@@ -191,7 +207,12 @@ macro_rules! from_error {
         }
     )*};
 }
-from_error!(rusqlite::Error, serde_json::Error, tokio_postgres::Error, tokio::task::JoinError);
+from_error!(
+    rusqlite::Error,
+    serde_json::Error,
+    tokio_postgres::Error,
+    tokio::task::JoinError
+);
 
 /// Flags are kept as one space-separated column: a handful of short words, never queried alone.
 fn flags_column(flags: &[String]) -> String {
@@ -205,7 +226,11 @@ fn flags_from_column(column: &str) -> Vec<String> {
 /// Decides retry or conflict for an id that was already stored, from the first body.
 fn compare_with_first(first_body: &str, submission: &Submission) -> Result<Inserted, StoreError> {
     let first: Submission = serde_json::from_str(first_body)?;
-    Ok(if first == *submission { Inserted::Retry } else { Inserted::Conflict })
+    Ok(if first == *submission {
+        Inserted::Retry
+    } else {
+        Inserted::Conflict
+    })
 }
 
 /// Builds a [`StoredSubmission`] from the columns every backend selects, in [`query::COLUMNS`] order.
@@ -220,6 +245,11 @@ fn stored_from_columns(
     Ok(StoredSubmission {
         submission: serde_json::from_str(body)?,
         received_at,
-        inbox: InboxState { site, handled, note, flags: flags_from_column(flags) },
+        inbox: InboxState {
+            site,
+            handled,
+            note,
+            flags: flags_from_column(flags),
+        },
     })
 }

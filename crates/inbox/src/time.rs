@@ -4,7 +4,9 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 /// Now, in whole seconds since the Unix epoch (a webhook's `webhook-timestamp`).
 pub fn unix_now() -> u64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs())
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
 }
 
 /// `t` as `YYYY-MM-DDTHH:MM:SS.mmmZ` (UTC, milliseconds). The width is fixed, so the strings sort
@@ -29,7 +31,11 @@ pub fn next_day(day: &str) -> Option<String> {
     if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
         return None;
     }
-    let (y, m, d): (u64, u64, u64) = (day[..4].parse().ok()?, day[5..7].parse().ok()?, day[8..].parse().ok()?);
+    let (y, m, d): (u64, u64, u64) = (
+        day[..4].parse().ok()?,
+        day[5..7].parse().ok()?,
+        day[8..].parse().ok()?,
+    );
     if y < 1970 || !(1..=12).contains(&m) || !(1..=31).contains(&d) {
         return None;
     }
@@ -81,7 +87,10 @@ mod tests {
         check(1_735_689_599, 0, "2024-12-31T23:59:59.000Z");
         check(1_798_000_000, 120, "2026-12-23T04:26:40.120Z");
         check(4_102_444_800, 0, "2100-01-01T00:00:00.000Z");
-        assert_eq!(rfc3339(UNIX_EPOCH - Duration::from_secs(5)), "1970-01-01T00:00:00.000Z");
+        assert_eq!(
+            rfc3339(UNIX_EPOCH - Duration::from_secs(5)),
+            "1970-01-01T00:00:00.000Z"
+        );
     }
 
     #[test]

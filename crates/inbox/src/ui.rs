@@ -23,12 +23,12 @@ use axum::{Form, Router};
 use serde::Deserialize;
 
 use crate::api::ListQuery;
+use crate::auth::Caller;
 use crate::rate_limit::client_ip;
 use crate::store::{Cursor, Filter, StoredSubmission};
-use crate::auth::Caller;
 use crate::{auth, App};
-pub use html::{excerpt, query_value};
 use html::{csrf_field, esc, page, safe_href, visitor, visitor_url};
+pub use html::{excerpt, query_value};
 
 /// Rows one list page shows unless `limit` says otherwise (at most `api::MAX_PAGE`); the
 /// exports stream every row.
@@ -52,17 +52,33 @@ pub fn routes(app: Arc<App>) -> Router {
         .with_state(app)
 }
 
-const CSP: &str = "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; \
+const CSP: &str =
+    "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; \
                    frame-ancestors 'none'; base-uri 'none'";
 
 /// The headers of every UI answer.
 fn page_headers() -> [(HeaderName, HeaderValue); 5] {
     [
-        (HeaderName::from_static("content-security-policy"), HeaderValue::from_static(CSP)),
-        (HeaderName::from_static("cache-control"), HeaderValue::from_static("no-store")),
-        (HeaderName::from_static("x-content-type-options"), HeaderValue::from_static("nosniff")),
-        (HeaderName::from_static("referrer-policy"), HeaderValue::from_static("no-referrer")),
-        (HeaderName::from_static("x-frame-options"), HeaderValue::from_static("DENY")),
+        (
+            HeaderName::from_static("content-security-policy"),
+            HeaderValue::from_static(CSP),
+        ),
+        (
+            HeaderName::from_static("cache-control"),
+            HeaderValue::from_static("no-store"),
+        ),
+        (
+            HeaderName::from_static("x-content-type-options"),
+            HeaderValue::from_static("nosniff"),
+        ),
+        (
+            HeaderName::from_static("referrer-policy"),
+            HeaderValue::from_static("no-referrer"),
+        ),
+        (
+            HeaderName::from_static("x-frame-options"),
+            HeaderValue::from_static("DENY"),
+        ),
     ]
 }
 
@@ -72,11 +88,26 @@ fn redirect(to: &str) -> Response {
 
 /// An HTML page with the UI's headers.
 fn html(status: StatusCode, body: String) -> Response {
-    (status, page_headers(), [(HeaderName::from_static("content-type"), "text/html; charset=utf-8")], body).into_response()
+    (
+        status,
+        page_headers(),
+        [(
+            HeaderName::from_static("content-type"),
+            "text/html; charset=utf-8",
+        )],
+        body,
+    )
+        .into_response()
 }
 
 /// An HTML answer, setting the CSRF cookie when the browser has none yet.
-fn html_response(status: StatusCode, body: String, new_csrf: Option<String>, app: &App, headers: &HeaderMap) -> Response {
+fn html_response(
+    status: StatusCode,
+    body: String,
+    new_csrf: Option<String>,
+    app: &App,
+    headers: &HeaderMap,
+) -> Response {
     let mut response = html(status, body);
     if let Some(token) = new_csrf {
         let cookie = auth::set_cookie(app, headers, auth::CSRF_COOKIE, &token, auth::SESSION_SECS);
@@ -104,31 +135,56 @@ fn csrf(caller: &Caller, headers: &HeaderMap) -> (String, Option<String>) {
 
 /// An error as a page of its own, with the way back.
 fn error_page(status: StatusCode, message: &str) -> Response {
-    html(status, page("Error", &format!("<main><h1>{}</h1><p><a href=\"/inbox\">Back to the inbox</a></p></main>", esc(message))))
+    html(
+        status,
+        page(
+            "Error",
+            &format!(
+                "<main><h1>{}</h1><p><a href=\"/inbox\">Back to the inbox</a></p></main>",
+                esc(message)
+            ),
+        ),
+    )
 }
 
 async fn style() -> impl IntoResponse {
-    ([("content-type", "text/css; charset=utf-8"), ("cache-control", "no-cache")], include_str!("ui/style.css"))
+    (
+        [
+            ("content-type", "text/css; charset=utf-8"),
+            ("cache-control", "no-cache"),
+        ],
+        include_str!("ui/style.css"),
+    )
 }
 
 /// The header bar with the logout button (when logged in with a password).
 fn header_bar(app: &App, token: &str) -> String {
     let logout = if app.config.auth.password_hash.is_some() {
-        format!("<form method=\"post\" action=\"/inbox/logout\">{}<button>Log out</button></form>", csrf_field(token))
+        format!(
+            "<form method=\"post\" action=\"/inbox/logout\">{}<button>Log out</button></form>",
+            csrf_field(token)
+        )
     } else {
         "<span class=\"muted\">Demo mode: no password is set, anyone who can reach this server can read it.</span>".into()
     };
     format!("<header><a href=\"/inbox\" class=\"brand\">Inbox</a>{logout}</header>")
 }
 
-async fn list(State(app): State<Arc<App>>, headers: HeaderMap, Query(mut query): Query<ListQuery>) -> Response {
+async fn list(
+    State(app): State<Arc<App>>,
+    headers: HeaderMap,
+    Query(mut query): Query<ListQuery>,
+) -> Response {
     let caller = auth::caller(&app, &headers).await;
     if !caller.may_read() {
         return redirect("/inbox/login");
     }
     let (token, new_csrf) = csrf(&caller, &headers);
     spam::main_list_default(&mut query);
-    let (filter, (after, limit)) = match query.filter().and_then(|filter| Ok((filter, query.page(PAGE_ROWS)?))) {
+    let (filter, (after, limit)) = match query
+        .filter()
+        .and_then(|filter| Ok((filter, query.page(PAGE_ROWS)?)))
+    {
         Ok(asked) => asked,
         Err(e) => return error_page(StatusCode::BAD_REQUEST, &e),
     };
@@ -141,13 +197,24 @@ async fn list(State(app): State<Arc<App>>, headers: HeaderMap, Query(mut query):
         Err(e) => return storage_failed(&e),
     };
     let total: i64 = daily.iter().map(|d| d.count).sum();
-    let flagged = match app.store.daily(&Filter { flagged: Some(true), ..filter.clone() }).await {
+    let flagged = match app
+        .store
+        .daily(&Filter {
+            flagged: Some(true),
+            ..filter.clone()
+        })
+        .await
+    {
         Ok(daily) => daily.iter().map(|d| d.count).sum(),
         Err(e) => return storage_failed(&e),
     };
     let qs = esc(&query.query_string(None));
     let mut body = header_bar(&app, &token);
-    body.push_str(if spam::is_spam_view(&query) { "<main><h1>Possible spam</h1>" } else { "<main><h1>Messages</h1>" });
+    body.push_str(if spam::is_spam_view(&query) {
+        "<main><h1>Possible spam</h1>"
+    } else {
+        "<main><h1>Messages</h1>"
+    });
     body.push_str(&spam::tabs(&query, flagged));
     body.push_str(&filter_form(&app, &query));
     body.push_str(&format!(
@@ -163,37 +230,69 @@ async fn list(State(app): State<Arc<App>>, headers: HeaderMap, Query(mut query):
         pages.push(format!("<a href=\"/inbox{qs}\">Newest messages</a>"));
     }
     if let Some(next) = &rows.next {
-        pages.push(format!("<a href=\"/inbox{}\" rel=\"next\">Older messages</a>", esc(&query.query_string(Some(next)))));
+        pages.push(format!(
+            "<a href=\"/inbox{}\" rel=\"next\">Older messages</a>",
+            esc(&query.query_string(Some(next)))
+        ));
     }
     if !pages.is_empty() {
-        body.push_str(&format!("<nav class=\"pages\" aria-label=\"Pages\">{}</nav>", pages.join(" · ")));
+        body.push_str(&format!(
+            "<nav class=\"pages\" aria-label=\"Pages\">{}</nav>",
+            pages.join(" · ")
+        ));
     }
     body.push_str("</main>");
-    html_response(StatusCode::OK, page("Messages", &body), new_csrf, &app, &headers)
+    html_response(
+        StatusCode::OK,
+        page("Messages", &body),
+        new_csrf,
+        &app,
+        &headers,
+    )
 }
 
 fn storage_failed(e: &crate::StoreError) -> Response {
     tracing::error!(error = %e, "storage failed");
-    error_page(StatusCode::INTERNAL_SERVER_ERROR, "The inbox storage failed; try again later.")
+    error_page(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "The inbox storage failed; try again later.",
+    )
 }
 
 fn filter_form(app: &App, query: &ListQuery) -> String {
     let value = |v: &Option<String>| esc(v.as_deref().unwrap_or(""));
     let option = |current: &Option<String>, value: &str, label: &str| {
-        let selected = if current.as_deref().unwrap_or("") == value { " selected" } else { "" };
-        format!("<option value=\"{}\"{selected}>{}</option>", esc(value), esc(label))
+        let selected = if current.as_deref().unwrap_or("") == value {
+            " selected"
+        } else {
+            ""
+        };
+        format!(
+            "<option value=\"{}\"{selected}>{}</option>",
+            esc(value),
+            esc(label)
+        )
     };
     let site = if app.config.sites.is_empty() {
-        format!("<input id=\"f-site\" name=\"site\" value=\"{}\" placeholder=\"origin\">", value(&query.site))
+        format!(
+            "<input id=\"f-site\" name=\"site\" value=\"{}\" placeholder=\"origin\">",
+            value(&query.site)
+        )
     } else {
-        let mut select = format!("<select id=\"f-site\" name=\"site\">{}", option(&query.site, "", "any"));
+        let mut select = format!(
+            "<select id=\"f-site\" name=\"site\">{}",
+            option(&query.site, "", "any")
+        );
         for s in &app.config.sites {
             select.push_str(&option(&query.site, &s.name, &s.name));
         }
         select.push_str("</select>");
         select
     };
-    let mut rating = format!("<select id=\"f-rating\" name=\"rating\">{}", option(&query.rating, "", "any"));
+    let mut rating = format!(
+        "<select id=\"f-rating\" name=\"rating\">{}",
+        option(&query.rating, "", "any")
+    );
     for r in ["5", "4", "3", "2", "1"] {
         rating.push_str(&option(&query.rating, r, r));
     }
@@ -230,8 +329,11 @@ fn table(rows: &[StoredSubmission]) -> String {
     for row in rows {
         let s = &row.submission;
         let state = if row.inbox.handled { "handled" } else { "new" };
-        let status =
-            if row.inbox.flags.is_empty() { state.to_string() } else { format!("{state} · {}", spam::words(&row.inbox.flags)) };
+        let status = if row.inbox.flags.is_empty() {
+            state.to_string()
+        } else {
+            format!("{state} · {}", spam::words(&row.inbox.flags))
+        };
         out.push_str(&format!(
             "<tr><td>{}</td><td>{}</td><td>{}</td><td><a href=\"/inbox/m/{}\">{}</a></td><td>{}</td><td>{}</td></tr>",
             esc(&row.received_at[..16.min(row.received_at.len())].replace('T', " ")),
@@ -247,7 +349,11 @@ fn table(rows: &[StoredSubmission]) -> String {
     out
 }
 
-async fn detail(State(app): State<Arc<App>>, headers: HeaderMap, Path(id): Path<String>) -> Response {
+async fn detail(
+    State(app): State<Arc<App>>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Response {
     let caller = auth::caller(&app, &headers).await;
     if !caller.may_read() {
         return redirect("/inbox/login");
@@ -260,20 +366,36 @@ async fn detail(State(app): State<Arc<App>>, headers: HeaderMap, Path(id): Path<
     };
     let s = &row.submission;
     let page_link = match safe_href(&s.page.url) {
-        Some(href) => format!("<a href=\"{}\" rel=\"noopener noreferrer nofollow\">{}</a>", esc(href), visitor_url(&s.page.url)),
+        Some(href) => format!(
+            "<a href=\"{}\" rel=\"noopener noreferrer nofollow\">{}</a>",
+            esc(href),
+            visitor_url(&s.page.url)
+        ),
         None => visitor_url(&s.page.url),
     };
     let field = |name: &str, value: String| format!("<dt>{}</dt><dd>{value}</dd>", esc(name));
     let mut fields = String::new();
     fields.push_str(&field("Received", esc(&row.received_at)));
     fields.push_str(&field("Site", visitor_url(&row.inbox.site)));
-    fields.push_str(&field("Rating", s.rating.map_or("none".into(), |r| format!("{r}/5"))));
-    fields.push_str(&field("E-mail", s.email.as_deref().map_or(String::from("none"), visitor_url)));
-    fields.push_str(&field("Name", s.name.as_deref().map_or(String::from("none"), visitor)));
+    fields.push_str(&field(
+        "Rating",
+        s.rating.map_or("none".into(), |r| format!("{r}/5")),
+    ));
+    fields.push_str(&field(
+        "E-mail",
+        s.email.as_deref().map_or(String::from("none"), visitor_url),
+    ));
+    fields.push_str(&field(
+        "Name",
+        s.name.as_deref().map_or(String::from("none"), visitor),
+    ));
     fields.push_str(&field("Page", page_link));
     fields.push_str(&field("Page title", visitor(&s.page.title)));
     fields.push_str(&field("Referrer", visitor_url(&s.page.referrer)));
-    fields.push_str(&field("Locale and time zone", visitor(&format!("{} · {}", s.locale, s.time_zone))));
+    fields.push_str(&field(
+        "Locale and time zone",
+        visitor(&format!("{} · {}", s.locale, s.time_zone)),
+    ));
     fields.push_str(&field("Sent at (customer's clock)", visitor(&s.created_at)));
     if let Some(consent) = &s.consent {
         fields.push_str(&field("Consent", visitor(consent)));
@@ -283,8 +405,11 @@ async fn detail(State(app): State<Arc<App>>, headers: HeaderMap, Path(id): Path<
     }
     fields.push_str(&field("Id", esc(&s.id)));
     let action = format!("/inbox/m/{}", query_value(&s.id));
-    let (toggle_value, toggle_label, state) =
-        if row.inbox.handled { ("no", "Mark not handled", "Handled") } else { ("yes", "Mark handled", "Not handled") };
+    let (toggle_value, toggle_label, state) = if row.inbox.handled {
+        ("no", "Mark not handled", "Handled")
+    } else {
+        ("yes", "Mark handled", "Not handled")
+    };
     let body = format!(
         "{}<main><p><a href=\"/inbox\">← All messages</a></p><h1>Message</h1>\
          <blockquote class=\"message\" dir=\"auto\">{}</blockquote><dl>{fields}</dl>\
@@ -301,7 +426,13 @@ async fn detail(State(app): State<Arc<App>>, headers: HeaderMap, Path(id): Path<
         esc(&row.inbox.note),
         spam::not_spam_form(&action, &token, &row.inbox.flags)
     );
-    html_response(StatusCode::OK, page("Message", &body), new_csrf, &app, &headers)
+    html_response(
+        StatusCode::OK,
+        page("Message", &body),
+        new_csrf,
+        &app,
+        &headers,
+    )
 }
 
 #[derive(Deserialize)]
@@ -321,7 +452,10 @@ struct NoteForm {
 /// in demo mode, of its cookie).
 async fn check_post(app: &App, headers: &HeaderMap, field: &str) -> Result<Caller, Response> {
     if !auth::from_same_origin(headers) {
-        return Err(error_page(StatusCode::FORBIDDEN, "This form came from another site."));
+        return Err(error_page(
+            StatusCode::FORBIDDEN,
+            "This form came from another site.",
+        ));
     }
     let caller = auth::caller(app, headers).await;
     let token_ok = match &caller {
@@ -340,19 +474,32 @@ async fn check_post(app: &App, headers: &HeaderMap, field: &str) -> Result<Calle
     Ok(caller)
 }
 
-async fn set_handled(State(app): State<Arc<App>>, headers: HeaderMap, Path(id): Path<String>, Form(form): Form<HandledForm>) -> Response {
+async fn set_handled(
+    State(app): State<Arc<App>>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    Form(form): Form<HandledForm>,
+) -> Response {
     if let Err(refusal) = check_post(&app, &headers, &form.csrf).await {
         return refusal;
     }
     back_to_message(&id, app.store.set_handled(&id, form.handled == "yes").await)
 }
 
-async fn set_note(State(app): State<Arc<App>>, headers: HeaderMap, Path(id): Path<String>, Form(form): Form<NoteForm>) -> Response {
+async fn set_note(
+    State(app): State<Arc<App>>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    Form(form): Form<NoteForm>,
+) -> Response {
     if let Err(refusal) = check_post(&app, &headers, &form.csrf).await {
         return refusal;
     }
     if form.note.chars().count() > 10_000 {
-        return error_page(StatusCode::PAYLOAD_TOO_LARGE, "The note is longer than 10000 characters.");
+        return error_page(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "The note is longer than 10000 characters.",
+        );
     }
     back_to_message(&id, app.store.set_note(&id, &form.note).await)
 }
@@ -363,7 +510,12 @@ struct NotSpamForm {
 }
 
 /// "Not spam": clears the message's flags, so it leaves the "Possible spam" view for the main list.
-async fn not_spam(State(app): State<Arc<App>>, headers: HeaderMap, Path(id): Path<String>, Form(form): Form<NotSpamForm>) -> Response {
+async fn not_spam(
+    State(app): State<Arc<App>>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    Form(form): Form<NotSpamForm>,
+) -> Response {
     if let Err(refusal) = check_post(&app, &headers, &form.csrf).await {
         return refusal;
     }
@@ -384,11 +536,19 @@ async fn login_form(State(app): State<Arc<App>>, headers: HeaderMap) -> Response
         return redirect("/inbox");
     }
     let (token, new_csrf) = csrf(&Caller::Stranger, &headers);
-    html_response(StatusCode::OK, login_page(&token, None), new_csrf, &app, &headers)
+    html_response(
+        StatusCode::OK,
+        login_page(&token, None),
+        new_csrf,
+        &app,
+        &headers,
+    )
 }
 
 fn login_page(token: &str, error: Option<&str>) -> String {
-    let error = error.map_or(String::new(), |e| format!("<p class=\"error\" role=\"alert\">{}</p>", esc(e)));
+    let error = error.map_or(String::new(), |e| {
+        format!("<p class=\"error\" role=\"alert\">{}</p>", esc(e))
+    });
     page(
         "Log in",
         &format!(
@@ -424,7 +584,11 @@ async fn login(
     // Ten guesses a minute per address (the same client address as the rate limits, so behind
     // a proxy one guesser does not lock everyone out): argon2 is slow, but not slow enough on its own.
     let ip = client_ip(&headers, Some(peer), &app.config.rate_limit);
-    if app.per_ip.take(&format!("login {ip}"), 10, Instant::now()).is_err() {
+    if app
+        .per_ip
+        .take(&format!("login {ip}"), 10, Instant::now())
+        .is_err()
+    {
         let page = login_page(&token, Some("Too many attempts; wait a minute."));
         return html_response(StatusCode::TOO_MANY_REQUESTS, page, None, &app, &headers);
     }
@@ -433,12 +597,20 @@ async fn login(
         tracing::warn!(ip, "login refused: every password check is busy");
         let page = login_page(&token, Some("The server is busy; try again in a moment."));
         let mut response = html_response(StatusCode::TOO_MANY_REQUESTS, page, None, &app, &headers);
-        response.headers_mut().insert(RETRY_AFTER, HeaderValue::from_static("1"));
+        response
+            .headers_mut()
+            .insert(RETRY_AFTER, HeaderValue::from_static("1"));
         return response;
     };
     if !ok {
         tracing::warn!(ip, "failed login");
-        return html_response(StatusCode::UNAUTHORIZED, login_page(&token, Some("Wrong password.")), None, &app, &headers);
+        return html_response(
+            StatusCode::UNAUTHORIZED,
+            login_page(&token, Some("Wrong password.")),
+            None,
+            &app,
+            &headers,
+        );
     }
     let session = match auth::start_session(&app).await {
         Ok(session) => session,
@@ -450,7 +622,13 @@ async fn login(
             tracing::warn!(error = %e, "could not end the previous session");
         }
     }
-    let cookie = auth::set_cookie(&app, &headers, auth::SESSION_COOKIE, &session, auth::SESSION_SECS);
+    let cookie = auth::set_cookie(
+        &app,
+        &headers,
+        auth::SESSION_COOKIE,
+        &session,
+        auth::SESSION_SECS,
+    );
     let mut response = redirect("/inbox");
     if let Ok(value) = HeaderValue::from_str(&cookie) {
         response.headers_mut().append(SET_COOKIE, value);
@@ -465,7 +643,11 @@ struct LogoutForm {
 
 /// Ends the session in the store (so its cookie opens nothing any more, wherever it was copied)
 /// and clears the cookie.
-async fn logout(State(app): State<Arc<App>>, headers: HeaderMap, Form(form): Form<LogoutForm>) -> Response {
+async fn logout(
+    State(app): State<Arc<App>>,
+    headers: HeaderMap,
+    Form(form): Form<LogoutForm>,
+) -> Response {
     let caller = match check_post(&app, &headers, &form.csrf).await {
         Ok(caller) => caller,
         Err(refusal) => return refusal,
@@ -484,11 +666,20 @@ async fn logout(State(app): State<Arc<App>>, headers: HeaderMap, Form(form): For
 }
 
 /// The filter of an export, or the answer when it may not run.
-async fn export_filter(app: &App, headers: &HeaderMap, query: &ListQuery) -> Result<Filter, Response> {
+async fn export_filter(
+    app: &App,
+    headers: &HeaderMap,
+    query: &ListQuery,
+) -> Result<Filter, Response> {
     if !auth::may_read(app, headers).await {
-        return Err(error_page(StatusCode::UNAUTHORIZED, "Log in at /inbox first."));
+        return Err(error_page(
+            StatusCode::UNAUTHORIZED,
+            "Log in at /inbox first.",
+        ));
     }
-    query.filter().map_err(|e| error_page(StatusCode::BAD_REQUEST, &e))
+    query
+        .filter()
+        .map_err(|e| error_page(StatusCode::BAD_REQUEST, &e))
 }
 
 fn attachment(name: &str) -> String {
@@ -500,7 +691,11 @@ fn attachment(name: &str) -> String {
 /// rows at a time, each page rendered by `render(rows, first, last)` and sent before the next is
 /// read, so memory stays the same however many rows there are (and a slow client slows the
 /// reading). A storage failure midway ends the body early: the client sees a cut download.
-fn export_body(app: Arc<App>, filter: Filter, render: fn(&[StoredSubmission], bool, bool) -> String) -> Body {
+fn export_body(
+    app: Arc<App>,
+    filter: Filter,
+    render: fn(&[StoredSubmission], bool, bool) -> String,
+) -> Body {
     // `None`: done; `Some(None)`: the first page; `Some(Some(cursor))`: the page after it.
     let start: Option<Option<Cursor>> = Some(None);
     let pages = futures_util::stream::unfold(start, move |state| {
@@ -522,12 +717,34 @@ fn export_body(app: Arc<App>, filter: Filter, render: fn(&[StoredSubmission], bo
     Body::from_stream(pages)
 }
 
-async fn export_csv(State(app): State<Arc<App>>, headers: HeaderMap, Query(query): Query<ListQuery>) -> Response {
-    export(app, &headers, &query, ("text/csv; charset=utf-8", "csv"), export::csv_chunk).await
+async fn export_csv(
+    State(app): State<Arc<App>>,
+    headers: HeaderMap,
+    Query(query): Query<ListQuery>,
+) -> Response {
+    export(
+        app,
+        &headers,
+        &query,
+        ("text/csv; charset=utf-8", "csv"),
+        export::csv_chunk,
+    )
+    .await
 }
 
-async fn export_json(State(app): State<Arc<App>>, headers: HeaderMap, Query(query): Query<ListQuery>) -> Response {
-    export(app, &headers, &query, ("application/json", "json"), export::json_chunk).await
+async fn export_json(
+    State(app): State<Arc<App>>,
+    headers: HeaderMap,
+    Query(query): Query<ListQuery>,
+) -> Response {
+    export(
+        app,
+        &headers,
+        &query,
+        ("application/json", "json"),
+        export::json_chunk,
+    )
+    .await
 }
 
 /// An export as a download: `(content type, file extension)`, each page rendered by `render`.

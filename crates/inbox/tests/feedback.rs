@@ -28,9 +28,16 @@ fn a_submission_is_stored_once_and_listed_on() {
     let mut listed = stored[0].clone();
     let received_at = listed["receivedAt"].take();
     let received_at = received_at.as_str().expect("receivedAt is a string");
-    assert!(received_at.len() == 24 && received_at.ends_with('Z') && received_at.starts_with("20"), "{received_at}");
+    assert!(
+        received_at.len() == 24 && received_at.ends_with('Z') && received_at.starts_with("20"),
+        "{received_at}"
+    );
     let inbox = listed.as_object_mut().expect("object").remove("inbox");
-    assert_eq!(inbox, Some(json!({"site": "", "handled": false, "note": "", "flags": []})), "the inbox's own state");
+    assert_eq!(
+        inbox,
+        Some(json!({"site": "", "handled": false, "note": "", "flags": []})),
+        "the inbox's own state"
+    );
     listed.as_object_mut().expect("object").remove("receivedAt");
     assert_eq!(listed, first, "the listing returns the submission as sent");
 
@@ -46,7 +53,10 @@ fn a_submission_is_stored_once_and_listed_on() {
     other["message"] = json!("edited");
     let reply = server.post_json(&other);
     assert_eq!(reply.status, 422, "{}", reply.text());
-    assert_eq!(reply.json(), json!({"error": "this id was already used for a different submission"}));
+    assert_eq!(
+        reply.json(),
+        json!({"error": "this id was already used for a different submission"})
+    );
     let stored = server.stored();
     assert_eq!(stored.len(), 1);
     assert_eq!(stored[0]["message"], first["message"]);
@@ -76,7 +86,10 @@ fn concurrent_retries_store_exactly_once_on() {
                 })
             })
             .collect();
-        threads.into_iter().map(|t| t.join().expect("client thread")).collect()
+        threads
+            .into_iter()
+            .map(|t| t.join().expect("client thread"))
+            .collect()
     });
     statuses.sort_unstable();
     assert_eq!(statuses, [201; 20], "every retry gets the first answer");
@@ -110,7 +123,12 @@ fn case(what: &'static str, body: Value) -> Case {
 
 impl Case {
     fn expect(self, status: u16, error: &'static str, problems: &'static [&'static str]) -> Case {
-        Case { status, error, problems, ..self }
+        Case {
+            status,
+            error,
+            problems,
+            ..self
+        }
     }
 }
 
@@ -132,19 +150,37 @@ fn check(server: &Server, case: Case) {
     let reply = server.send("POST", "/api/feedback", &headers, Some(&case.body));
     let what = case.what;
     assert_eq!(reply.status, case.status, "{what}: {}", reply.text());
-    assert_eq!(reply.header("access-control-allow-origin"), Some("*"), "{what}: CORS on every POST response");
-    assert_eq!(reply.header("content-type"), Some("application/json"), "{what}");
+    assert_eq!(
+        reply.header("access-control-allow-origin"),
+        Some("*"),
+        "{what}: CORS on every POST response"
+    );
+    assert_eq!(
+        reply.header("content-type"),
+        Some("application/json"),
+        "{what}"
+    );
     let json = reply.json();
     if case.status >= 400 {
         let error = json["error"].as_str().unwrap_or_default();
-        assert!(error.starts_with(case.error), "{what}: error {error:?} should start with {:?}", case.error);
+        assert!(
+            error.starts_with(case.error),
+            "{what}: error {error:?} should start with {:?}",
+            case.error
+        );
         let fields: Vec<&str> = json["problems"]
             .as_array()
-            .map(|ps| ps.iter().map(|p| p["field"].as_str().unwrap_or_default()).collect())
+            .map(|ps| {
+                ps.iter()
+                    .map(|p| p["field"].as_str().unwrap_or_default())
+                    .collect()
+            })
             .unwrap_or_default();
         assert_eq!(fields, case.problems, "{what}: problems in {json}");
         if case.status == 422 {
-            assert!(json["problems"].as_array().is_some_and(|ps| ps.iter().all(|p| p["message"].is_string())));
+            assert!(json["problems"]
+                .as_array()
+                .is_some_and(|ps| ps.iter().all(|p| p["message"].is_string())));
         }
     } else {
         assert_eq!(json["status"], "stored", "{what}");
@@ -172,7 +208,8 @@ fn requests_get_the_status_and_body_they_deserve_on() {
         case("text/plain, the simple CORS mode", sample(&id(100)))
             .with_content_type(Some("text/plain;charset=UTF-8"))
             .without_key(),
-        case("JSON with a charset", sample(&id(101))).with_content_type(Some("application/json; charset=utf-8")),
+        case("JSON with a charset", sample(&id(101)))
+            .with_content_type(Some("application/json; charset=utf-8")),
         case("no Idempotency-Key", sample(&id(102))).without_key(),
         case(
             "optional fields left out",
@@ -181,20 +218,26 @@ fn requests_get_the_status_and_body_they_deserve_on() {
                 "timeZone": "UTC", "createdAt": "2026-01-01T00:00:00Z", "widget": {"version": "0.1.0"}
             }),
         ),
-        case("exactly 64 KiB", Value::Null).with_body(padded(104, 64 * 1024)).with_key(id(104)),
+        case("exactly 64 KiB", Value::Null)
+            .with_body(padded(104, 64 * 1024))
+            .with_key(id(104)),
         // Not JSON, or not the payload's shape.
-        case("truncated JSON", Value::Null).with_body(b"{\"id\":".to_vec()).expect(400, "invalid JSON: EOF", &[]),
-        case("empty body", Value::Null).with_body(Vec::new()).expect(400, "invalid JSON: EOF", &[]),
-        case("rating as a string", edited(110, |b| b["rating"] = json!("4"))).expect(
-            400,
-            "invalid JSON: invalid type",
-            &[],
-        ),
-        case("rating out of u8", edited(111, |b| b["rating"] = json!(300))).expect(
-            400,
-            "invalid JSON: invalid value",
-            &[],
-        ),
+        case("truncated JSON", Value::Null)
+            .with_body(b"{\"id\":".to_vec())
+            .expect(400, "invalid JSON: EOF", &[]),
+        case("empty body", Value::Null)
+            .with_body(Vec::new())
+            .expect(400, "invalid JSON: EOF", &[]),
+        case(
+            "rating as a string",
+            edited(110, |b| b["rating"] = json!("4")),
+        )
+        .expect(400, "invalid JSON: invalid type", &[]),
+        case(
+            "rating out of u8",
+            edited(111, |b| b["rating"] = json!(300)),
+        )
+        .expect(400, "invalid JSON: invalid value", &[]),
         case("no message", sample(&id(112)).without_field("message")).expect(
             400,
             "invalid JSON: missing field `message`",
@@ -202,46 +245,66 @@ fn requests_get_the_status_and_body_they_deserve_on() {
         ),
         case("an array", json!([1, 2])).expect(400, "invalid JSON: invalid type", &[]),
         // Valid JSON, invalid submission: every problem names its field.
-        case("bad id", edited(0, |b| b["id"] = json!("42"))).expect(422, "invalid submission", &["id"]),
-        case("blank message", edited(120, |b| b["message"] = json!(" \n "))).expect(
+        case("bad id", edited(0, |b| b["id"] = json!("42"))).expect(
             422,
             "invalid submission",
-            &["message"],
+            &["id"],
         ),
+        case(
+            "blank message",
+            edited(120, |b| b["message"] = json!(" \n ")),
+        )
+        .expect(422, "invalid submission", &["message"]),
         case("long message", edited(121, |b| b["message"] = long(5001))).expect(
             422,
             "invalid submission",
             &["message"],
         ),
-        case("rating 0", edited(122, |b| b["rating"] = json!(0))).expect(422, "invalid submission", &["rating"]),
-        case("rating 6", edited(123, |b| b["rating"] = json!(6))).expect(422, "invalid submission", &["rating"]),
-        case("bad email", edited(124, |b| b["email"] = json!("not-an-address"))).expect(
+        case("rating 0", edited(122, |b| b["rating"] = json!(0))).expect(
             422,
             "invalid submission",
-            &["email"],
+            &["rating"],
         ),
-        case("long name", edited(125, |b| b["name"] = long(201))).expect(422, "invalid submission", &["name"]),
+        case("rating 6", edited(123, |b| b["rating"] = json!(6))).expect(
+            422,
+            "invalid submission",
+            &["rating"],
+        ),
+        case(
+            "bad email",
+            edited(124, |b| b["email"] = json!("not-an-address")),
+        )
+        .expect(422, "invalid submission", &["email"]),
+        case("long name", edited(125, |b| b["name"] = long(201))).expect(
+            422,
+            "invalid submission",
+            &["name"],
+        ),
         case("long consent", edited(126, |b| b["consent"] = long(2001))).expect(
             422,
             "invalid submission",
             &["consent"],
         ),
-        case("long page.url", edited(127, |b| b["page"]["url"] = long(2049))).expect(
+        case(
+            "long page.url",
+            edited(127, |b| b["page"]["url"] = long(2049)),
+        )
+        .expect(422, "invalid submission", &["page.url"]),
+        case(
+            "long page.title",
+            edited(128, |b| b["page"]["title"] = long(1001)),
+        )
+        .expect(422, "invalid submission", &["page.title"]),
+        case(
+            "long page.referrer",
+            edited(129, |b| b["page"]["referrer"] = long(2049)),
+        )
+        .expect(422, "invalid submission", &["page.referrer"]),
+        case("long locale", edited(130, |b| b["locale"] = long(36))).expect(
             422,
             "invalid submission",
-            &["page.url"],
+            &["locale"],
         ),
-        case("long page.title", edited(128, |b| b["page"]["title"] = long(1001))).expect(
-            422,
-            "invalid submission",
-            &["page.title"],
-        ),
-        case("long page.referrer", edited(129, |b| b["page"]["referrer"] = long(2049))).expect(
-            422,
-            "invalid submission",
-            &["page.referrer"],
-        ),
-        case("long locale", edited(130, |b| b["locale"] = long(36))).expect(422, "invalid submission", &["locale"]),
         case("long timeZone", edited(131, |b| b["timeZone"] = long(65))).expect(
             422,
             "invalid submission",
@@ -252,43 +315,52 @@ fn requests_get_the_status_and_body_they_deserve_on() {
             "invalid submission",
             &["createdAt"],
         ),
-        case("long widget.version", edited(133, |b| b["widget"]["version"] = long(41))).expect(
-            422,
-            "invalid submission",
-            &["widget.version"],
-        ),
-        case("two problems", edited(134, |b| (b["message"], b["rating"]) = (json!(""), json!(9)))).expect(
-            422,
-            "invalid submission",
-            &["message", "rating"],
-        ),
+        case(
+            "long widget.version",
+            edited(133, |b| b["widget"]["version"] = long(41)),
+        )
+        .expect(422, "invalid submission", &["widget.version"]),
+        case(
+            "two problems",
+            edited(134, |b| (b["message"], b["rating"]) = (json!(""), json!(9))),
+        )
+        .expect(422, "invalid submission", &["message", "rating"]),
         // The request around the body.
-        case("Idempotency-Key of another submission", sample(&id(140))).with_key(id(141)).expect(
-            400,
-            "the Idempotency-Key header differs from the body's id",
-            &[],
-        ),
-        case("one byte over 64 KiB", Value::Null).with_body(padded(142, 64 * 1024 + 1)).with_key(id(142)).expect(
-            413,
-            "request body is larger than 65536 bytes",
-            &[],
-        ),
-        case("a form post", sample(&id(143))).with_content_type(Some("application/x-www-form-urlencoded")).expect(
-            415,
-            "Content-Type must be application/json or text/plain",
-            &[],
-        ),
-        case("no Content-Type", sample(&id(144))).with_content_type(None).expect(
-            415,
-            "Content-Type must be application/json or text/plain, got none",
-            &[],
-        ),
+        case("Idempotency-Key of another submission", sample(&id(140)))
+            .with_key(id(141))
+            .expect(
+                400,
+                "the Idempotency-Key header differs from the body's id",
+                &[],
+            ),
+        case("one byte over 64 KiB", Value::Null)
+            .with_body(padded(142, 64 * 1024 + 1))
+            .with_key(id(142))
+            .expect(413, "request body is larger than 65536 bytes", &[]),
+        case("a form post", sample(&id(143)))
+            .with_content_type(Some("application/x-www-form-urlencoded"))
+            .expect(
+                415,
+                "Content-Type must be application/json or text/plain",
+                &[],
+            ),
+        case("no Content-Type", sample(&id(144)))
+            .with_content_type(None)
+            .expect(
+                415,
+                "Content-Type must be application/json or text/plain, got none",
+                &[],
+            ),
     ];
     let accepted = cases.iter().filter(|c| c.status == 201).count();
     for case in cases {
         check(&server, case);
     }
-    assert_eq!(server.stored().len(), accepted, "only the accepted requests are stored");
+    assert_eq!(
+        server.stored().len(),
+        accepted,
+        "only the accepted requests are stored"
+    );
 }
 
 trait ValueExt {
@@ -306,13 +378,22 @@ impl ValueExt for Value {
 
 impl Case {
     fn with_content_type(self, content_type: Option<&'static str>) -> Case {
-        Case { content_type, ..self }
+        Case {
+            content_type,
+            ..self
+        }
     }
     fn with_key(self, key: String) -> Case {
-        Case { idempotency_key: Some(key), ..self }
+        Case {
+            idempotency_key: Some(key),
+            ..self
+        }
     }
     fn without_key(self) -> Case {
-        Case { idempotency_key: None, ..self }
+        Case {
+            idempotency_key: None,
+            ..self
+        }
     }
     fn with_body(self, body: Vec<u8>) -> Case {
         Case { body, ..self }
@@ -333,7 +414,10 @@ fn preflight_allows_the_widget_from_any_origin_on() {
         &[
             ("origin", "https://shop.example"),
             ("access-control-request-method", "POST"),
-            ("access-control-request-headers", "content-type,idempotency-key"),
+            (
+                "access-control-request-headers",
+                "content-type,idempotency-key",
+            ),
         ],
         None,
     );
@@ -341,7 +425,10 @@ fn preflight_allows_the_widget_from_any_origin_on() {
     for (name, value) in [
         ("access-control-allow-origin", "*"),
         ("access-control-allow-methods", "POST, OPTIONS"),
-        ("access-control-allow-headers", "content-type, idempotency-key"),
+        (
+            "access-control-allow-headers",
+            "content-type, idempotency-key",
+        ),
         ("access-control-max-age", "86400"),
     ] {
         assert_eq!(reply.header(name), Some(value), "{name}");
@@ -357,7 +444,12 @@ fn the_listing_is_not_readable_from_other_origins() {
 fn the_listing_is_not_readable_from_other_origins_on() {
     let dir = temp_dir();
     let server = Server::start(dir.path());
-    let reply = server.send("GET", "/api/feedback", &[("origin", "https://evil.example")], None);
+    let reply = server.send(
+        "GET",
+        "/api/feedback",
+        &[("origin", "https://evil.example")],
+        None,
+    );
     assert_eq!(reply.status, 200);
     assert_eq!(reply.json(), json!([]));
     assert_eq!(reply.header("access-control-allow-origin"), None);
@@ -418,10 +510,24 @@ fn open_mode_records_only_a_real_origin_as_the_site_on() {
     ];
     for (n, (origin, site)) in (1..).zip(cases) {
         let reply = support::post_from(&server, origin, &sample(&id(n)));
-        assert_eq!(reply.status, 201, "{}: {}", &origin[..origin.len().min(40)], reply.text());
+        assert_eq!(
+            reply.status,
+            201,
+            "{}: {}",
+            &origin[..origin.len().min(40)],
+            reply.text()
+        );
         let stored = server.stored();
-        let row = stored.iter().find(|s| s["id"] == json!(id(n))).expect("stored");
-        assert_eq!(row["inbox"]["site"], json!(site), "{}", &origin[..origin.len().min(40)]);
+        let row = stored
+            .iter()
+            .find(|s| s["id"] == json!(id(n)))
+            .expect("stored");
+        assert_eq!(
+            row["inbox"]["site"],
+            json!(site),
+            "{}",
+            &origin[..origin.len().min(40)]
+        );
     }
 }
 
@@ -436,14 +542,31 @@ fn one_uuid_in_either_case_is_one_message_on() {
     let lower = "0b8e2c1e-5a7f-4c3b-9a61-2f0d7c9e4b11";
     let reply = server.post_json(&sample(&lower.to_uppercase()));
     assert_eq!(reply.status, 201, "{}", reply.text());
-    assert_eq!(reply.json()["id"], json!(lower), "answered with the normalised id");
+    assert_eq!(
+        reply.json()["id"],
+        json!(lower),
+        "answered with the normalised id"
+    );
     let reply = server.post_json(&sample(lower));
-    assert_eq!((reply.status, reply.header("idempotent-replayed")), (201, Some("true")), "{}", reply.text());
+    assert_eq!(
+        (reply.status, reply.header("idempotent-replayed")),
+        (201, Some("true")),
+        "{}",
+        reply.text()
+    );
     // The key may be in another case than the body's id: it names the same submission.
     let body = serde_json::to_vec(&sample(lower)).expect("serialize");
     let upper_key = lower.to_uppercase();
-    let headers = [("content-type", "application/json"), ("idempotency-key", upper_key.as_str())];
-    assert_eq!(server.send("POST", "/api/feedback", &headers, Some(&body)).status, 201);
+    let headers = [
+        ("content-type", "application/json"),
+        ("idempotency-key", upper_key.as_str()),
+    ];
+    assert_eq!(
+        server
+            .send("POST", "/api/feedback", &headers, Some(&body))
+            .status,
+        201
+    );
     let stored = server.stored();
     assert_eq!(stored.len(), 1, "one message");
     assert_eq!(stored[0]["id"], json!(lower));
@@ -460,10 +583,17 @@ fn two_idempotency_keys_are_refused_on() {
     let body = serde_json::to_vec(&sample(&id(1))).expect("serialize");
     let first = id(1);
     for other in [id(1), id(2)] {
-        let headers = [("content-type", "application/json"), ("idempotency-key", first.as_str()), ("idempotency-key", other.as_str())];
+        let headers = [
+            ("content-type", "application/json"),
+            ("idempotency-key", first.as_str()),
+            ("idempotency-key", other.as_str()),
+        ];
         let reply = server.send("POST", "/api/feedback", &headers, Some(&body));
         assert_eq!(reply.status, 400, "{}", reply.text());
-        assert_eq!(reply.json(), json!({"error": "send at most one Idempotency-Key header"}));
+        assert_eq!(
+            reply.json(),
+            json!({"error": "send at most one Idempotency-Key header"})
+        );
     }
     assert_eq!(server.stored().len(), 0);
 }
@@ -493,13 +623,20 @@ fn the_listing_comes_in_pages_on() {
     let next = first.next_page().expect("a Link to the next page");
     assert!(next.starts_with("/api/feedback?cursor="), "{next}");
     let rest = server.stored_from(&next, &[]);
-    assert_eq!(ids(&rest), newest_first[100..], "the rest, none repeated, none skipped");
+    assert_eq!(
+        ids(&rest),
+        newest_first[100..],
+        "the rest, none repeated, none skipped"
+    );
 
     // Smaller pages; the filters and the size travel in the link.
     let reply = server.get("/api/feedback?rating=2&limit=10");
     assert_eq!(reply.json().as_array().map(Vec::len), Some(10));
     let next = reply.next_page().expect("more");
-    assert!(next.contains("rating=2") && next.contains("limit=10"), "{next}");
+    assert!(
+        next.contains("rating=2") && next.contains("limit=10"),
+        "{next}"
+    );
     let twos = server.stored_from("/api/feedback?rating=2&limit=10", &[]);
     assert_eq!(twos.len(), 26);
     assert!(twos.iter().all(|r| r["rating"] == json!(2)));
@@ -518,7 +655,18 @@ fn the_listing_comes_in_pages_on() {
         ("cursor=12", "cursor \"12\" is not one this inbox gave"),
     ] {
         let reply = server.get(&format!("/api/feedback?{query}"));
-        assert_eq!((reply.status, reply.json()), (400, json!({"error": error})), "{query}");
+        assert_eq!(
+            (reply.status, reply.json()),
+            (400, json!({"error": error})),
+            "{query}"
+        );
     }
-    assert_eq!(server.get("/api/feedback?limit=1000").json().as_array().map(Vec::len), Some(135));
+    assert_eq!(
+        server
+            .get("/api/feedback?limit=1000")
+            .json()
+            .as_array()
+            .map(Vec::len),
+        Some(135)
+    );
 }

@@ -25,11 +25,19 @@ impl Browser {
     }
 
     fn cookie_header(&self) -> String {
-        self.cookies.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("; ")
+        self.cookies
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .join("; ")
     }
 
     fn csrf(&self) -> String {
-        self.cookies.iter().find(|(k, _)| k == "inbox_csrf").map(|(_, v)| v.clone()).expect("a CSRF cookie")
+        self.cookies
+            .iter()
+            .find(|(k, _)| k == "inbox_csrf")
+            .map(|(_, v)| v.clone())
+            .expect("a CSRF cookie")
     }
 
     fn get(&mut self, server: &Server, path: &str) -> Reply {
@@ -44,9 +52,18 @@ impl Browser {
     }
 
     /// A form POST with more headers (as a proxy or the browser adds them).
-    fn post_form_with(&mut self, server: &Server, path: &str, form: &str, extra: &[(&str, &str)]) -> Reply {
+    fn post_form_with(
+        &mut self,
+        server: &Server,
+        path: &str,
+        form: &str,
+        extra: &[(&str, &str)],
+    ) -> Reply {
         let cookie = self.cookie_header();
-        let mut headers = vec![("cookie", cookie.as_str()), ("content-type", "application/x-www-form-urlencoded")];
+        let mut headers = vec![
+            ("cookie", cookie.as_str()),
+            ("content-type", "application/x-www-form-urlencoded"),
+        ];
         headers.extend_from_slice(extra);
         let reply = server.send("POST", path, &headers, Some(form.as_bytes()));
         self.remember(&reply);
@@ -57,13 +74,26 @@ impl Browser {
 /// The CSRF token a page's forms carry.
 fn form_csrf(page: &Reply) -> String {
     let text = page.text();
-    let start = text.find("name=\"csrf\" value=\"").map(|i| i + "name=\"csrf\" value=\"".len()).expect("a form with a CSRF field");
-    text[start..].split('"').next().expect("the value").to_string()
+    let start = text
+        .find("name=\"csrf\" value=\"")
+        .map(|i| i + "name=\"csrf\" value=\"".len())
+        .expect("a form with a CSRF field");
+    text[start..]
+        .split('"')
+        .next()
+        .expect("the value")
+        .to_string()
 }
 
 fn encode(s: &str) -> String {
     s.bytes()
-        .map(|b| if b.is_ascii_alphanumeric() { (b as char).to_string() } else { format!("%{b:02X}") })
+        .map(|b| {
+            if b.is_ascii_alphanumeric() {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
         .collect()
 }
 
@@ -74,7 +104,10 @@ fn server_with_password(dir: &std::path::Path) -> Server {
 /// A server whose password is "open sesame", with more configuration after `[auth]`.
 fn server_with_password_and(dir: &std::path::Path, more: &str) -> Server {
     let hash = inbox::auth::hash_password("open sesame").expect("hash");
-    Server::start_with(dir, config(&format!("[auth]\npassword_hash = \"{hash}\"\n{more}")))
+    Server::start_with(
+        dir,
+        config(&format!("[auth]\npassword_hash = \"{hash}\"\n{more}")),
+    )
 }
 
 #[test]
@@ -87,37 +120,78 @@ fn login_session_and_csrf_on() {
     let server = server_with_password(dir.path());
     let mut browser = Browser::default();
     let reply = browser.get(&server, "/inbox");
-    assert_eq!((reply.status, reply.header("location")), (303, Some("/inbox/login")));
+    assert_eq!(
+        (reply.status, reply.header("location")),
+        (303, Some("/inbox/login"))
+    );
     let reply = browser.get(&server, "/inbox/login");
     assert_eq!(reply.status, 200);
     assert!(reply.text().contains("type=\"password\""));
     let set_cookie = reply.header("set-cookie").expect("CSRF cookie");
-    assert!(set_cookie.contains("HttpOnly") && set_cookie.contains("SameSite=Strict"), "{set_cookie}");
-    assert!(!set_cookie.contains("Secure"), "plain http without a proxy saying https");
-    assert!(reply.header("content-security-policy").is_some_and(|csp| csp.contains("default-src 'none'")));
+    assert!(
+        set_cookie.contains("HttpOnly") && set_cookie.contains("SameSite=Strict"),
+        "{set_cookie}"
+    );
+    assert!(
+        !set_cookie.contains("Secure"),
+        "plain http without a proxy saying https"
+    );
+    assert!(reply
+        .header("content-security-policy")
+        .is_some_and(|csp| csp.contains("default-src 'none'")));
 
     // A form without the right token (as a cross-site form would be) is refused.
     let reply = browser.post_form(&server, "/inbox/login", "csrf=0000&password=open+sesame");
     assert_eq!(reply.status, 403);
     let csrf = browser.csrf();
-    let reply = browser.post_form(&server, "/inbox/login", &format!("csrf={csrf}&password=wrong"));
+    let reply = browser.post_form(
+        &server,
+        "/inbox/login",
+        &format!("csrf={csrf}&password=wrong"),
+    );
     assert_eq!(reply.status, 401);
     assert!(reply.text().contains("Wrong password."));
-    let reply = browser.post_form(&server, "/inbox/login", &format!("csrf={csrf}&password=open+sesame"));
-    assert_eq!((reply.status, reply.header("location")), (303, Some("/inbox")));
+    let reply = browser.post_form(
+        &server,
+        "/inbox/login",
+        &format!("csrf={csrf}&password=open+sesame"),
+    );
+    assert_eq!(
+        (reply.status, reply.header("location")),
+        (303, Some("/inbox"))
+    );
     let session = reply.header("set-cookie").expect("session cookie");
-    assert!(session.starts_with("inbox_session=") && session.contains("HttpOnly; SameSite=Strict"), "{session}");
+    assert!(
+        session.starts_with("inbox_session=") && session.contains("HttpOnly; SameSite=Strict"),
+        "{session}"
+    );
     assert_eq!(browser.get(&server, "/inbox").status, 200);
-    assert_eq!(browser.get(&server, "/api/feedback").status, 200, "the session also opens the JSON listing");
+    assert_eq!(
+        browser.get(&server, "/api/feedback").status,
+        200,
+        "the session also opens the JSON listing"
+    );
 
     // Behind an https proxy the cookie is Secure.
-    let reply = server.send("GET", "/inbox/login", &[("x-forwarded-proto", "https")], None);
-    assert!(reply.header("set-cookie").is_some_and(|c| c.ends_with("; Secure")));
+    let reply = server.send(
+        "GET",
+        "/inbox/login",
+        &[("x-forwarded-proto", "https")],
+        None,
+    );
+    assert!(reply
+        .header("set-cookie")
+        .is_some_and(|c| c.ends_with("; Secure")));
 
     // Logged in, the forms carry the session's own token, not the cookie's.
     let page_csrf = form_csrf(&browser.get(&server, "/inbox"));
     assert_ne!(page_csrf, csrf);
-    assert_eq!(browser.post_form(&server, "/inbox/logout", &format!("csrf={csrf}")).status, 403);
+    assert_eq!(
+        browser
+            .post_form(&server, "/inbox/logout", &format!("csrf={csrf}"))
+            .status,
+        403
+    );
     let reply = browser.post_form(&server, "/inbox/logout", &format!("csrf={page_csrf}"));
     assert_eq!(reply.status, 303);
     assert_eq!(browser.get(&server, "/inbox").status, 303, "logged out");
@@ -127,16 +201,29 @@ fn login_session_and_csrf_on() {
 fn log_in(browser: &mut Browser, server: &Server) -> String {
     browser.get(server, "/inbox/login");
     let csrf = browser.csrf();
-    let reply = browser.post_form(server, "/inbox/login", &format!("csrf={csrf}&password=open+sesame"));
+    let reply = browser.post_form(
+        server,
+        "/inbox/login",
+        &format!("csrf={csrf}&password=open+sesame"),
+    );
     assert_eq!(reply.status, 303, "{}", reply.text());
-    browser.cookies.iter().find(|(k, _)| k == "inbox_session").map(|(_, v)| v.clone()).expect("a session cookie")
+    browser
+        .cookies
+        .iter()
+        .find(|(k, _)| k == "inbox_session")
+        .map(|(_, v)| v.clone())
+        .expect("a session cookie")
 }
 
 /// What a copy of a session cookie (kept by someone else, or an old tab) can still open.
 fn opens(server: &Server, session: &str) -> (u16, u16) {
     let cookie = format!("inbox_session={session}");
-    let inbox = server.send("GET", "/inbox", &[("cookie", &cookie)], None).status;
-    let api = server.send("GET", "/api/feedback", &[("cookie", &cookie)], None).status;
+    let inbox = server
+        .send("GET", "/inbox", &[("cookie", &cookie)], None)
+        .status;
+    let api = server
+        .send("GET", "/api/feedback", &[("cookie", &cookie)], None)
+        .status;
     (inbox, api)
 }
 
@@ -159,9 +246,17 @@ fn each_login_is_a_session_that_logout_and_a_new_password_end_on() {
 
         // Logout ends the session itself, not just the browser's cookie: a copy opens nothing.
         let csrf = form_csrf(&a.get(&server, "/inbox"));
-        assert_eq!(a.post_form(&server, "/inbox/logout", &format!("csrf={csrf}")).status, 303);
+        assert_eq!(
+            a.post_form(&server, "/inbox/logout", &format!("csrf={csrf}"))
+                .status,
+            303
+        );
         assert_eq!(opens(&server, &first), (303, 401), "the ended session");
-        assert_eq!(opens(&server, &second), (200, 200), "the other login goes on");
+        assert_eq!(
+            opens(&server, &second),
+            (200, 200),
+            "the other login goes on"
+        );
         (first, second)
     };
     // Sessions are kept: a restart with the same password hash keeps the login.
@@ -171,8 +266,15 @@ fn each_login_is_a_session_that_logout_and_a_new_password_end_on() {
         assert_eq!(opens(&server, &first), (303, 401));
     }
     // A new password (hash) ends every session made under the old one.
-    let server = Server::start_with(dir.path(), with_hash(&inbox::auth::hash_password("a new password").expect("hash")));
-    assert_eq!(opens(&server, &second), (303, 401), "after the password changed");
+    let server = Server::start_with(
+        dir.path(),
+        with_hash(&inbox::auth::hash_password("a new password").expect("hash")),
+    );
+    assert_eq!(
+        opens(&server, &second),
+        (303, 401),
+        "after the password changed"
+    );
 }
 
 #[test]
@@ -193,13 +295,20 @@ fn forms_need_the_session_token_and_our_own_origin_on() {
     let planted = "0123456789abcdef0123456789abcdef";
     let cookie = format!("inbox_session={session}; inbox_csrf={planted}");
     let form = format!("csrf={planted}&handled=yes");
-    let headers = [("cookie", cookie.as_str()), ("content-type", "application/x-www-form-urlencoded")];
+    let headers = [
+        ("cookie", cookie.as_str()),
+        ("content-type", "application/x-www-form-urlencoded"),
+    ];
     let reply = server.send("POST", &path, &headers, Some(form.as_bytes()));
     assert_eq!(reply.status, 403, "a planted double-submit pair");
 
     let csrf = form_csrf(&owner.get(&server, &format!("/inbox/m/{}", id(1))));
     let form = format!("csrf={csrf}&handled=yes");
-    for (header, value) in [("sec-fetch-site", "cross-site"), ("sec-fetch-site", "same-site"), ("origin", "https://evil.example")] {
+    for (header, value) in [
+        ("sec-fetch-site", "cross-site"),
+        ("sec-fetch-site", "same-site"),
+        ("origin", "https://evil.example"),
+    ] {
         let reply = owner.post_form_with(&server, &path, &form, &[(header, value)]);
         assert_eq!(reply.status, 403, "{header}: {value}");
         assert!(reply.text().contains("another site"), "{}", reply.text());
@@ -208,13 +317,23 @@ fn forms_need_the_session_token_and_our_own_origin_on() {
     assert_eq!(same.status, 303, "{}", same.text());
     let host = server.addr.to_string();
     let origin = format!("http://{host}");
-    let same = owner.post_form_with(&server, &path, &format!("csrf={csrf}&handled=no"), &[("origin", &origin)]);
+    let same = owner.post_form_with(
+        &server,
+        &path,
+        &format!("csrf={csrf}&handled=no"),
+        &[("origin", &origin)],
+    );
     assert_eq!(same.status, 303, "{}", same.text());
     // The login form is checked the same way.
     let mut stranger = Browser::default();
     stranger.get(&server, "/inbox/login");
     let csrf = stranger.csrf();
-    let reply = stranger.post_form_with(&server, "/inbox/login", &format!("csrf={csrf}&password=open+sesame"), &[("sec-fetch-site", "cross-site")]);
+    let reply = stranger.post_form_with(
+        &server,
+        "/inbox/login",
+        &format!("csrf={csrf}&password=open+sesame"),
+        &[("sec-fetch-site", "cross-site")],
+    );
     assert_eq!(reply.status, 403);
 }
 
@@ -239,43 +358,102 @@ fn find_handle_annotate_and_export_on() {
     let mut browser = Browser::default();
     let list = browser.get(&server, "/inbox").text();
     assert!(list.contains("2 messages match"), "{list}");
-    assert!(list.contains("&lt;script&gt;alert(1)&lt;/script&gt;") && !list.contains("<script>"), "escaped");
+    assert!(
+        list.contains("&lt;script&gt;alert(1)&lt;/script&gt;") && !list.contains("<script>"),
+        "escaped"
+    );
     assert!(list.contains("<svg class=\"chart\""), "the chart");
 
     let found = browser.get(&server, "/inbox?q=LOVELY&rating=5").text();
-    assert!(found.contains("1 message match") && found.contains("Lovely shop"), "{found}");
+    assert!(
+        found.contains("1 message match") && found.contains("Lovely shop"),
+        "{found}"
+    );
     let none = browser.get(&server, "/inbox?q=lovely&rating=1").text();
     assert!(none.contains("No messages match"), "{none}");
     assert_eq!(browser.get(&server, "/inbox?rating=9").status, 400);
 
     // Detail: the page it came from (as a link only when http/https).
     let detail = browser.get(&server, &format!("/inbox/m/{}", id(2))).text();
-    assert!(detail.contains("<a href=\"https://shop.example/checkout\" rel=\"noopener noreferrer nofollow\">"), "{detail}");
+    assert!(
+        detail.contains(
+            "<a href=\"https://shop.example/checkout\" rel=\"noopener noreferrer nofollow\">"
+        ),
+        "{detail}"
+    );
     let detail = browser.get(&server, &format!("/inbox/m/{}", id(1))).text();
     assert!(!detail.contains("href=\"javascript:"), "{detail}");
-    assert_eq!(browser.get(&server, &format!("/inbox/m/{}", id(99))).status, 404);
+    assert_eq!(
+        browser.get(&server, &format!("/inbox/m/{}", id(99))).status,
+        404
+    );
 
     let csrf = browser.csrf();
     let path = format!("/inbox/m/{}", id(2));
-    assert_eq!(browser.post_form(&server, &format!("{path}/handled"), "csrf=bad&handled=yes").status, 403);
-    assert_eq!(browser.post_form(&server, &format!("{path}/handled"), &format!("csrf={csrf}&handled=yes")).status, 303);
+    assert_eq!(
+        browser
+            .post_form(&server, &format!("{path}/handled"), "csrf=bad&handled=yes")
+            .status,
+        403
+    );
+    assert_eq!(
+        browser
+            .post_form(
+                &server,
+                &format!("{path}/handled"),
+                &format!("csrf={csrf}&handled=yes")
+            )
+            .status,
+        303
+    );
     let note = "Called back, sent a voucher & a <b>thank-you</b>";
-    let reply = browser.post_form(&server, &format!("{path}/note"), &format!("csrf={csrf}&note={}", encode(note)));
-    assert_eq!((reply.status, reply.header("location")), (303, Some(path.as_str())));
+    let reply = browser.post_form(
+        &server,
+        &format!("{path}/note"),
+        &format!("csrf={csrf}&note={}", encode(note)),
+    );
+    assert_eq!(
+        (reply.status, reply.header("location")),
+        (303, Some(path.as_str()))
+    );
     let detail = browser.get(&server, &path).text();
-    assert!(detail.contains("Mark not handled") && detail.contains("&lt;b&gt;thank-you&lt;/b&gt;"), "{detail}");
-    assert!(browser.get(&server, "/inbox?handled=no").text().contains("1 message match"));
+    assert!(
+        detail.contains("Mark not handled") && detail.contains("&lt;b&gt;thank-you&lt;/b&gt;"),
+        "{detail}"
+    );
+    assert!(browser
+        .get(&server, "/inbox?handled=no")
+        .text()
+        .contains("1 message match"));
 
     let csv = browser.get(&server, "/inbox/export.csv");
     assert_eq!(csv.header("content-type"), Some("text/csv; charset=utf-8"));
-    assert!(csv.header("content-disposition").is_some_and(|d| d.starts_with("attachment; filename=\"inbox-")));
+    assert!(csv
+        .header("content-disposition")
+        .is_some_and(|d| d.starts_with("attachment; filename=\"inbox-")));
     let text = csv.text();
     let lines: Vec<&str> = text.split("\r\n").collect();
-    assert!(lines[0].starts_with("receivedAt,site,id,rating,email,name,message,pageUrl"), "{}", lines[0]);
-    assert!(lines[1].contains(&id(2)) && lines[1].contains(",yes,") && lines[1].contains(note), "{}", lines[1]);
-    assert!(lines[2].contains(",<script>alert(1)</script> =cmd|' /C calc'!A0,javascript:alert(1),"), "{}", lines[2]);
+    assert!(
+        lines[0].starts_with("receivedAt,site,id,rating,email,name,message,pageUrl"),
+        "{}",
+        lines[0]
+    );
+    assert!(
+        lines[1].contains(&id(2)) && lines[1].contains(",yes,") && lines[1].contains(note),
+        "{}",
+        lines[1]
+    );
+    assert!(
+        lines[2].contains(",<script>alert(1)</script> =cmd|' /C calc'!A0,javascript:alert(1),"),
+        "{}",
+        lines[2]
+    );
     let handled_only = browser.get(&server, "/inbox/export.csv?handled=yes").text();
-    assert_eq!(handled_only.split("\r\n").filter(|l| !l.is_empty()).count(), 2, "header and one row");
+    assert_eq!(
+        handled_only.split("\r\n").filter(|l| !l.is_empty()).count(),
+        2,
+        "header and one row"
+    );
 
     let json_export = browser.get(&server, "/inbox/export.json?rating=5").text();
     let rows: serde_json::Value = serde_json::from_str(&json_export).expect("JSON");
@@ -306,25 +484,64 @@ fn possible_spam_has_its_own_view_on() {
     let mut browser = Browser::default();
     browser.get(&server, "/inbox/login");
     let csrf = browser.csrf();
-    assert_eq!(browser.post_form(&server, "/inbox/login", &format!("csrf={csrf}&password=open+sesame")).status, 303);
+    assert_eq!(
+        browser
+            .post_form(
+                &server,
+                "/inbox/login",
+                &format!("csrf={csrf}&password=open+sesame")
+            )
+            .status,
+        303
+    );
 
     // The main list leaves flagged messages out and links to their view, with its count.
     let main = browser.get(&server, "/inbox").text();
-    assert!(main.contains("1 message match") && main.contains("Where is my order?"), "{main}");
-    assert!(!main.contains("Pasted and sent") && !main.contains("Cheap pills"), "{main}");
-    assert!(main.contains("<a href=\"/inbox?spam=yes\">Possible spam (2)</a>"), "{main}");
-    assert!(main.contains("href=\"/inbox/export.csv?spam=no\""), "the exports take the view: {main}");
+    assert!(
+        main.contains("1 message match") && main.contains("Where is my order?"),
+        "{main}"
+    );
+    assert!(
+        !main.contains("Pasted and sent") && !main.contains("Cheap pills"),
+        "{main}"
+    );
+    assert!(
+        main.contains("<a href=\"/inbox?spam=yes\">Possible spam (2)</a>"),
+        "{main}"
+    );
+    assert!(
+        main.contains("href=\"/inbox/export.csv?spam=no\""),
+        "the exports take the view: {main}"
+    );
     // The view lists only the flagged ones, each with its signals in words, and keeps the other filters.
     let view = browser.get(&server, "/inbox?spam=yes").text();
-    assert!(view.contains("<h1>Possible spam</h1>") && view.contains("2 messages match"), "{view}");
+    assert!(
+        view.contains("<h1>Possible spam</h1>") && view.contains("2 messages match"),
+        "{view}"
+    );
     assert!(!view.contains("Where is my order?"), "{view}");
-    assert!(view.contains("new · sent faster than a person types"), "{view}");
+    assert!(
+        view.contains("new · sent faster than a person types"),
+        "{view}"
+    );
     assert!(view.contains("new · hidden field filled (people cannot see it; robots fill it in); sent 0.4 s after the visitor started typing"), "{view}");
-    assert!(view.contains("<a href=\"/inbox?spam=yes\" aria-current=\"page\">"), "{view}");
-    assert!(view.contains("<input type=\"hidden\" name=\"spam\" value=\"yes\">"), "filtering stays in the view: {view}");
+    assert!(
+        view.contains("<a href=\"/inbox?spam=yes\" aria-current=\"page\">"),
+        "{view}"
+    );
+    assert!(
+        view.contains("<input type=\"hidden\" name=\"spam\" value=\"yes\">"),
+        "filtering stays in the view: {view}"
+    );
     let found = browser.get(&server, "/inbox?spam=yes&q=pills").text();
-    assert!(found.contains("1 message match") && found.contains("Possible spam (1)"), "{found}");
-    assert!(browser.get(&server, "/inbox?spam=any").text().contains("3 messages match"));
+    assert!(
+        found.contains("1 message match") && found.contains("Possible spam (1)"),
+        "{found}"
+    );
+    assert!(browser
+        .get(&server, "/inbox?spam=any")
+        .text()
+        .contains("3 messages match"));
     assert_eq!(browser.get(&server, "/inbox?spam=maybe").status, 400);
 
     // Exports keep the flags and filter the same way; without `spam` they have everything.
@@ -332,9 +549,25 @@ fn possible_spam_has_its_own_view_on() {
     let lines: Vec<&str> = csv.split("\r\n").filter(|l| !l.is_empty()).collect();
     assert!(lines[0].ends_with(",flags"), "{}", lines[0]);
     assert_eq!(lines.len(), 3, "{csv}");
-    assert!(lines[1].contains(&id(3)) && lines[1].ends_with(",honeypot too-fast:0.4"), "{}", lines[1]);
-    assert!(lines[2].contains(&id(2)) && lines[2].ends_with(",too-fast"), "{}", lines[2]);
-    assert_eq!(browser.get(&server, "/inbox/export.csv").text().split("\r\n").filter(|l| !l.is_empty()).count(), 4);
+    assert!(
+        lines[1].contains(&id(3)) && lines[1].ends_with(",honeypot too-fast:0.4"),
+        "{}",
+        lines[1]
+    );
+    assert!(
+        lines[2].contains(&id(2)) && lines[2].ends_with(",too-fast"),
+        "{}",
+        lines[2]
+    );
+    assert_eq!(
+        browser
+            .get(&server, "/inbox/export.csv")
+            .text()
+            .split("\r\n")
+            .filter(|l| !l.is_empty())
+            .count(),
+        4
+    );
     let json_export: serde_json::Value = browser.get(&server, "/inbox/export.json?spam=no").json();
     assert_eq!(json_export.as_array().map(Vec::len), Some(1));
     // So does the JSON listing; by default it still lists both, as before.
@@ -345,27 +578,87 @@ fn possible_spam_has_its_own_view_on() {
     };
     assert_eq!(listed("").len(), 3);
     let flagged = listed("?spam=yes");
-    assert_eq!(flagged.iter().map(|r| r["inbox"]["flags"].clone()).collect::<Vec<_>>(), [json!(["honeypot", "too-fast:0.4"]), json!(["too-fast"])]);
+    assert_eq!(
+        flagged
+            .iter()
+            .map(|r| r["inbox"]["flags"].clone())
+            .collect::<Vec<_>>(),
+        [json!(["honeypot", "too-fast:0.4"]), json!(["too-fast"])]
+    );
     assert_eq!(listed("?spam=no").len(), 1);
     assert_eq!(browser.get(&server, "/api/feedback?spam=maybe").status, 400);
 
     // "Not spam" (a CSRF-checked form on the flagged message) moves it to the main list.
     let path = format!("/inbox/m/{}", id(2));
     let detail = browser.get(&server, &path).text();
-    assert!(detail.contains("<dt>Possible spam</dt><dd>sent faster than a person types</dd>"), "{detail}");
-    assert!(detail.contains(&format!("<form method=\"post\" action=\"{path}/not-spam\">")), "{detail}");
+    assert!(
+        detail.contains("<dt>Possible spam</dt><dd>sent faster than a person types</dd>"),
+        "{detail}"
+    );
+    assert!(
+        detail.contains(&format!(
+            "<form method=\"post\" action=\"{path}/not-spam\">"
+        )),
+        "{detail}"
+    );
     // Logged-in forms carry the session's token, which the page gives.
     let token = form_csrf(&browser.get(&server, &path));
-    assert_eq!(browser.post_form(&server, &format!("{path}/not-spam"), "csrf=forged").status, 403);
-    assert_eq!(server.send("POST", &format!("{path}/not-spam"), &[("content-type", "application/x-www-form-urlencoded")], Some(b"csrf=x")).status, 303, "no session: to the login");
-    assert!(browser.get(&server, "/inbox?spam=yes").text().contains("2 messages match"), "refused forms change nothing");
-    let reply = browser.post_form(&server, &format!("{path}/not-spam"), &format!("csrf={token}"));
-    assert_eq!((reply.status, reply.header("location")), (303, Some(path.as_str())));
+    assert_eq!(
+        browser
+            .post_form(&server, &format!("{path}/not-spam"), "csrf=forged")
+            .status,
+        403
+    );
+    assert_eq!(
+        server
+            .send(
+                "POST",
+                &format!("{path}/not-spam"),
+                &[("content-type", "application/x-www-form-urlencoded")],
+                Some(b"csrf=x")
+            )
+            .status,
+        303,
+        "no session: to the login"
+    );
+    assert!(
+        browser
+            .get(&server, "/inbox?spam=yes")
+            .text()
+            .contains("2 messages match"),
+        "refused forms change nothing"
+    );
+    let reply = browser.post_form(
+        &server,
+        &format!("{path}/not-spam"),
+        &format!("csrf={token}"),
+    );
+    assert_eq!(
+        (reply.status, reply.header("location")),
+        (303, Some(path.as_str()))
+    );
     let detail = browser.get(&server, &path).text();
-    assert!(!detail.contains("Possible spam") && !detail.contains("/not-spam"), "{detail}");
+    assert!(
+        !detail.contains("Possible spam") && !detail.contains("/not-spam"),
+        "{detail}"
+    );
     let main = browser.get(&server, "/inbox").text();
-    assert!(main.contains("2 messages match") && main.contains("Pasted and sent at once") && main.contains("Possible spam (1)"), "{main}");
-    assert_eq!(browser.post_form(&server, &format!("/inbox/m/{}/not-spam", id(99)), &format!("csrf={token}")).status, 404);
+    assert!(
+        main.contains("2 messages match")
+            && main.contains("Pasted and sent at once")
+            && main.contains("Possible spam (1)"),
+        "{main}"
+    );
+    assert_eq!(
+        browser
+            .post_form(
+                &server,
+                &format!("/inbox/m/{}/not-spam", id(99)),
+                &format!("csrf={token}")
+            )
+            .status,
+        404
+    );
 }
 
 #[test]
@@ -383,18 +676,41 @@ fn the_login_limit_counts_the_client_behind_the_proxy_on() {
     let csrf = guesser.csrf();
     let from_guesser = [("x-forwarded-for", "203.0.113.7")];
     for n in 1..=10 {
-        let reply = guesser.post_form_with(&server, "/inbox/login", &format!("csrf={csrf}&password=guess{n}"), &from_guesser);
+        let reply = guesser.post_form_with(
+            &server,
+            "/inbox/login",
+            &format!("csrf={csrf}&password=guess{n}"),
+            &from_guesser,
+        );
         assert_eq!(reply.status, 401, "guess {n}");
     }
-    let reply = guesser.post_form_with(&server, "/inbox/login", &format!("csrf={csrf}&password=open+sesame"), &from_guesser);
-    assert_eq!(reply.status, 429, "the guesser is locked out, even with the right password");
+    let reply = guesser.post_form_with(
+        &server,
+        "/inbox/login",
+        &format!("csrf={csrf}&password=open+sesame"),
+        &from_guesser,
+    );
+    assert_eq!(
+        reply.status, 429,
+        "the guesser is locked out, even with the right password"
+    );
 
     let mut owner = Browser::default();
     owner.get(&server, "/inbox/login");
     let csrf = owner.csrf();
     let from_owner = [("x-forwarded-for", "198.51.100.20")];
-    let reply = owner.post_form_with(&server, "/inbox/login", &format!("csrf={csrf}&password=open+sesame"), &from_owner);
-    assert_eq!((reply.status, reply.header("location")), (303, Some("/inbox")), "{}", reply.text());
+    let reply = owner.post_form_with(
+        &server,
+        "/inbox/login",
+        &format!("csrf={csrf}&password=open+sesame"),
+        &from_owner,
+    );
+    assert_eq!(
+        (reply.status, reply.header("location")),
+        (303, Some("/inbox")),
+        "{}",
+        reply.text()
+    );
 }
 
 #[test]
@@ -409,10 +725,17 @@ fn error_pages_are_html_and_visitor_text_is_isolated_on() {
     let dir = temp_dir();
     let server = Server::start(dir.path());
     let mut browser = Browser::default();
-    for (path, status) in [("/inbox?rating=9", 400), (&*format!("/inbox/m/{}", id(99)), 404)] {
+    for (path, status) in [
+        ("/inbox?rating=9", 400),
+        (&*format!("/inbox/m/{}", id(99)), 404),
+    ] {
         let reply = browser.get(&server, path);
         assert_eq!(reply.status, status, "{path}");
-        assert_eq!(reply.header("content-type"), Some("text/html; charset=utf-8"), "{path}");
+        assert_eq!(
+            reply.header("content-type"),
+            Some("text/html; charset=utf-8"),
+            "{path}"
+        );
         assert!(reply.text().starts_with("<!doctype html>"), "{path}");
     }
 
@@ -425,8 +748,14 @@ fn error_pages_are_html_and_visitor_text_is_isolated_on() {
     assert!(list.contains("<bdi>\u{202E}!olleh</bdi>"), "{list}");
     let detail = browser.get(&server, &format!("/inbox/m/{}", id(1))).text();
     assert!(!detail.contains("elpmaxe.pohs//:sptth</a>"), "{detail}");
-    assert!(detail.contains("<bdi>https://evil.example/[U+202E]elpmaxe.pohs//:sptth</bdi>"), "{detail}");
-    assert!(detail.contains("<dd><bdi>Ana\u{2067}</bdi></dd>"), "{detail}");
+    assert!(
+        detail.contains("<bdi>https://evil.example/[U+202E]elpmaxe.pohs//:sptth</bdi>"),
+        "{detail}"
+    );
+    assert!(
+        detail.contains("<dd><bdi>Ana\u{2067}</bdi></dd>"),
+        "{detail}"
+    );
 }
 
 #[test]
@@ -444,19 +773,47 @@ fn the_inbox_shows_a_page_at_a_time_on() {
     }
     let mut browser = Browser::default();
     let first = browser.get(&server, "/inbox?limit=2").text();
-    assert!(first.contains("5 messages match"), "the count covers every page: {first}");
-    assert!(first.contains("Message number 5") && first.contains("Message number 4") && !first.contains("Message number 3"));
+    assert!(
+        first.contains("5 messages match"),
+        "the count covers every page: {first}"
+    );
+    assert!(
+        first.contains("Message number 5")
+            && first.contains("Message number 4")
+            && !first.contains("Message number 3")
+    );
     assert!(!first.contains("Newest messages"));
     let older = |page: &str| {
-        let link = page.split("rel=\"next\"").next().and_then(|before| before.rsplit("href=\"").next()).map(|href| href.split('"').next());
-        link.flatten().map(|href| href.replace("&amp;", "&")).filter(|href| href.starts_with("/inbox?"))
+        let link = page
+            .split("rel=\"next\"")
+            .next()
+            .and_then(|before| before.rsplit("href=\"").next())
+            .map(|href| href.split('"').next());
+        link.flatten()
+            .map(|href| href.replace("&amp;", "&"))
+            .filter(|href| href.starts_with("/inbox?"))
     };
     let second_path = older(&first).expect("a link to older messages");
-    assert!(second_path.contains("limit=2") && second_path.contains("cursor="), "{second_path}");
+    assert!(
+        second_path.contains("limit=2") && second_path.contains("cursor="),
+        "{second_path}"
+    );
     let second = browser.get(&server, &second_path).text();
-    assert!(second.contains("Message number 3") && second.contains("Message number 2") && !second.contains("Message number 4"));
-    assert!(second.contains("<a href=\"/inbox?spam=no&amp;limit=2\">Newest messages</a>"), "{second}");
-    let third = browser.get(&server, &older(&second).expect("the last page")).text();
-    assert!(third.contains("Message number 1") && !third.contains("rel=\"next\""), "{third}");
+    assert!(
+        second.contains("Message number 3")
+            && second.contains("Message number 2")
+            && !second.contains("Message number 4")
+    );
+    assert!(
+        second.contains("<a href=\"/inbox?spam=no&amp;limit=2\">Newest messages</a>"),
+        "{second}"
+    );
+    let third = browser
+        .get(&server, &older(&second).expect("the last page"))
+        .text();
+    assert!(
+        third.contains("Message number 1") && !third.contains("rel=\"next\""),
+        "{third}"
+    );
     assert_eq!(browser.get(&server, "/inbox?cursor=nonsense").status, 400);
 }

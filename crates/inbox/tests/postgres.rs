@@ -23,7 +23,10 @@ fn connections_killed_by_the_server_are_reopened() {
     assert_eq!(server.post_json(&sample(&id(1))).status, 201);
 
     // Terminate every other session on the database, as a restarting server would.
-    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
     let killed: i64 = runtime.block_on(async {
         let (client, connection) = tokio_postgres::connect(&url, tokio_postgres::NoTls).await.expect("connect");
         tokio::spawn(connection);
@@ -37,12 +40,20 @@ fn connections_killed_by_the_server_are_reopened() {
             .expect("terminate");
         row.get(0)
     });
-    assert!(killed >= 4, "the inbox's connections were terminated ({killed})");
+    assert!(
+        killed >= 4,
+        "the inbox's connections were terminated ({killed})"
+    );
     std::thread::sleep(Duration::from_millis(300));
 
     for n in 2..=9 {
         let reply = server.post_json(&sample(&id(n)));
-        assert_eq!(reply.status, 201, "request {n} after the kill: {}", reply.text());
+        assert_eq!(
+            reply.status,
+            201,
+            "request {n} after the kill: {}",
+            reply.text()
+        );
     }
     assert_eq!(server.stored().len(), 9);
     assert_eq!(server.get("/healthz").status, 200);

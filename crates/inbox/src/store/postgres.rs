@@ -12,8 +12,8 @@ use tokio_postgres::{Client, NoTls, Row};
 
 use super::query::{self, Cursor, DayStats, Filter, Page, Param, COLUMNS};
 use super::{
-    compare_with_first, flags_column, stored_from_columns, Inserted, Job, JobState, NewFeedback, Session, StoreError,
-    StoredSubmission,
+    compare_with_first, flags_column, stored_from_columns, Inserted, Job, JobState, NewFeedback,
+    Session, StoreError, StoredSubmission,
 };
 
 /// Schema steps, applied in order; `inbox_schema.version` counts how many have run.
@@ -81,7 +81,10 @@ pub struct PostgresStore {
 }
 
 /// One connection, its driver task spawned, in `schema` when given.
-async fn connect_one(config: &tokio_postgres::Config, schema: Option<&str>) -> Result<Client, StoreError> {
+async fn connect_one(
+    config: &tokio_postgres::Config,
+    schema: Option<&str>,
+) -> Result<Client, StoreError> {
     let (client, connection) = config.connect(NoTls).await?;
     tokio::spawn(async move {
         if let Err(e) = connection.await {
@@ -90,7 +93,11 @@ async fn connect_one(config: &tokio_postgres::Config, schema: Option<&str>) -> R
     });
     if let Some(schema) = schema {
         let quoted = format!("\"{}\"", schema.replace('"', "\"\""));
-        client.batch_execute(&format!("CREATE SCHEMA IF NOT EXISTS {quoted}; SET search_path TO {quoted}")).await?;
+        client
+            .batch_execute(&format!(
+                "CREATE SCHEMA IF NOT EXISTS {quoted}; SET search_path TO {quoted}"
+            ))
+            .await?;
     }
     Ok(client)
 }
@@ -104,9 +111,16 @@ impl PostgresStore {
         migrate(&mut first).await?;
         let mut clients = vec![tokio::sync::RwLock::new(Arc::new(first))];
         for _ in 1..CONNECTIONS {
-            clients.push(tokio::sync::RwLock::new(Arc::new(connect_one(&config, schema).await?)));
+            clients.push(tokio::sync::RwLock::new(Arc::new(
+                connect_one(&config, schema).await?,
+            )));
         }
-        Ok(PostgresStore { config, schema: schema.map(String::from), clients, next: AtomicUsize::new(0) })
+        Ok(PostgresStore {
+            config,
+            schema: schema.map(String::from),
+            clients,
+            next: AtomicUsize::new(0),
+        })
     }
 
     /// The next connection, reopened first if it has closed.
@@ -126,7 +140,12 @@ impl PostgresStore {
 
     /// The schema version, for tests.
     pub async fn schema_version(&self) -> Result<i32, StoreError> {
-        Ok(self.client().await?.query_one("SELECT version FROM inbox_schema", &[]).await?.get(0))
+        Ok(self
+            .client()
+            .await?
+            .query_one("SELECT version FROM inbox_schema", &[])
+            .await?
+            .get(0))
     }
 }
 
@@ -134,12 +153,18 @@ impl PostgresStore {
 /// starting together apply each step once.
 async fn migrate(client: &mut Client) -> Result<(), StoreError> {
     let tx = client.transaction().await?;
-    tx.execute("SELECT pg_advisory_xact_lock($1)", &[&MIGRATION_LOCK]).await?;
-    tx.batch_execute("CREATE TABLE IF NOT EXISTS inbox_schema (version INTEGER NOT NULL)").await?;
-    let version: i32 = match tx.query_opt("SELECT version FROM inbox_schema", &[]).await? {
+    tx.execute("SELECT pg_advisory_xact_lock($1)", &[&MIGRATION_LOCK])
+        .await?;
+    tx.batch_execute("CREATE TABLE IF NOT EXISTS inbox_schema (version INTEGER NOT NULL)")
+        .await?;
+    let version: i32 = match tx
+        .query_opt("SELECT version FROM inbox_schema", &[])
+        .await?
+    {
         Some(row) => row.get(0),
         None => {
-            tx.execute("INSERT INTO inbox_schema (version) VALUES (0)", &[]).await?;
+            tx.execute("INSERT INTO inbox_schema (version) VALUES (0)", &[])
+                .await?;
             0
         }
     };
@@ -152,7 +177,8 @@ async fn migrate(client: &mut Client) -> Result<(), StoreError> {
     for step in &MIGRATIONS[version as usize..] {
         tx.batch_execute(step).await?;
     }
-    tx.execute("UPDATE inbox_schema SET version = $1", &[&known]).await?;
+    tx.execute("UPDATE inbox_schema SET version = $1", &[&known])
+        .await?;
     tx.commit().await?;
     Ok(())
 }
@@ -220,47 +246,102 @@ impl super::Store for PostgresStore {
         if changed == 1 {
             return Ok(Inserted::New);
         }
-        let first: String = client.query_one("SELECT body FROM feedback WHERE id = $1", &[&s.id]).await?.get(0);
+        let first: String = client
+            .query_one("SELECT body FROM feedback WHERE id = $1", &[&s.id])
+            .await?
+            .get(0);
         compare_with_first(&first, s)
     }
 
-    async fn list(&self, filter: &Filter, after: Option<&Cursor>, limit: u32) -> Result<Page<StoredSubmission>, StoreError> {
+    async fn list(
+        &self,
+        filter: &Filter,
+        after: Option<&Cursor>,
+        limit: u32,
+    ) -> Result<Page<StoredSubmission>, StoreError> {
         let (sql, params) = query::page_sql(filter, "seq", after, limit);
         let rows = self.client().await?.query(&sql, &to_sql(&params)).await?;
         let fetched = rows
             .iter()
-            .map(|row| Ok((to_stored(row)?, Cursor { received_at: row.try_get(0)?, seq: row.try_get(6)? })))
+            .map(|row| {
+                Ok((
+                    to_stored(row)?,
+                    Cursor {
+                        received_at: row.try_get(0)?,
+                        seq: row.try_get(6)?,
+                    },
+                ))
+            })
             .collect::<Result<Vec<_>, StoreError>>()?;
         Ok(Page::from_fetched(fetched, limit))
     }
 
     async fn get(&self, id: &str) -> Result<Option<StoredSubmission>, StoreError> {
         let sql = format!("SELECT {COLUMNS} FROM feedback WHERE id = $1");
-        self.client().await?.query_opt(&sql, &[&id]).await?.as_ref().map(to_stored).transpose()
+        self.client()
+            .await?
+            .query_opt(&sql, &[&id])
+            .await?
+            .as_ref()
+            .map(to_stored)
+            .transpose()
     }
 
     async fn set_handled(&self, id: &str, handled: bool) -> Result<bool, StoreError> {
         let handled = i32::from(handled);
-        Ok(self.client().await?.execute("UPDATE feedback SET handled = $1 WHERE id = $2", &[&handled, &id]).await? == 1)
+        Ok(self
+            .client()
+            .await?
+            .execute(
+                "UPDATE feedback SET handled = $1 WHERE id = $2",
+                &[&handled, &id],
+            )
+            .await?
+            == 1)
     }
 
     async fn set_note(&self, id: &str, note: &str) -> Result<bool, StoreError> {
-        Ok(self.client().await?.execute("UPDATE feedback SET note = $1 WHERE id = $2", &[&note, &id]).await? == 1)
+        Ok(self
+            .client()
+            .await?
+            .execute("UPDATE feedback SET note = $1 WHERE id = $2", &[&note, &id])
+            .await?
+            == 1)
     }
 
     async fn clear_flags(&self, id: &str) -> Result<bool, StoreError> {
-        Ok(self.client().await?.execute("UPDATE feedback SET flags = '' WHERE id = $1", &[&id]).await? == 1)
+        Ok(self
+            .client()
+            .await?
+            .execute("UPDATE feedback SET flags = '' WHERE id = $1", &[&id])
+            .await?
+            == 1)
     }
 
     async fn daily(&self, filter: &Filter) -> Result<Vec<DayStats>, StoreError> {
         let (clause, params) = filter.where_clause();
-        let rows = self.client().await?.query(&query::daily_sql(&clause), &to_sql(&params)).await?;
+        let rows = self
+            .client()
+            .await?
+            .query(&query::daily_sql(&clause), &to_sql(&params))
+            .await?;
         rows.iter()
-            .map(|row| Ok(DayStats { day: row.try_get(0)?, count: row.try_get(1)?, average_rating: row.try_get(2)? }))
+            .map(|row| {
+                Ok(DayStats {
+                    day: row.try_get(0)?,
+                    count: row.try_get(1)?,
+                    average_rating: row.try_get(2)?,
+                })
+            })
             .collect()
     }
 
-    async fn claim_job(&self, now: &str, lease_until: &str, lease: &str) -> Result<Option<Job>, StoreError> {
+    async fn claim_job(
+        &self,
+        now: &str,
+        lease_until: &str,
+        lease: &str,
+    ) -> Result<Option<Job>, StoreError> {
         // SKIP LOCKED: instances claiming together each take a different job. A job another
         // instance leased a moment ago no longer matches `next_at <= now` once re-checked.
         let row = self
@@ -298,7 +379,13 @@ impl super::Store for PostgresStore {
         Ok(changed == 1)
     }
 
-    async fn job_failed(&self, seq: i64, lease: &str, next_at: &str, error: &str) -> Result<bool, StoreError> {
+    async fn job_failed(
+        &self,
+        seq: i64,
+        lease: &str,
+        next_at: &str,
+        error: &str,
+    ) -> Result<bool, StoreError> {
         let changed = self
             .client()
             .await?
@@ -322,7 +409,12 @@ impl super::Store for PostgresStore {
             .await?;
         rows.iter()
             .map(|r| {
-                Ok(JobState { target: r.try_get(0)?, attempts: r.try_get(1)?, last_error: r.try_get(2)?, delivered: r.try_get(3)? })
+                Ok(JobState {
+                    target: r.try_get(0)?,
+                    attempts: r.try_get(1)?,
+                    last_error: r.try_get(2)?,
+                    delivered: r.try_get(3)?,
+                })
             })
             .collect()
     }
@@ -342,20 +434,29 @@ impl super::Store for PostgresStore {
         let row = self
             .client()
             .await?
-            .query_opt("SELECT 1 FROM sessions WHERE id = $1 AND password = $2 AND expires_at > $3", &[&id, &password, &now])
+            .query_opt(
+                "SELECT 1 FROM sessions WHERE id = $1 AND password = $2 AND expires_at > $3",
+                &[&id, &password, &now],
+            )
             .await?;
         Ok(row.is_some())
     }
 
     async fn end_session(&self, id: &str) -> Result<(), StoreError> {
-        self.client().await?.execute("DELETE FROM sessions WHERE id = $1", &[&id]).await?;
+        self.client()
+            .await?
+            .execute("DELETE FROM sessions WHERE id = $1", &[&id])
+            .await?;
         Ok(())
     }
 
     async fn end_stale_sessions(&self, password: &str, now: &str) -> Result<(), StoreError> {
         self.client()
             .await?
-            .execute("DELETE FROM sessions WHERE password <> $1 OR expires_at <= $2", &[&password, &now])
+            .execute(
+                "DELETE FROM sessions WHERE password <> $1 OR expires_at <= $2",
+                &[&password, &now],
+            )
             .await?;
         Ok(())
     }

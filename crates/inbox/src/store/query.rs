@@ -42,8 +42,14 @@ impl Cursor {
     pub fn decode(text: &str) -> Option<Cursor> {
         let (received_at, seq) = text.split_once('_')?;
         let fixed = received_at.len() == 24 && received_at.ends_with('Z') && received_at.is_ascii();
-        let seq = seq.parse::<i64>().ok().filter(|n| *n >= 0 && seq.bytes().all(|b| b.is_ascii_digit()))?;
-        fixed.then(|| Cursor { received_at: received_at.to_string(), seq })
+        let seq = seq
+            .parse::<i64>()
+            .ok()
+            .filter(|n| *n >= 0 && seq.bytes().all(|b| b.is_ascii_digit()))?;
+        fixed.then(|| Cursor {
+            received_at: received_at.to_string(),
+            seq,
+        })
     }
 }
 
@@ -82,7 +88,12 @@ impl Filter {
             params.push(param);
             format!("${}", params.len())
         };
-        if let Some(text) = self.text.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+        if let Some(text) = self
+            .text
+            .as_deref()
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+        {
             let pattern = format!("%{}%", escape_like(&text.to_lowercase()));
             let p = bind(Param::Text(pattern));
             conditions.push(format!(
@@ -97,31 +108,51 @@ impl Filter {
             conditions.push(format!("rating = {}", bind(Param::Int(i32::from(rating)))));
         }
         if let Some(from) = &self.from {
-            conditions.push(format!("received_at >= {}", bind(Param::Text(from.clone()))));
+            conditions.push(format!(
+                "received_at >= {}",
+                bind(Param::Text(from.clone()))
+            ));
         }
         if let Some(to) = &self.to {
             // Every timestamp of that day sorts before the day string followed by "~".
-            conditions.push(format!("received_at < {}", bind(Param::Text(format!("{to}~")))));
+            conditions.push(format!(
+                "received_at < {}",
+                bind(Param::Text(format!("{to}~")))
+            ));
         }
         if let Some(handled) = self.handled {
-            conditions.push(format!("handled = {}", bind(Param::Int(i32::from(handled)))));
+            conditions.push(format!(
+                "handled = {}",
+                bind(Param::Int(i32::from(handled)))
+            ));
         }
         if let Some(flagged) = self.flagged {
             conditions.push(if flagged { "flags <> ''" } else { "flags = ''" }.to_string());
         }
         if let Some(after) = after {
-            let (time, number) = (bind(Param::Text(after.received_at.clone())), bind(Param::BigInt(after.seq)));
+            let (time, number) = (
+                bind(Param::Text(after.received_at.clone())),
+                bind(Param::BigInt(after.seq)),
+            );
             conditions.push(format!("(received_at, {seq}) < ({time}, {number})"));
         }
-        let clause = if conditions.is_empty() { String::new() } else { format!(" WHERE {}", conditions.join(" AND ")) };
+        let clause = if conditions.is_empty() {
+            String::new()
+        } else {
+            format!(" WHERE {}", conditions.join(" AND "))
+        };
         (clause, params)
     }
-
 }
 
 /// The query of one page: the rows matching `filter` after `after`, newest first, one more than
 /// `limit` (whether there is a next page), each with its sequence number last.
-pub fn page_sql(filter: &Filter, seq: &str, after: Option<&Cursor>, limit: u32) -> (String, Vec<Param>) {
+pub fn page_sql(
+    filter: &Filter,
+    seq: &str,
+    after: Option<&Cursor>,
+    limit: u32,
+) -> (String, Vec<Param>) {
     let (clause, params) = filter.page_clause(seq, after);
     let sql = format!(
         "SELECT {COLUMNS}, {seq} FROM feedback{clause} ORDER BY received_at DESC, {seq} DESC LIMIT {}",
@@ -143,8 +174,15 @@ impl<T> Page<T> {
     pub fn from_fetched(mut fetched: Vec<(T, Cursor)>, limit: u32) -> Page<T> {
         let more = fetched.len() > limit as usize;
         fetched.truncate(limit as usize);
-        let next = if more { fetched.last().map(|(_, cursor)| cursor.clone()) } else { None };
-        Page { rows: fetched.into_iter().map(|(row, _)| row).collect(), next }
+        let next = if more {
+            fetched.last().map(|(_, cursor)| cursor.clone())
+        } else {
+            None
+        };
+        Page {
+            rows: fetched.into_iter().map(|(row, _)| row).collect(),
+            next,
+        }
     }
 }
 
@@ -158,7 +196,9 @@ pub fn daily_sql(where_clause: &str) -> String {
 
 /// `%`, `_` and the escape character itself match literally.
 fn escape_like(text: &str) -> String {
-    text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
+    text.replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_")
 }
 
 #[cfg(test)]
@@ -174,40 +214,111 @@ mod tests {
         };
         check(Filter::default(), "", &[]);
         check(
-            Filter { site: Some("shop".into()), rating: Some(5), handled: Some(false), flagged: Some(true), ..Filter::default() },
+            Filter {
+                site: Some("shop".into()),
+                rating: Some(5),
+                handled: Some(false),
+                flagged: Some(true),
+                ..Filter::default()
+            },
             " WHERE site = $1 AND rating = $2 AND handled = $3 AND flags <> ''",
             &[Param::Text("shop".into()), Param::Int(5), Param::Int(0)],
         );
         check(
-            Filter { from: Some("2026-11-01".into()), to: Some("2026-11-30".into()), ..Filter::default() },
+            Filter {
+                from: Some("2026-11-01".into()),
+                to: Some("2026-11-30".into()),
+                ..Filter::default()
+            },
             " WHERE received_at >= $1 AND received_at < $2",
-            &[Param::Text("2026-11-01".into()), Param::Text("2026-11-30~".into())],
+            &[
+                Param::Text("2026-11-01".into()),
+                Param::Text("2026-11-30~".into()),
+            ],
         );
-        let (sql, params) = Filter { text: Some(" 50%_Off ".into()), ..Filter::default() }.where_clause();
-        assert!(sql.starts_with(" WHERE (lower(message) LIKE $1 ESCAPE"), "{sql}");
+        let (sql, params) = Filter {
+            text: Some(" 50%_Off ".into()),
+            ..Filter::default()
+        }
+        .where_clause();
+        assert!(
+            sql.starts_with(" WHERE (lower(message) LIKE $1 ESCAPE"),
+            "{sql}"
+        );
         assert_eq!(params, [Param::Text("%50\\%\\_off%".into())]);
-        check(Filter { text: Some("  ".into()), ..Filter::default() }, "", &[]);
-        check(Filter { flagged: Some(false), ..Filter::default() }, " WHERE flags = ''", &[]);
-        let after = Cursor { received_at: "2026-11-22T10:15:31.000Z".into(), seq: 42 };
-        let (sql, params) = Filter { rating: Some(2), ..Filter::default() }.page_clause("rowid", Some(&after));
-        assert_eq!(sql, " WHERE rating = $1 AND (received_at, rowid) < ($2, $3)");
-        assert_eq!(params, [Param::Int(2), Param::Text(after.received_at.clone()), Param::BigInt(42)]);
+        check(
+            Filter {
+                text: Some("  ".into()),
+                ..Filter::default()
+            },
+            "",
+            &[],
+        );
+        check(
+            Filter {
+                flagged: Some(false),
+                ..Filter::default()
+            },
+            " WHERE flags = ''",
+            &[],
+        );
+        let after = Cursor {
+            received_at: "2026-11-22T10:15:31.000Z".into(),
+            seq: 42,
+        };
+        let (sql, params) = Filter {
+            rating: Some(2),
+            ..Filter::default()
+        }
+        .page_clause("rowid", Some(&after));
+        assert_eq!(
+            sql,
+            " WHERE rating = $1 AND (received_at, rowid) < ($2, $3)"
+        );
+        assert_eq!(
+            params,
+            [
+                Param::Int(2),
+                Param::Text(after.received_at.clone()),
+                Param::BigInt(42)
+            ]
+        );
     }
 
     #[test]
     fn cursors_round_trip_and_nothing_else_reads_as_one() {
-        let cursor = Cursor { received_at: "2026-11-22T10:15:31.000Z".into(), seq: 42 };
+        let cursor = Cursor {
+            received_at: "2026-11-22T10:15:31.000Z".into(),
+            seq: 42,
+        };
         assert_eq!(cursor.encode(), "2026-11-22T10:15:31.000Z_42");
         assert_eq!(Cursor::decode(&cursor.encode()), Some(cursor));
-        for junk in ["", "_", "2026-11-22T10:15:31.000Z", "2026-11-22T10:15:31.000Z_", "2026-11-22T10:15:31.000Z_-1",
-            "2026-11-22T10:15:31.000Z_+1", "2026-11-22_1", "2026-11-22T10:15:31.000Z_1_2", "x' OR 1=1 --_1"] {
+        for junk in [
+            "",
+            "_",
+            "2026-11-22T10:15:31.000Z",
+            "2026-11-22T10:15:31.000Z_",
+            "2026-11-22T10:15:31.000Z_-1",
+            "2026-11-22T10:15:31.000Z_+1",
+            "2026-11-22_1",
+            "2026-11-22T10:15:31.000Z_1_2",
+            "x' OR 1=1 --_1",
+        ] {
             assert_eq!(Cursor::decode(junk), None, "{junk:?}");
         }
     }
 
     #[test]
     fn a_page_keeps_limit_rows_and_knows_whether_more_follow() {
-        let at = |n: i64| (n, Cursor { received_at: "2026-11-22T10:15:31.000Z".into(), seq: n });
+        let at = |n: i64| {
+            (
+                n,
+                Cursor {
+                    received_at: "2026-11-22T10:15:31.000Z".into(),
+                    seq: n,
+                },
+            )
+        };
         let page = Page::from_fetched(vec![at(9), at(8), at(7)], 2);
         assert_eq!((page.rows, page.next.map(|c| c.seq)), (vec![9, 8], Some(8)));
         let page = Page::from_fetched(vec![at(9), at(8)], 2);

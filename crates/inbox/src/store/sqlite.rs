@@ -10,8 +10,8 @@ use rusqlite::{params, params_from_iter, Connection, OptionalExtension, Transact
 
 use super::query::{self, Cursor, DayStats, Filter, Page, Param, COLUMNS};
 use super::{
-    compare_with_first, flags_column, stored_from_columns, Inserted, Job, JobState, NewFeedback, Session, StoreError,
-    StoredSubmission,
+    compare_with_first, flags_column, stored_from_columns, Inserted, Job, JobState, NewFeedback,
+    Session, StoreError, StoredSubmission,
 };
 
 /// Schema steps, applied in order; `PRAGMA user_version` counts how many have run.
@@ -78,7 +78,9 @@ impl SqliteStore {
         // A 201 promises the submission is kept: sync every commit, even in WAL mode.
         conn.pragma_update(None, "synchronous", "FULL")?;
         migrate(&mut conn)?;
-        Ok(SqliteStore { conn: Arc::new(Mutex::new(conn)) })
+        Ok(SqliteStore {
+            conn: Arc::new(Mutex::new(conn)),
+        })
     }
 
     /// The schema version (`PRAGMA user_version`) and journal mode, for tests and diagnostics.
@@ -115,13 +117,16 @@ fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
         if version == MIGRATIONS.len() as i64 {
             return Ok(()); // up to date; dropping `tx` ends the empty transaction
         }
-        let step = usize::try_from(version).ok().and_then(|v| MIGRATIONS.get(v)).ok_or_else(|| {
-            StoreError::new(format!(
+        let step = usize::try_from(version)
+            .ok()
+            .and_then(|v| MIGRATIONS.get(v))
+            .ok_or_else(|| {
+                StoreError::new(format!(
                 "the database has schema version {version}, but this inbox knows only up to {}; \
                  use a newer inbox",
                 MIGRATIONS.len()
             ))
-        })?;
+            })?;
         tx.execute_batch(step)?;
         tx.pragma_update(None, "user_version", version + 1)?;
         tx.commit()?;
@@ -139,17 +144,34 @@ fn values(params: Vec<Param>) -> Vec<Value> {
         .collect()
 }
 
-fn read_stored(row: &rusqlite::Row<'_>) -> rusqlite::Result<(String, String, String, bool, String, String)> {
-    Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?, row.get(4)?, row.get(5)?))
+fn read_stored(
+    row: &rusqlite::Row<'_>,
+) -> rusqlite::Result<(String, String, String, bool, String, String)> {
+    Ok((
+        row.get(0)?,
+        row.get(1)?,
+        row.get(2)?,
+        row.get(3)?,
+        row.get(4)?,
+        row.get(5)?,
+    ))
 }
 
 fn job_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Job> {
-    Ok(Job { seq: row.get(0)?, feedback_id: row.get(1)?, target: row.get(2)?, attempts: row.get(3)?, lease: row.get(4)? })
+    Ok(Job {
+        seq: row.get(0)?,
+        feedback_id: row.get(1)?,
+        target: row.get(2)?,
+        attempts: row.get(3)?,
+        lease: row.get(4)?,
+    })
 }
 
 type Columns = (String, String, String, bool, String, String);
 
-fn to_stored((received_at, body, site, handled, note, flags): Columns) -> Result<StoredSubmission, StoreError> {
+fn to_stored(
+    (received_at, body, site, handled, note, flags): Columns,
+) -> Result<StoredSubmission, StoreError> {
     stored_from_columns(received_at, &body, site, handled, note, &flags)
 }
 
@@ -198,7 +220,12 @@ impl super::Store for SqliteStore {
         .await
     }
 
-    async fn list(&self, filter: &Filter, after: Option<&Cursor>, limit: u32) -> Result<Page<StoredSubmission>, StoreError> {
+    async fn list(
+        &self,
+        filter: &Filter,
+        after: Option<&Cursor>,
+        limit: u32,
+    ) -> Result<Page<StoredSubmission>, StoreError> {
         let (filter, after) = (filter.clone(), after.cloned());
         self.with(move |conn| {
             // `received_at` has a fixed width, so text order is time order; rowid breaks ties.
@@ -206,11 +233,16 @@ impl super::Store for SqliteStore {
             // is a short walk down one of them from the cursor.
             let (sql, params) = query::page_sql(&filter, "rowid", after.as_ref(), limit);
             let mut stmt = conn.prepare_cached(&sql)?;
-            let rows = stmt.query_map(params_from_iter(values(params)), |row| Ok((read_stored(row)?, row.get::<_, i64>(6)?)))?;
+            let rows = stmt.query_map(params_from_iter(values(params)), |row| {
+                Ok((read_stored(row)?, row.get::<_, i64>(6)?))
+            })?;
             let fetched = rows
                 .map(|row| {
                     let (columns, seq) = row?;
-                    let cursor = Cursor { received_at: columns.0.clone(), seq };
+                    let cursor = Cursor {
+                        received_at: columns.0.clone(),
+                        seq,
+                    };
                     Ok((to_stored(columns)?, cursor))
                 })
                 .collect::<Result<Vec<_>, StoreError>>()?;
@@ -223,26 +255,42 @@ impl super::Store for SqliteStore {
         let id = id.to_string();
         self.with(move |conn| {
             let sql = format!("SELECT {COLUMNS} FROM feedback WHERE id = ?1");
-            conn.query_row(&sql, [&id], read_stored).optional()?.map(to_stored).transpose()
+            conn.query_row(&sql, [&id], read_stored)
+                .optional()?
+                .map(to_stored)
+                .transpose()
         })
         .await
     }
 
     async fn set_handled(&self, id: &str, handled: bool) -> Result<bool, StoreError> {
         let id = id.to_string();
-        self.with(move |conn| Ok(conn.execute("UPDATE feedback SET handled = ?1 WHERE id = ?2", params![handled, id])? == 1))
-            .await
+        self.with(move |conn| {
+            Ok(conn.execute(
+                "UPDATE feedback SET handled = ?1 WHERE id = ?2",
+                params![handled, id],
+            )? == 1)
+        })
+        .await
     }
 
     async fn set_note(&self, id: &str, note: &str) -> Result<bool, StoreError> {
         let (id, note) = (id.to_string(), note.to_string());
-        self.with(move |conn| Ok(conn.execute("UPDATE feedback SET note = ?1 WHERE id = ?2", params![note, id])? == 1))
-            .await
+        self.with(move |conn| {
+            Ok(conn.execute(
+                "UPDATE feedback SET note = ?1 WHERE id = ?2",
+                params![note, id],
+            )? == 1)
+        })
+        .await
     }
 
     async fn clear_flags(&self, id: &str) -> Result<bool, StoreError> {
         let id = id.to_string();
-        self.with(move |conn| Ok(conn.execute("UPDATE feedback SET flags = '' WHERE id = ?1", [id])? == 1)).await
+        self.with(move |conn| {
+            Ok(conn.execute("UPDATE feedback SET flags = '' WHERE id = ?1", [id])? == 1)
+        })
+        .await
     }
 
     async fn daily(&self, filter: &Filter) -> Result<Vec<DayStats>, StoreError> {
@@ -251,15 +299,25 @@ impl super::Store for SqliteStore {
             let (clause, params) = filter.where_clause();
             let mut stmt = conn.prepare_cached(&query::daily_sql(&clause))?;
             let rows = stmt.query_map(params_from_iter(values(params)), |row| {
-                Ok(DayStats { day: row.get(0)?, count: row.get(1)?, average_rating: row.get(2)? })
+                Ok(DayStats {
+                    day: row.get(0)?,
+                    count: row.get(1)?,
+                    average_rating: row.get(2)?,
+                })
             })?;
             Ok(rows.collect::<Result<_, _>>()?)
         })
         .await
     }
 
-    async fn claim_job(&self, now: &str, lease_until: &str, lease: &str) -> Result<Option<Job>, StoreError> {
-        let (now, lease_until, lease) = (now.to_string(), lease_until.to_string(), lease.to_string());
+    async fn claim_job(
+        &self,
+        now: &str,
+        lease_until: &str,
+        lease: &str,
+    ) -> Result<Option<Job>, StoreError> {
+        let (now, lease_until, lease) =
+            (now.to_string(), lease_until.to_string(), lease.to_string());
         self.with(move |conn| {
             // One statement: SQLite takes the write lock before it reads, so of two processes
             // claiming at once one waits and then sees the job leased.
@@ -285,7 +343,13 @@ impl super::Store for SqliteStore {
         .await
     }
 
-    async fn job_failed(&self, seq: i64, lease: &str, next_at: &str, error: &str) -> Result<bool, StoreError> {
+    async fn job_failed(
+        &self,
+        seq: i64,
+        lease: &str,
+        next_at: &str,
+        error: &str,
+    ) -> Result<bool, StoreError> {
         let (lease, next_at, error) = (lease.to_string(), next_at.to_string(), error.to_string());
         self.with(move |conn| {
             let changed = conn.execute(
@@ -327,8 +391,9 @@ impl super::Store for SqliteStore {
     async fn session_open(&self, id: &str, password: &str, now: &str) -> Result<bool, StoreError> {
         let (id, password, now) = (id.to_string(), password.to_string(), now.to_string());
         self.with(move |conn| {
-            let mut stmt =
-                conn.prepare_cached("SELECT 1 FROM sessions WHERE id = ?1 AND password = ?2 AND expires_at > ?3")?;
+            let mut stmt = conn.prepare_cached(
+                "SELECT 1 FROM sessions WHERE id = ?1 AND password = ?2 AND expires_at > ?3",
+            )?;
             Ok(stmt.exists(params![id, password, now])?)
         })
         .await
@@ -346,7 +411,10 @@ impl super::Store for SqliteStore {
     async fn end_stale_sessions(&self, password: &str, now: &str) -> Result<(), StoreError> {
         let (password, now) = (password.to_string(), now.to_string());
         self.with(move |conn| {
-            conn.execute("DELETE FROM sessions WHERE password <> ?1 OR expires_at <= ?2", params![password, now])?;
+            conn.execute(
+                "DELETE FROM sessions WHERE password <> ?1 OR expires_at <= ?2",
+                params![password, now],
+            )?;
             Ok(())
         })
         .await
@@ -365,7 +433,10 @@ mod tests {
     fn a_newer_schema_is_refused() {
         let dir = tempfile::tempdir().expect("temp dir");
         let path = dir.path().join("inbox.sqlite3");
-        Connection::open(&path).expect("create").pragma_update(None, "user_version", 99).expect("set version");
+        Connection::open(&path)
+            .expect("create")
+            .pragma_update(None, "user_version", 99)
+            .expect("set version");
         let err = SqliteStore::open(&path).err().expect("refused");
         assert!(err.to_string().contains("schema version 99"), "{err}");
     }
@@ -377,7 +448,8 @@ mod tests {
         {
             let conn = Connection::open(&path).expect("create");
             conn.execute_batch(MIGRATIONS[0]).expect("version 1 schema");
-            conn.pragma_update(None, "user_version", 1).expect("set version");
+            conn.pragma_update(None, "user_version", 1)
+                .expect("set version");
             conn.execute(
                 "INSERT INTO feedback (id, received_at, message, body) VALUES ('a', '2026-01-01T00:00:00.000Z', 'm', '{}')",
                 [],
@@ -385,9 +457,16 @@ mod tests {
             .expect("old row");
         }
         let store = SqliteStore::open(&path).expect("migrate");
-        assert_eq!(store.schema().expect("schema"), (MIGRATIONS.len() as i64, "wal".to_string()));
+        assert_eq!(
+            store.schema().expect("schema"),
+            (MIGRATIONS.len() as i64, "wal".to_string())
+        );
         let (site, handled): (String, bool) = lock(&store.conn)
-            .query_row("SELECT site, handled FROM feedback WHERE id = 'a'", [], |r| Ok((r.get(0)?, r.get(1)?)))
+            .query_row(
+                "SELECT site, handled FROM feedback WHERE id = 'a'",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
             .expect("old row kept");
         assert_eq!((site.as_str(), handled), ("", false));
     }

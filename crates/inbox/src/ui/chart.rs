@@ -48,7 +48,9 @@ pub fn svg(days: &[DayStats]) -> String {
     for (i, d) in days.iter().enumerate() {
         let x = PAD + slot * i as f64 + (slot - bar) / 2.0;
         let h = plot_h * d.count as f64 / max_count;
-        let rating = d.average_rating.map_or("no rating".to_string(), |r| format!("average rating {r:.1}"));
+        let rating = d.average_rating.map_or("no rating".to_string(), |r| {
+            format!("average rating {r:.1}")
+        });
         let _ = write!(
             out,
             "<rect x=\"{x:.1}\" y=\"{:.1}\" width=\"{bar:.1}\" height=\"{h:.1}\" fill=\"#0b57d0\">\
@@ -65,11 +67,18 @@ pub fn svg(days: &[DayStats]) -> String {
         }
     }
     if points.len() > 1 {
-        let _ = write!(out, "<polyline points=\"{}\" fill=\"none\" stroke=\"#e37400\" stroke-width=\"2\"/>", points.join(" "));
+        let _ = write!(
+            out,
+            "<polyline points=\"{}\" fill=\"none\" stroke=\"#e37400\" stroke-width=\"2\"/>",
+            points.join(" ")
+        );
     }
     for p in &points {
         let (cx, cy) = p.split_once(',').unwrap_or(("0", "0"));
-        let _ = write!(out, "<circle cx=\"{cx}\" cy=\"{cy}\" r=\"3\" fill=\"#e37400\"/>");
+        let _ = write!(
+            out,
+            "<circle cx=\"{cx}\" cy=\"{cy}\" r=\"3\" fill=\"#e37400\"/>"
+        );
     }
     let _ = write!(
         out,
@@ -87,8 +96,16 @@ pub fn svg(days: &[DayStats]) -> String {
 fn with_empty_days(days: &[DayStats]) -> Vec<DayStats> {
     let mut out: Vec<DayStats> = Vec::with_capacity(days.len());
     for d in days {
-        while let Some(next) = out.last().and_then(|last| crate::time::next_day(&last.day)).filter(|n| *n < d.day) {
-            out.push(DayStats { day: next, count: 0, average_rating: None });
+        while let Some(next) = out
+            .last()
+            .and_then(|last| crate::time::next_day(&last.day))
+            .filter(|n| *n < d.day)
+        {
+            out.push(DayStats {
+                day: next,
+                count: 0,
+                average_rating: None,
+            });
         }
         out.push(d.clone());
     }
@@ -101,16 +118,31 @@ mod tests {
 
     #[test]
     fn draws_a_bar_per_day_and_a_dot_per_rated_day() {
-        let day = |day: &str, count, average_rating| DayStats { day: day.into(), count, average_rating };
-        let svg = svg(&[day("2026-11-01", 2, Some(4.5)), day("2026-11-02", 1, None), day("2026-11-03", 4, Some(1.0))]);
+        let day = |day: &str, count, average_rating| DayStats {
+            day: day.into(),
+            count,
+            average_rating,
+        };
+        let svg = svg(&[
+            day("2026-11-01", 2, Some(4.5)),
+            day("2026-11-02", 1, None),
+            day("2026-11-03", 4, Some(1.0)),
+        ]);
         assert_eq!(svg.matches("<rect").count(), 3);
         assert_eq!(svg.matches("<circle").count(), 2);
-        assert!(svg.contains("2026-11-01: 2 messages, average rating 4.5"), "{svg}");
+        assert!(
+            svg.contains("2026-11-01: 2 messages, average rating 4.5"),
+            "{svg}"
+        );
         assert!(svg.contains("2026-11-02: 1 message, no rating"), "{svg}");
         assert!(!svg.contains("style="), "no inline style (CSP)");
         assert!(super::svg(&[]).contains("No messages"));
         let gap = super::svg(&[day("2026-02-27", 1, None), day("2026-03-02", 1, None)]);
-        assert_eq!(gap.matches("<rect").count(), 4, "two empty days drawn between");
+        assert_eq!(
+            gap.matches("<rect").count(),
+            4,
+            "two empty days drawn between"
+        );
         assert!(gap.contains("2026-03-01: 0 messages"), "{gap}");
     }
 }

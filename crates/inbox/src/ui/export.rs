@@ -3,8 +3,20 @@
 use crate::store::StoredSubmission;
 
 pub const CSV_HEADER: &[&str] = &[
-    "receivedAt", "site", "id", "rating", "email", "name", "message", "pageUrl", "pageTitle", "locale", "timeZone",
-    "handled", "note", "flags",
+    "receivedAt",
+    "site",
+    "id",
+    "rating",
+    "email",
+    "name",
+    "message",
+    "pageUrl",
+    "pageTitle",
+    "locale",
+    "timeZone",
+    "handled",
+    "note",
+    "flags",
 ];
 
 /// One page of a streamed CSV export (RFC 4180, CRLF line ends): the header row first (when
@@ -68,7 +80,11 @@ fn push_row(out: &mut String, fields: impl IntoIterator<Item = String>) {
 /// skip leading spaces, line breaks and invisible characters before the sign, so this looks past
 /// them too.
 fn field(value: &str) -> String {
-    let value = if looks_like_formula(value) { format!("'{value}") } else { value.to_string() };
+    let value = if looks_like_formula(value) {
+        format!("'{value}")
+    } else {
+        value.to_string()
+    };
     if value.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", value.replace('"', "\"\""))
     } else {
@@ -81,9 +97,12 @@ fn looks_like_formula(value: &str) -> bool {
         return true;
     }
     let invisible = |c: char| {
-        c.is_whitespace() || matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}' | '\u{00AD}')
+        c.is_whitespace()
+            || matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}' | '\u{00AD}')
     };
-    value.trim_start_matches(invisible).starts_with(['=', '+', '-', '@', '\u{FF1D}', '\u{FF0B}', '\u{FF0D}', '\u{FF20}'])
+    value.trim_start_matches(invisible).starts_with([
+        '=', '+', '-', '@', '\u{FF1D}', '\u{FF0B}', '\u{FF0D}', '\u{FF20}',
+    ])
 }
 
 #[cfg(test)]
@@ -135,13 +154,27 @@ mod tests {
             inbox: Default::default(),
         };
         let rows = [row.clone(), row];
-        for pages in [vec![&rows[..0]], vec![&rows[..]], vec![&rows[..1], &rows[1..]], vec![&rows[..], &rows[..0]]] {
+        for pages in [
+            vec![&rows[..0]],
+            vec![&rows[..]],
+            vec![&rows[..1], &rows[1..]],
+            vec![&rows[..], &rows[..0]],
+        ] {
             let count: usize = pages.iter().map(|p| p.len()).sum();
             let last = pages.len() - 1;
-            let json: String = pages.iter().enumerate().map(|(n, page)| json_chunk(page, n == 0, n == last)).collect();
-            let parsed: Vec<serde_json::Value> = serde_json::from_str(&json).unwrap_or_else(|e| panic!("{e}: {json}"));
+            let json: String = pages
+                .iter()
+                .enumerate()
+                .map(|(n, page)| json_chunk(page, n == 0, n == last))
+                .collect();
+            let parsed: Vec<serde_json::Value> =
+                serde_json::from_str(&json).unwrap_or_else(|e| panic!("{e}: {json}"));
             assert_eq!(parsed.len(), count, "{json}");
-            let csv: String = pages.iter().enumerate().map(|(n, page)| csv_chunk(page, n == 0, n == last)).collect();
+            let csv: String = pages
+                .iter()
+                .enumerate()
+                .map(|(n, page)| csv_chunk(page, n == 0, n == last))
+                .collect();
             assert_eq!(csv.matches("\r\n").count(), 1 + count, "one header: {csv}");
         }
     }

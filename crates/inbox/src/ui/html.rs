@@ -80,7 +80,10 @@ pub fn page(title: &str, body: &str) -> String {
 
 /// A hidden CSRF field for a form.
 pub fn csrf_field(token: &str) -> String {
-    format!("<input type=\"hidden\" name=\"csrf\" value=\"{}\">", esc(token))
+    format!(
+        "<input type=\"hidden\" name=\"csrf\" value=\"{}\">",
+        esc(token)
+    )
 }
 
 /// Text cut to `max` characters, with an ellipsis when cut.
@@ -100,7 +103,10 @@ mod tests {
 
     #[test]
     fn escapes_and_filters() {
-        assert_eq!(esc(r#"<img src=x onerror="a('b')">&"#), "&lt;img src=x onerror=&quot;a(&#39;b&#39;)&quot;&gt;&amp;");
+        assert_eq!(
+            esc(r#"<img src=x onerror="a('b')">&"#),
+            "&lt;img src=x onerror=&quot;a(&#39;b&#39;)&quot;&gt;&amp;"
+        );
         for (url, ok) in [
             ("https://shop.example/a?b=1", true),
             ("HTTP://shop.example", true),
@@ -117,6 +123,9 @@ mod tests {
         assert_eq!(excerpt("one\n two   three", 7), "one two…");
         assert_eq!(excerpt("short", 7), "short");
         assert_eq!(visitor("<b>\u{202E}x"), "<bdi>&lt;b&gt;\u{202E}x</bdi>");
-        assert_eq!(visitor_url("https://a.example/\u{202E}\u{2066}x"), "<bdi>https://a.example/[U+202E][U+2066]x</bdi>");
+        assert_eq!(
+            visitor_url("https://a.example/\u{202E}\u{2066}x"),
+            "<bdi>https://a.example/[U+202E][U+2066]x</bdi>"
+        );
     }
 }

@@ -24,13 +24,31 @@ pub fn is_spam_view(query: &ListQuery) -> bool {
 pub fn tabs(query: &ListQuery, flagged: i64) -> String {
     let spam = is_spam_view(query);
     let link = |view: Option<&str>, current: bool, label: &str| {
-        let href = format!("/inbox{}", super::esc(&ListQuery { spam: view.map(String::from), cursor: None, ..query.clone() }.query_string(None)));
-        let current = if current { " aria-current=\"page\"" } else { "" };
+        let href = format!(
+            "/inbox{}",
+            super::esc(
+                &ListQuery {
+                    spam: view.map(String::from),
+                    cursor: None,
+                    ..query.clone()
+                }
+                .query_string(None)
+            )
+        );
+        let current = if current {
+            " aria-current=\"page\""
+        } else {
+            ""
+        };
         format!("<a href=\"{href}\"{current}>{}</a>", esc(label))
     };
     format!(
         "<nav class=\"views\" aria-label=\"Views\">{}{}</nav>",
-        link(None, !spam && query.spam.as_deref() == Some("no"), "Messages"),
+        link(
+            None,
+            !spam && query.spam.as_deref() == Some("no"),
+            "Messages"
+        ),
         link(Some("yes"), spam, &format!("Possible spam ({flagged})"))
     )
 }
@@ -38,14 +56,20 @@ pub fn tabs(query: &ListQuery, flagged: i64) -> String {
 /// Keeps the view when the filter form is sent.
 pub fn view_field(query: &ListQuery) -> String {
     match query.spam.as_deref() {
-        Some(view @ ("yes" | "any")) => format!("<input type=\"hidden\" name=\"spam\" value=\"{view}\">"),
+        Some(view @ ("yes" | "any")) => {
+            format!("<input type=\"hidden\" name=\"spam\" value=\"{view}\">")
+        }
         _ => String::new(),
     }
 }
 
 /// A message's spam signals in the owner's words, `; `-separated.
 pub fn words(flags: &[String]) -> String {
-    flags.iter().map(|f| describe(f)).collect::<Vec<_>>().join("; ")
+    flags
+        .iter()
+        .map(|f| describe(f))
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 /// One spam signal in words; an unknown one as it came.
@@ -53,7 +77,10 @@ fn describe(flag: &str) -> String {
     match flag.split_once(':') {
         // `too-fast:1.2`: the seconds from the first keystroke to Send, when the widget says them.
         Some(("too-fast", secs)) => match secs.parse::<f64>() {
-            Ok(s) if s.is_finite() && s >= 0.0 => format!("sent {} s after the visitor started typing", (s * 10.0).round() / 10.0),
+            Ok(s) if s.is_finite() && s >= 0.0 => format!(
+                "sent {} s after the visitor started typing",
+                (s * 10.0).round() / 10.0
+            ),
             _ => flag.to_string(),
         },
         _ => match flag {

@@ -86,16 +86,28 @@ impl Server {
                 let app = inbox::App::new(open_store(&backend, &db, &schema).await, config);
                 let _forwarder = inbox::forward::spawn(&app);
                 let router = inbox::router(app, &www, &dist);
-                let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
-                addr_tx.send(listener.local_addr().expect("local address")).expect("report address");
+                let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+                    .await
+                    .expect("bind");
+                addr_tx
+                    .send(listener.local_addr().expect("local address"))
+                    .expect("report address");
                 let shutdown = async {
                     let _ = stopped.await;
                 };
-                inbox::serve(listener, router, shutdown).await.expect("serve");
+                inbox::serve(listener, router, shutdown)
+                    .await
+                    .expect("serve");
             });
         });
-        let addr = addr_rx.recv().expect("the server thread died before listening");
-        Server { addr, stop: Some(stop), thread: Some(thread) }
+        let addr = addr_rx
+            .recv()
+            .expect("the server thread died before listening");
+        Server {
+            addr,
+            stop: Some(stop),
+            thread: Some(thread),
+        }
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -103,7 +115,13 @@ impl Server {
     }
 
     /// Sends one request; any status comes back as a [`Reply`], only transport errors panic.
-    pub fn send(&self, method: &str, path: &str, headers: &[(&str, &str)], body: Option<&[u8]>) -> Reply {
+    pub fn send(
+        &self,
+        method: &str,
+        path: &str,
+        headers: &[(&str, &str)],
+        body: Option<&[u8]>,
+    ) -> Reply {
         let mut request = Request::builder().method(method).uri(self.url(path));
         for (name, value) in headers {
             request = request.header(*name, *value);
@@ -116,10 +134,19 @@ impl Server {
         let headers = response
             .headers()
             .iter()
-            .map(|(name, value)| (name.as_str().to_string(), value.to_str().unwrap_or("<binary>").to_string()))
+            .map(|(name, value)| {
+                (
+                    name.as_str().to_string(),
+                    value.to_str().unwrap_or("<binary>").to_string(),
+                )
+            })
             .collect();
         let body = response.body_mut().read_to_vec().expect("response body");
-        Reply { status: response.status().as_u16(), headers, body }
+        Reply {
+            status: response.status().as_u16(),
+            headers,
+            body,
+        }
     }
 
     pub fn get(&self, path: &str) -> Reply {
@@ -133,7 +160,10 @@ impl Server {
         self.send(
             "POST",
             "/api/feedback",
-            &[("content-type", "application/json"), ("idempotency-key", key)],
+            &[
+                ("content-type", "application/json"),
+                ("idempotency-key", key),
+            ],
             Some(&bytes),
         )
     }
@@ -183,9 +213,11 @@ pub async fn store_for(dir: &Path) -> Arc<dyn inbox::Store> {
 async fn open_store(backend: &Backend, db: &Path, schema: &str) -> Arc<dyn inbox::Store> {
     match backend {
         Backend::Sqlite => Arc::new(inbox::SqliteStore::open(db).expect("open the database")),
-        Backend::Postgres(url) => {
-            Arc::new(inbox::PostgresStore::connect(url, Some(schema)).await.expect("connect to PostgreSQL"))
-        }
+        Backend::Postgres(url) => Arc::new(
+            inbox::PostgresStore::connect(url, Some(schema))
+                .await
+                .expect("connect to PostgreSQL"),
+        ),
     }
 }
 
@@ -193,18 +225,28 @@ async fn open_store(backend: &Backend, db: &Path, schema: &str) -> Arc<dyn inbox
 /// (which does not choose a schema itself). [`store_for`] creates the schema.
 pub fn url_in_schema(url: &str, dir: &Path) -> String {
     let separator = if url.contains('?') { '&' } else { '?' };
-    format!("{url}{separator}options=-c%20search_path%3D{}", schema_for(dir))
+    format!(
+        "{url}{separator}options=-c%20search_path%3D{}",
+        schema_for(dir)
+    )
 }
 
 /// A schema name unique to `dir` (a fresh temp dir per test).
 fn schema_for(dir: &Path) -> String {
-    let name: String = dir.to_string_lossy().chars().filter(char::is_ascii_alphanumeric).collect();
+    let name: String = dir
+        .to_string_lossy()
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .collect();
     format!("t_{}", name.to_ascii_lowercase())
 }
 
 /// A fresh agent per request: no pooled connections outlive a test's server.
 fn client() -> ureq::Agent {
-    let config = ureq::Agent::config_builder().http_status_as_error(false).max_redirects(0).build();
+    let config = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .max_redirects(0)
+        .build();
     ureq::Agent::new_with_config(config)
 }
 
@@ -217,14 +259,23 @@ pub struct Reply {
 
 impl Reply {
     pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
     }
 
     /// The target of `Link: <…>; rel="next"`, if the answer has one.
     pub fn next_page(&self) -> Option<String> {
         let link = self.header("link")?;
         let (target, params) = link.split_once(';')?;
-        (params.trim() == "rel=\"next\"").then(|| target.trim().trim_start_matches('<').trim_end_matches('>').to_string())
+        (params.trim() == "rel=\"next\"").then(|| {
+            target
+                .trim()
+                .trim_start_matches('<')
+                .trim_end_matches('>')
+                .to_string()
+        })
     }
 
     pub fn text(&self) -> String {
@@ -232,7 +283,8 @@ impl Reply {
     }
 
     pub fn json(&self) -> Value {
-        serde_json::from_slice(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.text()))
+        serde_json::from_slice(&self.body)
+            .unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.text()))
     }
 }
 
@@ -280,7 +332,11 @@ pub fn post_from(server: &Server, origin: &str, body: &Value) -> Reply {
     server.send(
         "POST",
         "/api/feedback",
-        &[("origin", origin), ("content-type", "application/json"), ("idempotency-key", key)],
+        &[
+            ("origin", origin),
+            ("content-type", "application/json"),
+            ("idempotency-key", key),
+        ],
         Some(&bytes),
     )
 }
@@ -307,7 +363,10 @@ pub struct Received {
 
 impl Received {
     pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str())
+        self.headers
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
     }
 
     pub fn json(&self) -> Value {
@@ -329,18 +388,38 @@ impl Receiver {
             delay: Arc::new(Mutex::new(delay)),
             received: Arc::default(),
         };
-        let (failing, delay, received) =
-            (Arc::clone(&receiver.failing), Arc::clone(&receiver.delay), Arc::clone(&receiver.received));
+        let (failing, delay, received) = (
+            Arc::clone(&receiver.failing),
+            Arc::clone(&receiver.delay),
+            Arc::clone(&receiver.received),
+        );
         std::thread::spawn(move || {
             for stream in listener.incoming().flatten() {
-                let (failing, delay, received) = (Arc::clone(&failing), Arc::clone(&delay), Arc::clone(&received));
+                let (failing, delay, received) = (
+                    Arc::clone(&failing),
+                    Arc::clone(&delay),
+                    Arc::clone(&received),
+                );
                 std::thread::spawn(move || {
-                    let Some((headers, body)) = read_request(&stream) else { return };
-                    let status = if *failing.lock().expect("lock") { 503 } else { 200 };
+                    let Some((headers, body)) = read_request(&stream) else {
+                        return;
+                    };
+                    let status = if *failing.lock().expect("lock") {
+                        503
+                    } else {
+                        200
+                    };
                     let wait = *delay.lock().expect("lock");
-                    received.lock().expect("lock").push(Received { at: Instant::now(), headers, body, status });
+                    received.lock().expect("lock").push(Received {
+                        at: Instant::now(),
+                        headers,
+                        body,
+                        status,
+                    });
                     std::thread::sleep(wait);
-                    let answer = format!("HTTP/1.1 {status} X\r\ncontent-length: 0\r\nconnection: close\r\n\r\n");
+                    let answer = format!(
+                        "HTTP/1.1 {status} X\r\ncontent-length: 0\r\nconnection: close\r\n\r\n"
+                    );
                     let _ = (&stream).write_all(answer.as_bytes());
                 });
             }
@@ -358,14 +437,23 @@ impl Receiver {
     }
 
     /// Waits until `done` holds for the requests so far, at most `within`; then returns them.
-    pub fn wait_until(&self, within: Duration, what: &str, done: impl Fn(&[Received]) -> bool) -> Vec<Received> {
+    pub fn wait_until(
+        &self,
+        within: Duration,
+        what: &str,
+        done: impl Fn(&[Received]) -> bool,
+    ) -> Vec<Received> {
         let deadline = Instant::now() + within;
         loop {
             let received = self.received();
             if done(&received) {
                 return received;
             }
-            assert!(Instant::now() < deadline, "{what}: not within {within:?}; statuses so far {:?}", self.statuses());
+            assert!(
+                Instant::now() < deadline,
+                "{what}: not within {within:?}; statuses so far {:?}",
+                self.statuses()
+            );
             std::thread::sleep(Duration::from_millis(20));
         }
     }
@@ -385,7 +473,11 @@ fn read_request(stream: &TcpStream) -> Option<(Headers, Vec<u8>)> {
         }
         line.clear();
     }
-    let length = headers.iter().find(|(n, _)| n == "content-length").and_then(|(_, v)| v.parse().ok()).unwrap_or(0);
+    let length = headers
+        .iter()
+        .find(|(n, _)| n == "content-length")
+        .and_then(|(_, v)| v.parse().ok())
+        .unwrap_or(0);
     let mut body = vec![0; length];
     reader.read_exact(&mut body).ok()?;
     Some((headers, body))
