@@ -351,8 +351,10 @@ test('a simple setup becomes data attributes; importing fills the form and the p
   // Single texts and numbers stay data attributes: the launcher style needs the JSON block.
   await page.getByLabel('Horizontal offset').fill('32');
   await page.getByRole('radio', { name: 'Middle left' }).check();
-  await page.locator('#snippet').getByText(/data-offset-x="32"/).waitFor();
-  assert.match(await page.locator('#snippet').textContent(), /data-position="middle-left"/);
+  // The snippet follows 300 ms after the last change: wait for the last one (on a busy machine
+  // the offset's own refresh can come first).
+  await page.locator('#snippet').getByText(/data-position="middle-left"/).waitFor();
+  assert.match(await page.locator('#snippet').textContent(), /data-offset-x="32"/);
   await page.getByLabel('Launcher style').selectOption('icon');
   await page.locator('#snippet').getByText(/"launcher": "icon"/).waitFor();
 
