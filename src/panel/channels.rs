@@ -5,7 +5,8 @@
 use std::cell::RefCell;
 use std::rc::{Rc, Weak};
 
-use web_sys::{Element, HtmlElement};
+use wasm_bindgen::JsCast;
+use web_sys::{Element, HtmlElement, Node};
 use widget_core::channel::{Channel, Group};
 use widget_core::i18n::Text;
 
@@ -46,6 +47,8 @@ struct QrButton {
 
 pub struct Channels {
     cx: Rc<Context>,
+    /// The list's section, when there are channels to show.
+    section: Option<Element>,
     pub rows: Vec<Row>,
     /// Each group's wrapper and the positions of its channels in `rows`.
     pub groups: Vec<(HtmlElement, Vec<usize>)>,
@@ -68,7 +71,7 @@ impl Channels {
             .filter(|(_, c)| c.devices.shows_on(mobile))
             .collect();
         let (mut rows, mut groups, mut announce) = (Vec::new(), Vec::new(), None);
-        if !shown.is_empty() {
+        let section = (!shown.is_empty()).then(|| {
             let section = el(
                 "section",
                 &[
@@ -117,9 +120,11 @@ impl Channels {
             append(&section, &[&live]);
             announce = Some(cast(live));
             append(body, &[&section]);
-        }
+            section
+        });
         Rc::new_cyclic(|me| Channels {
             cx: cx.clone(),
+            section,
             rows,
             groups,
             announce,
@@ -129,26 +134,28 @@ impl Channels {
     }
 
     /// Opening a channel, copying it and showing its QR code are each told to the page
-    /// (`contact-widget:channel`).
-    pub fn listeners(self: &Rc<Self>) -> Vec<Listener> {
-        let mut listeners = Vec::new();
-        for (at, row) in self.rows.iter().enumerate() {
-            let kind = self.kind(at);
-            if let Some(link) = &row.link {
-                listeners.push(listen(link, "click", move |_| {
-                    env::emit("channel", &[("type", kind), ("action", "open")])
-                }));
+    /// (`contact-widget:channel`). One listener for the whole list: a click goes to the row, and
+    /// the control, that holds its target.
+    pub fn listen(self: &Rc<Self>, into: &mut Vec<Listener>) {
+        let Some(section) = &self.section else {
+            return;
+        };
+        let me = self.clone();
+        into.push(listen(section, "click", move |e| {
+            let target: Option<Node> = e.target().and_then(|t| t.dyn_into().ok());
+            let within = |e: &Element| e.contains(target.as_ref());
+            let Some(at) = me.rows.iter().position(|r| within(&r.item)) else {
+                return;
+            };
+            let row = &me.rows[at];
+            if row.copy.as_ref().is_some_and(|c| within(&c.button)) {
+                me.copy(at);
+            } else if row.qr.as_ref().is_some_and(|q| within(&q.button)) {
+                me.toggle_qr(at);
+            } else if row.link.as_ref().is_some_and(within) {
+                env::emit("channel", &[("type", me.kind(at)), ("action", "open")]);
             }
-            if let Some(copy) = &row.copy {
-                let me = self.clone();
-                listeners.push(listen(&copy.button, "click", move |_| me.copy(at)));
-            }
-            if let Some(qr) = &row.qr {
-                let me = self.clone();
-                listeners.push(listen(&qr.button, "click", move |_| me.toggle_qr(at)));
-            }
-        }
-        listeners
+        }));
     }
 
     fn kind(&self, at: usize) -> &'static str {

@@ -4,10 +4,12 @@
 //! `<dialog>` followed in and back out.
 
 use std::cell::{Cell, RefCell};
-use std::rc::{Rc, Weak};
+use std::rc::Rc;
 
 use wasm_bindgen::{JsCast, JsValue};
-use web_sys::{Element, HtmlButtonElement, HtmlElement, KeyboardEvent, Node, VisualViewport};
+use web_sys::{
+    Element, HtmlButtonElement, HtmlElement, KeyboardEvent, Node, ShadowRoot, VisualViewport,
+};
 use widget_core::i18n::Text;
 
 use super::{Context, Place};
@@ -79,8 +81,6 @@ pub struct Dialog {
     pub panel: HtmlElement,
     pub close_button: HtmlButtonElement,
     open: Cell<bool>,
-    /// Itself, for the viewport listeners added while open (no reference cycle).
-    me: Weak<Dialog>,
     /// While open: `resize` and `scroll` of the visual viewport.
     viewport: RefCell<Vec<Listener>>,
     /// The host element's parent before a host page's modal dialog took it in.
@@ -97,43 +97,39 @@ impl Dialog {
         });
         append(&root, &[&frame.panel]);
         let _ = place.launcher.set_attribute("aria-controls", PANEL_ID);
-        Rc::new_cyclic(|me| Dialog {
+        Rc::new(Dialog {
             place,
             panel: frame.panel,
             close_button: frame.close,
             open: Cell::new(false),
-            me: me.clone(),
             viewport: RefCell::default(),
             home: RefCell::default(),
         })
     }
 
-    pub fn listeners(self: &Rc<Self>) -> Vec<Listener> {
+    pub fn listen(self: &Rc<Self>, into: &mut Vec<Listener>) {
         let me = self.clone();
-        let mut listeners = vec![
-            listen(&self.close_button, "click", move |_| {
-                me.hide();
-            }),
-            {
-                let me = self.clone();
-                listen(&self.panel, "keydown", move |e| {
-                    me.keydown(e.unchecked_ref())
-                })
-            },
-            // Focus inside the widget is the widget's business: a host page's modal (Bootstrap's
-            // or UIkit's focus trap listens for focusin on the document) would otherwise pull it
-            // back out of the open panel, and the visitor could not type.
-            listen(&self.place.shadow, "focusin", |e| e.stop_propagation()),
-        ];
+        into.push(listen(&self.close_button, "click", move |_| {
+            me.hide();
+        }));
+        let me = self.clone();
+        into.push(listen(&self.panel, "keydown", move |e| {
+            me.keydown(e.unchecked_ref())
+        }));
+        // Focus inside the widget is the widget's business: a host page's modal (Bootstrap's or
+        // UIkit's focus trap listens for focusin on the document) would otherwise pull it back
+        // out of the open panel, and the visitor could not type.
+        into.push(listen(&self.place.shadow, "focusin", |e| {
+            e.stop_propagation()
+        }));
         // A modal <dialog> of the host page makes everything outside it inert: the widget follows
         // it in and back out. `toggle` and `close` do not bubble, hence the capture phase.
         for kind in ["toggle", "close"] {
             let me = self.clone();
-            listeners.push(listen_capture(&document(), kind, move |_| {
+            into.push(listen_capture(&document(), kind, move |_| {
                 me.follow_modal()
             }));
         }
-        listeners
     }
 
     pub fn is_open(&self) -> bool {
@@ -147,10 +143,7 @@ impl Dialog {
 
     /// The element in the panel that has keyboard focus.
     pub fn focused(&self) -> Option<Element> {
-        self.place
-            .shadow
-            .active_element()
-            .filter(|a| self.panel.contains(Some(a)))
+        focused(&self.panel, &self.place.shadow)
     }
 
     /// Shows the panel; `false` when it was already open.
@@ -186,18 +179,7 @@ impl Dialog {
 
     /// Scrolls the panel so `element` is in view (the panel scrolls; the page never does).
     pub fn reveal(&self, element: &Element) {
-        let panel = &self.panel;
-        let (target, frame) = (
-            element.get_bounding_client_rect(),
-            panel.get_bounding_client_rect(),
-        );
-        let below = target.bottom() - frame.bottom() + 16.0;
-        let above = frame.top() - target.top() + 16.0;
-        if below > 0.0 {
-            panel.set_scroll_top(panel.scroll_top() + below.ceil() as i32);
-        } else if above > 0.0 {
-            panel.set_scroll_top(panel.scroll_top() - above.ceil() as i32);
-        }
+        reveal(&self.panel, element);
     }
 
     /// Takes the panel out and gives the launcher and the host element back as the loader made
@@ -261,32 +243,15 @@ impl Dialog {
         let Some(viewport) = env::window().visual_viewport() else {
             return;
         };
-        self.fit_viewport(&viewport);
+        let (panel, shadow) = (&self.panel, &self.place.shadow);
+        fit_viewport(panel, shadow, &viewport);
         let listeners = ["resize", "scroll"].map(|kind| {
-            let (me, target) = (self.me.clone(), viewport.clone());
+            let (panel, shadow, target) = (panel.clone(), shadow.clone(), viewport.clone());
             listen(&viewport, kind, move |_| {
-                if let Some(dialog) = me.upgrade() {
-                    dialog.fit_viewport(&target);
-                }
+                fit_viewport(&panel, &shadow, &target)
             })
         });
         *self.viewport.borrow_mut() = listeners.into();
-    }
-
-    fn fit_viewport(&self, viewport: &VisualViewport) {
-        let style = self.panel.style();
-        // Whole pixels: formatting a float would pull Rust's float printing into the wasm.
-        let _ = style.set_property(
-            "--cw-vv-height",
-            &format!("{}px", viewport.height().floor() as i32),
-        );
-        let _ = style.set_property(
-            "--cw-vv-top",
-            &format!("{}px", viewport.offset_top().ceil() as i32),
-        );
-        if let Some(active) = self.focused() {
-            self.reveal(&active);
-        }
     }
 
     /// Puts the host element inside the host page's topmost modal dialog, if one is open (so the
@@ -372,4 +337,41 @@ fn move_to(parent: &Node, node: &Node) -> bool {
         .ok()
         .and_then(|f| f.dyn_into::<js_sys::Function>().ok());
     move_before.is_some_and(|f| f.call2(parent, node, &JsValue::NULL).is_ok())
+}
+
+/// Scrolls `panel` so `element` is in view (the panel scrolls; the page never does).
+fn reveal(panel: &HtmlElement, element: &Element) {
+    let (target, frame) = (
+        element.get_bounding_client_rect(),
+        panel.get_bounding_client_rect(),
+    );
+    let below = target.bottom() - frame.bottom() + 16.0;
+    let above = frame.top() - target.top() + 16.0;
+    if below > 0.0 {
+        panel.set_scroll_top(panel.scroll_top() + below.ceil() as i32);
+    } else if above > 0.0 {
+        panel.set_scroll_top(panel.scroll_top() - above.ceil() as i32);
+    }
+}
+
+/// The element in `panel` that has keyboard focus.
+fn focused(panel: &HtmlElement, shadow: &ShadowRoot) -> Option<Element> {
+    shadow.active_element().filter(|a| panel.contains(Some(a)))
+}
+
+/// Sizes `panel` to the visual viewport and keeps the focused field in sight.
+fn fit_viewport(panel: &HtmlElement, shadow: &ShadowRoot, viewport: &VisualViewport) {
+    let style = panel.style();
+    // Whole pixels: formatting a float would pull Rust's float printing into the wasm.
+    let _ = style.set_property(
+        "--cw-vv-height",
+        &format!("{}px", viewport.height().floor() as i32),
+    );
+    let _ = style.set_property(
+        "--cw-vv-top",
+        &format!("{}px", viewport.offset_top().ceil() as i32),
+    );
+    if let Some(active) = focused(panel, shadow) {
+        reveal(panel, &active);
+    }
 }

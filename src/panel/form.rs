@@ -67,19 +67,18 @@ impl Feedback {
         }))
     }
 
-    pub fn listeners(self: &Rc<Self>) -> Vec<Listener> {
-        let ui = &self.ui;
-        let (me, again, typing) = (self.clone(), self.clone(), self.clone());
-        vec![
-            listen(&ui.form, "submit", move |e| {
-                e.prevent_default();
-                me.submit();
-            }),
-            listen(&ui.another, "click", move |_| again.write_another()),
-            listen(&ui.form, "input", move |e| {
-                typing.edited(e.target().and_then(|t| t.dyn_into().ok()))
-            }),
-        ]
+    pub fn listen(self: &Rc<Self>, into: &mut Vec<Listener>) {
+        let (ui, me) = (&self.ui, self.clone());
+        into.push(listen(&ui.form, "submit", move |e| {
+            e.prevent_default();
+            me.submit();
+        }));
+        let me = self.clone();
+        into.push(listen(&ui.another, "click", move |_| me.write_another()));
+        let me = self.clone();
+        into.push(listen(&ui.form, "input", move |e| {
+            me.edited(e.target().and_then(|t| t.dyn_into().ok()))
+        }));
     }
 
     /// What survives a re-render in another language or config: the state and the draft.

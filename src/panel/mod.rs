@@ -206,10 +206,11 @@ struct Parts {
 
 impl Parts {
     fn listeners(&self) -> Vec<Listener> {
-        let mut listeners = self.dialog.listeners();
-        listeners.extend(self.channels.listeners());
+        let mut listeners = Vec::new();
+        self.dialog.listen(&mut listeners);
+        self.channels.listen(&mut listeners);
         if let Some(form) = &self.form {
-            listeners.extend(form.listeners());
+            form.listen(&mut listeners);
         }
         let window = env::window();
         let courier = self.courier.clone();
