@@ -254,7 +254,7 @@
       restart();
       if (open) call('open');
     }
-    // Moved with moveBefore (into a host page's modal <dialog> and back, see widget.rs): the
+    // Moved with moveBefore (into a host page's modal <dialog> and back, see panel/dialog.rs): the
     // element stays connected, so there is nothing to re-attach or close.
     connectedMoveCallback() {}
     disconnectedCallback() {
