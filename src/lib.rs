@@ -9,6 +9,7 @@ mod boundary;
 mod courier;
 mod dom;
 mod env;
+mod insights;
 mod panel;
 mod send;
 mod storage;

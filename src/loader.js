@@ -39,6 +39,9 @@
   let initConfig;        // init()'s argument, with every update() layered on
   let tag = 'en';        // the language shown
 
+  // A whole number from 0 to max (given as a number or as digits), else the default.
+  const num = (v, max, otherwise) => /^\d+$/.test(v) && +v <= max ? +v : otherwise;
+
   // A plain object (what JSON.parse and object literals make), not an array or a value.
   const isObject = (v) => v?.constructor === Object;
 
@@ -107,8 +110,6 @@
     const shadow = host.shadowRoot || host.attachShadow({ mode: 'open' });
     let color = /^#([0-9a-f]{3}){1,2}$/i.test(c.color) ? c.color : '#0b57d0';
     if (color.length === 4) color = color.replace(/\w/g, '$&$&');
-    // A whole number from 0 to max (given as a number or as digits), else the default.
-    const num = (v, max, otherwise) => /^\d+$/.test(v) && +v <= max ? +v : otherwise;
     // The config's variables on :host, after launcher.css (an owner's rule on the element wins).
     sheet.replaceSync(`${CSS}:host{--cw-brand:${color};--cw-on-brand:${onBrand(color)};--cw-x:${num(c.offsetX, 400, 20)}px;`
       + `--cw-y:${num(c.offsetY, 400, 20)}px;--cw-z:${num(c.zIndex, 2147483647, 2147483000)}}`);
@@ -144,8 +145,27 @@
     launcher.dataset.style = style;
     launcher.ariaLabel = icon ? label : null;
     launcher.textContent = icon ? '' : label;
+    // `delay`: the launcher appears that many seconds after the page first painted it (never
+    // the panel: opening is the visitor's choice, always).
+    if (waited == null) {
+      const s = num(c.delay, 600, 0);
+      waited = !s;
+      if (s) setTimeout(() => { waited = true; show(); }, s * 1000);
+    }
+    show();
     attach();
   };
+
+  // `pages`: whether this page's path is one the widget shows on (include, then exclude; `*`
+  // stands for any characters), with the delay passed. Asked again when a single-page app
+  // navigates (the Navigation API sees history.pushState too).
+  let waited;
+  const matches = (list) => [].concat(list || []).some((p) => RegExp('^' + String(p).replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*') + '$').test(location.pathname));
+  const show = () => {
+    const root = host?.shadowRoot?.firstElementChild, p = config().pages || {};
+    if (root) root.style.display = waited && (!p.include || matches(p.include)) && !matches(p.exclude) ? '' : 'none';
+  };
+  w.navigation?.addEventListener('currententrychange', show);
 
   // Put back in <body> after a single-page app threw it out with the old content (not when the
   // page moved it elsewhere itself). A page that keeps removing it wins: after 50 re-attachments

@@ -9,11 +9,12 @@ use wasm_bindgen::JsCast;
 use web_sys::{Element, HtmlElement, Node};
 use widget_core::channel::{Channel, Group};
 use widget_core::i18n::Text;
+use widget_core::insights::{Action, Event};
 
 use super::Context;
 use crate::boundary::{self, listen, Listener, Timer};
 use crate::dom::{append, cast, el, svg_icon, svg_path};
-use crate::env;
+use crate::{env, insights};
 
 const ICON_COPY: &str = "M16 1H4a2 2 0 0 0-2 2v14h2V3h12zm3 4H8a2 2 0 0 0-2 2v14a2 2 0 0 0 2 2h11a2 2 0 0 0 2-2V7a2 2 0 0 0-2-2zm0 16H8V7h11z";
 const ICON_COPIED: &str = "M9 16.2 4.8 12l-1.4 1.4L9 19 21 7l-1.4-1.4z";
@@ -153,13 +154,24 @@ impl Channels {
             } else if row.qr.as_ref().is_some_and(|q| within(&q.button)) {
                 me.toggle_qr(at);
             } else if row.link.as_ref().is_some_and(within) {
-                env::emit("channel", &[("type", me.kind(at)), ("action", "open")]);
+                me.used(at, Action::Open);
             }
         }));
     }
 
-    fn kind(&self, at: usize) -> &'static str {
-        self.cx.config.channels[self.rows[at].index].kind.name()
+    /// A channel was used: the page hears of it (`contact-widget:channel`), and the owner's
+    /// counts when they asked for insights.
+    fn used(&self, at: usize, action: Action) {
+        let kind = self.cx.config.channels[self.rows[at].index].kind;
+        env::emit(
+            "channel",
+            &[("type", kind.name()), ("action", action.name())],
+        );
+        insights::count(
+            &self.cx.config,
+            &self.cx.locale,
+            Event::Channel(kind, action),
+        );
     }
 
     /// Copies a number or ID and says so, on the button and to screen readers.
@@ -167,7 +179,7 @@ impl Channels {
         let Some(copy) = &self.rows[at].copy else {
             return;
         };
-        env::emit("channel", &[("type", self.kind(at)), ("action", "copy")]);
+        self.used(at, Action::Copy);
         let (me, label, button) = (self.me.clone(), copy.label.clone(), copy.button.clone());
         env::copy(
             copy.text.clone(),
@@ -216,7 +228,7 @@ impl Channels {
                     &el("figcaption", &[], self.cx.t(Text::QrHint)),
                 ],
             );
-            env::emit("channel", &[("type", self.kind(at)), ("action", "qr")]);
+            self.used(at, Action::Qr);
         }
         figure.set_hidden(open);
         let _ = qr

@@ -17,12 +17,13 @@ use std::rc::{Rc, Weak};
 use web_sys::{CssStyleSheet, HtmlElement, ShadowRoot};
 use widget_core::config::{self, Config};
 use widget_core::i18n::Text;
+use widget_core::insights::Event;
 use widget_core::value::Value;
 
 use crate::boundary::{self, listen, Listener};
 use crate::courier::Courier;
 use crate::dom::focus;
-use crate::{env, style};
+use crate::{env, insights, style};
 use channels::Channels;
 use dialog::Dialog;
 use form::Feedback;
@@ -260,6 +261,7 @@ impl Widget {
         if parts.show() {
             let _ = parts.dialog.close_button.focus();
             env::emit("open", &[]);
+            insights::count(&parts.cx.config, &parts.cx.locale, Event::Open);
         }
     }
 
