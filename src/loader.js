@@ -9,7 +9,7 @@
 // (see boot() there: mounting, the guard, the fallback link).
 (() => {
   const w = window, d = document, warn = (message) => console.warn('contact-widget: ' + message);
-  if (w.ContactWidget) return warn('the script is included twice; the second copy does nothing');
+  if (w.ContactWidget) return warn('loaded twice; this copy does nothing');
   // Captured now, so a page that patches them later cannot break or observe us (lazy.js uses them).
   const nativeFetch = w.fetch;
   const textOf = Object.getOwnPropertyDescriptor(HTMLTextAreaElement.prototype, 'value').get;
@@ -30,6 +30,7 @@
   let phase = 'idle';
   let host;              // the <contact-widget> element showing the widget
   let ours;              // whether this script created `host` (else it is the page's markup)
+  let root;              // the widget's root element in host's shadow root (painted last)
   let launcher;          // the launcher button inside host's shadow root
   let lazy;              // lazy.js's side, once loaded (see boot() there)
   let queue = [];        // API calls made before the panel was mounted
@@ -119,7 +120,7 @@
     const sheets = shadow.adoptedStyleSheets;
     if (!sheets.includes(sheet)) shadow.adoptedStyleSheets = [sheet, ...sheets];
 
-    let root = shadow.firstElementChild;
+    root = shadow.firstElementChild;
     if (!root) (root = shadow.appendChild(d.createElement('div'))).className = 'cw';
     const style = ['icon', 'label'].includes(theme.launcher) ? theme.launcher : 'icon-label', icon = style === 'icon';
     root.dataset.position = /^(top|bottom|middle)-(left|right)$/.test(c.position) ? c.position : 'bottom-right';
@@ -147,11 +148,7 @@
     launcher.textContent = icon ? '' : label;
     // `delay`: the launcher appears that many seconds after the page first painted it (never
     // the panel: opening is the visitor's choice, always).
-    if (waited == null) {
-      const s = num(c.delay, 600, 0);
-      waited = !s;
-      if (s) setTimeout(() => { waited = true; show(); }, s * 1000);
-    }
+    waited ??= !num(c.delay, 600, 0) || (setTimeout(() => { waited = true; show(); }, c.delay * 1000), false);
     show();
     attach();
   };
@@ -160,9 +157,10 @@
   // stands for any characters), with the delay passed. Asked again when a single-page app
   // navigates (the Navigation API sees history.pushState too).
   let waited;
-  const matches = (list) => [].concat(list || []).some((p) => RegExp('^' + String(p).replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*') + '$').test(location.pathname));
+  // Each character but letters, digits and `*` escaped (an identity escape in a non-unicode RegExp).
+  const matches = (list) => [].concat(list || []).some((p) => RegExp('^' + String(p).replace(/[^\w*]/g, '\\$&').replace(/\*/g, '.*') + '$').test(location.pathname));
   const show = () => {
-    const root = host?.shadowRoot?.firstElementChild, p = config().pages || {};
+    const p = config().pages || {};
     if (root) root.style.display = waited && (!p.include || matches(p.include)) && !matches(p.exclude) ? '' : 'none';
   };
   w.navigation?.addEventListener('currententrychange', show);
@@ -263,7 +261,7 @@
   customElements.define('contact-widget', class extends HTMLElement {
     connectedCallback() {
       if (this === host || phase === 'failed') return;
-      if (host?.isConnected) return warn('a page shows one widget; this <contact-widget> is ignored');
+      if (host?.isConnected) return warn('one widget per page: this <contact-widget> is ignored');
       // This element takes over from one a framework re-rendered away (or from ours): the panel
       // is mounted again in it, open if it was open (the draft comes back from storage).
       const old = ours && host, open = launcher?.ariaExpanded === 'true';
