@@ -13,17 +13,20 @@ use async_trait::async_trait;
 use serde::Serialize;
 use widget_core::submission::Submission;
 
+pub mod insights;
 mod postgres;
 pub mod query;
 mod sqlite;
 
+pub use insights::Insights;
 pub use postgres::PostgresStore;
 pub use query::{Cursor, DayStats, Filter, Page};
 pub use sqlite::SqliteStore;
 
-/// A place that keeps submissions, at most one per `id`, with the owner's handling state.
+/// A place that keeps submissions, at most one per `id`, with the owner's handling state; and
+/// the insight counts ([`Insights`], in `store/insights.rs`).
 #[async_trait]
-pub trait Store: Send + Sync + 'static {
+pub trait Store: Insights + Send + Sync + 'static {
     /// Keeps `new` unless a submission with the same `id` is already kept.
     async fn insert(&self, new: &NewFeedback) -> Result<Inserted, StoreError>;
 
