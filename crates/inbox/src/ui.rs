@@ -1,5 +1,6 @@
 //! The inbox UI at `/inbox`: server-rendered HTML forms, no script. List with search and
-//! filters, a chart, detail with the page it came from, mark handled, notes, CSV/JSON export.
+//! filters, a chart, detail with the page it came from, mark handled, notes, CSV/JSON export;
+//! the Insights page (`insights`).
 //!
 //! Every page needs a login when a password hash is configured (see `auth`); every form POST
 //! carries the CSRF token. Answers are `no-store` and framed by a strict CSP.
@@ -12,6 +13,7 @@ mod chart;
 mod detail;
 mod export;
 mod html;
+mod insights;
 mod layout;
 mod list;
 mod login;
@@ -56,6 +58,7 @@ pub fn routes(app: Arc<App>) -> Router {
         .route("/inbox/m/{id}/handled", post(set_handled))
         .route("/inbox/m/{id}/note", post(set_note))
         .route("/inbox/m/{id}/not-spam", post(not_spam))
+        .merge(insights::routes())
         .with_state(app)
 }
 

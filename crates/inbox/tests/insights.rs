@@ -429,3 +429,208 @@ fn nothing_that_identifies_a_visitor_is_stored_on() {
         }
     }
 }
+
+/// Each table row of `html` as its cells' text, ` | `-separated (tags dropped, spaces collapsed).
+fn rows(html: &str) -> Vec<String> {
+    html.split("<tr>")
+        .skip(1)
+        .map(|row| {
+            let row = row.split("</tr>").next().unwrap_or_default();
+            let mut text = String::new();
+            let mut in_tag = false;
+            for c in row
+                .replace("</td>", " | ")
+                .replace("<ul", " <ul")
+                .replace("</li>", " ")
+                .chars()
+            {
+                match c {
+                    '<' => in_tag = true,
+                    '>' => in_tag = false,
+                    c if !in_tag => text.push(c),
+                    _ => {}
+                }
+            }
+            let words: Vec<&str> = text.split_whitespace().collect();
+            words.join(" ").trim_end_matches(" |").to_string()
+        })
+        .collect()
+}
+
+#[test]
+fn the_insights_page_shows_counts_and_exports_them() {
+    each_backend(the_insights_page_shows_counts_and_exports_them_on);
+}
+
+fn the_insights_page_shows_counts_and_exports_them_on() {
+    let dir = temp_dir();
+    let server = Server::start_with(dir.path(), config(SITES));
+    let shop = "https://shop.example";
+    for event in [
+        open("/pricing"),
+        open("/pricing"),
+        channel("whatsapp", "open"),
+        channel("whatsapp", "copy"),
+        channel("whatsapp", "open"),
+        channel("phone", "qr"),
+    ] {
+        assert_eq!(event_from(&server, shop, &event).status, 204);
+    }
+    assert_eq!(post_from(&server, shop, &sample(&id(1))).status, 201);
+    // The blog has a message and no opens: no conversion to show.
+    assert_eq!(
+        post_from(&server, "https://blog.example", &sample(&id(2))).status,
+        201
+    );
+    let today = today();
+
+    let page = server.get("/inbox/insights");
+    assert_eq!(page.status, 200, "{}", page.text());
+    let csp = page.header("content-security-policy").expect("CSP");
+    assert!(csp.contains("default-src 'none'") && !csp.contains("unsafe-inline"));
+    let html = page.text();
+    assert!(
+        !html.contains("<script") && !html.contains("style="),
+        "no inline script or style"
+    );
+    assert!(
+        html.contains("2 opens · 4 channel uses · 2 messages · conversion 300%"),
+        "(4 uses + 2 messages) / 2 opens: {html}"
+    );
+    let rows = rows(&html);
+    assert!(
+        rows.contains(&format!("{today} | blog | 0 | 0 | 1 | –")),
+        "{rows:#?}"
+    );
+    assert!(
+        rows.contains(&format!(
+            "{today} | shop | 2 | 4 Phone: 1 QR code shown WhatsApp: 2 link opened, 1 copied | 1 | 250%"
+        )),
+        "{rows:#?}"
+    );
+    assert!(
+        rows.contains(&"WhatsApp | 2 | 1 | 0 | 3".to_string()),
+        "{rows:#?}"
+    );
+    assert!(rows.contains(&"/pricing | 2 | 4".to_string()), "{rows:#?}");
+    assert!(rows.contains(&"fr | 2 | 4".to_string()), "{rows:#?}");
+    assert!(rows.contains(&"mobile | 2 | 4".to_string()), "{rows:#?}");
+    // The export links carry the range shown (the last 30 days).
+    assert!(
+        html.contains("/inbox/insights.csv?from=") && html.contains(&format!("&amp;to={today}")),
+        "{html}"
+    );
+
+    // One site, another range.
+    let blog = rows_of(&server, "/inbox/insights?site=blog");
+    assert!(blog.iter().all(|r| !r.contains("shop")), "{blog:#?}");
+    let past = server.get("/inbox/insights?from=2020-01-01&to=2020-01-31");
+    assert!(
+        past.text().contains("Nothing counted in this range"),
+        "{}",
+        past.text()
+    );
+    assert_eq!(server.get("/inbox/insights?from=1.1.2026").status, 400);
+
+    let csv = server.get(&format!("/inbox/insights.csv?from={today}&to={today}"));
+    assert_eq!(csv.status, 200);
+    assert_eq!(csv.header("content-type"), Some("text/csv; charset=utf-8"));
+    assert!(csv
+        .header("content-disposition")
+        .is_some_and(|d| d.starts_with("attachment;") && d.ends_with("insights.csv\"")));
+    let lines: Vec<String> = csv.text().split("\r\n").map(String::from).collect();
+    assert_eq!(
+        lines,
+        [
+            "day,site,event,channel,action,path,language,device,count".to_string(),
+            format!("{today},shop,channel,phone,qr,/pricing,fr,mobile,1"),
+            format!("{today},shop,channel,whatsapp,copy,/pricing,fr,mobile,1"),
+            format!("{today},shop,channel,whatsapp,open,/pricing,fr,mobile,2"),
+            format!("{today},shop,open,,,/pricing,fr,mobile,2"),
+            format!("{today},blog,message,,,,,,1"),
+            format!("{today},shop,message,,,,,,1"),
+            String::new(),
+        ]
+    );
+    let json = server.get("/inbox/insights.json?site=shop");
+    assert_eq!(json.status, 200);
+    let rows: Vec<Value> = serde_json::from_slice(&json.body).expect("a JSON array");
+    assert_eq!(rows.len(), 5, "{rows:?}");
+    assert_eq!(
+        rows[3],
+        json!({"day": today, "site": "shop", "event": "open", "channel": "", "action": "",
+               "path": "/pricing", "language": "fr", "device": "mobile", "count": 2})
+    );
+}
+
+fn rows_of(server: &Server, path: &str) -> Vec<String> {
+    let reply = server.get(path);
+    assert_eq!(reply.status, 200, "{path}");
+    rows(&reply.text())
+}
+
+#[test]
+fn long_exports_come_in_pages_and_need_a_login() {
+    each_backend(long_exports_come_in_pages_and_need_a_login_on);
+}
+
+fn long_exports_come_in_pages_and_need_a_login_on() {
+    let dir = temp_dir();
+    let hash = inbox::auth::hash_password("open sesame").expect("hash");
+    let locked = format!("[auth]\npassword_hash = \"{hash}\"\napi_token = \"t0ken\"\n{SITES}");
+    let server = Server::start_with(dir.path(), config(&locked));
+    // More counters than one page of the export (500) holds.
+    with_store(dir.path(), async |store| {
+        for n in 0..1234 {
+            let key = CountKey {
+                day: "2026-02-01".into(),
+                site: "shop".into(),
+                event: "open".into(),
+                path: format!("/p/{n}"),
+                language: "en".into(),
+                device: "desktop".into(),
+                ..CountKey::default()
+            };
+            store.count_event(&key).await.expect("counted");
+        }
+    });
+    let page = server.get("/inbox/insights");
+    assert_eq!(
+        (page.status, page.header("location")),
+        (303, Some("/inbox/login"))
+    );
+    assert_eq!(server.get("/inbox/insights.csv").status, 401);
+    assert_eq!(server.get("/inbox/insights.json").status, 401);
+
+    let bearer = [("authorization", "Bearer t0ken")];
+    let csv = server.send("GET", "/inbox/insights.csv", &bearer, None);
+    assert_eq!(csv.status, 200);
+    let lines: Vec<&str> = csv
+        .text()
+        .lines()
+        .map(str::to_owned)
+        .collect::<Vec<_>>()
+        .leak()
+        .iter()
+        .map(String::as_str)
+        .collect();
+    assert_eq!(lines.len(), 1 + 1234, "the header and every counter once");
+    let mut paths: Vec<&str> = lines[1..]
+        .iter()
+        .map(|l| l.split(',').nth(5).unwrap_or_default())
+        .collect();
+    paths.sort_unstable();
+    paths.dedup();
+    assert_eq!(paths.len(), 1234, "none repeated, none missing");
+    let json = server.send(
+        "GET",
+        "/inbox/insights.json?from=2026-02-01&to=2026-02-01",
+        &bearer,
+        None,
+    );
+    let rows: Vec<Value> =
+        serde_json::from_slice(&json.body).expect("one JSON array over every page");
+    assert_eq!(rows.len(), 1234);
+    let outside = server.send("GET", "/inbox/insights.json?to=2026-01-31", &bearer, None);
+    assert_eq!(outside.json(), json!([]));
+}

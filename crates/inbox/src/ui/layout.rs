@@ -22,12 +22,13 @@ pub fn document(title: &str, body: Markup) -> Markup {
     }
 }
 
-/// The header bar: the way home, and the logout button when a password is set (`token` is the
+/// The header bar: the way home, the Insights page, and the logout button when a password is set (`token` is the
 /// CSRF token for its form).
 pub fn header(password_set: bool, token: &str) -> Markup {
     html! {
         header {
             a href="/inbox" class="brand" { "Inbox" }
+            a href="/inbox/insights" class="section" { "Insights" }
             @if password_set {
                 form method="post" action="/inbox/logout" { (csrf_field(token)) button { "Log out" } }
             } @else {
