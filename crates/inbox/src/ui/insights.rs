@@ -213,8 +213,14 @@ fn channel_label(name: &str) -> String {
     }
 }
 
-/// What each action in [`ACTIONS`] means, in words.
+/// What each action in [`ACTIONS`] means, in words, and as a column heading.
 const ACTION_WORDS: [&str; 3] = ["link opened", "copied", "QR code shown"];
+const ACTION_HEADINGS: [&str; 3] = ["Link opened", "Copied", "QR code shown"];
+
+/// `n` and the noun, plural unless one: "1 open", "3 channel uses".
+fn count(n: i64, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
 
 fn view(header: Markup, range: &Range, sites: &[Site], read: &Read) -> Markup {
     let (days, total) = tallies(&read.sums, &read.messages);
@@ -233,7 +239,9 @@ fn view(header: Markup, range: &Range, sites: &[Site], read: &Read) -> Markup {
                 (filters(range, sites))
                 p class="summary" {
                     span {
-                        (total.opens) " opens · " (total.uses()) " channel uses · " (total.messages) " messages · "
+                        (count(total.opens, "open", "opens")) " · "
+                        (count(total.uses(), "channel use", "channel uses")) " · "
+                        (count(total.messages, "message", "messages")) " · "
                         "conversion " (total.conversion())
                     }
                     " · " a href={ "/inbox/insights.csv" (qs) } { "Export CSV" }
@@ -282,8 +290,9 @@ fn day_table(days: &[((String, String), Tally)]) -> Markup {
         table class="insights" {
             caption { "Per day (UTC) and site" }
             thead { tr {
-                th scope="col" { "Day" } th scope="col" { "Site" } th scope="col" { "Opens" }
-                th scope="col" { "Channel uses" } th scope="col" { "Messages" } th scope="col" { "Conversion" }
+                th scope="col" { "Day" } th scope="col" { "Site" } th scope="col" class="number" { "Opens" }
+                th scope="col" { "Channel uses" } th scope="col" class="number" { "Messages" }
+                th scope="col" class="number" { "Conversion" }
             } }
             tbody {
                 @for ((day, site), tally) in days {
@@ -328,8 +337,8 @@ fn channel_table(total: &Tally) -> Markup {
                 caption { "Channels in this range" }
                 thead { tr {
                     th scope="col" { "Channel" }
-                    @for words in ACTION_WORDS { th scope="col" { (words) } }
-                    th scope="col" { "Total" }
+                    @for heading in ACTION_HEADINGS { th scope="col" class="number" { (heading) } }
+                    th scope="col" class="number" { "Total" }
                 } }
                 tbody {
                     @for (channel, counts) in &total.uses {
@@ -351,7 +360,10 @@ fn share_table(title: &str, label: &str, shares: &[Share]) -> Markup {
         @if !shares.is_empty() {
             table class="insights" {
                 caption { (title) }
-                thead { tr { th scope="col" { (label) } th scope="col" { "Opens" } th scope="col" { "Channel uses" } } }
+                thead { tr {
+                    th scope="col" { (label) } th scope="col" class="number" { "Opens" }
+                    th scope="col" class="number" { "Channel uses" }
+                } }
                 tbody {
                     @for share in shares {
                         tr {
@@ -557,6 +569,8 @@ mod tests {
         assert_eq!(in_words(&[2, 0, 1]), "2 link opened, 1 QR code shown");
         assert_eq!(channel_label("whatsapp"), "WhatsApp");
         assert_eq!(channel_label("gone"), "gone");
+        assert_eq!(count(1, "open", "opens"), "1 open");
+        assert_eq!(count(0, "open", "opens"), "0 opens");
     }
 
     #[test]
