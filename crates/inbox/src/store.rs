@@ -18,13 +18,13 @@ mod postgres;
 pub mod query;
 mod sqlite;
 
+// Every store keeps the insight counts too: `Store: Insights`, in a file of their own.
 pub use insights::Insights;
 pub use postgres::PostgresStore;
 pub use query::{Cursor, DayStats, Filter, Page};
 pub use sqlite::SqliteStore;
 
-/// A place that keeps submissions, at most one per `id`, with the owner's handling state; and
-/// the insight counts ([`Insights`], in `store/insights.rs`).
+/// A place that keeps submissions, at most one per `id`, with the owner's handling state.
 #[async_trait]
 pub trait Store: Insights + Send + Sync + 'static {
     /// Keeps `new` unless a submission with the same `id` is already kept.

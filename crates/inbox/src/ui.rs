@@ -1,6 +1,5 @@
 //! The inbox UI at `/inbox`: server-rendered HTML forms, no script. List with search and
-//! filters, a chart, detail with the page it came from, mark handled, notes, CSV/JSON export;
-//! the Insights page (`insights`).
+//! filters, a chart, detail with the page it came from, mark handled, notes, CSV/JSON export.
 //!
 //! Every page needs a login when a password hash is configured (see `auth`); every form POST
 //! carries the CSRF token. Answers are `no-store` and framed by a strict CSP.
@@ -46,7 +45,7 @@ const PAGE_ROWS: u32 = 100;
 const EXPORT_PAGE: u32 = 500;
 
 pub fn routes(app: Arc<App>) -> Router {
-    Router::new()
+    insights::routes()
         .route("/inbox", get(list))
         .route("/inbox/", get(|| async { redirect("/inbox") }))
         .route("/inbox/style.css", get(style))
@@ -58,7 +57,6 @@ pub fn routes(app: Arc<App>) -> Router {
         .route("/inbox/m/{id}/handled", post(set_handled))
         .route("/inbox/m/{id}/note", post(set_note))
         .route("/inbox/m/{id}/not-spam", post(not_spam))
-        .merge(insights::routes())
         .with_state(app)
 }
 

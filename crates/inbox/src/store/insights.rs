@@ -7,7 +7,7 @@ use async_trait::async_trait;
 use serde::Serialize;
 
 use super::query::Param;
-use super::{Filter, StoreError};
+use super::StoreError;
 
 /// What one counter counts: an event on one day, for one site, with what the widget said of it.
 /// Nothing here identifies a visitor.
@@ -181,12 +181,38 @@ fn where_clause(range: &Range, after: Option<&CountKey>) -> (String, Vec<Param>)
         let values: Vec<String> = after.columns().iter().map(|v| bind(v)).collect();
         conditions.push(format!("({KEY_COLUMNS}) > ({})", values.join(", ")));
     }
-    let clause = if conditions.is_empty() {
+    (where_all(&conditions), params)
+}
+
+/// ` WHERE` and `conditions` joined by `AND`, or nothing without any.
+fn where_all(conditions: &[String]) -> String {
+    if conditions.is_empty() {
         String::new()
     } else {
         format!(" WHERE {}", conditions.join(" AND "))
+    }
+}
+
+/// ` WHERE …` over the stored messages for `range`: the site exactly, as events are counted, and
+/// the days by `received_at`, fixed-width RFC 3339 whose text order is time order: every moment
+/// of a day sorts from the day itself to before the day followed by `~` (as the listing's filter).
+fn messages_clause(range: &Range) -> (String, Vec<Param>) {
+    let mut conditions = Vec::new();
+    let mut params = Vec::new();
+    let mut bind = |value: String| {
+        params.push(Param::Text(value));
+        format!("${}", params.len())
     };
-    (clause, params)
+    if let Some(from) = &range.from {
+        conditions.push(format!("received_at >= {}", bind(from.clone())));
+    }
+    if let Some(to) = &range.to {
+        conditions.push(format!("received_at < {}", bind(format!("{to}~"))));
+    }
+    if let Some(site) = &range.site {
+        conditions.push(format!("site = {}", bind(site.clone())));
+    }
+    (where_all(&conditions), params)
 }
 
 #[async_trait]
@@ -228,14 +254,7 @@ impl<T: Sql> Insights for T {
     }
 
     async fn messages_per_day(&self, range: &Range) -> Result<Vec<DayMessages>, StoreError> {
-        // The listing's own filter, so "messages" here are the messages the list counts.
-        let filter = Filter {
-            site: range.site.clone(),
-            from: range.from.clone(),
-            to: range.to.clone(),
-            ..Filter::default()
-        };
-        let (clause, params) = filter.where_clause();
+        let (clause, params) = messages_clause(range);
         let sql = format!(
             "SELECT substr(received_at, 1, 10) AS day, site, count(*) FROM feedback{clause}
              GROUP BY day, site ORDER BY day, site"
@@ -409,5 +428,12 @@ mod tests {
             params,
             text(&["shop", "2026-11-02", "", "open", "", "", "", "", ""])
         );
+        let (sql, params) = messages_clause(&range);
+        assert_eq!(
+            sql,
+            " WHERE received_at >= $1 AND received_at < $2 AND site = $3"
+        );
+        assert_eq!(params, text(&["2026-11-01", "2026-11-30~", "shop"]));
+        assert_eq!(messages_clause(&Range::default()), (String::new(), vec![]));
     }
 }

@@ -22,7 +22,7 @@ pub fn document(title: &str, body: Markup) -> Markup {
     }
 }
 
-/// The header bar: the way home, the Insights page, and the logout button when a password is set (`token` is the
+/// The header bar: the way home, and the logout button when a password is set (`token` is the
 /// CSRF token for its form).
 pub fn header(password_set: bool, token: &str) -> Markup {
     html! {
