@@ -250,11 +250,12 @@ fn view(header: Markup, range: &Range, sites: &[Site], read: &Read) -> Markup {
                 @if days.is_empty() {
                     p { "Nothing counted in this range. Turn on " code { "insights" } " in the widget's configuration to count opens and channel uses." }
                 } @else {
-                    (day_table(&days))
-                    (channel_table(&total))
-                    (share_table("Pages", "Page", &read.pages))
-                    (share_table("Languages", "Language", &read.languages))
-                    (share_table("Devices", "Device", &read.devices))
+                    // Each table scrolls on its own on a narrow screen, not the page.
+                    div class="scroll" { (day_table(&days)) }
+                    div class="scroll" { (channel_table(&total)) }
+                    div class="scroll" { (share_table("Pages", "Page", &read.pages)) }
+                    div class="scroll" { (share_table("Languages", "Language", &read.languages)) }
+                    div class="scroll" { (share_table("Devices", "Device", &read.devices)) }
                 }
             }
         },
