@@ -159,44 +159,11 @@ impl Row {
     }
 }
 
-/// ` WHERE …` over the counters' `day` and `site` for `range` (and the rows after `after`),
-/// with its values.
-fn where_clause(range: &Range, after: Option<&CountKey>) -> (String, Vec<Param>) {
-    let mut conditions = Vec::new();
-    let mut params = Vec::new();
-    let mut bind = |value: &str| {
-        params.push(Param::Text(value.to_string()));
-        format!("${}", params.len())
-    };
-    if let Some(from) = &range.from {
-        conditions.push(format!("day >= {}", bind(from)));
-    }
-    if let Some(to) = &range.to {
-        conditions.push(format!("day <= {}", bind(to)));
-    }
-    if let Some(site) = &range.site {
-        conditions.push(format!("site = {}", bind(site)));
-    }
-    if let Some(after) = after {
-        let values: Vec<String> = after.columns().iter().map(|v| bind(v)).collect();
-        conditions.push(format!("({KEY_COLUMNS}) > ({})", values.join(", ")));
-    }
-    (where_all(&conditions), params)
-}
-
-/// ` WHERE` and `conditions` joined by `AND`, or nothing without any.
-fn where_all(conditions: &[String]) -> String {
-    if conditions.is_empty() {
-        String::new()
-    } else {
-        format!(" WHERE {}", conditions.join(" AND "))
-    }
-}
-
-/// ` WHERE …` over the stored messages for `range`: the site exactly, as events are counted, and
-/// the days by `received_at`, fixed-width RFC 3339 whose text order is time order: every moment
-/// of a day sorts from the day itself to before the day followed by `~` (as the listing's filter).
-fn messages_clause(range: &Range) -> (String, Vec<Param>) {
+/// ` WHERE …` for `range` over a table whose `time` column (the counters' `day`, the messages'
+/// `received_at`) is text in time order, a day's values from the day itself to before the day
+/// followed by `~` (as the listing's filter); the site exactly, as events are counted; and the
+/// rows after `after`, when given. With its values.
+fn where_clause(range: &Range, time: &str, after: Option<&CountKey>) -> (String, Vec<Param>) {
     let mut conditions = Vec::new();
     let mut params = Vec::new();
     let mut bind = |value: String| {
@@ -204,15 +171,28 @@ fn messages_clause(range: &Range) -> (String, Vec<Param>) {
         format!("${}", params.len())
     };
     if let Some(from) = &range.from {
-        conditions.push(format!("received_at >= {}", bind(from.clone())));
+        conditions.push(format!("{time} >= {}", bind(from.clone())));
     }
     if let Some(to) = &range.to {
-        conditions.push(format!("received_at < {}", bind(format!("{to}~"))));
+        conditions.push(format!("{time} < {}", bind(format!("{to}~"))));
     }
     if let Some(site) = &range.site {
         conditions.push(format!("site = {}", bind(site.clone())));
     }
-    (where_all(&conditions), params)
+    if let Some(after) = after {
+        let values: Vec<String> = after
+            .columns()
+            .iter()
+            .map(|v| bind(v.to_string()))
+            .collect();
+        conditions.push(format!("({KEY_COLUMNS}) > ({})", values.join(", ")));
+    }
+    let clause = if conditions.is_empty() {
+        String::new()
+    } else {
+        format!(" WHERE {}", conditions.join(" AND "))
+    };
+    (clause, params)
 }
 
 #[async_trait]
@@ -230,7 +210,7 @@ impl<T: Sql> Insights for T {
     }
 
     async fn event_sums(&self, range: &Range) -> Result<Vec<Sum>, StoreError> {
-        let (clause, params) = where_clause(range, None);
+        let (clause, params) = where_clause(range, "day", None);
         let sql = format!(
             "SELECT day, site, event, channel, action, CAST(sum(count) AS BIGINT) FROM event_counts{clause}
              GROUP BY day, site, event, channel, action ORDER BY day, site, event, channel, action"
@@ -254,7 +234,7 @@ impl<T: Sql> Insights for T {
     }
 
     async fn messages_per_day(&self, range: &Range) -> Result<Vec<DayMessages>, StoreError> {
-        let (clause, params) = messages_clause(range);
+        let (clause, params) = where_clause(range, "received_at", None);
         let sql = format!(
             "SELECT substr(received_at, 1, 10) AS day, site, count(*) FROM feedback{clause}
              GROUP BY day, site ORDER BY day, site"
@@ -281,7 +261,7 @@ impl<T: Sql> Insights for T {
             Dimension::Language => "language",
             Dimension::Device => "device",
         };
-        let (clause, params) = where_clause(range, None);
+        let (clause, params) = where_clause(range, "day", None);
         let sql = format!(
             "SELECT {column},
                  CAST(sum(CASE WHEN event = 'open' THEN count ELSE 0 END) AS BIGINT) AS opens,
@@ -305,7 +285,7 @@ impl<T: Sql> Insights for T {
         after: Option<&CountKey>,
         limit: u32,
     ) -> Result<Vec<Count>, StoreError> {
-        let (clause, params) = where_clause(range, after);
+        let (clause, params) = where_clause(range, "day", after);
         let sql = format!(
             "SELECT {KEY_COLUMNS}, count FROM event_counts{clause} ORDER BY {KEY_COLUMNS} LIMIT {limit}"
         );
@@ -394,7 +374,7 @@ mod tests {
     #[test]
     fn ranges_and_pages_bind_in_order() {
         assert_eq!(
-            where_clause(&Range::default(), None),
+            where_clause(&Range::default(), "day", None),
             (String::new(), vec![])
         );
         let range = Range {
@@ -402,12 +382,12 @@ mod tests {
             to: Some("2026-11-30".into()),
             site: Some("shop".into()),
         };
-        let (sql, params) = where_clause(&range, None);
-        assert_eq!(sql, " WHERE day >= $1 AND day <= $2 AND site = $3");
+        let (sql, params) = where_clause(&range, "day", None);
+        assert_eq!(sql, " WHERE day >= $1 AND day < $2 AND site = $3");
         let text = |values: &[&str]| -> Vec<Param> {
             values.iter().map(|v| Param::Text(v.to_string())).collect()
         };
-        assert_eq!(params, text(&["2026-11-01", "2026-11-30", "shop"]));
+        assert_eq!(params, text(&["2026-11-01", "2026-11-30~", "shop"]));
         let after = CountKey {
             day: "2026-11-02".into(),
             event: "open".into(),
@@ -418,6 +398,7 @@ mod tests {
                 site: Some("shop".into()),
                 ..Range::default()
             },
+            "day",
             Some(&after),
         );
         assert_eq!(
@@ -428,12 +409,10 @@ mod tests {
             params,
             text(&["shop", "2026-11-02", "", "open", "", "", "", "", ""])
         );
-        let (sql, params) = messages_clause(&range);
+        let (sql, _) = where_clause(&range, "received_at", None);
         assert_eq!(
             sql,
             " WHERE received_at >= $1 AND received_at < $2 AND site = $3"
         );
-        assert_eq!(params, text(&["2026-11-01", "2026-11-30~", "shop"]));
-        assert_eq!(messages_clause(&Range::default()), (String::new(), vec![]));
     }
 }
