@@ -231,7 +231,7 @@ fn view(header: Markup, range: &Range, sites: &[Site], read: &Read) -> Markup {
             (header)
             main {
                 h1 { "Insights" }
-                p class="muted" {
+                p {
                     "Counted by the widget when its " code { "insights" } " option is on: each opening of the panel and each use of a channel, "
                     "per day (UTC) and site, with the page's path, the language and the kind of device. Messages are the ones stored here. "
                     "Nothing identifies a visitor: no cookie, no address, no row per visit."
