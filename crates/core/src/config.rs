@@ -248,6 +248,16 @@ pub fn is_path_pattern(s: &str) -> bool {
         && !s.chars().any(|c| c.is_whitespace() || c.is_control())
 }
 
+/// A BCP 47 language tag's shape: `fr`, `pt-BR`, `zh-Hant-TW` (a primary language of 2–3
+/// letters, then subtags of 1–8 letters or digits).
+pub fn is_language_tag(tag: &str) -> bool {
+    let mut parts = tag.split('-');
+    let primary = parts.next().unwrap_or("");
+    (2..=3).contains(&primary.len())
+        && primary.chars().all(|c| c.is_ascii_alphabetic())
+        && parts.all(|p| (1..=8).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphanumeric()))
+}
+
 /// One problem in the owner's configuration.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Issue {
@@ -833,13 +843,7 @@ impl Parser {
 
     /// A BCP 47-shaped tag (`fr`, `pt-BR`, `zh-Hant-TW`), or an issue.
     fn language_tag(&mut self, path: &str, tag: &str) -> bool {
-        let mut parts = tag.split('-');
-        let primary = parts.next().unwrap_or("");
-        let ok = (2..=3).contains(&primary.len())
-            && primary.chars().all(|c| c.is_ascii_alphabetic())
-            && parts.all(|p| {
-                (1..=8).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphanumeric())
-            });
+        let ok = is_language_tag(tag);
         if !ok && tag != "auto" {
             self.issue(
                 path,

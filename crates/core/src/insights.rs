@@ -12,6 +12,8 @@ use crate::value::Value;
 pub const EVENTS: [&str; 2] = ["open", "channel"];
 /// What can be done with a channel.
 pub const ACTIONS: [&str; 3] = ["open", "copy", "qr"];
+/// The device classes, phone first.
+pub const DEVICES: [&str; 2] = ["mobile", "desktop"];
 /// The longest page path sent; longer ones are cut (a path is not the place for a story).
 pub const PATH_MAX: usize = 512;
 /// Where events go, at the endpoint's origin.

@@ -30,12 +30,9 @@ use crate::App;
 
 /// The largest event body accepted: a few short words and a path.
 pub const MAX_BODY: usize = 2048;
-/// The longest path counted, in characters.
-pub const MAX_PATH: usize = 512;
-/// What a visitor did with a channel: followed its link, copied it, showed its QR code.
-pub const ACTIONS: [&str; 3] = ["open", "copy", "qr"];
-/// The widget's device classes.
-pub const DEVICES: [&str; 2] = ["mobile", "desktop"];
+// What the widget sends is the core's: the events, the actions on a channel, the device classes
+// and the longest path.
+use widget_core::insights::{ACTIONS, DEVICES, PATH_MAX as MAX_PATH};
 
 pub fn routes(app: Arc<App>) -> Router {
     let events = post(record)
@@ -175,14 +172,9 @@ fn check_path(path: &str) -> Result<(), String> {
     Ok(())
 }
 
-/// A BCP 47-shaped tag (`fr`, `pt-BR`, `zh-Hant-TW`), the shape the widget's config takes.
+/// A language tag as the widget's config takes it (the core's rule), of a sane length.
 fn is_language_tag(tag: &str) -> bool {
-    let mut parts = tag.split('-');
-    let primary = parts.next().unwrap_or("");
-    tag.len() <= 35
-        && (2..=3).contains(&primary.len())
-        && primary.chars().all(|c| c.is_ascii_alphabetic())
-        && parts.all(|p| (1..=8).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphanumeric()))
+    tag.len() <= 35 && widget_core::config::is_language_tag(tag)
 }
 
 #[cfg(test)]

@@ -23,9 +23,9 @@ use super::layout::document;
 use super::{csrf, error_page, export, header, html_response, redirect, storage_failed};
 use crate::api::is_day;
 use crate::config::Site;
-use crate::insights::ACTIONS;
 use crate::store::insights::{Count, CountKey, DayMessages, Dimension, Range, Share, Sum};
 use crate::{auth, App};
+use widget_core::insights::ACTIONS;
 
 /// Days the page shows when the query names none: the last 30, today included.
 const DEFAULT_DAYS: i64 = 30;
