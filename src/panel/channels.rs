@@ -2,7 +2,7 @@
 //! as text), Copy and a QR code to continue on a phone where they help, its reply time, and a
 //! line for its hours (written by `hours`).
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::rc::{Rc, Weak};
 
 use wasm_bindgen::JsCast;
@@ -44,6 +44,9 @@ struct QrButton {
     figure: HtmlElement,
     /// What the code holds: the channel's link.
     link: String,
+    /// Whether the code is shown, and whether it was drawn (the first time it is shown).
+    shown: Cell<bool>,
+    drawn: Cell<bool>,
 }
 
 pub struct Channels {
@@ -215,11 +218,12 @@ impl Channels {
     fn toggle_qr(&self, at: usize) {
         let Some(qr) = &self.rows[at].qr else { return };
         let figure = &qr.figure;
-        let open = !figure.hidden();
-        if !open && figure.child_element_count() == 0 {
+        let open = qr.shown.get();
+        if !open && !qr.drawn.get() {
             let Some((size, path)) = widget_core::qr::path(&qr.link) else {
                 return;
             };
+            qr.drawn.set(true);
             let view_box = format!("-4 -4 {0} {0}", size + 8);
             append(
                 figure,
@@ -230,6 +234,7 @@ impl Channels {
             );
             self.used(at, Action::Qr);
         }
+        qr.shown.set(!open);
         figure.set_hidden(open);
         let _ = qr
             .button
@@ -348,6 +353,8 @@ fn row(cx: &Context, channel: &Channel, index: usize, mobile: bool) -> Row {
                 button,
                 figure: cast(figure),
                 link: href.clone(),
+                shown: Cell::new(false),
+                drawn: Cell::new(false),
             });
         }
     }

@@ -3,19 +3,19 @@
 //! thank-you view, or what went wrong with the text kept). Every rule is the core's
 //! (`widget_core::form`, `outbox::News`); the courier carries what is sent.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
 use wasm_bindgen::JsCast;
-use web_sys::{Element, HtmlElement};
+use web_sys::Element;
 use widget_core::channel::{self, Kind};
-use widget_core::form::{self, Draft, MESSAGE_MAX};
+use widget_core::form::{self, Draft, Field, MESSAGE_MAX};
 use widget_core::i18n::Text;
 use widget_core::outbox::{Entry, News};
 use widget_core::submission::{Submission, WidgetInfo};
 
 use super::dialog::Dialog;
-use super::form_view::FormUi;
+use super::form_view::{FieldUi, FormUi};
 use super::Context;
 use crate::boundary::{listen, Listener};
 use crate::courier::Courier;
@@ -44,6 +44,8 @@ pub struct Feedback {
     courier: Rc<Courier>,
     endpoint: String,
     state: RefCell<State>,
+    /// Whether the message's character counter is shown.
+    counted: Cell<bool>,
 }
 
 impl Feedback {
@@ -64,6 +66,7 @@ impl Feedback {
             courier,
             endpoint,
             state: RefCell::default(),
+            counted: Cell::new(false),
         }))
     }
 
@@ -128,7 +131,7 @@ impl Feedback {
                 .iter()
                 .find(|f| f.input.is_same_node(Some(&field)))
             {
-                mark(f, None);
+                self.mark(f, None);
             }
         }
         self.count();
@@ -320,7 +323,7 @@ impl Feedback {
                     .fill(text, &[("max", &env::number(&self.cx.locale, max))]),
                 (text, None) => self.cx.t(text).to_owned(),
             });
-            mark(field, words.as_deref());
+            self.mark(field, words.as_deref());
         }
         if let Some((first, _)) = problems.first() {
             if let Some(field) = self.ui.fields.iter().find(|f| f.field == *first) {
@@ -366,7 +369,10 @@ impl Feedback {
             )));
         }
         counter.set_hidden(!shown);
-        described_by(&self.ui.message, counter, shown);
+        self.counted.set(shown);
+        if let Some(message) = self.ui.fields.first() {
+            self.describe(message);
+        }
         let _ = if n > MESSAGE_MAX {
             counter.set_attribute("data-over", "")
         } else {
@@ -415,6 +421,38 @@ impl Feedback {
         self.count();
     }
 
+    /// Shows `problem` under a field (or clears it) and marks the field invalid.
+    fn mark(&self, field: &FieldUi, problem: Option<&str>) {
+        let (input, error) = (&field.input, &field.error);
+        let _ = match problem {
+            Some(_) => input.set_attribute("aria-invalid", "true"),
+            None => input.remove_attribute("aria-invalid"),
+        };
+        error.set_text_content(problem);
+        error.set_hidden(problem.is_none());
+        field.invalid.set(problem.is_some());
+        self.describe(field);
+    }
+
+    /// What is read out with a field (`aria-describedby`): its "optional" hint, the counter (the
+    /// message's, when shown) and its problem, when it has one.
+    fn describe(&self, field: &FieldUi) {
+        let counter =
+            (field.field == Field::Message && self.counted.get()).then(|| self.ui.counter.id());
+        let error = field.invalid.get().then(|| field.error.id());
+        let ids: Vec<&str> = [field.hint.as_deref(), counter.as_deref(), error.as_deref()]
+            .into_iter()
+            .flatten()
+            .collect();
+        let _ = if ids.is_empty() {
+            field.input.remove_attribute("aria-describedby")
+        } else {
+            field
+                .input
+                .set_attribute("aria-describedby", &ids.join(" "))
+        };
+    }
+
     /// A `mailto:` link to the owner's first e-mail channel with the customer's text in it.
     fn email_instead(&self, message: &str) -> Option<String> {
         let email = self
@@ -440,37 +478,6 @@ pub fn emit_news(id: &str, news: &News) {
         News::Offline => env::emit("error", &[("kind", "offline"), ("id", id)]),
         News::Failed { kind, .. } => env::emit("error", &[("kind", kind), ("id", id)]),
     }
-}
-
-/// Shows `problem` under a field (or clears it), marks the field invalid and ties the words to
-/// it (`aria-describedby`).
-fn mark(field: &super::form_view::FieldUi, problem: Option<&str>) {
-    let (input, error) = (&field.input, &field.error);
-    let _ = match problem {
-        Some(_) => input.set_attribute("aria-invalid", "true"),
-        None => input.remove_attribute("aria-invalid"),
-    };
-    error.set_text_content(problem);
-    error.set_hidden(problem.is_none());
-    described_by(input, error, problem.is_some());
-}
-
-/// Adds `note` to the notes read out with `input` (`aria-describedby`), or takes it out.
-fn described_by(input: &HtmlElement, note: &HtmlElement, on: bool) {
-    let id = note.id();
-    let others = input.get_attribute("aria-describedby").unwrap_or_default();
-    let mut ids: Vec<&str> = others
-        .split_whitespace()
-        .filter(|other| *other != id)
-        .collect();
-    if on {
-        ids.push(&id);
-    }
-    let _ = if ids.is_empty() {
-        input.remove_attribute("aria-describedby")
-    } else {
-        input.set_attribute("aria-describedby", &ids.join(" "))
-    };
 }
 
 /// What the visitor had typed on an earlier page, if storage holds it.

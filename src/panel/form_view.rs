@@ -2,6 +2,8 @@
 //! e-mail, consent, Send with the status and alert lines, and the thank-you view that takes the
 //! form's place once a message is delivered. Every text is set with `textContent`.
 
+use std::cell::Cell;
+
 use web_sys::{Element, HtmlButtonElement, HtmlElement, HtmlInputElement, HtmlTextAreaElement};
 use widget_core::config::{Ask, Form, Rating};
 use widget_core::form::Field;
@@ -15,6 +17,10 @@ pub struct FieldUi {
     pub field: Field,
     pub input: HtmlElement,
     pub error: HtmlElement,
+    /// The id of its "optional" hint, when it has one.
+    pub hint: Option<String>,
+    /// Whether it is marked wrong.
+    pub invalid: Cell<bool>,
 }
 
 pub struct FormUi {
@@ -108,6 +114,8 @@ pub fn build(cx: &Context, form: &Form) -> FormUi {
         field: Field::Message,
         input: cast(message.clone()),
         error: cast(message_error.clone()),
+        hint: None,
+        invalid: Cell::new(false),
     }];
     append(
         &root,
@@ -190,6 +198,8 @@ pub fn build(cx: &Context, form: &Form) -> FormUi {
                 field: Field::Consent,
                 input: cast(input.clone()),
                 error: cast(error),
+                hint: None,
+                invalid: Cell::new(false),
             });
             Some(cast(input))
         }
@@ -369,6 +379,8 @@ fn text_field(
         field,
         input: cast(input.clone()),
         error: cast(error),
+        hint: (ask == Ask::Optional).then_some(hint_id),
+        invalid: Cell::new(false),
     });
     Some(cast(input))
 }

@@ -122,6 +122,7 @@ impl Hours {
             line.set_hidden(status.is_none());
         }
         let rows = &self.channels.rows;
+        let mut hidden = Vec::with_capacity(rows.len());
         for row in rows {
             let channel = &cx.config.channels[row.index];
             let status = channel.hours.as_ref().and_then(|h| self.status(h, now));
@@ -129,8 +130,9 @@ impl Hours {
                 note(status);
             }
             let closed = status.filter(|s| !s.is_open());
-            row.item
-                .set_hidden(closed.is_some() && channel.when_closed == WhenClosed::Hide);
+            let hide = closed.is_some() && channel.when_closed == WhenClosed::Hide;
+            row.item.set_hidden(hide);
+            hidden.push(hide);
             let _ = match closed {
                 Some(_) if channel.when_closed == WhenClosed::Dim => {
                     row.item.set_attribute("data-closed", "")
@@ -142,7 +144,7 @@ impl Hours {
             row.when.set_hidden(closed.is_none());
         }
         for (wrap, members) in &self.channels.groups {
-            wrap.set_hidden(members.iter().all(|&i| rows[i].item.hidden()));
+            wrap.set_hidden(members.iter().all(|&i| hidden[i]));
         }
         // Timers cannot wait longer than about 24 days; waking daily is plenty.
         let timer = next.map(|at| {
