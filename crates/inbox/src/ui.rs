@@ -12,6 +12,7 @@ mod chart;
 mod detail;
 mod export;
 mod html;
+mod insights;
 mod layout;
 mod list;
 mod login;
@@ -44,7 +45,7 @@ const PAGE_ROWS: u32 = 100;
 const EXPORT_PAGE: u32 = 500;
 
 pub fn routes(app: Arc<App>) -> Router {
-    Router::new()
+    insights::routes()
         .route("/inbox", get(list))
         .route("/inbox/", get(|| async { redirect("/inbox") }))
         .route("/inbox/style.css", get(style))

@@ -28,6 +28,7 @@ pub fn header(password_set: bool, token: &str) -> Markup {
     html! {
         header {
             a href="/inbox" class="brand" { "Inbox" }
+            a href="/inbox/insights" class="section" { "Insights" }
             @if password_set {
                 form method="post" action="/inbox/logout" { (csrf_field(token)) button { "Log out" } }
             } @else {
