@@ -10,6 +10,7 @@ mod cmd;
 mod demo;
 mod dist;
 mod docs;
+mod files;
 mod install;
 mod integrity;
 mod load;
