@@ -2,7 +2,7 @@
 //!
 //! Built as a [`Value`] from the same tables the parser uses (channel types, positions, text
 //! keys) and its own `Default`s, so an owner's editor, the configurator and the widget agree on
-//! what is valid and what a missing key means. Not in the visitor's wasm: nothing there calls it.
+//! what is valid and what a missing key means. Not compiled for wasm (`lib.rs`).
 
 use crate::channel::{Devices, Group, Kind, Reply, WhenClosed};
 use crate::config::{
@@ -45,39 +45,9 @@ fn whole_number(max: impl Into<f64>) -> Value {
     ])
 }
 
+/// The schema as compact JSON text.
 pub fn json_schema() -> String {
-    let mut out = String::new();
-    pretty(&schema(), 0, &mut out);
-    out.push('\n');
-    out
-}
-
-/// `value` as JSON indented by two spaces, each entry on its own line.
-fn pretty(value: &Value, depth: usize, out: &mut String) {
-    let (open, close, entries): (char, char, Vec<(Option<&str>, &Value)>) = match value {
-        Value::Array(items) if !items.is_empty() => {
-            ('[', ']', items.iter().map(|v| (None, v)).collect())
-        }
-        Value::Object(entries) if !entries.is_empty() => (
-            '{',
-            '}',
-            entries.iter().map(|(k, v)| (Some(k.as_str()), v)).collect(),
-        ),
-        _ => return out.push_str(&json::write(value)),
-    };
-    out.push(open);
-    for (i, (key, item)) in entries.into_iter().enumerate() {
-        out.push_str(if i == 0 { "\n" } else { ",\n" });
-        out.push_str(&"  ".repeat(depth + 1));
-        if let Some(key) = key {
-            out.push_str(&json::write(&text(key)));
-            out.push_str(": ");
-        }
-        pretty(item, depth + 1, out);
-    }
-    out.push('\n');
-    out.push_str(&"  ".repeat(depth));
-    out.push(close);
+    json::write(&schema()) + "\n"
 }
 
 fn schema() -> Value {
@@ -430,17 +400,6 @@ fn hours_properties() -> Value {
 mod tests {
     use super::*;
     use crate::config::KEYS;
-
-    #[test]
-    fn writes_one_entry_a_line() {
-        let mut out = String::new();
-        let value = obj([("a", names(["x"])), ("b", obj([])), ("c", Value::Null)]);
-        pretty(&value, 0, &mut out);
-        assert_eq!(
-            out,
-            "{\n  \"a\": [\n    \"x\"\n  ],\n  \"b\": {},\n  \"c\": null\n}"
-        );
-    }
 
     #[test]
     fn is_json_and_lists_every_key_type_and_text() {
