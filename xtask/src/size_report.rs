@@ -67,50 +67,40 @@ impl Feature {
         Generic, Structure, OtherData,
     ];
 
+    /// Its row's label, and what counts besides the paths of its rules.
+    fn describe(self) -> (&'static str, &'static str) {
+        match self {
+            Config => ("config parsing & messages", ""),
+            Channels => ("channels & links", ""),
+            Icons => ("icons", "every SVG path in the data (the code drawing them is the panel's)"),
+            Hours => ("business hours", ""),
+            Qr => ("QR code", ""),
+            I18n => ("texts & languages", ""),
+            Delivery => ("feedback form & never-lost delivery", ""),
+            Panel => ("panel: DOM, dialog, stylesheet", " (every module not named above), the exports, `style.css`"),
+            Glue => ("wasm-bindgen, js-sys, web-sys", ", the shims wasm-bindgen writes (`__wbindgen_*`, `__wbg_*`)"),
+            Alloc => ("Rust std: allocator", ""),
+            Fmt => ("Rust std: formatting & panics", ""),
+            Std => ("Rust std: strings, collections, iterators", " (the rest), methods of `str`, slices and numbers"),
+            Builtins => ("compiler builtins & libm", ", functions with C names: `memcpy`, `__multi3`…"),
+            Generic => ("generic shims & closures (unattributed)", ": std code monomorphized for a closure the name does not say; functions without a name"),
+            Structure => ("module structure", "types, imports (wasm-bindgen's JS function names), exports, table, section and segment headers, custom sections"),
+            OtherData => ("other data", "data no source literal matched: std and dependency messages, tables, vtables"),
+        }
+    }
+
     fn label(self) -> &'static str {
-        match self {
-            Config => "config parsing & messages",
-            Channels => "channels & links",
-            Icons => "icons",
-            Hours => "business hours",
-            Qr => "QR code",
-            I18n => "texts & languages",
-            Delivery => "feedback form & never-lost delivery",
-            Panel => "panel: DOM, dialog, stylesheet",
-            Glue => "wasm-bindgen, js-sys, web-sys",
-            Alloc => "Rust std: allocator",
-            Fmt => "Rust std: formatting & panics",
-            Std => "Rust std: strings, collections, iterators",
-            Builtins => "compiler builtins & libm",
-            Generic => "generic shims & closures (unattributed)",
-            Structure => "module structure",
-            OtherData => "other data",
-        }
+        self.describe().0
     }
 
-    /// What counts besides the paths of its rules.
-    fn also(self) -> &'static str {
-        match self {
-            Icons => "every SVG path in the data (the code drawing them is the panel's)",
-            Panel => " (every module not named above), the exports, `style.css`",
-            Glue => ", the shims wasm-bindgen writes (`__wbindgen_*`, `__wbg_*`)",
-            Std => " (the rest), methods of `str`, slices and numbers",
-            Builtins => ", functions with C names: `memcpy`, `__multi3`…",
-            Generic => ": std code monomorphized for a closure the name does not say; functions without a name",
-            Structure => "types, imports (wasm-bindgen's JS function names), exports, table, section and segment headers, custom sections",
-            OtherData => "data no source literal matched: std and dependency messages, tables, vtables",
-            _ => "",
-        }
-    }
-
-    /// What the report says counts: the paths of its rules and [`Feature::also`].
+    /// What the report says counts: the paths of its rules and what [`Feature::describe`] adds.
     fn what(self) -> String {
         let paths: Vec<String> = RULES
             .iter()
             .filter(|(_, feature)| *feature == self)
             .map(|(path, _)| format!("`{path}`"))
             .collect();
-        paths.join(", ") + self.also()
+        paths.join(", ") + self.describe().1
     }
 
     /// Code written for the widget (or, for `qrcodegen`, pulled in for one of its features).
