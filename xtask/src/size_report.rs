@@ -155,7 +155,7 @@ const RULES: &[(&str, Feature)] = &[
 
 /// The feature of a function by its name in the name section; `exported` when the wasm exports it.
 fn feature_of(name: &str, exported: bool) -> Feature {
-    let name = without_hashes(name);
+    let name = without_disambiguators(name);
     if let Some(feature) = by_path(&name) {
         return feature;
     }
@@ -204,26 +204,24 @@ fn occurs(name: &str, path: &str) -> Option<usize> {
     })
 }
 
-/// A name without rustc's `::h0123456789abcdef` hashes and `[0123456789abcdef]` crate
-/// disambiguators.
-fn without_hashes(name: &str) -> String {
-    let hex16 = |s: &str| s.len() >= 16 && s.as_bytes()[..16].iter().all(u8::is_ascii_hexdigit);
+/// A name without the crate disambiguators (`web_sys[165f484f6ee3cf8]::window`) of rustc's
+/// symbol names.
+fn without_disambiguators(name: &str) -> String {
     let mut out = String::with_capacity(name.len());
     let mut rest = name;
-    while let Some(c) = rest.chars().next() {
-        if rest.starts_with("::h")
-            && hex16(&rest[3..])
-            && !rest[19..].starts_with(char::is_alphanumeric)
-        {
-            rest = &rest[19..];
-        } else if c == '[' && hex16(&rest[1..]) && rest[17..].starts_with(']') {
-            rest = &rest[18..];
-        } else {
-            out.push(c);
-            rest = &rest[c.len_utf8()..];
+    while let Some((before, after)) = rest.split_once('[') {
+        out.push_str(before);
+        match after.split_once(']') {
+            Some((hex, more)) if hex.len() >= 8 && hex.bytes().all(|b| b.is_ascii_hexdigit()) => {
+                rest = more
+            }
+            _ => {
+                out.push('[');
+                rest = after;
+            }
         }
     }
-    out
+    out + rest
 }
 
 /// Every module of the widget's crates and its file: `lib.rs` is the crate, `a.rs` and
@@ -620,7 +618,7 @@ fn measure(named: &[u8], shipped: &[u8], literals: &[Literal]) -> Result<Measure
             let name = if f.name.is_empty() {
                 format!("code[{i}]")
             } else {
-                without_hashes(&f.name)
+                without_disambiguators(&f.name)
             };
             (f.span.len(), name, feature.label())
         })
@@ -900,14 +898,14 @@ mod tests {
     #[test]
     fn attributes_functions_by_path() {
         let cases = [
-            ("widget_core::config::parse::h8fdc1ddf1d34aa7d", Config),
+            ("widget_core::config::parse", Config),
             ("widget_core::configuration_like::x", Config),
             (
                 "<widget_core::hours::Schedule as core::clone::Clone>::clone",
                 Hours,
             ),
             (
-                "<contact_widget[638656003b9dddea]::env::Zone as widget_core::hours::Zone>::x",
+                "<contact_widget::env::Zone as widget_core::hours::Zone>::x",
                 Panel,
             ),
             (
@@ -919,25 +917,19 @@ mod tests {
                 Delivery,
             ),
             (
-                "<contact_widget::allocator::Allocator as core::alloc::GlobalAlloc>::alloc",
+                "<contact_widget::allocator::Allocator as core::X>::alloc",
                 Alloc,
             ),
-            ("qrcodegen::QrCode::encode_codewords::hc0e97085c7b31717", Qr),
+            ("qrcodegen::QrCode::encode_codewords", Qr),
             ("<alloc::vec::Vec<T,A> as core::ops::drop::Drop>::drop", Std),
-            (
-                "core::ptr::drop_glue::<alloc::rc::Rc<js_sys::futures::Queue>>",
-                Glue,
-            ),
+            ("core::ptr::drop_glue::<alloc::rc::Rc<js_sys::Queue>>", Glue),
             ("__wbindgen_malloc", Glue),
             ("__rustc::__rdl_realloc", Alloc),
-            ("<&T as core::fmt::Display>::fmt::h0123456789abcdef", Fmt),
+            ("<&T as core::fmt::Display>::fmt", Fmt),
             ("<str>::eq_ignore_ascii_case", Std),
+            ("core::ops::function::FnOnce::call_once", Generic),
             (
-                "core::ops::function::FnOnce::call_once::h4726512b98e4700c",
-                Generic,
-            ),
-            (
-                "<core::iter::adapters::map::Map<I,F> as core::iter::Iterator>::next",
+                "<core::iter::adapters::map::Map<I,F> as Iterator>::next",
                 Generic,
             ),
             ("compiler_builtins::math::libm::round", Builtins),
@@ -948,9 +940,11 @@ mod tests {
             assert_eq!(feature_of(name, false), expected, "{name}");
         }
         assert_eq!(feature_of("setup_new multivalue shim", true), Panel);
-        let name = "<dlmalloc[e24a27700634d609]::X>::y::h0123456789abcdef";
-        assert_eq!(without_hashes(name), "<dlmalloc::X>::y");
-        assert_eq!(without_hashes("a::h0123"), "a::h0123");
+        let name = "<web_sys[165f484f6ee3cf8]::X as core[e24a27700634d609]::Y<[u8]>>::z";
+        assert_eq!(
+            without_disambiguators(name),
+            "<web_sys::X as core::Y<[u8]>>::z"
+        );
     }
 
     #[test]
