@@ -38,19 +38,8 @@ fn missing_components(toolchain: Option<&str>, wanted: &[&str]) -> Result<Vec<St
         .collect())
 }
 
-/// The Rust standard library for the wasm target.
-pub fn wasm_target() -> Result {
-    step(&format!("ensure the Rust target {WASM_TARGET}"));
-    if missing_components(None, &[&format!("rust-std-{WASM_TARGET}")])?.is_empty() {
-        note("already installed");
-        return Ok(());
-    }
-    Cmd::new("rustup")
-        .args(["target", "add", WASM_TARGET])
-        .run()
-}
-
-/// Components of the toolchain that runs xtask (rustfmt, clippy), added when missing.
+/// Components of the toolchain that runs xtask (`rustfmt`, `clippy`, `rust-std-TARGET` for a
+/// target), added when missing.
 pub fn rust_components(wanted: &[&str]) -> Result {
     step(&format!("ensure the Rust components {}", wanted.join(", ")));
     let missing = missing_components(None, wanted)?;

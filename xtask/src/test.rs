@@ -126,7 +126,7 @@ fn native(ws: &Workspace, state: &mut State) -> Result<Option<String>> {
 /// through ChromeDriver, with the capabilities (Chromium's path and flags) of `webdriver.json`.
 fn browser(ws: &Workspace, _: &mut State) -> Result<Option<String>> {
     // On the stable toolchain, unlike the shipped wasm (`wasm.rs`).
-    install::wasm_target()?;
+    install::rust_components(&[&format!("rust-std-{}", install::WASM_TARGET)])?;
     step("run the browser tests of the wasm in headless Chromium");
     let webdriver_json = ws.root.join("webdriver.json");
     if !webdriver_json.is_file() {
