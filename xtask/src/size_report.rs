@@ -48,6 +48,7 @@ enum Feature {
     Qr,
     I18n,
     Delivery,
+    Insights,
     Panel,
     Glue,
     Alloc,
@@ -62,9 +63,9 @@ enum Feature {
 use Feature::*;
 
 impl Feature {
-    const ALL: [Feature; 16] = [
-        Config, Channels, Icons, Hours, Qr, I18n, Delivery, Panel, Glue, Alloc, Fmt, Std, Builtins,
-        Generic, Structure, OtherData,
+    const ALL: [Feature; 17] = [
+        Config, Channels, Icons, Hours, Qr, I18n, Delivery, Insights, Panel, Glue, Alloc, Fmt, Std,
+        Builtins, Generic, Structure, OtherData,
     ];
 
     /// Its row's label, and what counts besides the paths of its rules.
@@ -77,6 +78,7 @@ impl Feature {
             Qr => ("QR code", ""),
             I18n => ("texts & languages", ""),
             Delivery => ("feedback form & never-lost delivery", ""),
+            Insights => ("insights: open and channel counts", ""),
             Panel => ("panel: DOM, dialog, stylesheet", " (every module not named above), the exports, `style.css`"),
             Glue => ("wasm-bindgen, js-sys, web-sys", ", the shims wasm-bindgen writes (`__wbindgen_*`, `__wbg_*`)"),
             Alloc => ("Rust std: allocator", ""),
@@ -110,11 +112,12 @@ impl Feature {
 }
 
 /// Module paths and the feature their code is for. A function goes to the rule whose path occurs
-/// first in its demangled name, the longest on a tie; the widget's crates and features first, then the
-/// other crates, then Rust's own ([`RUST`]): `<Vec<widget_core::channel::Channel> as Drop>::drop`
-/// is the channels' cost, `future_to_promise::<contact_widget::courier::…>` the delivery's. A path matches whole segments (`widget_core::form` is not
-/// `widget_core::format`). The shell's panel is one module today: when a part of it becomes a
-/// module of its own (`contact_widget::panel::hours`…), that part gets its line here.
+/// first in its demangled name, the longest on a tie; the widget's crates and features first,
+/// then the other crates, then Rust's own ([`RUST`]): `<Vec<widget_core::channel::Channel> as
+/// Drop>::drop` is the channels' cost, `future_to_promise::<contact_widget::courier::…>` the
+/// delivery's. A path matches whole segments (`widget_core::form` is not `widget_core::format`).
+/// A part of the panel that becomes a module of its own gets its line here; the panel's
+/// coordinator and dialog are the rest of `contact_widget`.
 const RULES: &[(&str, Feature)] = &[
     ("widget_core", Config),
     ("widget_core::config", Config),
@@ -122,7 +125,9 @@ const RULES: &[(&str, Feature)] = &[
     ("widget_core::color", Config),
     ("widget_core::schema", Config),
     ("widget_core::channel", Channels),
+    ("contact_widget::panel::channels", Channels),
     ("widget_core::hours", Hours),
+    ("contact_widget::panel::hours", Hours),
     ("qrcodegen", Qr),
     ("widget_core::qr", Qr),
     ("widget_core::i18n", I18n),
@@ -133,6 +138,10 @@ const RULES: &[(&str, Feature)] = &[
     ("contact_widget::courier", Delivery),
     ("contact_widget::send", Delivery),
     ("contact_widget::storage", Delivery),
+    ("contact_widget::panel::form", Delivery),
+    ("contact_widget::panel::form_view", Delivery),
+    ("widget_core::insights", Insights),
+    ("contact_widget::insights", Insights),
     ("contact_widget", Panel),
     ("wasm_bindgen", Glue),
     ("wasm_bindgen_futures", Glue),
@@ -808,7 +817,7 @@ fn markdown(m: &Measured, file: &str, date: &str, versions: &str) -> String {
     let _ = write!(
         out,
         "| **total** | {code} | {data} | **{total}** | 100% | **{brotli}** | the whole file |\n\n\
-         The widget's own features (the first eight rows) are {widget} bytes, {} of the file.\n\n\
+         The widget's own features (the first nine rows) are {widget} bytes, {} of the file.\n\n\
          ### How it is measured\n\n\
          - **Code.** `wasm-opt` runs twice on the wasm-bindgen output: as shipped, and with `-g`, which \
          keeps the name section. The command checks that the second file without its name section is \

@@ -6,7 +6,8 @@
 
 use crate::channel::{Devices, Group, Kind, Reply, WhenClosed};
 use crate::config::{
-    Ask, Form, Launcher, Position, Rating, Scheme, Spam, Theme, LOADS, OFFSET_MAX, TRANSPORTS,
+    Ask, Form, Launcher, Position, Rating, Scheme, Spam, Theme, DELAY_MAX, LOADS, OFFSET_MAX,
+    PATTERN_MAX, TRANSPORTS,
 };
 use crate::i18n::{Text, Texts, LOCALES};
 use crate::json::{self, text};
@@ -124,6 +125,28 @@ fn schema() -> Value {
                 ("default", text("intent")),
                 ("title", text("When to load the panel")),
                 ("description", text("When the rest of the widget is fetched: intent (when the visitor points at, presses or focuses the launcher, or the page calls open()), idle (once the page has loaded and is idle), eager (at once).")),
+            ])),
+            ("delay", obj([
+                ("anyOf", whole_number(DELAY_MAX)),
+                ("default", num(0)),
+                ("title", text("Delay before the launcher shows")),
+                ("description", text("Seconds after the page loads before the launcher appears. The panel never opens by itself: opening is always the visitor's choice.")),
+            ])),
+            ("pages", obj([
+                ("type", text("object")),
+                ("additionalProperties", Value::Bool(false)),
+                ("title", text("Pages")),
+                ("description", text("Where the widget shows, by the page's path: include (only there) and exclude (never there); * stands for any characters, e.g. /checkout/*. Checked again when a single-page app navigates.")),
+                ("properties", obj([
+                    ("include", reference("paths", [("title", text("Only on these pages"))])),
+                    ("exclude", reference("paths", [("title", text("Never on these pages"))])),
+                ])),
+            ])),
+            ("insights", obj([
+                ("type", text("boolean")),
+                ("default", Value::Bool(false)),
+                ("title", text("Count opens and channel uses")),
+                ("description", text("Sends the inbox a count when the panel opens or a channel is used (its type, the page path, the language, phone or computer): no cookie, no identifier, nothing stored on the device. See the privacy page.")),
             ])),
             ("fallback", obj([
                 ("type", text("string")),
@@ -253,6 +276,15 @@ fn schema() -> Value {
             ])),
         ])),
         ("$defs", obj([
+            ("paths", obj([
+                ("type", text("array")),
+                ("items", obj([
+                    ("type", text("string")),
+                    ("pattern", text(r"^/[^\s]*$")),
+                    ("maxLength", num(PATTERN_MAX as u32)),
+                ])),
+                ("examples", Value::Array(vec![names(["/checkout/*", "/account/*"])])),
+            ])),
             ("offset", obj([("anyOf", whole_number(OFFSET_MAX)), ("default", num(20))])),
             ("text", obj([
                 ("type", text("string")),
