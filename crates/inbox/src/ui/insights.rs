@@ -185,9 +185,12 @@ impl Tally {
     }
 }
 
+/// A day and a site.
+type DaySite = (String, String);
+
 /// The tallies per (day, site), newest day first, and the range's total.
-fn tallies(sums: &[Sum], messages: &[DayMessages]) -> (Vec<((String, String), Tally)>, Tally) {
-    let mut days: BTreeMap<(String, String), Tally> = BTreeMap::new();
+fn tallies(sums: &[Sum], messages: &[DayMessages]) -> (Vec<(DaySite, Tally)>, Tally) {
+    let mut days: BTreeMap<DaySite, Tally> = BTreeMap::new();
     let mut total = Tally::default();
     for sum in sums {
         let key = (sum.day.clone(), sum.site.clone());
