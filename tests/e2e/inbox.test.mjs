@@ -42,7 +42,7 @@ test('log in, find a message, mark it handled, export CSV', async () => {
   assert.match(page.url(), /\/inbox\/login$/, 'the inbox needs a login');
   await page.getByLabel('Password').fill('wrong');
   await page.getByRole('button', { name: 'Log in' }).click();
-  await page.getByRole('alert').filter({ hasText: 'Wrong password.' }).waitFor();
+  await page.getByRole('alert').filter({ hasText: 'Wrong name or password.' }).waitFor();
   await page.getByLabel('Password').fill(PASSWORD);
   await page.getByRole('button', { name: 'Log in' }).click();
   await page.getByRole('heading', { name: 'Messages' }).waitFor();

@@ -4,6 +4,7 @@
 //! Every page needs a login when a password hash is configured (see `auth`); every form POST
 //! carries the CSRF token. Answers are `no-store` and framed by a strict CSP.
 
+mod actions;
 mod chart;
 mod export;
 mod html;
@@ -18,14 +19,14 @@ use axum::extract::{ConnectInfo, Path, Query, State};
 use axum::http::header::{LOCATION, RETRY_AFTER, SET_COOKIE};
 use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
-use axum::{Form, Router};
+use axum::routing::{any, get, post};
+use axum::{middleware, Form, Router};
 use serde::Deserialize;
 
 use crate::api::ListQuery;
 use crate::auth::Caller;
 use crate::rate_limit::client_ip;
-use crate::store::{Cursor, Filter, StoredSubmission};
+use crate::store::{Change, Cursor, Filter, Status, StoredSubmission};
 use crate::{auth, App};
 use html::{csrf_field, esc, page, safe_href, visitor, visitor_url};
 pub use html::{excerpt, query_value};
@@ -49,7 +50,46 @@ pub fn routes(app: Arc<App>) -> Router {
         .route("/inbox/m/{id}/handled", post(set_handled))
         .route("/inbox/m/{id}/note", post(set_note))
         .route("/inbox/m/{id}/not-spam", post(not_spam))
+        .route("/inbox/m/{id}/status", post(actions::set_status))
+        .route("/inbox/m/{id}/assign", post(actions::assign))
+        .route("/inbox/m/{id}/reply", post(actions::reply))
+        .route("/inbox/{*rest}", any(not_found))
+        .layer(middleware::map_response(html_errors))
         .with_state(app)
+}
+
+/// Any other `/inbox/…` path.
+async fn not_found() -> Response {
+    error_page(StatusCode::NOT_FOUND, "There is no such page in the inbox.")
+}
+
+/// Refusals made before a handler runs (a body over the limit, a form missing a field, a method
+/// the route does not take) come as plain text: they become HTML pages like the inbox's own.
+async fn html_errors(response: Response) -> Response {
+    let status = response.status();
+    let is_html = response
+        .headers()
+        .get("content-type")
+        .is_some_and(|t| t.as_bytes().starts_with(b"text/html"));
+    if is_html || !(status.is_client_error() || status.is_server_error()) {
+        return response;
+    }
+    let message = match status {
+        StatusCode::PAYLOAD_TOO_LARGE => "What you sent is too large for the inbox.",
+        StatusCode::NOT_FOUND => "There is no such page in the inbox.",
+        StatusCode::METHOD_NOT_ALLOWED => "This page cannot be used that way.",
+        StatusCode::UNPROCESSABLE_ENTITY | StatusCode::BAD_REQUEST => {
+            "The form was incomplete; reload the page and try again."
+        }
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => "The inbox expected a form.",
+        _ if status.is_server_error() => "The inbox failed; try again later.",
+        _ => "The inbox cannot do that.",
+    };
+    let mut page = error_page(status, message);
+    if let Some(allow) = response.headers().get("allow") {
+        page.headers_mut().insert("allow", allow.clone());
+    }
+    page
 }
 
 const CSP: &str =
@@ -121,7 +161,7 @@ fn html_response(
 /// The CSRF token for this request's forms, and `Some(new)` when it must be set as a cookie: the
 /// session's own token when logged in, else this browser's double-submit cookie.
 fn csrf(caller: &Caller, headers: &HeaderMap) -> (String, Option<String>) {
-    if let Caller::Session(token) = caller {
+    if let Caller::Session { token, .. } = caller {
         return (auth::session_csrf(token), None);
     }
     match auth::csrf_token(headers) {
@@ -328,7 +368,7 @@ fn table(rows: &[StoredSubmission]) -> String {
     );
     for row in rows {
         let s = &row.submission;
-        let state = if row.inbox.handled { "handled" } else { "new" };
+        let state = row.inbox.status.name();
         let status = if row.inbox.flags.is_empty() {
             state.to_string()
         } else {
@@ -405,7 +445,7 @@ async fn detail(
     }
     fields.push_str(&field("Id", esc(&s.id)));
     let action = format!("/inbox/m/{}", query_value(&s.id));
-    let (toggle_value, toggle_label, state) = if row.inbox.handled {
+    let (toggle_value, toggle_label, state) = if row.inbox.status.handled() {
         ("no", "Mark not handled", "Handled")
     } else {
         ("yes", "Mark handled", "Not handled")
@@ -460,7 +500,7 @@ async fn check_post(app: &App, headers: &HeaderMap, field: &str) -> Result<Calle
     let caller = auth::caller(app, headers).await;
     let token_ok = match &caller {
         Caller::Stranger => return Err(redirect("/inbox/login")),
-        Caller::Session(token) => auth::session_csrf_ok(token, field),
+        Caller::Session { token, .. } => auth::session_csrf_ok(token, field),
         // A browser never adds the API token on its own, so a request carrying it is no forgery.
         Caller::Token => true,
         Caller::Demo => auth::csrf_ok(headers, field),
@@ -480,10 +520,18 @@ async fn set_handled(
     Path(id): Path<String>,
     Form(form): Form<HandledForm>,
 ) -> Response {
-    if let Err(refusal) = check_post(&app, &headers, &form.csrf).await {
-        return refusal;
-    }
-    back_to_message(&id, app.store.set_handled(&id, form.handled == "yes").await)
+    let caller = match check_post(&app, &headers, &form.csrf).await {
+        Ok(caller) => caller,
+        Err(refusal) => return refusal,
+    };
+    // The form of before there was a status: handled is closed, not handled is open again.
+    let status = if form.handled == "yes" {
+        Status::Closed
+    } else {
+        Status::Open
+    };
+    let change = change_by(&caller);
+    back_to_message(&id, app.store.set_status(&id, status, &change).await)
 }
 
 async fn set_note(
@@ -492,16 +540,18 @@ async fn set_note(
     Path(id): Path<String>,
     Form(form): Form<NoteForm>,
 ) -> Response {
-    if let Err(refusal) = check_post(&app, &headers, &form.csrf).await {
-        return refusal;
-    }
+    let caller = match check_post(&app, &headers, &form.csrf).await {
+        Ok(caller) => caller,
+        Err(refusal) => return refusal,
+    };
     if form.note.chars().count() > 10_000 {
         return error_page(
             StatusCode::PAYLOAD_TOO_LARGE,
             "The note is longer than 10000 characters.",
         );
     }
-    back_to_message(&id, app.store.set_note(&id, &form.note).await)
+    let change = change_by(&caller);
+    back_to_message(&id, app.store.set_note(&id, &form.note, &change).await)
 }
 
 #[derive(Deserialize)]
@@ -522,6 +572,14 @@ async fn not_spam(
     back_to_message(&id, app.store.clear_flags(&id).await)
 }
 
+/// What `caller` changes now, as recorded.
+fn change_by(caller: &Caller) -> Change {
+    Change {
+        by: caller.actor().to_string(),
+        at: crate::time::rfc3339(std::time::SystemTime::now()),
+    }
+}
+
 /// The answer to a change of one message: back to it, or why not.
 fn back_to_message(id: &str, updated: Result<bool, crate::StoreError>) -> Response {
     match updated {
@@ -532,7 +590,7 @@ fn back_to_message(id: &str, updated: Result<bool, crate::StoreError>) -> Respon
 }
 
 async fn login_form(State(app): State<Arc<App>>, headers: HeaderMap) -> Response {
-    if app.config.auth.password_hash.is_none() || auth::may_read(&app, &headers).await {
+    if !auth::locked(&app).await || auth::may_read(&app, &headers).await {
         return redirect("/inbox");
     }
     let (token, new_csrf) = csrf(&Caller::Stranger, &headers);
@@ -563,6 +621,9 @@ fn login_page(token: &str, error: Option<&str>) -> String {
 #[derive(Deserialize)]
 struct LoginForm {
     csrf: String,
+    /// A teammate's name; empty (or absent) for the configured password's owner.
+    #[serde(default)]
+    name: String,
     password: String,
 }
 
@@ -572,7 +633,7 @@ async fn login(
     headers: HeaderMap,
     Form(form): Form<LoginForm>,
 ) -> Response {
-    if app.config.auth.password_hash.is_none() {
+    if !auth::locked(&app).await {
         return redirect("/inbox");
     }
     // Before a login there is no session: the form carries the double-submit cookie's token.
@@ -592,8 +653,13 @@ async fn login(
         let page = login_page(&token, Some("Too many attempts; wait a minute."));
         return html_response(StatusCode::TOO_MANY_REQUESTS, page, None, &app, &headers);
     }
-    let hash = app.config.auth.password_hash.clone().unwrap_or_default();
-    let Some(ok) = app.passwords.check(hash, form.password).await else {
+    let account = match auth::login_account(&app, &form.name).await {
+        Ok(account) => account,
+        Err(e) => return storage_failed(&e),
+    };
+    // A name nobody has is checked against a decoy, so it takes as long as a real one.
+    let hash = account.as_ref().map_or(auth::decoy_hash(), |(_, hash)| hash);
+    let Some(ok) = app.passwords.check(hash.to_string(), form.password).await else {
         tracing::warn!(ip, "login refused: every password check is busy");
         let page = login_page(&token, Some("The server is busy; try again in a moment."));
         let mut response = html_response(StatusCode::TOO_MANY_REQUESTS, page, None, &app, &headers);
@@ -602,17 +668,17 @@ async fn login(
             .insert(RETRY_AFTER, HeaderValue::from_static("1"));
         return response;
     };
-    if !ok {
+    let Some((user, hash)) = account.filter(|_| ok) else {
         tracing::warn!(ip, "failed login");
         return html_response(
             StatusCode::UNAUTHORIZED,
-            login_page(&token, Some("Wrong password.")),
+            login_page(&token, Some("Wrong name or password.")),
             None,
             &app,
             &headers,
         );
-    }
-    let session = match auth::start_session(&app).await {
+    };
+    let session = match auth::start_session(&app, &user, &hash).await {
         Ok(session) => session,
         Err(e) => return storage_failed(&e),
     };
@@ -652,7 +718,7 @@ async fn logout(
         Ok(caller) => caller,
         Err(refusal) => return refusal,
     };
-    if let Caller::Session(token) = caller {
+    if let Caller::Session { token, .. } = caller {
         if let Err(e) = auth::end_session(&app, &token).await {
             return storage_failed(&e);
         }

@@ -150,7 +150,7 @@ fn login_session_and_csrf_on() {
         &format!("csrf={csrf}&password=wrong"),
     );
     assert_eq!(reply.status, 401);
-    assert!(reply.text().contains("Wrong password."));
+    assert!(reply.text().contains("Wrong name or password."));
     let reply = browser.post_form(
         &server,
         "/inbox/login",
@@ -521,10 +521,10 @@ fn possible_spam_has_its_own_view_on() {
     );
     assert!(!view.contains("Where is my order?"), "{view}");
     assert!(
-        view.contains("new · sent faster than a person types"),
+        view.contains("open · sent faster than a person types"),
         "{view}"
     );
-    assert!(view.contains("new · hidden field filled (people cannot see it; robots fill it in); sent 0.4 s after the visitor started typing"), "{view}");
+    assert!(view.contains("open · hidden field filled (people cannot see it; robots fill it in); sent 0.4 s after the visitor started typing"), "{view}");
     assert!(
         view.contains("<a href=\"/inbox?spam=yes\" aria-current=\"page\">"),
         "{view}"

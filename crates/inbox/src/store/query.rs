@@ -8,18 +8,29 @@
 
 use serde::Serialize;
 
+use super::Status;
+
 /// What the owner is looking for. Every field narrows; the default lists everything.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Filter {
     /// Words to find in the message, e-mail, name or page URL (case-insensitive, as a substring).
     pub text: Option<String>,
+    /// A site's name, or part of its host: `8391` finds `http://127.0.0.1:8391` (sites are
+    /// origins when none are configured).
     pub site: Option<String>,
     pub rating: Option<u8>,
     /// First day to include, `YYYY-MM-DD` (UTC).
     pub from: Option<String>,
     /// Last day to include, `YYYY-MM-DD` (UTC).
     pub to: Option<String>,
+    pub status: Option<Status>,
+    /// `Some(true)`: answered or closed; `Some(false)`: open (what `handled` meant before there
+    /// was a status).
     pub handled: Option<bool>,
+    /// The teammate it is assigned to.
+    pub assignee: Option<String>,
+    /// One customer's messages (see `store::customer_key`).
+    pub customer: Option<String>,
     /// Only messages with spam flags (`Some(true)`: the "Possible spam" view) or without them.
     pub flagged: Option<bool>,
 }
@@ -53,8 +64,11 @@ impl Cursor {
     }
 }
 
-/// Columns every listing selects, in the order `stored_from_columns` takes them.
-pub const COLUMNS: &str = "received_at, body, site, handled, note, flags";
+/// Columns every listing selects, in the order `store::Columns` holds them; a page's sequence
+/// number follows them.
+pub const COLUMNS: &str = "received_at, body, site, status, note, flags, assignee";
+/// The index of the sequence number [`page_sql`] selects after [`COLUMNS`].
+pub const SEQ_COLUMN: usize = 7;
 
 /// A value bound to a placeholder.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -82,8 +96,25 @@ impl Filter {
 
     /// [`Filter::where_clause`] for the page after `after`, whose rows' sequence column is `seq`.
     pub fn page_clause(&self, seq: &str, after: Option<&Cursor>) -> (String, Vec<Param>) {
+        let (mut conditions, mut params) = self.conditions(Vec::new());
+        if let Some(after) = after {
+            conditions.push(after_cursor(seq, after, &mut params));
+        }
+        (where_sql(&conditions), params)
+    }
+
+    /// The filter without its status (for counts per status).
+    pub fn any_status(&self) -> Filter {
+        Filter {
+            status: None,
+            handled: None,
+            ..self.clone()
+        }
+    }
+
+    /// The filter's conditions (each to be ANDed), binding their values after `params`.
+    fn conditions(&self, mut params: Vec<Param>) -> (Vec<String>, Vec<Param>) {
         let mut conditions = Vec::new();
-        let mut params = Vec::new();
         let mut bind = |param: Param| {
             params.push(param);
             format!("${}", params.len())
@@ -101,8 +132,16 @@ impl Filter {
                  OR lower(coalesce(name, '')) LIKE {p} ESCAPE '\\' OR lower(coalesce(page_url, '')) LIKE {p} ESCAPE '\\')"
             ));
         }
-        if let Some(site) = &self.site {
-            conditions.push(format!("site = {}", bind(Param::Text(site.clone()))));
+        if let Some(site) = self.site.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+            // A configured site by its exact name; an origin (open mode) also by part of it.
+            let exact = bind(Param::Text(site.to_string()));
+            let part = bind(Param::Text(format!(
+                "%{}%",
+                escape_like(&site.to_ascii_lowercase())
+            )));
+            conditions.push(format!(
+                "(site = {exact} OR (site LIKE '%://%' AND lower(site) LIKE {part} ESCAPE '\\'))"
+            ));
         }
         if let Some(rating) = self.rating {
             conditions.push(format!("rating = {}", bind(Param::Int(i32::from(rating)))));
@@ -120,29 +159,49 @@ impl Filter {
                 bind(Param::Text(format!("{to}~")))
             ));
         }
-        if let Some(handled) = self.handled {
+        if let Some(status) = self.status {
             conditions.push(format!(
-                "handled = {}",
-                bind(Param::Int(i32::from(handled)))
+                "status = {}",
+                bind(Param::Text(status.name().into()))
+            ));
+        }
+        if let Some(handled) = self.handled {
+            conditions.push(if handled { "status <> 'open'" } else { "status = 'open'" }.to_string());
+        }
+        if let Some(assignee) = &self.assignee {
+            conditions.push(format!(
+                "assignee = {}",
+                bind(Param::Text(assignee.clone()))
+            ));
+        }
+        if let Some(customer) = &self.customer {
+            conditions.push(format!(
+                "customer = {}",
+                bind(Param::Text(customer.clone()))
             ));
         }
         if let Some(flagged) = self.flagged {
             conditions.push(if flagged { "flags <> ''" } else { "flags = ''" }.to_string());
         }
-        if let Some(after) = after {
-            let (time, number) = (
-                bind(Param::Text(after.received_at.clone())),
-                bind(Param::BigInt(after.seq)),
-            );
-            conditions.push(format!("(received_at, {seq}) < ({time}, {number})"));
-        }
-        let clause = if conditions.is_empty() {
-            String::new()
-        } else {
-            format!(" WHERE {}", conditions.join(" AND "))
-        };
-        (clause, params)
+        (conditions, params)
     }
+}
+
+/// ` WHERE a AND b`, or nothing.
+fn where_sql(conditions: &[String]) -> String {
+    if conditions.is_empty() {
+        String::new()
+    } else {
+        format!(" WHERE {}", conditions.join(" AND "))
+    }
+}
+
+/// The rows after `after` in newest-first order.
+fn after_cursor(seq: &str, after: &Cursor, params: &mut Vec<Param>) -> String {
+    params.push(Param::Text(after.received_at.clone()));
+    params.push(Param::BigInt(after.seq));
+    let n = params.len();
+    format!("(received_at, {seq}) < (${}, ${n})", n - 1)
 }
 
 /// The query of one page: the rows matching `filter` after `after`, newest first, one more than
@@ -159,6 +218,41 @@ pub fn page_sql(
         u64::from(limit) + 1
     );
     (sql, params)
+}
+
+/// [`page_sql`] with one row per customer: a matching message is listed unless the same customer
+/// has a newer one that matches too. Inside the subquery the filter's bare column names are the
+/// newer message's (the innermost table), and its placeholders are the same values.
+pub fn customers_page_sql(
+    filter: &Filter,
+    seq: &str,
+    after: Option<&Cursor>,
+    limit: u32,
+) -> (String, Vec<Param>) {
+    let (mut conditions, mut params) = filter.conditions(Vec::new());
+    let newer = std::iter::once(format!(
+        "g.customer = f.customer AND (g.received_at, g.{seq}) > (f.received_at, f.{seq})"
+    ))
+    .chain(conditions.iter().cloned())
+    .collect::<Vec<_>>()
+    .join(" AND ");
+    conditions.push(format!(
+        "(customer IS NULL OR NOT EXISTS (SELECT 1 FROM feedback g WHERE {newer}))"
+    ));
+    if let Some(after) = after {
+        conditions.push(after_cursor(seq, after, &mut params));
+    }
+    let sql = format!(
+        "SELECT {COLUMNS}, {seq} FROM feedback f{} ORDER BY received_at DESC, {seq} DESC LIMIT {}",
+        where_sql(&conditions),
+        u64::from(limit) + 1
+    );
+    (sql, params)
+}
+
+/// The counts per status over `where_clause`.
+pub fn status_counts_sql(where_clause: &str) -> String {
+    format!("SELECT status, count(*) FROM feedback{where_clause} GROUP BY status")
 }
 
 /// One page of a listing: its rows, and where the next begins (`None` after the last).
@@ -215,14 +309,34 @@ mod tests {
         check(Filter::default(), "", &[]);
         check(
             Filter {
-                site: Some("shop".into()),
+                site: Some("Shop:8391".into()),
                 rating: Some(5),
                 handled: Some(false),
                 flagged: Some(true),
                 ..Filter::default()
             },
-            " WHERE site = $1 AND rating = $2 AND handled = $3 AND flags <> ''",
-            &[Param::Text("shop".into()), Param::Int(5), Param::Int(0)],
+            " WHERE (site = $1 OR (site LIKE '%://%' AND lower(site) LIKE $2 ESCAPE '\\')) AND rating = $3 \
+             AND status = 'open' AND flags <> ''",
+            &[
+                Param::Text("Shop:8391".into()),
+                Param::Text("%shop:8391%".into()),
+                Param::Int(5),
+            ],
+        );
+        check(
+            Filter {
+                status: Some(Status::Answered),
+                handled: Some(true),
+                assignee: Some("ana".into()),
+                customer: Some("ana@example.org".into()),
+                ..Filter::default()
+            },
+            " WHERE status = $1 AND status <> 'open' AND assignee = $2 AND customer = $3",
+            &[
+                Param::Text("answered".into()),
+                Param::Text("ana".into()),
+                Param::Text("ana@example.org".into()),
+            ],
         );
         check(
             Filter {

@@ -17,6 +17,8 @@ pub const CSV_HEADER: &[&str] = &[
     "handled",
     "note",
     "flags",
+    "status",
+    "assignee",
 ];
 
 /// One page of a streamed CSV export (RFC 4180, CRLF line ends): the header row first (when
@@ -42,9 +44,11 @@ pub fn csv_chunk(rows: &[StoredSubmission], first: bool, _last: bool) -> String 
                 s.page.title.clone(),
                 s.locale.clone(),
                 s.time_zone.clone(),
-                if row.inbox.handled { "yes" } else { "no" }.to_string(),
+                if row.inbox.status.handled() { "yes" } else { "no" }.to_string(),
                 row.inbox.note.clone(),
                 row.inbox.flags.join(" "),
+                row.inbox.status.name().to_string(),
+                row.inbox.assignee.clone().unwrap_or_default(),
             ],
         );
     }
