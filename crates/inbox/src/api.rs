@@ -316,7 +316,9 @@ async fn list(
     let filter = query.filter_for(&caller).map_err(bad_request)?;
     let (after, limit) = query.page(DEFAULT_PAGE).map_err(bad_request)?;
     let page = if query.per_customer().map_err(bad_request)? {
-        app.store.list_customers(&filter, after.as_ref(), limit).await
+        app.store
+            .list_customers(&filter, after.as_ref(), limit)
+            .await
     } else {
         app.store.list(&filter, after.as_ref(), limit).await
     }
@@ -363,7 +365,10 @@ async fn one(
     let store = &app.store;
     let internal = |e: StoreError| ApiError::internal(&e);
     let Some(message) = store.get(&id).await.map_err(internal)? else {
-        return Err(ApiError::new(StatusCode::NOT_FOUND, "no message with this id".into()));
+        return Err(ApiError::new(
+            StatusCode::NOT_FOUND,
+            "no message with this id".into(),
+        ));
     };
     let replies = store.replies(&id).await.map_err(internal)?;
     let activity = store.activity(&id).await.map_err(internal)?;

@@ -135,10 +135,7 @@ pub async fn may_read(app: &App, headers: &HeaderMap) -> bool {
 /// Whose password a login names: `(session user, password hash)`, where the session user is
 /// empty for [`OWNER`] (the configured password; also an empty name) and a teammate's name in
 /// lower case otherwise. `None` when nobody has that name.
-pub async fn login_account(
-    app: &App,
-    name: &str,
-) -> Result<Option<(String, String)>, StoreError> {
+pub async fn login_account(app: &App, name: &str) -> Result<Option<(String, String)>, StoreError> {
     let name = name.trim();
     if name.is_empty() || name.eq_ignore_ascii_case(OWNER) {
         return Ok(app

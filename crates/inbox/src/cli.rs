@@ -85,7 +85,11 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Command, String
             "password" => UserAction::Password(word("whose password? (inbox user password NAME)")?),
             "remove" => UserAction::Remove(word("remove whom? (inbox user remove NAME)")?),
             "list" => UserAction::List,
-            other => return Err(format!("inbox user: {other:?} is not add, password, remove or list")),
+            other => {
+                return Err(format!(
+                    "inbox user: {other:?} is not add, password, remove or list"
+                ))
+            }
         };
         return match flags(args)? {
             Command::Run(out) => Ok(Command::User(action, out)),
@@ -188,19 +192,34 @@ mod tests {
             edit(&mut args);
             Ok(Command::User(action, args))
         };
-        check(&["user", "add", "ana"], user(UserAction::Add("ana".into()), |_| {}));
+        check(
+            &["user", "add", "ana"],
+            user(UserAction::Add("ana".into()), |_| {}),
+        );
         check(
             &["user", "password", "ana", "--db", "x.db", "--config=c.toml"],
             user(UserAction::Password("ana".into()), |a| {
                 (a.db, a.config) = ("x.db".into(), Some("c.toml".into()))
             }),
         );
-        check(&["user", "remove", "bob"], user(UserAction::Remove("bob".into()), |_| {}));
+        check(
+            &["user", "remove", "bob"],
+            user(UserAction::Remove("bob".into()), |_| {}),
+        );
         check(&["user", "list"], user(UserAction::List, |_| {}));
-        check(&["user", "add"], Err("inbox user: add whom? (inbox user add NAME)"));
-        check(&["user", "add", "--db"], Err("inbox user: add whom? (inbox user add NAME)"));
+        check(
+            &["user", "add"],
+            Err("inbox user: add whom? (inbox user add NAME)"),
+        );
+        check(
+            &["user", "add", "--db"],
+            Err("inbox user: add whom? (inbox user add NAME)"),
+        );
         check(&["user"], Err("inbox user: add, password, remove or list?"));
-        check(&["user", "delete", "x"], Err("inbox user: \"delete\" is not add, password, remove or list"));
+        check(
+            &["user", "delete", "x"],
+            Err("inbox user: \"delete\" is not add, password, remove or list"),
+        );
         check(&["user", "list", "--help"], Ok(Command::Help));
         check(&["8080"], Err("unknown argument \"8080\""));
     }

@@ -426,7 +426,10 @@ impl Config {
             }
         }
         if let Some(reply) = &self.reply {
-            for (what, address) in [("from", &reply.from), ("reply_to", &reply.reply_to().to_string())] {
+            for (what, address) in [
+                ("from", &reply.from),
+                ("reply_to", &reply.reply_to().to_string()),
+            ] {
                 address
                     .parse::<lettre::message::Mailbox>()
                     .map_err(|e| format!("reply.{what} {address:?} is not an address ({e})"))?;
@@ -642,9 +645,18 @@ mod tests {
         let check = |file: &str, env: &[(&str, &str)], smtp: &str, reply_to: &str| {
             let config = load(Some(file), env).expect("valid");
             let reply = config.reply.expect("[reply]");
-            assert_eq!((reply.smtp_url.as_str(), reply.reply_to()), (smtp, reply_to), "{file}");
+            assert_eq!(
+                (reply.smtp_url.as_str(), reply.reply_to()),
+                (smtp, reply_to),
+                "{file}"
+            );
         };
-        check(&format!("{reply}{forward}"), &[], "smtp://forward:25", "Shop <help@shop.example>");
+        check(
+            &format!("{reply}{forward}"),
+            &[],
+            "smtp://forward:25",
+            "Shop <help@shop.example>",
+        );
         check(
             &format!("{reply}smtp_url = \"smtps://own:465\"\nreply_to = \"team@shop.example\"\n{forward}"),
             &[],

@@ -117,7 +117,9 @@ async fn deliver(app: &App, agent: &ureq::Agent, job: Job) {
         }
     };
     match recorded {
-        Ok(true) if outcome.is_ok() => tracing::info!(id = job.feedback_id, target = job.target, "delivered"),
+        Ok(true) if outcome.is_ok() => {
+            tracing::info!(id = job.feedback_id, target = job.target, "delivered")
+        }
         Ok(true) => {}
         // Recording took longer than the lease's margin and another worker claimed the job.
         Ok(false) => tracing::warn!(
@@ -291,9 +293,10 @@ async fn send_reply(
     timeout: Duration,
 ) -> Result<(), String> {
     use lettre::{AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
-    let config = app.config.reply.as_ref().ok_or(
-        "replies by e-mail are not configured any more: add [reply] to the configuration",
-    )?;
+    let config =
+        app.config.reply.as_ref().ok_or(
+            "replies by e-mail are not configured any more: add [reply] to the configuration",
+        )?;
     let replies = app
         .store
         .replies(&message.submission.id)
@@ -337,9 +340,20 @@ pub fn reply_email(
     let (own, earlier) = ids.split_last().ok_or("no reply to send")?;
     let builder = lettre::Message::builder()
         .from(from)
-        .reply_to(config.reply_to().parse().map_err(|e| format!("reply_to: {e}"))?)
-        .to(reply.to.parse().map_err(|e| format!("to {:?}: {e}", reply.to))?)
-        .subject(format!("Re: {}", crate::ui::excerpt(&message.submission.message, 60)))
+        .reply_to(
+            config
+                .reply_to()
+                .parse()
+                .map_err(|e| format!("reply_to: {e}"))?,
+        )
+        .to(reply
+            .to
+            .parse()
+            .map_err(|e| format!("to {:?}: {e}", reply.to))?)
+        .subject(format!(
+            "Re: {}",
+            crate::ui::excerpt(&message.submission.message, 60)
+        ))
         .message_id(Some(own.clone()))
         .in_reply_to(earlier.last().cloned().unwrap_or_default())
         .references(earlier.join(" "))
@@ -352,7 +366,11 @@ pub fn reply_email(
 /// The reply's text, then the customer's message quoted (`> `), introduced by when and who.
 pub fn reply_body(text: &str, message: &StoredSubmission) -> String {
     let s = &message.submission;
-    let when = message.received_at.get(..16).unwrap_or(&message.received_at).replace('T', " ");
+    let when = message
+        .received_at
+        .get(..16)
+        .unwrap_or(&message.received_at)
+        .replace('T', " ");
     let email = s.email.as_deref().unwrap_or_default().trim();
     let who = match s.name.as_deref().map(str::trim).filter(|n| !n.is_empty()) {
         Some(name) => format!("{name} <{email}>"),
@@ -361,7 +379,13 @@ pub fn reply_body(text: &str, message: &StoredSubmission) -> String {
     let quoted: Vec<String> = s
         .message
         .lines()
-        .map(|line| if line.is_empty() { ">".into() } else { format!("> {line}") })
+        .map(|line| {
+            if line.is_empty() {
+                ">".into()
+            } else {
+                format!("> {line}")
+            }
+        })
         .collect();
     format!(
         "{}\n\nOn {when} UTC, {who} wrote:\n{}\n",

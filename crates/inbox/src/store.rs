@@ -62,8 +62,7 @@ pub trait Store: Send + Sync + 'static {
 
     /// Sets a submission's status, recording who did it when it changes. `false` when there is no
     /// such id.
-    async fn set_status(&self, id: &str, status: Status, by: &Change)
-        -> Result<bool, StoreError>;
+    async fn set_status(&self, id: &str, status: Status, by: &Change) -> Result<bool, StoreError>;
 
     /// Assigns a submission to a teammate (or to nobody), recording who did it when it changes.
     /// `false` when there is no such id.
@@ -138,8 +137,7 @@ pub trait Store: Send + Sync + 'static {
 
     /// Replaces a teammate's password hash and ends their sessions. `false` when there is no
     /// such user.
-    async fn set_user_password(&self, name: &str, password_hash: &str)
-        -> Result<bool, StoreError>;
+    async fn set_user_password(&self, name: &str, password_hash: &str) -> Result<bool, StoreError>;
 
     /// A teammate by name (case-insensitively).
     async fn user(&self, name: &str) -> Result<Option<User>, StoreError>;
@@ -288,7 +286,12 @@ pub struct Delivery {
 }
 
 impl Delivery {
-    fn from_job(attempts: i32, last_error: String, next_at: String, sent_at: Option<String>) -> Self {
+    fn from_job(
+        attempts: i32,
+        last_error: String,
+        next_at: String,
+        sent_at: Option<String>,
+    ) -> Self {
         let state = match (&sent_at, attempts) {
             (Some(_), _) => "sent",
             (None, 0) => "sending",

@@ -69,7 +69,9 @@ pub async fn add(store: &dyn Store, name: &str, password: &str) -> Result<String
         created_at: crate::time::rfc3339(SystemTime::now()),
     };
     match store.add_user(&user).await {
-        Ok(true) => Ok(format!("added {name}; they log in at /inbox with their name and password")),
+        Ok(true) => Ok(format!(
+            "added {name}; they log in at /inbox with their name and password"
+        )),
         Ok(false) => Err(format!("there is already a user named {name:?}")),
         Err(e) => Err(format!("storage: {e}")),
     }
@@ -95,7 +97,9 @@ pub async fn set_password(store: &dyn Store, name: &str, password: &str) -> Resu
     }
     let hash = crate::auth::hash_password(password)?;
     match store.set_user_password(name, &hash).await {
-        Ok(true) => Ok(format!("changed {name}'s password; their sessions are ended")),
+        Ok(true) => Ok(format!(
+            "changed {name}'s password; their sessions are ended"
+        )),
         Ok(false) => Err(format!("there is no user named {name:?}")),
         Err(e) => Err(format!("storage: {e}")),
     }
@@ -108,9 +112,16 @@ pub async fn list(store: &dyn Store, owner: bool) -> Result<String, String> {
     if owner {
         lines.push(format!("{OWNER}\t(the configured password_hash)"));
     }
-    lines.extend(users.iter().map(|u| format!("{}\tadded {}", u.name, u.created_at)));
+    lines.extend(
+        users
+            .iter()
+            .map(|u| format!("{}\tadded {}", u.name, u.created_at)),
+    );
     if lines.is_empty() {
-        return Ok("no users: the inbox is open to anyone (demo mode); add one with `inbox user add NAME`".into());
+        return Ok(
+            "no users: the inbox is open to anyone (demo mode); add one with `inbox user add NAME`"
+                .into(),
+        );
     }
     Ok(lines.join("\n"))
 }
@@ -125,7 +136,15 @@ mod tests {
 
     #[test]
     fn names_are_short_words() {
-        for ok in ["ana", "Ana.Lopez", "bob_2", "li-wei", "zoë", "støtte@shop", "李"] {
+        for ok in [
+            "ana",
+            "Ana.Lopez",
+            "bob_2",
+            "li-wei",
+            "zoë",
+            "støtte@shop",
+            "李",
+        ] {
             assert_eq!(name_problem(ok), None, "{ok}");
         }
         for (bad, why) in [

@@ -658,7 +658,9 @@ async fn login(
         Err(e) => return storage_failed(&e),
     };
     // A name nobody has is checked against a decoy, so it takes as long as a real one.
-    let hash = account.as_ref().map_or(auth::decoy_hash(), |(_, hash)| hash);
+    let hash = account
+        .as_ref()
+        .map_or(auth::decoy_hash(), |(_, hash)| hash);
     let Some(ok) = app.passwords.check(hash.to_string(), form.password).await else {
         tracing::warn!(ip, "login refused: every password check is busy");
         let page = login_page(&token, Some("The server is busy; try again in a moment."));

@@ -411,12 +411,7 @@ impl super::Store for PostgresStore {
             .collect()
     }
 
-    async fn set_status(
-        &self,
-        id: &str,
-        status: Status,
-        by: &Change,
-    ) -> Result<bool, StoreError> {
+    async fn set_status(&self, id: &str, status: Status, by: &Change) -> Result<bool, StoreError> {
         self.change_and_record(id, "status", Some(status.name()), "status", by)
             .await
     }
@@ -662,7 +657,12 @@ impl super::Store for PostgresStore {
             .execute(
                 "INSERT INTO users (key, name, password_hash, created_at) VALUES ($1, $2, $3, $4)
                  ON CONFLICT (key) DO NOTHING",
-                &[&user.name.to_lowercase(), &user.name, &user.password_hash, &user.created_at],
+                &[
+                    &user.name.to_lowercase(),
+                    &user.name,
+                    &user.password_hash,
+                    &user.created_at,
+                ],
             )
             .await?;
         Ok(changed == 1)
@@ -682,11 +682,7 @@ impl super::Store for PostgresStore {
         Ok(row.try_get::<_, i64>(0)? == 1)
     }
 
-    async fn set_user_password(
-        &self,
-        name: &str,
-        password_hash: &str,
-    ) -> Result<bool, StoreError> {
+    async fn set_user_password(&self, name: &str, password_hash: &str) -> Result<bool, StoreError> {
         let row = self
             .client()
             .await?

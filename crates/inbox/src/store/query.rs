@@ -132,7 +132,12 @@ impl Filter {
                  OR lower(coalesce(name, '')) LIKE {p} ESCAPE '\\' OR lower(coalesce(page_url, '')) LIKE {p} ESCAPE '\\')"
             ));
         }
-        if let Some(site) = self.site.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        if let Some(site) = self
+            .site
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+        {
             // A configured site by its exact name; an origin (open mode) also by part of it.
             let exact = bind(Param::Text(site.to_string()));
             let part = bind(Param::Text(format!(
@@ -166,7 +171,14 @@ impl Filter {
             ));
         }
         if let Some(handled) = self.handled {
-            conditions.push(if handled { "status <> 'open'" } else { "status = 'open'" }.to_string());
+            conditions.push(
+                if handled {
+                    "status <> 'open'"
+                } else {
+                    "status = 'open'"
+                }
+                .to_string(),
+            );
         }
         if let Some(assignee) = &self.assignee {
             conditions.push(format!(

@@ -11,8 +11,8 @@ use rusqlite::{params, params_from_iter, Connection, OptionalExtension, Transact
 use super::query::{self, Cursor, DayStats, Filter, Page, Param, COLUMNS, SEQ_COLUMN};
 use super::{
     compare_with_first, customer_key, flags_column, reply_target, Change, Columns, Delivery, Event,
-    Inserted, Job, JobState, NewFeedback, NewReply, OpenSession, Reply, Session, Status, REPLY_TARGET,
-    StatusCounts, StoreError, StoredSubmission, User,
+    Inserted, Job, JobState, NewFeedback, NewReply, OpenSession, Reply, Session, Status,
+    StatusCounts, StoreError, StoredSubmission, User, REPLY_TARGET,
 };
 
 /// Schema steps, applied in order; `PRAGMA user_version` counts how many have run.
@@ -380,12 +380,7 @@ impl super::Store for SqliteStore {
         .await
     }
 
-    async fn set_status(
-        &self,
-        id: &str,
-        status: Status,
-        by: &Change,
-    ) -> Result<bool, StoreError> {
+    async fn set_status(&self, id: &str, status: Status, by: &Change) -> Result<bool, StoreError> {
         let (id, by) = (id.to_string(), by.clone());
         self.with(move |conn| {
             let name = status.name();
@@ -513,7 +508,12 @@ impl super::Store for SqliteStore {
                 "SELECT at, actor, kind, value FROM activity WHERE feedback_id = ?1 ORDER BY seq",
             )?;
             let rows = stmt.query_map([id], |row| {
-                Ok(Event { at: row.get(0)?, by: row.get(1)?, kind: row.get(2)?, value: row.get(3)? })
+                Ok(Event {
+                    at: row.get(0)?,
+                    by: row.get(1)?,
+                    kind: row.get(2)?,
+                    value: row.get(3)?,
+                })
             })?;
             Ok(rows.collect::<Result<_, _>>()?)
         })
@@ -635,7 +635,12 @@ impl super::Store for SqliteStore {
             let changed = conn.execute(
                 "INSERT INTO users (key, name, password_hash, created_at) VALUES (?1, ?2, ?3, ?4)
                  ON CONFLICT (key) DO NOTHING",
-                params![user.name.to_lowercase(), user.name, user.password_hash, user.created_at],
+                params![
+                    user.name.to_lowercase(),
+                    user.name,
+                    user.password_hash,
+                    user.created_at
+                ],
             )?;
             Ok(changed == 1)
         })
@@ -654,11 +659,7 @@ impl super::Store for SqliteStore {
         .await
     }
 
-    async fn set_user_password(
-        &self,
-        name: &str,
-        password_hash: &str,
-    ) -> Result<bool, StoreError> {
+    async fn set_user_password(&self, name: &str, password_hash: &str) -> Result<bool, StoreError> {
         let (key, hash) = (name.to_lowercase(), password_hash.to_string());
         self.with(move |conn| {
             let tx = conn.unchecked_transaction()?;
@@ -686,9 +687,8 @@ impl super::Store for SqliteStore {
 
     async fn users(&self) -> Result<Vec<User>, StoreError> {
         self.with(move |conn| {
-            let mut stmt = conn.prepare_cached(
-                "SELECT name, password_hash, created_at FROM users ORDER BY key",
-            )?;
+            let mut stmt = conn
+                .prepare_cached("SELECT name, password_hash, created_at FROM users ORDER BY key")?;
             let rows = stmt.query_map([], user_from_row)?;
             Ok(rows.collect::<Result<_, _>>()?)
         })
@@ -809,7 +809,8 @@ mod tests {
             for step in &MIGRATIONS[..5] {
                 conn.execute_batch(step).expect("an older schema");
             }
-            conn.pragma_update(None, "user_version", 5).expect("set version");
+            conn.pragma_update(None, "user_version", 5)
+                .expect("set version");
             conn.execute_batch(
                 "INSERT INTO feedback (id, received_at, message, body, email, handled) VALUES
                      ('a', '2026-01-01T00:00:00.000Z', 'm', '{}', 'Ana@Example.ORG', 1),
@@ -846,7 +847,9 @@ mod tests {
             "the rule new messages follow"
         );
         let user: String = conn
-            .query_row("SELECT user_key FROM sessions WHERE id = 's'", [], |r| r.get(0))
+            .query_row("SELECT user_key FROM sessions WHERE id = 's'", [], |r| {
+                r.get(0)
+            })
             .expect("the session is kept");
         assert_eq!(user, "", "the configured password's owner");
     }

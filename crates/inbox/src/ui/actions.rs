@@ -9,7 +9,9 @@ use axum::response::Response;
 use axum::Form;
 use serde::Deserialize;
 
-use super::{back_to_message, change_by, check_post, error_page, query_value, redirect, storage_failed};
+use super::{
+    back_to_message, change_by, check_post, error_page, query_value, redirect, storage_failed,
+};
 use crate::store::{Inserted, NewReply, Status};
 use crate::{team, App};
 
@@ -169,11 +171,7 @@ pub async fn reply(
 }
 
 /// After a change: back to `back` when it is a page of the inbox, else to the message.
-fn back_to(
-    back: &str,
-    id: &str,
-    changed: Result<bool, crate::StoreError>,
-) -> Response {
+fn back_to(back: &str, id: &str, changed: Result<bool, crate::StoreError>) -> Response {
     match changed {
         Ok(true) if inbox_path(back) => redirect(back),
         changed => back_to_message(id, changed),

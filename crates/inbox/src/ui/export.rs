@@ -44,7 +44,12 @@ pub fn csv_chunk(rows: &[StoredSubmission], first: bool, _last: bool) -> String 
                 s.page.title.clone(),
                 s.locale.clone(),
                 s.time_zone.clone(),
-                if row.inbox.status.handled() { "yes" } else { "no" }.to_string(),
+                if row.inbox.status.handled() {
+                    "yes"
+                } else {
+                    "no"
+                }
+                .to_string(),
                 row.inbox.note.clone(),
                 row.inbox.flags.join(" "),
                 row.inbox.status.name().to_string(),
