@@ -531,6 +531,10 @@ mod tests {
                 "limit" => q.limit = v,
                 "cursor" => q.cursor = v,
                 "spam" => q.spam = v,
+                "status" => q.status = v,
+                "assignee" => q.assignee = v,
+                "email" => q.email = v,
+                "group" => q.group = v,
                 _ => q.handled = v,
             }
         }
@@ -581,6 +585,28 @@ mod tests {
         assert_eq!(
             query(&[("spam", "1")]),
             Err("spam must be yes, no or any, got \"1\"".into())
+        );
+        assert_eq!(
+            query(&[
+                ("status", "closed"),
+                ("assignee", "ana"),
+                ("email", " Ana@Example.ORG")
+            ]),
+            Ok(Filter {
+                status: Some(Status::Closed),
+                assignee: Some("ana".into()),
+                customer: Some("ana@example.org".into()),
+                ..Filter::default()
+            })
+        );
+        assert_eq!(query(&[("status", "any")]), Ok(Filter::default()));
+        assert_eq!(
+            query(&[("status", "handled")]),
+            Err("status must be open, answered, closed or any, got \"handled\"".into())
+        );
+        assert_eq!(
+            query(&[("group", "site")]),
+            Err("group must be customer, got \"site\"".into())
         );
     }
 

@@ -4,98 +4,7 @@
 mod support;
 
 use serde_json::json;
-use support::{config, each_backend, id, sample, temp_dir, Reply, Server};
-
-/// A browser's cookie jar, reduced to what the UI sets.
-#[derive(Default)]
-struct Browser {
-    cookies: Vec<(String, String)>,
-}
-
-impl Browser {
-    fn remember(&mut self, reply: &Reply) {
-        for (name, value) in &reply.headers {
-            if name == "set-cookie" {
-                let pair = value.split(';').next().unwrap_or_default();
-                let (k, v) = pair.split_once('=').expect("name=value");
-                self.cookies.retain(|(n, _)| n != k);
-                self.cookies.push((k.to_string(), v.to_string()));
-            }
-        }
-    }
-
-    fn cookie_header(&self) -> String {
-        self.cookies
-            .iter()
-            .map(|(k, v)| format!("{k}={v}"))
-            .collect::<Vec<_>>()
-            .join("; ")
-    }
-
-    fn csrf(&self) -> String {
-        self.cookies
-            .iter()
-            .find(|(k, _)| k == "inbox_csrf")
-            .map(|(_, v)| v.clone())
-            .expect("a CSRF cookie")
-    }
-
-    fn get(&mut self, server: &Server, path: &str) -> Reply {
-        let cookie = self.cookie_header();
-        let reply = server.send("GET", path, &[("cookie", &cookie)], None);
-        self.remember(&reply);
-        reply
-    }
-
-    fn post_form(&mut self, server: &Server, path: &str, form: &str) -> Reply {
-        self.post_form_with(server, path, form, &[])
-    }
-
-    /// A form POST with more headers (as a proxy or the browser adds them).
-    fn post_form_with(
-        &mut self,
-        server: &Server,
-        path: &str,
-        form: &str,
-        extra: &[(&str, &str)],
-    ) -> Reply {
-        let cookie = self.cookie_header();
-        let mut headers = vec![
-            ("cookie", cookie.as_str()),
-            ("content-type", "application/x-www-form-urlencoded"),
-        ];
-        headers.extend_from_slice(extra);
-        let reply = server.send("POST", path, &headers, Some(form.as_bytes()));
-        self.remember(&reply);
-        reply
-    }
-}
-
-/// The CSRF token a page's forms carry.
-fn form_csrf(page: &Reply) -> String {
-    let text = page.text();
-    let start = text
-        .find("name=\"csrf\" value=\"")
-        .map(|i| i + "name=\"csrf\" value=\"".len())
-        .expect("a form with a CSRF field");
-    text[start..]
-        .split('"')
-        .next()
-        .expect("the value")
-        .to_string()
-}
-
-fn encode(s: &str) -> String {
-    s.bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() {
-                (b as char).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect()
-}
+use support::{config, each_backend, encode, form_csrf, id, sample, temp_dir, Browser, Server};
 
 fn server_with_password(dir: &std::path::Path) -> Server {
     server_with_password_and(dir, "")
@@ -199,20 +108,7 @@ fn login_session_and_csrf_on() {
 
 /// Logs `browser` in with the password "open sesame"; its session cookie.
 fn log_in(browser: &mut Browser, server: &Server) -> String {
-    browser.get(server, "/inbox/login");
-    let csrf = browser.csrf();
-    let reply = browser.post_form(
-        server,
-        "/inbox/login",
-        &format!("csrf={csrf}&password=open+sesame"),
-    );
-    assert_eq!(reply.status, 303, "{}", reply.text());
-    browser
-        .cookies
-        .iter()
-        .find(|(k, _)| k == "inbox_session")
-        .map(|(_, v)| v.clone())
-        .expect("a session cookie")
+    browser.log_in(server, "", "open sesame")
 }
 
 /// What a copy of a session cookie (kept by someone else, or an old tab) can still open.
