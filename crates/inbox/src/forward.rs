@@ -363,6 +363,15 @@ pub fn reply_email(
         .map_err(|e| e.to_string())
 }
 
+/// The subject of every reply to `message`: one per message, so mail programs that thread by
+/// subject agree with those that read `References`.
+pub fn reply_subject(message: &StoredSubmission) -> String {
+    format!(
+        "Re: {}",
+        crate::ui::excerpt(&message.submission.message, 60)
+    )
+}
+
 /// The reply's text, then the customer's message quoted (`> `), introduced by when and who.
 pub fn reply_body(text: &str, message: &StoredSubmission) -> String {
     let s = &message.submission;

@@ -10,6 +10,7 @@
 
 mod actions;
 mod chart;
+mod conversation;
 mod detail;
 mod export;
 mod html;
@@ -36,7 +37,7 @@ use crate::api::ListQuery;
 use crate::auth::Caller;
 use crate::rate_limit::client_ip;
 use crate::store::{Change, Cursor, Filter, Status, StoredSubmission};
-use crate::{auth, App};
+use crate::{auth, team, App};
 pub use html::{excerpt, query_value};
 
 /// Rows one list page shows unless `limit` says otherwise (at most `api::MAX_PAGE`); the
@@ -50,6 +51,7 @@ pub fn routes(app: Arc<App>) -> Router {
         .route("/inbox", get(list))
         .route("/inbox/", get(|| async { redirect("/inbox") }))
         .route("/inbox/style.css", get(style))
+        .route("/inbox/time.js", get(time_script))
         .route("/inbox/login", get(login_form).post(login))
         .route("/inbox/logout", post(logout))
         .route("/inbox/export.csv", get(export_csv))
@@ -100,9 +102,9 @@ async fn html_errors(response: Response) -> Response {
     page
 }
 
-const CSP: &str =
-    "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; \
-                   frame-ancestors 'none'; base-uri 'none'";
+/// Only the inbox's own stylesheet and script (`time.js`), nothing inline.
+const CSP: &str = "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self' data:; \
+                   form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
 /// The headers of every UI answer.
 fn page_headers() -> [(HeaderName, HeaderValue); 5] {
@@ -196,10 +198,32 @@ async fn style() -> impl IntoResponse {
     )
 }
 
-/// The header bar of a logged-in page, whose forms carry `token`.
-fn header(app: &App, token: &str) -> Markup {
-    layout::header(app.config.auth.password_hash.is_some(), token)
+/// Shows each `<time datetime>` in the reader's time zone (the pages say UTC without it).
+async fn time_script() -> impl IntoResponse {
+    (
+        [
+            ("content-type", "text/javascript; charset=utf-8"),
+            ("cache-control", "no-cache"),
+            ("x-content-type-options", "nosniff"),
+        ],
+        include_str!("ui/time.js"),
+    )
 }
+
+/// The header bar of a page `caller` reads, whose forms carry `token`.
+fn header(caller: &Caller, token: &str) -> Markup {
+    let reader = match caller {
+        Caller::Session { user, .. } => layout::Reader::User(user),
+        Caller::Token => layout::Reader::Token,
+        Caller::Demo | Caller::Stranger => layout::Reader::Demo,
+    };
+    layout::header(reader, token)
+}
+
+/// How many failing replies the list names.
+const FAILING_SHOWN: u32 = 5;
+/// How many of the customer's other messages a message's page shows.
+const HISTORY: u32 = 20;
 
 async fn list(
     State(app): State<Arc<App>>,
@@ -212,43 +236,70 @@ async fn list(
     }
     let (token, new_csrf) = csrf(&caller, &headers);
     spam::main_list_default(&mut query);
-    let (filter, (after, limit)) = match query
-        .filter()
-        .and_then(|filter| Ok((filter, query.page(PAGE_ROWS)?)))
-    {
+    // The work is the open messages: the list starts there unless a status is asked for.
+    if present(&query.status).is_none() && present(&query.handled).is_none() {
+        query.status = Some(Status::Open.name().into());
+    }
+    let asked = query.filter_for(&caller).and_then(|filter| {
+        let (after, limit) = query.page(PAGE_ROWS)?;
+        Ok((filter, after, limit, query.per_customer()?))
+    });
+    let (filter, after, limit, per_customer) = match asked {
         Ok(asked) => asked,
         Err(e) => return error_page(StatusCode::BAD_REQUEST, &e),
     };
-    let daily = match app.store.daily(&filter).await {
-        Ok(daily) => daily,
-        Err(e) => return storage_failed(&e),
-    };
-    let rows = match app.store.list(&filter, after.as_ref(), limit).await {
-        Ok(rows) => rows,
-        Err(e) => return storage_failed(&e),
-    };
-    let flagged = match app
-        .store
-        .daily(&Filter {
+    let page = async {
+        let store = &app.store;
+        let rows = if per_customer {
+            store.list_customers(&filter, after.as_ref(), limit).await?
+        } else {
+            store.list(&filter, after.as_ref(), limit).await?
+        };
+        let counts = if per_customer {
+            let customers: Vec<String> = rows.rows.iter().filter_map(|r| r.customer()).collect();
+            Some(
+                store
+                    .message_counts(&customers)
+                    .await?
+                    .into_iter()
+                    .collect(),
+            )
+        } else {
+            None
+        };
+        let flagged = Filter {
             flagged: Some(true),
             ..filter.clone()
-        })
-        .await
-    {
-        Ok(daily) => daily.iter().map(|d| d.count).sum(),
-        Err(e) => return storage_failed(&e),
+        };
+        let flagged = store.daily(&flagged).await?.iter().map(|d| d.count).sum();
+        let daily = store.daily(&filter).await?;
+        let listing = list::Listing {
+            query: &query,
+            here: format!("/inbox{}", query.query_string(after.as_ref())),
+            sites: &app.config.sites,
+            members: &team::members(&app).await?,
+            me: caller.user(),
+            daily: &daily,
+            counts: store.status_counts(&filter).await?,
+            flagged,
+            rows: &rows.rows,
+            per_customer: counts,
+            failing: &store.failing_replies(FAILING_SHOWN).await?,
+            later: after.is_some(),
+            next: rows.next.as_ref(),
+            token: &token,
+        };
+        Ok::<_, crate::StoreError>(list::page(header(&caller, &token), &listing))
     };
-    let listing = list::Listing {
-        query: &query,
-        sites: &app.config.sites,
-        daily: &daily,
-        flagged,
-        rows: &rows.rows,
-        later: after.is_some(),
-        next: rows.next.as_ref(),
-    };
-    let page = list::page(header(&app, &token), &listing);
-    html_response(StatusCode::OK, page, new_csrf, &app, &headers)
+    match page.await {
+        Ok(page) => html_response(StatusCode::OK, page, new_csrf, &app, &headers),
+        Err(e) => storage_failed(&e),
+    }
+}
+
+/// A parameter's value, unless absent or blank.
+fn present(v: &Option<String>) -> Option<&str> {
+    v.as_deref().map(str::trim).filter(|v| !v.is_empty())
 }
 
 fn storage_failed(e: &crate::StoreError) -> Response {
@@ -269,13 +320,37 @@ async fn detail(
         return redirect("/inbox/login");
     }
     let (token, new_csrf) = csrf(&caller, &headers);
-    let row = match app.store.get(&id).await {
-        Ok(Some(row)) => row,
-        Ok(None) => return error_page(StatusCode::NOT_FOUND, "No message with this id."),
-        Err(e) => return storage_failed(&e),
+    let page = async {
+        let store = &app.store;
+        let Some(row) = store.get(&id).await? else {
+            return Ok(None);
+        };
+        let mut history = Vec::new();
+        if let Some(customer) = row.customer() {
+            for other in store.history(&customer, HISTORY + 1).await? {
+                if other.submission.id != row.submission.id && history.len() < HISTORY as usize {
+                    let replies = store.replies(&other.submission.id).await?;
+                    history.push((other, replies));
+                }
+            }
+        }
+        let detail = detail::Detail {
+            row: &row,
+            replies: &store.replies(&id).await?,
+            activity: &store.activity(&id).await?,
+            history: &history,
+            members: &team::members(&app).await?,
+            sends_replies: app.config.reply.is_some(),
+            reply_id: &auth::hex(&auth::random_bytes::<16>()),
+            token: &token,
+        };
+        Ok::<_, crate::StoreError>(Some(detail::page(header(&caller, &token), &detail)))
     };
-    let page = detail::page(header(&app, &token), &row, &token);
-    html_response(StatusCode::OK, page, new_csrf, &app, &headers)
+    match page.await {
+        Ok(Some(page)) => html_response(StatusCode::OK, page, new_csrf, &app, &headers),
+        Ok(None) => error_page(StatusCode::NOT_FOUND, "No message with this id."),
+        Err(e) => storage_failed(&e),
+    }
 }
 
 #[derive(Deserialize)]
@@ -399,7 +474,7 @@ async fn login_form(State(app): State<Arc<App>>, headers: HeaderMap) -> Response
     let (token, new_csrf) = csrf(&Caller::Stranger, &headers);
     html_response(
         StatusCode::OK,
-        login::page(&token, None),
+        login::page(&token, app.config.auth.password_hash.is_some(), None),
         new_csrf,
         &app,
         &headers,
@@ -427,7 +502,11 @@ async fn login(
     // Before a login there is no session: the form carries the double-submit cookie's token.
     let (token, new_csrf) = csrf(&Caller::Stranger, &headers);
     if !auth::from_same_origin(&headers) || !auth::csrf_ok(&headers, &form.csrf) {
-        let page = login::page(&token, Some("The form expired; please try again."));
+        let page = login::page(
+            &token,
+            app.config.auth.password_hash.is_some(),
+            Some("The form expired; please try again."),
+        );
         return html_response(StatusCode::FORBIDDEN, page, new_csrf, &app, &headers);
     }
     // Ten guesses a minute per address (the same client address as the rate limits, so behind
@@ -438,7 +517,11 @@ async fn login(
         .take(&format!("login {ip}"), 10, Instant::now())
         .is_err()
     {
-        let page = login::page(&token, Some("Too many attempts; wait a minute."));
+        let page = login::page(
+            &token,
+            app.config.auth.password_hash.is_some(),
+            Some("Too many attempts; wait a minute."),
+        );
         return html_response(StatusCode::TOO_MANY_REQUESTS, page, None, &app, &headers);
     }
     let account = match auth::login_account(&app, &form.name).await {
@@ -451,7 +534,11 @@ async fn login(
         .map_or(auth::decoy_hash(), |(_, hash)| hash);
     let Some(ok) = app.passwords.check(hash.to_string(), form.password).await else {
         tracing::warn!(ip, "login refused: every password check is busy");
-        let page = login::page(&token, Some("The server is busy; try again in a moment."));
+        let page = login::page(
+            &token,
+            app.config.auth.password_hash.is_some(),
+            Some("The server is busy; try again in a moment."),
+        );
         let mut response = html_response(StatusCode::TOO_MANY_REQUESTS, page, None, &app, &headers);
         response
             .headers_mut()
@@ -462,7 +549,11 @@ async fn login(
         tracing::warn!(ip, "failed login");
         return html_response(
             StatusCode::UNAUTHORIZED,
-            login::page(&token, Some("Wrong name or password.")),
+            login::page(
+                &token,
+                app.config.auth.password_hash.is_some(),
+                Some("Wrong name or password."),
+            ),
             None,
             &app,
             &headers,

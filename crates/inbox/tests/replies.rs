@@ -248,11 +248,25 @@ fn a_refused_reply_is_retried_and_shown_failing_until_sent_on() {
     );
     assert!(delivery["nextAttemptAt"].is_string(), "{delivery}");
     assert_eq!(thread["inbox"]["status"], "answered");
+    // Visible where the team looks: the list names the message, its page says why.
+    let list = bob.get(&server, "/inbox?status=any").text();
+    assert!(
+        list.contains("A reply could not be sent yet")
+            && list.contains(&format!("href=\"/inbox/m/{}#replies\"", id(2))),
+        "{list}"
+    );
+    let page = bob.get(&server, &format!("/inbox/m/{}", id(2))).text();
+    assert!(
+        page.contains("Not sent yet: the mail server refused it") && page.contains("451"),
+        "{page}"
+    );
 
     *smtp.busy.lock().expect("lock") = false;
     smtp.wait_for(1, WITHIN);
     let thread = thread_when(&mut bob, &server, &id(2), "sent");
     assert_eq!(thread["replies"][0]["delivery"]["lastError"], "");
+    let list = bob.get(&server, "/inbox?status=any").text();
+    assert!(!list.contains("A reply could not be sent yet"), "{list}");
     std::thread::sleep(Duration::from_millis(600));
     assert_eq!(smtp.mails().len(), 1, "sent once");
 }

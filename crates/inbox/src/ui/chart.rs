@@ -12,14 +12,14 @@ const PAD: f64 = 28.0;
 /// At most this many days are drawn (the newest).
 const MAX_DAYS: usize = 92;
 
-/// The chart for `days` (oldest first, days without messages absent); an empty note when there
-/// is nothing to draw. SVG's own elements are closed explicitly (`{}`): inside HTML an SVG
+/// The chart for `days` (oldest first, days without messages absent); nothing when there is
+/// nothing to draw (the list says so once). SVG's own elements are closed explicitly (`{}`): inside HTML an SVG
 /// element without `/>` or an end tag would contain what follows it.
 pub fn svg(days: &[DayStats]) -> Markup {
     let days = with_empty_days(days);
     let days = &days[days.len().saturating_sub(MAX_DAYS)..];
     let (Some(first), Some(last)) = (days.first(), days.last()) else {
-        return html! { p class="muted" { "No messages in this selection yet." } };
+        return html! {};
     };
     let max_count = days.iter().map(|d| d.count).max().unwrap_or(1).max(1) as f64;
     let plot_w = WIDTH - 2.0 * PAD;
@@ -62,8 +62,13 @@ pub fn svg(days: &[DayStats]) -> Markup {
             @for (cx, cy) in &dots {
                 circle cx=(cx) cy=(cy) r="3" fill="#e37400" {}
             }
-            text x=(PAD) y=(HEIGHT - 8.0) font-size="10" { (first.day) }
-            text x=(WIDTH - PAD) y=(HEIGHT - 8.0) font-size="10" text-anchor="end" { (last.day) }
+            // The first and the last day under their own bars; one day is labelled once.
+            @if days.len() == 1 {
+                text x=(one(x(0) + bar / 2.0)) y=(HEIGHT - 8.0) font-size="10" text-anchor="middle" { (first.day) }
+            } @else {
+                text x=(one(x(0))) y=(HEIGHT - 8.0) font-size="10" { (first.day) }
+                text x=(one(x(days.len() - 1) + bar)) y=(HEIGHT - 8.0) font-size="10" text-anchor="end" { (last.day) }
+            }
         }
     }
 }
@@ -127,7 +132,15 @@ mod tests {
                 "{element}: {svg}"
             );
         }
-        assert!(super::svg(&[]).into_string().contains("No messages"));
+        assert_eq!(super::svg(&[]).into_string(), "", "the list says it once");
+        assert_eq!(svg.matches("2026-11-01</text>").count(), 1, "{svg}");
+        assert_eq!(svg.matches("2026-11-03</text>").count(), 1, "{svg}");
+        let single = super::svg(&[day("2026-11-05", 3, None)]).into_string();
+        assert_eq!(
+            single.matches("2026-11-05</text>").count(),
+            1,
+            "one day, one label: {single}"
+        );
         let gap =
             super::svg(&[day("2026-02-27", 1, None), day("2026-03-02", 1, None)]).into_string();
         assert_eq!(
