@@ -6,8 +6,10 @@ use maud::{html, Markup};
 use crate::store::DayStats;
 
 const WIDTH: f64 = 640.0;
-const HEIGHT: f64 = 160.0;
-const PAD: f64 = 28.0;
+const HEIGHT: f64 = 180.0;
+const PAD: f64 = 40.0;
+/// Labels are this tall in the chart's own units (it is drawn at most 640 px wide).
+const FONT: f64 = 14.0;
 
 /// At most this many days are drawn (the newest).
 const MAX_DAYS: usize = 92;
@@ -42,8 +44,8 @@ pub fn svg(days: &[DayStats]) -> Markup {
         svg class="chart" role="img" viewBox={ "0 0 " (WIDTH) " " (HEIGHT) } xmlns="http://www.w3.org/2000/svg" {
             title { "Messages per day and average rating, " (first.day) " to " (last.day) }
             line x1=(PAD) y1=(axis) x2=(WIDTH - PAD) y2=(axis) stroke="#999" {}
-            text x="2" y=(PAD + 4.0) font-size="10" { (max_count) }
-            text x=(WIDTH - PAD + 4.0) y=(PAD + 4.0) font-size="10" { "★5" }
+            text x="2" y=(PAD + 4.0) font-size=(FONT) { (max_count) }
+            text x=(WIDTH - PAD + 4.0) y=(PAD + 4.0) font-size=(FONT) { "★5" }
             @for (i, d) in days.iter().enumerate() {
                 rect x=(one(x(i))) y=(one(axis - height(d))) width=(one(bar)) height=(one(height(d))) fill="#0b57d0" {
                     title {
@@ -64,10 +66,10 @@ pub fn svg(days: &[DayStats]) -> Markup {
             }
             // The first and the last day under their own bars; one day is labelled once.
             @if days.len() == 1 {
-                text x=(one(x(0) + bar / 2.0)) y=(HEIGHT - 8.0) font-size="10" text-anchor="middle" { (first.day) }
+                text x=(one(x(0) + bar / 2.0)) y=(HEIGHT - 12.0) font-size=(FONT) text-anchor="middle" { (first.day) }
             } @else {
-                text x=(one(x(0))) y=(HEIGHT - 8.0) font-size="10" { (first.day) }
-                text x=(one(x(days.len() - 1) + bar)) y=(HEIGHT - 8.0) font-size="10" text-anchor="end" { (last.day) }
+                text x=(one(x(0))) y=(HEIGHT - 12.0) font-size=(FONT) { (first.day) }
+                text x=(one(x(days.len() - 1) + bar)) y=(HEIGHT - 12.0) font-size=(FONT) text-anchor="end" { (last.day) }
             }
         }
     }

@@ -49,9 +49,9 @@ pub fn replies(detail: &Detail) -> Markup {
                     p class="hint" {
                         "This opens your mail program with their message quoted. To answer from the inbox "
                         "itself (the reply kept here, the message marked answered), add a " code { "[reply]" }
-                        " section with your sender address to the inbox's configuration; see "
-                        a href="/docs/inbox.html#replies" { "Replies" } " in the docs."
+                        " section with your sender address to the inbox's configuration."
                     }
+                    p { a href="/docs/inbox.html#replies" { "How to set up replies from the inbox" } }
                 },
             }
         }

@@ -58,11 +58,10 @@ pub fn page(header: Markup, detail: &Detail) -> Markup {
                 }
                 (conversation::replies(detail))
                 (conversation::history(detail.history))
-                section aria-labelledby="note-h" {
-                    h2 id="note-h" { "Note" }
+                section {
+                    h2 { label for="note" { "Note" } }
                     form method="post" action={ (action) "/note" } {
                         (csrf_field(detail.token))
-                        label for="note" class="visually-hidden" { "Note" }
                         textarea id="note" name="note" rows="3" { (row.inbox.note) }
                         button class="secondary" { "Save note" }
                     }
@@ -96,6 +95,15 @@ fn assign_form(action: &str, detail: &Detail) -> Markup {
     }
 }
 
+/// `text` shown by `show`, or "none" when it is empty.
+fn or_none(text: &str, show: fn(&str) -> Markup) -> Markup {
+    if text.trim().is_empty() {
+        html! { "none" }
+    } else {
+        show(text)
+    }
+}
+
 /// Everything that came with the message, as a description list.
 fn fields(row: &StoredSubmission) -> Markup {
     let s = &row.submission;
@@ -108,7 +116,7 @@ fn fields(row: &StoredSubmission) -> Markup {
     };
     let mut fields = vec![
         ("Received", time(&row.received_at)),
-        ("Site", visitor_url(&row.inbox.site)),
+        ("Site", or_none(&row.inbox.site, visitor_url)),
         ("Rating", s.rating.map_or_else(none, |r| html! { (r) "/5" })),
         (
             "E-mail",
@@ -120,8 +128,8 @@ fn fields(row: &StoredSubmission) -> Markup {
         ),
         ("Name", s.name.as_deref().map_or_else(none, visitor)),
         ("Page", page_link),
-        ("Page title", visitor(&s.page.title)),
-        ("Referrer", visitor_url(&s.page.referrer)),
+        ("Page title", or_none(&s.page.title, visitor)),
+        ("Referrer", or_none(&s.page.referrer, visitor_url)),
         (
             "Locale and time zone",
             visitor(&format!("{} · {}", s.locale, s.time_zone)),
