@@ -20,7 +20,7 @@ use widget_core::submission::{Problem, Submission};
 
 use crate::cors::{self, SiteContext};
 use crate::rate_limit::{client_ip, retry_after_secs};
-use crate::store::{customer_key, Cursor, Filter, Inserted, NewFeedback, Status, StoreError};
+use crate::store::{customer_key, Cursor, Filter, Inserted, NewFeedback, Site, Status, StoreError};
 use crate::ui::query_value;
 use crate::{auth, App};
 
@@ -232,17 +232,24 @@ impl ListQuery {
         }
     }
 
-    /// The store filter for `caller` (whose name `assignee=me` means), or which parameter is
-    /// wrong.
-    pub fn filter_for(&self, caller: &auth::Caller) -> Result<Filter, String> {
+    /// The store filter on `app` for `caller` (whose name `assignee=me` means), or which
+    /// parameter is wrong. With sites configured `site` is one of their names; without, the
+    /// site is the origin, found by any part of it.
+    pub fn filter_for(&self, app: &App, caller: &auth::Caller) -> Result<Filter, String> {
         let mut filter = self.filter()?;
         if filter.assignee.as_deref() == Some("me") {
             filter.assignee = Some(caller.actor().to_string());
         }
+        if app.config.sites.is_empty() {
+            if let Some(Site::Name(part)) = filter.site.take() {
+                filter.site = Some(Site::Part(part));
+            }
+        }
         Ok(filter)
     }
 
-    /// The store filter, or which parameter is wrong.
+    /// The store filter as the query says it (`site` a name, `assignee` as written), or which
+    /// parameter is wrong.
     pub fn filter(&self) -> Result<Filter, String> {
         let rating = match present(&self.rating) {
             None => None,
@@ -275,7 +282,7 @@ impl ListQuery {
         self.per_customer()?;
         Ok(Filter {
             text: present(&self.q),
-            site: present(&self.site),
+            site: present(&self.site).map(Site::Name),
             rating,
             from: day("from", &self.from)?,
             to: day("to", &self.to)?,
@@ -313,7 +320,7 @@ async fn list(
         return Err(unauthorized());
     }
     let bad_request = |e| ApiError::new(StatusCode::BAD_REQUEST, e);
-    let filter = query.filter_for(&caller).map_err(bad_request)?;
+    let filter = query.filter_for(&app, &caller).map_err(bad_request)?;
     let (after, limit) = query.page(DEFAULT_PAGE).map_err(bad_request)?;
     let page = if query.per_customer().map_err(bad_request)? {
         app.store

@@ -257,7 +257,7 @@ async fn send_email(
     timeout: Duration,
 ) -> Result<(), String> {
     use lettre::message::header::ContentType;
-    use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+    use lettre::Message;
     let s = &message.submission;
     let mut subject = format!("New message: {}", crate::ui::excerpt(&s.message, 60));
     if !message.inbox.site.is_empty() {
@@ -274,7 +274,13 @@ async fn send_email(
     let mail = builder
         .body(summary(message, 20_000))
         .map_err(|e| e.to_string())?;
-    let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(&email.smtp_url)
+    smtp_send(&email.smtp_url, mail, timeout).await
+}
+
+/// Hands `mail` to the mail server at `smtp_url`, the session bounded by `timeout`.
+async fn smtp_send(smtp_url: &str, mail: lettre::Message, timeout: Duration) -> Result<(), String> {
+    use lettre::{AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
+    let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(smtp_url)
         .map_err(|e| format!("smtp_url: {e}"))?
         .timeout(Some(timeout))
         .build();
@@ -292,7 +298,6 @@ async fn send_reply(
     reply_id: &str,
     timeout: Duration,
 ) -> Result<(), String> {
-    use lettre::{AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
     let config =
         app.config.reply.as_ref().ok_or(
             "replies by e-mail are not configured any more: add [reply] to the configuration",
@@ -307,15 +312,7 @@ async fn send_reply(
         .position(|r| r.id == reply_id)
         .ok_or("the reply is gone")?;
     let mail = reply_email(config, message, &replies[..=upto])?;
-    let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(&config.smtp_url)
-        .map_err(|e| format!("smtp_url: {e}"))?
-        .timeout(Some(timeout))
-        .build();
-    transport
-        .send(mail)
-        .await
-        .map(drop)
-        .map_err(|e| format!("SMTP: {e}"))
+    smtp_send(&config.smtp_url, mail, timeout).await
 }
 
 /// The e-mail of the last reply in `thread` (the replies to `message` up to it, oldest first):

@@ -18,7 +18,7 @@ pub mod query;
 mod sqlite;
 
 pub use postgres::PostgresStore;
-pub use query::{Cursor, DayStats, Filter, Page};
+pub use query::{Cursor, DayStats, Filter, Page, Site};
 pub use sqlite::SqliteStore;
 
 /// A place that keeps submissions, at most one per `id`, with the owner's handling state: status,

@@ -240,7 +240,7 @@ async fn list(
     if present(&query.status).is_none() && present(&query.handled).is_none() {
         query.status = Some(Status::Open.name().into());
     }
-    let asked = query.filter_for(&caller).and_then(|filter| {
+    let asked = query.filter_for(&app, &caller).and_then(|filter| {
         let (after, limit) = query.page(PAGE_ROWS)?;
         Ok((filter, after, limit, query.per_customer()?))
     });
@@ -618,14 +618,15 @@ async fn export_filter(
     headers: &HeaderMap,
     query: &ListQuery,
 ) -> Result<Filter, Response> {
-    if !auth::may_read(app, headers).await {
+    let caller = auth::caller(app, headers).await;
+    if !caller.may_read() {
         return Err(error_page(
             StatusCode::UNAUTHORIZED,
             "Log in at /inbox first.",
         ));
     }
     query
-        .filter()
+        .filter_for(app, &caller)
         .map_err(|e| error_page(StatusCode::BAD_REQUEST, &e))
 }
 

@@ -15,9 +15,8 @@ use super::Status;
 pub struct Filter {
     /// Words to find in the message, e-mail, name or page URL (case-insensitive, as a substring).
     pub text: Option<String>,
-    /// A site's name, or part of its host: `8391` finds `http://127.0.0.1:8391` (sites are
-    /// origins when none are configured).
-    pub site: Option<String>,
+    /// A configured site's name, or (in open mode, where the site is the origin) part of it.
+    pub site: Option<Site>,
     pub rating: Option<u8>,
     /// First day to include, `YYYY-MM-DD` (UTC).
     pub from: Option<String>,
@@ -33,6 +32,15 @@ pub struct Filter {
     pub customer: Option<String>,
     /// Only messages with spam flags (`Some(true)`: the "Possible spam" view) or without them.
     pub flagged: Option<bool>,
+}
+
+/// How the Site filter matches.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Site {
+    /// A configured site by its name (the index on `site` finds it).
+    Name(String),
+    /// Part of an origin, in any case: `8391` finds `http://127.0.0.1:8391`.
+    Part(String),
 }
 
 /// Where a page starts: just after this row, in newest-first order.
@@ -132,21 +140,18 @@ impl Filter {
                  OR lower(coalesce(name, '')) LIKE {p} ESCAPE '\\' OR lower(coalesce(page_url, '')) LIKE {p} ESCAPE '\\')"
             ));
         }
-        if let Some(site) = self
-            .site
-            .as_deref()
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-        {
-            // A configured site by its exact name; an origin (open mode) also by part of it.
-            let exact = bind(Param::Text(site.to_string()));
-            let part = bind(Param::Text(format!(
-                "%{}%",
-                escape_like(&site.to_ascii_lowercase())
-            )));
-            conditions.push(format!(
-                "(site = {exact} OR (site LIKE '%://%' AND lower(site) LIKE {part} ESCAPE '\\'))"
-            ));
+        match &self.site {
+            Some(Site::Name(name)) => {
+                conditions.push(format!("site = {}", bind(Param::Text(name.clone()))));
+            }
+            Some(Site::Part(part)) => {
+                let pattern = format!("%{}%", escape_like(&part.to_ascii_lowercase()));
+                conditions.push(format!(
+                    "lower(site) LIKE {} ESCAPE '\\'",
+                    bind(Param::Text(pattern))
+                ));
+            }
+            None => {}
         }
         if let Some(rating) = self.rating {
             conditions.push(format!("rating = {}", bind(Param::Int(i32::from(rating)))));
@@ -321,19 +326,22 @@ mod tests {
         check(Filter::default(), "", &[]);
         check(
             Filter {
-                site: Some("Shop:8391".into()),
+                site: Some(Site::Name("shop".into())),
                 rating: Some(5),
                 handled: Some(false),
                 flagged: Some(true),
                 ..Filter::default()
             },
-            " WHERE (site = $1 OR (site LIKE '%://%' AND lower(site) LIKE $2 ESCAPE '\\')) AND rating = $3 \
-             AND status = 'open' AND flags <> ''",
-            &[
-                Param::Text("Shop:8391".into()),
-                Param::Text("%shop:8391%".into()),
-                Param::Int(5),
-            ],
+            " WHERE site = $1 AND rating = $2 AND status = 'open' AND flags <> ''",
+            &[Param::Text("shop".into()), Param::Int(5)],
+        );
+        check(
+            Filter {
+                site: Some(Site::Part("Host_1:8391".into())),
+                ..Filter::default()
+            },
+            " WHERE lower(site) LIKE $1 ESCAPE '\\'",
+            &[Param::Text("%host\\_1:8391%".into())],
         );
         check(
             Filter {
