@@ -5,7 +5,7 @@
 //! "try again later".
 
 use std::sync::Arc;
-use std::time::{Instant, SystemTime};
+use std::time::SystemTime;
 
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
@@ -55,11 +55,10 @@ async fn submit(
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, ApiError> {
     let ip = client_ip(&headers, site.peer, &app.config.rate_limit);
-    let now = Instant::now();
     let limited = app
         .per_ip
-        .take(&ip, app.config.rate_limit.per_ip_per_minute, now)
-        .and_then(|()| app.per_site.take(&site.name, site.per_minute, now));
+        .take(&ip, app.config.rate_limit.per_ip_per_minute)
+        .and_then(|()| app.per_site.take(&site.name, site.per_minute));
     if let Err(wait) = limited {
         let secs = retry_after_secs(wait);
         tracing::info!(ip, site = site.name, retry_after = secs, "rate limited");

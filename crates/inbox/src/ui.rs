@@ -21,7 +21,6 @@ mod spam;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
-use std::time::Instant;
 
 use axum::body::{Body, Bytes};
 use axum::extract::{ConnectInfo, Path, Query, State};
@@ -512,11 +511,7 @@ async fn login(
     // Ten guesses a minute per address (the same client address as the rate limits, so behind
     // a proxy one guesser does not lock everyone out): argon2 is slow, but not slow enough on its own.
     let ip = client_ip(&headers, Some(peer), &app.config.rate_limit);
-    if app
-        .per_ip
-        .take(&format!("login {ip}"), 10, Instant::now())
-        .is_err()
-    {
+    if app.per_ip.take(&format!("login {ip}"), 10).is_err() {
         let page = login::page(
             &token,
             app.config.auth.password_hash.is_some(),
