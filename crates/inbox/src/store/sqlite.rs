@@ -172,6 +172,14 @@ fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
     }
 }
 
+/// A transaction that writes: it takes the write lock at once (`BEGIN IMMEDIATE`, waiting up to
+/// the busy timeout for another process), so one that reads first never finds its snapshot
+/// outdated by another instance's commit when it comes to write (`SQLITE_BUSY_SNAPSHOT`, which no
+/// timeout waits out). `unchecked`: the mutex already gives exclusive use of the connection.
+fn write(conn: &Connection) -> rusqlite::Result<rusqlite::Transaction<'_>> {
+    rusqlite::Transaction::new_unchecked(conn, TransactionBehavior::Immediate)
+}
+
 fn values(params: Vec<Param>) -> Vec<Value> {
     params
         .into_iter()
@@ -246,7 +254,7 @@ fn change_and_record(
     (kind, value): (&str, &str),
     by: &Change,
 ) -> Result<bool, StoreError> {
-    let tx = conn.unchecked_transaction()?;
+    let tx = write(conn)?;
     if tx.execute(change.0, change.1)? == 1 {
         tx.execute(
             "INSERT INTO activity (feedback_id, at, actor, kind, value) VALUES (?1, ?2, ?3, ?4, ?5)",
@@ -268,8 +276,8 @@ impl super::Store for SqliteStore {
             let s = &new.submission;
             let body = serde_json::to_string(s)?;
             // The message and its outbox jobs commit together: a stored message is never left
-            // without its forwarding. `unchecked`: the mutex already gives exclusive use.
-            let tx = conn.unchecked_transaction()?;
+            // without its forwarding.
+            let tx = write(conn)?;
             // The primary key decides: of any number of racing inserts with one id, exactly one
             // changes a row. No check-then-insert.
             let changed = tx.execute(
@@ -449,7 +457,7 @@ impl super::Store for SqliteStore {
         let r = reply.clone();
         self.with(move |conn| {
             // The reply, its e-mail's outbox job and the status commit together.
-            let tx = conn.unchecked_transaction()?;
+            let tx = write(conn)?;
             let exists = tx
                 .prepare_cached("SELECT 1 FROM feedback WHERE id = ?1")?
                 .exists([&r.feedback_id])?;
@@ -650,7 +658,7 @@ impl super::Store for SqliteStore {
     async fn remove_user(&self, name: &str) -> Result<bool, StoreError> {
         let key = name.to_lowercase();
         self.with(move |conn| {
-            let tx = conn.unchecked_transaction()?;
+            let tx = write(conn)?;
             let removed = tx.execute("DELETE FROM users WHERE key = ?1", [&key])? == 1;
             tx.execute("DELETE FROM sessions WHERE user_key = ?1", [&key])?;
             tx.commit()?;
@@ -662,7 +670,7 @@ impl super::Store for SqliteStore {
     async fn set_user_password(&self, name: &str, password_hash: &str) -> Result<bool, StoreError> {
         let (key, hash) = (name.to_lowercase(), password_hash.to_string());
         self.with(move |conn| {
-            let tx = conn.unchecked_transaction()?;
+            let tx = write(conn)?;
             let changed = tx.execute(
                 "UPDATE users SET password_hash = ?2 WHERE key = ?1",
                 params![key, hash],
