@@ -614,7 +614,16 @@ mod tests {
         for (words, href) in [
             (
                 &["password", "session"][..],
-                "inbox.html#password-and-sessions",
+                "inbox.html#logging-in-the-owner-and-the-team",
+            ),
+            (
+                &["inbox user add"][..],
+                "inbox.html#logging-in-the-owner-and-the-team",
+            ),
+            (&["reply-to", "in-reply-to"][..], "inbox.html#replies"),
+            (
+                &["one per customer"][..],
+                "inbox.html#working-through-messages",
             ),
             (&["allowed", "origin"][..], "inbox.html#allowed-sites"),
             (
