@@ -141,10 +141,10 @@ test('the search box finds sections in the browser, with the keyboard, under the
   // Enter opens the best result; accents and case do not matter.
   await box.fill('PASSWÖRD sessions');
   await results.getByRole('link').first().waitFor();
-  assert.equal(await results.getByRole('link').first().getAttribute('href'), 'inbox.html#password-and-sessions');
+  assert.equal(await results.getByRole('link').first().getAttribute('href'), 'inbox.html#logging-in-the-owner-and-the-team');
   await box.press('Enter');
-  await page.waitForURL(/\/docs\/inbox\.html#password-and-sessions$/);
-  await page.getByRole('heading', { name: 'Password and sessions' }).waitFor();
+  await page.waitForURL(/\/docs\/inbox\.html#logging-in-the-owner-and-the-team$/);
+  await page.getByRole('heading', { name: 'Logging in: the owner and the team' }).waitFor();
 
   // Results are links in the tab order after the box; Escape clears the box.
   const search = page.getByRole('searchbox', { name: 'Search the docs' });
