@@ -294,7 +294,7 @@ impl ListQuery {
     }
 }
 
-fn is_day(s: &str) -> bool {
+pub(crate) fn is_day(s: &str) -> bool {
     let b = s.as_bytes();
     b.len() == 10
         && b.iter().enumerate().all(|(i, c)| {
@@ -387,7 +387,7 @@ async fn one(
 }
 
 /// The body within the site's limit, with a JSON reason when it is not.
-fn read_body(
+pub(crate) fn read_body(
     headers: &HeaderMap,
     body: Result<Bytes, BytesRejection>,
     limit: usize,

@@ -14,6 +14,7 @@ mod conversation;
 mod detail;
 mod export;
 mod html;
+mod insights;
 mod layout;
 mod list;
 mod login;
@@ -23,7 +24,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 
 use axum::body::{Body, Bytes};
-use axum::extract::{ConnectInfo, Path, Query, State};
+use axum::extract::{ConnectInfo, DefaultBodyLimit, Path, Query, State};
 use axum::http::header::{LOCATION, RETRY_AFTER, SET_COOKIE};
 use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -46,7 +47,7 @@ const PAGE_ROWS: u32 = 100;
 const EXPORT_PAGE: u32 = 500;
 
 pub fn routes(app: Arc<App>) -> Router {
-    Router::new()
+    insights::routes()
         .route("/inbox", get(list))
         .route("/inbox/", get(|| async { redirect("/inbox") }))
         .route("/inbox/style.css", get(style))
@@ -63,9 +64,14 @@ pub fn routes(app: Arc<App>) -> Router {
         .route("/inbox/m/{id}/assign", post(actions::assign))
         .route("/inbox/m/{id}/reply", post(actions::reply))
         .route("/inbox/{*rest}", any(not_found))
+        .layer(DefaultBodyLimit::max(MAX_FORM_BYTES))
         .layer(middleware::map_response(html_errors))
         .with_state(app)
 }
+
+/// The largest form the inbox takes: a reply (20,000 characters) or a note (10,000), encoded,
+/// with room to spare. Larger ones get 413.
+pub const MAX_FORM_BYTES: usize = 256 * 1024;
 
 /// Any other `/inbox/…` path.
 async fn not_found() -> Response {

@@ -63,6 +63,20 @@ const MIGRATIONS: &[&str] = &[
     CREATE INDEX feedback_site_received_seq ON feedback (site, received_at, seq);
     DROP INDEX feedback_received_at;
     DROP INDEX feedback_site;",
+    // Insight counts (see `store/insights.rs`): one counter per day, site and what the widget
+    // said of the event; never a row per visitor, no address, no user agent.
+    "CREATE TABLE event_counts (
+        day      TEXT NOT NULL,
+        site     TEXT NOT NULL,
+        event    TEXT NOT NULL,
+        channel  TEXT NOT NULL,
+        action   TEXT NOT NULL,
+        path     TEXT NOT NULL,
+        language TEXT NOT NULL,
+        device   TEXT NOT NULL,
+        count    BIGINT NOT NULL,
+        PRIMARY KEY (day, site, event, channel, action, path, language, device)
+    );",
     // A status (open, answered, closed) replaces `handled` (a handled message is closed); the
     // assignee; the customer (the e-mail address in lower case, ASCII only as `customer_key`
     // does); teammates, each session theirs ('' is the configured password's owner); replies;
@@ -164,7 +178,7 @@ impl PostgresStore {
     }
 
     /// The next connection, reopened first if it has closed.
-    async fn client(&self) -> Result<Arc<Client>, StoreError> {
+    pub(super) async fn client(&self) -> Result<Arc<Client>, StoreError> {
         let slot = &self.clients[self.next.fetch_add(1, Ordering::Relaxed) % self.clients.len()];
         let current = Arc::clone(&*slot.read().await);
         if !current.is_closed() {
@@ -223,7 +237,7 @@ async fn migrate(client: &mut Client) -> Result<(), StoreError> {
     Ok(())
 }
 
-fn to_sql(params: &[Param]) -> Vec<&(dyn ToSql + Sync)> {
+pub(super) fn to_sql(params: &[Param]) -> Vec<&(dyn ToSql + Sync)> {
     params
         .iter()
         .map(|p| match p {
@@ -780,7 +794,7 @@ impl super::Store for PostgresStore {
 mod tests {
     use super::*;
 
-    /// Before statuses (version 5): a handled message becomes closed, the others stay open; each
+    /// Before statuses (version 6): a handled message becomes closed, the others stay open; each
     /// message gets its customer (ASCII lower case, as `customer_key`); a login of the one
     /// password stays the owner's. Needs `DATABASE_URL` (skipped without, as the HTTP tests are).
     #[tokio::test]
@@ -798,11 +812,11 @@ mod tests {
         let old = connect_one(&config, Some(&schema)).await.expect("connect");
         old.batch_execute(&format!(
             "DROP SCHEMA IF EXISTS {schema} CASCADE; CREATE SCHEMA {schema}; SET search_path TO {schema};
-             CREATE TABLE inbox_schema (version INTEGER NOT NULL); INSERT INTO inbox_schema VALUES (5);"
+             CREATE TABLE inbox_schema (version INTEGER NOT NULL); INSERT INTO inbox_schema VALUES (6);"
         ))
         .await
         .expect("a fresh schema");
-        for step in &MIGRATIONS[..5] {
+        for step in &MIGRATIONS[..6] {
             old.batch_execute(step).await.expect("an older schema");
         }
         old.batch_execute(

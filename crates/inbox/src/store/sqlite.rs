@@ -58,7 +58,21 @@ const MIGRATIONS: &[&str] = &[
         created_at TEXT NOT NULL,
         expires_at TEXT NOT NULL
     );",
-    // 6. A status (open, answered, closed) replaces `handled` (a handled message is closed);
+    // 6. Insight counts (see `store/insights.rs`): one counter per day, site and what the widget
+    //    said of the event; never a row per visitor, no address, no user agent.
+    "CREATE TABLE event_counts (
+        day      TEXT NOT NULL,
+        site     TEXT NOT NULL,
+        event    TEXT NOT NULL,
+        channel  TEXT NOT NULL,
+        action   TEXT NOT NULL,
+        path     TEXT NOT NULL,
+        language TEXT NOT NULL,
+        device   TEXT NOT NULL,
+        count    INTEGER NOT NULL,
+        PRIMARY KEY (day, site, event, channel, action, path, language, device)
+    ) WITHOUT ROWID;",
+    // 7. A status (open, answered, closed) replaces `handled` (a handled message is closed);
     //    the assignee; the customer (the e-mail address in lower case, see `customer_key`);
     //    teammates, each session theirs ('' is the configured password's owner); replies; and
     //    what was done to each message by whom.
@@ -131,7 +145,7 @@ impl SqliteStore {
     }
 
     /// Runs `call` with the connection on the blocking pool.
-    async fn with<T: Send + 'static>(
+    pub(super) async fn with<T: Send + 'static>(
         &self,
         call: impl FnOnce(&Connection) -> Result<T, StoreError> + Send + 'static,
     ) -> Result<T, StoreError> {
@@ -180,7 +194,7 @@ fn write(conn: &Connection) -> rusqlite::Result<rusqlite::Transaction<'_>> {
     rusqlite::Transaction::new_unchecked(conn, TransactionBehavior::Immediate)
 }
 
-fn values(params: Vec<Param>) -> Vec<Value> {
+pub(super) fn values(params: Vec<Param>) -> Vec<Value> {
     params
         .into_iter()
         .map(|p| match p {
@@ -806,7 +820,7 @@ mod tests {
         assert_eq!((site.as_str(), status.as_str()), ("", "open"));
     }
 
-    /// Before statuses (version 5): a handled message becomes closed, the others stay open;
+    /// Before statuses (version 6): a handled message becomes closed, the others stay open;
     /// each message gets its customer; a login of the one password stays the owner's.
     #[test]
     fn handled_becomes_closed_and_logins_stay() {
@@ -814,10 +828,10 @@ mod tests {
         let path = dir.path().join("inbox.sqlite3");
         {
             let conn = Connection::open(&path).expect("create");
-            for step in &MIGRATIONS[..5] {
+            for step in &MIGRATIONS[..6] {
                 conn.execute_batch(step).expect("an older schema");
             }
-            conn.pragma_update(None, "user_version", 5)
+            conn.pragma_update(None, "user_version", 6)
                 .expect("set version");
             conn.execute_batch(
                 "INSERT INTO feedback (id, received_at, message, body, email, handled) VALUES

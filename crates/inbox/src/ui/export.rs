@@ -1,4 +1,7 @@
-//! CSV and JSON exports of a filtered listing, a page at a time (see `export_body` in `ui.rs`).
+//! CSV and JSON exports of a filtered listing, a page at a time (see `export_body` in `ui.rs`);
+//! the same writers for the insight counts (`ui/insights.rs`).
+
+use serde::Serialize;
 
 use crate::store::StoredSubmission;
 
@@ -78,9 +81,27 @@ fn writer() -> csv::Writer<Vec<u8>> {
         .from_writer(Vec::new())
 }
 
+/// One page of a streamed CSV export of plain records, written like [`csv_chunk`]'s: `header`
+/// first when given, every field [`defused`].
+pub fn csv_records<const N: usize>(
+    header: Option<[&str; N]>,
+    records: impl IntoIterator<Item = [String; N]>,
+) -> String {
+    let mut out = writer();
+    let written = header
+        .into_iter()
+        .map(|h| h.map(String::from))
+        .chain(records)
+        .try_for_each(|record| out.write_record(record.map(|f| defused(&f))));
+    match (written, out.into_inner()) {
+        (Ok(()), Ok(bytes)) => String::from_utf8(bytes).unwrap_or_default(),
+        _ => String::new(),
+    }
+}
+
 /// One page of a streamed JSON export: one array over all pages, `[` with the first and `]`
 /// with the last, each row as `GET /api/feedback` lists it.
-pub fn json_chunk(rows: &[StoredSubmission], first: bool, last: bool) -> String {
+pub fn json_chunk<T: Serialize>(rows: &[T], first: bool, last: bool) -> String {
     let mut out = String::from(if first { "[" } else { "" });
     for (n, row) in rows.iter().enumerate() {
         if n > 0 || !first {

@@ -43,6 +43,7 @@ pub fn header(reader: Reader, token: &str) -> Markup {
     html! {
         header class="top" {
             a href="/inbox" class="brand" { "Inbox" }
+            a href="/inbox/insights" class="section" { "Insights" }
             @match reader {
                 Reader::User(name) => {
                     span class="who" { "Signed in as " strong { (name) } }
