@@ -556,7 +556,16 @@ mod tests {
             found.map(|s| s["href"].as_str().unwrap()).collect()
         };
         for (words, href) in [
-            ("password,session", "inbox.html#password-and-sessions"),
+            (
+                "password,session",
+                "inbox.html#logging-in-the-owner-and-the-team",
+            ),
+            (
+                "inbox user add",
+                "inbox.html#logging-in-the-owner-and-the-team",
+            ),
+            ("reply-to,in-reply-to", "inbox.html#replies"),
+            ("one per customer", "inbox.html#working-through-messages"),
             ("allowed,origin", "inbox.html#allowed-sites"),
             ("rate,retry-after", "inbox.html#rate-limits-and-sizes"),
             (

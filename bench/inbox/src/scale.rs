@@ -1,6 +1,6 @@
 //! The second half: a store of 1,000,000 messages. The rows the load phases
 //! stored are topped up with generated ones written straight into the SQLite file (`sqlite3`,
-//! one statement: seven kinds of message, ratings 1 to 5, three sites, one in four handled, 31 s
+//! one statement: seven kinds of message, ratings 1 to 5, three sites, one in four closed, 31 s
 //! apart over a year), then the release inbox is started on it and each request is timed, with
 //! the server's peak RSS (`VmHWM`, reset before each) and, for the export, its length.
 
@@ -245,14 +245,14 @@ generated AS (
          'customer' || (i % 5000) || '@example.org' AS email,
          'https://shop.example/products/' || (i % 1000) AS page_url,
          CASE i % 3 WHEN 0 THEN 'shop' WHEN 1 THEN 'blog' ELSE 'docs' END AS site,
-         i % 4 = 0 AS handled
+         CASE i % 4 WHEN 0 THEN 'closed' ELSE 'open' END AS status
   FROM n)
-INSERT INTO feedback (id, received_at, message, rating, email, page_url, body, name, site, handled, flags)
+INSERT INTO feedback (id, received_at, message, rating, email, page_url, body, name, site, status, flags, customer)
 SELECT id, received_at, message, rating, email, page_url,
        json_object('id', id, 'message', message, 'rating', rating, 'email', email, 'name', NULL, 'consent', NULL,
                    'page', json_object('url', page_url, 'title', 'Shop', 'referrer', ''), 'locale', 'en',
                    'timeZone', 'Europe/Berlin', 'createdAt', received_at, 'widget', json_object('version', '0.1.0')),
-       NULL, site, handled, ''
+       NULL, site, status, '', email
 FROM generated;
 COMMIT;
 "
@@ -326,7 +326,7 @@ pub fn markdown(scale: &Scale) -> String {
         out,
         "Measured on {} (`cargo xtask bench scale`, or as part of `bench inbox`; load average (1 min) {} before, {} \
          after). {origin}, written straight into the SQLite file ({:.0} s; `bench/inbox/src/scale.rs`: seven kinds of \
-         message, ratings 1 to 5, three sites, one in four handled, 31 s apart over a year); the file is {:.0} MB. \
+         message, ratings 1 to 5, three sites, one in four closed, 31 s apart over a year); the file is {:.0} MB. \
          The release inbox was restarted on it (RSS {} idle) and each request below sent the given number of times \
          in a row, each on a new connection. Peak RSS is the server's high-water mark (`VmHWM`, reset before each \
          row).\n",

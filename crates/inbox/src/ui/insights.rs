@@ -140,7 +140,7 @@ async fn page(
         Ok(read) => read,
         Err(e) => return storage_failed(&e),
     };
-    let page = view(header(&app, &token), &range, &app.config.sites, &read);
+    let page = view(header(&caller, &token), &range, &app.config.sites, &read);
     html_response(StatusCode::OK, page, new_csrf, &app, &headers)
 }
 
