@@ -7,10 +7,10 @@
 
 use std::fs;
 use std::net::TcpListener;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use crate::cmd::{self, note, step, Cmd};
-use crate::{install, Result};
+use crate::{files, install, Result};
 
 /// A running cluster. Dropping it stops the server and removes its directory.
 pub struct Cluster {
@@ -23,26 +23,17 @@ pub struct Cluster {
 
 /// Starts a cluster, installing PostgreSQL first if needed. `Err` explains why there is none.
 pub fn start() -> Result<Cluster> {
-    step("ensure PostgreSQL (Debian package postgresql) for the inbox's store tests");
-    let bin = match server_bin_dir() {
-        Some(bin) => {
-            note(&format!("already installed: {}", bin.display()));
-            bin
-        }
-        None => {
-            install::apt_install(&["postgresql"])?;
-            server_bin_dir()
-                .ok_or("installed postgresql, but no /usr/lib/postgresql/*/bin/pg_ctl was found")?
-        }
-    };
+    install::debian("postgresql", "for the inbox's store tests", || {
+        server_bin_dir().is_some()
+    })?;
+    let bin = server_bin_dir().expect("just ensured");
     step("start a throwaway PostgreSQL cluster");
     let as_root = Cmd::new("id")
         .arg("-u")
         .probe()
         .is_some_and(|uid| uid.trim() == "0");
     let dir = std::env::temp_dir().join(format!("inbox-pg-{}", std::process::id()));
-    let _ = fs::remove_dir_all(&dir);
-    fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    files::fresh_dir(&dir)?;
     if as_root {
         Cmd::new("chown")
             .args(["postgres:postgres"])
@@ -123,15 +114,12 @@ fn server_bin_dir() -> Option<PathBuf> {
             let entry = entry.ok()?;
             let version = entry.file_name().to_str()?.parse().ok()?;
             let bin = entry.path().join("bin");
-            has_server(&bin).then_some((version, bin))
+            let server = bin.join("pg_ctl").is_file() && bin.join("initdb").is_file();
+            server.then_some((version, bin))
         })
         .collect();
     versions.sort();
     versions.pop().map(|(_, bin)| bin)
-}
-
-fn has_server(bin: &Path) -> bool {
-    bin.join("pg_ctl").is_file() && bin.join("initdb").is_file()
 }
 
 /// A port nobody listens on right now (the OS picks it; the server binds it a moment later).
