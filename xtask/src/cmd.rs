@@ -24,9 +24,8 @@ pub fn warn(what: &str) {
 /// An external command, shown as it would be typed.
 pub struct Cmd {
     command: Command,
+    /// The program as shown: `cargo` for the cargo that runs us.
     program: String,
-    shown_env: Vec<String>,
-    shown_args: Vec<String>,
 }
 
 impl Cmd {
@@ -35,27 +34,20 @@ impl Cmd {
         Cmd {
             command: Command::new(program),
             program: program.to_string_lossy().into_owned(),
-            shown_env: Vec::new(),
-            shown_args: Vec::new(),
         }
     }
 
     pub fn arg(mut self, arg: impl AsRef<OsStr>) -> Cmd {
-        self.shown_args.push(shell_word(arg.as_ref()));
         self.command.arg(arg);
         self
     }
 
     pub fn args<I: IntoIterator<Item = S>, S: AsRef<OsStr>>(mut self, args: I) -> Cmd {
-        for arg in args {
-            self = self.arg(arg);
-        }
+        self.command.args(args);
         self
     }
 
     pub fn env(mut self, key: &str, value: impl AsRef<OsStr>) -> Cmd {
-        self.shown_env
-            .push(format!("{key}={}", shell_word(value.as_ref())));
         self.command.env(key, value);
         self
     }
@@ -72,9 +64,12 @@ impl Cmd {
 
     /// The command line as printed: env assignments, program, arguments.
     pub fn shown(&self) -> String {
-        let mut words = self.shown_env.clone();
-        words.push(shell_word(OsStr::new(&self.program)));
-        words.extend(self.shown_args.iter().cloned());
+        let env = self.command.get_envs().filter_map(|(key, value)| {
+            Some(format!("{}={}", key.to_string_lossy(), shell_word(value?)))
+        });
+        let program = shell_word(OsStr::new(&self.program));
+        let args = self.command.get_args().map(shell_word);
+        let words: Vec<String> = env.chain([program]).chain(args).collect();
         words.join(" ")
     }
 
@@ -179,7 +174,7 @@ pub fn cargo() -> Cmd {
     let path: OsString = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     Cmd {
         program: "cargo".into(),
-        ..Cmd::new(path)
+        command: Command::new(path),
     }
 }
 
