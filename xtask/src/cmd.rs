@@ -169,12 +169,16 @@ pub fn put_cargo_bin_on_path() {
     }
 }
 
-/// `cargo`: the one that runs us (so nested builds use the same toolchain), shown as `cargo`.
+/// The `cargo` that runs us, so nested builds use the same toolchain.
+pub fn cargo_path() -> OsString {
+    std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into())
+}
+
+/// [`cargo_path`], shown as `cargo`.
 pub fn cargo() -> Cmd {
-    let path: OsString = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     Cmd {
         program: "cargo".into(),
-        command: Command::new(path),
+        command: Command::new(cargo_path()),
     }
 }
 

@@ -14,7 +14,6 @@ mod files;
 mod install;
 mod integrity;
 mod package;
-mod postgres;
 mod sizes;
 mod static_binary;
 mod test;

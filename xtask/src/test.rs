@@ -5,14 +5,14 @@ use std::fs;
 use crate::cmd::{self, step, warn, Cmd};
 use crate::sizes::FileSize;
 use crate::workspace::Workspace;
-use crate::{budget, dist, install, postgres, Result};
+use crate::{budget, dist, install, Result};
 
 /// What one layer hands to a later one.
 #[derive(Default)]
 struct State {
     sizes: Vec<FileSize>,
-    /// Runs until `State` is dropped at the end of `run`.
-    postgres: Option<postgres::Cluster>,
+    /// Whether Debian's `pg_virtualenv` can give the native tests a throwaway PostgreSQL.
+    postgres: bool,
 }
 
 /// A layer's name and what it runs; `Ok(Some(reason))` when it was skipped.
@@ -26,7 +26,7 @@ const LAYERS: &[Layer] = &[
     ("install Chromium and ChromeDriver", |_, _| {
         install::chromium().map(|()| None)
     }),
-    ("PostgreSQL for the inbox's store tests", start_postgres),
+    ("PostgreSQL for the inbox's store tests", postgres),
     ("native tests (cargo test --workspace)", native),
     ("build dist/", |ws, state| {
         state.sizes = dist::run(ws)?;
@@ -85,10 +85,11 @@ fn lint(ws: &Workspace, _: &mut State) -> Result<Option<String>> {
     Ok(None)
 }
 
-fn start_postgres(_: &Workspace, state: &mut State) -> Result<Option<String>> {
-    match postgres::start() {
-        Ok(cluster) => {
-            state.postgres = Some(cluster);
+fn postgres(_: &Workspace, state: &mut State) -> Result<Option<String>> {
+    let present = || cmd::which("pg_virtualenv").is_some();
+    match install::debian("postgresql", "for the inbox's store tests", present) {
+        Ok(()) => {
+            state.postgres = true;
             Ok(None)
         }
         Err(reason) => {
@@ -100,20 +101,34 @@ fn start_postgres(_: &Workspace, state: &mut State) -> Result<Option<String>> {
     }
 }
 
+/// `cargo test --workspace`, with PostgreSQL inside Debian's `pg_virtualenv`: it creates a
+/// throwaway cluster (in a temporary directory; fsync off, as its data need not survive a power
+/// cut), runs the tests with `PGHOST`, `PGPORT`, `PGUSER`, `PGPASSWORD` and `PGDATABASE` set, and
+/// drops it. The inbox's tests must then use it: a skipped backend would be a failure.
 fn native(ws: &Workspace, state: &mut State) -> Result<Option<String>> {
     step("run the native tests");
-    let mut command = cmd::cargo()
-        .args(["test", "--workspace"])
-        .current_dir(&ws.root);
-    // With a server running, the inbox tests must use it: a skipped backend would be a failure.
-    if let Some(cluster) = &state.postgres {
-        command = command
-            .env("DATABASE_URL", &cluster.url)
-            .env("INBOX_REQUIRE_POSTGRES", "1");
+    let test = ["test", "--workspace"];
+    let command = if state.postgres {
+        let url = "postgres://$PGUSER:$PGPASSWORD@$PGHOST:$PGPORT/$PGDATABASE";
+        Cmd::new("pg_virtualenv")
+            .args([
+                "-t",
+                "-o",
+                "fsync=off",
+                "-o",
+                "max_connections=200",
+                "sh",
+                "-c",
+            ])
+            .arg(format!("DATABASE_URL={url} exec \"$@\""))
+            .arg("sh")
+            .arg(cmd::cargo_path())
+            .args(test)
+            .env("INBOX_REQUIRE_POSTGRES", "1")
     } else {
-        command = command.env_remove("DATABASE_URL");
-    }
-    command.run()?;
+        cmd::cargo().args(test).env_remove("DATABASE_URL")
+    };
+    command.current_dir(&ws.root).run()?;
     step("run the core's tests as the visitor's wasm builds it: without its messages, every problem at the same path");
     cmd::cargo()
         .args(["test", "-p", "widget-core", "--no-default-features"])
