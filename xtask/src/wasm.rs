@@ -58,16 +58,36 @@ impl Build {
 /// (the loader's guard reports it) instead of a message formatted by code in every visitor's wasm.
 /// All three are unstable, hence the pinned nightly; the profile's other settings are in `Cargo.toml`.
 pub fn cargo_build(ws: &Workspace, build: Build) -> Cmd {
+    let rustflags = "[\"-Zlocation-detail=none\", \"-Ctarget-feature=-reference-types\"]";
     Cmd::new("rustup")
-        .args(["run", NIGHTLY, "cargo", "build", "-p", "contact-widget", "--lib", "--target", WASM_TARGET, "--profile", PROFILE])
+        .args([
+            "run",
+            NIGHTLY,
+            "cargo",
+            "build",
+            "-p",
+            "contact-widget",
+            "--lib",
+        ])
+        .args(["--target", WASM_TARGET, "--profile", PROFILE])
         .args(build.features())
-        .args(["-Zbuild-std=std,panic_abort", "-Zbuild-std-features=optimize_for_size", "-Zpanic-immediate-abort"])
-        .args(["--config", &format!("profile.{PROFILE}.panic=\"immediate-abort\"")])
+        .args([
+            "-Zbuild-std=std,panic_abort",
+            "-Zbuild-std-features=optimize_for_size",
+        ])
+        .arg("-Zpanic-immediate-abort")
+        .args([
+            "--config",
+            &format!("profile.{PROFILE}.panic=\"immediate-abort\""),
+        ])
         // Added to the target's rustflags in .cargo/config.toml, not instead of them: no file names
         // and lines for `#[track_caller]` locations (nothing prints them any more); and no
         // reference types, so wasm-bindgen keeps JS values in a JS array instead of an externref
         // table, whose shims in every export cost the wasm more than the array costs the glue.
-        .args(["--config", &format!("target.{WASM_TARGET}.rustflags=[\"-Zlocation-detail=none\", \"-Ctarget-feature=-reference-types\"]")])
+        .args([
+            "--config",
+            &format!("target.{WASM_TARGET}.rustflags={rustflags}"),
+        ])
         .current_dir(&ws.root)
 }
 
@@ -199,8 +219,9 @@ fn renamed(mapping: &str, modules: &[String]) -> Result<Renamed> {
 }
 
 /// wasm-bindgen's glue (`--target web`) with the names wasm-opt gave: the imports object's keys
-/// (`__wbg_…: function`), its module (`"./STEM_bg.js": import0`) and every `wasm.EXPORT`. Fails
-/// unless each name was found, so a new shape of glue cannot ship a widget that fails to link.
+/// (`__wbg_…: function`), its module (`"./STEM_bg.js": import0`) and every `wasm.EXPORT` (the
+/// exports object is named `wasm`). Fails unless each name was found, so a new shape of glue
+/// cannot ship a widget that fails to link.
 pub fn rename_in_glue(glue: &str, stem: &str, renamed: &Renamed) -> Result<String> {
     let module_key = format!("\"./{stem}_bg.js\": import0");
     if glue.matches(&module_key).count() != 1 {
@@ -208,67 +229,50 @@ pub fn rename_in_glue(glue: &str, stem: &str, renamed: &Renamed) -> Result<Strin
             "the glue does not name its imports' module once as {module_key}"
         ));
     }
-    let glue = glue.replace(
-        &module_key,
-        &format!(
-            "{}: import0",
-            serde_json::to_string(&renamed.module).expect("a string")
-        ),
-    );
-    let find = |names: &[(String, String)], name: &str| {
-        names
-            .iter()
-            .find(|(old, _)| old == name)
-            .map(|(_, new)| new.clone())
+    let module = serde_json::to_string(&renamed.module).expect("a string");
+    let glue = glue.replace(&module_key, &format!("{module}: import0"));
+    let new_name = |names: &[(String, String)], name: &str| {
+        let new = names.iter().find(|(old, _)| old == name);
+        new.map(|(_, new)| new.clone())
     };
-    let mut out = String::with_capacity(glue.len());
-    let mut imports_seen = 0;
-    for line in glue.split_inclusive('\n') {
-        // The imports object: one `        NAME: function(…) {` line per import.
-        let indent = line.len() - line.trim_start().len();
-        let key = line
-            .trim_start()
-            .split_once(": function")
-            .map(|(key, _)| key);
-        match key.and_then(|key| find(&renamed.imports, key).map(|new| (key, new))) {
-            Some((key, new)) => {
-                imports_seen += 1;
-                out.push_str(&line[..indent]);
-                out.push_str(&new);
-                out.push_str(&line[indent + key.len()..]);
-            }
-            None => out.push_str(line),
-        }
+    let (mut out, mut imports_seen) = (String::with_capacity(glue.len()), 0);
+    let mut rest = glue.as_str();
+    // Identifier by identifier.
+    while let Some(start) = rest.find(is_ident) {
+        let end = rest[start..]
+            .find(|c| !is_ident(c))
+            .map_or(rest.len(), |n| start + n);
+        let (word, after) = (&rest[start..end], &rest[end..]);
+        out.push_str(&rest[..start]);
+        let export = out
+            .strip_suffix("wasm.")
+            .is_some_and(|before| !before.ends_with(is_ident));
+        // One `        NAME: function(…) {` line per import.
+        let line = out.rsplit('\n').next().unwrap_or_default();
+        let import = line.trim().is_empty() && after.starts_with(": function");
+        let new = if export {
+            Some(new_name(&renamed.exports, word).ok_or_else(|| {
+                format!("the glue uses the export wasm.{word}, which wasm-opt did not rename")
+            })?)
+        } else if import {
+            let new = new_name(&renamed.imports, word);
+            imports_seen += new.is_some() as usize;
+            new
+        } else {
+            None
+        };
+        out.push_str(new.as_deref().unwrap_or(word));
+        rest = after;
     }
+    out.push_str(rest);
     if imports_seen != renamed.imports.len() {
         return Err(format!(
-            "the glue defines {imports_seen} of the wasm's {} imports as `NAME: function`; its shape changed",
+            "the glue defines {imports_seen} of the wasm's {} imports as `NAME: function`; its \
+             shape changed",
             renamed.imports.len()
         ));
     }
-    // Every `wasm.EXPORT` (not `towasm.x`): the exports object is named `wasm` in the glue.
-    let mut glue = String::with_capacity(out.len());
-    let (mut copied, mut from) = (0, 0);
-    while let Some(found) = out[from..].find("wasm.") {
-        let at = from + found;
-        let start = at + "wasm.".len();
-        let end = out[start..]
-            .find(|c: char| !is_ident(c))
-            .map_or(out.len(), |n| start + n);
-        from = end;
-        if out[..at].chars().next_back().is_some_and(is_ident) {
-            continue;
-        }
-        let name = &out[start..end];
-        let new = find(&renamed.exports, name).ok_or_else(|| {
-            format!("the glue uses the export wasm.{name}, which wasm-opt did not rename")
-        })?;
-        glue.push_str(&out[copied..start]);
-        glue.push_str(&new);
-        copied = end;
-    }
-    glue.push_str(&out[copied..]);
-    Ok(glue)
+    Ok(out)
 }
 
 fn is_ident(c: char) -> bool {
