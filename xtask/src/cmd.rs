@@ -74,34 +74,32 @@ impl Cmd {
     }
 
     /// Prints the command, runs it with inherited stdio and fails unless it exits with 0.
-    pub fn run(mut self) -> Result {
-        let shown = self.shown();
-        println!("    $ {shown}");
-        let status = self
-            .command
-            .status()
-            .map_err(|e| spawn_error(&self.program, e))?;
-        if status.success() {
-            Ok(())
-        } else {
-            Err(format!("`{shown}` failed ({status})"))
-        }
+    pub fn run(self) -> Result {
+        self.execute(Stdio::inherit()).map(drop)
     }
 
     /// Like [`Cmd::run`], but captures stdout (stderr is still shown) and returns it.
-    pub fn output(mut self) -> Result<String> {
+    pub fn output(self) -> Result<String> {
+        let shown = self.shown();
+        let stdout = self.execute(Stdio::piped())?;
+        String::from_utf8(stdout).map_err(|_| format!("`{shown}` printed something not UTF-8"))
+    }
+
+    fn execute(mut self, stdout: Stdio) -> Result<Vec<u8>> {
         let shown = self.shown();
         println!("    $ {shown}");
-        let output = self
+        let command = self
             .command
-            .stderr(Stdio::inherit())
-            .output()
-            .map_err(|e| spawn_error(&self.program, e))?;
-        if output.status.success() {
-            String::from_utf8(output.stdout)
-                .map_err(|_| format!("`{shown}` printed something that is not UTF-8"))
-        } else {
-            Err(format!("`{shown}` failed ({})", output.status))
+            .stdin(Stdio::inherit())
+            .stderr(Stdio::inherit());
+        let output = command.stdout(stdout).output();
+        let output = output.map_err(|e| match e.kind() {
+            std::io::ErrorKind::NotFound => format!("could not run `{}`: not found", self.program),
+            _ => format!("could not run `{}`: {e}", self.program),
+        })?;
+        match output.status.success() {
+            true => Ok(output.stdout),
+            false => Err(format!("`{shown}` failed ({})", output.status)),
         }
     }
 
@@ -117,14 +115,6 @@ impl Cmd {
             .status
             .success()
             .then(|| String::from_utf8_lossy(&output.stdout).into_owned())
-    }
-}
-
-fn spawn_error(program: &str, error: std::io::Error) -> String {
-    if error.kind() == std::io::ErrorKind::NotFound {
-        format!("could not run `{program}`: not found on PATH")
-    } else {
-        format!("could not run `{program}`: {error}")
     }
 }
 
