@@ -75,19 +75,18 @@ pub fn literals(root: &Path, out_dir: Option<&Path>) -> Result<Vec<Literal>> {
             .to_string();
         let source = fs::read_to_string(&path).map_err(|e| format!("cannot read {file}: {e}"))?;
         for text in string_literals(&source).map_err(|e| format!("{file}: {e}"))? {
+            // `include_str!("NAME")`, or `concat!(env!("OUT_DIR"), "/NAME")` inside it.
             let name = text.trim_start_matches('/');
             let beside = path.parent().map(|dir| (dir.join(name), name.to_string()));
             let built = out_dir.map(|dir| (dir.join(name), format!("$OUT_DIR/{name}")));
-            if let Some((included, shown)) = beside
-                .into_iter()
-                .chain(built)
-                .find(|(included, _)| !name.is_empty() && included.is_file())
-            {
-                out.push(Literal {
-                    source: format!("{shown} (`include_str!` in {file})"),
-                    feature,
-                    text: fs::read_to_string(&included).map_err(|e| e.to_string())?,
-                });
+            for (included, shown) in beside.into_iter().chain(built) {
+                if !name.is_empty() && included.is_file() {
+                    out.push(Literal {
+                        source: format!("{shown} (`include_str!` in {file})"),
+                        feature,
+                        text: fs::read_to_string(&included).map_err(|e| e.to_string())?,
+                    });
+                }
             }
             let (source, feature) = match is_icon_path(&text) {
                 true => (
