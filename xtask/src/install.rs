@@ -101,39 +101,34 @@ pub fn wasm_bindgen_cli(root: &Path) -> Result {
     step(&format!(
         "ensure wasm-bindgen-cli {wanted} (the version Cargo.lock pins)"
     ));
-    let tools = ["wasm-bindgen", "wasm-bindgen-test-runner"];
     // `wasm-bindgen 0.2.130`, perhaps followed by a commit.
     let version = |tool: &str| {
-        let output = Cmd::new(tool).arg("--version").probe()?;
-        let rest = output.strip_prefix(tool)?.strip_prefix(' ')?;
-        rest.split_whitespace().next().map(str::to_owned)
+        let output = Cmd::new(tool).arg("--version").probe().unwrap_or_default();
+        let words: Vec<&str> = output.split_whitespace().take(2).collect();
+        match words[..] {
+            [name, version] if name == tool => version.to_owned(),
+            _ => "nothing".to_owned(),
+        }
     };
-    let found = tools.map(version);
-    if found.iter().all(|v| v.as_ref() == Some(&wanted)) {
-        note(&format!("wasm-bindgen {wanted} already installed"));
+    let tools = ["wasm-bindgen", "wasm-bindgen-test-runner"];
+    if tools.iter().all(|tool| version(tool) == wanted) {
+        note("already installed");
         return Ok(());
     }
-    for (tool, version) in tools.iter().zip(&found) {
-        let version = version.as_deref().unwrap_or("not installed");
-        note(&format!("{tool}: {version}"));
+    // Not `--locked`: the registry mirror lags behind the CLI's own lock file. `--force` replaces
+    // another version.
+    cmd::cargo()
+        .args(["install", "wasm-bindgen-cli", "--force"])
+        .args(["--version", &wanted])
+        .run()?;
+    match tools.iter().find(|tool| version(tool) != wanted) {
+        Some(tool) => Err(format!(
+            "after installing wasm-bindgen-cli {wanted}, `{tool} --version` reports {}; is \
+             another {tool} earlier on PATH?",
+            version(tool)
+        )),
+        None => Ok(()),
     }
-    // Not `--locked`: the registry mirror lags behind the CLI's own lock file.
-    let mut install = cmd::cargo().args(["install", "wasm-bindgen-cli", "--version", &wanted]);
-    if found.iter().any(Option::is_some) {
-        install = install.arg("--force");
-    }
-    install.run()?;
-    for tool in tools {
-        let now = version(tool);
-        if now.as_ref() != Some(&wanted) {
-            return Err(format!(
-                "after installing wasm-bindgen-cli {wanted}, `{tool} --version` reports {}; \
-                 is another {tool} earlier on PATH?",
-                now.as_deref().unwrap_or("nothing")
-            ));
-        }
-    }
-    Ok(())
 }
 
 /// binaryen's `wasm-opt`, from the npm package pinned in `xtask/tools/package-lock.json`.

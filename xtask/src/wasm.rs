@@ -58,36 +58,23 @@ impl Build {
 /// (the loader's guard reports it) instead of a message formatted by code in every visitor's wasm.
 /// All three are unstable, hence the pinned nightly; the profile's other settings are in `Cargo.toml`.
 pub fn cargo_build(ws: &Workspace, build: Build) -> Cmd {
-    let rustflags = "[\"-Zlocation-detail=none\", \"-Ctarget-feature=-reference-types\"]";
+    let cargo = format!(
+        "run {NIGHTLY} cargo build -p contact-widget --lib --target {WASM_TARGET} \
+         --profile {PROFILE} -Zbuild-std=std,panic_abort -Zbuild-std-features=optimize_for_size \
+         -Zpanic-immediate-abort"
+    );
+    let rustflags = r#"["-Zlocation-detail=none", "-Ctarget-feature=-reference-types"]"#;
     Cmd::new("rustup")
-        .args([
-            "run",
-            NIGHTLY,
-            "cargo",
-            "build",
-            "-p",
-            "contact-widget",
-            "--lib",
-        ])
-        .args(["--target", WASM_TARGET, "--profile", PROFILE])
+        .args(cargo.split_whitespace())
         .args(build.features())
-        .args([
-            "-Zbuild-std=std,panic_abort",
-            "-Zbuild-std-features=optimize_for_size",
-        ])
-        .arg("-Zpanic-immediate-abort")
-        .args([
-            "--config",
-            &format!("profile.{PROFILE}.panic=\"immediate-abort\""),
-        ])
+        .arg("--config")
+        .arg(format!("profile.{PROFILE}.panic=\"immediate-abort\""))
         // Added to the target's rustflags in .cargo/config.toml, not instead of them: no file names
         // and lines for `#[track_caller]` locations (nothing prints them any more); and no
         // reference types, so wasm-bindgen keeps JS values in a JS array instead of an externref
         // table, whose shims in every export cost the wasm more than the array costs the glue.
-        .args([
-            "--config",
-            &format!("target.{WASM_TARGET}.rustflags={rustflags}"),
-        ])
+        .arg("--config")
+        .arg(format!("target.{WASM_TARGET}.rustflags={rustflags}"))
         .current_dir(&ws.root)
 }
 
@@ -110,26 +97,22 @@ pub fn build(ws: &Workspace, build: Build) -> Result<PathBuf> {
 /// wasm-bindgen's glue and wasm for `wasm` in `out_dir`: `STEM.js` and `STEM_bg.wasm`.
 pub fn bindgen(wasm: &Path, out_dir: &Path, stem: &str) -> Result {
     Cmd::new("wasm-bindgen")
-        .args([
-            "--target",
-            "web",
-            "--no-typescript",
-            "--out-name",
-            stem,
-            "--out-dir",
-        ])
+        .args(["--target", "web", "--no-typescript", "--out-name", stem])
+        .arg("--out-dir")
         .arg(out_dir)
         .arg(wasm)
         .run()
 }
 
-/// New names wasm-opt gave the imports and exports: `(old, new)` pairs, and the one module all
-/// imports now come from.
-#[derive(Debug, Default, PartialEq, Eq)]
+/// New names wasm-opt gave the imports and exports, from the mapping it prints:
+/// `{"imports": [[module, old, new]…], "exports": [[old, new]…]}`; and the one module all imports
+/// now come from.
+#[derive(Debug, Default, Deserialize)]
 pub struct Renamed {
+    #[serde(skip)]
     pub module: String,
-    pub imports: Vec<(String, String)>,
-    pub exports: Vec<(String, String)>,
+    imports: Vec<(String, String, String)>,
+    exports: Vec<(String, String)>,
 }
 
 /// `wasm-opt -Oz --converge --low-memory-unused` from `input` to `output`, then
@@ -137,16 +120,12 @@ pub struct Renamed {
 /// `target_features` sections) on its own: run with `-Oz --converge`, that pass prints its
 /// mapping once per round. With `-g`, keeping the name section, when `keep_names`. The new names.
 pub fn optimize(ws: &Workspace, input: &Path, output: &Path, keep_names: bool) -> Result<Renamed> {
-    let wasm_opt = |passes: &[&str], input: &Path| {
-        let command = Cmd::new("node")
+    let names: &[&str] = if keep_names { &["-g"] } else { &[] };
+    let wasm_opt = |passes: &str, input: &Path| {
+        Cmd::new("node")
             .arg(ws.root.join(install::WASM_OPT))
-            .args(passes);
-        let command = if keep_names {
-            command.arg("-g")
-        } else {
-            command
-        };
-        command
+            .args(passes.split_whitespace())
+            .args(names)
             .args(FEATURES)
             .arg("-o")
             .arg(output)
@@ -156,21 +135,20 @@ pub fn optimize(ws: &Workspace, input: &Path, output: &Path, keep_names: bool) -
     // -lmu (--low-memory-unused): the low 1 KiB is the far end of the 128 KiB shadow stack
     // (.cargo/config.toml), which the widget never comes near (nothing recurses deeply; config
     // values nest at most 16 levels), so wasm-opt may fold constant offsets into addresses.
-    wasm_opt(&["-Oz", "--converge", "--low-memory-unused"], input)?;
+    wasm_opt("-Oz --converge --low-memory-unused", input)?;
     // With the custom sections no browser reads: who built it, and with which wasm features.
     let mapping = wasm_opt(
-        &[
-            "--minify-imports-and-exports-and-modules",
-            "--strip-producers",
-            "--strip-target-features",
-        ],
+        "--minify-imports-and-exports-and-modules --strip-producers --strip-target-features",
         output,
     )?;
-    renamed(&mapping, &import_modules(&files::read(output)?)?)
+    let mut renamed: Renamed = serde_json::from_str(&mapping)
+        .map_err(|e| format!("wasm-opt's mapping of new names is not what it was: {e}"))?;
+    renamed.module = import_module(&files::read(output)?)?;
+    Ok(renamed)
 }
 
-/// The distinct module names of `wasm`'s imports.
-fn import_modules(wasm: &[u8]) -> Result<Vec<String>> {
+/// The one module `wasm` imports from (none when it imports nothing).
+fn import_module(wasm: &[u8]) -> Result<String> {
     let mut modules: Vec<String> = Vec::new();
     for payload in wasmparser::Parser::new(0).parse_all(wasm) {
         if let wasmparser::Payload::ImportSection(reader) = payload.map_err(|e| e.to_string())? {
@@ -182,40 +160,13 @@ fn import_modules(wasm: &[u8]) -> Result<Vec<String>> {
             }
         }
     }
-    Ok(modules)
-}
-
-/// The mapping wasm-opt prints: `{"imports": [[module, old, new]…], "exports": [[old, new]…]}`.
-#[derive(Deserialize)]
-struct Mapping {
-    imports: Vec<(String, String, String)>,
-    exports: Vec<(String, String)>,
-}
-
-/// The new names from wasm-opt's `mapping`, and the one module the imports now come from.
-fn renamed(mapping: &str, modules: &[String]) -> Result<Renamed> {
-    let mapping: Mapping = serde_json::from_str(mapping)
-        .map_err(|e| format!("wasm-opt's mapping of new names is not what it was: {e}"))?;
-    let module = match modules {
-        [module] => module.clone(),
-        [] => String::new(),
-        _ => {
-            return Err(format!(
-                "after wasm-opt the wasm imports from {} modules, not one: {modules:?}",
-                modules.len()
-            ))
-        }
-    };
-    let imports = mapping
-        .imports
-        .into_iter()
-        .map(|(_, old, new)| (old, new))
-        .collect();
-    Ok(Renamed {
-        module,
-        imports,
-        exports: mapping.exports,
-    })
+    match &modules[..] {
+        [] | [_] => Ok(modules.pop().unwrap_or_default()),
+        _ => Err(format!(
+            "after wasm-opt the wasm imports from {} modules, not one: {modules:?}",
+            modules.len()
+        )),
+    }
 }
 
 /// wasm-bindgen's glue (`--target web`) with the names wasm-opt gave: the imports object's keys
@@ -231,9 +182,13 @@ pub fn rename_in_glue(glue: &str, stem: &str, renamed: &Renamed) -> Result<Strin
     }
     let module = serde_json::to_string(&renamed.module).expect("a string");
     let glue = glue.replace(&module_key, &format!("{module}: import0"));
-    let new_name = |names: &[(String, String)], name: &str| {
-        let new = names.iter().find(|(old, _)| old == name);
-        new.map(|(_, new)| new.clone())
+    let import = |name: &str| {
+        let found = renamed.imports.iter().find(|(_, old, _)| old == name);
+        found.map(|(.., new)| new.as_str())
+    };
+    let export = |name: &str| {
+        let found = renamed.exports.iter().find(|(old, _)| old == name);
+        found.map(|(_, new)| new.as_str())
     };
     let (mut out, mut imports_seen) = (String::with_capacity(glue.len()), 0);
     let mut rest = glue.as_str();
@@ -244,24 +199,23 @@ pub fn rename_in_glue(glue: &str, stem: &str, renamed: &Renamed) -> Result<Strin
             .map_or(rest.len(), |n| start + n);
         let (word, after) = (&rest[start..end], &rest[end..]);
         out.push_str(&rest[..start]);
-        let export = out
+        let is_export = out
             .strip_suffix("wasm.")
             .is_some_and(|before| !before.ends_with(is_ident));
         // One `        NAME: function(…) {` line per import.
         let line = out.rsplit('\n').next().unwrap_or_default();
-        let import = line.trim().is_empty() && after.starts_with(": function");
-        let new = if export {
-            Some(new_name(&renamed.exports, word).ok_or_else(|| {
+        let is_import = line.trim().is_empty() && after.starts_with(": function");
+        let new = if is_export {
+            Some(export(word).ok_or_else(|| {
                 format!("the glue uses the export wasm.{word}, which wasm-opt did not rename")
             })?)
-        } else if import {
-            let new = new_name(&renamed.imports, word);
-            imports_seen += new.is_some() as usize;
-            new
+        } else if is_import {
+            imports_seen += import(word).is_some() as usize;
+            import(word)
         } else {
             None
         };
-        out.push_str(new.as_deref().unwrap_or(word));
+        out.push_str(new.unwrap_or(word));
         rest = after;
     }
     out.push_str(rest);
@@ -285,12 +239,14 @@ mod tests {
 
     #[test]
     fn renames_the_glue_to_minified_names() {
-        let renamed = renamed(
-            r#"{"imports": [["./widget_bg.js", "__wbg_log_1", "a"], ["./widget_bg.js", "__wbg_now_2", "b"]],
-                "exports": [["memory", "c"], ["mount", "d"]]}"#,
-            &["a".to_string()],
-        )
-        .unwrap();
+        let renamed = Renamed {
+            module: "a".into(),
+            ..serde_json::from_str(
+                r#"{"imports": [["./widget_bg.js", "__wbg_log_1", "a"], ["./widget_bg.js", "__wbg_now_2", "b"]],
+                    "exports": [["memory", "c"], ["mount", "d"]]}"#,
+            )
+            .unwrap()
+        };
         let glue = "function mount(x) {\n    return wasm.mount(x, wasm.memory);\n}\nconst import0 = {\n        __wbg_log_1: function(a) {},\n        __wbg_now_2: function() { return towasm.mount; },\n};\nreturn { \"./widget_bg.js\": import0 };\n";
         assert_eq!(
             rename_in_glue(glue, "widget", &renamed).unwrap(),
