@@ -89,7 +89,7 @@ fn loaders(ws: &Workspace, dist: &Path, glue: &str, wasm: &str) -> Result {
 }
 
 /// `source` (the file `name`) with each placeholder replaced; every one must be there.
-pub fn fill(name: &str, source: &str, values: &[(&str, &str)]) -> Result<String> {
+fn fill(name: &str, source: &str, values: &[(&str, &str)]) -> Result<String> {
     let mut out = source.to_string();
     for (placeholder, value) in values {
         if !out.contains(placeholder) {
