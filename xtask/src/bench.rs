@@ -193,7 +193,10 @@ fn size(ws: &Workspace) -> Result {
         .current_dir(&ws.root);
     match out_dir(&messages) {
         Some(out_dir) => command = command.arg("--out-dir").arg(out_dir),
-        None => warn("cargo did not say where the widget's build script writes; its files count as other data"),
+        None => warn(
+            "cargo did not say where the widget's build script writes; its files count as other \
+             data",
+        ),
     }
     command.run()
 }
@@ -245,8 +248,8 @@ mod tests {
     fn finds_the_widgets_build_script_output() {
         let messages = [
             r#"{"reason":"compiler-artifact","package_id":"x"}"#,
-            r#"{"reason":"build-script-executed","package_id":"w#quote@1.0","out_dir":"/t/q"}"#,
-            r#"{"reason":"build-script-executed","package_id":"w#contact-widget@0.1","out_dir":"/t/w"}"#,
+            r#"{"reason":"build-script-executed","package_id":"quote@1","out_dir":"/t/q"}"#,
+            r#"{"reason":"build-script-executed","package_id":"contact-widget@1","out_dir":"/t/w"}"#,
         ]
         .join("\n");
         assert_eq!(out_dir(&messages), Some(PathBuf::from("/t/w")));

@@ -284,7 +284,8 @@ mod tests {
         assert_eq!(
             check(&budget, &SIZES),
             [
-                "by the first open (the loader, the glue, the wasm, one language file) is 602 bytes \
+                "by the first open (the loader, the glue, the wasm, one language file) is 602 \
+                 bytes \
                  (brotli), over its budget of 600 bytes"
             ]
         );

@@ -129,7 +129,10 @@ fn native(ws: &Workspace, state: &mut State) -> Result<Option<String>> {
         cmd::cargo().args(test).env_remove("DATABASE_URL")
     };
     command.current_dir(&ws.root).run()?;
-    step("run the core's tests as the visitor's wasm builds it: without its messages, every problem at the same path");
+    step(
+        "run the core's tests as the visitor's wasm builds it: without its messages, every \
+         problem at the same path",
+    );
     cmd::cargo()
         .args(["test", "-p", "widget-core", "--no-default-features"])
         .current_dir(&ws.root)

@@ -56,7 +56,8 @@ impl Build {
 /// `cargo build` of `build` for wasm32 with [`NIGHTLY`]: std rebuilt from source (`build-std`)
 /// with its `optimize_for_size` feature, and `panic = "immediate-abort"`, so a panic is a trap
 /// (the loader's guard reports it) instead of a message formatted by code in every visitor's wasm.
-/// All three are unstable, hence the pinned nightly; the profile's other settings are in `Cargo.toml`.
+/// All three are unstable, hence the pinned nightly; the profile's other settings are in
+/// `Cargo.toml`.
 pub fn cargo_build(ws: &Workspace, build: Build) -> Cmd {
     let cargo = format!(
         "run {NIGHTLY} cargo build -p contact-widget --lib --target {WASM_TARGET} \
@@ -105,8 +106,8 @@ pub fn bindgen(wasm: &Path, out_dir: &Path, stem: &str) -> Result {
 }
 
 /// New names wasm-opt gave the imports and exports, from the mapping it prints:
-/// `{"imports": [[module, old, new]…], "exports": [[old, new]…]}`; and the one module all imports
-/// now come from.
+/// `{"imports": [[module, old, new]…], "exports": [[old, new]…]}`; and the one module all
+/// imports now come from.
 #[derive(Debug, Default, Deserialize)]
 pub struct Renamed {
     #[serde(skip)]
@@ -242,15 +243,21 @@ mod tests {
         let renamed = Renamed {
             module: "a".into(),
             ..serde_json::from_str(
-                r#"{"imports": [["./widget_bg.js", "__wbg_log_1", "a"], ["./widget_bg.js", "__wbg_now_2", "b"]],
+                r#"{"imports": [["./widget_bg.js", "__wbg_log_1", "a"],
+                                ["./widget_bg.js", "__wbg_now_2", "b"]],
                     "exports": [["memory", "c"], ["mount", "d"]]}"#,
             )
             .unwrap()
         };
-        let glue = "function mount(x) {\n    return wasm.mount(x, wasm.memory);\n}\nconst import0 = {\n        __wbg_log_1: function(a) {},\n        __wbg_now_2: function() { return towasm.mount; },\n};\nreturn { \"./widget_bg.js\": import0 };\n";
+        let glue = "function mount(x) {\n    return wasm.mount(x, wasm.memory);\n}\n\
+            const import0 = {\n        __wbg_log_1: function(a) {},\n        \
+            __wbg_now_2: function() { return towasm.mount; },\n};\n\
+            return { \"./widget_bg.js\": import0 };\n";
         assert_eq!(
             rename_in_glue(glue, "widget", &renamed).unwrap(),
-            "function mount(x) {\n    return wasm.d(x, wasm.c);\n}\nconst import0 = {\n        a: function(a) {},\n        b: function() { return towasm.mount; },\n};\nreturn { \"a\": import0 };\n"
+            "function mount(x) {\n    return wasm.d(x, wasm.c);\n}\nconst import0 = {\n        \
+             a: function(a) {},\n        b: function() { return towasm.mount; },\n};\n\
+             return { \"a\": import0 };\n"
         );
         let missing = glue.replace("__wbg_now_2", "__wbg_later_3");
         assert!(rename_in_glue(&missing, "widget", &renamed).is_err());

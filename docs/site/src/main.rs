@@ -2,8 +2,8 @@
 //! template `docs/page.html`, their search index, and the tables that restate the code
 //! (`tables.rs`). Run by `cargo xtask docs` and, last, `cargo xtask dist`:
 //!
-//! `docs-site [NAME=BYTES]…`: the brotli size of each file of this build of `dist/` under the name
-//! it is budgeted by, for the sizes table (a `—` where none is given).
+//! `docs-site [NAME=BYTES]…`: the brotli size of each file of this build of `dist/` under the
+//! name it is budgeted by, for the sizes table (a `—` where none is given).
 //!
 //! A program of its own, not a task of xtask: a static-site generator with its own inputs and
 //! output, which the task runner runs as it runs esbuild.
