@@ -249,7 +249,7 @@ mod tests {
         let messages = [
             r#"{"reason":"compiler-artifact","package_id":"x"}"#,
             r#"{"reason":"build-script-executed","package_id":"quote@1","out_dir":"/t/q"}"#,
-            r#"{"reason":"build-script-executed","package_id":"contact-widget@1","out_dir":"/t/w"}"#,
+            r#"{"reason":"build-script-executed","package_id":"contact-widget","out_dir":"/t/w"}"#,
         ]
         .join("\n");
         assert_eq!(out_dir(&messages), Some(PathBuf::from("/t/w")));
