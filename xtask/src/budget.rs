@@ -232,7 +232,7 @@ pub fn check_dist(ws: &Workspace, sizes: &[FileSize]) -> Result {
             .limit
             .map_or("none".into(), |limit| limit.to_string());
         let (name, size, what) = (figure.name, figure.size, figure.what);
-        note(&format!("{name:<29} {size:>8} / {limit:>8} bytes{what}"));
+        note(&format!("{name:<33} {size:>8} / {limit:>8} bytes{what}"));
     }
     match check(&budget, &sizes).join("\n    ") {
         problems if problems.is_empty() => Ok(()),

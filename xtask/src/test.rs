@@ -109,17 +109,11 @@ fn native(ws: &Workspace, state: &mut State) -> Result<Option<String>> {
     step("run the native tests");
     let test = ["test", "--workspace"];
     let command = if state.postgres {
+        // The inbox's tests read the server's address as one URL.
         let url = "postgres://$PGUSER:$PGPASSWORD@$PGHOST:$PGPORT/$PGDATABASE";
         Cmd::new("pg_virtualenv")
-            .args([
-                "-t",
-                "-o",
-                "fsync=off",
-                "-o",
-                "max_connections=200",
-                "sh",
-                "-c",
-            ])
+            .args(["-t", "-o", "fsync=off", "-o", "max_connections=200"])
+            .args(["sh", "-c"])
             .arg(format!("DATABASE_URL={url} exec \"$@\""))
             .arg("sh")
             .arg(cmd::cargo_path())
