@@ -46,7 +46,7 @@ pub fn run(ws: &Workspace) -> Result<Vec<FileSize>> {
     step(&format!(
         "bundle {LAZY} (the loader's lazily imported part) with the glue, minified: dist/widget.js"
     ));
-    bundle_glue(ws, &dist, &wasm_name)?;
+    bundle_glue(ws, &dist)?;
     step("name the glue by its content: dist/widget.HASH.js");
     let js_name = rename_by_content(&dist, "widget", "js")?;
     note(&js_name);
@@ -65,16 +65,19 @@ pub fn run(ws: &Workspace) -> Result<Vec<FileSize>> {
         ));
     }
     let css = minify(ws, &ws.root.join(LAUNCHER_CSS))?;
-    let source = source
-        .replace("__VERSION__", version)
-        .replace("__WIDGET_JS__", &js_name)
-        .replace("__WIDGET_WASM__", &wasm_name)
-        .replace("__LAUNCHER_CSS__", &json_string(css.trim()))
-        .replace("__TITLES__", &titles(ws)?);
-    let module = package::module_entry(&source)?;
+    let titles = titles(ws)?;
+    let fill = |source: &str| {
+        source
+            .replace("__VERSION__", version)
+            .replace("__WIDGET_JS__", &js_name)
+            .replace("__WIDGET_WASM__", &wasm_name)
+            .replace("__LAUNCHER_CSS__", &json_string(css.trim()))
+            .replace("__TITLES__", &titles)
+    };
+    let module = fill(&package::module_entry(&source)?);
     // Minified: the loader is all a page runs before the visitor reaches for the launcher.
     for (name, text) in [
-        ("contact-widget.js", &source),
+        ("contact-widget.js", &fill(&source)),
         ("contact-widget.mjs", &module),
     ] {
         let unminified = ws.target.join(name);
@@ -83,7 +86,7 @@ pub fn run(ws: &Workspace) -> Result<Vec<FileSize>> {
     }
     note("dist/contact-widget.mjs is the same loader as an ES module, for npm");
 
-    let (validate_js, validate_wasm) = validator(ws, &dist)?;
+    validator(ws, &dist)?;
 
     step(&format!("copy {TYPES} to dist/contact-widget.d.ts"));
     let types = ws.root.join(TYPES);
@@ -118,15 +121,12 @@ pub fn run(ws: &Workspace) -> Result<Vec<FileSize>> {
     write(&dist.join("config.schema.json"), schema.as_bytes())?;
 
     step(&format!(
-        "write dist/package.json (npm package contact-widget {version})"
+        "write dist/package.json (npm package contact-widget {version}), its README, licences and esbuild plugin"
     ));
-    // The hashed glue and wasm, and every language file (not their .br/.gz copies).
-    let mut built = vec![
-        js_name.clone(),
-        wasm_name.clone(),
-        validate_js,
-        validate_wasm,
-    ];
+    package::write_files(&ws.root, &dist)?;
+    // The hashed glue and wasm, and every language file (not their .br/.gz copies, nor the
+    // configurator's validator, which no page of an npm user loads).
+    let mut built = vec![js_name.clone(), wasm_name.clone()];
     built.extend(
         widget_core::i18n::LOCALES
             .iter()
@@ -173,6 +173,11 @@ pub fn run(ws: &Workspace) -> Result<Vec<FileSize>> {
     // in another Content-Encoding, which the inbox serves by the browser's Accept-Encoding.
     step("write precompressed copies: dist/NAME.br (brotli 11) and dist/NAME.gz (gzip -9)");
     for (name, bytes) in read_files(&dist)? {
+        // Not the package's README and licences, which no browser loads (and npm would ship the
+        // README's copies: it includes README* whatever `files` says).
+        if name.starts_with("README") || name.starts_with("LICENSE") {
+            continue;
+        }
         write(&dist.join(format!("{name}.br")), &sizes::brotli(&bytes))?;
         write(&dist.join(format!("{name}.gz")), &sizes::gzip(&bytes))?;
     }
@@ -208,37 +213,23 @@ fn bound(ws: &Workspace, dist: &Path, build: wasm::Build) -> Result {
 /// The configurator's validator, `dist/validate.HASH.js` and `dist/validate_bg.HASH.wasm`: the
 /// widget crate with its `validate` feature (the core's messages and the `validate` export), its
 /// glue minified, and finding its wasm by the hashed name when `init()` is called without one.
-/// Returns both names.
-fn validator(ws: &Workspace, dist: &Path) -> Result<(String, String)> {
+fn validator(ws: &Workspace, dist: &Path) -> Result {
     bound(ws, dist, wasm::Build::Validator)?;
     step("name the validator's wasm and glue by their content: dist/validate_bg.HASH.wasm, dist/validate.HASH.js");
     let wasm_name = rename_by_content(dist, "validate_bg", "wasm")?;
     let glue = dist.join("validate.js");
-    let default_url = "new URL('validate_bg.wasm', import.meta.url)";
-    let source = read_text(&glue)?;
-    if source.matches(default_url).count() != 1 {
-        return Err(format!("the validator's glue does not find its wasm as {default_url}: wasm-bindgen's output changed"));
-    }
-    write(
-        &glue,
-        source
-            .replace(
-                default_url,
-                &format!("new URL('{wasm_name}', import.meta.url)"),
-            )
-            .as_bytes(),
-    )?;
+    point_at_wasm(&glue, "validate_bg.wasm", Some(&wasm_name))?;
     write(&glue, minify(ws, &glue)?.as_bytes())?;
     let js_name = rename_by_content(dist, "validate", "js")?;
     note(&format!("{js_name}, {wasm_name}"));
-    Ok((js_name, wasm_name))
+    Ok(())
 }
 
 /// Replaces `dist/widget.js` (wasm-bindgen's glue) by one minified ES module of [`LAZY`] and the
 /// glue, which [`LAZY`] imports as `./widget.js` and re-exports whole: the loader imports this
 /// one file (no request of its own for the lazy part), the configurator its `validate`. Done in a
 /// scratch folder under the target directory, before the glue is named by its content.
-fn bundle_glue(ws: &Workspace, dist: &Path, wasm_name: &str) -> Result {
+fn bundle_glue(ws: &Workspace, dist: &Path) -> Result {
     let scratch = ws.target.join("glue");
     if scratch.exists() {
         fs::remove_dir_all(&scratch)
@@ -249,16 +240,17 @@ fn bundle_glue(ws: &Workspace, dist: &Path, wasm_name: &str) -> Result {
     let glue = dist.join("widget.js");
     fs::rename(&glue, scratch.join("widget.js"))
         .map_err(|e| format!("cannot move {}: {e}", glue.display()))?;
+    // The loader always passes the wasm (it fetched it together with this file; the npm entry
+    // names it for bundlers, see `package::MODULE`).
+    point_at_wasm(&scratch.join("widget.js"), "widget_bg.wasm", None)?;
     let lazy = read_text(&ws.root.join(LAZY))?;
-    if !lazy.contains("__WIDGET_WASM__") {
-        return Err(format!(
-            "{LAZY} has no __WIDGET_WASM__ placeholder: it could not find the hashed wasm"
-        ));
-    }
+    // Each shipped language but English (built in) by the URL of its file, written out so that
+    // bundlers emit the files; `?no-inline` keeps Vite from inlining each (a few KB) into the glue
+    // as a data: URL, and is ignored by servers and other bundlers.
     let locales: Vec<String> = widget_core::i18n::LOCALES
         .iter()
         .filter(|t| **t != "en")
-        .map(|t| json_string(t))
+        .map(|t| format!("{t}:()=>new URL('./locales/{t}.json?no-inline',import.meta.url)"))
         .collect();
     let entry = scratch.join("lazy.js");
     let types: Vec<String> = widget_core::channel::Kind::ALL
@@ -266,8 +258,7 @@ fn bundle_glue(ws: &Workspace, dist: &Path, wasm_name: &str) -> Result {
         .map(|k| json_string(k.name()))
         .collect();
     let lazy = lazy
-        .replace("__WIDGET_WASM__", wasm_name)
-        .replace("__LOCALES__", &format!("[{}]", locales.join(",")))
+        .replace("__LOCALES__", &format!("{{{}}}", locales.join(",")))
         .replace("__CHANNEL_TYPES__", &format!("[{}]", types.join(",")));
     write(&entry, lazy.as_bytes())?;
     Cmd::new(ws.root.join(ESBUILD))
@@ -282,6 +273,25 @@ fn bundle_glue(ws: &Workspace, dist: &Path, wasm_name: &str) -> Result {
         ])
         .arg(format!("--outfile={}", glue.display()))
         .run()
+}
+
+/// Changes where wasm-bindgen's glue at `glue` finds its wasm when `init()` is called without one
+/// (`unhashed` next to itself, which does not exist): `Some(hashed)` as
+/// `new URL("./HASHED", import.meta.url)`, what a bundler follows and emits; `None`, nowhere (the
+/// caller always passes it), so that a bundler sees no second reference to the wasm.
+fn point_at_wasm(glue: &Path, unhashed: &str, hashed: Option<&str>) -> Result {
+    let default_url = format!("new URL('{unhashed}', import.meta.url)");
+    let source = read_text(glue)?;
+    if source.matches(&default_url).count() != 1 {
+        return Err(format!(
+            "{} does not find its wasm as {default_url}: wasm-bindgen's output changed",
+            glue.display()
+        ));
+    }
+    let url = hashed.map_or("undefined".into(), |hashed| {
+        format!("new URL('./{hashed}', import.meta.url)")
+    });
+    write(glue, source.replace(&default_url, &url).as_bytes())
 }
 
 /// Renames `dir/STEM.EXT` to `dir/STEM.HASH.EXT` (10 hex digits of its SHA-256); the new name.
