@@ -152,6 +152,8 @@ function generatedConfigs(count = 6) {
       },
       load: pick(SCHEMA.properties.load.enum, i),
       fallback: pick(['mailto:help@example.com', 'https://example.com/contact', 'tel:+15550100123'], i),
+      // Where the widget's files really are (the snippet's widget loads them from there).
+      baseUrl: pick([`${inbox.url}/dist/`, `${inbox.url}/dist`], i),
     };
   });
 }
@@ -468,7 +470,7 @@ test('every key of the JSON Schema has a control and is set through it', async (
     form: { rating: 'faces', email: 'required', name: 'optional', consent: 'I agree.', spam: 'drop', minSeconds: 5, replyTime: 'hours' },
     texts: { ...all, sv: swedish },
     hours: { timeZone: 'Europe/Paris', weekly: { 'mon-fri': '09:00-12:00, 13:00-17:00', sat: '10:00-12:00' }, exceptions: { '12-25': 'closed', '2026-12-24': '09:00-12:00' } },
-    load: 'idle', fallback: 'mailto:help@example.com',
+    load: 'idle', fallback: 'mailto:help@example.com', baseUrl: `${inbox.url}/dist/`,
   };
   // The target uses every key but $schema (for editors; the widget ignores it) and form: false.
   const used = new Set(configPaths(target));

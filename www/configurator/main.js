@@ -118,7 +118,7 @@ async function start() {
     );
     return [label, options];
   };
-  const loading = () => [field(ctx, ['load']), field(ctx, ['fallback'])];
+  const loading = () => [field(ctx, ['load']), field(ctx, ['fallback']), field(ctx, ['baseUrl'])];
 
   const typeSelect = $('new-channel-type');
   for (const [type, { name }] of Object.entries(schema.types)) typeSelect.append(new Option(name, type));
@@ -190,11 +190,14 @@ async function start() {
 
   // The preview is the real widget, mounted again with each config (init() replaces the config
   // whole; update() would layer over it and keep what was removed). Open stays open, and the
-  // field being edited keeps the focus.
+  // field being edited keeps the focus. Its files are this inbox's, wherever the config's
+  // baseUrl says the owner's site keeps them.
   function preview() {
     const open = document.querySelector('contact-widget')?.shadowRoot?.querySelector('.launcher')?.getAttribute('aria-expanded') === 'true';
     const active = document.activeElement;
-    window.ContactWidget.init(clone(config));
+    const shown = clone(config);
+    delete shown.baseUrl;
+    window.ContactWidget.init(shown);
     if (open) {
       window.ContactWidget.open();
       const back = () => { if (active && active !== document.body && document.activeElement !== active) active.focus(); };

@@ -59,6 +59,7 @@ const LAYERS: &[Layer] = &[
         install::npm_packages(&ws.root, "tests/e2e", "end-to-end tests").map(|()| None)
     }),
     ("end-to-end tests (node --test tests/e2e/)", end_to_end),
+    ("the npm package in real apps (tests/bundlers/)", bundlers),
     ("size budget (size-budget.json)", size_budget),
 ];
 
@@ -208,6 +209,45 @@ fn end_to_end(ws: &Workspace, _: &mut State) -> Result<Option<String>> {
         .env("INBOX_BIN", ws.debug_binary("inbox"))
         .env("DIST_DIR", ws.dist())
         .env("WWW_DIR", ws.www())
+        .env("CHROMIUM", install::CHROMIUM)
+        .run()?;
+    Ok(None)
+}
+
+/// The packed npm package installed into real apps, each built by its bundler and used in
+/// Chromium, and linted by publint and arethetypeswrong. Every folder of tests/bundlers/ with a
+/// lock file is an app: its packages are installed when the lock file changed.
+fn bundlers(ws: &Workspace, _: &mut State) -> Result<Option<String>> {
+    const DIR: &str = "tests/bundlers";
+    install::npm_packages(&ws.root, DIR, "publint and arethetypeswrong")?;
+    let entries = fs::read_dir(ws.root.join(DIR)).map_err(|e| format!("cannot list {DIR}: {e}"))?;
+    let mut apps: Vec<String> = entries
+        .filter_map(|entry| entry.ok()?.file_name().into_string().ok())
+        .filter(|name| {
+            ws.root
+                .join(DIR)
+                .join(name)
+                .join("package-lock.json")
+                .is_file()
+        })
+        .collect();
+    apps.sort();
+    for app in apps {
+        install::npm_packages(
+            &ws.root,
+            &format!("{DIR}/{app}"),
+            "an app of the bundler tests",
+        )?;
+    }
+    step("build the apps for production with the packed package and use them in Chromium");
+    Cmd::new("node")
+        .args([
+            "--test",
+            "--test-concurrency=1",
+            "tests/bundlers/bundlers.test.mjs",
+        ])
+        .current_dir(&ws.root)
+        .env("DIST_DIR", ws.dist())
         .env("CHROMIUM", install::CHROMIUM)
         .run()?;
     Ok(None)
