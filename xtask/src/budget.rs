@@ -64,7 +64,11 @@ pub fn loaded_by_browsers(name: &str) -> bool {
         || name.ends_with(".gz")
         || name == "config.schema.json"
         || name == "integrity.json"
-        || name == "package.json")
+        || name == "package.json"
+        // The npm package's own files: its README, licences and esbuild plugin (run by Node).
+        || name == "README.md"
+        || name.starts_with("LICENSE")
+        || name == "esbuild.js")
 }
 
 /// Reads `{"brotli": {"total": N, "files": {"name": N, ...}}, "critical": {"brotli": N,
