@@ -246,7 +246,7 @@
   // (`<contact-widget endpoint="…" email="…">`) by sites and frameworks that prefer that.
   // A page has one widget; a host removed by a single-page app's re-render is put back.
   // A page's own element is config too (paint() watches it): a change of its attributes (a
-  // framework rendering it again) updates the widget, once per task, while it is wanted.
+  // framework rendering it again) updates the widget, once per batch, while it is wanted.
   const watcher = new MutationObserver((records) => wanted && records.some((r) => !notConfig.test(r.attributeName)) && api.update());
   customElements.define('contact-widget', class extends HTMLElement {
     connectedCallback() {
