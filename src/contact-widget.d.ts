@@ -83,6 +83,12 @@ export interface Config {
   fallback?: string;
   /** When the panel is fetched: when the visitor reaches for the launcher (default), when the page is idle, or at once. */
   load?: "intent" | "idle" | "eager";
+  /** Seconds after the page loads before the launcher appears (0 to 600, default 0). The panel never opens by itself. */
+  delay?: number | `${number}`;
+  /** Where the widget shows, by the page's path (`*` stands for any characters); checked again on single-page-app navigation. */
+  pages?: { include?: string[]; exclude?: string[] };
+  /** Count opens and channel uses in the inbox: no cookie, no identifier, nothing stored on the device. Default false. */
+  insights?: boolean;
   /** Brand colour, #rrggbb or #rgb. */
   color?: string;
   theme?: Theme;

@@ -9,11 +9,11 @@ mod boundary;
 mod courier;
 mod dom;
 mod env;
+mod insights;
+mod panel;
 mod send;
 mod storage;
 mod style;
-mod view;
-mod widget;
 
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -21,7 +21,7 @@ use widget_core::value::Value;
 
 /// A mounted widget, as the loader holds it.
 #[wasm_bindgen]
-pub struct Widget(Option<widget::Widget>);
+pub struct Widget(Option<panel::Widget>);
 
 /// Keeps the loader's guard `wrap` (every callback the browser makes into the wasm goes through
 /// it) and the page's native `fetch`, captured at start (see `boundary`). Called once, first.
@@ -34,7 +34,7 @@ pub fn install(wrap: JsValue, fetch: JsValue) {
 /// browser of its own (none long on a slow phone): `new Setup(request)`, then `zones()`,
 /// `form()`, `panel()` and `finish()`, which puts it in place and returns the [`Widget`].
 #[wasm_bindgen]
-pub struct Setup(widget::Setup);
+pub struct Setup(panel::Setup);
 
 #[wasm_bindgen]
 impl Setup {
@@ -48,13 +48,13 @@ impl Setup {
     pub fn new(request: JsValue) -> Setup {
         let field =
             |name: &str| js_sys::Reflect::get(&request, &name.into()).unwrap_or(JsValue::NULL);
-        let place = widget::Place {
+        let place = panel::Place {
             shadow: field("shadow").unchecked_into(),
             launcher: field("launcher").unchecked_into(),
         };
         let language = field("language").as_string().unwrap_or_else(|| "en".into());
         let raw = read(field("config")).unwrap_or(Value::Object(Vec::new()));
-        Setup(widget::Setup::new(
+        Setup(panel::Setup::new(
             place,
             raw,
             language,

@@ -9,7 +9,7 @@
 // (see boot() there: mounting, the guard, the fallback link).
 (() => {
   const w = window, d = document, warn = (message) => console.warn('contact-widget: ' + message);
-  if (w.ContactWidget) return warn('the script is included twice; the second copy does nothing');
+  if (w.ContactWidget) return warn('loaded twice; this copy does nothing');
   // Captured now, so a page that patches them later cannot break or observe us (lazy.js uses them).
   const nativeFetch = w.fetch;
   const textOf = Object.getOwnPropertyDescriptor(HTMLTextAreaElement.prototype, 'value').get;
@@ -27,6 +27,7 @@
   let phase = 'idle';
   let host;              // the <contact-widget> element showing the widget
   let ours;              // whether this script created `host` (else it is the page's markup)
+  let root;              // the widget's root element in host's shadow root (painted last)
   let launcher;          // the launcher button inside host's shadow root
   let lazy;              // lazy.js's side, once loaded (see boot() there)
   let queue = [];        // API calls made before the panel was mounted
@@ -35,6 +36,9 @@
   let fileConfig;        // the JSON block or the config URL's content
   let initConfig;        // init()'s argument, with every update() layered on
   let tag = 'en';        // the language shown
+
+  // A whole number from 0 to max (given as a number or as digits), else the default.
+  const num = (v, max, otherwise) => /^\d+$/.test(v) && +v <= max ? +v : otherwise;
 
   // A plain object (what JSON.parse and object literals make), not an array or a value.
   const isObject = (v) => v?.constructor === Object;
@@ -107,8 +111,6 @@
     const shadow = host.shadowRoot || host.attachShadow({ mode: 'open' });
     let color = /^#([0-9a-f]{3}){1,2}$/i.test(c.color) ? c.color : '#0b57d0';
     if (color.length === 4) color = color.replace(/\w/g, '$&$&');
-    // A whole number from 0 to max (given as a number or as digits), else the default.
-    const num = (v, max, otherwise) => /^\d+$/.test(v) && +v <= max ? +v : otherwise;
     // The config's variables on :host, after launcher.css (an owner's rule on the element wins).
     sheet.replaceSync(`${CSS}:host{--cw-brand:${color};--cw-on-brand:${onBrand(color)};--cw-x:${num(c.offsetX, 400, 20)}px;`
       + `--cw-y:${num(c.offsetY, 400, 20)}px;--cw-z:${num(c.zIndex, 2147483647, 2147483000)}}`);
@@ -118,7 +120,7 @@
     const sheets = shadow.adoptedStyleSheets;
     if (!sheets.includes(sheet)) shadow.adoptedStyleSheets = [sheet, ...sheets];
 
-    let root = shadow.firstElementChild;
+    root = shadow.firstElementChild;
     if (!root) (root = shadow.appendChild(d.createElement('div'))).className = 'cw';
     const style = ['icon', 'label'].includes(theme.launcher) ? theme.launcher : 'icon-label', icon = style === 'icon';
     root.dataset.position = /^(top|bottom|middle)-(left|right)$/.test(c.position) ? c.position : 'bottom-right';
@@ -144,8 +146,24 @@
     launcher.dataset.style = style;
     launcher.ariaLabel = icon ? label : null;
     launcher.textContent = icon ? '' : label;
+    // `delay`: the launcher appears that many seconds after the page first painted it (never
+    // the panel: opening is the visitor's choice, always).
+    waited ??= !num(c.delay, 600, 0) || (setTimeout(() => { waited = true; show(); }, c.delay * 1000), false);
+    show();
     attach();
   };
+
+  // `pages`: whether this page's path is one the widget shows on (include, then exclude; `*`
+  // stands for any characters), with the delay passed. Asked again when a single-page app
+  // navigates (the Navigation API sees history.pushState too).
+  let waited;
+  // Each character but letters, digits and `*` escaped (an identity escape in a non-unicode RegExp).
+  const matches = (list) => [].concat(list || []).some((p) => RegExp('^' + String(p).replace(/[^\w*]/g, '\\$&').replace(/\*/g, '.*') + '$').test(location.pathname));
+  const show = () => {
+    const p = config().pages || {};
+    if (root) root.style.display = waited && (!p.include || matches(p.include)) && !matches(p.exclude) ? '' : 'none';
+  };
+  w.navigation?.addEventListener('currententrychange', show);
 
   // Put back in <body> after a single-page app threw it out with the old content (not when the
   // page moved it elsewhere itself). A page that keeps removing it wins: after 50 re-attachments
@@ -251,7 +269,7 @@
   customElements.define('contact-widget', class extends HTMLElement {
     connectedCallback() {
       if (this === host || phase === 'failed') return;
-      if (host?.isConnected) return warn('a page shows one widget; this <contact-widget> is ignored');
+      if (host?.isConnected) return warn('one widget per page: this <contact-widget> is ignored');
       // This element takes over from one a framework re-rendered away (or from ours): the panel
       // is mounted again in it, open if it was open (the draft comes back from storage).
       const old = ours && host, open = launcher?.ariaExpanded === 'true';
@@ -262,7 +280,7 @@
       restart();
       if (open) call('open');
     }
-    // Moved with moveBefore (into a host page's modal <dialog> and back, see widget.rs): the
+    // Moved with moveBefore (into a host page's modal <dialog> and back, see panel/dialog.rs): the
     // element stays connected, so there is nothing to re-attach or close.
     connectedMoveCallback() {}
     // Still out of the page once this task's microtasks have run (not moved or replaced by a

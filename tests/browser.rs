@@ -120,17 +120,21 @@ async fn builds_a_hidden_dialog_next_to_the_launcher() {
         .collect();
     assert_eq!(hrefs, ["tel:+15550100123", "mailto:help@example.com"]);
     assert_eq!(
-        find(&shadow, "button.copy")
-            .get_attribute("data-copy")
-            .as_deref(),
-        Some("+15550100123")
+        find(&shadow, "button.copy").text_content().as_deref(),
+        Some("Copy +1 555 0100 123"),
+        "Copy is named with the number it copies"
+    );
+    let qr = find(&shadow, "button.qr");
+    let code = find(
+        &shadow,
+        &format!("#{}", qr.get_attribute("aria-controls").unwrap()),
     );
     assert_eq!(
-        find(&shadow, "button.qr")
-            .get_attribute("data-qr")
-            .as_deref(),
-        Some("tel:+15550100123")
+        code.local_name(),
+        "figure",
+        "the QR button controls its code"
     );
+    assert!(code.hidden());
     assert_eq!(
         shadow
             .query_selector_all(".item .channel > svg path")

@@ -152,6 +152,10 @@ function generatedConfigs(count = 6) {
       },
       load: pick(SCHEMA.properties.load.enum, i),
       fallback: pick(['mailto:help@example.com', 'https://example.com/contact', 'tel:+15550100123'], i),
+      // The preview shows at once, on the configurator's own page.
+      delay: i % 2 ? '0' : 0,
+      pages: { include: ['/*'], exclude: [`/checkout-${i}/*`, '/account'] },
+      insights: i % 2 === 0,
       // Where the widget's files really are (the snippet's widget loads them from there).
       baseUrl: pick([`${inbox.url}/dist/`, `${inbox.url}/dist`], i),
     };
@@ -353,8 +357,8 @@ test('a simple setup becomes data attributes; importing fills the form and the p
   // Single texts and numbers stay data attributes: the launcher style needs the JSON block.
   await page.getByLabel('Horizontal offset').fill('32');
   await page.getByRole('radio', { name: 'Middle left' }).check();
-  // The snippet follows once typing pauses: the offset may show before the position.
   await page.locator('#snippet').getByText(/data-offset-x="32"/).waitFor();
+  // The snippet follows each change once typing pauses: wait for the position's turn.
   await page.locator('#snippet').getByText(/data-position="middle-left"/).waitFor();
   await page.getByLabel('Launcher style').selectOption('icon');
   await page.locator('#snippet').getByText(/"launcher": "icon"/).waitFor();
@@ -429,10 +433,13 @@ test('every example and every generated config round-trips through import and sn
   await context.close();
 });
 
-/** Sets `value` through the control at `path` (a select, a number, a colour or a text field). */
+/** Sets `value` through the control at `path` (a select, a checkbox, a number, a colour, a text field, or a list's text area). */
 async function setControl(page, dataPath, value) {
   const control = page.locator(`[data-path="${dataPath}"]`).first();
-  if ((await control.evaluate((e) => e.tagName)) === 'SELECT') await control.selectOption(String(value));
+  const kind = await control.evaluate((e) => (e.type === 'checkbox' ? 'checkbox' : e.tagName));
+  if (kind === 'SELECT') await control.selectOption(String(value));
+  else if (kind === 'checkbox') await control.setChecked(value);
+  else if (Array.isArray(value)) await control.fill(value.join('\n'));
   else await control.fill(String(value));
 }
 
@@ -472,6 +479,7 @@ test('every key of the JSON Schema has a control and is set through it', async (
     texts: { ...all, sv: swedish },
     hours: { timeZone: 'Europe/Paris', weekly: { 'mon-fri': '09:00-12:00, 13:00-17:00', sat: '10:00-12:00' }, exceptions: { '12-25': 'closed', '2026-12-24': '09:00-12:00' } },
     load: 'idle', fallback: 'mailto:help@example.com', baseUrl: `${inbox.url}/dist/`,
+    delay: 3, pages: { include: ['/*'], exclude: ['/checkout/*', '/account'] }, insights: true,
   };
   // The target uses every key but $schema (for editors; the widget ignores it) and form: false.
   const used = new Set(configPaths(target));

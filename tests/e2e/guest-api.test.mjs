@@ -93,7 +93,7 @@ test('a second copy of the script and a second init() make no second widget', as
   await p.getByRole('dialog', { name: 'Second init' }).waitFor();
   assert.deepEqual(await counts(p), { hosts: 1, launchers: 1, panels: 1 });
   const warnings = consoleMessages.filter((m) => m.type === 'warning').map((m) => m.text);
-  assert.deepEqual(warnings, ['contact-widget: the script is included twice; the second copy does nothing']);
+  assert.deepEqual(warnings, ['contact-widget: loaded twice; this copy does nothing']);
   assert.deepEqual(pageErrors, []);
   await context.close();
 });

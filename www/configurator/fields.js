@@ -1,7 +1,7 @@
 // One labelled control per config key, built from the key's schema: a choice is a <select> (its
 // first option is the widget's default, shown by name, which leaves the key out), a number an
-// <input type="number"> with the schema's limits, a colour a colour picker, anything else a text
-// field. Each control reads the config at its path and writes to it; a value the control cannot
+// <input type="number"> with the schema's limits, a colour a colour picker, a yes/no a checkbox, a
+// list of texts a text area (one per line), anything else a text field. Each control reads the config at its path and writes to it; a value the control cannot
 // show (an imported `"rating": true`) stays as written until the owner picks another.
 // Built with createElement and textContent only.
 import { get, remove, set } from './model.js';
@@ -99,6 +99,27 @@ export function field(ctx, keys, options = {}) {
       ctx.changed(keys);
     });
     hint.append(` (${limits.min}–${limits.max}${node.default !== undefined ? `, default ${node.default}` : ''})`);
+  } else if (node.type === 'boolean') {
+    control = el('input', { id, type: 'checkbox', 'data-path': path, 'aria-describedby': hint.id });
+    control.checked = current === true || (current === undefined && node.default === true);
+    control.addEventListener('change', () => {
+      if (control.checked === node.default) remove(ctx.config(), keys);
+      else set(ctx.config(), keys, control.checked);
+      ctx.changed(keys);
+    });
+    wrapper.classList.add('check');
+  } else if (node.type === 'array') {
+    // One entry per line; an empty list leaves the key out.
+    const example = node.examples?.[0]?.join('\n') ?? '';
+    control = el('textarea', { id, rows: 2, 'data-path': path, 'aria-describedby': hint.id, autocomplete: 'off', placeholder: example });
+    control.value = Array.isArray(current) ? current.join('\n') : current === undefined ? '' : JSON.stringify(current);
+    control.addEventListener('input', () => {
+      const lines = control.value.split('\n').map((line) => line.trim()).filter(Boolean);
+      if (lines.length) set(ctx.config(), keys, lines);
+      else remove(ctx.config(), keys);
+      ctx.changed(keys);
+    });
+    hint.append(' (one per line)');
   } else {
     control = el('input', { id, 'data-path': path, 'aria-describedby': hint.id, autocomplete: 'off', placeholder: options.placeholder ?? node.default ?? '' });
     control.value = typeof current === 'string' ? current : current === undefined || current === null ? '' : JSON.stringify(current);

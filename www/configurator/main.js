@@ -118,7 +118,10 @@ async function start() {
     );
     return [label, options];
   };
-  const loading = () => [field(ctx, ['load']), field(ctx, ['fallback']), field(ctx, ['baseUrl'])];
+  const loading = () => [
+    field(ctx, ['pages', 'include']), field(ctx, ['pages', 'exclude']), field(ctx, ['delay']),
+    field(ctx, ['load']), field(ctx, ['fallback']), field(ctx, ['insights']), field(ctx, ['baseUrl']),
+  ];
 
   const typeSelect = $('new-channel-type');
   for (const [type, { name }] of Object.entries(schema.types)) typeSelect.append(new Option(name, type));

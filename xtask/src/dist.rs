@@ -14,6 +14,7 @@ const TYPES: &str = "src/contact-widget.d.ts";
 const LOCALE_SOURCES: &str = "crates/core/locales";
 const LAUNCHER_CSS: &str = "src/launcher.css";
 const ESBUILD: &str = "xtask/tools/node_modules/.bin/esbuild";
+const TERSER: &str = "xtask/tools/node_modules/terser/bin/terser";
 
 /// Builds `dist/` from scratch and returns the sizes of its files.
 pub fn run(ws: &Workspace) -> Result<Vec<FileSize>> {
@@ -82,7 +83,7 @@ pub fn run(ws: &Workspace) -> Result<Vec<FileSize>> {
     ] {
         let unminified = ws.target.join(name);
         write(&unminified, text.as_bytes())?;
-        write(&dist.join(name), minify(ws, &unminified)?.as_bytes())?;
+        write(&dist.join(name), minify_loader(ws, &unminified)?.as_bytes())?;
     }
     note("dist/contact-widget.mjs is the same loader as an ES module, for npm");
 
@@ -358,6 +359,18 @@ fn minify(ws: &Workspace, path: &Path) -> Result<String> {
         .args(["--minify", "--legal-comments=inline", "--charset=utf8"])
         .probe()
         .ok_or_else(|| format!("esbuild could not minify {}", path.display()))
+}
+
+/// The loader (`path`, .js or .mjs) minified by terser, keeping the `/*!` licence comment. The
+/// critical path is held to its budget byte by byte, and terser's output of it is about 60 bytes
+/// (2%) smaller after brotli than esbuild's (measured on 2026-12-06: 3457 against 3520).
+fn minify_loader(ws: &Workspace, path: &Path) -> Result<String> {
+    Cmd::new("node")
+        .arg(ws.root.join(TERSER))
+        .arg(path)
+        .args(["--compress", "--mangle", "--comments", "/^!/"])
+        .probe()
+        .ok_or_else(|| format!("terser could not minify {}", path.display()))
 }
 
 /// The title of each shipped language as a JSON object, `{"en":"Contact us","fr":…}`: the

@@ -229,12 +229,33 @@ pub struct Config {
     pub form: Option<Form>,
     /// `text/plain` without custom headers, for endpoints that cannot answer a CORS preflight.
     pub simple_transport: bool,
+    /// Count opens and channel uses, without identifying anyone (`POST /api/events` to the
+    /// endpoint's origin; see `insights`).
+    pub insights: bool,
     pub theme: Theme,
     /// The owner's texts for one language only (`"texts": {"fr": {…}}`), by lower-case tag.
     pub language_texts: Vec<(String, Texts)>,
     /// Adjustments made for the owner's benefit (not mistakes), reported on the console as info.
     pub notes: Vec<Issue>,
     pub texts: Texts,
+}
+
+/// A `pages` pattern: a path on the site (`/`, then no spaces or control characters), where `*`
+/// stands for any characters.
+pub fn is_path_pattern(s: &str) -> bool {
+    s.starts_with('/')
+        && s.chars().count() <= PATTERN_MAX
+        && !s.chars().any(|c| c.is_whitespace() || c.is_control())
+}
+
+/// A BCP 47 language tag's shape: `fr`, `pt-BR`, `zh-Hant-TW` (a primary language of 2–3
+/// letters, then subtags of 1–8 letters or digits).
+pub fn is_language_tag(tag: &str) -> bool {
+    let mut parts = tag.split('-');
+    let primary = parts.next().unwrap_or("");
+    (2..=3).contains(&primary.len())
+        && primary.chars().all(|c| c.is_ascii_alphabetic())
+        && parts.all(|p| (1..=8).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphanumeric()))
 }
 
 /// One problem in the owner's configuration.
@@ -262,7 +283,7 @@ impl fmt::Display for Issue {
 }
 
 /// The top-level keys, in the order the schema lists them.
-pub const KEYS: [&str; 18] = [
+pub const KEYS: [&str; 21] = [
     "endpoint",
     "transport",
     "title",
@@ -280,11 +301,20 @@ pub const KEYS: [&str; 18] = [
     "hours",
     "fallback",
     "load",
+    "delay",
+    "pages",
+    "insights",
     "baseUrl",
 ];
 /// Values of `load`: when the rest of the widget is fetched (the loader acts on it; `intent`, the
 /// default, when the visitor reaches for the launcher).
 pub const LOADS: [&str; 3] = ["intent", "idle", "eager"];
+/// The longest `delay` in seconds (ten minutes: later than that, nobody is still reading).
+pub const DELAY_MAX: u32 = 600;
+/// The keys of `pages`: path patterns where the widget shows, and where it does not.
+pub const PAGES_KEYS: [&str; 2] = ["include", "exclude"];
+/// The longest path pattern in `pages`.
+pub const PATTERN_MAX: usize = 200;
 /// The largest `offsetX`/`offsetY` in pixels.
 pub const OFFSET_MAX: u32 = 400;
 /// The keys of the `theme` object.
@@ -351,6 +381,15 @@ pub fn parse(raw: &Value) -> (Config, Vec<Issue>) {
             "load" => {
                 p.choice(key, value, &LOADS, |l| l);
             }
+            // The loader acts on these two; checked here so mistakes are reported.
+            "delay" => {
+                p.number(key, value, DELAY_MAX, "seconds");
+            }
+            "pages" => p.pages(value),
+            "insights" => match value {
+                Value::Bool(on) => config.insights = *on,
+                _ => p.issue(key, message!("expected true or false")),
+            },
             "title" => p.set_text(&mut config.texts, Text::Title, key, value),
             "greeting" => p.set_text(&mut config.texts, Text::Greeting, key, value),
             "locale" => {
@@ -520,6 +559,41 @@ impl Parser {
             );
         }
         n
+    }
+
+    /// `{"include": [...], "exclude": [...]}`: each a list of paths on the site, where `*`
+    /// stands for any characters (`/checkout/*`). The loader matches them against the page's
+    /// path; a pattern it could not use is reported here and left out.
+    fn pages(&mut self, value: &Value) {
+        let Value::Object(entries) = value else {
+            return self.issue(
+                "pages",
+                message!("expected an object with include and/or exclude lists of paths"),
+            );
+        };
+        for (key, list) in entries {
+            let path = format!("pages.{key}");
+            if !PAGES_KEYS.contains(&key.as_str()) {
+                self.issue(
+                    &path,
+                    message!("unknown key; the known keys are include, exclude"),
+                );
+                continue;
+            }
+            let Value::Array(patterns) = list else {
+                self.issue(
+                    &path,
+                    message!("expected a list of paths, like [\"/checkout/*\"]"),
+                );
+                continue;
+            };
+            for (i, pattern) in patterns.iter().enumerate() {
+                let good = matches!(pattern, Value::String(s) if is_path_pattern(s));
+                if !good {
+                    self.issue(&format!("{path}[{i}]"), message!("expected a path starting with / (`*` stands for any characters), at most {PATTERN_MAX} characters"));
+                }
+            }
+        }
     }
 
     /// The endpoint must be an http(s) URL or a path on the page's own site.
@@ -775,13 +849,7 @@ impl Parser {
 
     /// A BCP 47-shaped tag (`fr`, `pt-BR`, `zh-Hant-TW`), or an issue.
     fn language_tag(&mut self, path: &str, tag: &str) -> bool {
-        let mut parts = tag.split('-');
-        let primary = parts.next().unwrap_or("");
-        let ok = (2..=3).contains(&primary.len())
-            && primary.chars().all(|c| c.is_ascii_alphabetic())
-            && parts.all(|p| {
-                (1..=8).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphanumeric())
-            });
+        let ok = is_language_tag(tag);
         if !ok && tag != "auto" {
             self.issue(
                 path,
@@ -990,7 +1058,9 @@ mod tests {
             (r#"{"endpoint":"/f","baseUrl":"/static/contact-widget"}"#, &[]),
             (r#"{"endpoint":"/f","baseUrl":"javascript:alert(1)"}"#, &["config `baseUrl`: \"javascript:alert(1)\" is not an http(s) URL or a path on this site"]),
             (r##"{"endpoint":"/f","offsetX":-1,"offsetY":"8px","zIndex":1.5,"fallback":"javascript:alert(1)"}"##, &["config `offsetX`: expected pixels: a whole number from 0 to 400", "config `offsetY`: expected pixels: a whole number from 0 to 400", "config `zIndex`: expected a z-index: a whole number from 0 to 2147483647", "config `fallback`: is not an http(s), mailto: or tel: URL; the launcher falls back to the first e-mail or phone channel"]),
-            (r##"{"endpoint":"/f","colour":"#fff"}"##, &["config `colour`: unknown key; the known keys are endpoint, transport, title, greeting, locale, position, offsetX, offsetY, zIndex, color, theme, channels, form, texts, hours, fallback, load, baseUrl"]),
+            (r##"{"endpoint":"/f","colour":"#fff"}"##, &["config `colour`: unknown key; the known keys are endpoint, transport, title, greeting, locale, position, offsetX, offsetY, zIndex, color, theme, channels, form, texts, hours, fallback, load, delay, pages, insights, baseUrl"]),
+            (r#"{"endpoint":"/f","delay":"5","insights":true,"pages":{"include":["/shop/*","/"],"exclude":["/shop/checkout*"]}}"#, &[]),
+            (r#"{"endpoint":"/f","delay":601,"insights":"yes","pages":{"exclude":"/checkout","only":[],"include":["checkout","/a b",7]}}"#, &["config `delay`: expected seconds: a whole number from 0 to 600", "config `insights`: expected true or false", "config `pages.exclude`: expected a list of paths, like [\"/checkout/*\"]", "config `pages.only`: unknown key; the known keys are include, exclude", "config `pages.include[0]`: expected a path starting with / (`*` stands for any characters), at most 200 characters", "config `pages.include[1]`: expected a path starting with / (`*` stands for any characters), at most 200 characters", "config `pages.include[2]`: expected a path starting with / (`*` stands for any characters), at most 200 characters"]),
             (r#"{"endpoint":"/f","channels":[{"type":"fax","value":"1"}]}"#, &["config `channels[0].type`: unknown channel type \"fax\"; the known types are phone, sms, email, whatsapp, telegram, messenger, signal, viber, line, wechat, skype, teams, discord, x, instagram, facebook, linkedin, youtube, tiktok, map, link, custom"]),
             (r#"{"endpoint":"/f","channels":[{"type":"link","value":"javascript:alert(1)"}]}"#, &["config `channels[0].value`: \"javascript:alert(1)\" is not an https:, http:, mailto:, tel: or sms: URL, or a path on this site; this link channel is not shown"]),
             (r#"{"endpoint":"/f","channels":[{"type":"instagram","value":"https://www.instagram.com/beans/?igshid=abc"},{"type":"instagram","value":"https://evil.example/beans"}]}"#, &["config `channels[1].value`: \"https://evil.example/beans\" is not an Instagram username (letters, digits, . or _) or its profile link; this instagram channel is not shown"]),

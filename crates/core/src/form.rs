@@ -1,7 +1,10 @@
 //! The feedback form's rules: limits and field checks shared by the widget and the inbox; and
 //! the draft the widget keeps while the visitor types.
 
+use crate::config::{Ask, Form};
+use crate::i18n::Text;
 use crate::json::{self, Fields};
+use crate::submission::Submission;
 use crate::value::Value;
 
 /// Longest message a customer may write, in characters. Shown as a limit, never truncated.
@@ -80,6 +83,81 @@ pub enum FieldError {
     InvalidEmail,
 }
 
+/// A field of the form that can be wrong.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Field {
+    Message,
+    Name,
+    Email,
+    Consent,
+}
+
+impl FieldError {
+    /// What the visitor reads about it: the text, and the limit to fill in as `{max}`.
+    pub fn text(self, field: Field) -> (Text, Option<usize>) {
+        match (field, self) {
+            (Field::Consent, _) => (Text::ErrorConsent, None),
+            (Field::Message, FieldError::TooLong) => (Text::ErrorTooLong, Some(MESSAGE_MAX)),
+            (Field::Name, FieldError::TooLong) => (Text::ErrorTooLong, Some(NAME_MAX)),
+            (Field::Email, FieldError::TooLong) => (Text::ErrorTooLong, Some(EMAIL_MAX)),
+            (Field::Email, FieldError::InvalidEmail) => (Text::ErrorEmail, None),
+            (Field::Email, _) => (Text::ErrorEmailRequired, None),
+            (Field::Name, _) => (Text::ErrorNameRequired, None),
+            (Field::Message, _) => (Text::ErrorRequired, None),
+        }
+    }
+}
+
+/// Every problem of the form as the visitor filled it, in the form's order (the first is the
+/// one focused); empty when it can be sent. Fields the form does not ask for are not checked.
+pub fn check(form: &Form, draft: &Draft, consent_given: bool) -> Vec<(Field, FieldError)> {
+    let asked = |ask: Ask| ask != Ask::Off;
+    [
+        (Field::Message, check_message(&draft.message)),
+        (
+            Field::Name,
+            asked(form.name)
+                .then(|| check_name(&draft.name, form.name == Ask::Required))
+                .flatten(),
+        ),
+        (
+            Field::Email,
+            asked(form.email)
+                .then(|| check_email(&draft.email, form.email == Ask::Required))
+                .flatten(),
+        ),
+        (
+            Field::Consent,
+            (form.consent.is_some() && !consent_given).then_some(FieldError::Required),
+        ),
+    ]
+    .into_iter()
+    .filter_map(|(field, error)| Some((field, error?)))
+    .collect()
+}
+
+/// Checks a name: empty is fine unless `required`, at most [`NAME_MAX`] characters.
+pub fn check_name(name: &str, required: bool) -> Option<FieldError> {
+    let name = name.trim();
+    if name.is_empty() {
+        required.then_some(FieldError::Required)
+    } else if name.chars().count() > NAME_MAX {
+        Some(FieldError::TooLong)
+    } else {
+        None
+    }
+}
+
+/// Whether `pending` carries exactly what the visitor wrote in `draft`: then it is sent again as
+/// it is (same id, so the endpoint stores it once), not as a new submission.
+pub fn is_resend(pending: &Submission, draft: &Draft) -> bool {
+    let optional = |s: &str| Some(s.trim()).filter(|s| !s.is_empty()).map(str::to_owned);
+    pending.message == draft.message
+        && pending.email == optional(&draft.email)
+        && pending.name == optional(&draft.name)
+        && pending.rating == draft.rating
+}
+
 /// Checks the message: required, at most [`MESSAGE_MAX`] characters.
 pub fn check_message(message: &str) -> Option<FieldError> {
     if message.trim().is_empty() {
@@ -145,6 +223,116 @@ mod tests {
         ] {
             assert!(!is_email(bad), "{bad:?} should be refused");
         }
+    }
+
+    #[test]
+    fn the_form_is_checked_field_by_field_in_order() {
+        let draft = |message: &str, name: &str, email: &str| Draft {
+            message: message.into(),
+            name: name.into(),
+            email: email.into(),
+            rating: None,
+        };
+        let everything = Form {
+            name: Ask::Required,
+            email: Ask::Required,
+            consent: Some("I agree".into()),
+            ..Form::default()
+        };
+        assert_eq!(
+            check(&everything, &draft("  ", " ", ""), false),
+            [
+                (Field::Message, FieldError::Required),
+                (Field::Name, FieldError::Required),
+                (Field::Email, FieldError::Required),
+                (Field::Consent, FieldError::Required),
+            ]
+        );
+        let long_name = "n".repeat(NAME_MAX + 1);
+        assert_eq!(
+            check(&everything, &draft("Hi", &long_name, "a@b"), true),
+            [
+                (Field::Name, FieldError::TooLong),
+                (Field::Email, FieldError::InvalidEmail),
+            ]
+        );
+        assert!(check(&everything, &draft("Hi", " Ana ", " a@b.co "), true).is_empty());
+        // Fields the form does not ask for are never wrong; optional ones only when malformed.
+        let lean = Form {
+            name: Ask::Off,
+            email: Ask::Optional,
+            ..Form::default()
+        };
+        assert!(check(&lean, &draft("Hi", &long_name, ""), false).is_empty());
+        assert_eq!(
+            check(
+                &lean,
+                &draft(&"m".repeat(MESSAGE_MAX + 1), "", "nope"),
+                false
+            ),
+            [
+                (Field::Message, FieldError::TooLong),
+                (Field::Email, FieldError::InvalidEmail),
+            ]
+        );
+    }
+
+    #[test]
+    fn each_problem_has_its_words_and_limit() {
+        assert_eq!(
+            FieldError::TooLong.text(Field::Name),
+            (Text::ErrorTooLong, Some(NAME_MAX))
+        );
+        assert_eq!(
+            FieldError::TooLong.text(Field::Email),
+            (Text::ErrorTooLong, Some(EMAIL_MAX))
+        );
+        assert_eq!(
+            FieldError::Required.text(Field::Message),
+            (Text::ErrorRequired, None)
+        );
+        assert_eq!(
+            FieldError::Required.text(Field::Email),
+            (Text::ErrorEmailRequired, None)
+        );
+        assert_eq!(
+            FieldError::InvalidEmail.text(Field::Email),
+            (Text::ErrorEmail, None)
+        );
+        assert_eq!(
+            FieldError::Required.text(Field::Consent),
+            (Text::ErrorConsent, None)
+        );
+    }
+
+    #[test]
+    fn an_unchanged_draft_resends_the_pending_submission() {
+        let pending: Submission = serde_json::from_str(
+            r#"{"id":"x","message":"Hi","email":"a@b.co","page":{"url":"https://s.example/","title":""},
+               "locale":"en","timeZone":"UTC","createdAt":"2026-01-01T00:00:00Z","widget":{"version":"1"}}"#,
+        )
+        .unwrap();
+        let draft = Draft {
+            message: "Hi".into(),
+            email: " a@b.co ".into(),
+            name: "  ".into(),
+            rating: None,
+        };
+        assert!(is_resend(&pending, &draft));
+        assert!(!is_resend(
+            &pending,
+            &Draft {
+                message: "Hi!".into(),
+                ..draft.clone()
+            }
+        ));
+        assert!(!is_resend(
+            &pending,
+            &Draft {
+                rating: Some(3),
+                ..draft
+            }
+        ));
     }
 
     #[test]

@@ -51,6 +51,7 @@ pub mod config;
 pub mod form;
 pub mod hours;
 pub mod i18n;
+pub mod insights;
 pub mod json;
 pub mod outbox;
 pub mod qr;

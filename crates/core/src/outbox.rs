@@ -7,6 +7,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::i18n::Text;
 use crate::json::{self, Fields};
 use crate::submission::{reply_of, Reply, Submission};
 use crate::value::{digits, Value};
@@ -100,6 +101,50 @@ pub enum Verdict {
     Delivered,
     Retry { wait: Wait, at: Option<f64> },
     GiveUp(Failure),
+}
+
+/// What the visitor is told after an attempt (the shell shows it when the submission is the one
+/// in the form, and emits `kind` as the `contact-widget:error` event's).
+#[derive(Clone, Debug, PartialEq)]
+pub enum News {
+    Sent,
+    /// Offline: kept, and sent when the browser is back online; said as news, not as an error.
+    Offline,
+    /// `text` names the problem; `reason` fills its `{reason}`; `retrying` when it will be sent
+    /// again by itself (otherwise the words stay in the form for the visitor to send again).
+    Failed {
+        kind: &'static str,
+        text: Text,
+        reason: Option<String>,
+        retrying: bool,
+    },
+}
+
+impl Verdict {
+    pub fn news(&self) -> News {
+        let failed = |kind, text, retrying| News::Failed {
+            kind,
+            text,
+            reason: None,
+            retrying,
+        };
+        match self {
+            Verdict::Delivered => News::Sent,
+            Verdict::Retry { wait, .. } => match wait {
+                Wait::Offline => News::Offline,
+                Wait::Blocked => failed("blocked", Text::FailBlocked, true),
+                Wait::Timeout => failed("timeout", Text::FailTimeout, true),
+                Wait::Server => failed("server", Text::FailServer, true),
+            },
+            Verdict::GiveUp(Failure::Refused { status, reason }) => News::Failed {
+                kind: "rejected",
+                text: Text::FailRejected,
+                reason: Some(reason.clone().unwrap_or_else(|| format!("HTTP {status}"))),
+                retrying: false,
+            },
+            Verdict::GiveUp(Failure::TooManyAttempts) => failed("server", Text::FailTooMany, false),
+        }
+    }
 }
 
 /// Why a submission could not be kept on the device.
@@ -647,6 +692,44 @@ mod tests {
             ["0", "1", "2", "4", "5"]
         );
         assert_eq!(outbox.entries.len(), POLICY.max_entries - 5);
+    }
+
+    #[test]
+    fn each_verdict_tells_the_visitor_what_happened() {
+        assert_eq!(Verdict::Delivered.news(), News::Sent);
+        let retry = |wait| Verdict::Retry { wait, at: None }.news();
+        assert_eq!(retry(Wait::Offline), News::Offline);
+        assert_eq!(
+            retry(Wait::Blocked),
+            News::Failed {
+                kind: "blocked",
+                text: Text::FailBlocked,
+                reason: None,
+                retrying: true
+            }
+        );
+        assert_eq!(
+            Verdict::GiveUp(Failure::Refused {
+                status: 422,
+                reason: None
+            })
+            .news(),
+            News::Failed {
+                kind: "rejected",
+                text: Text::FailRejected,
+                reason: Some("HTTP 422".into()),
+                retrying: false
+            }
+        );
+        assert_eq!(
+            Verdict::GiveUp(Failure::TooManyAttempts).news(),
+            News::Failed {
+                kind: "server",
+                text: Text::FailTooMany,
+                reason: None,
+                retrying: false
+            }
+        );
     }
 
     #[test]

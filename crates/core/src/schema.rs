@@ -5,7 +5,7 @@
 
 use crate::channel::{Devices, Group, Kind, Reply, WhenClosed};
 use crate::config::{
-    Ask, Form, Launcher, Position, Rating, Scheme, Spam, Theme, OFFSET_MAX, TRANSPORTS,
+    Ask, Form, Launcher, Position, Rating, Scheme, Spam, Theme, OFFSET_MAX, PATTERN_MAX, TRANSPORTS,
 };
 use crate::i18n::{Text, Texts, LOCALES};
 
@@ -67,6 +67,7 @@ pub fn json_schema() -> String {
     let device = Devices::default().name();
     let locales = list(std::iter::once("auto").chain(LOCALES));
     let z_max = i32::MAX;
+    let delay_max = crate::config::DELAY_MAX;
     let channel_values: Vec<String> = Kind::ALL
         .iter()
         .map(|k| {
@@ -100,6 +101,9 @@ pub fn json_schema() -> String {
     "offsetY": {{ "$ref": "#/$defs/offset", "title": "Vertical offset", "description": "Pixels between the launcher and the top or bottom edge (plus the device's safe area); the middle positions ignore it." }},
     "zIndex": {{ "anyOf": [{{ "type": "integer", "minimum": 0, "maximum": {z_max} }}, {{ "type": "string", "pattern": "^[0-9]+$" }}], "default": 2147483000, "title": "Stacking order (z-index)", "description": "The z-index of the launcher and the panel, for pages whose own fixed elements must stay above or below them." }},
     "load": {{ "enum": {loads}, "default": "intent", "title": "When to load the panel", "description": "When the rest of the widget is fetched: intent (when the visitor points at, presses or focuses the launcher, or the page calls open()), idle (once the page has loaded and is idle), eager (at once)." }},
+    "delay": {{ "anyOf": [{{ "type": "integer", "minimum": 0, "maximum": {delay_max} }}, {{ "type": "string", "pattern": "^[0-9]+$" }}], "default": 0, "title": "Delay before the launcher shows", "description": "Seconds after the page loads before the launcher appears. The panel never opens by itself: opening is always the visitor's choice." }},
+    "pages": {{ "type": "object", "additionalProperties": false, "title": "Pages", "description": "Where the widget shows, by the page's path: include (only there) and exclude (never there); * stands for any characters, e.g. /checkout/*. Checked again when a single-page app navigates.", "properties": {{ "include": {{ "$ref": "#/$defs/paths", "title": "Only on these pages" }}, "exclude": {{ "$ref": "#/$defs/paths", "title": "Never on these pages" }} }} }},
+    "insights": {{ "type": "boolean", "default": false, "title": "Count opens and channel uses", "description": "Sends the inbox a count when the panel opens or a channel is used (its type, the page path, the language, phone or computer): no cookie, no identifier, nothing stored on the device. See the privacy page." }},
     "baseUrl": {{ "type": "string", "title": "Where the files are", "description": "The URL of the folder that holds the widget's other files (the contents of dist/ or of the npm package, the same version), such as a CDN's; by default next to contact-widget.js, or where your bundler put them." }},
     "fallback": {{ "type": "string", "pattern": "^(https?|mailto|tel):", "title": "Fallback link", "description": "Where the launcher leads if the widget cannot run (e.g. WebAssembly blocked); else the first e-mail or phone channel." }},
     "color": {{ "type": "string", "pattern": "^#([0-9a-fA-F]{{3}}|[0-9a-fA-F]{{6}})$", "default": "{color}", "title": "Brand colour", "description": "#rrggbb or #rgb. Text on it is black or white, whichever contrasts more." }},
@@ -153,6 +157,7 @@ pub fn json_schema() -> String {
     }}
   }},
   "$defs": {{
+    "paths": {{ "type": "array", "items": {{ "type": "string", "pattern": "^/[^\\s]*$", "maxLength": {PATTERN_MAX} }}, "examples": [["/checkout/*", "/account/*"]] }},
     "offset": {{ "anyOf": [{{ "type": "integer", "minimum": 0, "maximum": {OFFSET_MAX} }}, {{ "type": "string", "pattern": "^[0-9]+$" }}], "default": 20 }},
     "text": {{ "type": "string", "pattern": "\\S", "maxLength": 500, "description": "Text with at least one non-space character, at most 500 characters." }},
     "ask": {{ "anyOf": [{{ "enum": {asks} }}, {{ "type": "boolean", "description": "true is \"optional\", false is \"off\"." }}] }},

@@ -5,7 +5,7 @@
 //! "try again later".
 
 use std::sync::Arc;
-use std::time::{Instant, SystemTime};
+use std::time::SystemTime;
 
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
@@ -54,11 +54,10 @@ async fn submit(
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, ApiError> {
     let ip = client_ip(&headers, site.peer, &app.config.rate_limit);
-    let now = Instant::now();
     let limited = app
         .per_ip
-        .take(&ip, app.config.rate_limit.per_ip_per_minute, now)
-        .and_then(|()| app.per_site.take(&site.name, site.per_minute, now));
+        .take(&ip, app.config.rate_limit.per_ip_per_minute)
+        .and_then(|()| app.per_site.take(&site.name, site.per_minute));
     if let Err(wait) = limited {
         let secs = retry_after_secs(wait);
         tracing::info!(ip, site = site.name, retry_after = secs, "rate limited");
@@ -240,7 +239,7 @@ impl ListQuery {
     }
 }
 
-fn is_day(s: &str) -> bool {
+pub(crate) fn is_day(s: &str) -> bool {
     let b = s.as_bytes();
     b.len() == 10
         && b.iter().enumerate().all(|(i, c)| {
@@ -288,7 +287,7 @@ async fn list(
 }
 
 /// The body within the site's limit, with a JSON reason when it is not.
-fn read_body(
+pub(crate) fn read_body(
     headers: &HeaderMap,
     body: Result<Bytes, BytesRejection>,
     limit: usize,

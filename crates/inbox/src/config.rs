@@ -69,6 +69,12 @@ pub struct RateLimit {
     /// from the right (what the outermost of them saw); entries further left are whatever the
     /// client wrote. At least 1. Env `INBOX_PROXY_HOPS`.
     pub proxy_hops: u32,
+    /// Insight events (`POST /api/events`) per client IP, counted apart from submissions; absent:
+    /// `per_ip_per_minute`. Env `INBOX_EVENT_RATE_PER_IP`.
+    pub events_per_ip_per_minute: Option<u32>,
+    /// Insight events per site, counted apart from submissions; absent: the site's submission
+    /// rate. Env `INBOX_EVENT_RATE_PER_SITE`.
+    pub events_per_site_per_minute: Option<u32>,
 }
 
 impl Default for RateLimit {
@@ -78,6 +84,8 @@ impl Default for RateLimit {
             per_site_per_minute: 0,
             trust_forwarded_for: false,
             proxy_hops: 1,
+            events_per_ip_per_minute: None,
+            events_per_site_per_minute: None,
         }
     }
 }
@@ -281,6 +289,13 @@ impl Config {
         }
         if let Some(n) = number("INBOX_RATE_PER_SITE")? {
             config.rate_limit.per_site_per_minute = u32::try_from(n).unwrap_or(u32::MAX);
+        }
+        if let Some(n) = number("INBOX_EVENT_RATE_PER_IP")? {
+            config.rate_limit.events_per_ip_per_minute = Some(u32::try_from(n).unwrap_or(u32::MAX));
+        }
+        if let Some(n) = number("INBOX_EVENT_RATE_PER_SITE")? {
+            config.rate_limit.events_per_site_per_minute =
+                Some(u32::try_from(n).unwrap_or(u32::MAX));
         }
         if let Some(v) = set("INBOX_TRUST_FORWARDED_FOR") {
             config.rate_limit.trust_forwarded_for = matches!(v.as_str(), "1" | "true" | "yes");
@@ -507,6 +522,7 @@ mod tests {
             max_body_bytes = 10000
             [rate_limit]
             per_ip_per_minute = 5
+            events_per_ip_per_minute = 30
             [auth]
             api_token = "from-file"
             [[sites]]
@@ -530,12 +546,15 @@ mod tests {
             &[
                 ("INBOX_API_TOKEN", "from-env"),
                 ("INBOX_RATE_PER_SITE", "9"),
+                ("INBOX_EVENT_RATE_PER_SITE", "120"),
             ],
         )
         .expect("valid");
         assert_eq!(config.log_format, LogFormat::Json);
         assert_eq!(config.rate_limit.per_ip_per_minute, 5);
         assert_eq!(config.rate_limit.per_site_per_minute, 9);
+        assert_eq!(config.rate_limit.events_per_ip_per_minute, Some(30));
+        assert_eq!(config.rate_limit.events_per_site_per_minute, Some(120));
         assert_eq!(config.auth.api_token.as_deref(), Some("from-env"));
         assert_eq!(
             config.sites[0].origins,

@@ -10,6 +10,7 @@ pub mod auth;
 pub mod config;
 pub mod cors;
 pub mod forward;
+pub mod insights;
 pub mod logging;
 pub mod rate_limit;
 pub mod static_files;
@@ -58,12 +59,13 @@ impl App {
     }
 }
 
-/// Every route: the feedback API, the inbox UI, `/healthz`, `/dist/*` from `dist`, the rest from `www`.
+/// Every route: the feedback and insight-event APIs, the inbox UI, `/healthz`, `/dist/*` from `dist`, the rest from `www`.
 pub fn router(app: Arc<App>, www: &Path, dist: &Path) -> Router {
     let health = Router::new()
         .route("/healthz", get(health))
         .with_state(Arc::clone(&app));
     api::routes(Arc::clone(&app))
+        .merge(insights::routes(Arc::clone(&app)))
         .merge(ui::routes(app))
         .merge(health)
         .merge(static_files::routes(www, dist))

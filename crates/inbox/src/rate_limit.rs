@@ -1,63 +1,75 @@
-//! Token buckets per key (a client IP, a site): `n` per minute with a burst of `n`, refilled
-//! continuously. In memory, per instance: several instances each allow the configured rate.
-//! Also who the client is ([`client_ip`]): every limit keyed by address uses that one answer.
+//! Rate limits per key (a client address, a site): `n` per minute with a burst of `n`, through
+//! governor (GCRA, the same as a token bucket refilled continuously). In memory, per instance:
+//! several instances each allow the configured rate. Also who the client is ([`client_ip`]):
+//! every limit keyed by address uses that one answer.
 
 use std::collections::HashMap;
 use std::net::{IpAddr, SocketAddr};
-use std::sync::Mutex;
-use std::time::{Duration, Instant};
+use std::num::NonZeroU32;
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Duration;
 
 use axum::http::HeaderMap;
+use governor::clock::{Clock, DefaultClock};
+use governor::middleware::NoOpMiddleware;
+use governor::state::keyed::HashMapStateStore;
+use governor::{Quota, RateLimiter};
 
 use crate::config::RateLimit;
 
-/// Buckets are dropped once this many exist and they are full again, so memory stays bounded.
+/// Keys that have their whole burst again are dropped once a rate has this many, so memory stays
+/// bounded.
 const PRUNE_AT: usize = 10_000;
 
-/// The buckets of one kind of key.
-#[derive(Debug, Default)]
-pub struct Buckets {
-    buckets: Mutex<HashMap<String, Bucket>>,
-}
+type Limiter<C> =
+    RateLimiter<String, HashMapStateStore<String>, C, NoOpMiddleware<<C as Clock>::Instant>>;
 
+/// The limits of one kind of key (addresses, sites, logins).
 #[derive(Debug)]
-struct Bucket {
-    tokens: f64,
-    updated: Instant,
+pub struct Buckets<C: Clock = DefaultClock> {
+    clock: C,
+    /// One limiter per rate in use: sites may each have their own.
+    by_rate: Mutex<HashMap<NonZeroU32, Arc<Limiter<C>>>>,
 }
 
-impl Buckets {
-    /// Takes one token for `key` at `now` with `per_minute` allowed. `Err(wait)` when empty:
-    /// the time until a token is back (what `Retry-After` says). `per_minute == 0` never limits.
-    pub fn take(&self, key: &str, per_minute: u32, now: Instant) -> Result<(), Duration> {
-        if per_minute == 0 {
+impl Default for Buckets {
+    fn default() -> Self {
+        Buckets::with_clock(DefaultClock::default())
+    }
+}
+
+impl<C: Clock + Clone> Buckets<C> {
+    pub fn with_clock(clock: C) -> Self {
+        Buckets {
+            clock,
+            by_rate: Mutex::default(),
+        }
+    }
+
+    /// Takes one request for `key` with `per_minute` allowed. `Err(wait)` when over the limit:
+    /// the time until the next one is allowed (what `Retry-After` says). `per_minute == 0` never
+    /// limits.
+    pub fn take(&self, key: &str, per_minute: u32) -> Result<(), Duration> {
+        let Some(rate) = NonZeroU32::new(per_minute) else {
             return Ok(());
+        };
+        let limiter = Arc::clone(
+            self.by_rate
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .entry(rate)
+                .or_insert_with(|| {
+                    let quota = Quota::per_minute(rate);
+                    Arc::new(RateLimiter::hashmap_with_clock(quota, self.clock.clone()))
+                }),
+        );
+        if limiter.len() >= PRUNE_AT {
+            limiter.retain_recent();
+            limiter.shrink_to_fit();
         }
-        let capacity = f64::from(per_minute);
-        let per_second = capacity / 60.0;
-        let mut buckets = self
-            .buckets
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        if buckets.len() >= PRUNE_AT {
-            buckets.retain(|_, b| {
-                b.tokens + now.saturating_duration_since(b.updated).as_secs_f64() * per_second
-                    < capacity
-            });
-        }
-        let bucket = buckets.entry(key.to_string()).or_insert(Bucket {
-            tokens: capacity,
-            updated: now,
-        });
-        let elapsed = now.saturating_duration_since(bucket.updated).as_secs_f64();
-        bucket.tokens = (bucket.tokens + elapsed * per_second).min(capacity);
-        bucket.updated = now;
-        if bucket.tokens >= 1.0 {
-            bucket.tokens -= 1.0;
-            Ok(())
-        } else {
-            Err(Duration::from_secs_f64((1.0 - bucket.tokens) / per_second))
-        }
+        limiter
+            .check_key(&key.to_string())
+            .map_err(|not_until| not_until.wait_time_from(self.clock.now()))
     }
 }
 
@@ -105,29 +117,45 @@ pub fn retry_after_secs(wait: Duration) -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use governor::clock::FakeRelativeClock;
 
     #[test]
     fn allows_a_burst_then_refills_at_the_rate() {
-        let buckets = Buckets::default();
-        let t0 = Instant::now();
-        let at = |secs: f64| t0 + Duration::from_secs_f64(secs);
+        let clock = FakeRelativeClock::default();
+        let buckets = Buckets::with_clock(clock.clone());
+        let wait = |secs: u64| clock.advance(Duration::from_secs(secs));
         // 6 per minute: a burst of 6, then one every 10 s.
         for _ in 0..6 {
-            assert_eq!(buckets.take("ip", 6, at(0.0)), Ok(()));
+            assert_eq!(buckets.take("ip", 6), Ok(()));
         }
-        let wait = buckets.take("ip", 6, at(0.0)).expect_err("empty");
-        assert_eq!(retry_after_secs(wait), 10);
+        let retry = buckets.take("ip", 6).expect_err("empty");
+        assert_eq!(retry_after_secs(retry), 10);
+        wait(4);
         assert_eq!(
-            retry_after_secs(buckets.take("ip", 6, at(4.0)).expect_err("still empty")),
+            retry_after_secs(buckets.take("ip", 6).expect_err("still empty")),
             6
         );
-        assert_eq!(buckets.take("ip", 6, at(10.0)), Ok(()));
-        assert!(buckets.take("ip", 6, at(10.0)).is_err());
-        // Other keys have their own bucket; 0 means no limit.
-        assert_eq!(buckets.take("other", 6, at(10.0)), Ok(()));
+        wait(6);
+        assert_eq!(buckets.take("ip", 6), Ok(()));
+        assert!(buckets.take("ip", 6).is_err());
+        // Other keys have their own bucket, and so has the same key at another rate (another
+        // site's limit); 0 means no limit.
+        assert_eq!(buckets.take("other", 6), Ok(()));
+        assert_eq!(buckets.take("ip", 60), Ok(()));
         for _ in 0..100 {
-            assert_eq!(buckets.take("free", 0, at(0.0)), Ok(()));
+            assert_eq!(buckets.take("free", 0), Ok(()));
         }
+        // Keys whose burst is whole again are forgotten once there are many.
+        for n in 0..PRUNE_AT {
+            assert_eq!(buckets.take(&format!("visitor {n}"), 6), Ok(()));
+        }
+        wait(60);
+        assert_eq!(buckets.take("last", 6), Ok(()));
+        let limiters = buckets.by_rate.lock().expect("not poisoned");
+        assert!(
+            limiters[&NonZeroU32::new(6).expect("6")].len() < 10,
+            "pruned"
+        );
     }
 
     #[test]

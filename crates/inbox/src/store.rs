@@ -13,17 +13,20 @@ use async_trait::async_trait;
 use serde::Serialize;
 use widget_core::submission::Submission;
 
+pub mod insights;
 mod postgres;
 pub mod query;
 mod sqlite;
 
+// Every store keeps the insight counts too: `Store: Insights`, in a file of their own.
+pub use insights::Insights;
 pub use postgres::PostgresStore;
 pub use query::{Cursor, DayStats, Filter, Page};
 pub use sqlite::SqliteStore;
 
 /// A place that keeps submissions, at most one per `id`, with the owner's handling state.
 #[async_trait]
-pub trait Store: Send + Sync + 'static {
+pub trait Store: Insights + Send + Sync + 'static {
     /// Keeps `new` unless a submission with the same `id` is already kept.
     async fn insert(&self, new: &NewFeedback) -> Result<Inserted, StoreError>;
 

@@ -1,78 +1,36 @@
-//! RFC 3339 timestamps from the system clock, without a date-time crate.
+//! Timestamps and days, through jiff: RFC 3339 strings from the system clock (how the store
+//! keeps times) and the calendar's next day (the chart's empty days).
 
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::time::SystemTime;
+
+use jiff::civil::Date;
+use jiff::Timestamp;
 
 /// Now, in whole seconds since the Unix epoch (a webhook's `webhook-timestamp`).
 pub fn unix_now() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs())
+    u64::try_from(Timestamp::now().as_second()).unwrap_or(0)
 }
 
 /// `t` as `YYYY-MM-DDTHH:MM:SS.mmmZ` (UTC, milliseconds). The width is fixed, so the strings sort
 /// in time order. Times before 1970 (a badly set clock) come out as the epoch.
 pub fn rfc3339(t: SystemTime) -> String {
-    let since_epoch = t.duration_since(UNIX_EPOCH).unwrap_or_default();
-    let secs = since_epoch.as_secs();
-    let (year, month, day) = civil_from_days(secs / 86_400);
-    let in_day = secs % 86_400;
-    format!(
-        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}.{:03}Z",
-        in_day / 3600,
-        in_day / 60 % 60,
-        in_day % 60,
-        since_epoch.subsec_millis()
-    )
+    let t = Timestamp::try_from(t)
+        .ok()
+        .filter(|t| *t >= Timestamp::UNIX_EPOCH)
+        .unwrap_or(Timestamp::UNIX_EPOCH);
+    format!("{t:.3}")
 }
 
-/// `YYYY-MM-DD` of the day after `day`, or `None` if `day` is not such a date (1970 or later).
+/// `YYYY-MM-DD` of the day after `day`, or `None` if `day` is not such a date.
 pub fn next_day(day: &str) -> Option<String> {
-    let b = day.as_bytes();
-    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
-        return None;
-    }
-    let (y, m, d): (u64, u64, u64) = (
-        day[..4].parse().ok()?,
-        day[5..7].parse().ok()?,
-        day[8..].parse().ok()?,
-    );
-    if y < 1970 || !(1..=12).contains(&m) || !(1..=31).contains(&d) {
-        return None;
-    }
-    let (year, month, day) = civil_from_days(days_from_civil(y, m, d) + 1);
-    Some(format!("{year:04}-{month:02}-{day:02}"))
-}
-
-/// A proleptic Gregorian date (1970 or later) to days since 1970-01-01; Hinnant's `days_from_civil`.
-fn days_from_civil(year: u64, month: u64, day: u64) -> u64 {
-    let y = if month <= 2 { year - 1 } else { year };
-    let era = y / 400;
-    let yoe = y - era * 400;
-    let mp = (month + 9) % 12; // March = 0
-    let doy = (153 * mp + 2) / 5 + day - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
-}
-
-/// Days since 1970-01-01 to a proleptic Gregorian (year, month, day); Howard Hinnant's
-/// `civil_from_days`, for non-negative days.
-fn civil_from_days(days: u64) -> (u64, u64, u64) {
-    let z = days + 719_468; // days since 0000-03-01, so leap days fall at the end of a year
-    let era = z / 146_097;
-    let doe = z % 146_097; // day of the 400-year era
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100); // day of the March-based year
-    let mp = (5 * doy + 2) / 153; // month, March = 0
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + u64::from(month <= 2);
-    (year, month, day)
+    let date: Date = day.parse().ok()?;
+    Some(date.tomorrow().ok()?.to_string())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::time::Duration;
+    use std::time::{Duration, UNIX_EPOCH};
 
     #[test]
     fn formats_utc_with_milliseconds() {
@@ -103,7 +61,8 @@ mod tests {
             ("2026-12-31", Some("2027-01-01")),
             ("2026-13-01", None),
             ("26-1-1", None),
-            ("1969-12-31", None),
+            ("2026-02-30", None),
+            ("1969-12-31", Some("1970-01-01")),
         ] {
             assert_eq!(next_day(day).as_deref(), next, "{day}");
         }

@@ -3,15 +3,23 @@
 //!
 //! Every page needs a login when a password hash is configured (see `auth`); every form POST
 //! carries the CSRF token. Answers are `no-store` and framed by a strict CSP.
+//!
+//! Here are the routes and handlers; the HTML is maud templates (escaping every value they
+//! insert), a module per page (`list`, `detail`, `login`) with a function per part, on the frame
+//! in `layout`. Visitor text goes through `html::visitor`/`visitor_url` (direction isolated).
 
 mod chart;
+mod detail;
 mod export;
 mod html;
+mod insights;
+mod layout;
+mod list;
+mod login;
 mod spam;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
-use std::time::Instant;
 
 use axum::body::{Body, Bytes};
 use axum::extract::{ConnectInfo, Path, Query, State};
@@ -20,6 +28,7 @@ use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
+use maud::Markup;
 use serde::Deserialize;
 
 use crate::api::ListQuery;
@@ -27,7 +36,6 @@ use crate::auth::Caller;
 use crate::rate_limit::client_ip;
 use crate::store::{Cursor, Filter, StoredSubmission};
 use crate::{auth, App};
-use html::{csrf_field, esc, page, safe_href, visitor, visitor_url};
 pub use html::{excerpt, query_value};
 
 /// Rows one list page shows unless `limit` says otherwise (at most `api::MAX_PAGE`); the
@@ -37,7 +45,7 @@ const PAGE_ROWS: u32 = 100;
 const EXPORT_PAGE: u32 = 500;
 
 pub fn routes(app: Arc<App>) -> Router {
-    Router::new()
+    insights::routes()
         .route("/inbox", get(list))
         .route("/inbox/", get(|| async { redirect("/inbox") }))
         .route("/inbox/style.css", get(style))
@@ -87,7 +95,7 @@ fn redirect(to: &str) -> Response {
 }
 
 /// An HTML page with the UI's headers.
-fn html(status: StatusCode, body: String) -> Response {
+fn html(status: StatusCode, page: Markup) -> Response {
     (
         status,
         page_headers(),
@@ -95,7 +103,7 @@ fn html(status: StatusCode, body: String) -> Response {
             HeaderName::from_static("content-type"),
             "text/html; charset=utf-8",
         )],
-        body,
+        page.into_string(),
     )
         .into_response()
 }
@@ -103,12 +111,12 @@ fn html(status: StatusCode, body: String) -> Response {
 /// An HTML answer, setting the CSRF cookie when the browser has none yet.
 fn html_response(
     status: StatusCode,
-    body: String,
+    page: Markup,
     new_csrf: Option<String>,
     app: &App,
     headers: &HeaderMap,
 ) -> Response {
-    let mut response = html(status, body);
+    let mut response = html(status, page);
     if let Some(token) = new_csrf {
         let cookie = auth::set_cookie(app, headers, auth::CSRF_COOKIE, &token, auth::SESSION_SECS);
         if let Ok(value) = HeaderValue::from_str(&cookie) {
@@ -135,16 +143,7 @@ fn csrf(caller: &Caller, headers: &HeaderMap) -> (String, Option<String>) {
 
 /// An error as a page of its own, with the way back.
 fn error_page(status: StatusCode, message: &str) -> Response {
-    html(
-        status,
-        page(
-            "Error",
-            &format!(
-                "<main><h1>{}</h1><p><a href=\"/inbox\">Back to the inbox</a></p></main>",
-                esc(message)
-            ),
-        ),
-    )
+    html(status, layout::error(message))
 }
 
 async fn style() -> impl IntoResponse {
@@ -157,17 +156,9 @@ async fn style() -> impl IntoResponse {
     )
 }
 
-/// The header bar with the logout button (when logged in with a password).
-fn header_bar(app: &App, token: &str) -> String {
-    let logout = if app.config.auth.password_hash.is_some() {
-        format!(
-            "<form method=\"post\" action=\"/inbox/logout\">{}<button>Log out</button></form>",
-            csrf_field(token)
-        )
-    } else {
-        "<span class=\"muted\">Demo mode: no password is set, anyone who can reach this server can read it.</span>".into()
-    };
-    format!("<header><a href=\"/inbox\" class=\"brand\">Inbox</a>{logout}</header>")
+/// The header bar of a logged-in page, whose forms carry `token`.
+fn header(app: &App, token: &str) -> Markup {
+    layout::header(app.config.auth.password_hash.is_some(), token)
 }
 
 async fn list(
@@ -196,7 +187,6 @@ async fn list(
         Ok(rows) => rows,
         Err(e) => return storage_failed(&e),
     };
-    let total: i64 = daily.iter().map(|d| d.count).sum();
     let flagged = match app
         .store
         .daily(&Filter {
@@ -208,47 +198,17 @@ async fn list(
         Ok(daily) => daily.iter().map(|d| d.count).sum(),
         Err(e) => return storage_failed(&e),
     };
-    let qs = esc(&query.query_string(None));
-    let mut body = header_bar(&app, &token);
-    body.push_str(if spam::is_spam_view(&query) {
-        "<main><h1>Possible spam</h1>"
-    } else {
-        "<main><h1>Messages</h1>"
-    });
-    body.push_str(&spam::tabs(&query, flagged));
-    body.push_str(&filter_form(&app, &query));
-    body.push_str(&format!(
-        "<p class=\"summary\"><span>{total} message{} match</span> · <a href=\"/inbox/export.csv{qs}\">Export CSV</a> · \
-         <a href=\"/inbox/export.json{qs}\">Export JSON</a></p>",
-        if total == 1 { "" } else { "s" }
-    ));
-    body.push_str(&chart::svg(&daily));
-    body.push_str(&table(&rows.rows));
-    // Older pages by cursor: each costs the same however deep, and none repeats a row.
-    let mut pages = Vec::new();
-    if after.is_some() {
-        pages.push(format!("<a href=\"/inbox{qs}\">Newest messages</a>"));
-    }
-    if let Some(next) = &rows.next {
-        pages.push(format!(
-            "<a href=\"/inbox{}\" rel=\"next\">Older messages</a>",
-            esc(&query.query_string(Some(next)))
-        ));
-    }
-    if !pages.is_empty() {
-        body.push_str(&format!(
-            "<nav class=\"pages\" aria-label=\"Pages\">{}</nav>",
-            pages.join(" · ")
-        ));
-    }
-    body.push_str("</main>");
-    html_response(
-        StatusCode::OK,
-        page("Messages", &body),
-        new_csrf,
-        &app,
-        &headers,
-    )
+    let listing = list::Listing {
+        query: &query,
+        sites: &app.config.sites,
+        daily: &daily,
+        flagged,
+        rows: &rows.rows,
+        later: after.is_some(),
+        next: rows.next.as_ref(),
+    };
+    let page = list::page(header(&app, &token), &listing);
+    html_response(StatusCode::OK, page, new_csrf, &app, &headers)
 }
 
 fn storage_failed(e: &crate::StoreError) -> Response {
@@ -257,96 +217,6 @@ fn storage_failed(e: &crate::StoreError) -> Response {
         StatusCode::INTERNAL_SERVER_ERROR,
         "The inbox storage failed; try again later.",
     )
-}
-
-fn filter_form(app: &App, query: &ListQuery) -> String {
-    let value = |v: &Option<String>| esc(v.as_deref().unwrap_or(""));
-    let option = |current: &Option<String>, value: &str, label: &str| {
-        let selected = if current.as_deref().unwrap_or("") == value {
-            " selected"
-        } else {
-            ""
-        };
-        format!(
-            "<option value=\"{}\"{selected}>{}</option>",
-            esc(value),
-            esc(label)
-        )
-    };
-    let site = if app.config.sites.is_empty() {
-        format!(
-            "<input id=\"f-site\" name=\"site\" value=\"{}\" placeholder=\"origin\">",
-            value(&query.site)
-        )
-    } else {
-        let mut select = format!(
-            "<select id=\"f-site\" name=\"site\">{}",
-            option(&query.site, "", "any")
-        );
-        for s in &app.config.sites {
-            select.push_str(&option(&query.site, &s.name, &s.name));
-        }
-        select.push_str("</select>");
-        select
-    };
-    let mut rating = format!(
-        "<select id=\"f-rating\" name=\"rating\">{}",
-        option(&query.rating, "", "any")
-    );
-    for r in ["5", "4", "3", "2", "1"] {
-        rating.push_str(&option(&query.rating, r, r));
-    }
-    rating.push_str("</select>");
-    let handled = format!(
-        "<select id=\"f-handled\" name=\"handled\">{}{}{}</select>",
-        option(&query.handled, "", "any"),
-        option(&query.handled, "no", "not handled"),
-        option(&query.handled, "yes", "handled")
-    );
-    format!(
-        "<form class=\"filters\" method=\"get\" action=\"/inbox\" role=\"search\">\
-         <label for=\"f-q\">Search</label><input id=\"f-q\" type=\"search\" name=\"q\" value=\"{}\">\
-         <label for=\"f-site\">Site</label>{site}\
-         <label for=\"f-rating\">Rating</label>{rating}\
-         <label for=\"f-from\">From</label><input id=\"f-from\" type=\"date\" name=\"from\" value=\"{}\">\
-         <label for=\"f-to\">To</label><input id=\"f-to\" type=\"date\" name=\"to\" value=\"{}\">\
-         <label for=\"f-handled\">Handled</label>{handled}\
-         {}<button>Filter</button></form>",
-        value(&query.q),
-        value(&query.from),
-        value(&query.to),
-        spam::view_field(query)
-    )
-}
-
-fn table(rows: &[StoredSubmission]) -> String {
-    if rows.is_empty() {
-        return "<p>No messages match.</p>".into();
-    }
-    let mut out = String::from(
-        "<table><thead><tr><th>Received</th><th>Site</th><th>Rating</th><th>Message</th><th>E-mail</th><th>Status</th></tr></thead><tbody>",
-    );
-    for row in rows {
-        let s = &row.submission;
-        let state = if row.inbox.handled { "handled" } else { "new" };
-        let status = if row.inbox.flags.is_empty() {
-            state.to_string()
-        } else {
-            format!("{state} · {}", spam::words(&row.inbox.flags))
-        };
-        out.push_str(&format!(
-            "<tr><td>{}</td><td>{}</td><td>{}</td><td><a href=\"/inbox/m/{}\">{}</a></td><td>{}</td><td>{}</td></tr>",
-            esc(&row.received_at[..16.min(row.received_at.len())].replace('T', " ")),
-            visitor_url(&row.inbox.site),
-            s.rating.map_or(String::new(), |r| format!("{r}/5")),
-            esc(&query_value(&s.id)),
-            visitor(&excerpt(&s.message, 120)),
-            visitor_url(s.email.as_deref().unwrap_or("")),
-            esc(&status)
-        ));
-    }
-    out.push_str("</tbody></table>");
-    out
 }
 
 async fn detail(
@@ -364,75 +234,8 @@ async fn detail(
         Ok(None) => return error_page(StatusCode::NOT_FOUND, "No message with this id."),
         Err(e) => return storage_failed(&e),
     };
-    let s = &row.submission;
-    let page_link = match safe_href(&s.page.url) {
-        Some(href) => format!(
-            "<a href=\"{}\" rel=\"noopener noreferrer nofollow\">{}</a>",
-            esc(href),
-            visitor_url(&s.page.url)
-        ),
-        None => visitor_url(&s.page.url),
-    };
-    let field = |name: &str, value: String| format!("<dt>{}</dt><dd>{value}</dd>", esc(name));
-    let mut fields = String::new();
-    fields.push_str(&field("Received", esc(&row.received_at)));
-    fields.push_str(&field("Site", visitor_url(&row.inbox.site)));
-    fields.push_str(&field(
-        "Rating",
-        s.rating.map_or("none".into(), |r| format!("{r}/5")),
-    ));
-    fields.push_str(&field(
-        "E-mail",
-        s.email.as_deref().map_or(String::from("none"), visitor_url),
-    ));
-    fields.push_str(&field(
-        "Name",
-        s.name.as_deref().map_or(String::from("none"), visitor),
-    ));
-    fields.push_str(&field("Page", page_link));
-    fields.push_str(&field("Page title", visitor(&s.page.title)));
-    fields.push_str(&field("Referrer", visitor_url(&s.page.referrer)));
-    fields.push_str(&field(
-        "Locale and time zone",
-        visitor(&format!("{} · {}", s.locale, s.time_zone)),
-    ));
-    fields.push_str(&field("Sent at (customer's clock)", visitor(&s.created_at)));
-    if let Some(consent) = &s.consent {
-        fields.push_str(&field("Consent", visitor(consent)));
-    }
-    if !row.inbox.flags.is_empty() {
-        fields.push_str(&field("Possible spam", esc(&spam::words(&row.inbox.flags))));
-    }
-    fields.push_str(&field("Id", esc(&s.id)));
-    let action = format!("/inbox/m/{}", query_value(&s.id));
-    let (toggle_value, toggle_label, state) = if row.inbox.handled {
-        ("no", "Mark not handled", "Handled")
-    } else {
-        ("yes", "Mark handled", "Not handled")
-    };
-    let body = format!(
-        "{}<main><p><a href=\"/inbox\">← All messages</a></p><h1>Message</h1>\
-         <blockquote class=\"message\" dir=\"auto\">{}</blockquote><dl>{fields}</dl>\
-         <p class=\"state\" role=\"status\">{state}</p>\
-         <form method=\"post\" action=\"{}/handled\">{}<input type=\"hidden\" name=\"handled\" value=\"{toggle_value}\"><button>{toggle_label}</button></form>\
-         <form method=\"post\" action=\"{}/note\">{}<label for=\"note\">Note</label><textarea id=\"note\" name=\"note\" rows=\"4\">{}</textarea><button>Save note</button></form>\
-         {}</main>",
-        header_bar(&app, &token),
-        esc(&s.message),
-        esc(&action),
-        csrf_field(&token),
-        esc(&action),
-        csrf_field(&token),
-        esc(&row.inbox.note),
-        spam::not_spam_form(&action, &token, &row.inbox.flags)
-    );
-    html_response(
-        StatusCode::OK,
-        page("Message", &body),
-        new_csrf,
-        &app,
-        &headers,
-    )
+    let page = detail::page(header(&app, &token), &row, &token);
+    html_response(StatusCode::OK, page, new_csrf, &app, &headers)
 }
 
 #[derive(Deserialize)]
@@ -538,25 +341,10 @@ async fn login_form(State(app): State<Arc<App>>, headers: HeaderMap) -> Response
     let (token, new_csrf) = csrf(&Caller::Stranger, &headers);
     html_response(
         StatusCode::OK,
-        login_page(&token, None),
+        login::page(&token, None),
         new_csrf,
         &app,
         &headers,
-    )
-}
-
-fn login_page(token: &str, error: Option<&str>) -> String {
-    let error = error.map_or(String::new(), |e| {
-        format!("<p class=\"error\" role=\"alert\">{}</p>", esc(e))
-    });
-    page(
-        "Log in",
-        &format!(
-            "<main class=\"login\"><h1>Inbox</h1>{error}<form method=\"post\" action=\"/inbox/login\">{}\
-             <label for=\"password\">Password</label><input id=\"password\" type=\"password\" name=\"password\" \
-             autocomplete=\"current-password\" required autofocus><button>Log in</button></form></main>",
-            csrf_field(token)
-        ),
     )
 }
 
@@ -578,24 +366,20 @@ async fn login(
     // Before a login there is no session: the form carries the double-submit cookie's token.
     let (token, new_csrf) = csrf(&Caller::Stranger, &headers);
     if !auth::from_same_origin(&headers) || !auth::csrf_ok(&headers, &form.csrf) {
-        let page = login_page(&token, Some("The form expired; please try again."));
+        let page = login::page(&token, Some("The form expired; please try again."));
         return html_response(StatusCode::FORBIDDEN, page, new_csrf, &app, &headers);
     }
     // Ten guesses a minute per address (the same client address as the rate limits, so behind
     // a proxy one guesser does not lock everyone out): argon2 is slow, but not slow enough on its own.
     let ip = client_ip(&headers, Some(peer), &app.config.rate_limit);
-    if app
-        .per_ip
-        .take(&format!("login {ip}"), 10, Instant::now())
-        .is_err()
-    {
-        let page = login_page(&token, Some("Too many attempts; wait a minute."));
+    if app.per_ip.take(&format!("login {ip}"), 10).is_err() {
+        let page = login::page(&token, Some("Too many attempts; wait a minute."));
         return html_response(StatusCode::TOO_MANY_REQUESTS, page, None, &app, &headers);
     }
     let hash = app.config.auth.password_hash.clone().unwrap_or_default();
     let Some(ok) = app.passwords.check(hash, form.password).await else {
         tracing::warn!(ip, "login refused: every password check is busy");
-        let page = login_page(&token, Some("The server is busy; try again in a moment."));
+        let page = login::page(&token, Some("The server is busy; try again in a moment."));
         let mut response = html_response(StatusCode::TOO_MANY_REQUESTS, page, None, &app, &headers);
         response
             .headers_mut()
@@ -606,7 +390,7 @@ async fn login(
         tracing::warn!(ip, "failed login");
         return html_response(
             StatusCode::UNAUTHORIZED,
-            login_page(&token, Some("Wrong password.")),
+            login::page(&token, Some("Wrong password.")),
             None,
             &app,
             &headers,

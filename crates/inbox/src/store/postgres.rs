@@ -62,6 +62,20 @@ const MIGRATIONS: &[&str] = &[
     CREATE INDEX feedback_site_received_seq ON feedback (site, received_at, seq);
     DROP INDEX feedback_received_at;
     DROP INDEX feedback_site;",
+    // Insight counts (see `store/insights.rs`): one counter per day, site and what the widget
+    // said of the event; never a row per visitor, no address, no user agent.
+    "CREATE TABLE event_counts (
+        day      TEXT NOT NULL,
+        site     TEXT NOT NULL,
+        event    TEXT NOT NULL,
+        channel  TEXT NOT NULL,
+        action   TEXT NOT NULL,
+        path     TEXT NOT NULL,
+        language TEXT NOT NULL,
+        device   TEXT NOT NULL,
+        count    BIGINT NOT NULL,
+        PRIMARY KEY (day, site, event, channel, action, path, language, device)
+    );",
 ];
 
 /// Connections opened per instance. tokio-postgres pipelines concurrent queries on one
@@ -124,7 +138,7 @@ impl PostgresStore {
     }
 
     /// The next connection, reopened first if it has closed.
-    async fn client(&self) -> Result<Arc<Client>, StoreError> {
+    pub(super) async fn client(&self) -> Result<Arc<Client>, StoreError> {
         let slot = &self.clients[self.next.fetch_add(1, Ordering::Relaxed) % self.clients.len()];
         let current = Arc::clone(&*slot.read().await);
         if !current.is_closed() {
@@ -183,7 +197,7 @@ async fn migrate(client: &mut Client) -> Result<(), StoreError> {
     Ok(())
 }
 
-fn to_sql(params: &[Param]) -> Vec<&(dyn ToSql + Sync)> {
+pub(super) fn to_sql(params: &[Param]) -> Vec<&(dyn ToSql + Sync)> {
     params
         .iter()
         .map(|p| match p {

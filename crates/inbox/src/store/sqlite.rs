@@ -57,6 +57,20 @@ const MIGRATIONS: &[&str] = &[
         created_at TEXT NOT NULL,
         expires_at TEXT NOT NULL
     );",
+    // 6. Insight counts (see `store/insights.rs`): one counter per day, site and what the widget
+    //    said of the event; never a row per visitor, no address, no user agent.
+    "CREATE TABLE event_counts (
+        day      TEXT NOT NULL,
+        site     TEXT NOT NULL,
+        event    TEXT NOT NULL,
+        channel  TEXT NOT NULL,
+        action   TEXT NOT NULL,
+        path     TEXT NOT NULL,
+        language TEXT NOT NULL,
+        device   TEXT NOT NULL,
+        count    INTEGER NOT NULL,
+        PRIMARY KEY (day, site, event, channel, action, path, language, device)
+    ) WITHOUT ROWID;",
 ];
 
 /// A [`super::Store`] on one SQLite connection. The mutex serialises access; SQLite takes one
@@ -92,7 +106,7 @@ impl SqliteStore {
     }
 
     /// Runs `call` with the connection on the blocking pool.
-    async fn with<T: Send + 'static>(
+    pub(super) async fn with<T: Send + 'static>(
         &self,
         call: impl FnOnce(&Connection) -> Result<T, StoreError> + Send + 'static,
     ) -> Result<T, StoreError> {
@@ -133,7 +147,7 @@ fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
     }
 }
 
-fn values(params: Vec<Param>) -> Vec<Value> {
+pub(super) fn values(params: Vec<Param>) -> Vec<Value> {
     params
         .into_iter()
         .map(|p| match p {

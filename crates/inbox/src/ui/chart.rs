@@ -1,9 +1,8 @@
 //! The volume-and-rating chart: inline SVG rendered on the server (no script, CSP-friendly).
 //! Bars are messages per day; dots joined by a line are that day's average rating (1–5).
 
-use std::fmt::Write;
+use maud::{html, Markup};
 
-use super::html::esc;
 use crate::store::DayStats;
 
 const WIDTH: f64 = 640.0;
@@ -14,81 +13,64 @@ const PAD: f64 = 28.0;
 const MAX_DAYS: usize = 92;
 
 /// The chart for `days` (oldest first, days without messages absent); an empty note when there
-/// is nothing to draw.
-pub fn svg(days: &[DayStats]) -> String {
+/// is nothing to draw. SVG's own elements are closed explicitly (`{}`): inside HTML an SVG
+/// element without `/>` or an end tag would contain what follows it.
+pub fn svg(days: &[DayStats]) -> Markup {
     let days = with_empty_days(days);
     let days = &days[days.len().saturating_sub(MAX_DAYS)..];
-    if days.is_empty() {
-        return "<p class=\"muted\">No messages in this selection yet.</p>".into();
-    }
+    let (Some(first), Some(last)) = (days.first(), days.last()) else {
+        return html! { p class="muted" { "No messages in this selection yet." } };
+    };
     let max_count = days.iter().map(|d| d.count).max().unwrap_or(1).max(1) as f64;
     let plot_w = WIDTH - 2.0 * PAD;
     let plot_h = HEIGHT - 2.0 * PAD;
     let slot = plot_w / days.len() as f64;
     let bar = (slot * 0.7).clamp(1.0, 40.0);
-    let mut out = String::new();
-    let _ = write!(
-        out,
-        "<svg class=\"chart\" role=\"img\" viewBox=\"0 0 {WIDTH} {HEIGHT}\" xmlns=\"http://www.w3.org/2000/svg\">\
-         <title>Messages per day and average rating, {} to {}</title>",
-        esc(&days[0].day),
-        esc(&days[days.len() - 1].day)
-    );
-    let _ = write!(
-        out,
-        "<line x1=\"{PAD}\" y1=\"{y}\" x2=\"{x2}\" y2=\"{y}\" stroke=\"#999\"/>\
-         <text x=\"2\" y=\"{ty}\" font-size=\"10\">{max_count}</text>\
-         <text x=\"{rx}\" y=\"{ty}\" font-size=\"10\">★5</text>",
-        y = HEIGHT - PAD,
-        x2 = WIDTH - PAD,
-        ty = PAD + 4.0,
-        rx = WIDTH - PAD + 4.0
-    );
-    let mut points = Vec::new();
-    for (i, d) in days.iter().enumerate() {
-        let x = PAD + slot * i as f64 + (slot - bar) / 2.0;
-        let h = plot_h * d.count as f64 / max_count;
-        let rating = d.average_rating.map_or("no rating".to_string(), |r| {
-            format!("average rating {r:.1}")
-        });
-        let _ = write!(
-            out,
-            "<rect x=\"{x:.1}\" y=\"{:.1}\" width=\"{bar:.1}\" height=\"{h:.1}\" fill=\"#0b57d0\">\
-             <title>{}: {} message{}, {}</title></rect>",
-            HEIGHT - PAD - h,
-            esc(&d.day),
-            d.count,
-            if d.count == 1 { "" } else { "s" },
-            esc(&rating)
-        );
-        if let Some(r) = d.average_rating {
-            let cy = HEIGHT - PAD - plot_h * (r - 1.0) / 4.0;
-            points.push(format!("{:.1},{cy:.1}", x + bar / 2.0));
+    let axis = HEIGHT - PAD;
+    let x = |i: usize| PAD + slot * i as f64 + (slot - bar) / 2.0;
+    let height = |d: &DayStats| plot_h * d.count as f64 / max_count;
+    // The average ratings' dots, at the middle of their bars.
+    let dots: Vec<(String, String)> = days
+        .iter()
+        .enumerate()
+        .filter_map(|(i, d)| {
+            let r = d.average_rating?;
+            Some((one(x(i) + bar / 2.0), one(axis - plot_h * (r - 1.0) / 4.0)))
+        })
+        .collect();
+    html! {
+        svg class="chart" role="img" viewBox={ "0 0 " (WIDTH) " " (HEIGHT) } xmlns="http://www.w3.org/2000/svg" {
+            title { "Messages per day and average rating, " (first.day) " to " (last.day) }
+            line x1=(PAD) y1=(axis) x2=(WIDTH - PAD) y2=(axis) stroke="#999" {}
+            text x="2" y=(PAD + 4.0) font-size="10" { (max_count) }
+            text x=(WIDTH - PAD + 4.0) y=(PAD + 4.0) font-size="10" { "★5" }
+            @for (i, d) in days.iter().enumerate() {
+                rect x=(one(x(i))) y=(one(axis - height(d))) width=(one(bar)) height=(one(height(d))) fill="#0b57d0" {
+                    title {
+                        (d.day) ": " (d.count) " message" @if d.count != 1 { "s" } ", "
+                        @match d.average_rating {
+                            Some(r) => { "average rating " (one(r)) }
+                            None => "no rating",
+                        }
+                    }
+                }
+            }
+            @if dots.len() > 1 {
+                polyline points=(dots.iter().map(|(x, y)| format!("{x},{y}")).collect::<Vec<_>>().join(" "))
+                    fill="none" stroke="#e37400" stroke-width="2" {}
+            }
+            @for (cx, cy) in &dots {
+                circle cx=(cx) cy=(cy) r="3" fill="#e37400" {}
+            }
+            text x=(PAD) y=(HEIGHT - 8.0) font-size="10" { (first.day) }
+            text x=(WIDTH - PAD) y=(HEIGHT - 8.0) font-size="10" text-anchor="end" { (last.day) }
         }
     }
-    if points.len() > 1 {
-        let _ = write!(
-            out,
-            "<polyline points=\"{}\" fill=\"none\" stroke=\"#e37400\" stroke-width=\"2\"/>",
-            points.join(" ")
-        );
-    }
-    for p in &points {
-        let (cx, cy) = p.split_once(',').unwrap_or(("0", "0"));
-        let _ = write!(
-            out,
-            "<circle cx=\"{cx}\" cy=\"{cy}\" r=\"3\" fill=\"#e37400\"/>"
-        );
-    }
-    let _ = write!(
-        out,
-        "<text x=\"{PAD}\" y=\"{ly}\" font-size=\"10\">{}</text><text x=\"{rx}\" y=\"{ly}\" font-size=\"10\" text-anchor=\"end\">{}</text></svg>",
-        esc(&days[0].day),
-        esc(&days[days.len() - 1].day),
-        ly = HEIGHT - 8.0,
-        rx = WIDTH - PAD
-    );
-    out
+}
+
+/// A coordinate with one decimal.
+fn one(n: f64) -> String {
+    format!("{n:.1}")
 }
 
 /// `days` with a zero entry for every missing day between the first and the last, so the x axis
@@ -127,7 +109,8 @@ mod tests {
             day("2026-11-01", 2, Some(4.5)),
             day("2026-11-02", 1, None),
             day("2026-11-03", 4, Some(1.0)),
-        ]);
+        ])
+        .into_string();
         assert_eq!(svg.matches("<rect").count(), 3);
         assert_eq!(svg.matches("<circle").count(), 2);
         assert!(
@@ -136,8 +119,17 @@ mod tests {
         );
         assert!(svg.contains("2026-11-02: 1 message, no rating"), "{svg}");
         assert!(!svg.contains("style="), "no inline style (CSP)");
-        assert!(super::svg(&[]).contains("No messages"));
-        let gap = super::svg(&[day("2026-02-27", 1, None), day("2026-03-02", 1, None)]);
+        // Every SVG element is closed, so none holds the next one inside.
+        for element in ["line", "rect", "polyline", "circle", "text"] {
+            assert_eq!(
+                svg.matches(&format!("<{element} ")).count(),
+                svg.matches(&format!("</{element}>")).count(),
+                "{element}: {svg}"
+            );
+        }
+        assert!(super::svg(&[]).into_string().contains("No messages"));
+        let gap =
+            super::svg(&[day("2026-02-27", 1, None), day("2026-03-02", 1, None)]).into_string();
         assert_eq!(
             gap.matches("<rect").count(),
             4,

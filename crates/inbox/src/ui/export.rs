@@ -1,4 +1,7 @@
-//! CSV and JSON exports of a filtered listing, a page at a time (see `export_body` in `ui.rs`).
+//! CSV and JSON exports of a filtered listing, a page at a time (see `export_body` in `ui.rs`);
+//! the same writers for the insight counts (`ui/insights.rs`).
+
+use serde::Serialize;
 
 use crate::store::StoredSubmission;
 
@@ -19,41 +22,78 @@ pub const CSV_HEADER: &[&str] = &[
     "flags",
 ];
 
-/// One page of a streamed CSV export (RFC 4180, CRLF line ends): the header row first (when
-/// `first`), then a line per row.
+/// One page of a streamed CSV export (RFC 4180 through the `csv` crate, CRLF line ends): the
+/// header row first (when `first`), then a line per row, each field [`defused`].
 pub fn csv_chunk(rows: &[StoredSubmission], first: bool, _last: bool) -> String {
-    let mut out = String::new();
-    if first {
-        push_row(&mut out, CSV_HEADER.iter().map(|s| s.to_string()));
+    let mut out = writer();
+    let written = write_rows(&mut out, rows, first);
+    // Writing into memory fails only on a bug: the page is left out rather than half written.
+    match (written, out.into_inner()) {
+        (Ok(()), Ok(bytes)) => String::from_utf8(bytes).unwrap_or_default(),
+        _ => String::new(),
+    }
+}
+
+fn write_rows(
+    out: &mut csv::Writer<Vec<u8>>,
+    rows: &[StoredSubmission],
+    header: bool,
+) -> csv::Result<()> {
+    if header {
+        out.write_record(CSV_HEADER)?;
     }
     for row in rows {
         let s = &row.submission;
-        push_row(
-            &mut out,
-            [
-                row.received_at.clone(),
-                row.inbox.site.clone(),
-                s.id.clone(),
-                s.rating.map_or(String::new(), |r| r.to_string()),
-                s.email.clone().unwrap_or_default(),
-                s.name.clone().unwrap_or_default(),
-                s.message.clone(),
-                s.page.url.clone(),
-                s.page.title.clone(),
-                s.locale.clone(),
-                s.time_zone.clone(),
-                if row.inbox.handled { "yes" } else { "no" }.to_string(),
-                row.inbox.note.clone(),
-                row.inbox.flags.join(" "),
-            ],
-        );
+        let rating = s.rating.map_or(String::new(), |r| r.to_string());
+        let flags = row.inbox.flags.join(" ");
+        let fields: [&str; 14] = [
+            &row.received_at,
+            &row.inbox.site,
+            &s.id,
+            &rating,
+            s.email.as_deref().unwrap_or(""),
+            s.name.as_deref().unwrap_or(""),
+            &s.message,
+            &s.page.url,
+            &s.page.title,
+            &s.locale,
+            &s.time_zone,
+            if row.inbox.handled { "yes" } else { "no" },
+            &row.inbox.note,
+            &flags,
+        ];
+        out.write_record(fields.map(defused))?;
     }
-    out
+    Ok(())
+}
+
+fn writer() -> csv::Writer<Vec<u8>> {
+    csv::WriterBuilder::new()
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(Vec::new())
+}
+
+/// One page of a streamed CSV export of plain records, written like [`csv_chunk`]'s: `header`
+/// first when given, every field [`defused`].
+pub fn csv_records<const N: usize>(
+    header: Option<[&str; N]>,
+    records: impl IntoIterator<Item = [String; N]>,
+) -> String {
+    let mut out = writer();
+    let written = header
+        .into_iter()
+        .map(|h| h.map(String::from))
+        .chain(records)
+        .try_for_each(|record| out.write_record(record.map(|f| defused(&f))));
+    match (written, out.into_inner()) {
+        (Ok(()), Ok(bytes)) => String::from_utf8(bytes).unwrap_or_default(),
+        _ => String::new(),
+    }
 }
 
 /// One page of a streamed JSON export: one array over all pages, `[` with the first and `]`
 /// with the last, each row as `GET /api/feedback` lists it.
-pub fn json_chunk(rows: &[StoredSubmission], first: bool, last: bool) -> String {
+pub fn json_chunk<T: Serialize>(rows: &[T], first: bool, last: bool) -> String {
     let mut out = String::from(if first { "[" } else { "" });
     for (n, row) in rows.iter().enumerate() {
         if n > 0 || !first {
@@ -68,27 +108,16 @@ pub fn json_chunk(rows: &[StoredSubmission], first: bool, last: bool) -> String 
     out
 }
 
-fn push_row(out: &mut String, fields: impl IntoIterator<Item = String>) {
-    let fields: Vec<String> = fields.into_iter().map(|f| field(&f)).collect();
-    out.push_str(&fields.join(","));
-    out.push_str("\r\n");
-}
-
-/// One field, quoted when needed. A customer's text whose first visible character is `=`, `+`,
-/// `-` or `@` (or their full-width forms), or that starts with a tab or line break, would run as
-/// a formula when the owner opens the file in a spreadsheet: it gets a leading `'`. Spreadsheets
-/// skip leading spaces, line breaks and invisible characters before the sign, so this looks past
-/// them too.
-fn field(value: &str) -> String {
-    let value = if looks_like_formula(value) {
+/// A field as it may go into the file. A customer's text whose first visible character is `=`,
+/// `+`, `-` or `@` (or their full-width forms), or that starts with a tab or line break, would
+/// run as a formula when the owner opens the file in a spreadsheet: it gets a leading `'`.
+/// Spreadsheets skip leading spaces, line breaks and invisible characters before the sign, so
+/// this looks past them too. (Quoting is the `csv` writer's.)
+fn defused(value: &str) -> String {
+    if looks_like_formula(value) {
         format!("'{value}")
     } else {
         value.to_string()
-    };
-    if value.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", value.replace('"', "\"\""))
-    } else {
-        value
     }
 }
 
@@ -108,6 +137,15 @@ fn looks_like_formula(value: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `input` as the export writes it, as the first of two fields.
+    fn field(input: &str) -> String {
+        let mut out = writer();
+        out.write_record([defused(input), defused("x")])
+            .expect("written");
+        let line = String::from_utf8(out.into_inner().expect("flushed")).expect("UTF-8");
+        line.strip_suffix(",x\r\n").expect("one line").to_string()
+    }
 
     #[test]
     fn quotes_and_defuses_fields() {

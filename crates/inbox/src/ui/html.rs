@@ -1,34 +1,19 @@
-//! Building HTML as text safely: every dynamic value goes through [`esc`] (text and quoted
-//! attribute values alike), URLs through [`safe_href`]. The page frame carries no inline script
-//! or style, so the strict Content-Security-Policy in [`super::page_headers`] holds.
+//! What visitor values need beyond maud's escaping (which every `(value)` in a template gets):
+//! isolation of their text direction, bidirectional controls made visible in URLs, which URLs
+//! may become links, and query-string values.
 
-/// `s` with `& < > " '` escaped: safe as element text and inside a double- or single-quoted
-/// attribute value.
-pub fn esc(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
+use maud::{html, Markup};
 
 /// Visitor text as element content: escaped and isolated (`<bdi>`), so its direction (a U+202E
 /// included) cannot reorder the page around it.
-pub fn visitor(s: &str) -> String {
-    format!("<bdi>{}</bdi>", esc(s))
+pub fn visitor(s: &str) -> Markup {
+    html! { bdi { (s) } }
 }
 
 /// A URL (or address) a visitor sent, for display: isolated like [`visitor`] text, and with every
 /// bidirectional control shown as `[U+202E]`, so it reads in the order a browser follows it and
 /// one host cannot pass for another.
-pub fn visitor_url(s: &str) -> String {
+pub fn visitor_url(s: &str) -> Markup {
     let mut shown = String::with_capacity(s.len());
     for c in s.chars() {
         if is_bidi_control(c) {
@@ -67,25 +52,6 @@ pub fn query_value(s: &str) -> String {
     out
 }
 
-/// A whole page: `title`, then `body` (already-escaped HTML).
-pub fn page(title: &str, body: &str) -> String {
-    format!(
-        "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\
-         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-         <title>{} · Inbox</title><link rel=\"stylesheet\" href=\"/inbox/style.css\"></head>\
-         <body>{body}</body></html>\n",
-        esc(title)
-    )
-}
-
-/// A hidden CSRF field for a form.
-pub fn csrf_field(token: &str) -> String {
-    format!(
-        "<input type=\"hidden\" name=\"csrf\" value=\"{}\">",
-        esc(token)
-    )
-}
-
 /// Text cut to `max` characters, with an ellipsis when cut.
 pub fn excerpt(s: &str, max: usize) -> String {
     let one_line: String = s.split_whitespace().collect::<Vec<_>>().join(" ");
@@ -102,11 +68,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn escapes_and_filters() {
-        assert_eq!(
-            esc(r#"<img src=x onerror="a('b')">&"#),
-            "&lt;img src=x onerror=&quot;a(&#39;b&#39;)&quot;&gt;&amp;"
-        );
+    fn escapes_isolates_and_filters() {
         for (url, ok) in [
             ("https://shop.example/a?b=1", true),
             ("HTTP://shop.example", true),
@@ -122,10 +84,19 @@ mod tests {
         assert_eq!(query_value("a b&c=d/é"), "a%20b%26c%3Dd%2F%C3%A9");
         assert_eq!(excerpt("one\n two   three", 7), "one two…");
         assert_eq!(excerpt("short", 7), "short");
-        assert_eq!(visitor("<b>\u{202E}x"), "<bdi>&lt;b&gt;\u{202E}x</bdi>");
         assert_eq!(
-            visitor_url("https://a.example/\u{202E}\u{2066}x"),
+            visitor("<b>\u{202E}x&\"").into_string(),
+            "<bdi>&lt;b&gt;\u{202E}x&amp;&quot;</bdi>"
+        );
+        assert_eq!(
+            visitor_url("https://a.example/\u{202E}\u{2066}x").into_string(),
             "<bdi>https://a.example/[U+202E][U+2066]x</bdi>"
+        );
+        // Attribute values are always double-quoted, so a quote cannot end one early.
+        let hostile = r#"x" onmouseover="alert(1)"#;
+        assert_eq!(
+            html! { a href=(hostile) { (hostile) } }.into_string(),
+            "<a href=\"x&quot; onmouseover=&quot;alert(1)\">x&quot; onmouseover=&quot;alert(1)</a>"
         );
     }
 }

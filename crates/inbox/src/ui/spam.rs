@@ -2,9 +2,10 @@
 //! own view (`/inbox?spam=yes`) instead of mixing into the main list, their signals said in words,
 //! and a "Not spam" button that clears the flags, which returns the message to the main list.
 
-use crate::api::ListQuery;
+use maud::{html, Markup};
 
-use super::html::{csrf_field, esc};
+use super::layout::csrf_field;
+use crate::api::ListQuery;
 
 /// Which view a listing is: `spam=yes` is the "Possible spam" view, `any` both; absent or empty,
 /// the main list (`no`). Only the UI's list defaults to `no`: the exports and `GET /api/feedback`
@@ -21,45 +22,32 @@ pub fn is_spam_view(query: &ListQuery) -> bool {
 
 /// The two views as links, the current one marked, with the number of flagged messages that
 /// match the other filters.
-pub fn tabs(query: &ListQuery, flagged: i64) -> String {
+pub fn tabs(query: &ListQuery, flagged: i64) -> Markup {
     let spam = is_spam_view(query);
     let link = |view: Option<&str>, current: bool, label: &str| {
-        let href = format!(
-            "/inbox{}",
-            super::esc(
-                &ListQuery {
-                    spam: view.map(String::from),
-                    cursor: None,
-                    ..query.clone()
-                }
-                .query_string(None)
-            )
-        );
-        let current = if current {
-            " aria-current=\"page\""
-        } else {
-            ""
+        let other = ListQuery {
+            spam: view.map(String::from),
+            cursor: None,
+            ..query.clone()
         };
-        format!("<a href=\"{href}\"{current}>{}</a>", esc(label))
+        html! {
+            a href={ "/inbox" (other.query_string(None)) } aria-current=[current.then_some("page")] { (label) }
+        }
     };
-    format!(
-        "<nav class=\"views\" aria-label=\"Views\">{}{}</nav>",
-        link(
-            None,
-            !spam && query.spam.as_deref() == Some("no"),
-            "Messages"
-        ),
-        link(Some("yes"), spam, &format!("Possible spam ({flagged})"))
-    )
+    html! {
+        nav class="views" aria-label="Views" {
+            (link(None, !spam && query.spam.as_deref() == Some("no"), "Messages"))
+            (link(Some("yes"), spam, &format!("Possible spam ({flagged})")))
+        }
+    }
 }
 
 /// Keeps the view when the filter form is sent.
-pub fn view_field(query: &ListQuery) -> String {
-    match query.spam.as_deref() {
-        Some(view @ ("yes" | "any")) => {
-            format!("<input type=\"hidden\" name=\"spam\" value=\"{view}\">")
+pub fn view_field(query: &ListQuery) -> Markup {
+    html! {
+        @if let Some(view @ ("yes" | "any")) = query.spam.as_deref() {
+            input type="hidden" name="spam" value=(view);
         }
-        _ => String::new(),
     }
 }
 
@@ -91,16 +79,17 @@ fn describe(flag: &str) -> String {
     }
 }
 
-/// The "Not spam" button of a flagged message (nothing for one without flags).
-pub fn not_spam_form(action: &str, token: &str, flags: &[String]) -> String {
-    if flags.is_empty() {
-        return String::new();
+/// The "Not spam" button of a flagged message (nothing for one without flags); `action` is the
+/// message's path.
+pub fn not_spam_form(action: &str, token: &str, flags: &[String]) -> Markup {
+    html! {
+        @if !flags.is_empty() {
+            form method="post" action={ (action) "/not-spam" } {
+                (csrf_field(token))
+                button { "Not spam: move to the main list" }
+            }
+        }
     }
-    format!(
-        "<form method=\"post\" action=\"{}/not-spam\">{}<button>Not spam: move to the main list</button></form>",
-        esc(action),
-        csrf_field(token)
-    )
 }
 
 #[cfg(test)]
