@@ -8,10 +8,9 @@
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{Document, Element, HtmlElement};
 
+/// The page's document (through gloo-utils, which throws to the loader's guard without one).
 pub fn document() -> Document {
-    web_sys::window()
-        .and_then(|w| w.document())
-        .expect("contact-widget runs in a page with a document")
+    gloo_utils::document()
 }
 
 /// The value, or the browser's exception thrown on (see the module's note).

@@ -6,8 +6,9 @@ use wasm_bindgen::{JsCast, JsValue};
 use widget_core::submission::Page;
 use widget_core::value::Value;
 
+/// The page's window (through gloo-utils, which throws to the loader's guard without one).
 pub fn window() -> web_sys::Window {
-    web_sys::window().expect("contact-widget runs in a window")
+    gloo_utils::window()
 }
 
 /// Where the visitor is: URL, title and referrer of the host page.
@@ -50,7 +51,7 @@ pub fn number(locale: &str, n: usize) -> String {
 
 /// An informational console message (an adjustment, not a mistake).
 pub fn info(message: &str) {
-    web_sys::console::info_1(&JsValue::from_str(&format!("contact-widget: {message}")));
+    gloo_console::info!(format!("contact-widget: {message}"));
 }
 
 /// The visitor's IANA time zone from `Intl`, e.g. `Europe/Berlin`.
@@ -79,7 +80,7 @@ pub fn new_id() -> String {
 
 /// A console message, always prefixed so an owner can find it.
 pub fn warn(message: &str) {
-    web_sys::console::warn_1(&JsValue::from_str(&format!("contact-widget: {message}")));
+    gloo_console::warn!(format!("contact-widget: {message}"));
 }
 
 /// Fires `contact-widget:<name>` on `window` with `detail` built from string pairs.

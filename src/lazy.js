@@ -19,6 +19,9 @@ const TYPES = __CHANNEL_TYPES__;
 // emit the files; used when the loader has no base (the npm entry without baseUrl).
 const LOCALES = __LOCALES__;
 const isObject = (v) => v?.constructor === Object;
+// Captured when this file loads, before the panel (and its textarea) exists: a page that patches
+// the getter later cannot keep the fallback from carrying the visitor's draft.
+const textOf = Object.getOwnPropertyDescriptor(HTMLTextAreaElement.prototype, 'value').get;
 /** A task of the browser of its own: the steps of a mount never add up to a long task. */
 const nextTask = () => new Promise((resolve) => setTimeout(resolve));
 
@@ -38,7 +41,7 @@ function fallbackOf(c) {
  * Called once by the loader with `page`, its side by name: `now()` (the `host` element, `ours`:
  * whether the loader created it, the `launcher`, `tag`: the language shown, `wanted`), `sources()`
  * (the config's: data attributes, the JSON block or config URL, init()) and `merge`, `phase` (the one lifecycle state, which this file moves from
- * loading to mounting, mounted or failed), `fetch` and `textOf` (captured when the page loaded),
+ * loading to mounting, mounted or failed), `fetch` (captured when the page loaded),
  * `base` (where the files are, or null where this file's own URLs name them), `wasm` and
  * `texts` (the files it fetched together with this one) and `queued()` (the API calls
  * made before the panel was mounted). Returns what the loader calls from then on; `call` and `update`
@@ -80,7 +83,7 @@ export function boot(page) {
     if (!fallback || !launcher || !shadow) { if (ours) host.remove(); else shadow?.replaceChildren(); return; }
     // What the visitor had typed goes into the e-mail, so it is not lost with the panel.
     let typed = '';
-    try { typed = page.textOf.call(shadow.querySelector('textarea')).trim(); } catch (ignored) { /* no form, or unreadable */ }
+    try { typed = textOf.call(shadow.querySelector('textarea')).trim(); } catch (ignored) { /* no form, or unreadable */ }
     if (typed && /^mailto:/i.test(fallback)) fallback += (fallback.includes('?') ? '&' : '?') + 'body=' + encodeURIComponent(typed);
     // The sheets stay: the loader's (the launcher's look) and, once adopted, the panel's (the
     // launcher's focus ring and forced-colours border, which the link keeps).

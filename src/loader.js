@@ -10,9 +10,8 @@
 (() => {
   const w = window, d = document, warn = (message) => console.warn('contact-widget: ' + message);
   if (w.ContactWidget) return warn('loaded twice; this copy does nothing');
-  // Captured now, so a page that patches them later cannot break or observe us (lazy.js uses them).
-  const nativeFetch = w.fetch;
-  const textOf = Object.getOwnPropertyDescriptor(HTMLTextAreaElement.prototype, 'value').get;
+  // Captured now, so a page that patches it later cannot break or observe us (lazy.js uses it).
+  const nativeFetch = w.fetch.bind(w);
   const script = d.currentScript;
   // Filled in by `cargo xtask dist` from the core: the launcher's stylesheet, and the title of each
   // shipped language (the launcher's default label).
@@ -187,7 +186,6 @@
     get phase() { return phase; },
     set phase(next) { phase = next; },
     fetch: nativeFetch,
-    textOf,
     // The files fetched together with the glue (no waterfall): the wasm, and the texts by
     // language. (The npm entry adds `base`, where the files are, when it is not where the
     // bundler put them.)
@@ -206,9 +204,8 @@
       phase = 'loading';
       // Where the other files are: under the config's baseUrl (a CDN, say), else next to this
       // script. The npm entry says some of this in words bundlers follow (package.rs).
-      const url = config().baseUrl;
-      const base = new URL(url ? url.replace(/\/?$/, '/') : '.', script?.src || d.baseURI);
-      const file = (name, options) => nativeFetch.call(w, new URL(name, base), options);
+      const base = new URL((config().baseUrl || '.').replace(/\/?$/, '/'), script?.src || d.baseURI);
+      const file = (name, options) => nativeFetch(new URL(name, base), options);
       page.wasm = file('__WIDGET_WASM__');
       if (tag !== 'en' && TITLES[tag]) page.texts[tag] = file(`locales/${tag}.json`, { credentials: 'omit' });
       glue = import(new URL('__WIDGET_JS__', base)).then((module) => { lazy = module.boot(page); }, (error) => {
@@ -272,11 +269,11 @@
       if (host?.isConnected) return warn('one widget per page: this <contact-widget> is ignored');
       // This element takes over from one a framework re-rendered away (or from ours): the panel
       // is mounted again in it, open if it was open (the draft comes back from storage).
-      const old = ours && host, open = launcher?.ariaExpanded === 'true';
+      const open = launcher?.ariaExpanded === 'true';
+      if (ours) host?.remove();
       host = this;
       ours = false;
       launcher = null;
-      if (old) old.remove();
       restart();
       if (open) call('open');
     }
@@ -308,11 +305,10 @@
       queue = [];
       lazy?.unmount();
       if (phase !== 'failed') phase = 'destroyed';
-      const h = host;
-      launcher = null;
       // The page's own element stays (and is used again by a later init()); only ours goes.
+      if (host) ours ? host.remove() : host.shadowRoot?.replaceChildren();
+      launcher = null;
       if (ours) host = null;
-      if (h) ours ? h.remove() : h.shadowRoot?.replaceChildren();
     },
     on: (name, fn) => {
       const type = 'contact-widget:' + name;
@@ -333,7 +329,7 @@
       }
     }
     if (url) {
-      return nativeFetch.call(w, new URL(url, d.baseURI), { credentials: 'omit' })
+      return nativeFetch(new URL(url, d.baseURI), { credentials: 'omit' })
         .then((r) => { if (!r.ok) throw Error('HTTP ' + r.status); return r.json(); })
         .then((json) => { fileConfig = json; }, (error) => warn('the config at ' + url + ' could not be loaded (' + error.message + ')'))
         .then(() => { configured = true; start(); });

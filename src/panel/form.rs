@@ -336,11 +336,10 @@ impl Feedback {
                 return Some(pending.clone());
             }
         }
-        let optional = |s: &str| Some(s.trim()).filter(|s| !s.is_empty()).map(str::to_owned);
         Some(Submission {
             id: env::new_id(),
-            email: optional(&draft.email),
-            name: optional(&draft.name),
+            email: form::optional(&draft.email),
+            name: form::optional(&draft.name),
             message: draft.message,
             rating: draft.rating,
             consent: form_config.consent.clone(),

@@ -229,10 +229,10 @@ test('webpack 5: webpack --mode production, nothing to configure', async () => {
   await checkApp('webpack', 'dist');
 });
 
-test('esbuild: ES modules with splitting and the package plugin; an IIFE bundle breaks nothing and works with data-base-url', async () => {
+test('esbuild: ES modules with splitting and the package plugin; an IIFE bundle breaks nothing and works with baseUrl', async () => {
   await checkApp('esbuild', 'dist');
   const dir = path.join(HERE, 'esbuild/dist/iife');
-  // Where the files are not (next to the script): the page's own code runs, the console names
+  // Where the files are not (next to the page): the page's own code runs, the console names
   // baseUrl, and the launcher becomes the fallback link.
   const site = await serve(dir, { '/cdn/contact-widget/': unpacked });
   try {
@@ -244,7 +244,7 @@ test('esbuild: ES modules with splitting and the package plugin; an IIFE bundle 
     assert.ok(!lost.problems.some((p) => p.startsWith('uncaught')), lost.problems.join('\n'));
     await lost.page.close();
     site.missing.length = 0;
-    // data-base-url on the bundle's script tag: the files from a CDN (here the package's folder).
+    // baseUrl in the page's JSON block: the files from a CDN (here the package's folder).
     const found = await visit(`${site.url}/cdn.html`);
     await englishThenFrench(found, () => found.page.getByRole('button', { name: 'Français' }).click());
     assert.ok(found.responses.some((r) => r.url.includes('/cdn/contact-widget/widget_bg.')), 'the wasm came from baseUrl');

@@ -11,25 +11,46 @@ pub const WASM_TARGET: &str = "wasm32-unknown-unknown";
 pub const CHROMIUM: &str = "/usr/bin/chromium";
 pub const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 
-/// The Rust standard library for the wasm target.
-pub fn wasm_target() -> Result {
-    step(&format!("ensure the Rust target {WASM_TARGET}"));
-    let installed = Cmd::new("rustup")
-        .args(["target", "list", "--installed"])
-        .probe();
-    match installed {
-        Some(list) if list.lines().any(|line| line.trim() == WASM_TARGET) => {
-            note("already installed");
-            Ok(())
-        }
-        Some(_) => Cmd::new("rustup")
-            .args(["target", "add", WASM_TARGET])
-            .run(),
-        None => Err(format!(
-            "`rustup target list --installed` failed: the {WASM_TARGET} target is installed \
-             with rustup, so install Rust with rustup"
-        )),
+/// The rustup components of `wanted` that `toolchain` lacks (the toolchain running xtask when
+/// `None`): `rust-src`, `rust-std-TARGET`, or a tool such as `clippy` (listed with its host).
+fn missing_components(toolchain: Option<&str>, wanted: &[&str]) -> Result<Vec<String>> {
+    let mut list = Cmd::new("rustup").args(["component", "list", "--installed"]);
+    if let Some(toolchain) = toolchain {
+        list = list.args(["--toolchain", toolchain]);
     }
+    // A toolchain that is not installed has no components.
+    let installed = match (toolchain, list.probe()) {
+        (_, Some(installed)) => installed,
+        (Some(_), None) => String::new(),
+        (None, None) => {
+            return Err("`rustup component list` failed: install Rust with rustup".into())
+        }
+    };
+    let has = |c: &str| {
+        installed
+            .lines()
+            .any(|l| l == c || l.starts_with(&format!("{c}-")))
+    };
+    Ok(wanted
+        .iter()
+        .filter(|c| !has(c))
+        .map(|c| c.to_string())
+        .collect())
+}
+
+/// Components of the toolchain that runs xtask (`rustfmt`, `clippy`, `rust-std-TARGET` for a
+/// target), added when missing.
+pub fn rust_components(wanted: &[&str]) -> Result {
+    step(&format!("ensure the Rust components {}", wanted.join(", ")));
+    let missing = missing_components(None, wanted)?;
+    if missing.is_empty() {
+        note("already installed");
+        return Ok(());
+    }
+    Cmd::new("rustup")
+        .args(["component", "add"])
+        .args(missing)
+        .run()
 }
 
 /// The nightly toolchain the shipped wasm is built with (see `wasm.rs`): pinned by date, so every
@@ -43,15 +64,8 @@ pub fn nightly() -> Result {
     step(&format!(
         "ensure the Rust toolchain {NIGHTLY} with rust-src and {WASM_TARGET}"
     ));
-    let wanted = ["rust-src".to_string(), format!("rust-std-{WASM_TARGET}")];
-    let installed = Cmd::new("rustup")
-        .args(["component", "list", "--installed", "--toolchain", NIGHTLY])
-        .probe()
-        .unwrap_or_default();
-    if wanted
-        .iter()
-        .all(|c| installed.lines().any(|line| line.trim() == c))
-    {
+    let wanted = ["rust-src", &format!("rust-std-{WASM_TARGET}")];
+    if missing_components(Some(NIGHTLY), &wanted)?.is_empty() {
         note("already installed");
         return Ok(());
     }

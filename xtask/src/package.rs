@@ -10,16 +10,20 @@ use std::path::Path;
 /// follows only `import("./file")` and `new URL("./file", import.meta.url)` written out, so the
 /// module names the glue and the wasm that way (the glue names the language files that way, see
 /// `src/lazy.js`), and a production build emits them with no copying.
-const MODULE: [(&str, &str); 5] = [
+const MODULE: [(&str, &str); 6] = [
     // Run in a browser only: server-side rendering imports the module in Node.js too.
     ("\n(() => {\n", "\nif (typeof window == 'object') (() => {\n"),
+    // A module has no script tag of its own (`document.currentScript` is null), and a bundle
+    // without import.meta that runs as a classic script is the app's, not ours: no data
+    // attributes or config URL on it, no files next to it. The minifier drops what read them.
+    ("const script = d.currentScript;", "const script = null;"),
     // Without baseUrl, the files are where the bundler put them (`base` is null); a bundle without
     // import.meta (esbuild's IIFE or a CommonJS bundle) looks next to the script, and where they
     // are not, the message says to set baseUrl. lazy.js takes `page.base` when there is one (else
     // its own URLs).
     (
-        "new URL(url ? url.replace(/\\/?$/, '/') : '.', script?.src || d.baseURI)",
-        "page.base = url || !import.meta.url ? $& : null",
+        "new URL((config().baseUrl || '.').replace(/\\/?$/, '/'), script?.src || d.baseURI)",
+        "page.base = config().baseUrl || !import.meta.url ? $& : null",
     ),
     (
         "const file = (name, options) => ",
@@ -27,7 +31,7 @@ const MODULE: [(&str, &str); 5] = [
     ),
     (
         "page.wasm = file('__WIDGET_WASM__');",
-        "page.wasm = file('__WIDGET_WASM__') || nativeFetch.call(w, new URL('./__WIDGET_WASM__', import.meta.url));",
+        "page.wasm = file('__WIDGET_WASM__') || nativeFetch(new URL('./__WIDGET_WASM__', import.meta.url));",
     ),
     (
         "import(new URL('__WIDGET_JS__', base))",

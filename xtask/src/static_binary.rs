@@ -8,8 +8,7 @@ use crate::{install, Result};
 const TARGET: &str = "x86_64-unknown-linux-musl";
 
 pub fn run(ws: &Workspace) -> Result {
-    step(&format!("ensure the Rust target {TARGET}"));
-    Cmd::new("rustup").args(["target", "add", TARGET]).run()?;
+    install::rust_components(&[&format!("rust-std-{TARGET}")])?;
     step("ensure musl-gcc (Debian package musl-tools)");
     if cmd::which("musl-gcc").is_some() {
         note("already installed: musl-gcc");

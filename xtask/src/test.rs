@@ -1,25 +1,11 @@
 //! `cargo xtask test`: every test layer in order, stopping at the first failure.
 
 use std::fs;
-use std::path::Path;
 
-use crate::cmd::{self, note, step, warn, Cmd};
+use crate::cmd::{self, step, warn, Cmd};
 use crate::sizes::FileSize;
 use crate::workspace::Workspace;
 use crate::{budget, dist, install, postgres, Result};
-
-/// How a layer ended.
-enum Outcome {
-    Passed,
-    Skipped(String),
-    Failed(String),
-    NotRun,
-}
-
-type Layer = (
-    &'static str,
-    fn(&Workspace, &mut State) -> Result<Option<String>>,
-);
 
 /// What one layer hands to a later one.
 #[derive(Default)]
@@ -29,91 +15,90 @@ struct State {
     postgres: Option<postgres::Cluster>,
 }
 
-/// The layers; each returns `Ok(Some(reason))` when it had nothing to run.
+/// A layer's name and what it runs; `Ok(Some(reason))` when it was skipped.
+type Layer = (
+    &'static str,
+    fn(&Workspace, &mut State) -> Result<Option<String>>,
+);
+
 const LAYERS: &[Layer] = &[
+    ("formatting and lints (cargo fmt, cargo clippy)", lint),
     ("install Chromium and ChromeDriver", |_, _| {
         install::chromium().map(|()| None)
     }),
-    (
-        "PostgreSQL for the inbox's store tests",
-        |_, state| match postgres::start() {
-            Ok(cluster) => {
-                state.postgres = Some(cluster);
-                Ok(None)
-            }
-            Err(reason) => {
-                let reason =
-                    format!("PostgreSQL unavailable, the inbox tests run on SQLite only: {reason}");
-                warn(&reason);
-                Ok(Some(reason))
-            }
-        },
-    ),
+    ("PostgreSQL for the inbox's store tests", start_postgres),
     ("native tests (cargo test --workspace)", native),
     ("build dist/", |ws, state| {
         state.sizes = dist::run(ws)?;
         Ok(None)
     }),
     ("browser tests of the wasm in headless Chromium", browser),
-    ("install the end-to-end tests' npm packages", |ws, _| {
-        install::npm_packages(&ws.root, "tests/e2e", "end-to-end tests").map(|()| None)
-    }),
     ("end-to-end tests (node --test tests/e2e/)", end_to_end),
     ("the npm package in real apps (tests/bundlers/)", bundlers),
-    ("size budget (size-budget.json)", size_budget),
+    ("size budget (size-budget.json)", |ws, state| {
+        budget::check_dist(ws, &state.sizes).map(|()| None)
+    }),
 ];
 
 pub fn run(ws: &Workspace) -> Result {
     let mut state = State::default();
-    let mut outcomes = Vec::new();
+    let mut summary = Vec::new();
     let mut failed = None;
     for (name, layer) in LAYERS {
-        if failed.is_some() {
-            outcomes.push((*name, Outcome::NotRun));
-            continue;
-        }
-        let outcome = match layer(ws, &mut state) {
-            Ok(None) => Outcome::Passed,
-            Ok(Some(reason)) => Outcome::Skipped(reason),
-            Err(error) => {
-                failed = Some(format!("{name}: {error}"));
-                Outcome::Failed(error)
-            }
+        let outcome = match failed {
+            Some(_) => "not run".to_string(),
+            None => match layer(ws, &mut state) {
+                Ok(None) => "passed".to_string(),
+                Ok(Some(reason)) => format!("skipped ({reason})"),
+                Err(error) => {
+                    let first_line = error.lines().next().unwrap_or_default().to_string();
+                    failed = Some(format!("{name}: {error}"));
+                    format!("FAILED: {first_line}")
+                }
+            },
         };
-        outcomes.push((*name, outcome));
+        summary.push(format!("    {name:<50} {outcome}"));
     }
-    print_summary(&outcomes);
+    drop(state);
+    println!("\n==> summary of cargo xtask test\n{}", summary.join("\n"));
     failed.map_or(Ok(()), Err)
 }
 
-fn print_summary(outcomes: &[(&str, Outcome)]) {
-    println!();
-    println!("==> summary of cargo xtask test");
-    let (mut passed, mut failed, mut skipped) = (0, 0, 0);
-    for (name, outcome) in outcomes {
-        let status = match outcome {
-            Outcome::Passed => {
-                passed += 1;
-                "passed".to_string()
-            }
-            Outcome::Skipped(reason) => {
-                skipped += 1;
-                format!("skipped ({reason})")
-            }
-            Outcome::Failed(error) => {
-                failed += 1;
-                format!("FAILED: {}", error.lines().next().unwrap_or_default())
-            }
-            Outcome::NotRun => "not run".to_string(),
-        };
-        println!("    {name:<50} {status}");
+fn lint(ws: &Workspace, _: &mut State) -> Result<Option<String>> {
+    install::rust_components(&["rustfmt", "clippy"])?;
+    step("check the formatting (`cargo fmt --all` fixes it)");
+    cmd::cargo()
+        .args(["fmt", "--all", "--check"])
+        .current_dir(&ws.root)
+        .run()?;
+    step("lint every crate and target, warnings as errors");
+    cmd::cargo()
+        .args([
+            "clippy",
+            "--workspace",
+            "--all-targets",
+            "--",
+            "-D",
+            "warnings",
+        ])
+        .current_dir(&ws.root)
+        .run()?;
+    Ok(None)
+}
+
+fn start_postgres(_: &Workspace, state: &mut State) -> Result<Option<String>> {
+    match postgres::start() {
+        Ok(cluster) => {
+            state.postgres = Some(cluster);
+            Ok(None)
+        }
+        Err(reason) => {
+            let reason =
+                format!("PostgreSQL unavailable, the inbox tests run on SQLite only: {reason}");
+            warn(&reason);
+            Ok(Some(reason))
+        }
     }
-    let skipped = if skipped > 0 {
-        format!(", {skipped} skipped")
-    } else {
-        String::new()
-    };
-    println!("layers: {passed} passed, {failed} failed{skipped}");
 }
 
 fn native(ws: &Workspace, state: &mut State) -> Result<Option<String>> {
@@ -139,12 +124,10 @@ fn native(ws: &Workspace, state: &mut State) -> Result<Option<String>> {
 }
 
 /// The widget's `wasm_bindgen_test`s, run by wasm-bindgen-test-runner in headless Chromium
-/// through ChromeDriver. The runner reads extra capabilities (Chromium's path and flags) from
-/// `webdriver.json` in its working directory, which cargo sets to the package root: the
-/// repository root for the widget. We also name the file explicitly.
+/// through ChromeDriver, with the capabilities (Chromium's path and flags) of `webdriver.json`.
 fn browser(ws: &Workspace, _: &mut State) -> Result<Option<String>> {
     // On the stable toolchain, unlike the shipped wasm (`wasm.rs`).
-    install::wasm_target()?;
+    install::rust_components(&[&format!("rust-std-{}", install::WASM_TARGET)])?;
     step("run the browser tests of the wasm in headless Chromium");
     let webdriver_json = ws.root.join("webdriver.json");
     if !webdriver_json.is_file() {
@@ -169,42 +152,43 @@ fn browser(ws: &Workspace, _: &mut State) -> Result<Option<String>> {
         // Test binaries without `run_in_browser` would otherwise run in Node.
         .env("WASM_BINDGEN_USE_BROWSER", "1");
     // Anything that would make the runner pick another driver, browser or mode.
-    for var in [
-        "GECKODRIVER",
-        "SAFARIDRIVER",
-        "MSEDGEDRIVER",
-        "GECKODRIVER_REMOTE",
-        "SAFARIDRIVER_REMOTE",
-        "CHROMEDRIVER_REMOTE",
-        "MSEDGEDRIVER_REMOTE",
-        "NO_HEADLESS",
-        "WASM_BINDGEN_TEST_ONLY_NODE",
-        "WASM_BINDGEN_USE_NODE_EXPERIMENTAL",
-        "WASM_BINDGEN_USE_DENO",
-        "WASM_BINDGEN_USE_DEDICATED_WORKER",
-        "WASM_BINDGEN_USE_SHARED_WORKER",
-        "WASM_BINDGEN_USE_SERVICE_WORKER",
-    ] {
+    let others = "GECKODRIVER SAFARIDRIVER MSEDGEDRIVER GECKODRIVER_REMOTE SAFARIDRIVER_REMOTE \
+        CHROMEDRIVER_REMOTE MSEDGEDRIVER_REMOTE NO_HEADLESS WASM_BINDGEN_TEST_ONLY_NODE \
+        WASM_BINDGEN_USE_NODE_EXPERIMENTAL WASM_BINDGEN_USE_DENO WASM_BINDGEN_USE_DEDICATED_WORKER \
+        WASM_BINDGEN_USE_SHARED_WORKER WASM_BINDGEN_USE_SERVICE_WORKER";
+    for var in others.split_whitespace() {
         command = command.env_remove(var);
     }
     command.run()?;
     Ok(None)
 }
 
+/// Every `tests/e2e/*.test.mjs`; a missing or empty folder fails, as a layer that ran nothing.
 fn end_to_end(ws: &Workspace, _: &mut State) -> Result<Option<String>> {
+    install::npm_packages(&ws.root, "tests/e2e", "end-to-end tests")?;
+    let dir = ws.root.join("tests/e2e");
+    let mut tests: Vec<String> = fs::read_dir(&dir)
+        .map_err(|e| format!("cannot list {}: {e}", dir.display()))?
+        .filter_map(|entry| entry.ok()?.file_name().into_string().ok())
+        .filter(|name| name.ends_with(".test.mjs"))
+        .map(|name| format!("tests/e2e/{name}"))
+        .collect();
+    if tests.is_empty() {
+        return Err(format!("{} has no *.test.mjs to run", dir.display()));
+    }
+    tests.sort();
     step("build the inbox server");
     cmd::cargo()
         .args(["build", "-p", "inbox"])
         .current_dir(&ws.root)
         .run()?;
-    step("run the end-to-end tests in headless Chromium");
-    if !has_test_files(&ws.root.join("tests/e2e"))? {
-        let reason = "tests/e2e/ has no *.test.mjs yet".to_string();
-        warn(&format!("{reason}: the end-to-end layer ran nothing"));
-        return Ok(Some(reason));
-    }
+    step(&format!(
+        "run the {} end-to-end test files in headless Chromium",
+        tests.len()
+    ));
     Cmd::new("node")
-        .args(["--test", "--test-concurrency=1", "tests/e2e/"])
+        .args(["--test", "--test-concurrency=1"])
+        .args(tests)
         .current_dir(&ws.root)
         .env("INBOX_BIN", ws.debug_binary("inbox"))
         .env("DIST_DIR", ws.dist())
@@ -220,17 +204,17 @@ fn end_to_end(ws: &Workspace, _: &mut State) -> Result<Option<String>> {
 fn bundlers(ws: &Workspace, _: &mut State) -> Result<Option<String>> {
     const DIR: &str = "tests/bundlers";
     install::npm_packages(&ws.root, DIR, "publint and arethetypeswrong")?;
-    let entries = fs::read_dir(ws.root.join(DIR)).map_err(|e| format!("cannot list {DIR}: {e}"))?;
-    let mut apps: Vec<String> = entries
+    let dir = ws.root.join(DIR);
+    let mut apps: Vec<String> = fs::read_dir(&dir)
+        .map_err(|e| format!("cannot list {DIR}: {e}"))?
         .filter_map(|entry| entry.ok()?.file_name().into_string().ok())
-        .filter(|name| {
-            ws.root
-                .join(DIR)
-                .join(name)
-                .join("package-lock.json")
-                .is_file()
-        })
+        .filter(|name| dir.join(name).join("package-lock.json").is_file())
         .collect();
+    if apps.is_empty() {
+        return Err(format!(
+            "{DIR} has no app (a folder with a package-lock.json)"
+        ));
+    }
     apps.sort();
     for app in apps {
         install::npm_packages(
@@ -251,72 +235,4 @@ fn bundlers(ws: &Workspace, _: &mut State) -> Result<Option<String>> {
         .env("CHROMIUM", install::CHROMIUM)
         .run()?;
     Ok(None)
-}
-
-fn has_test_files(dir: &Path) -> Result<bool> {
-    let entries = fs::read_dir(dir).map_err(|e| format!("cannot list {}: {e}", dir.display()))?;
-    for entry in entries {
-        let path = entry
-            .map_err(|e| format!("cannot list {}: {e}", dir.display()))?
-            .path();
-        let name = path.file_name().unwrap_or_default().to_string_lossy();
-        if path.is_dir() {
-            if name != "node_modules" && has_test_files(&path)? {
-                return Ok(true);
-            }
-        } else if name.ends_with(".test.mjs") {
-            return Ok(true);
-        }
-    }
-    Ok(false)
-}
-
-fn size_budget(ws: &Workspace, state: &mut State) -> Result<Option<String>> {
-    step("compare dist/ with the size budget (brotli, quality 11)");
-    let path = ws.root.join("size-budget.json");
-    let text =
-        fs::read_to_string(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-    let budget = budget::parse(&text).map_err(|e| format!("{}: {e}", path.display()))?;
-    let sizes: Vec<(&str, u64)> = state
-        .sizes
-        .iter()
-        .map(|s| (s.name.as_str(), s.brotli))
-        .collect();
-    for (name, size) in sizes
-        .iter()
-        .filter(|(name, _)| budget::loaded_by_browsers(name))
-    {
-        let limit = budget
-            .files
-            .get(&budget::logical_name(name))
-            .map_or("none".to_string(), u64::to_string);
-        note(&format!("{name:<24} {size:>8} / {limit:>8} bytes"));
-    }
-    note(&format!(
-        "{:<24} {:>8} / {:>8} bytes (one way of embedding, the glue, the wasm, every language file)",
-        "total",
-        budget::total(&budget, &sizes),
-        budget.total
-    ));
-    if let (Some(open), Some(size)) = (&budget.open, budget::by_first_open(&budget, &sizes)) {
-        note(&format!(
-            "{:<24} {size:>8} / {:>8} bytes (the loader, the glue, the wasm, one language file)",
-            "by the first open", open.limit
-        ));
-    }
-    for (path, size) in budget::critical_paths(&budget, &sizes) {
-        note(&format!(
-            "critical path: {path:<24} {size:>8} / {:>8} bytes (before the launcher is visible)",
-            budget.critical.limit
-        ));
-    }
-    let problems = budget::check(&budget, &sizes);
-    if problems.is_empty() {
-        Ok(None)
-    } else {
-        Err(format!(
-            "over the size budget:\n    {}",
-            problems.join("\n    ")
-        ))
-    }
 }

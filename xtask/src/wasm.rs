@@ -6,12 +6,12 @@
 
 use std::path::{Path, PathBuf};
 
-use serde_json::Value;
+use serde::Deserialize;
 
 use crate::cmd::{step, Cmd};
 use crate::install::{self, NIGHTLY, WASM_TARGET};
 use crate::workspace::Workspace;
-use crate::Result;
+use crate::{files, Result};
 
 /// The cargo profile (`Cargo.toml`): opt-level "z", fat LTO, one codegen unit.
 pub const PROFILE: &str = "wasm";
@@ -146,9 +146,7 @@ pub fn optimize(ws: &Workspace, input: &Path, output: &Path, keep_names: bool) -
         ],
         output,
     )?;
-    let bytes =
-        std::fs::read(output).map_err(|e| format!("cannot read {}: {e}", output.display()))?;
-    renamed(&mapping, &import_modules(&bytes)?)
+    renamed(&mapping, &import_modules(&files::read(output)?)?)
 }
 
 /// The distinct module names of `wasm`'s imports.
@@ -167,33 +165,17 @@ fn import_modules(wasm: &[u8]) -> Result<Vec<String>> {
     Ok(modules)
 }
 
-/// Reads the mapping wasm-opt prints (`{"imports": [[module, old, new]…], "exports": [[old,
-/// new]…]}`).
+/// The mapping wasm-opt prints: `{"imports": [[module, old, new]…], "exports": [[old, new]…]}`.
+#[derive(Deserialize)]
+struct Mapping {
+    imports: Vec<(String, String, String)>,
+    exports: Vec<(String, String)>,
+}
+
+/// The new names from wasm-opt's `mapping`, and the one module the imports now come from.
 fn renamed(mapping: &str, modules: &[String]) -> Result<Renamed> {
-    let json: Value = serde_json::from_str(mapping)
-        .map_err(|e| format!("wasm-opt's mapping of new names is not JSON: {e}"))?;
-    let pairs = |key: &str, skip: usize| -> Result<Vec<(String, String)>> {
-        let rows = json[key]
-            .as_array()
-            .ok_or_else(|| format!("wasm-opt's mapping has no \"{key}\" list"))?;
-        rows.iter()
-            .map(|row| {
-                match row.as_array().map(|r| {
-                    r.iter()
-                        .skip(skip)
-                        .filter_map(Value::as_str)
-                        .collect::<Vec<_>>()
-                }) {
-                    Some(names) if names.len() == 2 => {
-                        Ok((names[0].to_owned(), names[1].to_owned()))
-                    }
-                    _ => Err(format!(
-                        "wasm-opt's mapping has an unexpected row in \"{key}\": {row}"
-                    )),
-                }
-            })
-            .collect()
-    };
+    let mapping: Mapping = serde_json::from_str(mapping)
+        .map_err(|e| format!("wasm-opt's mapping of new names is not what it was: {e}"))?;
     let module = match modules {
         [module] => module.clone(),
         [] => String::new(),
@@ -204,10 +186,15 @@ fn renamed(mapping: &str, modules: &[String]) -> Result<Renamed> {
             ))
         }
     };
+    let imports = mapping
+        .imports
+        .into_iter()
+        .map(|(_, old, new)| (old, new))
+        .collect();
     Ok(Renamed {
         module,
-        imports: pairs("imports", 1)?,
-        exports: pairs("exports", 0)?,
+        imports,
+        exports: mapping.exports,
     })
 }
 

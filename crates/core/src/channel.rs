@@ -685,7 +685,9 @@ mod tests {
         let wa = format!("https://wa.me/15550100123?text={tricky_encoded}");
         let mail = format!("mailto:help@example.com?body={tricky_encoded}");
         let teams = format!("https://teams.microsoft.com/l/chat/0/0?users=jane%40example.com&message={tricky_encoded}");
-        let rows: &[(Kind, &str, Option<&str>, Result<&str, ()>)] = &[
+        // Type, value, prefilled message, the link (or an error).
+        type Row<'a> = (Kind, &'a str, Option<&'a str>, Result<&'a str, ()>);
+        let rows: &[Row] = &[
             (Phone, "+1 555 0100 123", None, Ok("tel:+15550100123")),
             (Phone, "+1 (555) 010-0100", None, Ok("tel:+15550100100")),
             (Phone, "0044 20 7946 0958", None, Ok("tel:+442079460958")),

@@ -148,10 +148,16 @@ pub fn check_name(name: &str, required: bool) -> Option<FieldError> {
     }
 }
 
+/// An optional field (e-mail, name) as it is sent: trimmed, and absent when empty.
+pub fn optional(value: &str) -> Option<String> {
+    Some(value.trim())
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned)
+}
+
 /// Whether `pending` carries exactly what the visitor wrote in `draft`: then it is sent again as
 /// it is (same id, so the endpoint stores it once), not as a new submission.
 pub fn is_resend(pending: &Submission, draft: &Draft) -> bool {
-    let optional = |s: &str| Some(s.trim()).filter(|s| !s.is_empty()).map(str::to_owned);
     pending.message == draft.message
         && pending.email == optional(&draft.email)
         && pending.name == optional(&draft.name)

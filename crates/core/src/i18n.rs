@@ -179,11 +179,6 @@ impl Texts {
         self.overrides.push((text, value));
     }
 
-    /// Whether the owner set this text.
-    pub fn is_set(&self, text: Text) -> bool {
-        self.overrides.iter().any(|(t, _)| *t == text)
-    }
-
     /// Puts `table` (a shipped language) under the overrides.
     pub fn with_language(mut self, table: Vec<(Text, String)>) -> Texts {
         self.language = table;

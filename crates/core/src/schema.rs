@@ -1,212 +1,436 @@
 //! The configuration's JSON Schema (draft 2020-12), written to `dist/config.schema.json`.
 //!
-//! Built from the same tables the parser uses (channel types, positions, text keys), so an owner's
-//! editor and the widget agree on what is valid.
+//! Built as a [`Value`] from the same tables the parser uses (channel types, positions, text
+//! keys) and its own `Default`s, so an owner's editor, the configurator and the widget agree on
+//! what is valid and what a missing key means. Not compiled for wasm (`lib.rs`).
 
 use crate::channel::{Devices, Group, Kind, Reply, WhenClosed};
 use crate::config::{
-    Ask, Form, Launcher, Position, Rating, Scheme, Spam, Theme, OFFSET_MAX, PATTERN_MAX, TRANSPORTS,
+    Ask, Form, Launcher, Position, Rating, Scheme, Spam, Theme, DELAY_MAX, LOADS, OFFSET_MAX,
+    PATTERN_MAX, TRANSPORTS,
 };
 use crate::i18n::{Text, Texts, LOCALES};
+use crate::json::{self, text};
+use crate::value::Value;
 
-/// A JSON string literal.
-fn string(text: &str) -> String {
-    format!("\"{}\"", text.replace('\\', "\\\\").replace('"', "\\\""))
+/// An object with its keys in this order.
+fn obj<const N: usize>(entries: [(&str, Value); N]) -> Value {
+    json::object(entries.into())
+}
+
+fn num(n: impl Into<f64>) -> Value {
+    Value::Number(n.into())
 }
 
 /// `["a","b"]` from names.
-fn list<'a>(names: impl IntoIterator<Item = &'a str>) -> String {
-    let quoted: Vec<String> = names.into_iter().map(|n| format!("\"{n}\"")).collect();
-    format!("[{}]", quoted.join(","))
+fn names<'a>(names: impl IntoIterator<Item = &'a str>) -> Value {
+    Value::Array(names.into_iter().map(text).collect())
 }
 
+/// `{"$ref": "#/$defs/NAME"}` and the given entries after it.
+fn reference<const N: usize>(name: &str, rest: [(&str, Value); N]) -> Value {
+    let mut entries = vec![("$ref", text(&format!("#/$defs/{name}")))];
+    entries.extend(rest);
+    json::object(entries)
+}
+
+/// An integer up to `max`, or its digits as a string (as data attributes give it).
+fn whole_number(max: impl Into<f64>) -> Value {
+    Value::Array(vec![
+        obj([
+            ("type", text("integer")),
+            ("minimum", num(0)),
+            ("maximum", num(max)),
+        ]),
+        obj([("type", text("string")), ("pattern", text("^[0-9]+$"))]),
+    ])
+}
+
+/// The schema as compact JSON text.
 pub fn json_schema() -> String {
-    let kinds = list(Kind::ALL.iter().map(|k| k.name()));
-    let positions = list(Position::ALL.iter().map(|p| p.name()));
-    let asks = list(Ask::ALL.iter().map(|a| a.name()));
-    let ratings = list(Rating::ALL.iter().map(|r| r.name()));
-    let spams = list(Spam::ALL.iter().map(|s| s.name()));
-    let loads = list(crate::config::LOADS.iter().copied());
-    let transports = list(TRANSPORTS);
-    let schemes = list(Scheme::ALL.iter().map(|s| s.name()));
-    let launchers = list(Launcher::ALL.iter().map(|l| l.name()));
-    let groups = list(Group::ALL.iter().map(|g| g.name()));
-    let devices = list(Devices::ALL.iter().map(|d| d.name()));
-    let when_closed = list(WhenClosed::ALL.iter().map(|w| w.name()));
-    let replies = list(Reply::ALL.iter().map(|r| r.name()));
-    let hours_props = hours_properties();
-    let defaults = Texts::default();
-    let text_props: Vec<String> = Text::ALL
-        .iter()
-        .map(|&t| match defaults.get(t) {
-            "" => format!("\"{}\":{{\"$ref\":\"#/$defs/text\"}}", t.key()),
-            default => format!(
-                "\"{}\":{{\"$ref\":\"#/$defs/text\",\"default\":{}}}",
-                t.key(),
-                string(default)
-            ),
-        })
-        .collect();
-    let text_props = text_props.join(",");
-    let title = string(defaults.get(Text::Title));
-    let greeting = string(defaults.get(Text::Greeting));
-    let position = Position::default().name();
-    let color = crate::color::Brand::default().background;
+    json::write(&schema()) + "\n"
+}
+
+fn schema() -> Value {
+    let texts = Texts::default();
     // Defaults straight from the parser's own `Default`s, so the schema (and the configurator and
     // editors that read it) cannot disagree with what the widget does when a key is absent.
-    let form = Form::default();
-    let (rating, email, name, spam) = (
-        form.rating.name(),
-        form.email.name(),
-        form.name.name(),
-        form.spam.name(),
-    );
-    let min_seconds = form.min_seconds as u32;
-    let theme = Theme::default();
-    let (scheme, radius, launcher) = (theme.scheme.name(), theme.radius, theme.launcher.name());
-    let device = Devices::default().name();
-    let locales = list(std::iter::once("auto").chain(LOCALES));
-    let z_max = i32::MAX;
-    let delay_max = crate::config::DELAY_MAX;
-    let channel_values: Vec<String> = Kind::ALL
-        .iter()
-        .map(|k| {
-            // A channel that cannot prefill a message gets an issue for one, so the schema refuses it.
-            let message = if k.takes_message() { "" } else { ",\"message\":false" };
-            let message = if *k == Kind::Email { message.to_owned() } else { format!("{message},\"subject\":false") };
-            // The title is the type's name as the panel shows it (the configurator lists it).
-            let title = defaults.get(Text::label_of(*k));
-            // The group it is listed under unless the owner says otherwise.
-            let group = k.spec().group.name();
-            format!("{{\"title\":\"{title}\",\"if\":{{\"properties\":{{\"type\":{{\"const\":\"{}\"}}}}}},\"then\":{{\"properties\":{{\"value\":{{\"description\":\"{}\"}},\"group\":{{\"default\":\"{group}\"}}{message}}}}}}}", k.name(), k.expects())
-        })
-        .collect();
-    let channel_values = channel_values.join(",");
-    format!(
-        r##"{{
-  "$schema": "https://json-schema.org/draft/2020-12/schema",
-  "$id": "https://contact-widget.dev/config.schema.json",
-  "title": "Contact widget configuration",
-  "type": "object",
-  "additionalProperties": false,
-  "properties": {{
-    "$schema": {{ "type": "string" }},
-    "endpoint": {{ "type": "string", "title": "Endpoint", "description": "Where feedback is POSTed: an http(s) URL or a path on this site. Without it the form is hidden." }},
-    "transport": {{ "enum": {transports}, "default": "json", "title": "Transport", "description": "\"simple\" posts text/plain without custom headers, for endpoints that cannot answer a CORS preflight." }},
-    "title": {{ "$ref": "#/$defs/text", "default": {title}, "title": "Title", "description": "The launcher's and the panel's title." }},
-    "greeting": {{ "$ref": "#/$defs/text", "default": {greeting}, "title": "Greeting", "description": "The first line in the panel." }},
-    "locale": {{ "type": "string", "default": "auto", "title": "Language", "examples": {locales}, "description": "\"auto\" or a BCP 47 language tag." }},
-    "position": {{ "enum": {positions}, "default": "{position}", "title": "Position", "description": "Where the launcher sits; the panel opens beside it." }},
-    "offsetX": {{ "$ref": "#/$defs/offset", "title": "Horizontal offset", "description": "Pixels between the launcher and the left or right edge (plus the device's safe area)." }},
-    "offsetY": {{ "$ref": "#/$defs/offset", "title": "Vertical offset", "description": "Pixels between the launcher and the top or bottom edge (plus the device's safe area); the middle positions ignore it." }},
-    "zIndex": {{ "anyOf": [{{ "type": "integer", "minimum": 0, "maximum": {z_max} }}, {{ "type": "string", "pattern": "^[0-9]+$" }}], "default": 2147483000, "title": "Stacking order (z-index)", "description": "The z-index of the launcher and the panel, for pages whose own fixed elements must stay above or below them." }},
-    "load": {{ "enum": {loads}, "default": "intent", "title": "When to load the panel", "description": "When the rest of the widget is fetched: intent (when the visitor points at, presses or focuses the launcher, or the page calls open()), idle (once the page has loaded and is idle), eager (at once)." }},
-    "delay": {{ "anyOf": [{{ "type": "integer", "minimum": 0, "maximum": {delay_max} }}, {{ "type": "string", "pattern": "^[0-9]+$" }}], "default": 0, "title": "Delay before the launcher shows", "description": "Seconds after the page loads before the launcher appears. The panel never opens by itself: opening is always the visitor's choice." }},
-    "pages": {{ "type": "object", "additionalProperties": false, "title": "Pages", "description": "Where the widget shows, by the page's path: include (only there) and exclude (never there); * stands for any characters, e.g. /checkout/*. Checked again when a single-page app navigates.", "properties": {{ "include": {{ "$ref": "#/$defs/paths", "title": "Only on these pages" }}, "exclude": {{ "$ref": "#/$defs/paths", "title": "Never on these pages" }} }} }},
-    "insights": {{ "type": "boolean", "default": false, "title": "Count opens and channel uses", "description": "Sends the inbox a count when the panel opens or a channel is used (its type, the page path, the language, phone or computer): no cookie, no identifier, nothing stored on the device. See the privacy page." }},
-    "baseUrl": {{ "type": "string", "title": "Where the files are", "description": "The URL of the folder that holds the widget's other files (the contents of dist/ or of the npm package, the same version), such as a CDN's; by default next to contact-widget.js, or where your bundler put them." }},
-    "fallback": {{ "type": "string", "pattern": "^(https?|mailto|tel):", "title": "Fallback link", "description": "Where the launcher leads if the widget cannot run (e.g. WebAssembly blocked); else the first e-mail or phone channel." }},
-    "color": {{ "type": "string", "pattern": "^#([0-9a-fA-F]{{3}}|[0-9a-fA-F]{{6}})$", "default": "{color}", "title": "Brand colour", "description": "#rrggbb or #rgb. Text on it is black or white, whichever contrasts more." }},
-    "theme": {{
-      "type": "object",
-      "title": "Theme",
-      "additionalProperties": false,
-      "properties": {{
-        "scheme": {{ "enum": {schemes}, "default": "{scheme}", "title": "Colour scheme", "description": "auto follows the visitor's light or dark preference." }},
-        "radius": {{ "type": "number", "minimum": 0, "maximum": 32, "default": {radius}, "title": "Corner radius", "description": "The panel's corner radius in pixels; controls scale from it." }},
-        "launcher": {{ "enum": {launchers}, "default": "{launcher}", "title": "Launcher style", "description": "An icon with the title, the icon alone (the title is its name for screen readers), or the title alone." }},
-        "font": {{ "type": "string", "pattern": "^[\\p{{L}}\\p{{N}} ,'\"_-]+$", "title": "Font", "description": "A CSS font-family list; by default the system font stack (no web font is ever downloaded)." }}
-      }}
-    }},
-    "channels": {{ "type": "array", "items": {{ "$ref": "#/$defs/channel" }}, "title": "Channels", "description": "The ways to reach you, in order." }},
-    "form": {{
-      "title": "Feedback form",
-      "description": "false hides the form.",
-      "oneOf": [
-        {{ "const": false }},
-        {{
-          "type": "object",
-          "additionalProperties": false,
-          "properties": {{
-            "rating": {{ "oneOf": [{{ "type": "boolean" }}, {{ "enum": {ratings} }}], "default": "{rating}", "title": "Rating", "description": "Always sent as 1 to 5 (thumbs as 1 or 5); true means stars." }},
-            "email": {{ "$ref": "#/$defs/ask", "default": "{email}", "title": "The visitor's e-mail" }},
-            "name": {{ "$ref": "#/$defs/ask", "default": "{name}", "title": "The visitor's name" }},
-            "spam": {{ "enum": {spams}, "default": "{spam}", "title": "Spam handling", "description": "flag: a message that looks like spam is sent with flags for the owner to judge; drop: a filled hidden field (honeypot) is not sent. A person's message is never dropped." }},
-            "minSeconds": {{ "type": "number", "minimum": 0, "maximum": 60, "default": {min_seconds}, "title": "Minimum seconds", "description": "Sent sooner than this after the visitor started writing is flagged too-fast (never dropped); 0 switches the check off." }},
-            "replyTime": {{ "enum": {replies}, "title": "Reply time", "description": "How soon you usually answer, said after a message is sent." }},
-            "consent": {{ "oneOf": [{{ "type": "null" }}, {{ "$ref": "#/$defs/text" }}], "title": "Consent sentence", "description": "A sentence the visitor must tick before sending (unticked by default); its text is stored with the message." }}
-          }}
-        }}
-      ]
-    }},
-    "texts": {{
-      "type": "object",
-      "title": "Texts",
-      "description": "Any text the visitor sees, by key, for every language; or, under a language tag, for that language only.",
-      "properties": {{ {text_props} }},
-      "patternProperties": {{ "^[A-Za-z]{{2,3}}(-[A-Za-z0-9]{{1,8}})*$": {{ "type": "object", "additionalProperties": false, "properties": {{ {text_props} }} }} }},
-      "additionalProperties": false
-    }},
-    "hours": {{
-      "type": "object",
-      "additionalProperties": false,
-      "required": ["timeZone", "weekly"],
-      "title": "Business hours",
-      "description": "Business hours in the owner's IANA time zone; the panel says \"Open now\" or when it opens, in the visitor's time zone.",
-      "properties": {{ {hours_props} }}
-    }}
-  }},
-  "$defs": {{
-    "paths": {{ "type": "array", "items": {{ "type": "string", "pattern": "^/[^\\s]*$", "maxLength": {PATTERN_MAX} }}, "examples": [["/checkout/*", "/account/*"]] }},
-    "offset": {{ "anyOf": [{{ "type": "integer", "minimum": 0, "maximum": {OFFSET_MAX} }}, {{ "type": "string", "pattern": "^[0-9]+$" }}], "default": 20 }},
-    "text": {{ "type": "string", "pattern": "\\S", "maxLength": 500, "description": "Text with at least one non-space character, at most 500 characters." }},
-    "ask": {{ "anyOf": [{{ "enum": {asks} }}, {{ "type": "boolean", "description": "true is \"optional\", false is \"off\"." }}] }},
-    "channel": {{
-      "type": "object",
-      "additionalProperties": false,
-      "required": ["type", "value"],
-      "properties": {{
-        "type": {{ "enum": {kinds}, "title": "Type" }},
-        "value": {{ "$ref": "#/$defs/text", "title": "Value" }},
-        "label": {{ "$ref": "#/$defs/text", "title": "Label", "description": "Your own wording, such as Sales; by default the type's name in the visitor's language." }},
-        "message": {{ "$ref": "#/$defs/text", "title": "Prefilled message", "description": "Prefilled text (sms, email, whatsapp, teams), percent-encoded into the link." }},
-        "subject": {{ "$ref": "#/$defs/text", "title": "Prefilled subject", "description": "Prefilled subject (email)." }},
-        "group": {{ "enum": {groups}, "title": "Group", "description": "The heading the channel is listed under; the default depends on the type." }},
-        "devices": {{ "enum": {devices}, "default": "{device}", "title": "Devices", "description": "Show the channel on every device, on phones and tablets only, or on computers only." }},
-        "hours": {{
-          "type": "object",
-          "additionalProperties": false,
-          "required": ["weekly"],
-          "title": "Own hours",
-          "description": "This channel's own hours (the time zone defaults to the widget's).",
-          "properties": {{ {hours_props} }}
-        }},
-        "whenClosed": {{ "enum": {when_closed}, "title": "When closed", "description": "Outside its hours: keep as usual, dim with the next opening, or hide. Default: dim with its own hours, keep otherwise." }},
-        "replyTime": {{ "enum": {replies}, "title": "Reply time", "description": "Typically replies within minutes, in about an hour, within a few hours, within a day." }}
-      }},
-      "allOf": [{channel_values}]
-    }}
-  }}
-}}
-"##
-    )
+    let (form, theme) = (Form::default(), Theme::default());
+    let text_props = || {
+        let props = Text::ALL.iter().map(|&t| match texts.get(t) {
+            "" => (t.key(), reference("text", [])),
+            default => (t.key(), reference("text", [("default", text(default))])),
+        });
+        json::object(props.collect())
+    };
+    let hours = hours_properties;
+    obj([
+        ("$schema", text("https://json-schema.org/draft/2020-12/schema")),
+        ("$id", text("https://contact-widget.dev/config.schema.json")),
+        ("title", text("Contact widget configuration")),
+        ("type", text("object")),
+        ("additionalProperties", Value::Bool(false)),
+        ("properties", obj([
+            ("$schema", obj([("type", text("string"))])),
+            ("endpoint", obj([
+                ("type", text("string")),
+                ("title", text("Endpoint")),
+                ("description", text("Where feedback is POSTed: an http(s) URL or a path on this site. Without it the form is hidden.")),
+            ])),
+            ("transport", obj([
+                ("enum", names(TRANSPORTS)),
+                ("default", text("json")),
+                ("title", text("Transport")),
+                ("description", text("\"simple\" posts text/plain without custom headers, for endpoints that cannot answer a CORS preflight.")),
+            ])),
+            ("title", reference("text", [
+                ("default", text(texts.get(Text::Title))),
+                ("title", text("Title")),
+                ("description", text("The launcher's and the panel's title.")),
+            ])),
+            ("greeting", reference("text", [
+                ("default", text(texts.get(Text::Greeting))),
+                ("title", text("Greeting")),
+                ("description", text("The first line in the panel.")),
+            ])),
+            ("locale", obj([
+                ("type", text("string")),
+                ("default", text("auto")),
+                ("title", text("Language")),
+                ("examples", names(std::iter::once("auto").chain(LOCALES))),
+                ("description", text("\"auto\" or a BCP 47 language tag.")),
+            ])),
+            ("position", obj([
+                ("enum", names(Position::ALL.map(Position::name))),
+                ("default", text(Position::default().name())),
+                ("title", text("Position")),
+                ("description", text("Where the launcher sits; the panel opens beside it.")),
+            ])),
+            ("offsetX", reference("offset", [
+                ("title", text("Horizontal offset")),
+                ("description", text("Pixels between the launcher and the left or right edge (plus the device's safe area).")),
+            ])),
+            ("offsetY", reference("offset", [
+                ("title", text("Vertical offset")),
+                ("description", text("Pixels between the launcher and the top or bottom edge (plus the device's safe area); the middle positions ignore it.")),
+            ])),
+            ("zIndex", obj([
+                ("anyOf", whole_number(i32::MAX)),
+                ("default", num(2147483000)),
+                ("title", text("Stacking order (z-index)")),
+                ("description", text("The z-index of the launcher and the panel, for pages whose own fixed elements must stay above or below them.")),
+            ])),
+            ("load", obj([
+                ("enum", names(LOADS)),
+                ("default", text("intent")),
+                ("title", text("When to load the panel")),
+                ("description", text("When the rest of the widget is fetched: intent (when the visitor points at, presses or focuses the launcher, or the page calls open()), idle (once the page has loaded and is idle), eager (at once).")),
+            ])),
+            ("delay", obj([
+                ("anyOf", whole_number(DELAY_MAX)),
+                ("default", num(0)),
+                ("title", text("Delay before the launcher shows")),
+                ("description", text("Seconds after the page loads before the launcher appears. The panel never opens by itself: opening is always the visitor's choice.")),
+            ])),
+            ("pages", obj([
+                ("type", text("object")),
+                ("additionalProperties", Value::Bool(false)),
+                ("title", text("Pages")),
+                ("description", text("Where the widget shows, by the page's path: include (only there) and exclude (never there); * stands for any characters, e.g. /checkout/*. Checked again when a single-page app navigates.")),
+                ("properties", obj([
+                    ("include", reference("paths", [("title", text("Only on these pages"))])),
+                    ("exclude", reference("paths", [("title", text("Never on these pages"))])),
+                ])),
+            ])),
+            ("insights", obj([
+                ("type", text("boolean")),
+                ("default", Value::Bool(false)),
+                ("title", text("Count opens and channel uses")),
+                ("description", text("Sends the inbox a count when the panel opens or a channel is used (its type, the page path, the language, phone or computer): no cookie, no identifier, nothing stored on the device. See the privacy page.")),
+            ])),
+            ("baseUrl", obj([
+                ("type", text("string")),
+                ("title", text("Where the files are")),
+                ("description", text("The URL of the folder that holds the widget's other files (the contents of dist/ or of the npm package, the same version), such as a CDN's; by default next to contact-widget.js, or where your bundler put them.")),
+            ])),
+            ("fallback", obj([
+                ("type", text("string")),
+                ("pattern", text("^(https?|mailto|tel):")),
+                ("title", text("Fallback link")),
+                ("description", text("Where the launcher leads if the widget cannot run (e.g. WebAssembly blocked); else the first e-mail or phone channel.")),
+            ])),
+            ("color", obj([
+                ("type", text("string")),
+                ("pattern", text("^#([0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")),
+                ("default", text(&crate::color::Brand::default().background)),
+                ("title", text("Brand colour")),
+                ("description", text("#rrggbb or #rgb. Text on it is black or white, whichever contrasts more.")),
+            ])),
+            ("theme", obj([
+                ("type", text("object")),
+                ("title", text("Theme")),
+                ("additionalProperties", Value::Bool(false)),
+                ("properties", obj([
+                    ("scheme", obj([
+                        ("enum", names(Scheme::ALL.map(Scheme::name))),
+                        ("default", text(theme.scheme.name())),
+                        ("title", text("Colour scheme")),
+                        ("description", text("auto follows the visitor's light or dark preference.")),
+                    ])),
+                    ("radius", obj([
+                        ("type", text("number")),
+                        ("minimum", num(0)),
+                        ("maximum", num(32)),
+                        ("default", num(theme.radius)),
+                        ("title", text("Corner radius")),
+                        ("description", text("The panel's corner radius in pixels; controls scale from it.")),
+                    ])),
+                    ("launcher", obj([
+                        ("enum", names(Launcher::ALL.map(Launcher::name))),
+                        ("default", text(theme.launcher.name())),
+                        ("title", text("Launcher style")),
+                        ("description", text("An icon with the title, the icon alone (the title is its name for screen readers), or the title alone.")),
+                    ])),
+                    ("font", obj([
+                        ("type", text("string")),
+                        ("pattern", text(r#"^[\p{L}\p{N} ,'"_-]+$"#)),
+                        ("title", text("Font")),
+                        ("description", text("A CSS font-family list; by default the system font stack (no web font is ever downloaded).")),
+                    ])),
+                ])),
+            ])),
+            ("channels", obj([
+                ("type", text("array")),
+                ("items", reference("channel", [])),
+                ("title", text("Channels")),
+                ("description", text("The ways to reach you, in order.")),
+            ])),
+            ("form", obj([
+                ("title", text("Feedback form")),
+                ("description", text("false hides the form.")),
+                ("oneOf", Value::Array(vec![
+                    obj([("const", Value::Bool(false))]),
+                    obj([
+                        ("type", text("object")),
+                        ("additionalProperties", Value::Bool(false)),
+                        ("properties", obj([
+                            ("rating", obj([
+                                ("oneOf", Value::Array(vec![
+                                    obj([("type", text("boolean"))]),
+                                    obj([("enum", names(Rating::ALL.map(Rating::name)))]),
+                                ])),
+                                ("default", text(form.rating.name())),
+                                ("title", text("Rating")),
+                                ("description", text("Always sent as 1 to 5 (thumbs as 1 or 5); true means stars.")),
+                            ])),
+                            ("email", reference("ask", [
+                                ("default", text(form.email.name())),
+                                ("title", text("The visitor's e-mail")),
+                            ])),
+                            ("name", reference("ask", [
+                                ("default", text(form.name.name())),
+                                ("title", text("The visitor's name")),
+                            ])),
+                            ("spam", obj([
+                                ("enum", names(Spam::ALL.map(Spam::name))),
+                                ("default", text(form.spam.name())),
+                                ("title", text("Spam handling")),
+                                ("description", text("flag: a message that looks like spam is sent with flags for the owner to judge; drop: a filled hidden field (honeypot) is not sent. A person's message is never dropped.")),
+                            ])),
+                            ("minSeconds", obj([
+                                ("type", text("number")),
+                                ("minimum", num(0)),
+                                ("maximum", num(60)),
+                                ("default", num(form.min_seconds as u32)),
+                                ("title", text("Minimum seconds")),
+                                ("description", text("Sent sooner than this after the visitor started writing is flagged too-fast (never dropped); 0 switches the check off.")),
+                            ])),
+                            ("replyTime", obj([
+                                ("enum", names(Reply::ALL.map(Reply::name))),
+                                ("title", text("Reply time")),
+                                ("description", text("How soon you usually answer, said after a message is sent.")),
+                            ])),
+                            ("consent", obj([
+                                ("oneOf", Value::Array(vec![obj([("type", text("null"))]), reference("text", [])])),
+                                ("title", text("Consent sentence")),
+                                ("description", text("A sentence the visitor must tick before sending (unticked by default); its text is stored with the message.")),
+                            ])),
+                        ])),
+                    ]),
+                ])),
+            ])),
+            ("texts", obj([
+                ("type", text("object")),
+                ("title", text("Texts")),
+                ("description", text("Any text the visitor sees, by key, for every language; or, under a language tag, for that language only.")),
+                ("properties", text_props()),
+                ("patternProperties", obj([("^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$", obj([
+                    ("type", text("object")),
+                    ("additionalProperties", Value::Bool(false)),
+                    ("properties", text_props()),
+                ]))])),
+                ("additionalProperties", Value::Bool(false)),
+            ])),
+            ("hours", obj([
+                ("type", text("object")),
+                ("additionalProperties", Value::Bool(false)),
+                ("required", names(["timeZone", "weekly"])),
+                ("title", text("Business hours")),
+                ("description", text("Business hours in the owner's IANA time zone; the panel says \"Open now\" or when it opens, in the visitor's time zone.")),
+                ("properties", hours()),
+            ])),
+        ])),
+        ("$defs", obj([
+            ("paths", obj([
+                ("type", text("array")),
+                ("items", obj([
+                    ("type", text("string")),
+                    ("pattern", text(r"^/[^\s]*$")),
+                    ("maxLength", num(PATTERN_MAX as u32)),
+                ])),
+                ("examples", Value::Array(vec![names(["/checkout/*", "/account/*"])])),
+            ])),
+            ("offset", obj([("anyOf", whole_number(OFFSET_MAX)), ("default", num(20))])),
+            ("text", obj([
+                ("type", text("string")),
+                ("pattern", text(r"\S")),
+                ("maxLength", num(500)),
+                ("description", text("Text with at least one non-space character, at most 500 characters.")),
+            ])),
+            ("ask", obj([("anyOf", Value::Array(vec![
+                obj([("enum", names(Ask::ALL.map(Ask::name)))]),
+                obj([
+                    ("type", text("boolean")),
+                    ("description", text("true is \"optional\", false is \"off\".")),
+                ]),
+            ]))])),
+            ("channel", obj([
+                ("type", text("object")),
+                ("additionalProperties", Value::Bool(false)),
+                ("required", names(["type", "value"])),
+                ("properties", obj([
+                    ("type", obj([("enum", names(Kind::ALL.map(Kind::name))), ("title", text("Type"))])),
+                    ("value", reference("text", [("title", text("Value"))])),
+                    ("label", reference("text", [
+                        ("title", text("Label")),
+                        ("description", text("Your own wording, such as Sales; by default the type's name in the visitor's language.")),
+                    ])),
+                    ("message", reference("text", [
+                        ("title", text("Prefilled message")),
+                        ("description", text("Prefilled text (sms, email, whatsapp, teams), percent-encoded into the link.")),
+                    ])),
+                    ("subject", reference("text", [
+                        ("title", text("Prefilled subject")),
+                        ("description", text("Prefilled subject (email).")),
+                    ])),
+                    ("group", obj([
+                        ("enum", names(Group::ALL.map(Group::name))),
+                        ("title", text("Group")),
+                        ("description", text("The heading the channel is listed under; the default depends on the type.")),
+                    ])),
+                    ("devices", obj([
+                        ("enum", names(Devices::ALL.map(Devices::name))),
+                        ("default", text(Devices::default().name())),
+                        ("title", text("Devices")),
+                        ("description", text("Show the channel on every device, on phones and tablets only, or on computers only.")),
+                    ])),
+                    ("hours", obj([
+                        ("type", text("object")),
+                        ("additionalProperties", Value::Bool(false)),
+                        ("required", names(["weekly"])),
+                        ("title", text("Own hours")),
+                        ("description", text("This channel's own hours (the time zone defaults to the widget's).")),
+                        ("properties", hours()),
+                    ])),
+                    ("whenClosed", obj([
+                        ("enum", names(WhenClosed::ALL.map(WhenClosed::name))),
+                        ("title", text("When closed")),
+                        ("description", text("Outside its hours: keep as usual, dim with the next opening, or hide. Default: dim with its own hours, keep otherwise.")),
+                    ])),
+                    ("replyTime", obj([
+                        ("enum", names(Reply::ALL.map(Reply::name))),
+                        ("title", text("Reply time")),
+                        ("description", text("Typically replies within minutes, in about an hour, within a few hours, within a day.")),
+                    ])),
+                ])),
+                ("allOf", Value::Array(Kind::ALL.iter().map(|&kind| channel_rule(kind, &texts)).collect())),
+            ])),
+        ])),
+    ])
+}
+
+/// What one channel type adds: its name as the panel shows it (the configurator lists it), what
+/// its value must be, the group it is listed under unless the owner says otherwise, and no
+/// prefilled message or subject where it cannot take one (the parser has an issue for those).
+fn channel_rule(kind: Kind, texts: &Texts) -> Value {
+    let mut then = vec![
+        ("value", obj([("description", text(kind.expects()))])),
+        ("group", obj([("default", text(kind.spec().group.name()))])),
+    ];
+    if !kind.takes_message() {
+        then.push(("message", Value::Bool(false)));
+    }
+    if kind != Kind::Email {
+        then.push(("subject", Value::Bool(false)));
+    }
+    obj([
+        ("title", text(texts.get(Text::label_of(kind)))),
+        (
+            "if",
+            obj([(
+                "properties",
+                obj([("type", obj([("const", text(kind.name()))]))]),
+            )]),
+        ),
+        ("then", obj([("properties", json::object(then))])),
+    ])
 }
 
 /// The properties of an `hours` object (the widget's and a channel's).
-fn hours_properties() -> String {
-    let time = r"([01]?[0-9]|2[0-3]):[0-5][0-9]";
-    let range = format!(r"{time}\\s*[-–]\\s*({time}|24:00)");
-    let spans = format!(
-        r#"{{ "anyOf": [ {{ "type": "string", "pattern": "^\\s*([Cc]losed|{range}(\\s*,\\s*{range})*)\\s*$" }}, {{ "type": "array", "items": {{ "type": "string", "pattern": "^\\s*{range}\\s*$" }} }} ] }}"#
-    );
-    let day = r"\\s*[A-Za-z]{3}(day|sday|nesday|rsday|urday)?\\s*";
+fn hours_properties() -> Value {
+    let time = "([01]?[0-9]|2[0-3]):[0-5][0-9]";
+    let range = format!(r"{time}\s*[-–]\s*({time}|24:00)");
+    let ranges = format!(r"^\s*([Cc]losed|{range}(\s*,\s*{range})*)\s*$");
+    let spans = Value::Array(vec![
+        obj([("type", text("string")), ("pattern", text(&ranges))]),
+        obj([
+            ("type", text("array")),
+            (
+                "items",
+                obj([
+                    ("type", text("string")),
+                    ("pattern", text(&format!(r"^\s*{range}\s*$"))),
+                ]),
+            ),
+        ]),
+    ]);
+    let spans = obj([("anyOf", spans)]);
+    let day = r"\s*[A-Za-z]{3}(day|sday|nesday|rsday|urday)?\s*";
     let days = format!(r"^((daily|{day}(-{day})?)(,(daily|{day}(-{day})?))*)$");
     let dates = r"^([0-9]{4}-[0-9]{2}-[0-9]{2}(/[0-9]{4}-[0-9]{2}-[0-9]{2})?|[0-9]{2}-[0-9]{2})$";
-    format!(
-        r#""timeZone": {{ "type": "string", "title": "Time zone", "pattern": "^(UTC|GMT|[A-Za-z][A-Za-z0-9_+-]{{0,29}}(/[A-Za-z][A-Za-z0-9_+-]{{0,29}})+)$", "description": "An IANA time zone such as Europe/Paris." }},
-        "weekly": {{ "type": "object", "propertyNames": {{ "pattern": "{days}" }}, "additionalProperties": {spans}, "title": "Weekly hours", "description": "Days (mon, mon-fri, sat,sun, daily) to ranges (\"09:00-17:00\", \"09:00-12:00, 13:00-17:00\", \"22:00-02:00\") or \"closed\"." }},
-        "exceptions": {{ "type": "object", "propertyNames": {{ "pattern": "{dates}" }}, "additionalProperties": {spans}, "title": "Exceptions and holidays", "description": "Dates (2026-12-24, 2026-08-01/2026-08-15, or 12-25 for every year) to ranges or \"closed\"." }}"#
-    )
+    let zone = "^(UTC|GMT|[A-Za-z][A-Za-z0-9_+-]{0,29}(/[A-Za-z][A-Za-z0-9_+-]{0,29})+)$";
+    obj([
+        ("timeZone", obj([
+            ("type", text("string")),
+            ("title", text("Time zone")),
+            ("pattern", text(zone)),
+            ("description", text("An IANA time zone such as Europe/Paris.")),
+        ])),
+        ("weekly", obj([
+            ("type", text("object")),
+            ("propertyNames", obj([("pattern", text(&days))])),
+            ("additionalProperties", spans.clone()),
+            ("title", text("Weekly hours")),
+            ("description", text("Days (mon, mon-fri, sat,sun, daily) to ranges (\"09:00-17:00\", \"09:00-12:00, 13:00-17:00\", \"22:00-02:00\") or \"closed\".")),
+        ])),
+        ("exceptions", obj([
+            ("type", text("object")),
+            ("propertyNames", obj([("pattern", text(dates))])),
+            ("additionalProperties", spans),
+            ("title", text("Exceptions and holidays")),
+            ("description", text("Dates (2026-12-24, 2026-08-01/2026-08-15, or 12-25 for every year) to ranges or \"closed\".")),
+        ])),
+    ])
 }
 
 #[cfg(test)]

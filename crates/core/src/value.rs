@@ -3,7 +3,8 @@
 //! Config comes from data attributes, a JSON block or `init()`; any of it may be wrong. Reading it
 //! into this loose shape first never fails, so the parser can check each key on its own, name the
 //! path of what is wrong, and keep the rest. (`serde_json::Value` would do the same but is kept
-//! out of the wasm for size; the shell fills this type with serde-wasm-bindgen.)
+//! out of the wasm for size; the shell fills this type by walking JS values with js-sys
+//! (`env::value_of`), as serde-wasm-bindgen would for 10 KB more: see ARCHITECTURE.md.)
 
 use std::fmt;
 

@@ -9,7 +9,7 @@ use std::time::SystemTime;
 
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
-use axum::extract::{DefaultBodyLimit, Query, State};
+use axum::extract::{DefaultBodyLimit, Path, Query, State};
 use axum::http::header::{CONTENT_TYPE, LINK, RETRY_AFTER};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -20,7 +20,7 @@ use widget_core::submission::{Problem, Submission};
 
 use crate::cors::{self, SiteContext};
 use crate::rate_limit::{client_ip, retry_after_secs};
-use crate::store::{Cursor, Filter, Inserted, NewFeedback, StoreError};
+use crate::store::{customer_key, Cursor, Filter, Inserted, NewFeedback, Site, Status, StoreError};
 use crate::ui::query_value;
 use crate::{auth, App};
 
@@ -36,6 +36,7 @@ pub fn routes(app: Arc<App>) -> Router {
         ));
     Router::new()
         .route("/api/feedback", get(list).merge(cross_origin))
+        .route("/api/feedback/{id}", get(one))
         .with_state(app)
 }
 
@@ -131,9 +132,22 @@ pub struct ListQuery {
     pub from: Option<String>,
     #[serde(default)]
     pub to: Option<String>,
-    /// `yes`, `no`, or empty for both.
+    /// `open`, `answered`, `closed`, or empty for every status.
+    #[serde(default)]
+    pub status: Option<String>,
+    /// `yes` (answered or closed), `no` (open), or empty for both: what clients asked before
+    /// there was a status.
     #[serde(default)]
     pub handled: Option<String>,
+    /// A teammate's name, or `me`: the messages assigned to them.
+    #[serde(default)]
+    pub assignee: Option<String>,
+    /// One customer's messages: their e-mail address, in any case.
+    #[serde(default)]
+    pub email: Option<String>,
+    /// `customer`: one row per customer, their newest matching message.
+    #[serde(default)]
+    pub group: Option<String>,
     /// `yes` (only messages with spam flags), `no` (only without), `any` or empty for both.
     /// The JSON listing and the exports default to both; the inbox's list shows `no` unless told.
     #[serde(default)]
@@ -184,7 +198,11 @@ impl ListQuery {
             ("rating", &self.rating),
             ("from", &self.from),
             ("to", &self.to),
+            ("status", &self.status),
             ("handled", &self.handled),
+            ("assignee", &self.assignee),
+            ("email", &self.email),
+            ("group", &self.group),
             ("spam", &self.spam),
             ("limit", &self.limit),
         ];
@@ -204,7 +222,33 @@ impl ListQuery {
         }
     }
 
-    /// The store filter, or which parameter is wrong.
+    /// Whether one row per customer is asked for (`group=customer`), or which value is wrong.
+    pub fn per_customer(&self) -> Result<bool, String> {
+        match present(&self.group).as_deref() {
+            None => Ok(false),
+            Some("customer") => Ok(true),
+            Some(other) => Err(format!("group must be customer, got {other:?}")),
+        }
+    }
+
+    /// The store filter on `app` for `caller` (whose name `assignee=me` means), or which
+    /// parameter is wrong. With sites configured `site` is one of their names; without, the
+    /// site is the origin, found by any part of it.
+    pub fn filter_for(&self, app: &App, caller: &auth::Caller) -> Result<Filter, String> {
+        let mut filter = self.filter()?;
+        if filter.assignee.as_deref() == Some("me") {
+            filter.assignee = Some(caller.actor().to_string());
+        }
+        if app.config.sites.is_empty() {
+            if let Some(Site::Name(part)) = filter.site.take() {
+                filter.site = Some(Site::Part(part));
+            }
+        }
+        Ok(filter)
+    }
+
+    /// The store filter as the query says it (`site` a name, `assignee` as written), or which
+    /// parameter is wrong.
     pub fn filter(&self) -> Result<Filter, String> {
         let rating = match present(&self.rating) {
             None => None,
@@ -227,13 +271,24 @@ impl ListQuery {
             Some("no") => Ok(Some(false)),
             Some(other) => Err(format!("{name} must be yes, no or any, got {other:?}")),
         };
+        let status = match present(&self.status) {
+            None => None,
+            Some(s) if s == "any" => None,
+            Some(s) => Some(Status::from_name(&s).ok_or_else(|| {
+                format!("status must be open, answered, closed or any, got {s:?}")
+            })?),
+        };
+        self.per_customer()?;
         Ok(Filter {
             text: present(&self.q),
-            site: present(&self.site),
+            site: present(&self.site).map(Site::Name),
             rating,
             from: day("from", &self.from)?,
             to: day("to", &self.to)?,
+            status,
             handled: yes_no("handled", &self.handled)?,
+            assignee: present(&self.assignee),
+            customer: present(&self.email).and_then(|e| customer_key(Some(&e))),
             flagged: yes_no("spam", &self.spam)?,
         })
     }
@@ -259,20 +314,21 @@ async fn list(
     headers: HeaderMap,
     query: Query<ListQuery>,
 ) -> Result<Response, ApiError> {
-    if !auth::may_read(&app, &headers).await {
-        return Err(ApiError::new(
-            StatusCode::UNAUTHORIZED,
-            "log in at /inbox or send Authorization: Bearer <token>".into(),
-        ));
+    let caller = auth::caller(&app, &headers).await;
+    if !caller.may_read() {
+        return Err(unauthorized());
     }
     let bad_request = |e| ApiError::new(StatusCode::BAD_REQUEST, e);
-    let filter = query.filter().map_err(bad_request)?;
+    let filter = query.filter_for(&app, &caller).map_err(bad_request)?;
     let (after, limit) = query.page(DEFAULT_PAGE).map_err(bad_request)?;
-    let page = app
-        .store
-        .list(&filter, after.as_ref(), limit)
-        .await
-        .map_err(|e| ApiError::internal(&e))?;
+    let page = if query.per_customer().map_err(bad_request)? {
+        app.store
+            .list_customers(&filter, after.as_ref(), limit)
+            .await
+    } else {
+        app.store.list(&filter, after.as_ref(), limit).await
+    }
+    .map_err(|e| ApiError::internal(&e))?;
     let mut response = Json(page.rows).into_response();
     if let Some(next) = &page.next {
         let link = format!(
@@ -284,6 +340,50 @@ async fn list(
         }
     }
     Ok(response)
+}
+
+fn unauthorized() -> ApiError {
+    ApiError::new(
+        StatusCode::UNAUTHORIZED,
+        "log in at /inbox or send Authorization: Bearer <token>".into(),
+    )
+}
+
+/// One message with what the team did: `GET /api/feedback/{id}` is the message as the listing
+/// has it, plus `replies` (oldest first, each with its delivery) and `activity` (status changes,
+/// assignments and notes, oldest first, each with who and when).
+#[derive(Serialize)]
+struct Thread {
+    #[serde(flatten)]
+    message: crate::store::StoredSubmission,
+    replies: Vec<crate::store::Reply>,
+    activity: Vec<crate::store::Event>,
+}
+
+async fn one(
+    State(app): State<Arc<App>>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    if !auth::may_read(&app, &headers).await {
+        return Err(unauthorized());
+    }
+    let store = &app.store;
+    let internal = |e: StoreError| ApiError::internal(&e);
+    let Some(message) = store.get(&id).await.map_err(internal)? else {
+        return Err(ApiError::new(
+            StatusCode::NOT_FOUND,
+            "no message with this id".into(),
+        ));
+    };
+    let replies = store.replies(&id).await.map_err(internal)?;
+    let activity = store.activity(&id).await.map_err(internal)?;
+    Ok(Json(Thread {
+        message,
+        replies,
+        activity,
+    })
+    .into_response())
 }
 
 /// The body within the site's limit, with a JSON reason when it is not.
@@ -437,6 +537,10 @@ mod tests {
                 "limit" => q.limit = v,
                 "cursor" => q.cursor = v,
                 "spam" => q.spam = v,
+                "status" => q.status = v,
+                "assignee" => q.assignee = v,
+                "email" => q.email = v,
+                "group" => q.group = v,
                 _ => q.handled = v,
             }
         }
@@ -487,6 +591,28 @@ mod tests {
         assert_eq!(
             query(&[("spam", "1")]),
             Err("spam must be yes, no or any, got \"1\"".into())
+        );
+        assert_eq!(
+            query(&[
+                ("status", "closed"),
+                ("assignee", "ana"),
+                ("email", " Ana@Example.ORG")
+            ]),
+            Ok(Filter {
+                status: Some(Status::Closed),
+                assignee: Some("ana".into()),
+                customer: Some("ana@example.org".into()),
+                ..Filter::default()
+            })
+        );
+        assert_eq!(query(&[("status", "any")]), Ok(Filter::default()));
+        assert_eq!(
+            query(&[("status", "handled")]),
+            Err("status must be open, answered, closed or any, got \"handled\"".into())
+        );
+        assert_eq!(
+            query(&[("group", "site")]),
+            Err("group must be customer, got \"site\"".into())
         );
     }
 

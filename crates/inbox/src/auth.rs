@@ -1,6 +1,6 @@
-//! The inbox login: an argon2 password hash from the configuration, login sessions kept in the
-//! store (so every instance on the database knows them, and logout or a password change ends
-//! them), and CSRF protection on every form POST: the browser's own word on where the request
+//! The inbox login: each teammate's argon2 password hash (the configured one is the owner's, the
+//! others are kept in the store, see `team`), login sessions kept in the store (so every instance
+//! on the database knows them, and logout or a password change ends them), and CSRF protection on every form POST: the browser's own word on where the request
 //! comes from (`Sec-Fetch-Site`, else `Origin`), and a token tied to the session.
 //!
 //! The session cookie holds a random token; the store keeps only its SHA-256, and the CSRF token
@@ -8,7 +8,8 @@
 //! Before a login (the login form itself) and in demo mode the CSRF token is a double-submit
 //! cookie.
 //!
-//! Without a password hash the inbox is in demo mode: everything is readable without login.
+//! Without a password hash and without teammates the inbox is in demo mode: everything is
+//! readable without login.
 
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, SystemTime};
@@ -21,7 +22,7 @@ use sha2::{Digest, Sha256};
 use tokio::sync::Semaphore;
 
 use crate::config::SecureCookie;
-use crate::store::{Session, StoreError};
+use crate::store::{Session, StoreError, OWNER};
 use crate::App;
 
 pub const SESSION_COOKIE: &str = "inbox_session";
@@ -32,27 +33,63 @@ pub const SESSION_SECS: u64 = 12 * 3600;
 /// Who is asking, as far as reading and changing the inbox goes.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Caller {
-    /// No password is configured: everyone may read (demo mode).
+    /// No password is configured and no teammate kept: everyone may read (demo mode).
     Demo,
     /// `Authorization: Bearer` with the API token (never sent by a browser on its own).
     Token,
-    /// An open login session: its cookie's token.
-    Session(String),
+    /// An open login session: its cookie's token, and whose it is.
+    Session { token: String, user: String },
     /// Nobody the inbox knows.
     Stranger,
 }
+
+/// Who did something, as recorded, when it was not a teammate (names hold no spaces).
+pub const DEMO_ACTOR: &str = "demo mode";
+pub const TOKEN_ACTOR: &str = "API token";
 
 impl Caller {
     pub fn may_read(&self) -> bool {
         *self != Caller::Stranger
     }
+
+    /// The name recorded with what this caller does (replies, notes, status, assignment).
+    pub fn actor(&self) -> &str {
+        match self {
+            Caller::Session { user, .. } => user,
+            Caller::Token => TOKEN_ACTOR,
+            Caller::Demo | Caller::Stranger => DEMO_ACTOR,
+        }
+    }
+
+    /// The logged-in teammate's name, if any.
+    pub fn user(&self) -> Option<&str> {
+        match self {
+            Caller::Session { user, .. } => Some(user),
+            _ => None,
+        }
+    }
+}
+
+/// Whether the inbox needs a login: a password is configured or a teammate is kept. A store
+/// failure counts as yes, so an outage never opens the inbox.
+pub async fn locked(app: &App) -> bool {
+    if app.config.auth.password_hash.is_some() {
+        return true;
+    }
+    match app.store.users().await {
+        Ok(users) => !users.is_empty(),
+        Err(e) => {
+            tracing::error!(error = %e, "storage failed while reading the team");
+            true
+        }
+    }
 }
 
 /// Who sent the request: demo mode, the API token, an open session, or a stranger.
 pub async fn caller(app: &App, headers: &HeaderMap) -> Caller {
-    let Some(hash) = app.config.auth.password_hash.as_deref() else {
+    if !locked(app).await {
         return Caller::Demo;
-    };
+    }
     if let (Some(token), Some(sent)) = (&app.config.auth.api_token, bearer(headers)) {
         if constant_time_eq(token.as_bytes(), sent.as_bytes()) {
             return Caller::Token;
@@ -63,21 +100,30 @@ pub async fn caller(app: &App, headers: &HeaderMap) -> Caller {
     else {
         return Caller::Stranger;
     };
-    match app
-        .store
-        .session_open(
-            &session_id(&token),
-            &password_fingerprint(hash),
-            &crate::time::rfc3339(SystemTime::now()),
-        )
-        .await
-    {
-        Ok(true) => Caller::Session(token),
-        Ok(false) => Caller::Stranger,
+    let now = crate::time::rfc3339(SystemTime::now());
+    let session = match app.store.session(&session_id(&token), &now).await {
+        Ok(Some(session)) => session,
+        Ok(None) => return Caller::Stranger,
         Err(e) => {
             tracing::error!(error = %e, "storage failed while reading a session");
-            Caller::Stranger
+            return Caller::Stranger;
         }
+    };
+    // The session holds while its user's password is the one it was made under.
+    let current = if session.user.is_empty() {
+        app.config
+            .auth
+            .password_hash
+            .as_deref()
+            .map(|hash| (OWNER.to_string(), hash.to_string()))
+    } else {
+        session.teammate
+    };
+    match current {
+        Some((user, hash)) if password_fingerprint(&hash) == session.password => {
+            Caller::Session { token, user }
+        }
+        _ => Caller::Stranger,
     }
 }
 
@@ -86,19 +132,45 @@ pub async fn may_read(app: &App, headers: &HeaderMap) -> bool {
     caller(app, headers).await.may_read()
 }
 
-/// Starts a login session; its token, for the cookie. Sessions of an older password and expired
-/// ones are ended on the way.
-pub async fn start_session(app: &App) -> Result<String, StoreError> {
-    let hash = app.config.auth.password_hash.as_deref().unwrap_or_default();
+/// Whose password a login names: `(session user, password hash)`, where the session user is
+/// empty for [`OWNER`] (the configured password; also an empty name) and a teammate's name in
+/// lower case otherwise. `None` when nobody has that name.
+pub async fn login_account(app: &App, name: &str) -> Result<Option<(String, String)>, StoreError> {
+    let name = name.trim();
+    if name.is_empty() || name.eq_ignore_ascii_case(OWNER) {
+        return Ok(app
+            .config
+            .auth
+            .password_hash
+            .clone()
+            .map(|hash| (String::new(), hash)));
+    }
+    Ok(app
+        .store
+        .user(name)
+        .await?
+        .map(|user| (user.name.to_lowercase(), user.password_hash)))
+}
+
+/// A hash no password matches, with the default cost: checked when a login names nobody, so
+/// the answer takes as long as for a teammate's name and does not tell which names exist.
+pub fn decoy_hash() -> &'static str {
+    static DECOY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    DECOY.get_or_init(|| hash_password(&hex(&random_bytes::<16>())).unwrap_or_default())
+}
+
+/// Starts a login session for `user` (as [`login_account`] names them) whose password hash is
+/// `hash`; its token, for the cookie. Expired sessions are ended on the way.
+pub async fn start_session(app: &App, user: &str, hash: &str) -> Result<String, StoreError> {
     let now = SystemTime::now();
-    let password = password_fingerprint(hash);
     app.store
-        .end_stale_sessions(&password, &crate::time::rfc3339(now))
+        .end_expired_sessions(&crate::time::rfc3339(now))
         .await?;
     let token = hex(&random_bytes::<32>());
     let session = Session {
         id: session_id(&token),
-        password,
+        user: user.to_string(),
+        password: password_fingerprint(hash),
         created_at: crate::time::rfc3339(now),
         expires_at: crate::time::rfc3339(now + Duration::from_secs(SESSION_SECS)),
     };
@@ -116,7 +188,7 @@ fn session_id(token: &str) -> String {
     hex(&Sha256::digest(format!("inbox-session:{token}")))
 }
 
-/// Which password a session was made under: a hash of the configured PHC string.
+/// Which password a session was made under: a hash of its user's PHC string.
 fn password_fingerprint(hash: &str) -> String {
     hex(&Sha256::digest(format!("inbox-password:{hash}"))[..16])
 }

@@ -1,4 +1,4 @@
-//! The command line, parsed by hand: six flags and one subcommand do not need a parser crate.
+//! The command line, parsed by hand: six flags and two subcommands do not need a parser crate.
 
 use std::ffi::OsString;
 use std::path::PathBuf;
@@ -6,6 +6,10 @@ use std::path::PathBuf;
 pub const USAGE: &str = "\
 usage: inbox [--config FILE] [--host HOST] [--port PORT] [--db FILE] [--www DIR] [--dist DIR]
        inbox hash-password    (reads a password on stdin, prints its argon2 hash)
+       inbox user add NAME [--config FILE] [--db FILE]       (reads NAME's password on stdin)
+       inbox user password NAME [--config FILE] [--db FILE]  (reads the new password on stdin)
+       inbox user remove NAME [--config FILE] [--db FILE]
+       inbox user list [--config FILE] [--db FILE]
 
   --config FILE TOML configuration (default: $INBOX_CONFIG, else none); see README
 
@@ -45,12 +49,22 @@ impl Default for Args {
 pub enum Command {
     Run(Args),
     HashPassword,
+    /// `inbox user …`: manage the team in the database the other flags name.
+    User(UserAction, Args),
     Help,
+}
+
+/// What `inbox user` does.
+#[derive(Debug, PartialEq, Eq)]
+pub enum UserAction {
+    Add(String),
+    Password(String),
+    Remove(String),
+    List,
 }
 
 /// Parses the arguments after the program name. Takes `--flag value` and `--flag=value`.
 pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Command, String> {
-    let mut out = Args::default();
     let mut args = args.into_iter().peekable();
     if args.peek().is_some_and(|a| a == "hash-password") {
         return match args.nth(1) {
@@ -58,6 +72,37 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Command, String
             Some(extra) => Err(format!("hash-password takes no arguments, got {extra:?}")),
         };
     }
+    if args.peek().is_some_and(|a| a == "user") {
+        args.next();
+        let mut word = |what: &str| {
+            args.next()
+                .and_then(|a| a.into_string().ok())
+                .filter(|a| !a.starts_with("--"))
+                .ok_or_else(|| format!("inbox user: {what}"))
+        };
+        let action = match word("add, password, remove or list?")?.as_str() {
+            "add" => UserAction::Add(word("add whom? (inbox user add NAME)")?),
+            "password" => UserAction::Password(word("whose password? (inbox user password NAME)")?),
+            "remove" => UserAction::Remove(word("remove whom? (inbox user remove NAME)")?),
+            "list" => UserAction::List,
+            other => {
+                return Err(format!(
+                    "inbox user: {other:?} is not add, password, remove or list"
+                ))
+            }
+        };
+        return match flags(args)? {
+            Command::Run(out) => Ok(Command::User(action, out)),
+            other => Ok(other),
+        };
+    }
+    flags(args)
+}
+
+/// The flags after the program name (or a subcommand).
+fn flags(args: impl Iterator<Item = OsString>) -> Result<Command, String> {
+    let mut out = Args::default();
+    let mut args = args;
     while let Some(arg) = args.next() {
         let arg = arg
             .into_string()
@@ -142,6 +187,40 @@ mod tests {
         );
         check(&["--port"], Err("--port needs a value"));
         check(&["--verbose"], Err("unknown argument \"--verbose\""));
+        let user = |action, edit: fn(&mut Args)| {
+            let mut args = Args::default();
+            edit(&mut args);
+            Ok(Command::User(action, args))
+        };
+        check(
+            &["user", "add", "ana"],
+            user(UserAction::Add("ana".into()), |_| {}),
+        );
+        check(
+            &["user", "password", "ana", "--db", "x.db", "--config=c.toml"],
+            user(UserAction::Password("ana".into()), |a| {
+                (a.db, a.config) = ("x.db".into(), Some("c.toml".into()))
+            }),
+        );
+        check(
+            &["user", "remove", "bob"],
+            user(UserAction::Remove("bob".into()), |_| {}),
+        );
+        check(&["user", "list"], user(UserAction::List, |_| {}));
+        check(
+            &["user", "add"],
+            Err("inbox user: add whom? (inbox user add NAME)"),
+        );
+        check(
+            &["user", "add", "--db"],
+            Err("inbox user: add whom? (inbox user add NAME)"),
+        );
+        check(&["user"], Err("inbox user: add, password, remove or list?"));
+        check(
+            &["user", "delete", "x"],
+            Err("inbox user: \"delete\" is not add, password, remove or list"),
+        );
+        check(&["user", "list", "--help"], Ok(Command::Help));
         check(&["8080"], Err("unknown argument \"8080\""));
     }
 }

@@ -28,6 +28,9 @@ pub struct Config {
     /// The sites allowed to post. Empty: any origin (the zero-config demo).
     pub sites: Vec<Site>,
     pub forward: Forward,
+    /// Replies to customers by e-mail from the message's page. Absent: the inbox offers a
+    /// `mailto:` link instead.
+    pub reply: Option<Reply>,
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
@@ -187,6 +190,26 @@ pub struct Email {
     pub smtp_url: String,
 }
 
+/// How replies are sent: from `from` (the sender customers see), answers to `reply_to` (the
+/// team's address; `from` when absent), through `smtp_url` (when empty: `INBOX_SMTP_URL`, else
+/// the first `[[forward.emails]]`'s).
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Reply {
+    pub from: String,
+    #[serde(default)]
+    pub reply_to: Option<String>,
+    #[serde(default)]
+    pub smtp_url: String,
+}
+
+impl Reply {
+    /// The team's address: where the customer's answer goes.
+    pub fn reply_to(&self) -> &str {
+        self.reply_to.as_deref().unwrap_or(&self.from)
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Webhook {
@@ -328,6 +351,16 @@ impl Config {
             for email in &mut config.forward.emails {
                 email.smtp_url = url.clone();
             }
+            if let Some(reply) = &mut config.reply {
+                reply.smtp_url = url.clone();
+            }
+        }
+        // Replies use the forwarding's mail server unless they name their own.
+        let forward_smtp = config.forward.emails.first().map(|e| e.smtp_url.clone());
+        if let (Some(reply), Some(url)) = (&mut config.reply, forward_smtp) {
+            if reply.smtp_url.is_empty() {
+                reply.smtp_url = url;
+            }
         }
         // A quick way to lock the demo down without a file: one site named "default".
         if let Some(origins) = set("INBOX_ALLOWED_ORIGINS") {
@@ -405,6 +438,19 @@ impl Config {
             }
             if !(email.smtp_url.starts_with("smtp://") || email.smtp_url.starts_with("smtps://")) {
                 return Err(format!("e-mail to {:?} needs smtp_url = \"smtp://…\" or \"smtps://…\" (or INBOX_SMTP_URL)", email.to));
+            }
+        }
+        if let Some(reply) = &self.reply {
+            for (what, address) in [
+                ("from", &reply.from),
+                ("reply_to", &reply.reply_to().to_string()),
+            ] {
+                address
+                    .parse::<lettre::message::Mailbox>()
+                    .map_err(|e| format!("reply.{what} {address:?} is not an address ({e})"))?;
+            }
+            if !(reply.smtp_url.starts_with("smtp://") || reply.smtp_url.starts_with("smtps://")) {
+                return Err("[reply] needs smtp_url = \"smtp://…\" or \"smtps://…\" (or INBOX_SMTP_URL, or a [[forward.emails]] with one)".into());
             }
         }
         if let Some(hash) = &self.auth.password_hash {
@@ -612,6 +658,40 @@ mod tests {
     }
 
     #[test]
+    fn replies_take_their_mail_server_from_where_it_is_said() {
+        let forward = "[[forward.emails]]\nto = \"owner@shop.example\"\nfrom = \"inbox@shop.example\"\nsmtp_url = \"smtp://forward:25\"\n";
+        let reply = "[reply]\nfrom = \"Shop <help@shop.example>\"\n";
+        let check = |file: &str, env: &[(&str, &str)], smtp: &str, reply_to: &str| {
+            let config = load(Some(file), env).expect("valid");
+            let reply = config.reply.expect("[reply]");
+            assert_eq!(
+                (reply.smtp_url.as_str(), reply.reply_to()),
+                (smtp, reply_to),
+                "{file}"
+            );
+        };
+        check(
+            &format!("{reply}{forward}"),
+            &[],
+            "smtp://forward:25",
+            "Shop <help@shop.example>",
+        );
+        check(
+            &format!("{reply}smtp_url = \"smtps://own:465\"\nreply_to = \"team@shop.example\"\n{forward}"),
+            &[],
+            "smtps://own:465",
+            "team@shop.example",
+        );
+        check(
+            &format!("{reply}smtp_url = \"smtps://own:465\"\n"),
+            &[("INBOX_SMTP_URL", "smtp://env:25")],
+            "smtp://env:25",
+            "Shop <help@shop.example>",
+        );
+        assert_eq!(load(None, &[]).expect("valid").reply, None);
+    }
+
+    #[test]
     fn explains_bad_configuration() {
         let check = |file: Option<&str>, env: &[(&str, &str)], expected: &str| {
             let err = load(file, env).expect_err(expected);
@@ -681,6 +761,21 @@ mod tests {
             Some("[[forward.webhooks]]\nurl = \"https://x\"\nformat = \"slack\"\nsecret = \"whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw\""),
             &[],
             "a secret signs json webhooks only, not slack",
+        );
+        check(
+            Some("[reply]\nfrom = \"help@shop.example\""),
+            &[],
+            "[reply] needs smtp_url",
+        );
+        check(
+            Some("[reply]\nfrom = \"help\"\nsmtp_url = \"smtp://x\""),
+            &[],
+            "reply.from \"help\" is not an address",
+        );
+        check(
+            Some("[reply]\nfrom = \"help@shop.example\"\nreply_to = \"team\"\nsmtp_url = \"smtp://x\""),
+            &[],
+            "reply.reply_to \"team\" is not an address",
         );
         check(
             Some("[forward]\ntimeout_ms = 0"),

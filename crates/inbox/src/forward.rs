@@ -1,7 +1,8 @@
 //! Forwarding new messages to webhooks (generic JSON, Slack, Discord) and by e-mail (SMTP,
-//! lettre) through the durable outbox: a message's jobs are written in the same transaction as
-//! the message, and this worker delivers them with exponential backoff. A webhook that is down,
-//! or a restart, only delays delivery; every job stays until it is delivered.
+//! lettre), and sending the team's replies to customers, through the durable outbox: a message's
+//! jobs are written in the same transaction as the message (a reply's with the reply), and this
+//! worker delivers them with exponential backoff. A webhook or mail server that is down, or a
+//! restart, only delays delivery; every job stays until it is delivered.
 //!
 //! Each attempt holds its job under a lease claimed right before it ([`Store::claim_job`]):
 //! `timeout_ms`, the most the attempt may take, plus `lease_margin_ms`. An attempt never
@@ -23,7 +24,7 @@ use sha2::{Digest, Sha256};
 
 use crate::auth::{hex, random_bytes};
 use crate::config::{Email, WebhookFormat};
-use crate::store::{Job, StoredSubmission};
+use crate::store::{Job, Reply, StoredSubmission, REPLY_TARGET};
 use crate::time::rfc3339;
 use crate::App;
 
@@ -40,10 +41,11 @@ const BASE64: base64::engine::GeneralPurpose = base64::engine::GeneralPurpose::n
         .with_decode_padding_mode(base64::engine::DecodePaddingMode::Indifferent),
 );
 
-/// Starts the worker when webhooks are configured. It runs until the runtime stops; a job it
-/// held then is sent again once its lease ends.
+/// Starts the worker when forwarding or replies are configured. It runs until the runtime
+/// stops; a job it held then is sent again once its lease ends.
 pub fn spawn(app: &Arc<App>) -> Option<tokio::task::JoinHandle<()>> {
-    if app.config.forward.webhooks.is_empty() && app.config.forward.emails.is_empty() {
+    let forward = &app.config.forward;
+    if forward.webhooks.is_empty() && forward.emails.is_empty() && app.config.reply.is_none() {
         return None;
     }
     let app = Arc::clone(app);
@@ -115,7 +117,9 @@ async fn deliver(app: &App, agent: &ureq::Agent, job: Job) {
         }
     };
     match recorded {
-        Ok(true) if outcome.is_ok() => tracing::info!(id = job.feedback_id, "forwarded"),
+        Ok(true) if outcome.is_ok() => {
+            tracing::info!(id = job.feedback_id, target = job.target, "delivered")
+        }
         Ok(true) => {}
         // Recording took longer than the lease's margin and another worker claimed the job.
         Ok(false) => tracing::warn!(
@@ -139,6 +143,12 @@ async fn attempt(app: &App, agent: &ureq::Agent, job: &Job) -> Result<(), String
         Err(e) => return Err(format!("storage: {e}")),
     };
     let timeout = app.config.forward.timeout();
+    if let Some(reply_id) = job.target.strip_prefix(REPLY_TARGET) {
+        let deadline = tokio::time::timeout(timeout, send_reply(app, &message, reply_id, timeout));
+        return deadline
+            .await
+            .unwrap_or_else(|_| Err(format!("SMTP: not done within {} ms", timeout.as_millis())));
+    }
     if format == "email" {
         let email = app.config.forward.emails.iter().find(|e| e.to == url);
         let email =
@@ -247,7 +257,7 @@ async fn send_email(
     timeout: Duration,
 ) -> Result<(), String> {
     use lettre::message::header::ContentType;
-    use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+    use lettre::Message;
     let s = &message.submission;
     let mut subject = format!("New message: {}", crate::ui::excerpt(&s.message, 60));
     if !message.inbox.site.is_empty() {
@@ -264,7 +274,13 @@ async fn send_email(
     let mail = builder
         .body(summary(message, 20_000))
         .map_err(|e| e.to_string())?;
-    let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(&email.smtp_url)
+    smtp_send(&email.smtp_url, mail, timeout).await
+}
+
+/// Hands `mail` to the mail server at `smtp_url`, the session bounded by `timeout`.
+async fn smtp_send(smtp_url: &str, mail: lettre::Message, timeout: Duration) -> Result<(), String> {
+    use lettre::{AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
+    let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(smtp_url)
         .map_err(|e| format!("smtp_url: {e}"))?
         .timeout(Some(timeout))
         .build();
@@ -273,6 +289,115 @@ async fn send_email(
         .await
         .map(drop)
         .map_err(|e| format!("SMTP: {e}"))
+}
+
+/// Sends reply `reply_id` to `message`'s customer through the `[reply]` mail server.
+async fn send_reply(
+    app: &App,
+    message: &StoredSubmission,
+    reply_id: &str,
+    timeout: Duration,
+) -> Result<(), String> {
+    let config =
+        app.config.reply.as_ref().ok_or(
+            "replies by e-mail are not configured any more: add [reply] to the configuration",
+        )?;
+    let replies = app
+        .store
+        .replies(&message.submission.id)
+        .await
+        .map_err(|e| format!("storage: {e}"))?;
+    let upto = replies
+        .iter()
+        .position(|r| r.id == reply_id)
+        .ok_or("the reply is gone")?;
+    let mail = reply_email(config, message, &replies[..=upto])?;
+    smtp_send(&config.smtp_url, mail, timeout).await
+}
+
+/// The e-mail of the last reply in `thread` (the replies to `message` up to it, oldest first):
+/// from the team's sender, `Reply-To` the team's address, to the customer, with the customer's
+/// words quoted below. Its `Message-ID` is made from the reply's id (the same on every attempt,
+/// so a receiver can drop a repeat); `In-Reply-To` and `References` name the reply before it and
+/// the whole thread, rooted at an id made from the message's, so mail programs show every reply
+/// to one message as one conversation.
+pub fn reply_email(
+    config: &crate::config::Reply,
+    message: &StoredSubmission,
+    thread: &[Reply],
+) -> Result<lettre::Message, String> {
+    use lettre::message::header::ContentType;
+    use lettre::message::Mailbox;
+    let reply = thread.last().ok_or("no reply to send")?;
+    let from: Mailbox = config.from.parse().map_err(|e| format!("from: {e}"))?;
+    let domain = from.email.domain().to_string();
+    let ids: Vec<String> = std::iter::once(format!("<message.{}@{domain}>", message.submission.id))
+        .chain(thread.iter().map(|r| format!("<reply.{}@{domain}>", r.id)))
+        .collect();
+    let (own, earlier) = ids.split_last().ok_or("no reply to send")?;
+    let builder = lettre::Message::builder()
+        .from(from)
+        .reply_to(
+            config
+                .reply_to()
+                .parse()
+                .map_err(|e| format!("reply_to: {e}"))?,
+        )
+        .to(reply
+            .to
+            .parse()
+            .map_err(|e| format!("to {:?}: {e}", reply.to))?)
+        .subject(format!(
+            "Re: {}",
+            crate::ui::excerpt(&message.submission.message, 60)
+        ))
+        .message_id(Some(own.clone()))
+        .in_reply_to(earlier.last().cloned().unwrap_or_default())
+        .references(earlier.join(" "))
+        .header(ContentType::TEXT_PLAIN);
+    builder
+        .body(reply_body(&reply.text, message))
+        .map_err(|e| e.to_string())
+}
+
+/// The subject of every reply to `message`: one per message, so mail programs that thread by
+/// subject agree with those that read `References`.
+pub fn reply_subject(message: &StoredSubmission) -> String {
+    format!(
+        "Re: {}",
+        crate::ui::excerpt(&message.submission.message, 60)
+    )
+}
+
+/// The reply's text, then the customer's message quoted (`> `), introduced by when and who.
+pub fn reply_body(text: &str, message: &StoredSubmission) -> String {
+    let s = &message.submission;
+    let when = message
+        .received_at
+        .get(..16)
+        .unwrap_or(&message.received_at)
+        .replace('T', " ");
+    let email = s.email.as_deref().unwrap_or_default().trim();
+    let who = match s.name.as_deref().map(str::trim).filter(|n| !n.is_empty()) {
+        Some(name) => format!("{name} <{email}>"),
+        None => email.to_string(),
+    };
+    let quoted: Vec<String> = s
+        .message
+        .lines()
+        .map(|line| {
+            if line.is_empty() {
+                ">".into()
+            } else {
+                format!("> {line}")
+            }
+        })
+        .collect();
+    format!(
+        "{}\n\nOn {when} UTC, {who} wrote:\n{}\n",
+        text.trim_end(),
+        quoted.join("\n")
+    )
 }
 
 /// `base × 2^attempts`, at most [`MAX_BACKOFF`].

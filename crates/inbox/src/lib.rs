@@ -15,6 +15,7 @@ pub mod logging;
 pub mod rate_limit;
 pub mod static_files;
 pub mod store;
+pub mod team;
 pub mod time;
 pub mod ui;
 

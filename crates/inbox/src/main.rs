@@ -14,6 +14,7 @@ fn main() -> ExitCode {
     let args = match cli::parse(std::env::args_os().skip(1)) {
         Ok(cli::Command::Run(args)) => args,
         Ok(cli::Command::HashPassword) => return hash_password(),
+        Ok(cli::Command::User(action, args)) => return user(action, &args),
         Ok(cli::Command::Help) => {
             println!("{}", cli::USAGE);
             return ExitCode::SUCCESS;
@@ -65,9 +66,10 @@ async fn run(args: cli::Args) -> Result<(), String> {
         std::env::var("INBOX_LOG").ok().as_deref(),
     );
     let store = inbox::open_store(&config, &args.db).await?;
-    if config.auth.password_hash.is_none() {
+    let team = store.users().await.map_err(|e| e.to_string())?;
+    if config.auth.password_hash.is_none() && team.is_empty() {
         tracing::warn!(
-            "no password hash configured: /inbox and GET /api/feedback are open (demo mode)"
+            "no password hash configured and no users: /inbox and GET /api/feedback are open (demo mode)"
         );
     }
     for hook in config
@@ -100,16 +102,66 @@ async fn run(args: cli::Args) -> Result<(), String> {
     Ok(())
 }
 
+/// One line from stdin: a password for `command`, or `None` (said on stderr) when there is none.
+fn read_password(command: &str) -> Option<String> {
+    let mut line = String::new();
+    let read = std::io::stdin().lock().read_line(&mut line).is_ok();
+    let password = line.trim_end_matches(['\r', '\n']);
+    if !read || password.is_empty() {
+        eprintln!("inbox {command}: type the password on stdin (one line)");
+        return None;
+    }
+    Some(password.to_string())
+}
+
+/// `inbox user …`: changes the team in the database the configuration and `--db` name.
+fn user(action: cli::UserAction, args: &cli::Args) -> ExitCode {
+    use cli::UserAction;
+    let password = match &action {
+        UserAction::Add(_) => read_password("user add"),
+        UserAction::Password(_) => read_password("user password"),
+        UserAction::Remove(_) | UserAction::List => Some(String::new()),
+    };
+    let Some(password) = password else {
+        return ExitCode::from(2);
+    };
+    let done = tokio::runtime::Runtime::new()
+        .map_err(|e| format!("cannot start the async runtime: {e}"))
+        .and_then(|runtime| {
+            runtime.block_on(async {
+                let config = load_config(args)?;
+                let store = inbox::open_store(&config, &args.db).await?;
+                let store = store.as_ref();
+                match &action {
+                    UserAction::Add(name) => inbox::team::add(store, name, &password).await,
+                    UserAction::Password(name) => {
+                        inbox::team::set_password(store, name, &password).await
+                    }
+                    UserAction::Remove(name) => inbox::team::remove(store, name).await,
+                    UserAction::List => {
+                        inbox::team::list(store, config.auth.password_hash.is_some()).await
+                    }
+                }
+            })
+        });
+    match done {
+        Ok(said) => {
+            println!("{said}");
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("inbox user: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
 /// `inbox hash-password`: one line from stdin in, its PHC hash out.
 fn hash_password() -> ExitCode {
-    let mut line = String::new();
-    if std::io::stdin().lock().read_line(&mut line).is_err()
-        || line.trim_end_matches(['\r', '\n']).is_empty()
-    {
-        eprintln!("inbox hash-password: type the password on stdin (one line)");
+    let Some(password) = read_password("hash-password") else {
         return ExitCode::from(2);
-    }
-    match inbox::auth::hash_password(line.trim_end_matches(['\r', '\n'])) {
+    };
+    match inbox::auth::hash_password(&password) {
         Ok(hash) => {
             println!("{hash}");
             ExitCode::SUCCESS

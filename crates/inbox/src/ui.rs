@@ -8,7 +8,9 @@
 //! insert), a module per page (`list`, `detail`, `login`) with a function per part, on the frame
 //! in `layout`. Visitor text goes through `html::visitor`/`visitor_url` (direction isolated).
 
+mod actions;
 mod chart;
+mod conversation;
 mod detail;
 mod export;
 mod html;
@@ -22,20 +24,20 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 
 use axum::body::{Body, Bytes};
-use axum::extract::{ConnectInfo, Path, Query, State};
+use axum::extract::{ConnectInfo, DefaultBodyLimit, Path, Query, State};
 use axum::http::header::{LOCATION, RETRY_AFTER, SET_COOKIE};
 use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
-use axum::{Form, Router};
+use axum::routing::{any, get, post};
+use axum::{middleware, Form, Router};
 use maud::Markup;
 use serde::Deserialize;
 
 use crate::api::ListQuery;
 use crate::auth::Caller;
 use crate::rate_limit::client_ip;
-use crate::store::{Cursor, Filter, StoredSubmission};
-use crate::{auth, App};
+use crate::store::{Change, Cursor, Filter, Status, StoredSubmission};
+use crate::{auth, team, App};
 pub use html::{excerpt, query_value};
 
 /// Rows one list page shows unless `limit` says otherwise (at most `api::MAX_PAGE`); the
@@ -49,6 +51,7 @@ pub fn routes(app: Arc<App>) -> Router {
         .route("/inbox", get(list))
         .route("/inbox/", get(|| async { redirect("/inbox") }))
         .route("/inbox/style.css", get(style))
+        .route("/inbox/time.js", get(time_script))
         .route("/inbox/login", get(login_form).post(login))
         .route("/inbox/logout", post(logout))
         .route("/inbox/export.csv", get(export_csv))
@@ -57,12 +60,56 @@ pub fn routes(app: Arc<App>) -> Router {
         .route("/inbox/m/{id}/handled", post(set_handled))
         .route("/inbox/m/{id}/note", post(set_note))
         .route("/inbox/m/{id}/not-spam", post(not_spam))
+        .route("/inbox/m/{id}/status", post(actions::set_status))
+        .route("/inbox/m/{id}/assign", post(actions::assign))
+        .route("/inbox/m/{id}/reply", post(actions::reply))
+        .route("/inbox/{*rest}", any(not_found))
+        .layer(DefaultBodyLimit::max(MAX_FORM_BYTES))
+        .layer(middleware::map_response(html_errors))
         .with_state(app)
 }
 
-const CSP: &str =
-    "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; \
-                   frame-ancestors 'none'; base-uri 'none'";
+/// The largest form the inbox takes: a reply (20,000 characters) or a note (10,000), encoded,
+/// with room to spare. Larger ones get 413.
+pub const MAX_FORM_BYTES: usize = 256 * 1024;
+
+/// Any other `/inbox/…` path.
+async fn not_found() -> Response {
+    error_page(StatusCode::NOT_FOUND, "There is no such page in the inbox.")
+}
+
+/// Refusals made before a handler runs (a body over the limit, a form missing a field, a method
+/// the route does not take) come as plain text: they become HTML pages like the inbox's own.
+async fn html_errors(response: Response) -> Response {
+    let status = response.status();
+    let is_html = response
+        .headers()
+        .get("content-type")
+        .is_some_and(|t| t.as_bytes().starts_with(b"text/html"));
+    if is_html || !(status.is_client_error() || status.is_server_error()) {
+        return response;
+    }
+    let message = match status {
+        StatusCode::PAYLOAD_TOO_LARGE => "What you sent is too large for the inbox.",
+        StatusCode::NOT_FOUND => "There is no such page in the inbox.",
+        StatusCode::METHOD_NOT_ALLOWED => "This page cannot be used that way.",
+        StatusCode::UNPROCESSABLE_ENTITY | StatusCode::BAD_REQUEST => {
+            "The form was incomplete; reload the page and try again."
+        }
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => "The inbox expected a form.",
+        _ if status.is_server_error() => "The inbox failed; try again later.",
+        _ => "The inbox cannot do that.",
+    };
+    let mut page = error_page(status, message);
+    if let Some(allow) = response.headers().get("allow") {
+        page.headers_mut().insert("allow", allow.clone());
+    }
+    page
+}
+
+/// Only the inbox's own stylesheet and script (`time.js`), nothing inline.
+const CSP: &str = "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self' data:; \
+                   form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
 /// The headers of every UI answer.
 fn page_headers() -> [(HeaderName, HeaderValue); 5] {
@@ -129,7 +176,7 @@ fn html_response(
 /// The CSRF token for this request's forms, and `Some(new)` when it must be set as a cookie: the
 /// session's own token when logged in, else this browser's double-submit cookie.
 fn csrf(caller: &Caller, headers: &HeaderMap) -> (String, Option<String>) {
-    if let Caller::Session(token) = caller {
+    if let Caller::Session { token, .. } = caller {
         return (auth::session_csrf(token), None);
     }
     match auth::csrf_token(headers) {
@@ -156,10 +203,32 @@ async fn style() -> impl IntoResponse {
     )
 }
 
-/// The header bar of a logged-in page, whose forms carry `token`.
-fn header(app: &App, token: &str) -> Markup {
-    layout::header(app.config.auth.password_hash.is_some(), token)
+/// Shows each `<time datetime>` in the reader's time zone (the pages say UTC without it).
+async fn time_script() -> impl IntoResponse {
+    (
+        [
+            ("content-type", "text/javascript; charset=utf-8"),
+            ("cache-control", "no-cache"),
+            ("x-content-type-options", "nosniff"),
+        ],
+        include_str!("ui/time.js"),
+    )
 }
+
+/// The header bar of a page `caller` reads, whose forms carry `token`.
+fn header(caller: &Caller, token: &str) -> Markup {
+    let reader = match caller {
+        Caller::Session { user, .. } => layout::Reader::User(user),
+        Caller::Token => layout::Reader::Token,
+        Caller::Demo | Caller::Stranger => layout::Reader::Demo,
+    };
+    layout::header(reader, token)
+}
+
+/// How many failing replies the list names.
+const FAILING_SHOWN: u32 = 5;
+/// How many of the customer's other messages a message's page shows.
+const HISTORY: u32 = 20;
 
 async fn list(
     State(app): State<Arc<App>>,
@@ -172,43 +241,70 @@ async fn list(
     }
     let (token, new_csrf) = csrf(&caller, &headers);
     spam::main_list_default(&mut query);
-    let (filter, (after, limit)) = match query
-        .filter()
-        .and_then(|filter| Ok((filter, query.page(PAGE_ROWS)?)))
-    {
+    // The work is the open messages: the list starts there unless a status is asked for.
+    if present(&query.status).is_none() && present(&query.handled).is_none() {
+        query.status = Some(Status::Open.name().into());
+    }
+    let asked = query.filter_for(&app, &caller).and_then(|filter| {
+        let (after, limit) = query.page(PAGE_ROWS)?;
+        Ok((filter, after, limit, query.per_customer()?))
+    });
+    let (filter, after, limit, per_customer) = match asked {
         Ok(asked) => asked,
         Err(e) => return error_page(StatusCode::BAD_REQUEST, &e),
     };
-    let daily = match app.store.daily(&filter).await {
-        Ok(daily) => daily,
-        Err(e) => return storage_failed(&e),
-    };
-    let rows = match app.store.list(&filter, after.as_ref(), limit).await {
-        Ok(rows) => rows,
-        Err(e) => return storage_failed(&e),
-    };
-    let flagged = match app
-        .store
-        .daily(&Filter {
+    let page = async {
+        let store = &app.store;
+        let rows = if per_customer {
+            store.list_customers(&filter, after.as_ref(), limit).await?
+        } else {
+            store.list(&filter, after.as_ref(), limit).await?
+        };
+        let counts = if per_customer {
+            let customers: Vec<String> = rows.rows.iter().filter_map(|r| r.customer()).collect();
+            Some(
+                store
+                    .message_counts(&customers)
+                    .await?
+                    .into_iter()
+                    .collect(),
+            )
+        } else {
+            None
+        };
+        let flagged = Filter {
             flagged: Some(true),
             ..filter.clone()
-        })
-        .await
-    {
-        Ok(daily) => daily.iter().map(|d| d.count).sum(),
-        Err(e) => return storage_failed(&e),
+        };
+        let flagged = store.daily(&flagged).await?.iter().map(|d| d.count).sum();
+        let daily = store.daily(&filter).await?;
+        let listing = list::Listing {
+            query: &query,
+            here: format!("/inbox{}", query.query_string(after.as_ref())),
+            sites: &app.config.sites,
+            members: &team::members(&app).await?,
+            me: caller.user(),
+            daily: &daily,
+            counts: store.status_counts(&filter).await?,
+            flagged,
+            rows: &rows.rows,
+            per_customer: counts,
+            failing: &store.failing_replies(FAILING_SHOWN).await?,
+            later: after.is_some(),
+            next: rows.next.as_ref(),
+            token: &token,
+        };
+        Ok::<_, crate::StoreError>(list::page(header(&caller, &token), &listing))
     };
-    let listing = list::Listing {
-        query: &query,
-        sites: &app.config.sites,
-        daily: &daily,
-        flagged,
-        rows: &rows.rows,
-        later: after.is_some(),
-        next: rows.next.as_ref(),
-    };
-    let page = list::page(header(&app, &token), &listing);
-    html_response(StatusCode::OK, page, new_csrf, &app, &headers)
+    match page.await {
+        Ok(page) => html_response(StatusCode::OK, page, new_csrf, &app, &headers),
+        Err(e) => storage_failed(&e),
+    }
+}
+
+/// A parameter's value, unless absent or blank.
+fn present(v: &Option<String>) -> Option<&str> {
+    v.as_deref().map(str::trim).filter(|v| !v.is_empty())
 }
 
 fn storage_failed(e: &crate::StoreError) -> Response {
@@ -229,13 +325,37 @@ async fn detail(
         return redirect("/inbox/login");
     }
     let (token, new_csrf) = csrf(&caller, &headers);
-    let row = match app.store.get(&id).await {
-        Ok(Some(row)) => row,
-        Ok(None) => return error_page(StatusCode::NOT_FOUND, "No message with this id."),
-        Err(e) => return storage_failed(&e),
+    let page = async {
+        let store = &app.store;
+        let Some(row) = store.get(&id).await? else {
+            return Ok(None);
+        };
+        let mut history = Vec::new();
+        if let Some(customer) = row.customer() {
+            for other in store.history(&customer, HISTORY + 1).await? {
+                if other.submission.id != row.submission.id && history.len() < HISTORY as usize {
+                    let replies = store.replies(&other.submission.id).await?;
+                    history.push((other, replies));
+                }
+            }
+        }
+        let detail = detail::Detail {
+            row: &row,
+            replies: &store.replies(&id).await?,
+            activity: &store.activity(&id).await?,
+            history: &history,
+            members: &team::members(&app).await?,
+            sends_replies: app.config.reply.is_some(),
+            reply_id: &auth::hex(&auth::random_bytes::<16>()),
+            token: &token,
+        };
+        Ok::<_, crate::StoreError>(Some(detail::page(header(&caller, &token), &detail)))
     };
-    let page = detail::page(header(&app, &token), &row, &token);
-    html_response(StatusCode::OK, page, new_csrf, &app, &headers)
+    match page.await {
+        Ok(Some(page)) => html_response(StatusCode::OK, page, new_csrf, &app, &headers),
+        Ok(None) => error_page(StatusCode::NOT_FOUND, "No message with this id."),
+        Err(e) => storage_failed(&e),
+    }
 }
 
 #[derive(Deserialize)]
@@ -263,7 +383,7 @@ async fn check_post(app: &App, headers: &HeaderMap, field: &str) -> Result<Calle
     let caller = auth::caller(app, headers).await;
     let token_ok = match &caller {
         Caller::Stranger => return Err(redirect("/inbox/login")),
-        Caller::Session(token) => auth::session_csrf_ok(token, field),
+        Caller::Session { token, .. } => auth::session_csrf_ok(token, field),
         // A browser never adds the API token on its own, so a request carrying it is no forgery.
         Caller::Token => true,
         Caller::Demo => auth::csrf_ok(headers, field),
@@ -283,10 +403,18 @@ async fn set_handled(
     Path(id): Path<String>,
     Form(form): Form<HandledForm>,
 ) -> Response {
-    if let Err(refusal) = check_post(&app, &headers, &form.csrf).await {
-        return refusal;
-    }
-    back_to_message(&id, app.store.set_handled(&id, form.handled == "yes").await)
+    let caller = match check_post(&app, &headers, &form.csrf).await {
+        Ok(caller) => caller,
+        Err(refusal) => return refusal,
+    };
+    // The form of before there was a status: handled is closed, not handled is open again.
+    let status = if form.handled == "yes" {
+        Status::Closed
+    } else {
+        Status::Open
+    };
+    let change = change_by(&caller);
+    back_to_message(&id, app.store.set_status(&id, status, &change).await)
 }
 
 async fn set_note(
@@ -295,16 +423,18 @@ async fn set_note(
     Path(id): Path<String>,
     Form(form): Form<NoteForm>,
 ) -> Response {
-    if let Err(refusal) = check_post(&app, &headers, &form.csrf).await {
-        return refusal;
-    }
+    let caller = match check_post(&app, &headers, &form.csrf).await {
+        Ok(caller) => caller,
+        Err(refusal) => return refusal,
+    };
     if form.note.chars().count() > 10_000 {
         return error_page(
             StatusCode::PAYLOAD_TOO_LARGE,
             "The note is longer than 10000 characters.",
         );
     }
-    back_to_message(&id, app.store.set_note(&id, &form.note).await)
+    let change = change_by(&caller);
+    back_to_message(&id, app.store.set_note(&id, &form.note, &change).await)
 }
 
 #[derive(Deserialize)]
@@ -325,6 +455,14 @@ async fn not_spam(
     back_to_message(&id, app.store.clear_flags(&id).await)
 }
 
+/// What `caller` changes now, as recorded.
+fn change_by(caller: &Caller) -> Change {
+    Change {
+        by: caller.actor().to_string(),
+        at: crate::time::rfc3339(std::time::SystemTime::now()),
+    }
+}
+
 /// The answer to a change of one message: back to it, or why not.
 fn back_to_message(id: &str, updated: Result<bool, crate::StoreError>) -> Response {
     match updated {
@@ -335,13 +473,13 @@ fn back_to_message(id: &str, updated: Result<bool, crate::StoreError>) -> Respon
 }
 
 async fn login_form(State(app): State<Arc<App>>, headers: HeaderMap) -> Response {
-    if app.config.auth.password_hash.is_none() || auth::may_read(&app, &headers).await {
+    if !auth::locked(&app).await || auth::may_read(&app, &headers).await {
         return redirect("/inbox");
     }
     let (token, new_csrf) = csrf(&Caller::Stranger, &headers);
     html_response(
         StatusCode::OK,
-        login::page(&token, None),
+        login::page(&token, app.config.auth.password_hash.is_some(), None),
         new_csrf,
         &app,
         &headers,
@@ -351,6 +489,9 @@ async fn login_form(State(app): State<Arc<App>>, headers: HeaderMap) -> Response
 #[derive(Deserialize)]
 struct LoginForm {
     csrf: String,
+    /// A teammate's name; empty (or absent) for the configured password's owner.
+    #[serde(default)]
+    name: String,
     password: String,
 }
 
@@ -360,43 +501,66 @@ async fn login(
     headers: HeaderMap,
     Form(form): Form<LoginForm>,
 ) -> Response {
-    if app.config.auth.password_hash.is_none() {
+    if !auth::locked(&app).await {
         return redirect("/inbox");
     }
     // Before a login there is no session: the form carries the double-submit cookie's token.
     let (token, new_csrf) = csrf(&Caller::Stranger, &headers);
     if !auth::from_same_origin(&headers) || !auth::csrf_ok(&headers, &form.csrf) {
-        let page = login::page(&token, Some("The form expired; please try again."));
+        let page = login::page(
+            &token,
+            app.config.auth.password_hash.is_some(),
+            Some("The form expired; please try again."),
+        );
         return html_response(StatusCode::FORBIDDEN, page, new_csrf, &app, &headers);
     }
     // Ten guesses a minute per address (the same client address as the rate limits, so behind
     // a proxy one guesser does not lock everyone out): argon2 is slow, but not slow enough on its own.
     let ip = client_ip(&headers, Some(peer), &app.config.rate_limit);
     if app.per_ip.take(&format!("login {ip}"), 10).is_err() {
-        let page = login::page(&token, Some("Too many attempts; wait a minute."));
+        let page = login::page(
+            &token,
+            app.config.auth.password_hash.is_some(),
+            Some("Too many attempts; wait a minute."),
+        );
         return html_response(StatusCode::TOO_MANY_REQUESTS, page, None, &app, &headers);
     }
-    let hash = app.config.auth.password_hash.clone().unwrap_or_default();
-    let Some(ok) = app.passwords.check(hash, form.password).await else {
+    let account = match auth::login_account(&app, &form.name).await {
+        Ok(account) => account,
+        Err(e) => return storage_failed(&e),
+    };
+    // A name nobody has is checked against a decoy, so it takes as long as a real one.
+    let hash = account
+        .as_ref()
+        .map_or(auth::decoy_hash(), |(_, hash)| hash);
+    let Some(ok) = app.passwords.check(hash.to_string(), form.password).await else {
         tracing::warn!(ip, "login refused: every password check is busy");
-        let page = login::page(&token, Some("The server is busy; try again in a moment."));
+        let page = login::page(
+            &token,
+            app.config.auth.password_hash.is_some(),
+            Some("The server is busy; try again in a moment."),
+        );
         let mut response = html_response(StatusCode::TOO_MANY_REQUESTS, page, None, &app, &headers);
         response
             .headers_mut()
             .insert(RETRY_AFTER, HeaderValue::from_static("1"));
         return response;
     };
-    if !ok {
+    let Some((user, hash)) = account.filter(|_| ok) else {
         tracing::warn!(ip, "failed login");
         return html_response(
             StatusCode::UNAUTHORIZED,
-            login::page(&token, Some("Wrong password.")),
+            login::page(
+                &token,
+                app.config.auth.password_hash.is_some(),
+                Some("Wrong name or password."),
+            ),
             None,
             &app,
             &headers,
         );
-    }
-    let session = match auth::start_session(&app).await {
+    };
+    let session = match auth::start_session(&app, &user, &hash).await {
         Ok(session) => session,
         Err(e) => return storage_failed(&e),
     };
@@ -436,7 +600,7 @@ async fn logout(
         Ok(caller) => caller,
         Err(refusal) => return refusal,
     };
-    if let Caller::Session(token) = caller {
+    if let Caller::Session { token, .. } = caller {
         if let Err(e) = auth::end_session(&app, &token).await {
             return storage_failed(&e);
         }
@@ -455,14 +619,15 @@ async fn export_filter(
     headers: &HeaderMap,
     query: &ListQuery,
 ) -> Result<Filter, Response> {
-    if !auth::may_read(app, headers).await {
+    let caller = auth::caller(app, headers).await;
+    if !caller.may_read() {
         return Err(error_page(
             StatusCode::UNAUTHORIZED,
             "Log in at /inbox first.",
         ));
     }
     query
-        .filter()
+        .filter_for(app, &caller)
         .map_err(|e| error_page(StatusCode::BAD_REQUEST, &e))
 }
 

@@ -35,7 +35,9 @@ fn a_submission_is_stored_once_and_listed_on() {
     let inbox = listed.as_object_mut().expect("object").remove("inbox");
     assert_eq!(
         inbox,
-        Some(json!({"site": "", "handled": false, "note": "", "flags": []})),
+        Some(
+            json!({"site": "", "handled": false, "status": "open", "assignee": null, "note": "", "flags": []})
+        ),
         "the inbox's own state"
     );
     listed.as_object_mut().expect("object").remove("receivedAt");

@@ -7,14 +7,12 @@
 mod support;
 
 use std::collections::HashSet;
-use std::io::{BufRead, BufReader, Write};
-use std::net::{TcpListener, TcpStream};
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
 use support::{
-    config, each_backend, id, sample, temp_dir, Received, Receiver, Server, WEBHOOK_SECRET,
+    config, each_backend, id, sample, temp_dir, Received, Receiver, Server, SmtpReceiver,
+    WEBHOOK_SECRET,
 };
 
 fn webhook_toml(url: &str, format: &str) -> String {
@@ -448,87 +446,6 @@ fn two_instances_with_a_slow_receiver_send_each_message_once_on() {
 fn email_toml(port: u16) -> String {
     let to_from = "to = \"owner@shop.example\"\nfrom = \"Inbox <inbox@shop.example>\"";
     format!("[[forward.emails]]\n{to_from}\nsmtp_url = \"smtp://127.0.0.1:{port}\"\n")
-}
-
-/// A minimal SMTP server on 127.0.0.1: refuses `MAIL FROM` with 451 while `busy` is set, else
-/// accepts; takes `delay` to accept each message's DATA, and keeps it. One thread per connection.
-struct SmtpReceiver {
-    port: u16,
-    busy: Arc<Mutex<bool>>,
-    refused: Arc<Mutex<u32>>,
-    mails: Arc<Mutex<Vec<String>>>,
-}
-
-impl SmtpReceiver {
-    fn start_with(busy: bool, delay: Duration) -> SmtpReceiver {
-        let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
-        let smtp = SmtpReceiver {
-            port: listener.local_addr().expect("addr").port(),
-            busy: Arc::new(Mutex::new(busy)),
-            refused: Arc::default(),
-            mails: Arc::default(),
-        };
-        let (busy, refused, mails) = (
-            Arc::clone(&smtp.busy),
-            Arc::clone(&smtp.refused),
-            Arc::clone(&smtp.mails),
-        );
-        std::thread::spawn(move || {
-            for stream in listener.incoming().flatten() {
-                let (b, r, m) = (Arc::clone(&busy), Arc::clone(&refused), Arc::clone(&mails));
-                std::thread::spawn(move || smtp_session(stream, &b, &r, &m, delay));
-            }
-        });
-        smtp
-    }
-}
-
-fn smtp_session(
-    mut stream: TcpStream,
-    busy: &Mutex<bool>,
-    refused: &Mutex<u32>,
-    mails: &Mutex<Vec<String>>,
-    delay: Duration,
-) {
-    let mut reader = BufReader::new(stream.try_clone().expect("clone"));
-    let _ = stream.write_all(b"220 localhost ESMTP test\r\n");
-    let mut line = String::new();
-    while reader.read_line(&mut line).is_ok_and(|n| n > 0) {
-        let command = line.trim_end().to_ascii_uppercase();
-        let reply: &[u8] = if command.starts_with("EHLO") || command.starts_with("HELO") {
-            b"250 localhost\r\n"
-        } else if command.starts_with("MAIL FROM") {
-            if *busy.lock().expect("lock") {
-                *refused.lock().expect("lock") += 1;
-                b"451 4.3.0 busy, try again later\r\n"
-            } else {
-                b"250 OK\r\n"
-            }
-        } else if command.starts_with("RCPT TO")
-            || command.starts_with("RSET")
-            || command.starts_with("NOOP")
-        {
-            b"250 OK\r\n"
-        } else if command == "DATA" {
-            let _ = stream.write_all(b"354 go ahead\r\n");
-            let mut data = String::new();
-            let mut part = String::new();
-            while reader.read_line(&mut part).is_ok_and(|n| n > 0) && part != ".\r\n" {
-                data.push_str(&part);
-                part.clear();
-            }
-            std::thread::sleep(delay);
-            mails.lock().expect("lock").push(data);
-            b"250 OK queued\r\n"
-        } else if command == "QUIT" {
-            let _ = stream.write_all(b"221 bye\r\n");
-            break;
-        } else {
-            b"502 not implemented\r\n"
-        };
-        let _ = stream.write_all(reply);
-        line.clear();
-    }
 }
 
 #[test]

@@ -4,98 +4,7 @@
 mod support;
 
 use serde_json::json;
-use support::{config, each_backend, id, sample, temp_dir, Reply, Server};
-
-/// A browser's cookie jar, reduced to what the UI sets.
-#[derive(Default)]
-struct Browser {
-    cookies: Vec<(String, String)>,
-}
-
-impl Browser {
-    fn remember(&mut self, reply: &Reply) {
-        for (name, value) in &reply.headers {
-            if name == "set-cookie" {
-                let pair = value.split(';').next().unwrap_or_default();
-                let (k, v) = pair.split_once('=').expect("name=value");
-                self.cookies.retain(|(n, _)| n != k);
-                self.cookies.push((k.to_string(), v.to_string()));
-            }
-        }
-    }
-
-    fn cookie_header(&self) -> String {
-        self.cookies
-            .iter()
-            .map(|(k, v)| format!("{k}={v}"))
-            .collect::<Vec<_>>()
-            .join("; ")
-    }
-
-    fn csrf(&self) -> String {
-        self.cookies
-            .iter()
-            .find(|(k, _)| k == "inbox_csrf")
-            .map(|(_, v)| v.clone())
-            .expect("a CSRF cookie")
-    }
-
-    fn get(&mut self, server: &Server, path: &str) -> Reply {
-        let cookie = self.cookie_header();
-        let reply = server.send("GET", path, &[("cookie", &cookie)], None);
-        self.remember(&reply);
-        reply
-    }
-
-    fn post_form(&mut self, server: &Server, path: &str, form: &str) -> Reply {
-        self.post_form_with(server, path, form, &[])
-    }
-
-    /// A form POST with more headers (as a proxy or the browser adds them).
-    fn post_form_with(
-        &mut self,
-        server: &Server,
-        path: &str,
-        form: &str,
-        extra: &[(&str, &str)],
-    ) -> Reply {
-        let cookie = self.cookie_header();
-        let mut headers = vec![
-            ("cookie", cookie.as_str()),
-            ("content-type", "application/x-www-form-urlencoded"),
-        ];
-        headers.extend_from_slice(extra);
-        let reply = server.send("POST", path, &headers, Some(form.as_bytes()));
-        self.remember(&reply);
-        reply
-    }
-}
-
-/// The CSRF token a page's forms carry.
-fn form_csrf(page: &Reply) -> String {
-    let text = page.text();
-    let start = text
-        .find("name=\"csrf\" value=\"")
-        .map(|i| i + "name=\"csrf\" value=\"".len())
-        .expect("a form with a CSRF field");
-    text[start..]
-        .split('"')
-        .next()
-        .expect("the value")
-        .to_string()
-}
-
-fn encode(s: &str) -> String {
-    s.bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() {
-                (b as char).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect()
-}
+use support::{config, each_backend, encode, form_csrf, id, sample, temp_dir, Browser, Server};
 
 fn server_with_password(dir: &std::path::Path) -> Server {
     server_with_password_and(dir, "")
@@ -150,7 +59,7 @@ fn login_session_and_csrf_on() {
         &format!("csrf={csrf}&password=wrong"),
     );
     assert_eq!(reply.status, 401);
-    assert!(reply.text().contains("Wrong password."));
+    assert!(reply.text().contains("Wrong name or password."));
     let reply = browser.post_form(
         &server,
         "/inbox/login",
@@ -199,20 +108,7 @@ fn login_session_and_csrf_on() {
 
 /// Logs `browser` in with the password "open sesame"; its session cookie.
 fn log_in(browser: &mut Browser, server: &Server) -> String {
-    browser.get(server, "/inbox/login");
-    let csrf = browser.csrf();
-    let reply = browser.post_form(
-        server,
-        "/inbox/login",
-        &format!("csrf={csrf}&password=open+sesame"),
-    );
-    assert_eq!(reply.status, 303, "{}", reply.text());
-    browser
-        .cookies
-        .iter()
-        .find(|(k, _)| k == "inbox_session")
-        .map(|(_, v)| v.clone())
-        .expect("a session cookie")
+    browser.log_in(server, "", "open sesame")
 }
 
 /// What a copy of a session cookie (kept by someone else, or an old tab) can still open.
@@ -418,13 +314,22 @@ fn find_handle_annotate_and_export_on() {
     );
     let detail = browser.get(&server, &path).text();
     assert!(
-        detail.contains("Mark not handled") && detail.contains("&lt;b&gt;thank-you&lt;/b&gt;"),
+        detail.contains(">Reopen</button>") && detail.contains("&lt;b&gt;thank-you&lt;/b&gt;"),
         "{detail}"
     );
     assert!(browser
         .get(&server, "/inbox?handled=no")
         .text()
         .contains("1 message match"));
+    let list = browser.get(&server, "/inbox").text();
+    assert!(
+        list.contains("1 message match") && !list.contains("Lovely shop"),
+        "the list starts with the open ones: {list}"
+    );
+    assert!(browser
+        .get(&server, "/inbox?status=any")
+        .text()
+        .contains("2 messages match"));
 
     let csv = browser.get(&server, "/inbox/export.csv");
     assert_eq!(csv.header("content-type"), Some("text/csv; charset=utf-8"));
@@ -506,11 +411,11 @@ fn possible_spam_has_its_own_view_on() {
         "{main}"
     );
     assert!(
-        main.contains("<a href=\"/inbox?spam=yes\">Possible spam (2)</a>"),
+        main.contains("<a href=\"/inbox?status=open&amp;spam=yes\">Possible spam (2)</a>"),
         "{main}"
     );
     assert!(
-        main.contains("href=\"/inbox/export.csv?spam=no\""),
+        main.contains("href=\"/inbox/export.csv?status=open&amp;spam=no\""),
         "the exports take the view: {main}"
     );
     // The view lists only the flagged ones, each with its signals in words, and keeps the other filters.
@@ -521,12 +426,12 @@ fn possible_spam_has_its_own_view_on() {
     );
     assert!(!view.contains("Where is my order?"), "{view}");
     assert!(
-        view.contains("new · sent faster than a person types"),
+        view.contains("<span class=\"flags\">sent faster than a person types</span>"),
         "{view}"
     );
-    assert!(view.contains("new · hidden field filled (people cannot see it; robots fill it in); sent 0.4 s after the visitor started typing"), "{view}");
+    assert!(view.contains("<span class=\"flags\">hidden field filled (people cannot see it; robots fill it in); sent 0.4 s after the visitor started typing</span>"), "{view}");
     assert!(
-        view.contains("<a href=\"/inbox?spam=yes\" aria-current=\"page\">"),
+        view.contains("<a href=\"/inbox?status=open&amp;spam=yes\" aria-current=\"page\">"),
         "{view}"
     );
     assert!(
@@ -547,15 +452,15 @@ fn possible_spam_has_its_own_view_on() {
     // Exports keep the flags and filter the same way; without `spam` they have everything.
     let csv = browser.get(&server, "/inbox/export.csv?spam=yes").text();
     let lines: Vec<&str> = csv.split("\r\n").filter(|l| !l.is_empty()).collect();
-    assert!(lines[0].ends_with(",flags"), "{}", lines[0]);
+    assert!(lines[0].ends_with(",flags,status,assignee"), "{}", lines[0]);
     assert_eq!(lines.len(), 3, "{csv}");
     assert!(
-        lines[1].contains(&id(3)) && lines[1].ends_with(",honeypot too-fast:0.4"),
+        lines[1].contains(&id(3)) && lines[1].ends_with(",honeypot too-fast:0.4,open,"),
         "{}",
         lines[1]
     );
     assert!(
-        lines[2].contains(&id(2)) && lines[2].ends_with(",too-fast"),
+        lines[2].contains(&id(2)) && lines[2].ends_with(",too-fast,open,"),
         "{}",
         lines[2]
     );
@@ -728,9 +633,15 @@ fn error_pages_are_html_and_visitor_text_is_isolated_on() {
     for (path, status) in [
         ("/inbox?rating=9", 400),
         (&*format!("/inbox/m/{}", id(99)), 404),
+        ("/inbox/no/such/page", 404),
+        ("/inbox/m/x/note", 405),
     ] {
         let reply = browser.get(&server, path);
         assert_eq!(reply.status, status, "{path}");
+        assert!(
+            reply.header("content-security-policy").is_some(),
+            "{path}: the UI's headers"
+        );
         assert_eq!(
             reply.header("content-type"),
             Some("text/html; charset=utf-8"),
@@ -738,6 +649,27 @@ fn error_pages_are_html_and_visitor_text_is_isolated_on() {
         );
         assert!(reply.text().starts_with("<!doctype html>"), "{path}");
     }
+
+    // A form over the size limit, or missing its fields, gets a page too.
+    assert_eq!(server.post_json(&sample(&id(2))).status, 201);
+    let note = format!("/inbox/m/{}/note", id(2));
+    let reply = browser.post_form(&server, &note, "csrf=x");
+    assert_eq!(reply.status, 422);
+    assert_eq!(
+        reply.header("content-type"),
+        Some("text/html; charset=utf-8")
+    );
+    assert!(reply.text().contains("incomplete"), "{}", reply.text());
+    // A form over the limit, sent whole (the server reads it to the limit, so the answer does
+    // not race the upload).
+    let huge = format!("csrf=x&note={}", "x".repeat(inbox::ui::MAX_FORM_BYTES));
+    let reply = browser.post_form(&server, &note, &huge);
+    assert_eq!(reply.status, 413);
+    assert_eq!(
+        reply.header("content-type"),
+        Some("text/html; charset=utf-8")
+    );
+    assert!(reply.text().contains("too large"), "{}", reply.text());
 
     let mut spoof = sample(&id(1));
     spoof["page"]["url"] = json!("https://evil.example/\u{202E}elpmaxe.pohs//:sptth");
@@ -805,7 +737,9 @@ fn the_inbox_shows_a_page_at_a_time_on() {
             && !second.contains("Message number 4")
     );
     assert!(
-        second.contains("<a href=\"/inbox?spam=no&amp;limit=2\">Newest messages</a>"),
+        second.contains(
+            "<a class=\"button secondary\" href=\"/inbox?status=open&amp;spam=no&amp;limit=2\">Newest messages</a>"
+        ),
         "{second}"
     );
     let third = browser
@@ -816,4 +750,132 @@ fn the_inbox_shows_a_page_at_a_time_on() {
         "{third}"
     );
     assert_eq!(browser.get(&server, "/inbox?cursor=nonsense").status, 400);
+}
+
+#[test]
+fn the_list_works_by_status_and_customer() {
+    each_backend(the_list_works_by_status_and_customer_on);
+}
+
+/// Counts per status, closing and reopening from the list (back to the same list), one card per
+/// customer with how many messages they sent, their other messages on a message's page, e-mail
+/// addresses as links, times as `<time datetime>`, and a single sentence when nothing matches.
+fn the_list_works_by_status_and_customer_on() {
+    let dir = temp_dir();
+    let server = Server::start(dir.path());
+    for (n, email, message) in [
+        (1, "Ana@Example.org", "My first question."),
+        (2, "bob@example.org", "Bob asks."),
+        (3, "ana@example.ORG", "Ana again."),
+    ] {
+        let mut body = sample(&id(n));
+        body["email"] = json!(email);
+        body["message"] = json!(message);
+        assert_eq!(server.post_json(&body).status, 201);
+    }
+    let mut browser = Browser::default();
+    let list = browser.get(&server, "/inbox").text();
+    for part in [
+        "Open <span class=\"count\">3</span>",
+        "Closed <span class=\"count\">0</span>",
+        "All <span class=\"count\">3</span>",
+        "<a class=\"email\" href=\"mailto:bob@example.org\"><bdi>bob@example.org</bdi></a>",
+        "<time datetime=\"",
+    ] {
+        assert!(list.contains(part), "{part} in {list}");
+    }
+    // Closing from the list comes back to it.
+    let back = "/inbox?status=open&q=bob";
+    let closed = browser.submit(
+        &server,
+        back,
+        &format!("/inbox/m/{}/status", id(2)),
+        &format!("status=closed&back={}", encode(back)),
+    );
+    assert_eq!(closed.header("location"), Some(back));
+    let list = browser.get(&server, back).text();
+    assert_eq!(
+        list.matches("No messages match.").count(),
+        1,
+        "one sentence: {list}"
+    );
+    assert!(!list.contains("<svg"), "no chart for nothing: {list}");
+    let list = browser.get(&server, "/inbox?status=closed").text();
+    assert!(
+        list.contains("Bob asks.") && list.contains(">Reopen</button>"),
+        "{list}"
+    );
+    assert!(
+        list.contains("Open <span class=\"count\">2</span>"),
+        "{list}"
+    );
+    // One card per customer, saying how many messages they sent.
+    let grouped = browser
+        .get(&server, "/inbox?group=customer&status=any")
+        .text();
+    assert!(
+        grouped.contains("Ana again.") && !grouped.contains("My first question."),
+        "{grouped}"
+    );
+    assert!(
+        grouped.contains("2 messages from this customer"),
+        "{grouped}"
+    );
+    // A message's page shows the customer's other messages.
+    let page = browser.get(&server, &format!("/inbox/m/{}", id(3))).text();
+    assert!(
+        page.contains("Other messages from this customer") && page.contains("My first question."),
+        "{page}"
+    );
+    assert!(!page.contains("Bob asks."), "{page}");
+    let page = browser.get(&server, &format!("/inbox/m/{}", id(2))).text();
+    assert!(
+        !page.contains("Other messages from this customer"),
+        "{page}"
+    );
+}
+
+#[test]
+fn without_a_mail_server_replies_open_the_owners_mail_program() {
+    each_backend(without_a_mail_server_replies_open_the_owners_mail_program_on);
+}
+
+/// No `[reply]`: "Reply by e-mail" is a `mailto:` link with the subject and the customer's words
+/// quoted, and the page says how to reply from the inbox; without an address, it says there is
+/// none and what else they gave.
+fn without_a_mail_server_replies_open_the_owners_mail_program_on() {
+    let dir = temp_dir();
+    let server = Server::start(dir.path());
+    let mut body = sample(&id(1));
+    body["message"] = json!("Is it 50% off & free?");
+    assert_eq!(server.post_json(&body).status, 201);
+    let mut anonymous = sample(&id(2));
+    anonymous["email"] = json!(null);
+    anonymous["name"] = json!("Cleo");
+    assert_eq!(server.post_json(&anonymous).status, 201);
+    let mut browser = Browser::default();
+    let page = browser.get(&server, &format!("/inbox/m/{}", id(1))).text();
+    assert!(
+        page.contains("href=\"mailto:ana@example.org?subject=Re%3A%20Is%20it%2050%25%20off%20%26%20free%3F&amp;body=%0A%0AOn%20"),
+        "{page}"
+    );
+    assert!(
+        page.contains("wrote%3A%0A%3E%20Is%20it%2050%25%20off%20%26%20free%3F"),
+        "{page}"
+    );
+    assert!(
+        page.contains(">Reply by e-mail</a>") && page.contains("[reply]"),
+        "{page}"
+    );
+    assert!(!page.contains("name=\"text\""), "no reply form: {page}");
+    let page = browser.get(&server, &format!("/inbox/m/{}", id(2))).text();
+    assert!(
+        page.contains("The customer left no e-mail address"),
+        "{page}"
+    );
+    assert!(!page.contains("Reply by e-mail"), "{page}");
+    assert!(
+        page.contains("<dd><bdi>Cleo</bdi></dd>"),
+        "what they gave: {page}"
+    );
 }

@@ -24,8 +24,9 @@ await esbuild.build({
   logLevel: 'error',
 });
 fs.copyFileSync('index.html', 'dist/index.html');
-// The IIFE as a classic script, then with the files from elsewhere (the test serves the package
-// there, as a CDN would).
-const html = fs.readFileSync('index.html', 'utf8');
-fs.writeFileSync('dist/iife/index.html', html.replace('type="module"', 'defer'));
-fs.writeFileSync('dist/iife/cdn.html', html.replace('type="module"', 'defer data-base-url="/cdn/contact-widget/"'));
+// The IIFE as a classic script, then with baseUrl in the page's JSON block: the files from
+// elsewhere (the test serves the package there, as a CDN would).
+const html = fs.readFileSync('index.html', 'utf8').replace('type="module"', 'defer');
+const block = '<script type="application/json" id="contact-widget-config">{ "baseUrl": "/cdn/contact-widget/" }</script>';
+fs.writeFileSync('dist/iife/index.html', html);
+fs.writeFileSync('dist/iife/cdn.html', html.replace('</head>', `  ${block}\n  </head>`));

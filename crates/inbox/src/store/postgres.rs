@@ -10,10 +10,11 @@ use async_trait::async_trait;
 use tokio_postgres::types::ToSql;
 use tokio_postgres::{Client, NoTls, Row};
 
-use super::query::{self, Cursor, DayStats, Filter, Page, Param, COLUMNS};
+use super::query::{self, Cursor, DayStats, Filter, Page, Param, COLUMNS, SEQ_COLUMN};
 use super::{
-    compare_with_first, flags_column, stored_from_columns, Inserted, Job, JobState, NewFeedback,
-    Session, StoreError, StoredSubmission,
+    compare_with_first, customer_key, flags_column, reply_target, Change, Columns, Delivery, Event,
+    Inserted, Job, JobState, NewFeedback, NewReply, OpenSession, Reply, Session, Status,
+    StatusCounts, StoreError, StoredSubmission, User, REPLY_TARGET,
 };
 
 /// Schema steps, applied in order; `inbox_schema.version` counts how many have run.
@@ -76,6 +77,45 @@ const MIGRATIONS: &[&str] = &[
         count    BIGINT NOT NULL,
         PRIMARY KEY (day, site, event, channel, action, path, language, device)
     );",
+    // A status (open, answered, closed) replaces `handled` (a handled message is closed); the
+    // assignee; the customer (the e-mail address in lower case, ASCII only as `customer_key`
+    // does); teammates, each session theirs ('' is the configured password's owner); replies;
+    // and what was done to each message by whom.
+    "ALTER TABLE feedback ADD COLUMN status TEXT NOT NULL DEFAULT 'open';
+    UPDATE feedback SET status = 'closed' WHERE handled <> 0;
+    ALTER TABLE feedback DROP COLUMN handled;
+    ALTER TABLE feedback ADD COLUMN assignee TEXT;
+    ALTER TABLE feedback ADD COLUMN customer TEXT;
+    UPDATE feedback SET customer = translate(btrim(email, ' '), 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')
+        WHERE btrim(coalesce(email, ''), ' ') <> '';
+    CREATE INDEX feedback_customer ON feedback (customer, received_at, seq);
+    CREATE INDEX outbox_feedback ON outbox (feedback_id);
+    CREATE TABLE users (
+        key           TEXT PRIMARY KEY,
+        name          TEXT NOT NULL,
+        password_hash TEXT NOT NULL,
+        created_at    TEXT NOT NULL
+    );
+    ALTER TABLE sessions ADD COLUMN user_key TEXT NOT NULL DEFAULT '';
+    CREATE TABLE replies (
+        seq         BIGSERIAL PRIMARY KEY,
+        id          TEXT NOT NULL UNIQUE,
+        feedback_id TEXT NOT NULL,
+        at          TEXT NOT NULL,
+        author      TEXT NOT NULL,
+        to_address  TEXT NOT NULL,
+        body        TEXT NOT NULL
+    );
+    CREATE INDEX replies_feedback ON replies (feedback_id);
+    CREATE TABLE activity (
+        seq         BIGSERIAL PRIMARY KEY,
+        feedback_id TEXT NOT NULL,
+        at          TEXT NOT NULL,
+        actor       TEXT NOT NULL,
+        kind        TEXT NOT NULL,
+        value       TEXT NOT NULL
+    );
+    CREATE INDEX activity_feedback ON activity (feedback_id);",
 ];
 
 /// Connections opened per instance. tokio-postgres pipelines concurrent queries on one
@@ -209,15 +249,69 @@ pub(super) fn to_sql(params: &[Param]) -> Vec<&(dyn ToSql + Sync)> {
 }
 
 fn to_stored(row: &Row) -> Result<StoredSubmission, StoreError> {
-    let handled: i32 = row.try_get(3)?;
-    stored_from_columns(
-        row.try_get(0)?,
-        row.try_get::<_, &str>(1)?,
-        row.try_get(2)?,
-        handled != 0,
-        row.try_get(4)?,
-        row.try_get::<_, &str>(5)?,
-    )
+    Columns {
+        received_at: row.try_get(0)?,
+        body: row.try_get(1)?,
+        site: row.try_get(2)?,
+        status: row.try_get(3)?,
+        note: row.try_get(4)?,
+        flags: row.try_get(5)?,
+        assignee: row.try_get(6)?,
+    }
+    .into_stored()
+}
+
+/// One page from `rows` (of [`COLUMNS`] and `seq`).
+fn to_page(rows: &[Row], limit: u32) -> Result<Page<StoredSubmission>, StoreError> {
+    let fetched = rows
+        .iter()
+        .map(|row| {
+            Ok((
+                to_stored(row)?,
+                Cursor {
+                    received_at: row.try_get(0)?,
+                    seq: row.try_get(SEQ_COLUMN)?,
+                },
+            ))
+        })
+        .collect::<Result<Vec<_>, StoreError>>()?;
+    Ok(Page::from_fetched(fetched, limit))
+}
+
+fn user_from_row(row: &Row) -> Result<User, StoreError> {
+    Ok(User {
+        name: row.try_get(0)?,
+        password_hash: row.try_get(1)?,
+        created_at: row.try_get(2)?,
+    })
+}
+
+impl PostgresStore {
+    /// Sets `column` of message `id` to `value` and, when that changed it, records `kind` by
+    /// `by`, in one statement. `false` when there is no such message.
+    async fn change_and_record(
+        &self,
+        id: &str,
+        column: &str,
+        value: Option<&str>,
+        kind: &str,
+        by: &Change,
+    ) -> Result<bool, StoreError> {
+        let sql = format!(
+            "WITH up AS (
+                 UPDATE feedback SET {column} = $2::text WHERE id = $1 AND {column} IS DISTINCT FROM $2::text RETURNING id),
+             ev AS (
+                 INSERT INTO activity (feedback_id, at, actor, kind, value)
+                 SELECT id, $3, $4, $5, coalesce($2::text, '') FROM up RETURNING 1)
+             SELECT EXISTS (SELECT 1 FROM feedback WHERE id = $1)"
+        );
+        Ok(self
+            .client()
+            .await?
+            .query_one(&sql, &[&id, &value, &by.at, &by.by, &kind])
+            .await?
+            .try_get(0)?)
+    }
 }
 
 #[async_trait]
@@ -234,8 +328,8 @@ impl super::Store for PostgresStore {
         let changed: i64 = client
             .query_one(
                 "WITH ins AS (
-                     INSERT INTO feedback (id, received_at, message, rating, email, page_url, body, name, site, flags)
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+                     INSERT INTO feedback (id, received_at, message, rating, email, page_url, body, name, site, flags, customer)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $12)
                      ON CONFLICT (id) DO NOTHING RETURNING id),
                  jobs AS (
                      INSERT INTO outbox (feedback_id, target, next_at)
@@ -253,6 +347,7 @@ impl super::Store for PostgresStore {
                     &new.site,
                     &flags,
                     &new.forward_to,
+                    &customer_key(s.email.as_deref()),
                 ],
             )
             .await?
@@ -275,19 +370,18 @@ impl super::Store for PostgresStore {
     ) -> Result<Page<StoredSubmission>, StoreError> {
         let (sql, params) = query::page_sql(filter, "seq", after, limit);
         let rows = self.client().await?.query(&sql, &to_sql(&params)).await?;
-        let fetched = rows
-            .iter()
-            .map(|row| {
-                Ok((
-                    to_stored(row)?,
-                    Cursor {
-                        received_at: row.try_get(0)?,
-                        seq: row.try_get(6)?,
-                    },
-                ))
-            })
-            .collect::<Result<Vec<_>, StoreError>>()?;
-        Ok(Page::from_fetched(fetched, limit))
+        to_page(&rows, limit)
+    }
+
+    async fn list_customers(
+        &self,
+        filter: &Filter,
+        after: Option<&Cursor>,
+        limit: u32,
+    ) -> Result<Page<StoredSubmission>, StoreError> {
+        let (sql, params) = query::customers_page_sql(filter, "seq", after, limit);
+        let rows = self.client().await?.query(&sql, &to_sql(&params)).await?;
+        to_page(&rows, limit)
     }
 
     async fn get(&self, id: &str) -> Result<Option<StoredSubmission>, StoreError> {
@@ -301,26 +395,54 @@ impl super::Store for PostgresStore {
             .transpose()
     }
 
-    async fn set_handled(&self, id: &str, handled: bool) -> Result<bool, StoreError> {
-        let handled = i32::from(handled);
-        Ok(self
+    async fn history(
+        &self,
+        customer: &str,
+        limit: u32,
+    ) -> Result<Vec<StoredSubmission>, StoreError> {
+        let sql = format!(
+            "SELECT {COLUMNS} FROM feedback WHERE customer = $1 ORDER BY received_at DESC, seq DESC LIMIT $2"
+        );
+        let rows = self
             .client()
             .await?
-            .execute(
-                "UPDATE feedback SET handled = $1 WHERE id = $2",
-                &[&handled, &id],
-            )
-            .await?
-            == 1)
+            .query(&sql, &[&customer, &i64::from(limit)])
+            .await?;
+        rows.iter().map(to_stored).collect()
     }
 
-    async fn set_note(&self, id: &str, note: &str) -> Result<bool, StoreError> {
-        Ok(self
+    async fn message_counts(&self, customers: &[String]) -> Result<Vec<(String, i64)>, StoreError> {
+        let rows = self
             .client()
             .await?
-            .execute("UPDATE feedback SET note = $1 WHERE id = $2", &[&note, &id])
-            .await?
-            == 1)
+            .query(
+                "SELECT customer, count(*) FROM feedback WHERE customer = ANY($1) GROUP BY customer",
+                &[&customers],
+            )
+            .await?;
+        rows.iter()
+            .map(|r| Ok((r.try_get(0)?, r.try_get(1)?)))
+            .collect()
+    }
+
+    async fn set_status(&self, id: &str, status: Status, by: &Change) -> Result<bool, StoreError> {
+        self.change_and_record(id, "status", Some(status.name()), "status", by)
+            .await
+    }
+
+    async fn assign(
+        &self,
+        id: &str,
+        assignee: Option<&str>,
+        by: &Change,
+    ) -> Result<bool, StoreError> {
+        self.change_and_record(id, "assignee", assignee, "assign", by)
+            .await
+    }
+
+    async fn set_note(&self, id: &str, note: &str, by: &Change) -> Result<bool, StoreError> {
+        self.change_and_record(id, "note", Some(note), "note", by)
+            .await
     }
 
     async fn clear_flags(&self, id: &str) -> Result<bool, StoreError> {
@@ -330,6 +452,115 @@ impl super::Store for PostgresStore {
             .execute("UPDATE feedback SET flags = '' WHERE id = $1", &[&id])
             .await?
             == 1)
+    }
+
+    async fn add_reply(&self, r: &NewReply) -> Result<Option<Inserted>, StoreError> {
+        // One statement keeps the reply, queues its e-mail and marks the message answered: atomic
+        // without a transaction on the shared connection, as `insert` is.
+        let row = self
+            .client()
+            .await?
+            .query_one(
+                "WITH r AS (
+                     INSERT INTO replies (id, feedback_id, at, author, to_address, body)
+                     SELECT $1, id, $3, $4, $5, $6 FROM feedback WHERE id = $2
+                     ON CONFLICT (id) DO NOTHING RETURNING feedback_id),
+                 j AS (
+                     INSERT INTO outbox (feedback_id, target, next_at) SELECT feedback_id, $7, $3 FROM r RETURNING 1),
+                 s AS (
+                     UPDATE feedback SET status = 'answered' WHERE id IN (SELECT feedback_id FROM r) RETURNING 1)
+                 SELECT (SELECT count(*) FROM r), EXISTS (SELECT 1 FROM feedback WHERE id = $2)",
+                &[&r.id, &r.feedback_id, &r.at, &r.by, &r.to, &r.text, &reply_target(&r.id)],
+            )
+            .await?;
+        let (kept, exists): (i64, bool) = (row.try_get(0)?, row.try_get(1)?);
+        Ok(match (exists, kept) {
+            (false, _) => None,
+            (true, 1) => Some(Inserted::New),
+            (true, _) => Some(Inserted::Retry),
+        })
+    }
+
+    async fn replies(&self, feedback_id: &str) -> Result<Vec<Reply>, StoreError> {
+        let rows = self
+            .client()
+            .await?
+            .query(
+                &format!(
+                    "SELECT r.id, r.at, r.author, r.to_address, r.body, o.attempts, o.last_error, o.next_at, o.delivered_at
+                     FROM replies r JOIN outbox o ON o.feedback_id = r.feedback_id AND o.target = '{REPLY_TARGET}' || r.id
+                     WHERE r.feedback_id = $1 ORDER BY r.seq"
+                ),
+                &[&feedback_id],
+            )
+            .await?;
+        rows.iter()
+            .map(|row| {
+                Ok(Reply {
+                    id: row.try_get(0)?,
+                    at: row.try_get(1)?,
+                    by: row.try_get(2)?,
+                    to: row.try_get(3)?,
+                    text: row.try_get(4)?,
+                    delivery: Delivery::from_job(
+                        row.try_get(5)?,
+                        row.try_get(6)?,
+                        row.try_get(7)?,
+                        row.try_get(8)?,
+                    ),
+                })
+            })
+            .collect()
+    }
+
+    async fn activity(&self, feedback_id: &str) -> Result<Vec<Event>, StoreError> {
+        let rows = self
+            .client()
+            .await?
+            .query(
+                "SELECT at, actor, kind, value FROM activity WHERE feedback_id = $1 ORDER BY seq",
+                &[&feedback_id],
+            )
+            .await?;
+        rows.iter()
+            .map(|row| {
+                Ok(Event {
+                    at: row.try_get(0)?,
+                    by: row.try_get(1)?,
+                    kind: row.try_get(2)?,
+                    value: row.try_get(3)?,
+                })
+            })
+            .collect()
+    }
+
+    async fn failing_replies(&self, limit: u32) -> Result<Vec<String>, StoreError> {
+        let rows = self
+            .client()
+            .await?
+            .query(
+                &format!(
+                    "SELECT feedback_id FROM outbox WHERE target LIKE '{REPLY_TARGET}%' AND delivered_at IS NULL AND attempts > 0
+                     GROUP BY feedback_id ORDER BY max(seq) DESC LIMIT $1"
+                ),
+                &[&i64::from(limit)],
+            )
+            .await?;
+        rows.iter().map(|r| Ok(r.try_get(0)?)).collect()
+    }
+
+    async fn status_counts(&self, filter: &Filter) -> Result<StatusCounts, StoreError> {
+        let (clause, params) = filter.any_status().where_clause();
+        let rows = self
+            .client()
+            .await?
+            .query(&query::status_counts_sql(&clause), &to_sql(&params))
+            .await?;
+        let mut counts = StatusCounts::default();
+        for row in &rows {
+            counts.add(row.try_get(0)?, row.try_get(1)?);
+        }
+        Ok(counts)
     }
 
     async fn daily(&self, filter: &Filter) -> Result<Vec<DayStats>, StoreError> {
@@ -433,27 +664,109 @@ impl super::Store for PostgresStore {
             .collect()
     }
 
+    async fn add_user(&self, user: &User) -> Result<bool, StoreError> {
+        let changed = self
+            .client()
+            .await?
+            .execute(
+                "INSERT INTO users (key, name, password_hash, created_at) VALUES ($1, $2, $3, $4)
+                 ON CONFLICT (key) DO NOTHING",
+                &[
+                    &user.name.to_lowercase(),
+                    &user.name,
+                    &user.password_hash,
+                    &user.created_at,
+                ],
+            )
+            .await?;
+        Ok(changed == 1)
+    }
+
+    async fn remove_user(&self, name: &str) -> Result<bool, StoreError> {
+        let row = self
+            .client()
+            .await?
+            .query_one(
+                "WITH u AS (DELETE FROM users WHERE key = $1 RETURNING 1),
+                 s AS (DELETE FROM sessions WHERE user_key = $1 RETURNING 1)
+                 SELECT count(*) FROM u",
+                &[&name.to_lowercase()],
+            )
+            .await?;
+        Ok(row.try_get::<_, i64>(0)? == 1)
+    }
+
+    async fn set_user_password(&self, name: &str, password_hash: &str) -> Result<bool, StoreError> {
+        let row = self
+            .client()
+            .await?
+            .query_one(
+                "WITH u AS (UPDATE users SET password_hash = $2 WHERE key = $1 RETURNING 1),
+                 s AS (DELETE FROM sessions WHERE user_key = $1 RETURNING 1)
+                 SELECT count(*) FROM u",
+                &[&name.to_lowercase(), &password_hash],
+            )
+            .await?;
+        Ok(row.try_get::<_, i64>(0)? == 1)
+    }
+
+    async fn user(&self, name: &str) -> Result<Option<User>, StoreError> {
+        self.client()
+            .await?
+            .query_opt(
+                "SELECT name, password_hash, created_at FROM users WHERE key = $1",
+                &[&name.to_lowercase()],
+            )
+            .await?
+            .as_ref()
+            .map(user_from_row)
+            .transpose()
+    }
+
+    async fn users(&self) -> Result<Vec<User>, StoreError> {
+        let rows = self
+            .client()
+            .await?
+            .query(
+                "SELECT name, password_hash, created_at FROM users ORDER BY key",
+                &[],
+            )
+            .await?;
+        rows.iter().map(user_from_row).collect()
+    }
+
     async fn create_session(&self, s: &Session) -> Result<(), StoreError> {
         self.client()
             .await?
             .execute(
-                "INSERT INTO sessions (id, password, created_at, expires_at) VALUES ($1, $2, $3, $4)",
-                &[&s.id, &s.password, &s.created_at, &s.expires_at],
+                "INSERT INTO sessions (id, user_key, password, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)",
+                &[&s.id, &s.user, &s.password, &s.created_at, &s.expires_at],
             )
             .await?;
         Ok(())
     }
 
-    async fn session_open(&self, id: &str, password: &str, now: &str) -> Result<bool, StoreError> {
+    async fn session(&self, id: &str, now: &str) -> Result<Option<OpenSession>, StoreError> {
         let row = self
             .client()
             .await?
             .query_opt(
-                "SELECT 1 FROM sessions WHERE id = $1 AND password = $2 AND expires_at > $3",
-                &[&id, &password, &now],
+                "SELECT s.user_key, s.password, u.name, u.password_hash FROM sessions s
+                 LEFT JOIN users u ON u.key = s.user_key AND s.user_key <> ''
+                 WHERE s.id = $1 AND s.expires_at > $2",
+                &[&id, &now],
             )
             .await?;
-        Ok(row.is_some())
+        row.map(|row| {
+            let name: Option<String> = row.try_get(2)?;
+            let hash: Option<String> = row.try_get(3)?;
+            Ok(OpenSession {
+                user: row.try_get(0)?,
+                password: row.try_get(1)?,
+                teammate: name.zip(hash),
+            })
+        })
+        .transpose()
     }
 
     async fn end_session(&self, id: &str) -> Result<(), StoreError> {
@@ -464,18 +777,95 @@ impl super::Store for PostgresStore {
         Ok(())
     }
 
-    async fn end_stale_sessions(&self, password: &str, now: &str) -> Result<(), StoreError> {
+    async fn end_expired_sessions(&self, now: &str) -> Result<(), StoreError> {
         self.client()
             .await?
-            .execute(
-                "DELETE FROM sessions WHERE password <> $1 OR expires_at <= $2",
-                &[&password, &now],
-            )
+            .execute("DELETE FROM sessions WHERE expires_at <= $1", &[&now])
             .await?;
         Ok(())
     }
 
     fn backend(&self) -> &'static str {
         "postgres"
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Before statuses (version 6): a handled message becomes closed, the others stay open; each
+    /// message gets its customer (ASCII lower case, as `customer_key`); a login of the one
+    /// password stays the owner's. Needs `DATABASE_URL` (skipped without, as the HTTP tests are).
+    #[tokio::test]
+    async fn handled_becomes_closed_and_logins_stay() {
+        let Some(url) = std::env::var("DATABASE_URL").ok().filter(|u| !u.is_empty()) else {
+            assert!(
+                std::env::var("INBOX_REQUIRE_POSTGRES").map_or(true, |v| v != "1"),
+                "INBOX_REQUIRE_POSTGRES=1 but DATABASE_URL is not set"
+            );
+            eprintln!("note: PostgreSQL migration test skipped: DATABASE_URL is not set");
+            return;
+        };
+        let schema = format!("t_migration_{}", std::process::id());
+        let config = tokio_postgres::Config::from_str(&url).expect("url");
+        let old = connect_one(&config, Some(&schema)).await.expect("connect");
+        old.batch_execute(&format!(
+            "DROP SCHEMA IF EXISTS {schema} CASCADE; CREATE SCHEMA {schema}; SET search_path TO {schema};
+             CREATE TABLE inbox_schema (version INTEGER NOT NULL); INSERT INTO inbox_schema VALUES (6);"
+        ))
+        .await
+        .expect("a fresh schema");
+        for step in &MIGRATIONS[..6] {
+            old.batch_execute(step).await.expect("an older schema");
+        }
+        old.batch_execute(
+            "INSERT INTO feedback (id, received_at, message, body, email, handled) VALUES
+                 ('a', '2026-01-01T00:00:00.000Z', 'm', '{}', 'Ana@Example.ORG', 1),
+                 ('b', '2026-01-02T00:00:00.000Z', 'm', '{}', ' ana@example.org', 0),
+                 ('c', '2026-01-03T00:00:00.000Z', 'm', '{}', '', 0),
+                 ('d', '2026-01-04T00:00:00.000Z', 'm', '{}', 'ÉLODIE@Example.org', 1);
+             INSERT INTO sessions (id, password, created_at, expires_at) VALUES ('s', 'p', 'x', 'y');",
+        )
+        .await
+        .expect("old rows");
+        let store = PostgresStore::connect(&url, Some(&schema))
+            .await
+            .expect("migrate");
+        assert_eq!(
+            store.schema_version().await.expect("version"),
+            MIGRATIONS.len() as i32
+        );
+        let client = store.client().await.expect("client");
+        let rows = client
+            .query("SELECT id, status, customer FROM feedback ORDER BY id", &[])
+            .await
+            .expect("rows");
+        let rows: Vec<(String, String, Option<String>)> = rows
+            .iter()
+            .map(|r| (r.get(0), r.get(1), r.get(2)))
+            .collect();
+        let ana = Some("ana@example.org".to_string());
+        let elodie = customer_key(Some("ÉLODIE@Example.org"));
+        assert_eq!(elodie.as_deref(), Some("Élodie@example.org"));
+        assert_eq!(
+            rows,
+            [
+                ("a".into(), "closed".into(), ana.clone()),
+                ("b".into(), "open".into(), ana),
+                ("c".into(), "open".into(), None),
+                ("d".into(), "closed".into(), elodie),
+            ]
+        );
+        let user: String = client
+            .query_one("SELECT user_key FROM sessions WHERE id = 's'", &[])
+            .await
+            .expect("the session is kept")
+            .get(0);
+        assert_eq!(user, "");
+        client
+            .batch_execute(&format!("DROP SCHEMA {schema} CASCADE"))
+            .await
+            .expect("clean up");
     }
 }

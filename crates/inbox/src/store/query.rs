@@ -8,20 +8,39 @@
 
 use serde::Serialize;
 
+use super::Status;
+
 /// What the owner is looking for. Every field narrows; the default lists everything.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Filter {
     /// Words to find in the message, e-mail, name or page URL (case-insensitive, as a substring).
     pub text: Option<String>,
-    pub site: Option<String>,
+    /// A configured site's name, or (in open mode, where the site is the origin) part of it.
+    pub site: Option<Site>,
     pub rating: Option<u8>,
     /// First day to include, `YYYY-MM-DD` (UTC).
     pub from: Option<String>,
     /// Last day to include, `YYYY-MM-DD` (UTC).
     pub to: Option<String>,
+    pub status: Option<Status>,
+    /// `Some(true)`: answered or closed; `Some(false)`: open (what `handled` meant before there
+    /// was a status).
     pub handled: Option<bool>,
+    /// The teammate it is assigned to.
+    pub assignee: Option<String>,
+    /// One customer's messages (see `store::customer_key`).
+    pub customer: Option<String>,
     /// Only messages with spam flags (`Some(true)`: the "Possible spam" view) or without them.
     pub flagged: Option<bool>,
+}
+
+/// How the Site filter matches.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Site {
+    /// A configured site by its name (the index on `site` finds it).
+    Name(String),
+    /// Part of an origin, in any case: `8391` finds `http://127.0.0.1:8391`.
+    Part(String),
 }
 
 /// Where a page starts: just after this row, in newest-first order.
@@ -53,8 +72,11 @@ impl Cursor {
     }
 }
 
-/// Columns every listing selects, in the order `stored_from_columns` takes them.
-pub const COLUMNS: &str = "received_at, body, site, handled, note, flags";
+/// Columns every listing selects, in the order `store::Columns` holds them; a page's sequence
+/// number follows them.
+pub const COLUMNS: &str = "received_at, body, site, status, note, flags, assignee";
+/// The index of the sequence number [`page_sql`] selects after [`COLUMNS`].
+pub const SEQ_COLUMN: usize = 7;
 
 /// A value bound to a placeholder.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -82,8 +104,25 @@ impl Filter {
 
     /// [`Filter::where_clause`] for the page after `after`, whose rows' sequence column is `seq`.
     pub fn page_clause(&self, seq: &str, after: Option<&Cursor>) -> (String, Vec<Param>) {
+        let (mut conditions, mut params) = self.conditions(Vec::new());
+        if let Some(after) = after {
+            conditions.push(after_cursor(seq, after, &mut params));
+        }
+        (where_sql(&conditions), params)
+    }
+
+    /// The filter without its status (for counts per status).
+    pub fn any_status(&self) -> Filter {
+        Filter {
+            status: None,
+            handled: None,
+            ..self.clone()
+        }
+    }
+
+    /// The filter's conditions (each to be ANDed), binding their values after `params`.
+    fn conditions(&self, mut params: Vec<Param>) -> (Vec<String>, Vec<Param>) {
         let mut conditions = Vec::new();
-        let mut params = Vec::new();
         let mut bind = |param: Param| {
             params.push(param);
             format!("${}", params.len())
@@ -101,8 +140,18 @@ impl Filter {
                  OR lower(coalesce(name, '')) LIKE {p} ESCAPE '\\' OR lower(coalesce(page_url, '')) LIKE {p} ESCAPE '\\')"
             ));
         }
-        if let Some(site) = &self.site {
-            conditions.push(format!("site = {}", bind(Param::Text(site.clone()))));
+        match &self.site {
+            Some(Site::Name(name)) => {
+                conditions.push(format!("site = {}", bind(Param::Text(name.clone()))));
+            }
+            Some(Site::Part(part)) => {
+                let pattern = format!("%{}%", escape_like(&part.to_ascii_lowercase()));
+                conditions.push(format!(
+                    "lower(site) LIKE {} ESCAPE '\\'",
+                    bind(Param::Text(pattern))
+                ));
+            }
+            None => {}
         }
         if let Some(rating) = self.rating {
             conditions.push(format!("rating = {}", bind(Param::Int(i32::from(rating)))));
@@ -120,29 +169,56 @@ impl Filter {
                 bind(Param::Text(format!("{to}~")))
             ));
         }
-        if let Some(handled) = self.handled {
+        if let Some(status) = self.status {
             conditions.push(format!(
-                "handled = {}",
-                bind(Param::Int(i32::from(handled)))
+                "status = {}",
+                bind(Param::Text(status.name().into()))
+            ));
+        }
+        if let Some(handled) = self.handled {
+            conditions.push(
+                if handled {
+                    "status <> 'open'"
+                } else {
+                    "status = 'open'"
+                }
+                .to_string(),
+            );
+        }
+        if let Some(assignee) = &self.assignee {
+            conditions.push(format!(
+                "assignee = {}",
+                bind(Param::Text(assignee.clone()))
+            ));
+        }
+        if let Some(customer) = &self.customer {
+            conditions.push(format!(
+                "customer = {}",
+                bind(Param::Text(customer.clone()))
             ));
         }
         if let Some(flagged) = self.flagged {
             conditions.push(if flagged { "flags <> ''" } else { "flags = ''" }.to_string());
         }
-        if let Some(after) = after {
-            let (time, number) = (
-                bind(Param::Text(after.received_at.clone())),
-                bind(Param::BigInt(after.seq)),
-            );
-            conditions.push(format!("(received_at, {seq}) < ({time}, {number})"));
-        }
-        let clause = if conditions.is_empty() {
-            String::new()
-        } else {
-            format!(" WHERE {}", conditions.join(" AND "))
-        };
-        (clause, params)
+        (conditions, params)
     }
+}
+
+/// ` WHERE a AND b`, or nothing.
+fn where_sql(conditions: &[String]) -> String {
+    if conditions.is_empty() {
+        String::new()
+    } else {
+        format!(" WHERE {}", conditions.join(" AND "))
+    }
+}
+
+/// The rows after `after` in newest-first order.
+fn after_cursor(seq: &str, after: &Cursor, params: &mut Vec<Param>) -> String {
+    params.push(Param::Text(after.received_at.clone()));
+    params.push(Param::BigInt(after.seq));
+    let n = params.len();
+    format!("(received_at, {seq}) < (${}, ${n})", n - 1)
 }
 
 /// The query of one page: the rows matching `filter` after `after`, newest first, one more than
@@ -159,6 +235,41 @@ pub fn page_sql(
         u64::from(limit) + 1
     );
     (sql, params)
+}
+
+/// [`page_sql`] with one row per customer: a matching message is listed unless the same customer
+/// has a newer one that matches too. Inside the subquery the filter's bare column names are the
+/// newer message's (the innermost table), and its placeholders are the same values.
+pub fn customers_page_sql(
+    filter: &Filter,
+    seq: &str,
+    after: Option<&Cursor>,
+    limit: u32,
+) -> (String, Vec<Param>) {
+    let (mut conditions, mut params) = filter.conditions(Vec::new());
+    let newer = std::iter::once(format!(
+        "g.customer = f.customer AND (g.received_at, g.{seq}) > (f.received_at, f.{seq})"
+    ))
+    .chain(conditions.iter().cloned())
+    .collect::<Vec<_>>()
+    .join(" AND ");
+    conditions.push(format!(
+        "(customer IS NULL OR NOT EXISTS (SELECT 1 FROM feedback g WHERE {newer}))"
+    ));
+    if let Some(after) = after {
+        conditions.push(after_cursor(seq, after, &mut params));
+    }
+    let sql = format!(
+        "SELECT {COLUMNS}, {seq} FROM feedback f{} ORDER BY received_at DESC, {seq} DESC LIMIT {}",
+        where_sql(&conditions),
+        u64::from(limit) + 1
+    );
+    (sql, params)
+}
+
+/// The counts per status over `where_clause`.
+pub fn status_counts_sql(where_clause: &str) -> String {
+    format!("SELECT status, count(*) FROM feedback{where_clause} GROUP BY status")
 }
 
 /// One page of a listing: its rows, and where the next begins (`None` after the last).
@@ -215,14 +326,37 @@ mod tests {
         check(Filter::default(), "", &[]);
         check(
             Filter {
-                site: Some("shop".into()),
+                site: Some(Site::Name("shop".into())),
                 rating: Some(5),
                 handled: Some(false),
                 flagged: Some(true),
                 ..Filter::default()
             },
-            " WHERE site = $1 AND rating = $2 AND handled = $3 AND flags <> ''",
-            &[Param::Text("shop".into()), Param::Int(5), Param::Int(0)],
+            " WHERE site = $1 AND rating = $2 AND status = 'open' AND flags <> ''",
+            &[Param::Text("shop".into()), Param::Int(5)],
+        );
+        check(
+            Filter {
+                site: Some(Site::Part("Host_1:8391".into())),
+                ..Filter::default()
+            },
+            " WHERE lower(site) LIKE $1 ESCAPE '\\'",
+            &[Param::Text("%host\\_1:8391%".into())],
+        );
+        check(
+            Filter {
+                status: Some(Status::Answered),
+                handled: Some(true),
+                assignee: Some("ana".into()),
+                customer: Some("ana@example.org".into()),
+                ..Filter::default()
+            },
+            " WHERE status = $1 AND status <> 'open' AND assignee = $2 AND customer = $3",
+            &[
+                Param::Text("answered".into()),
+                Param::Text("ana".into()),
+                Param::Text("ana@example.org".into()),
+            ],
         );
         check(
             Filter {

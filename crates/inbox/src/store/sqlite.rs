@@ -8,10 +8,11 @@ use async_trait::async_trait;
 use rusqlite::types::Value;
 use rusqlite::{params, params_from_iter, Connection, OptionalExtension, TransactionBehavior};
 
-use super::query::{self, Cursor, DayStats, Filter, Page, Param, COLUMNS};
+use super::query::{self, Cursor, DayStats, Filter, Page, Param, COLUMNS, SEQ_COLUMN};
 use super::{
-    compare_with_first, flags_column, stored_from_columns, Inserted, Job, JobState, NewFeedback,
-    Session, StoreError, StoredSubmission,
+    compare_with_first, customer_key, flags_column, reply_target, Change, Columns, Delivery, Event,
+    Inserted, Job, JobState, NewFeedback, NewReply, OpenSession, Reply, Session, Status,
+    StatusCounts, StoreError, StoredSubmission, User, REPLY_TARGET,
 };
 
 /// Schema steps, applied in order; `PRAGMA user_version` counts how many have run.
@@ -71,6 +72,44 @@ const MIGRATIONS: &[&str] = &[
         count    INTEGER NOT NULL,
         PRIMARY KEY (day, site, event, channel, action, path, language, device)
     ) WITHOUT ROWID;",
+    // 7. A status (open, answered, closed) replaces `handled` (a handled message is closed);
+    //    the assignee; the customer (the e-mail address in lower case, see `customer_key`);
+    //    teammates, each session theirs ('' is the configured password's owner); replies; and
+    //    what was done to each message by whom.
+    "ALTER TABLE feedback ADD COLUMN status TEXT NOT NULL DEFAULT 'open';
+    UPDATE feedback SET status = 'closed' WHERE handled <> 0;
+    ALTER TABLE feedback DROP COLUMN handled;
+    ALTER TABLE feedback ADD COLUMN assignee TEXT;
+    ALTER TABLE feedback ADD COLUMN customer TEXT;
+    UPDATE feedback SET customer = lower(trim(email, ' ')) WHERE trim(coalesce(email, ''), ' ') <> '';
+    CREATE INDEX feedback_customer ON feedback (customer, received_at);
+    CREATE INDEX outbox_feedback ON outbox (feedback_id);
+    CREATE TABLE users (
+        key           TEXT PRIMARY KEY,
+        name          TEXT NOT NULL,
+        password_hash TEXT NOT NULL,
+        created_at    TEXT NOT NULL
+    );
+    ALTER TABLE sessions ADD COLUMN user_key TEXT NOT NULL DEFAULT '';
+    CREATE TABLE replies (
+        seq         INTEGER PRIMARY KEY AUTOINCREMENT,
+        id          TEXT NOT NULL UNIQUE,
+        feedback_id TEXT NOT NULL,
+        at          TEXT NOT NULL,
+        author      TEXT NOT NULL,
+        to_address  TEXT NOT NULL,
+        body        TEXT NOT NULL
+    );
+    CREATE INDEX replies_feedback ON replies (feedback_id);
+    CREATE TABLE activity (
+        seq         INTEGER PRIMARY KEY AUTOINCREMENT,
+        feedback_id TEXT NOT NULL,
+        at          TEXT NOT NULL,
+        actor       TEXT NOT NULL,
+        kind        TEXT NOT NULL,
+        value       TEXT NOT NULL
+    );
+    CREATE INDEX activity_feedback ON activity (feedback_id);",
 ];
 
 /// A [`super::Store`] on one SQLite connection. The mutex serialises access; SQLite takes one
@@ -147,6 +186,14 @@ fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
     }
 }
 
+/// A transaction that writes: it takes the write lock at once (`BEGIN IMMEDIATE`, waiting up to
+/// the busy timeout for another process), so one that reads first never finds its snapshot
+/// outdated by another instance's commit when it comes to write (`SQLITE_BUSY_SNAPSHOT`, which no
+/// timeout waits out). `unchecked`: the mutex already gives exclusive use of the connection.
+fn write(conn: &Connection) -> rusqlite::Result<rusqlite::Transaction<'_>> {
+    rusqlite::Transaction::new_unchecked(conn, TransactionBehavior::Immediate)
+}
+
 pub(super) fn values(params: Vec<Param>) -> Vec<Value> {
     params
         .into_iter()
@@ -158,17 +205,16 @@ pub(super) fn values(params: Vec<Param>) -> Vec<Value> {
         .collect()
 }
 
-fn read_stored(
-    row: &rusqlite::Row<'_>,
-) -> rusqlite::Result<(String, String, String, bool, String, String)> {
-    Ok((
-        row.get(0)?,
-        row.get(1)?,
-        row.get(2)?,
-        row.get(3)?,
-        row.get(4)?,
-        row.get(5)?,
-    ))
+fn read_stored(row: &rusqlite::Row<'_>) -> rusqlite::Result<Columns> {
+    Ok(Columns {
+        received_at: row.get(0)?,
+        body: row.get(1)?,
+        site: row.get(2)?,
+        status: row.get(3)?,
+        note: row.get(4)?,
+        flags: row.get(5)?,
+        assignee: row.get(6)?,
+    })
 }
 
 fn job_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Job> {
@@ -181,12 +227,59 @@ fn job_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Job> {
     })
 }
 
-type Columns = (String, String, String, bool, String, String);
+fn user_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<User> {
+    Ok(User {
+        name: row.get(0)?,
+        password_hash: row.get(1)?,
+        created_at: row.get(2)?,
+    })
+}
 
-fn to_stored(
-    (received_at, body, site, handled, note, flags): Columns,
-) -> Result<StoredSubmission, StoreError> {
-    stored_from_columns(received_at, &body, site, handled, note, &flags)
+/// One page from `sql` (which selects [`COLUMNS`] and the rowid).
+fn read_page(
+    conn: &Connection,
+    sql: &str,
+    params: Vec<Param>,
+    limit: u32,
+) -> Result<Page<StoredSubmission>, StoreError> {
+    let mut stmt = conn.prepare_cached(sql)?;
+    let rows = stmt.query_map(params_from_iter(values(params)), |row| {
+        Ok((read_stored(row)?, row.get::<_, i64>(SEQ_COLUMN)?))
+    })?;
+    let fetched = rows
+        .map(|row| {
+            let (columns, seq) = row?;
+            let cursor = Cursor {
+                received_at: columns.received_at.clone(),
+                seq,
+            };
+            Ok((columns.into_stored()?, cursor))
+        })
+        .collect::<Result<Vec<_>, StoreError>>()?;
+    Ok(Page::from_fetched(fetched, limit))
+}
+
+/// Runs `change` on message `id` and, when it changed a row, records `kind`/`value` by `by`.
+/// `false` when there is no such message.
+fn change_and_record(
+    conn: &Connection,
+    id: &str,
+    change: (&str, &[&dyn rusqlite::ToSql]),
+    (kind, value): (&str, &str),
+    by: &Change,
+) -> Result<bool, StoreError> {
+    let tx = write(conn)?;
+    if tx.execute(change.0, change.1)? == 1 {
+        tx.execute(
+            "INSERT INTO activity (feedback_id, at, actor, kind, value) VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![id, by.at, by.by, kind, value],
+        )?;
+    }
+    let exists = tx
+        .prepare_cached("SELECT 1 FROM feedback WHERE id = ?1")?
+        .exists([id])?;
+    tx.commit()?;
+    Ok(exists)
 }
 
 #[async_trait]
@@ -197,13 +290,13 @@ impl super::Store for SqliteStore {
             let s = &new.submission;
             let body = serde_json::to_string(s)?;
             // The message and its outbox jobs commit together: a stored message is never left
-            // without its forwarding. `unchecked`: the mutex already gives exclusive use.
-            let tx = conn.unchecked_transaction()?;
+            // without its forwarding.
+            let tx = write(conn)?;
             // The primary key decides: of any number of racing inserts with one id, exactly one
             // changes a row. No check-then-insert.
             let changed = tx.execute(
-                "INSERT INTO feedback (id, received_at, message, rating, email, page_url, body, name, site, flags)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
+                "INSERT INTO feedback (id, received_at, message, rating, email, page_url, body, name, site, flags, customer)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
                  ON CONFLICT (id) DO NOTHING",
                 params![
                     s.id,
@@ -215,7 +308,8 @@ impl super::Store for SqliteStore {
                     body,
                     s.name,
                     new.site,
-                    flags_column(&new.flags)
+                    flags_column(&new.flags),
+                    customer_key(s.email.as_deref())
                 ],
             )?;
             if changed == 1 {
@@ -240,29 +334,23 @@ impl super::Store for SqliteStore {
         after: Option<&Cursor>,
         limit: u32,
     ) -> Result<Page<StoredSubmission>, StoreError> {
-        let (filter, after) = (filter.clone(), after.cloned());
-        self.with(move |conn| {
-            // `received_at` has a fixed width, so text order is time order; rowid breaks ties.
-            // The indexes on `received_at` (and `site, received_at`) hold the rowid, so a page
-            // is a short walk down one of them from the cursor.
-            let (sql, params) = query::page_sql(&filter, "rowid", after.as_ref(), limit);
-            let mut stmt = conn.prepare_cached(&sql)?;
-            let rows = stmt.query_map(params_from_iter(values(params)), |row| {
-                Ok((read_stored(row)?, row.get::<_, i64>(6)?))
-            })?;
-            let fetched = rows
-                .map(|row| {
-                    let (columns, seq) = row?;
-                    let cursor = Cursor {
-                        received_at: columns.0.clone(),
-                        seq,
-                    };
-                    Ok((to_stored(columns)?, cursor))
-                })
-                .collect::<Result<Vec<_>, StoreError>>()?;
-            Ok(Page::from_fetched(fetched, limit))
-        })
-        .await
+        // `received_at` has a fixed width, so text order is time order; rowid breaks ties.
+        // The indexes on `received_at` (and `site, received_at`) hold the rowid, so a page
+        // is a short walk down one of them from the cursor.
+        let (sql, params) = query::page_sql(filter, "rowid", after, limit);
+        self.with(move |conn| read_page(conn, &sql, params, limit))
+            .await
+    }
+
+    async fn list_customers(
+        &self,
+        filter: &Filter,
+        after: Option<&Cursor>,
+        limit: u32,
+    ) -> Result<Page<StoredSubmission>, StoreError> {
+        let (sql, params) = query::customers_page_sql(filter, "rowid", after, limit);
+        self.with(move |conn| read_page(conn, &sql, params, limit))
+            .await
     }
 
     async fn get(&self, id: &str) -> Result<Option<StoredSubmission>, StoreError> {
@@ -271,30 +359,102 @@ impl super::Store for SqliteStore {
             let sql = format!("SELECT {COLUMNS} FROM feedback WHERE id = ?1");
             conn.query_row(&sql, [&id], read_stored)
                 .optional()?
-                .map(to_stored)
+                .map(Columns::into_stored)
                 .transpose()
         })
         .await
     }
 
-    async fn set_handled(&self, id: &str, handled: bool) -> Result<bool, StoreError> {
-        let id = id.to_string();
+    async fn history(
+        &self,
+        customer: &str,
+        limit: u32,
+    ) -> Result<Vec<StoredSubmission>, StoreError> {
+        let customer = customer.to_string();
         self.with(move |conn| {
-            Ok(conn.execute(
-                "UPDATE feedback SET handled = ?1 WHERE id = ?2",
-                params![handled, id],
-            )? == 1)
+            let sql = format!(
+                "SELECT {COLUMNS} FROM feedback WHERE customer = ?1 ORDER BY received_at DESC, rowid DESC LIMIT ?2"
+            );
+            let mut stmt = conn.prepare_cached(&sql)?;
+            let rows = stmt.query_map(params![customer, limit], read_stored)?;
+            rows.map(|row| row?.into_stored()).collect()
         })
         .await
     }
 
-    async fn set_note(&self, id: &str, note: &str) -> Result<bool, StoreError> {
-        let (id, note) = (id.to_string(), note.to_string());
+    async fn message_counts(&self, customers: &[String]) -> Result<Vec<(String, i64)>, StoreError> {
+        let customers = customers.to_vec();
         self.with(move |conn| {
-            Ok(conn.execute(
-                "UPDATE feedback SET note = ?1 WHERE id = ?2",
-                params![note, id],
-            )? == 1)
+            if customers.is_empty() {
+                return Ok(Vec::new());
+            }
+            let marks = (1..=customers.len())
+                .map(|n| format!("?{n}"))
+                .collect::<Vec<_>>()
+                .join(", ");
+            let sql = format!(
+                "SELECT customer, count(*) FROM feedback WHERE customer IN ({marks}) GROUP BY customer"
+            );
+            let mut stmt = conn.prepare(&sql)?;
+            let rows = stmt.query_map(params_from_iter(customers), |row| Ok((row.get(0)?, row.get(1)?)))?;
+            Ok(rows.collect::<Result<_, _>>()?)
+        })
+        .await
+    }
+
+    async fn set_status(&self, id: &str, status: Status, by: &Change) -> Result<bool, StoreError> {
+        let (id, by) = (id.to_string(), by.clone());
+        self.with(move |conn| {
+            let name = status.name();
+            change_and_record(
+                conn,
+                &id,
+                (
+                    "UPDATE feedback SET status = ?1 WHERE id = ?2 AND status <> ?1",
+                    params![name, id],
+                ),
+                ("status", name),
+                &by,
+            )
+        })
+        .await
+    }
+
+    async fn assign(
+        &self,
+        id: &str,
+        assignee: Option<&str>,
+        by: &Change,
+    ) -> Result<bool, StoreError> {
+        let (id, assignee, by) = (id.to_string(), assignee.map(String::from), by.clone());
+        self.with(move |conn| {
+            change_and_record(
+                conn,
+                &id,
+                (
+                    "UPDATE feedback SET assignee = ?1 WHERE id = ?2 AND assignee IS NOT ?1",
+                    params![assignee, id],
+                ),
+                ("assign", assignee.as_deref().unwrap_or("")),
+                &by,
+            )
+        })
+        .await
+    }
+
+    async fn set_note(&self, id: &str, note: &str, by: &Change) -> Result<bool, StoreError> {
+        let (id, note, by) = (id.to_string(), note.to_string(), by.clone());
+        self.with(move |conn| {
+            change_and_record(
+                conn,
+                &id,
+                (
+                    "UPDATE feedback SET note = ?1 WHERE id = ?2 AND note <> ?1",
+                    params![note, id],
+                ),
+                ("note", &note),
+                &by,
+            )
         })
         .await
     }
@@ -303,6 +463,107 @@ impl super::Store for SqliteStore {
         let id = id.to_string();
         self.with(move |conn| {
             Ok(conn.execute("UPDATE feedback SET flags = '' WHERE id = ?1", [id])? == 1)
+        })
+        .await
+    }
+
+    async fn add_reply(&self, reply: &NewReply) -> Result<Option<Inserted>, StoreError> {
+        let r = reply.clone();
+        self.with(move |conn| {
+            // The reply, its e-mail's outbox job and the status commit together.
+            let tx = write(conn)?;
+            let exists = tx
+                .prepare_cached("SELECT 1 FROM feedback WHERE id = ?1")?
+                .exists([&r.feedback_id])?;
+            if !exists {
+                return Ok(None);
+            }
+            let changed = tx.execute(
+                "INSERT INTO replies (id, feedback_id, at, author, to_address, body)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (id) DO NOTHING",
+                params![r.id, r.feedback_id, r.at, r.by, r.to, r.text],
+            )?;
+            if changed == 0 {
+                return Ok(Some(Inserted::Retry));
+            }
+            tx.execute(
+                "INSERT INTO outbox (feedback_id, target, next_at) VALUES (?1, ?2, ?3)",
+                params![r.feedback_id, reply_target(&r.id), r.at],
+            )?;
+            tx.execute(
+                "UPDATE feedback SET status = 'answered' WHERE id = ?1",
+                [&r.feedback_id],
+            )?;
+            tx.commit()?;
+            Ok(Some(Inserted::New))
+        })
+        .await
+    }
+
+    async fn replies(&self, feedback_id: &str) -> Result<Vec<Reply>, StoreError> {
+        let id = feedback_id.to_string();
+        self.with(move |conn| {
+            let mut stmt = conn.prepare_cached(&format!(
+                "SELECT r.id, r.at, r.author, r.to_address, r.body, o.attempts, o.last_error, o.next_at, o.delivered_at
+                 FROM replies r JOIN outbox o ON o.feedback_id = r.feedback_id AND o.target = '{REPLY_TARGET}' || r.id
+                 WHERE r.feedback_id = ?1 ORDER BY r.seq"
+            ))?;
+            let rows = stmt.query_map([id], |row| {
+                Ok(Reply {
+                    id: row.get(0)?,
+                    at: row.get(1)?,
+                    by: row.get(2)?,
+                    to: row.get(3)?,
+                    text: row.get(4)?,
+                    delivery: Delivery::from_job(row.get(5)?, row.get(6)?, row.get(7)?, row.get(8)?),
+                })
+            })?;
+            Ok(rows.collect::<Result<_, _>>()?)
+        })
+        .await
+    }
+
+    async fn activity(&self, feedback_id: &str) -> Result<Vec<Event>, StoreError> {
+        let id = feedback_id.to_string();
+        self.with(move |conn| {
+            let mut stmt = conn.prepare_cached(
+                "SELECT at, actor, kind, value FROM activity WHERE feedback_id = ?1 ORDER BY seq",
+            )?;
+            let rows = stmt.query_map([id], |row| {
+                Ok(Event {
+                    at: row.get(0)?,
+                    by: row.get(1)?,
+                    kind: row.get(2)?,
+                    value: row.get(3)?,
+                })
+            })?;
+            Ok(rows.collect::<Result<_, _>>()?)
+        })
+        .await
+    }
+
+    async fn failing_replies(&self, limit: u32) -> Result<Vec<String>, StoreError> {
+        self.with(move |conn| {
+            let mut stmt = conn.prepare_cached(&format!(
+                "SELECT feedback_id FROM outbox WHERE target LIKE '{REPLY_TARGET}%' AND delivered_at IS NULL AND attempts > 0
+                 GROUP BY feedback_id ORDER BY max(seq) DESC LIMIT ?1"
+            ))?;
+            let rows = stmt.query_map([limit], |row| row.get(0))?;
+            Ok(rows.collect::<Result<_, _>>()?)
+        })
+        .await
+    }
+
+    async fn status_counts(&self, filter: &Filter) -> Result<StatusCounts, StoreError> {
+        let (clause, params) = filter.any_status().where_clause();
+        self.with(move |conn| {
+            let mut stmt = conn.prepare_cached(&query::status_counts_sql(&clause))?;
+            let mut rows = stmt.query(params_from_iter(values(params)))?;
+            let mut counts = StatusCounts::default();
+            while let Some(row) = rows.next()? {
+                counts.add(&row.get::<_, String>(0)?, row.get(1)?);
+            }
+            Ok(counts)
         })
         .await
     }
@@ -390,25 +651,102 @@ impl super::Store for SqliteStore {
         .await
     }
 
+    async fn add_user(&self, user: &User) -> Result<bool, StoreError> {
+        let user = user.clone();
+        self.with(move |conn| {
+            let changed = conn.execute(
+                "INSERT INTO users (key, name, password_hash, created_at) VALUES (?1, ?2, ?3, ?4)
+                 ON CONFLICT (key) DO NOTHING",
+                params![
+                    user.name.to_lowercase(),
+                    user.name,
+                    user.password_hash,
+                    user.created_at
+                ],
+            )?;
+            Ok(changed == 1)
+        })
+        .await
+    }
+
+    async fn remove_user(&self, name: &str) -> Result<bool, StoreError> {
+        let key = name.to_lowercase();
+        self.with(move |conn| {
+            let tx = write(conn)?;
+            let removed = tx.execute("DELETE FROM users WHERE key = ?1", [&key])? == 1;
+            tx.execute("DELETE FROM sessions WHERE user_key = ?1", [&key])?;
+            tx.commit()?;
+            Ok(removed)
+        })
+        .await
+    }
+
+    async fn set_user_password(&self, name: &str, password_hash: &str) -> Result<bool, StoreError> {
+        let (key, hash) = (name.to_lowercase(), password_hash.to_string());
+        self.with(move |conn| {
+            let tx = write(conn)?;
+            let changed = tx.execute(
+                "UPDATE users SET password_hash = ?2 WHERE key = ?1",
+                params![key, hash],
+            )? == 1;
+            tx.execute("DELETE FROM sessions WHERE user_key = ?1", [&key])?;
+            tx.commit()?;
+            Ok(changed)
+        })
+        .await
+    }
+
+    async fn user(&self, name: &str) -> Result<Option<User>, StoreError> {
+        let key = name.to_lowercase();
+        self.with(move |conn| {
+            let mut stmt = conn.prepare_cached(
+                "SELECT name, password_hash, created_at FROM users WHERE key = ?1",
+            )?;
+            Ok(stmt.query_row([key], user_from_row).optional()?)
+        })
+        .await
+    }
+
+    async fn users(&self) -> Result<Vec<User>, StoreError> {
+        self.with(move |conn| {
+            let mut stmt = conn
+                .prepare_cached("SELECT name, password_hash, created_at FROM users ORDER BY key")?;
+            let rows = stmt.query_map([], user_from_row)?;
+            Ok(rows.collect::<Result<_, _>>()?)
+        })
+        .await
+    }
+
     async fn create_session(&self, session: &Session) -> Result<(), StoreError> {
         let s = session.clone();
         self.with(move |conn| {
             conn.execute(
-                "INSERT INTO sessions (id, password, created_at, expires_at) VALUES (?1, ?2, ?3, ?4)",
-                params![s.id, s.password, s.created_at, s.expires_at],
+                "INSERT INTO sessions (id, user_key, password, created_at, expires_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![s.id, s.user, s.password, s.created_at, s.expires_at],
             )?;
             Ok(())
         })
         .await
     }
 
-    async fn session_open(&self, id: &str, password: &str, now: &str) -> Result<bool, StoreError> {
-        let (id, password, now) = (id.to_string(), password.to_string(), now.to_string());
+    async fn session(&self, id: &str, now: &str) -> Result<Option<OpenSession>, StoreError> {
+        let (id, now) = (id.to_string(), now.to_string());
         self.with(move |conn| {
             let mut stmt = conn.prepare_cached(
-                "SELECT 1 FROM sessions WHERE id = ?1 AND password = ?2 AND expires_at > ?3",
+                "SELECT s.user_key, s.password, u.name, u.password_hash FROM sessions s
+                 LEFT JOIN users u ON u.key = s.user_key AND s.user_key <> ''
+                 WHERE s.id = ?1 AND s.expires_at > ?2",
             )?;
-            Ok(stmt.exists(params![id, password, now])?)
+            let session = stmt.query_row(params![id, now], |row| {
+                let name: Option<String> = row.get(2)?;
+                let hash: Option<String> = row.get(3)?;
+                Ok(OpenSession {
+                    user: row.get(0)?,
+                    password: row.get(1)?,
+                    teammate: name.zip(hash),
+                })
+            });
+            Ok(session.optional()?)
         })
         .await
     }
@@ -422,13 +760,10 @@ impl super::Store for SqliteStore {
         .await
     }
 
-    async fn end_stale_sessions(&self, password: &str, now: &str) -> Result<(), StoreError> {
-        let (password, now) = (password.to_string(), now.to_string());
+    async fn end_expired_sessions(&self, now: &str) -> Result<(), StoreError> {
+        let now = now.to_string();
         self.with(move |conn| {
-            conn.execute(
-                "DELETE FROM sessions WHERE password <> ?1 OR expires_at <= ?2",
-                params![password, now],
-            )?;
+            conn.execute("DELETE FROM sessions WHERE expires_at <= ?1", [now])?;
             Ok(())
         })
         .await
@@ -475,13 +810,69 @@ mod tests {
             store.schema().expect("schema"),
             (MIGRATIONS.len() as i64, "wal".to_string())
         );
-        let (site, handled): (String, bool) = lock(&store.conn)
+        let (site, status): (String, String) = lock(&store.conn)
             .query_row(
-                "SELECT site, handled FROM feedback WHERE id = 'a'",
+                "SELECT site, status FROM feedback WHERE id = 'a'",
                 [],
                 |r| Ok((r.get(0)?, r.get(1)?)),
             )
             .expect("old row kept");
-        assert_eq!((site.as_str(), handled), ("", false));
+        assert_eq!((site.as_str(), status.as_str()), ("", "open"));
+    }
+
+    /// Before statuses (version 6): a handled message becomes closed, the others stay open;
+    /// each message gets its customer; a login of the one password stays the owner's.
+    #[test]
+    fn handled_becomes_closed_and_logins_stay() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("inbox.sqlite3");
+        {
+            let conn = Connection::open(&path).expect("create");
+            for step in &MIGRATIONS[..6] {
+                conn.execute_batch(step).expect("an older schema");
+            }
+            conn.pragma_update(None, "user_version", 6)
+                .expect("set version");
+            conn.execute_batch(
+                "INSERT INTO feedback (id, received_at, message, body, email, handled) VALUES
+                     ('a', '2026-01-01T00:00:00.000Z', 'm', '{}', 'Ana@Example.ORG', 1),
+                     ('b', '2026-01-02T00:00:00.000Z', 'm', '{}', ' ana@example.org', 0),
+                     ('c', '2026-01-03T00:00:00.000Z', 'm', '{}', '', 0),
+                     ('d', '2026-01-04T00:00:00.000Z', 'm', '{}', NULL, 1);
+                 INSERT INTO sessions (id, password, created_at, expires_at) VALUES ('s', 'p', 'x', 'y');",
+            )
+            .expect("old rows");
+        }
+        let store = SqliteStore::open(&path).expect("migrate");
+        let conn = lock(&store.conn);
+        let mut stmt = conn
+            .prepare("SELECT id, status, customer FROM feedback ORDER BY id")
+            .expect("query");
+        let rows: Vec<(String, String, Option<String>)> = stmt
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .expect("rows")
+            .collect::<Result<_, _>>()
+            .expect("rows");
+        let ana = Some("ana@example.org".to_string());
+        assert_eq!(
+            rows,
+            [
+                ("a".into(), "closed".into(), ana.clone()),
+                ("b".into(), "open".into(), ana),
+                ("c".into(), "open".into(), None),
+                ("d".into(), "closed".into(), None),
+            ]
+        );
+        assert_eq!(
+            customer_key(Some(" Ana@Example.ORG")).as_deref(),
+            Some("ana@example.org"),
+            "the rule new messages follow"
+        );
+        let user: String = conn
+            .query_row("SELECT user_key FROM sessions WHERE id = 's'", [], |r| {
+                r.get(0)
+            })
+            .expect("the session is kept");
+        assert_eq!(user, "", "the configured password's owner");
     }
 }

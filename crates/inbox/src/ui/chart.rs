@@ -6,20 +6,22 @@ use maud::{html, Markup};
 use crate::store::DayStats;
 
 const WIDTH: f64 = 640.0;
-const HEIGHT: f64 = 160.0;
-const PAD: f64 = 28.0;
+const HEIGHT: f64 = 180.0;
+const PAD: f64 = 40.0;
+/// Labels are this tall in the chart's own units (it is drawn at most 640 px wide).
+const FONT: f64 = 14.0;
 
 /// At most this many days are drawn (the newest).
 const MAX_DAYS: usize = 92;
 
-/// The chart for `days` (oldest first, days without messages absent); an empty note when there
-/// is nothing to draw. SVG's own elements are closed explicitly (`{}`): inside HTML an SVG
+/// The chart for `days` (oldest first, days without messages absent); nothing when there is
+/// nothing to draw (the list says so once). SVG's own elements are closed explicitly (`{}`): inside HTML an SVG
 /// element without `/>` or an end tag would contain what follows it.
 pub fn svg(days: &[DayStats]) -> Markup {
     let days = with_empty_days(days);
     let days = &days[days.len().saturating_sub(MAX_DAYS)..];
     let (Some(first), Some(last)) = (days.first(), days.last()) else {
-        return html! { p class="muted" { "No messages in this selection yet." } };
+        return html! {};
     };
     let max_count = days.iter().map(|d| d.count).max().unwrap_or(1).max(1) as f64;
     let plot_w = WIDTH - 2.0 * PAD;
@@ -42,8 +44,8 @@ pub fn svg(days: &[DayStats]) -> Markup {
         svg class="chart" role="img" viewBox={ "0 0 " (WIDTH) " " (HEIGHT) } xmlns="http://www.w3.org/2000/svg" {
             title { "Messages per day and average rating, " (first.day) " to " (last.day) }
             line x1=(PAD) y1=(axis) x2=(WIDTH - PAD) y2=(axis) stroke="#999" {}
-            text x="2" y=(PAD + 4.0) font-size="10" { (max_count) }
-            text x=(WIDTH - PAD + 4.0) y=(PAD + 4.0) font-size="10" { "★5" }
+            text x="2" y=(PAD + 4.0) font-size=(FONT) { (max_count) }
+            text x=(WIDTH - PAD + 4.0) y=(PAD + 4.0) font-size=(FONT) { "★5" }
             @for (i, d) in days.iter().enumerate() {
                 rect x=(one(x(i))) y=(one(axis - height(d))) width=(one(bar)) height=(one(height(d))) fill="#0b57d0" {
                     title {
@@ -62,8 +64,13 @@ pub fn svg(days: &[DayStats]) -> Markup {
             @for (cx, cy) in &dots {
                 circle cx=(cx) cy=(cy) r="3" fill="#e37400" {}
             }
-            text x=(PAD) y=(HEIGHT - 8.0) font-size="10" { (first.day) }
-            text x=(WIDTH - PAD) y=(HEIGHT - 8.0) font-size="10" text-anchor="end" { (last.day) }
+            // The first and the last day under their own bars; one day is labelled once.
+            @if days.len() == 1 {
+                text x=(one(x(0) + bar / 2.0)) y=(HEIGHT - 12.0) font-size=(FONT) text-anchor="middle" { (first.day) }
+            } @else {
+                text x=(one(x(0))) y=(HEIGHT - 12.0) font-size=(FONT) { (first.day) }
+                text x=(one(x(days.len() - 1) + bar)) y=(HEIGHT - 12.0) font-size=(FONT) text-anchor="end" { (last.day) }
+            }
         }
     }
 }
@@ -127,7 +134,15 @@ mod tests {
                 "{element}: {svg}"
             );
         }
-        assert!(super::svg(&[]).into_string().contains("No messages"));
+        assert_eq!(super::svg(&[]).into_string(), "", "the list says it once");
+        assert_eq!(svg.matches("2026-11-01</text>").count(), 1, "{svg}");
+        assert_eq!(svg.matches("2026-11-03</text>").count(), 1, "{svg}");
+        let single = super::svg(&[day("2026-11-05", 3, None)]).into_string();
+        assert_eq!(
+            single.matches("2026-11-05</text>").count(),
+            1,
+            "one day, one label: {single}"
+        );
         let gap =
             super::svg(&[day("2026-02-27", 1, None), day("2026-03-02", 1, None)]).into_string();
         assert_eq!(

@@ -20,6 +20,8 @@ pub const CSV_HEADER: &[&str] = &[
     "handled",
     "note",
     "flags",
+    "status",
+    "assignee",
 ];
 
 /// One page of a streamed CSV export (RFC 4180 through the `csv` crate, CRLF line ends): the
@@ -46,7 +48,7 @@ fn write_rows(
         let s = &row.submission;
         let rating = s.rating.map_or(String::new(), |r| r.to_string());
         let flags = row.inbox.flags.join(" ");
-        let fields: [&str; 14] = [
+        let fields: [&str; 16] = [
             &row.received_at,
             &row.inbox.site,
             &s.id,
@@ -58,9 +60,15 @@ fn write_rows(
             &s.page.title,
             &s.locale,
             &s.time_zone,
-            if row.inbox.handled { "yes" } else { "no" },
+            if row.inbox.status.handled() {
+                "yes"
+            } else {
+                "no"
+            },
             &row.inbox.note,
             &flags,
+            row.inbox.status.name(),
+            row.inbox.assignee.as_deref().unwrap_or(""),
         ];
         out.write_record(fields.map(defused))?;
     }

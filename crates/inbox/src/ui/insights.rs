@@ -140,7 +140,7 @@ async fn page(
         Ok(read) => read,
         Err(e) => return storage_failed(&e),
     };
-    let page = view(header(&app, &token), &range, &app.config.sites, &read);
+    let page = view(header(&caller, &token), &range, &app.config.sites, &read);
     html_response(StatusCode::OK, page, new_csrf, &app, &headers)
 }
 
@@ -185,9 +185,12 @@ impl Tally {
     }
 }
 
+/// A day and a site.
+type DaySite = (String, String);
+
 /// The tallies per (day, site), newest day first, and the range's total.
-fn tallies(sums: &[Sum], messages: &[DayMessages]) -> (Vec<((String, String), Tally)>, Tally) {
-    let mut days: BTreeMap<(String, String), Tally> = BTreeMap::new();
+fn tallies(sums: &[Sum], messages: &[DayMessages]) -> (Vec<(DaySite, Tally)>, Tally) {
+    let mut days: BTreeMap<DaySite, Tally> = BTreeMap::new();
     let mut total = Tally::default();
     for sum in sums {
         let key = (sum.day.clone(), sum.site.clone());

@@ -1,8 +1,14 @@
-//! The frame every page shares: the document, the header bar, the CSRF field, the error page.
+//! The frame every page shares: the document, the header bar, the CSRF field, the error page,
+//! and the small parts several pages show (times, e-mail links, status badges).
 //! Templates are maud's `html!`, which escapes every `(value)`; nothing here is inline script
-//! or style, so the strict Content-Security-Policy in [`super::page_headers`] holds.
+//! or style, so the strict Content-Security-Policy in [`super::page_headers`] holds. The one
+//! script is a static file, `/inbox/time.js`, which shows each `<time datetime>` in the reader's
+//! time zone.
 
 use maud::{html, Markup, PreEscaped};
+
+use super::html::{query_value, visitor_url};
+use crate::store::Status;
 
 /// A whole page: `title`, then `body`.
 pub fn document(title: &str, body: Markup) -> Markup {
@@ -15,6 +21,7 @@ pub fn document(title: &str, body: Markup) -> Markup {
                 meta name="viewport" content="width=device-width, initial-scale=1";
                 title { (title) " · Inbox" }
                 link rel="stylesheet" href="/inbox/style.css";
+                script src="/inbox/time.js" defer {}
             }
             body { (body) }
         }
@@ -22,18 +29,93 @@ pub fn document(title: &str, body: Markup) -> Markup {
     }
 }
 
-/// The header bar: the way home, and the logout button when a password is set (`token` is the
-/// CSRF token for its form).
-pub fn header(password_set: bool, token: &str) -> Markup {
+/// Who the header bar is for: a teammate logged in (their name), the open demo, or someone
+/// reading with the API token.
+pub enum Reader<'a> {
+    User(&'a str),
+    Demo,
+    Token,
+}
+
+/// The header bar: the way home, who is reading, and the logout button for a login (`token` is
+/// the CSRF token for its form).
+pub fn header(reader: Reader, token: &str) -> Markup {
     html! {
-        header {
+        header class="top" {
             a href="/inbox" class="brand" { "Inbox" }
             a href="/inbox/insights" class="section" { "Insights" }
-            @if password_set {
-                form method="post" action="/inbox/logout" { (csrf_field(token)) button { "Log out" } }
-            } @else {
-                span class="muted" { "Demo mode: no password is set, anyone who can reach this server can read it." }
+            @match reader {
+                Reader::User(name) => {
+                    span class="who" { "Signed in as " strong { (name) } }
+                    form method="post" action="/inbox/logout" { (csrf_field(token)) button class="secondary" { "Log out" } }
+                }
+                Reader::Demo => {
+                    span class="muted" { "Demo mode: no password is set, anyone who can reach this server can read it." }
+                }
+                Reader::Token => span class="muted" { "Read with the API token." },
             }
+        }
+    }
+}
+
+/// A moment (RFC 3339 UTC) as `<time>`: UTC in the page, shown in the reader's zone by
+/// `time.js`.
+pub fn time(at: &str) -> Markup {
+    let utc = at.get(..16).unwrap_or(at).replace('T', " ");
+    html! { time datetime=(at) { (utc) " UTC" } }
+}
+
+/// A customer's e-mail address as a `mailto:` link (the address shown isolated, as visitor text).
+pub fn email_link(address: &str) -> Markup {
+    html! { a class="email" href=(mailto(address, &[])) { (visitor_url(address)) } }
+}
+
+/// `mailto:` for `address` with percent-encoded `fields` (`subject`, `body`).
+pub fn mailto(address: &str, fields: &[(&str, &str)]) -> String {
+    let (local, domain) = address.trim().rsplit_once('@').unwrap_or((address, ""));
+    let query: Vec<String> = fields
+        .iter()
+        .map(|(name, value)| format!("{name}={}", query_value(value)))
+        .collect();
+    let query = if query.is_empty() {
+        String::new()
+    } else {
+        format!("?{}", query.join("&"))
+    };
+    format!(
+        "mailto:{}@{}{query}",
+        query_value(local),
+        query_value(domain)
+    )
+}
+
+/// A status in words.
+pub fn status_name(status: Status) -> &'static str {
+    match status {
+        Status::Open => "Open",
+        Status::Answered => "Answered",
+        Status::Closed => "Closed",
+    }
+}
+
+/// A message's status as a badge.
+pub fn status_badge(status: Status) -> Markup {
+    html! { span class={ "badge status-" (status.name()) } { (status_name(status)) } }
+}
+
+/// The button that closes a message, or reopens a closed one, then goes to `back`.
+pub fn status_button(id: &str, status: Status, token: &str, back: &str) -> Markup {
+    let (next, label) = if status == Status::Closed {
+        (Status::Open, "Reopen")
+    } else {
+        (Status::Closed, "Close")
+    };
+    html! {
+        form class="inline" method="post" action={ "/inbox/m/" (query_value(id)) "/status" } {
+            (csrf_field(token))
+            input type="hidden" name="status" value=(next.name());
+            input type="hidden" name="back" value=(back);
+            button class="secondary" { (label) }
         }
     }
 }
@@ -48,9 +130,10 @@ pub fn error(message: &str) -> Markup {
     document(
         "Error",
         html! {
+            header class="top" { a href="/inbox" class="brand" { "Inbox" } }
             main {
                 h1 { (message) }
-                p { a href="/inbox" { "Back to the inbox" } }
+                p { a class="button" href="/inbox" { "Back to the inbox" } }
             }
         },
     )
@@ -87,6 +170,10 @@ mod tests {
             }
         }
         assert!(uses >= 2, "the doctype and its import were found");
+        assert_eq!(
+            super::mailto("a+b@Shop.example", &[("subject", "Re: 50% off?")]),
+            "mailto:a%2Bb@Shop.example?subject=Re%3A%2050%25%20off%3F"
+        );
         let page = super::document("<t>", maud::html! { "<b>" }).into_string();
         assert!(
             page.starts_with("<!doctype html>\n<html lang=\"en\">"),

@@ -4,8 +4,9 @@ use maud::{html, Markup};
 
 use super::layout::{csrf_field, document};
 
-/// The password form, with `error` above it after a failed try.
-pub fn page(token: &str, error: Option<&str>) -> Markup {
+/// The name and password form, with `error` above it after a failed try. With `owner` (a password
+/// is configured) the name may be left empty: that password is the owner's.
+pub fn page(token: &str, owner: bool, error: Option<&str>) -> Markup {
     document(
         "Log in",
         html! {
@@ -16,9 +17,16 @@ pub fn page(token: &str, error: Option<&str>) -> Markup {
                 }
                 form method="post" action="/inbox/login" {
                     (csrf_field(token))
+                    label for="name" { "Name" }
+                    input id="name" type="text" name="name" autocomplete="username"
+                        autocapitalize="none" spellcheck="false" required[!owner]
+                        aria-describedby=[owner.then_some("name-hint")];
+                    @if owner {
+                        p id="name-hint" class="hint" { "Leave it empty to log in with the inbox's own password." }
+                    }
                     label for="password" { "Password" }
                     input id="password" type="password" name="password"
-                        autocomplete="current-password" required autofocus;
+                        autocomplete="current-password" required;
                     button { "Log in" }
                 }
             }

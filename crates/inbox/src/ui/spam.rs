@@ -20,24 +20,17 @@ pub fn is_spam_view(query: &ListQuery) -> bool {
     query.spam.as_deref().map(str::trim) == Some("yes")
 }
 
-/// The two views as links, the current one marked, with the number of flagged messages that
-/// match the other filters.
-pub fn tabs(query: &ListQuery, flagged: i64) -> Markup {
-    let spam = is_spam_view(query);
-    let link = |view: Option<&str>, current: bool, label: &str| {
-        let other = ListQuery {
-            spam: view.map(String::from),
-            cursor: None,
-            ..query.clone()
-        };
-        html! {
-            a href={ "/inbox" (other.query_string(None)) } aria-current=[current.then_some("page")] { (label) }
-        }
+/// The link to the "Possible spam" view (marked when it is the current one), with the number of
+/// flagged messages that match the other filters.
+pub fn tab(query: &ListQuery, flagged: i64) -> Markup {
+    let other = ListQuery {
+        spam: Some("yes".into()),
+        cursor: None,
+        ..query.clone()
     };
     html! {
-        nav class="views" aria-label="Views" {
-            (link(None, !spam && query.spam.as_deref() == Some("no"), "Messages"))
-            (link(Some("yes"), spam, &format!("Possible spam ({flagged})")))
+        a href={ "/inbox" (other.query_string(None)) } aria-current=[is_spam_view(query).then_some("page")] {
+            "Possible spam (" (flagged) ")"
         }
     }
 }

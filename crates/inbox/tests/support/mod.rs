@@ -483,5 +483,239 @@ fn read_request(stream: &TcpStream) -> Option<(Headers, Vec<u8>)> {
     Some((headers, body))
 }
 
+/// A minimal SMTP server on 127.0.0.1: refuses `MAIL FROM` with 451 while `busy` is set, else
+/// accepts; takes `delay` to accept each message's DATA, and keeps it (headers and body, as
+/// sent). One thread per connection.
+pub struct SmtpReceiver {
+    pub port: u16,
+    pub busy: Arc<Mutex<bool>>,
+    pub refused: Arc<Mutex<u32>>,
+    pub mails: Arc<Mutex<Vec<String>>>,
+}
+
+impl SmtpReceiver {
+    pub fn start_with(busy: bool, delay: Duration) -> SmtpReceiver {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+        let smtp = SmtpReceiver {
+            port: listener.local_addr().expect("addr").port(),
+            busy: Arc::new(Mutex::new(busy)),
+            refused: Arc::default(),
+            mails: Arc::default(),
+        };
+        let (busy, refused, mails) = (
+            Arc::clone(&smtp.busy),
+            Arc::clone(&smtp.refused),
+            Arc::clone(&smtp.mails),
+        );
+        std::thread::spawn(move || {
+            for stream in listener.incoming().flatten() {
+                let (b, r, m) = (Arc::clone(&busy), Arc::clone(&refused), Arc::clone(&mails));
+                std::thread::spawn(move || smtp_session(stream, &b, &r, &m, delay));
+            }
+        });
+        smtp
+    }
+}
+
+fn smtp_session(
+    mut stream: TcpStream,
+    busy: &Mutex<bool>,
+    refused: &Mutex<u32>,
+    mails: &Mutex<Vec<String>>,
+    delay: Duration,
+) {
+    let mut reader = BufReader::new(stream.try_clone().expect("clone"));
+    let _ = stream.write_all(b"220 localhost ESMTP test\r\n");
+    let mut line = String::new();
+    while reader.read_line(&mut line).is_ok_and(|n| n > 0) {
+        let command = line.trim_end().to_ascii_uppercase();
+        let reply: &[u8] = if command.starts_with("EHLO") || command.starts_with("HELO") {
+            b"250 localhost\r\n"
+        } else if command.starts_with("MAIL FROM") {
+            if *busy.lock().expect("lock") {
+                *refused.lock().expect("lock") += 1;
+                b"451 4.3.0 busy, try again later\r\n"
+            } else {
+                b"250 OK\r\n"
+            }
+        } else if command.starts_with("RCPT TO")
+            || command.starts_with("RSET")
+            || command.starts_with("NOOP")
+        {
+            b"250 OK\r\n"
+        } else if command == "DATA" {
+            let _ = stream.write_all(b"354 go ahead\r\n");
+            let mut data = String::new();
+            let mut part = String::new();
+            while reader.read_line(&mut part).is_ok_and(|n| n > 0) && part != ".\r\n" {
+                data.push_str(&part);
+                part.clear();
+            }
+            std::thread::sleep(delay);
+            mails.lock().expect("lock").push(data);
+            b"250 OK queued\r\n"
+        } else if command == "QUIT" {
+            let _ = stream.write_all(b"221 bye\r\n");
+            break;
+        } else {
+            b"502 not implemented\r\n"
+        };
+        let _ = stream.write_all(reply);
+        line.clear();
+    }
+}
+
+impl SmtpReceiver {
+    /// Every e-mail so far, as sent.
+    pub fn mails(&self) -> Vec<String> {
+        self.mails.lock().expect("lock").clone()
+    }
+
+    /// Waits until at least `count` e-mails have arrived, at most `within`; then returns them.
+    pub fn wait_for(&self, count: usize, within: Duration) -> Vec<String> {
+        let deadline = Instant::now() + within;
+        loop {
+            let mails = self.mails();
+            if mails.len() >= count {
+                return mails;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "{count} e-mails expected within {within:?}, got {}",
+                mails.len()
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+}
+
+/// A browser's cookie jar, reduced to what the UI sets.
+#[derive(Default)]
+pub struct Browser {
+    pub cookies: Vec<(String, String)>,
+}
+
+impl Browser {
+    pub fn remember(&mut self, reply: &Reply) {
+        for (name, value) in &reply.headers {
+            if name == "set-cookie" {
+                let pair = value.split(';').next().unwrap_or_default();
+                let (k, v) = pair.split_once('=').expect("name=value");
+                self.cookies.retain(|(n, _)| n != k);
+                self.cookies.push((k.to_string(), v.to_string()));
+            }
+        }
+    }
+
+    pub fn cookie_header(&self) -> String {
+        self.cookies
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+
+    /// Logs in as `name` (empty for the configured password's owner); the session cookie.
+    pub fn log_in(&mut self, server: &Server, name: &str, password: &str) -> String {
+        let reply = self.try_log_in(server, name, password);
+        assert_eq!(reply.status, 303, "{}", reply.text());
+        self.cookies
+            .iter()
+            .find(|(k, _)| k == "inbox_session")
+            .map(|(_, v)| v.clone())
+            .expect("a session cookie")
+    }
+
+    /// Sends the login form as `name` with `password`; the answer.
+    pub fn try_log_in(&mut self, server: &Server, name: &str, password: &str) -> Reply {
+        self.get(server, "/inbox/login");
+        let csrf = self.csrf();
+        let form = format!(
+            "csrf={csrf}&name={}&password={}",
+            encode(name),
+            encode(password)
+        );
+        self.post_form(server, "/inbox/login", &form)
+    }
+
+    /// A form POST to the page at `path`'s own forms, with their CSRF token; `fields` are
+    /// `name=value` pairs already encoded.
+    pub fn submit(&mut self, server: &Server, page: &str, action: &str, fields: &str) -> Reply {
+        let csrf = form_csrf(&self.get(server, page));
+        self.post_form(server, action, &format!("csrf={csrf}&{fields}"))
+    }
+
+    /// `GET path` as JSON, asserting 200.
+    pub fn json(&mut self, server: &Server, path: &str) -> Value {
+        let reply = self.get(server, path);
+        assert_eq!(reply.status, 200, "{path}: {}", reply.text());
+        reply.json()
+    }
+
+    pub fn csrf(&self) -> String {
+        self.cookies
+            .iter()
+            .find(|(k, _)| k == "inbox_csrf")
+            .map(|(_, v)| v.clone())
+            .expect("a CSRF cookie")
+    }
+
+    pub fn get(&mut self, server: &Server, path: &str) -> Reply {
+        let cookie = self.cookie_header();
+        let reply = server.send("GET", path, &[("cookie", &cookie)], None);
+        self.remember(&reply);
+        reply
+    }
+
+    pub fn post_form(&mut self, server: &Server, path: &str, form: &str) -> Reply {
+        self.post_form_with(server, path, form, &[])
+    }
+
+    /// A form POST with more headers (as a proxy or the browser adds them).
+    pub fn post_form_with(
+        &mut self,
+        server: &Server,
+        path: &str,
+        form: &str,
+        extra: &[(&str, &str)],
+    ) -> Reply {
+        let cookie = self.cookie_header();
+        let mut headers = vec![
+            ("cookie", cookie.as_str()),
+            ("content-type", "application/x-www-form-urlencoded"),
+        ];
+        headers.extend_from_slice(extra);
+        let reply = server.send("POST", path, &headers, Some(form.as_bytes()));
+        self.remember(&reply);
+        reply
+    }
+}
+
+/// The CSRF token a page's forms carry.
+pub fn form_csrf(page: &Reply) -> String {
+    let text = page.text();
+    let start = text
+        .find("name=\"csrf\" value=\"")
+        .map(|i| i + "name=\"csrf\" value=\"".len())
+        .expect("a form with a CSRF field");
+    text[start..]
+        .split('"')
+        .next()
+        .expect("the value")
+        .to_string()
+}
+
+pub fn encode(s: &str) -> String {
+    s.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}
+
 /// A Standard Webhooks secret for tests.
 pub const WEBHOOK_SECRET: &str = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";

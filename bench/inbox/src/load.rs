@@ -1,10 +1,12 @@
-//! The inbox's load generator: keep-alive HTTP/1.1 connections on loopback, each sending valid
+//! The load generator: keep-alive HTTP/1.1 connections on loopback, each sending valid
 //! submissions (contracts §6) with fresh ids at a fixed pace, recording every acknowledged id and
-//! each request's latency. Plain `std`: the request is one fixed shape and the answer is short.
+//! each request's latency.
 
-use std::io::{BufRead, BufReader, Write};
+use std::io::BufReader;
 use std::net::TcpStream;
 use std::time::{Duration, Instant};
+
+use crate::http::post;
 
 /// What a run did.
 #[derive(Default)]
@@ -113,89 +115,4 @@ fn worker(
         }
     }
     report
-}
-
-/// One POST of a submission with `id` on the kept-alive connection (opened on demand); the
-/// answer's status.
-pub fn post(
-    connection: &mut Option<BufReader<TcpStream>>,
-    addr: &str,
-    id: &str,
-) -> std::io::Result<u16> {
-    if connection.is_none() {
-        let stream = TcpStream::connect(addr)?;
-        stream.set_nodelay(true)?;
-        stream.set_read_timeout(Some(Duration::from_secs(30)))?;
-        *connection = Some(BufReader::new(stream));
-    }
-    let reader = connection.as_mut().expect("connected");
-    let body = format!(
-        r#"{{"id":"{id}","message":"Load test message {id}","rating":4,"email":"load@example.org","name":null,"consent":null,"page":{{"url":"https://shop.example/checkout","title":"Checkout","referrer":""}},"locale":"en","timeZone":"UTC","createdAt":"2026-11-24T12:00:00.000Z","widget":{{"version":"0.1.0"}}}}"#
-    );
-    let request = format!(
-        "POST /api/feedback HTTP/1.1\r\nhost: {addr}\r\ncontent-type: application/json\r\nidempotency-key: {id}\r\ncontent-length: {}\r\n\r\n{body}",
-        body.len()
-    );
-    reader.get_mut().write_all(request.as_bytes())?;
-    let line = read_message(reader)?.first;
-    line.split_whitespace()
-        .nth(1)
-        .and_then(|s| s.parse().ok())
-        .ok_or_else(|| std::io::Error::other(format!("bad status line {line:?}")))
-}
-
-/// One HTTP/1.1 message, a request or an answer.
-pub struct Message {
-    /// The request or status line.
-    pub first: String,
-    /// Names in lower case.
-    pub headers: Vec<(String, String)>,
-    /// As long as `content-length` says.
-    pub body: Vec<u8>,
-}
-
-impl Message {
-    pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(n, _)| n == name)
-            .map(|(_, v)| v.as_str())
-    }
-}
-
-/// Reads one [`Message`].
-pub fn read_message(reader: &mut impl BufRead) -> std::io::Result<Message> {
-    let mut first = String::new();
-    if reader.read_line(&mut first)? == 0 {
-        return Err(std::io::Error::other("connection closed before a message"));
-    }
-    let mut headers = Vec::new();
-    let mut line = String::new();
-    loop {
-        line.clear();
-        if reader.read_line(&mut line)? == 0 {
-            return Err(std::io::Error::other("connection closed mid-message"));
-        }
-        let header = line.trim_end();
-        if header.is_empty() {
-            break;
-        }
-        if let Some((name, value)) = header.split_once(':') {
-            headers.push((name.trim().to_ascii_lowercase(), value.trim().to_string()));
-        }
-    }
-    let mut message = Message {
-        first: first.trim_end().to_string(),
-        headers,
-        body: Vec::new(),
-    };
-    message.body = vec![
-        0;
-        message
-            .header("content-length")
-            .and_then(|v| v.parse().ok())
-            .unwrap_or(0)
-    ];
-    reader.read_exact(&mut message.body)?;
-    Ok(message)
 }

@@ -1,19 +1,17 @@
-//! The inbox benchmark's second half: a store of 1,000,000 messages. The rows the load phases
+//! The second half: a store of 1,000,000 messages. The rows the load phases
 //! stored are topped up with generated ones written straight into the SQLite file (`sqlite3`,
-//! one statement: seven kinds of message, ratings 1 to 5, three sites, one in four handled, 31 s
+//! one statement: seven kinds of message, ratings 1 to 5, three sites, one in four closed, 31 s
 //! apart over a year), then the release inbox is started on it and each request is timed, with
 //! the server's peak RSS (`VmHWM`, reset before each) and, for the export, its length.
 
 use std::fmt::Write as _;
 use std::fs;
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::TcpStream;
 use std::path::Path;
+use std::process::{Child, Command};
 use std::time::{Duration, Instant};
 
-use crate::cmd::{self, note, step, Cmd};
 use crate::load::percentile;
-use crate::{install, Result};
+use crate::{http, note, probe, step, Result};
 
 /// How many messages the store holds for these figures.
 pub const MESSAGES: usize = 1_000_000;
@@ -60,21 +58,9 @@ pub struct Scale {
 
 /// Fills `db` (holding `stored` rows, server stopped) to [`MESSAGES`], starts `start`'s server on
 /// it and measures. `start` gives the running server and its address.
-pub fn run(
-    db: &Path,
-    stored: usize,
-    start: impl Fn() -> Result<(std::process::Child, String)>,
-) -> Result<Scale> {
-    if cmd::which("sqlite3").is_none() {
-        install::apt_install(&["sqlite3"])?;
-    }
+pub fn run(db: &Path, stored: usize, start: impl Fn() -> Result<(Child, String)>) -> Result<Scale> {
     let generated = MESSAGES.saturating_sub(stored);
-    let date = Cmd::new("date")
-        .args(["-u", "+%Y-%m-%d %H:%M UTC"])
-        .probe()
-        .unwrap_or_default()
-        .trim()
-        .to_string();
+    let date = probe("date", &["-u", "+%Y-%m-%d %H:%M UTC"]);
     let load_before = load_average();
     step(&format!(
         "fill the store to {MESSAGES} messages: {generated} generated rows, written by sqlite3"
@@ -83,10 +69,13 @@ pub fn run(
     fs::write(&script, seed_sql(generated))
         .map_err(|e| format!("cannot write {}: {e}", script.display()))?;
     let started = Instant::now();
-    Cmd::new("sqlite3")
+    let sqlite3 = Command::new("sqlite3")
         .arg(db)
         .arg(format!(".read {}", script.display()))
-        .run()?;
+        .status();
+    if !sqlite3.is_ok_and(|status| status.success()) {
+        return Err(format!("sqlite3 could not fill {}", db.display()));
+    }
     let seed_time = started.elapsed();
     let file_bytes = fs::metadata(db).map(|m| m.len()).unwrap_or(0);
     note(&format!(
@@ -99,8 +88,7 @@ pub fn run(
     let (mut server, addr) = start()?;
     let pid = server.id();
     let measured = measure(&addr, pid);
-    let _ = Cmd::new("kill").args(["-TERM", &pid.to_string()]).probe();
-    let _ = server.wait();
+    crate::terminate(&mut server);
     let (idle_rss_kib, requests, export) = measured?;
     let load = (load_before, load_average());
     Ok(Scale {
@@ -257,84 +245,34 @@ generated AS (
          'customer' || (i % 5000) || '@example.org' AS email,
          'https://shop.example/products/' || (i % 1000) AS page_url,
          CASE i % 3 WHEN 0 THEN 'shop' WHEN 1 THEN 'blog' ELSE 'docs' END AS site,
-         i % 4 = 0 AS handled
+         CASE i % 4 WHEN 0 THEN 'closed' ELSE 'open' END AS status
   FROM n)
-INSERT INTO feedback (id, received_at, message, rating, email, page_url, body, name, site, handled, flags)
+INSERT INTO feedback (id, received_at, message, rating, email, page_url, body, name, site, status, flags, customer)
 SELECT id, received_at, message, rating, email, page_url,
        json_object('id', id, 'message', message, 'rating', rating, 'email', email, 'name', NULL, 'consent', NULL,
                    'page', json_object('url', page_url, 'title', 'Shop', 'referrer', ''), 'locale', 'en',
                    'timeZone', 'Europe/Berlin', 'createdAt', received_at, 'widget', json_object('version', '0.1.0')),
-       NULL, site, handled, ''
+       NULL, site, status, '', email
 FROM generated;
 COMMIT;
 "
     )
 }
 
-/// What [`get`] read.
+/// The body's bytes and lines.
+#[derive(Default)]
 struct Answer {
     bytes: u64,
     lines: u64,
 }
 
-/// One GET on a new connection; fails unless the answer is 200. The body is counted, not kept
-/// (chunked or with a length).
+/// One GET on a new connection; fails unless the answer is 200. The body is counted, not kept.
 fn get(addr: &str, path: &str) -> Result<Answer> {
-    let stream = TcpStream::connect(addr).map_err(|e| format!("GET {path}: {e}"))?;
-    stream
-        .set_read_timeout(Some(Duration::from_secs(600)))
-        .map_err(|e| e.to_string())?;
-    let mut reader = BufReader::with_capacity(1 << 16, stream);
-    write!(
-        reader.get_mut(),
-        "GET {path} HTTP/1.1\r\nhost: {addr}\r\nconnection: close\r\n\r\n"
-    )
-    .map_err(|e| e.to_string())?;
-    let io = |e: std::io::Error| format!("GET {path}: {e}");
-    let mut line = String::new();
-    reader.read_line(&mut line).map_err(io)?;
-    if !line.starts_with("HTTP/1.1 200") {
-        return Err(format!("GET {path}: {}", line.trim()));
-    }
-    let mut chunked = false;
-    loop {
-        line.clear();
-        reader.read_line(&mut line).map_err(io)?;
-        let header = line.trim_end().to_ascii_lowercase();
-        if header.is_empty() {
-            break;
-        }
-        chunked |= header == "transfer-encoding: chunked";
-    }
-    let mut answer = Answer { bytes: 0, lines: 0 };
-    let mut count = |data: &[u8]| {
+    let mut answer = Answer::default();
+    http::get(addr, path, |data| {
         answer.bytes += data.len() as u64;
         answer.lines += data.iter().filter(|b| **b == b'\n').count() as u64;
-    };
-    if !chunked {
-        let mut buffer = vec![0; 1 << 16];
-        loop {
-            let n = reader.read(&mut buffer).map_err(io)?;
-            if n == 0 {
-                break;
-            }
-            count(&buffer[..n]);
-        }
-        return Ok(answer);
-    }
-    let mut chunk = Vec::new();
-    loop {
-        line.clear();
-        reader.read_line(&mut line).map_err(io)?;
-        let size = usize::from_str_radix(line.trim().split(';').next().unwrap_or(""), 16)
-            .map_err(|_| format!("GET {path}: bad chunk size {line:?}"))?;
-        if size == 0 {
-            break;
-        }
-        chunk.resize(size + 2, 0);
-        reader.read_exact(&mut chunk).map_err(io)?;
-        count(&chunk[..size]);
-    }
+    })?;
     Ok(answer)
 }
 
@@ -342,7 +280,7 @@ fn get(addr: &str, path: &str) -> Result<Answer> {
 /// the start of the process, which the report then says.
 fn reset_peak(pid: u32) {
     if fs::write(format!("/proc/{pid}/clear_refs"), "5").is_err() {
-        cmd::warn("cannot reset the peak RSS; it counts from the server's start");
+        println!("warning: cannot reset the peak RSS; it counts from the server's start");
     }
 }
 
@@ -387,8 +325,8 @@ pub fn markdown(scale: &Scale) -> String {
     let _ = writeln!(
         out,
         "Measured on {} (`cargo xtask bench scale`, or as part of `bench inbox`; load average (1 min) {} before, {} \
-         after). {origin}, written straight into the SQLite file ({:.0} s; `xtask/src/scale.rs`: seven kinds of \
-         message, ratings 1 to 5, three sites, one in four handled, 31 s apart over a year); the file is {:.0} MB. \
+         after). {origin}, written straight into the SQLite file ({:.0} s; `bench/inbox/src/scale.rs`: seven kinds of \
+         message, ratings 1 to 5, three sites, one in four closed, 31 s apart over a year); the file is {:.0} MB. \
          The release inbox was restarted on it (RSS {} idle) and each request below sent the given number of times \
          in a row, each on a new connection. Peak RSS is the server's high-water mark (`VmHWM`, reset before each \
          row).\n",
