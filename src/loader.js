@@ -266,7 +266,7 @@
   customElements.define('contact-widget', class extends HTMLElement {
     connectedCallback() {
       if (this === host || phase === 'failed') return;
-      if (host?.isConnected) return warn('one widget per page: this <contact-widget> is ignored');
+      if (host?.isConnected) return warn('one widget per page: this one is ignored');
       // This element takes over from one a framework re-rendered away (or from ours): the panel
       // is mounted again in it, open if it was open (the draft comes back from storage).
       const open = launcher?.ariaExpanded === 'true';
