@@ -3,7 +3,9 @@
 // tests/e2e/package.test.mjs type-checks an example against it with tsc.
 //
 // With the script tag, use the global `ContactWidget`; with npm,
-// `import ContactWidget from "contact-widget"` gives the same object.
+// `import ContactWidget from "contact-widget"` gives the same object. <contact-widget> is typed
+// for React, Preact, Solid and Vue templates (at the end); each block is self-contained, so it
+// costs nothing where that framework is not installed.
 
 export type ChannelType =
   | "phone" | "sms" | "email" | "whatsapp" | "telegram" | "messenger" | "signal" | "viber"
@@ -98,6 +100,9 @@ export interface Config {
   texts?: Partial<Record<TextKey, string>> & { [languageTag: string]: string | Partial<Record<TextKey, string>> | undefined };
   /** Business hours: the panel says "Open now" or when it opens, in the visitor's time zone. */
   hours?: Hours;
+  /** Where the widget's other files are hosted (a folder URL, such as a CDN's, with the files of
+   *  the same version); by default next to contact-widget.js, or where your bundler put them. */
+  baseUrl?: string;
   /** Lets editors find config.schema.json; ignored by the widget. */
   $schema?: string;
 }
@@ -163,3 +168,76 @@ declare global {
 /** `import ContactWidget from "contact-widget"`: the same object as `window.ContactWidget`. */
 declare const api: ContactWidgetApi;
 export default api;
+
+/**
+ * The attributes of a `<contact-widget>` written in a page or a framework's template: the config
+ * keys that are plain values, in kebab case (`offset-x` for `offsetX`; with `data-` in front too),
+ * and one per channel type, whose value is the channel's (`email="help@example.com"`), in
+ * attribute order. The rest (theme, texts, hours, channels with labels) comes from init() or the
+ * JSON block. A change of an attribute updates the widget.
+ */
+export type ContactWidgetAttributes = {
+  endpoint?: string;
+  transport?: Config["transport"];
+  title?: string;
+  greeting?: string;
+  locale?: string;
+  position?: Config["position"];
+  "offset-x"?: number | string;
+  "offset-y"?: number | string;
+  "z-index"?: number | string;
+  color?: string;
+  fallback?: string;
+  load?: Config["load"];
+  "base-url"?: string;
+  /** "false" hides the form. */
+  form?: "false";
+} & { [type in ChannelType]?: string };
+
+/** What a framework's template may set on `<contact-widget>`: its attributes and the usual few. */
+export type ContactWidgetProps = ContactWidgetAttributes & {
+  id?: string;
+  class?: string;
+  className?: string;
+  style?: unknown;
+  slot?: string;
+  hidden?: boolean;
+  ref?: unknown;
+  children?: unknown;
+};
+
+// Vue's template checker matches `offset-x` to a prop named offsetX.
+type Camel<S extends string> = S extends `${infer A}-${infer B}` ? `${A}${Capitalize<Camel<B>>}` : S;
+type CamelKeys<T> = { [K in keyof T as K extends string ? Camel<K> : K]: T[K] };
+
+declare global {
+  interface HTMLElementTagNameMap {
+    "contact-widget": HTMLElement;
+  }
+}
+declare module "react" {
+  namespace JSX {
+    interface IntrinsicElements {
+      "contact-widget": ContactWidgetProps;
+    }
+  }
+}
+declare module "preact" {
+  namespace JSX {
+    interface IntrinsicElements {
+      "contact-widget": ContactWidgetProps;
+    }
+  }
+}
+declare module "solid-js/jsx-runtime" {
+  namespace JSX {
+    interface IntrinsicElements {
+      "contact-widget": ContactWidgetProps;
+    }
+  }
+}
+declare module "vue" {
+  interface GlobalComponents {
+    "contact-widget": new () => { $props: CamelKeys<ContactWidgetProps> };
+  }
+}

@@ -14,7 +14,14 @@ export { default } from './widget.js';
 const PREFIX = 'contact-widget: ';
 // Filled in by `cargo xtask dist` from the core: the channel types, which data attributes name.
 const TYPES = __CHANNEL_TYPES__;
+// Filled in by `cargo xtask dist`: each shipped language but English (built in) by the URL of its
+// file, `fr: () => new URL('./locales/fr.json', import.meta.url)`, written out so that bundlers
+// emit the files; used when the loader has no base (the npm entry without baseUrl).
+const LOCALES = __LOCALES__;
 const isObject = (v) => v?.constructor === Object;
+// Captured when this file loads, before the panel (and its textarea) exists: a page that patches
+// the getter later cannot keep the fallback from carrying the visitor's draft.
+const textOf = Object.getOwnPropertyDescriptor(HTMLTextAreaElement.prototype, 'value').get;
 /** A task of the browser of its own: the steps of a mount never add up to a long task. */
 const nextTask = () => new Promise((resolve) => setTimeout(resolve));
 
@@ -34,8 +41,9 @@ function fallbackOf(c) {
  * Called once by the loader with `page`, its side by name: `now()` (the `host` element, `ours`:
  * whether the loader created it, the `launcher`, `tag`: the language shown, `wanted`), `sources()`
  * (the config's: data attributes, the JSON block or config URL, init()) and `merge`, `phase` (the one lifecycle state, which this file moves from
- * loading to mounting, mounted or failed), `fetch` and `textOf` (captured when the page loaded),
- * `wasm` and `texts` (the files it fetched together with this one) and `queued()` (the API calls
+ * loading to mounting, mounted or failed), `fetch` (captured when the page loaded),
+ * `base` (where the files are, or null where this file's own URLs name them), `wasm` and
+ * `texts` (the files it fetched together with this one) and `queued()` (the API calls
  * made before the panel was mounted). Returns what the loader calls from then on; `call` and `update`
  * answer true when they handled the call (else the loader queues it until the panel is mounted).
  */
@@ -75,7 +83,7 @@ export function boot(page) {
     if (!fallback || !launcher || !shadow) { if (ours) host.remove(); else shadow?.replaceChildren(); return; }
     // What the visitor had typed goes into the e-mail, so it is not lost with the panel.
     let typed = '';
-    try { typed = page.textOf.call(shadow.querySelector('textarea')).trim(); } catch (ignored) { /* no form, or unreadable */ }
+    try { typed = textOf.call(shadow.querySelector('textarea')).trim(); } catch (ignored) { /* no form, or unreadable */ }
     if (typed && /^mailto:/i.test(fallback)) fallback += (fallback.includes('?') ? '&' : '?') + 'body=' + encodeURIComponent(typed);
     // The sheets stay: the loader's (the launcher's look) and, once adopted, the panel's (the
     // launcher's focus ring and forced-colours border, which the link keeps).
@@ -110,19 +118,18 @@ export function boot(page) {
   };
 
   // The texts of a shipped language other than English (built in), fetched once (the loader
-  // fetched the first one together with this file).
+  // fetched the first one together with this file when it knows where the files are).
   function language(t) {
-    // Filled in by `cargo xtask dist`: the shipped languages other than English.
-    if (!__LOCALES__.includes(t)) return null;
-    return languages[t] ||= (page.texts[t] || fetchFor(new URL('locales/' + t + '.json', import.meta.url), { credentials: 'omit' }))
+    if (!LOCALES[t]) return null;
+    const url = page.base ? new URL(`locales/${t}.json`, page.base) : LOCALES[t]();
+    return languages[t] ||= (page.texts[t] || fetchFor(url, { credentials: 'omit' }))
       .then((r) => { if (!r.ok) throw new Error('HTTP ' + r.status); return r.json(); })
       .catch((error) => { console.warn(PREFIX + 'the texts for "' + t + '" could not be loaded (' + error.message + '); English is shown instead'); return null; });
   }
 
   // The wasm, once, compiled while it streams in (the loader started fetching it).
   function instantiate() {
-    wasm ||= init({ module_or_path: page.wasm || page.fetch.call(window, new URL('__WIDGET_WASM__', import.meta.url)) })
-      .then(() => install(wrap, fetchFor));
+    wasm ||= init({ module_or_path: page.wasm }).then(() => install(wrap, fetchFor));
     return wasm;
   }
 
@@ -140,7 +147,7 @@ export function boot(page) {
     } catch (error) {
       mounting = null;
       const csp = /Content.Security.Policy|unsafe-eval/i.test(error?.message);
-      return fail(csp ? "WebAssembly is refused by the page's Content-Security-Policy (script-src needs 'wasm-unsafe-eval'): loading the widget" : 'loading the widget from ' + new URL('.', import.meta.url).href, error);
+      return fail(csp ? "WebAssembly is refused by the page's Content-Security-Policy (script-src needs 'wasm-unsafe-eval'): loading the widget" : 'loading its files (baseUrl says where they are)', error);
     }
     // A task of its own, apart from compiling and instantiating.
     await nextTask();

@@ -10,13 +10,9 @@
 (() => {
   const w = window, d = document, warn = (message) => console.warn('contact-widget: ' + message);
   if (w.ContactWidget) return warn('loaded twice; this copy does nothing');
-  // Captured now, so a page that patches them later cannot break or observe us (lazy.js uses them).
-  const nativeFetch = w.fetch;
-  const textOf = Object.getOwnPropertyDescriptor(HTMLTextAreaElement.prototype, 'value').get;
+  // Captured now, so a page that patches it later cannot break or observe us (lazy.js uses it).
+  const nativeFetch = w.fetch.bind(w);
   const script = d.currentScript;
-  // Where the other files are. dist/contact-widget.mjs (the npm module entry, where
-  // currentScript is null) is this file with only this expression replaced by import.meta.url.
-  const base = new URL('.', script?.src || d.baseURI);
   // Filled in by `cargo xtask dist` from the core: the launcher's stylesheet, and the title of each
   // shipped language (the launcher's default label).
   const CSS = __LAUNCHER_CSS__;
@@ -55,6 +51,9 @@
     return out;
   };
 
+  // The attributes of an element that are not config.
+  const notConfig = /^(class|style|id|slot|hidden|lang|dir|tabindex|aria-.*|on.*)$/;
+
   // The data-* attributes of the script tag, then those of a <contact-widget> in the markup, by
   // name ("true"/"false" are booleans). For the launcher they are a config as they are; lazy.js
   // turns the channel types among them (data-phone="…") into channels, in attribute order.
@@ -66,7 +65,7 @@
     if (script) for (const key in script.dataset) add(key, script.dataset[key]);
     if (host && !ours) {
       for (const a of host.attributes) {
-        if (!/^(class|style|id|slot|hidden|lang|dir|tabindex|aria-.*|on.*)$/.test(a.name)) {
+        if (!notConfig.test(a.name)) {
           add(a.name.replace(/^data-/, '').replace(/-(\w)/g, (m, c) => c.toUpperCase()), a.value);
         }
       }
@@ -107,7 +106,7 @@
     if (!host) {
       host = d.createElement('contact-widget');
       ours = true;
-    }
+    } else if (!ours) watcher.observe(host, { attributes: true });
     const shadow = host.shadowRoot || host.attachShadow({ mode: 'open' });
     let color = /^#([0-9a-f]{3}){1,2}$/i.test(c.color) ? c.color : '#0b57d0';
     if (color.length === 4) color = color.replace(/\w/g, '$&$&');
@@ -179,17 +178,17 @@
   // What lazy.js sees of this script, by name.
   const page = {
     // Where the widget is now: the element, whether this script made it, the launcher, the
-    // language shown, whether it is wanted.
-    now: () => ({ host, ours, launcher, tag, wanted: wanted && phase !== 'destroyed' }),
+    // language shown, whether it is wanted (never once destroyed).
+    now: () => ({ host, ours, launcher, tag, wanted }),
     // The config's sources, lowest first, and how they layer.
     sources: () => [attributes(), fileConfig, initConfig],
     merge,
     get phase() { return phase; },
     set phase(next) { phase = next; },
     fetch: nativeFetch,
-    textOf,
-    // The files fetched together with the glue (no waterfall): the wasm, and the texts by language.
-    wasm: null,
+    // The files fetched together with the glue (no waterfall): the wasm, and the texts by
+    // language. (The npm entry adds `base`, where the files are, when it is not where the
+    // bundler put them.)
     texts: {},
     // The API calls made before the panel was mounted, taken once it is.
     queued: () => queue.splice(0),
@@ -203,14 +202,17 @@
     if (!wanted || phase === 'failed' || !host?.isConnected) return;
     if (!glue) {
       phase = 'loading';
-      const file = (name, options) => nativeFetch.call(w, new URL(name, base), options);
+      // Where the other files are: under the config's baseUrl (a CDN, say), else next to this
+      // script. The npm entry says some of this in words bundlers follow (package.rs).
+      const base = new URL((config().baseUrl || '.').replace(/\/?$/, '/'), script?.src || d.baseURI);
+      const file = (name, options) => nativeFetch(new URL(name, base), options);
       page.wasm = file('__WIDGET_WASM__');
       if (tag !== 'en' && TITLES[tag]) page.texts[tag] = file(`locales/${tag}.json`, { credentials: 'omit' });
       glue = import(new URL('__WIDGET_JS__', base)).then((module) => { lazy = module.boot(page); }, (error) => {
-        // The glue could not be fetched (offline, or this version's files are gone from the
-        // server): the fallback link lives in it, so the widget empties itself.
+        // The glue could not be fetched (offline, or this version's files are not where baseUrl
+        // or the script says): the fallback link lives in it, so the widget empties itself.
         phase = 'failed';
-        console.error('contact-widget: could not load ' + base.href + '; the widget removed itself.', error);
+        console.error('contact-widget: could not load its files (see baseUrl); the widget removed itself.', error);
         host?.shadowRoot?.replaceChildren();
       });
     }
@@ -258,26 +260,31 @@
   // The element: created by this script for the snippet, or written in the page's markup
   // (`<contact-widget endpoint="…" email="…">`) by sites and frameworks that prefer that.
   // A page has one widget; a host removed by a single-page app's re-render is put back.
+  // A page's own element is config too (paint() watches it): a change of its attributes (a
+  // framework rendering it again) updates the widget, once per batch, while it is wanted.
+  const watcher = new MutationObserver((records) => wanted && records.some((r) => !notConfig.test(r.attributeName)) && api.update());
   customElements.define('contact-widget', class extends HTMLElement {
     connectedCallback() {
       if (this === host || phase === 'failed') return;
-      if (host?.isConnected) return warn('one widget per page: this <contact-widget> is ignored');
+      if (host?.isConnected) return warn('one widget per page: this one is ignored');
       // This element takes over from one a framework re-rendered away (or from ours): the panel
       // is mounted again in it, open if it was open (the draft comes back from storage).
-      const old = ours && host, open = launcher?.ariaExpanded === 'true';
+      const open = launcher?.ariaExpanded === 'true';
+      if (ours) host?.remove();
       host = this;
       ours = false;
       launcher = null;
-      if (old) old.remove();
       restart();
       if (open) call('open');
     }
     // Moved with moveBefore (into a host page's modal <dialog> and back, see panel/dialog.rs): the
     // element stays connected, so there is nothing to re-attach or close.
     connectedMoveCallback() {}
+    // Still out of the page once this task's microtasks have run (not moved or replaced by a
+    // framework): ours is put back (a single-page app threw it out with the old content); the
+    // page's own is torn down as destroy() does, and let go (back in the page, it starts again).
     disconnectedCallback() {
-      // A markup element keeps its state while out of the page: frameworks often put it back.
-      if (this === host && ours) queueMicrotask(attach);
+      queueMicrotask(() => this === host && (ours ? attach() : this.isConnected || (api.destroy(), host = null)));
     }
   });
 
@@ -298,11 +305,10 @@
       queue = [];
       lazy?.unmount();
       if (phase !== 'failed') phase = 'destroyed';
-      const h = host;
-      launcher = null;
       // The page's own element stays (and is used again by a later init()); only ours goes.
+      if (host) ours ? host.remove() : host.shadowRoot?.replaceChildren();
+      launcher = null;
       if (ours) host = null;
-      if (h) ours ? h.remove() : h.shadowRoot?.replaceChildren();
     },
     on: (name, fn) => {
       const type = 'contact-widget:' + name;
@@ -323,7 +329,7 @@
       }
     }
     if (url) {
-      return nativeFetch.call(w, new URL(url, d.baseURI), { credentials: 'omit' })
+      return nativeFetch(new URL(url, d.baseURI), { credentials: 'omit' })
         .then((r) => { if (!r.ok) throw Error('HTTP ' + r.status); return r.json(); })
         .then((json) => { fileConfig = json; }, (error) => warn('the config at ' + url + ' could not be loaded (' + error.message + ')'))
         .then(() => { configured = true; start(); });

@@ -156,6 +156,8 @@ function generatedConfigs(count = 6) {
       delay: i % 2 ? '0' : 0,
       pages: { include: ['/*'], exclude: [`/checkout-${i}/*`, '/account'] },
       insights: i % 2 === 0,
+      // Where the widget's files really are (the snippet's widget loads them from there).
+      baseUrl: pick([`${inbox.url}/dist/`, `${inbox.url}/dist`], i),
     };
   });
 }
@@ -476,7 +478,7 @@ test('every key of the JSON Schema has a control and is set through it', async (
     form: { rating: 'faces', email: 'required', name: 'optional', consent: 'I agree.', spam: 'drop', minSeconds: 5, replyTime: 'hours' },
     texts: { ...all, sv: swedish },
     hours: { timeZone: 'Europe/Paris', weekly: { 'mon-fri': '09:00-12:00, 13:00-17:00', sat: '10:00-12:00' }, exceptions: { '12-25': 'closed', '2026-12-24': '09:00-12:00' } },
-    load: 'idle', fallback: 'mailto:help@example.com',
+    load: 'idle', fallback: 'mailto:help@example.com', baseUrl: `${inbox.url}/dist/`,
     delay: 3, pages: { include: ['/*'], exclude: ['/checkout/*', '/account'] }, insights: true,
   };
   // The target uses every key but $schema (for editors; the widget ignores it) and form: false.

@@ -254,6 +254,61 @@ test('<contact-widget> in markup takes its config from attributes; a re-render k
   await context.close();
 });
 
+test('<contact-widget> in markup follows its attributes; taken out of the page it is torn down as destroy() does; put back it starts again', async () => {
+  const { page: p, context, pageErrors } = await visit(snippet());
+  await p.waitForFunction(() => window.ContactWidget && document.readyState === 'complete');
+  await p.waitForTimeout(100);
+  const state = () => p.evaluate(() => window.__guest.snapshot());
+  const before = await state();
+  const element = `<contact-widget endpoint="${inbox.url}/api/feedback" email="help@example.com"></contact-widget>`;
+  await p.evaluate((html) => document.querySelector('main').insertAdjacentHTML('beforeend', html), element);
+  await widgetReady(p);
+  await p.getByRole('button', { name: 'Contact us' }).click();
+  await p.getByRole('dialog', { name: 'Contact us' }).getByRole('textbox', { name: 'Message' }).fill('a draft');
+
+  // A framework changes attributes: the launcher and the open panel follow, the draft stays.
+  await p.evaluate(() => { const el = document.querySelector('contact-widget'); el.setAttribute('title', 'Talk to us'); el.setAttribute('phone', '+1 555 0100'); });
+  const dialog = p.getByRole('dialog', { name: 'Talk to us' });
+  await dialog.waitFor();
+  assert.equal(await dialog.getByRole('textbox', { name: 'Message' }).inputValue(), 'a draft');
+  await dialog.locator('a[href="tel:+15550100"]').waitFor();
+  await p.evaluate(() => document.querySelector('contact-widget').setAttribute('locale', 'fr'));
+  await p.getByRole('dialog', { name: 'Talk to us' }).getByRole('button', { name: 'Fermer', exact: true }).waitFor();
+
+  // Out of the page (a framework unmounted it): nothing of the widget is left running.
+  await p.evaluate(() => { window.__element = document.querySelector('contact-widget'); window.__element.remove(); });
+  await p.waitForTimeout(300);
+  const removed = await state();
+  assert.deepEqual(removed, before);
+  assert.equal(await p.evaluate(() => window.__element.shadowRoot.childNodes.length), 0);
+  assert.equal(await p.evaluate(() => document.querySelectorAll('contact-widget').length), 0);
+  // A change while out of the page does nothing; put back, it starts again from its attributes.
+  await p.evaluate(() => window.__element.setAttribute('title', 'Back again'));
+  await p.evaluate(() => document.querySelector('main').append(window.__element));
+  await p.getByRole('button', { name: 'Back again' }).click();
+  await p.getByRole('dialog', { name: 'Back again' }).waitFor();
+  assert.deepEqual(await counts(p), { hosts: 1, launchers: 1, panels: 1 });
+  assert.deepEqual(pageErrors, []);
+  await context.close();
+});
+
+test('data-base-url: the script finds the other files where it says, not next to itself', async () => {
+  // The loader alone at /alone/; the rest only under /w/ (as on a CDN).
+  pages['/alone/contact-widget.js'] = pages['/w/contact-widget.js'];
+  const { page: p, context, pageErrors, consoleMessages } = await visit(`<script src="/alone/contact-widget.js" async ${endpointAndEmail()} data-locale="fr" data-base-url="/w"></script>`);
+  await p.getByRole('button', { name: 'Contactez-nous' }).click();
+  await p.getByRole('dialog', { name: 'Contactez-nous' }).waitFor();
+  assert.deepEqual(pageErrors, []);
+  assert.deepEqual(consoleMessages.filter((m) => m.type === 'error' || m.type === 'warning'), []);
+  await context.close();
+  // Without it, the files are looked for next to the script: the console says so, naming baseUrl.
+  const lost = await visit(`<script src="/alone/contact-widget.js" async ${endpointAndEmail()}></script>`);
+  await lost.page.getByRole('button', { name: 'Contact us' }).click();
+  await until(() => lost.consoleMessages.some((m) => m.type === 'error' && /could not load .*baseUrl/.test(m.text)));
+  assert.deepEqual(lost.pageErrors, []);
+  await lost.context.close();
+});
+
 test('the API called from a listener of our own events, and the launcher after update()', async () => {
   const { page: p, context, pageErrors, consoleMessages } = await visit(snippet(endpointAndEmail()));
   await widgetReady(p);

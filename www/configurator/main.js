@@ -120,7 +120,7 @@ async function start() {
   };
   const loading = () => [
     field(ctx, ['pages', 'include']), field(ctx, ['pages', 'exclude']), field(ctx, ['delay']),
-    field(ctx, ['load']), field(ctx, ['fallback']), field(ctx, ['insights']),
+    field(ctx, ['load']), field(ctx, ['fallback']), field(ctx, ['insights']), field(ctx, ['baseUrl']),
   ];
 
   const typeSelect = $('new-channel-type');
@@ -193,11 +193,14 @@ async function start() {
 
   // The preview is the real widget, mounted again with each config (init() replaces the config
   // whole; update() would layer over it and keep what was removed). Open stays open, and the
-  // field being edited keeps the focus.
+  // field being edited keeps the focus. Its files are this inbox's, wherever the config's
+  // baseUrl says the owner's site keeps them.
   function preview() {
     const open = document.querySelector('contact-widget')?.shadowRoot?.querySelector('.launcher')?.getAttribute('aria-expanded') === 'true';
     const active = document.activeElement;
-    window.ContactWidget.init(clone(config));
+    const shown = clone(config);
+    delete shown.baseUrl;
+    window.ContactWidget.init(shown);
     if (open) {
       window.ContactWidget.open();
       const back = () => { if (active && active !== document.body && document.activeElement !== active) active.focus(); };

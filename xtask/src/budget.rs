@@ -90,8 +90,11 @@ pub fn loaded_by_browsers(name: &str) -> bool {
         "config.schema.json",
         "integrity.json",
         "package.json",
+        // The npm package's own files: its README, licences and esbuild plugin (run by Node).
+        "README.md",
+        "esbuild.js",
     ];
-    !not_loaded.iter().any(|end| name.ends_with(end))
+    !name.starts_with("LICENSE") && !not_loaded.iter().any(|end| name.ends_with(end))
 }
 
 /// One figure held to the budget: a file, the total, what a visitor has by the first open, or a

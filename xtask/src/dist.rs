@@ -25,13 +25,14 @@ pub fn run(ws: &Workspace) -> Result<Vec<FileSize>> {
     files::fresh_dir(&dist)?;
     let (glue, wasm) = widget(ws, &dist)?;
     loaders(ws, &dist, &glue, &wasm)?;
-    let (validate_glue, validate_wasm) = validator(ws, &dist)?;
+    validator(ws, &dist)?;
     types(ws, &dist)?;
     let languages = locales(ws, &dist)?;
     schema(&dist)?;
-    let mut built = vec![glue, wasm, validate_glue, validate_wasm];
+    // The configurator's validator is not in the package: no page of an npm user loads it.
+    let mut built = vec![glue, wasm];
     built.extend(languages);
-    package_json(&dist, &built)?;
+    package_json(ws, &dist, &built)?;
     integrity_json(&dist)?;
     let sizes = measure(&dist)?;
     precompress(&dist)?;
@@ -50,7 +51,7 @@ fn widget(ws: &Workspace, dist: &Path) -> Result<(String, String)> {
     step(&format!(
         "bundle {LAZY} (the loader's lazily imported part) with the glue, minified"
     ));
-    bundle_glue(ws, dist, &wasm)?;
+    bundle_glue(ws, dist)?;
     step("name the glue by its content: dist/widget.HASH.js");
     let glue = rename_by_content(dist, "widget", "js")?;
     note(&format!("{glue}, {wasm}"));
@@ -65,18 +66,20 @@ fn loaders(ws: &Workspace, dist: &Path, glue: &str, wasm: &str) -> Result {
         "write dist/contact-widget.js and .mjs from {LOADER} (version {version})"
     ));
     let css = minify(ws, &ws.root.join(LAUNCHER_CSS))?;
-    let source = fill(
-        LOADER,
-        &read_text(&ws.root.join(LOADER))?,
-        &[
-            ("__VERSION__", version),
-            ("__WIDGET_JS__", glue),
-            ("__WIDGET_WASM__", wasm),
-            ("__LAUNCHER_CSS__", &json_string(css.trim())),
-            ("__TITLES__", &titles(ws)?),
-        ],
-    )?;
-    let module = package::module_entry(&source)?;
+    let css = json_string(css.trim());
+    let titles = titles(ws)?;
+    let values = [
+        ("__VERSION__", version),
+        ("__WIDGET_JS__", glue),
+        ("__WIDGET_WASM__", wasm),
+        ("__LAUNCHER_CSS__", &css),
+        ("__TITLES__", &titles),
+    ];
+    let source = read_text(&ws.root.join(LOADER))?;
+    // The module is made from the loader before its placeholders are filled (it names the files
+    // differently, see `package::module_entry`).
+    let module = fill(LOADER, &package::module_entry(&source)?, &values)?;
+    let source = fill(LOADER, &source, &values)?;
     for (name, text) in [
         ("contact-widget.js", &source),
         ("contact-widget.mjs", &module),
@@ -127,47 +130,66 @@ fn bound(ws: &Workspace, dist: &Path, build: wasm::Build) -> Result {
 /// The configurator's validator, `dist/validate.HASH.js` and `dist/validate_bg.HASH.wasm`: the
 /// widget crate with its `validate` feature (the core's messages and the `validate` export), its
 /// glue minified, and finding its wasm by the hashed name when `init()` is called without one.
-/// Returns both names.
-fn validator(ws: &Workspace, dist: &Path) -> Result<(String, String)> {
+fn validator(ws: &Workspace, dist: &Path) -> Result {
     bound(ws, dist, wasm::Build::Validator)?;
     step("name the validator's wasm and glue by their content: dist/validate_bg.HASH.wasm, dist/validate.HASH.js");
     let wasm = rename_by_content(dist, "validate_bg", "wasm")?;
     let glue = dist.join("validate.js");
-    let default_url = "new URL('validate_bg.wasm', import.meta.url)";
-    let source = read_text(&glue)?;
-    if source.matches(default_url).count() != 1 {
-        return Err(format!("the validator's glue does not find its wasm as {default_url}: wasm-bindgen's output changed"));
-    }
-    let url = format!("new URL('{wasm}', import.meta.url)");
-    write(&glue, source.replace(default_url, &url))?;
+    point_at_wasm(&glue, "validate_bg.wasm", Some(&wasm))?;
     write(&glue, minify(ws, &glue)?)?;
     let js = rename_by_content(dist, "validate", "js")?;
     note(&format!("{js}, {wasm}"));
-    Ok((js, wasm))
+    Ok(())
+}
+
+/// Changes where wasm-bindgen's glue at `glue` finds its wasm when `init()` is called without one
+/// (`unhashed` next to itself, which does not exist): `Some(hashed)` as
+/// `new URL("./HASHED", import.meta.url)`, what a bundler follows and emits; `None`, nowhere (the
+/// caller always passes it), so that a bundler sees no second reference to the wasm.
+fn point_at_wasm(glue: &Path, unhashed: &str, hashed: Option<&str>) -> Result {
+    let default_url = format!("new URL('{unhashed}', import.meta.url)");
+    let source = read_text(glue)?;
+    if source.matches(&default_url).count() != 1 {
+        return Err(format!(
+            "{} does not find its wasm as {default_url}: wasm-bindgen's output changed",
+            glue.display()
+        ));
+    }
+    let url = hashed.map_or("undefined".into(), |hashed| {
+        format!("new URL('./{hashed}', import.meta.url)")
+    });
+    write(glue, source.replace(&default_url, &url))
 }
 
 /// Replaces `dist/widget.js` (wasm-bindgen's glue) by one minified ES module of [`LAZY`] and the
 /// glue, which [`LAZY`] imports as `./widget.js` and re-exports whole: the loader imports this
 /// one file (no request of its own for the lazy part). Done in a scratch folder under the target
 /// directory.
-fn bundle_glue(ws: &Workspace, dist: &Path, wasm: &str) -> Result {
+fn bundle_glue(ws: &Workspace, dist: &Path) -> Result {
     let scratch = ws.target.join("glue");
     files::fresh_dir(&scratch)?;
     let glue = dist.join("widget.js");
     std::fs::rename(&glue, scratch.join("widget.js"))
         .map_err(|e| format!("cannot move {}: {e}", glue.display()))?;
-    let list = |names: Vec<&str>| {
-        let quoted: Vec<String> = names.into_iter().map(json_string).collect();
-        format!("[{}]", quoted.join(","))
-    };
-    let types = widget_core::channel::Kind::ALL.map(|kind| kind.name());
+    // The loader always passes the wasm (it fetched it together with this file; the npm entry
+    // names it for bundlers, see `package::module_entry`).
+    point_at_wasm(&scratch.join("widget.js"), "widget_bg.wasm", None)?;
+    // Each shipped language but English (built in) by the URL of its file, written out so that
+    // bundlers emit the files; `?no-inline` keeps Vite from inlining each (a few KB) into the glue
+    // as a data: URL, and is ignored by servers and other bundlers.
+    let locales: Vec<String> = languages()
+        .map(|tag| format!("{tag}:()=>new URL('./locales/{tag}.json?no-inline',import.meta.url)"))
+        .collect();
+    let types: Vec<String> = widget_core::channel::Kind::ALL
+        .iter()
+        .map(|kind| json_string(kind.name()))
+        .collect();
     let lazy = fill(
         LAZY,
         &read_text(&ws.root.join(LAZY))?,
         &[
-            ("__WIDGET_WASM__", wasm),
-            ("__LOCALES__", &list(languages().collect())),
-            ("__CHANNEL_TYPES__", &list(types.to_vec())),
+            ("__LOCALES__", &format!("{{{}}}", locales.join(","))),
+            ("__CHANNEL_TYPES__", &format!("[{}]", types.join(","))),
         ],
     )?;
     let entry = scratch.join("lazy.js");
@@ -229,12 +251,14 @@ fn schema(dist: &Path) -> Result {
 }
 
 /// `dist/package.json`, shipping `built` (the hashed files and the languages) besides the files
-/// every package has; each must be in `dist/`.
-fn package_json(dist: &Path, built: &[String]) -> Result {
+/// every package has (its README, licences and esbuild plugin, written here); each must be in
+/// `dist/`.
+fn package_json(ws: &Workspace, dist: &Path, built: &[String]) -> Result {
     let version = widget_core::VERSION;
     step(&format!(
-        "write dist/package.json (npm package contact-widget {version})"
+        "write dist/package.json (npm package contact-widget {version}), its README, licences and esbuild plugin"
     ));
+    package::write_files(&ws.root, dist)?;
     let built: Vec<&str> = built.iter().map(String::as_str).collect();
     write(
         &dist.join("package.json"),
@@ -278,6 +302,11 @@ fn measure(dist: &Path) -> Result<Vec<FileSize>> {
 fn precompress(dist: &Path) -> Result {
     step("write precompressed copies: dist/NAME.br (brotli 11) and dist/NAME.gz (gzip -9)");
     for (name, bytes) in read_files(dist)? {
+        // Not the package's README and licences, which no browser loads (and npm would ship the
+        // README's copies: it includes README* whatever `files` says).
+        if name.starts_with("README") || name.starts_with("LICENSE") {
+            continue;
+        }
         write(&dist.join(format!("{name}.br")), sizes::brotli(&bytes))?;
         write(&dist.join(format!("{name}.gz")), sizes::gzip(&bytes))?;
     }

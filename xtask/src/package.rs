@@ -1,37 +1,121 @@
 //! The npm side of `dist/`: the ES module entry and `package.json`, so that `dist/` is a
 //! package (`npm pack dist/`) that works with `import "contact-widget"` as well as a script tag.
 
-/// The expression in `src/loader.js` that finds the loader's own URL through
-/// `document.currentScript`, which is null in an ES module.
-const CLASSIC_BASE: &str = "script?.src || d.baseURI";
+use std::fs;
+use std::path::Path;
 
-/// `dist/contact-widget.mjs` from the loader's source: the same code with the base URL taken
-/// from `import.meta.url`, and `window.ContactWidget` (still the only global) as the default export.
+/// What `dist/contact-widget.mjs` says differently from `src/loader.js` (the classic script, which
+/// finds the other files next to itself through `document.currentScript`): each passage of the
+/// loader, which must occur in it exactly once, and what the module says instead. A bundler
+/// follows only `import("./file")` and `new URL("./file", import.meta.url)` written out, so the
+/// module names the glue and the wasm that way (the glue names the language files that way, see
+/// `src/lazy.js`), and a production build emits them with no copying.
+const MODULE: [(&str, &str); 6] = [
+    // Run in a browser only: server-side rendering imports the module in Node.js too.
+    ("\n(() => {\n", "\nif (typeof window == 'object') (() => {\n"),
+    // A module has no script tag of its own (`document.currentScript` is null), and a bundle
+    // without import.meta that runs as a classic script is the app's, not ours: no data
+    // attributes or config URL on it, no files next to it. The minifier drops what read them.
+    ("const script = d.currentScript;", "const script = null;"),
+    // Without baseUrl, the files are where the bundler put them (`base` is null); a bundle without
+    // import.meta (esbuild's IIFE or a CommonJS bundle) looks next to the script, and where they
+    // are not, the message says to set baseUrl. lazy.js takes `page.base` when there is one (else
+    // its own URLs).
+    (
+        "new URL((config().baseUrl || '.').replace(/\\/?$/, '/'), script?.src || d.baseURI)",
+        "page.base = config().baseUrl || !import.meta.url ? $& : null",
+    ),
+    (
+        "const file = (name, options) => ",
+        "const file = (name, options) => base && ",
+    ),
+    (
+        "page.wasm = file('__WIDGET_WASM__');",
+        "page.wasm = file('__WIDGET_WASM__') || nativeFetch(new URL('./__WIDGET_WASM__', import.meta.url));",
+    ),
+    (
+        "import(new URL('__WIDGET_JS__', base))",
+        "import('./__WIDGET_JS__')",
+    ),
+];
+
+/// `dist/contact-widget.mjs` from the loader's source (before its placeholders are filled): the
+/// passages of [`MODULE`] replaced (`$&` in a replacement is the passage), and `window.ContactWidget` (still the only global) as the
+/// default export.
 pub fn module_entry(loader: &str) -> crate::Result<String> {
-    match loader.matches(CLASSIC_BASE).count() {
-        1 => Ok(format!(
-            "{}\nexport default window.ContactWidget;\n",
-            loader.replace(CLASSIC_BASE, "import.meta.url").trim_end()
-        )),
-        n => Err(format!(
-            "src/loader.js must contain `{CLASSIC_BASE}` exactly once (found {n}): the ES module \
-             entry replaces it with import.meta.url"
-        )),
+    let mut module = loader.to_owned();
+    for (classic, instead) in MODULE {
+        match loader.matches(classic).count() {
+            1 => module = module.replace(classic, &instead.replace("$&", classic)),
+            n => {
+                return Err(format!(
+                    "src/loader.js must contain `{}` exactly once (found {n}): the ES module \
+                     entry says it differently (xtask/src/package.rs)",
+                    classic.trim()
+                ))
+            }
+        }
     }
+    Ok(format!(
+        "{}\nexport default globalThis.ContactWidget;\n",
+        module.trim_end()
+    ))
 }
 
 /// Files the package always ships; each must exist in `dist/`. The content-hashed glue and wasm
 /// and the language files are added by name when the manifest is written.
-pub const FILES: [&str; 4] = [
+pub const FILES: [&str; 9] = [
     "contact-widget.js",
     "contact-widget.mjs",
     "contact-widget.d.ts",
+    "esbuild.js",
+    "esbuild.d.ts",
     "config.schema.json",
+    "README.md",
+    "LICENSE-MIT",
+    "LICENSE-APACHE",
 ];
+
+/// Files of the package copied as they are: (source in the repository, name in `dist/`).
+const COPIED: [(&str, &str); 4] = [
+    ("src/npm/esbuild.js", "esbuild.js"),
+    ("src/npm/esbuild.d.ts", "esbuild.d.ts"),
+    ("LICENSE-MIT", "LICENSE-MIT"),
+    ("LICENSE-APACHE", "LICENSE-APACHE"),
+];
+
+/// The docs page that is also the package's README.md (its title becomes the package's).
+const README: &str = "docs/javascript.md";
+
+/// Writes the package's own files into `dist`: [`COPIED`], and README.md from [`README`].
+pub fn write_files(root: &Path, dist: &Path) -> crate::Result {
+    for (from, to) in COPIED {
+        fs::copy(root.join(from), dist.join(to)).map_err(|e| format!("cannot copy {from}: {e}"))?;
+    }
+    let page =
+        fs::read_to_string(root.join(README)).map_err(|e| format!("cannot read {README}: {e}"))?;
+    let body = page
+        .split_once('\n')
+        .filter(|(title, _)| title.starts_with("# "))
+        .ok_or_else(|| format!("{README} does not start with a # title"))?
+        .1;
+    let readme = format!(
+        "# contact-widget\n\nAn embeddable contact widget (Rust compiled to WebAssembly) with \
+         every way to reach a business and a feedback form, in its own shadow DOM, loaded when a \
+         visitor reaches for it. This is the page on its JavaScript API and this package from its \
+         documentation (`docs/` in the repository, served by the inbox at `/docs/`).\n{body}"
+    );
+    fs::write(dist.join("README.md"), readme).map_err(|e| format!("cannot write README.md: {e}"))
+}
 
 /// `dist/package.json`, shipping [`FILES`], `built` (the hashed glue and wasm, the languages) and
 /// `integrity.json`. Written as text, not through serde_json (whose maps sort their keys): the
 /// order of conditions in `exports` is significant, the first that matches wins.
+///
+/// Every entry is an ES module but `./contact-widget.js`, the classic script (for a CDN's script
+/// tag, `unpkg` and `jsdelivr`, or a bundler's `?url`): no `require` condition leads to it.
+/// `sideEffects`: the loader defines `window.ContactWidget` and `<contact-widget>` when imported;
+/// the glue and the esbuild plugin only export.
 pub fn manifest(version: &str, built: &[&str]) -> String {
     let quoted: Vec<String> = FILES
         .iter()
@@ -46,14 +130,19 @@ pub fn manifest(version: &str, built: &[&str]) -> String {
   "description": "An embeddable contact widget: one script tag, every way to reach the business.",
   "license": "MIT OR Apache-2.0",
   "type": "module",
-  "main": "./contact-widget.js",
+  "main": "./contact-widget.mjs",
   "module": "./contact-widget.mjs",
   "types": "./contact-widget.d.ts",
+  "unpkg": "./contact-widget.js",
+  "jsdelivr": "./contact-widget.js",
   "exports": {{
     ".": {{
       "types": "./contact-widget.d.ts",
-      "import": "./contact-widget.mjs",
-      "default": "./contact-widget.js"
+      "default": "./contact-widget.mjs"
+    }},
+    "./esbuild": {{
+      "types": "./esbuild.d.ts",
+      "default": "./esbuild.js"
     }},
     "./contact-widget.js": "./contact-widget.js",
     "./config.schema.json": "./config.schema.json",
@@ -61,7 +150,7 @@ pub fn manifest(version: &str, built: &[&str]) -> String {
     "./package.json": "./package.json"
   }},
   "files": [{files}],
-  "sideEffects": true
+  "sideEffects": ["./contact-widget.js", "./contact-widget.mjs"]
 }}
 "#,
         files = quoted.join(", ")
@@ -73,22 +162,38 @@ mod tests {
     use super::*;
 
     #[test]
-    fn module_entry_replaces_only_the_base() {
-        let loader =
-            "var script = d.currentScript;\nvar base = new URL('.', script?.src || d.baseURI);\n";
+    fn module_entry_replaces_each_passage_once() {
+        let loader: String = MODULE
+            .iter()
+            .map(|(classic, _)| format!("{classic}\n"))
+            .collect();
+        let module = module_entry(&loader).unwrap();
+        let expected: String = MODULE
+            .iter()
+            .map(|(classic, instead)| format!("{}\n", instead.replace("$&", classic)))
+            .collect();
         assert_eq!(
-            module_entry(loader).unwrap(),
-            "var script = d.currentScript;\nvar base = new URL('.', import.meta.url);\nexport default window.ContactWidget;\n"
+            module,
+            format!(
+                "{}\nexport default globalThis.ContactWidget;\n",
+                expected.trim_end()
+            )
         );
-        assert!(module_entry("var base = d.baseURI;").is_err());
-        let twice = format!("{CLASSIC_BASE}{CLASSIC_BASE}");
-        assert!(module_entry(&twice).is_err());
+        assert!(module.ends_with("\nexport default globalThis.ContactWidget;\n"));
+        assert!(module_entry(&loader[1..]).is_err(), "a passage missing");
+        assert!(
+            module_entry(&format!("{loader}{loader}")).is_err(),
+            "a passage twice"
+        );
     }
 
     #[test]
-    fn the_real_loader_has_the_base_once() {
+    fn the_real_loader_has_each_passage_once() {
         let loader = include_str!("../../src/loader.js");
-        assert!(module_entry(loader).is_ok());
+        let module = module_entry(loader).unwrap();
+        // What bundlers follow, written out.
+        assert!(module.contains("import('./__WIDGET_JS__')"));
+        assert!(module.contains("new URL('./__WIDGET_WASM__', import.meta.url)"));
     }
 
     /// The hand-written types cannot be generated cheaply, so they are held to the core's tables.
@@ -139,7 +244,12 @@ mod tests {
         let manifest: serde_json::Value = serde_json::from_str(&manifest("1.2.3", &built)).unwrap();
         assert_eq!(manifest["name"], "contact-widget");
         assert_eq!(manifest["version"], "1.2.3");
-        assert_eq!(manifest["exports"]["."]["import"], "./contact-widget.mjs");
+        assert_eq!(manifest["exports"]["."]["default"], "./contact-widget.mjs");
+        assert_eq!(manifest["main"], "./contact-widget.mjs");
+        assert!(
+            !manifest.to_string().contains("require"),
+            "no require condition"
+        );
         assert_eq!(manifest["types"], "./contact-widget.d.ts");
         assert_eq!(
             manifest["files"].as_array().unwrap().len(),
@@ -155,8 +265,6 @@ mod tests {
         // Conditions are tried in order: "types" must come first and "default" last.
         let text = super::manifest("1.2.3", &built);
         let at = |s: &str| text.find(s).unwrap();
-        assert!(
-            at("\"types\": \"./contact") < at("\"import\"") && at("\"import\"") < at("\"default\"")
-        );
+        assert!(at("\"types\": \"./contact") < at("\"default\": \"./contact"));
     }
 }

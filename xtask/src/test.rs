@@ -34,6 +34,7 @@ const LAYERS: &[Layer] = &[
     }),
     ("browser tests of the wasm in headless Chromium", browser),
     ("end-to-end tests (node --test tests/e2e/)", end_to_end),
+    ("the npm package in real apps (tests/bundlers/)", bundlers),
     ("size budget (size-budget.json)", |ws, state| {
         budget::check_dist(ws, &state.sizes).map(|()| None)
     }),
@@ -204,6 +205,45 @@ fn end_to_end(ws: &Workspace, _: &mut State) -> Result<Option<String>> {
         .env("INBOX_BIN", ws.debug_binary("inbox"))
         .env("DIST_DIR", ws.dist())
         .env("WWW_DIR", ws.www())
+        .env("CHROMIUM", install::CHROMIUM)
+        .run()?;
+    Ok(None)
+}
+
+/// The packed npm package installed into real apps, each built by its bundler and used in
+/// Chromium, and linted by publint and arethetypeswrong. Every folder of tests/bundlers/ with a
+/// lock file is an app: its packages are installed when the lock file changed.
+fn bundlers(ws: &Workspace, _: &mut State) -> Result<Option<String>> {
+    const DIR: &str = "tests/bundlers";
+    install::npm_packages(&ws.root, DIR, "publint and arethetypeswrong")?;
+    let dir = ws.root.join(DIR);
+    let mut apps: Vec<String> = fs::read_dir(&dir)
+        .map_err(|e| format!("cannot list {DIR}: {e}"))?
+        .filter_map(|entry| entry.ok()?.file_name().into_string().ok())
+        .filter(|name| dir.join(name).join("package-lock.json").is_file())
+        .collect();
+    if apps.is_empty() {
+        return Err(format!(
+            "{DIR} has no app (a folder with a package-lock.json)"
+        ));
+    }
+    apps.sort();
+    for app in apps {
+        install::npm_packages(
+            &ws.root,
+            &format!("{DIR}/{app}"),
+            "an app of the bundler tests",
+        )?;
+    }
+    step("build the apps for production with the packed package and use them in Chromium");
+    Cmd::new("node")
+        .args([
+            "--test",
+            "--test-concurrency=1",
+            "tests/bundlers/bundlers.test.mjs",
+        ])
+        .current_dir(&ws.root)
+        .env("DIST_DIR", ws.dist())
         .env("CHROMIUM", install::CHROMIUM)
         .run()?;
     Ok(None)

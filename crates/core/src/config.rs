@@ -283,7 +283,7 @@ impl fmt::Display for Issue {
 }
 
 /// The top-level keys, in the order the schema lists them.
-pub const KEYS: [&str; 20] = [
+pub const KEYS: [&str; 21] = [
     "endpoint",
     "transport",
     "title",
@@ -304,6 +304,7 @@ pub const KEYS: [&str; 20] = [
     "delay",
     "pages",
     "insights",
+    "baseUrl",
 ];
 /// Values of `load`: when the rest of the widget is fetched (the loader acts on it; `intent`, the
 /// default, when the visitor reaches for the launcher).
@@ -369,7 +370,11 @@ pub fn parse(raw: &Value) -> (Config, Vec<Issue>) {
     }
     for (key, value) in entries {
         match key.as_str() {
-            "endpoint" => config.endpoint = p.text(key, value).and_then(|url| p.endpoint(url)),
+            "endpoint" => config.endpoint = p.text(key, value).and_then(|url| p.http_url(key, url)),
+            // Where the widget's files are hosted: the loader acts on it.
+            "baseUrl" => {
+                p.text(key, value).and_then(|url| p.http_url(key, url));
+            }
             "transport" => {
                 config.simple_transport = p.choice(key, value, &TRANSPORTS, |t| t) == Some("simple")
             }
@@ -592,12 +597,13 @@ impl Parser {
     }
 
     /// The endpoint must be an http(s) URL or a path on the page's own site.
-    fn endpoint(&mut self, url: String) -> Option<String> {
+    /// `url` at `key` if it is an http(s) URL or a path on this site.
+    fn http_url(&mut self, key: &str, url: String) -> Option<String> {
         let safe = channel::safe_url(&url, &channel::ALLOWED_SCHEMES)
             .filter(|u| matches!(channel::scheme(u).as_deref(), None | Some("http" | "https")));
         if safe.is_none() {
             self.issue(
-                "endpoint",
+                key,
                 message!("\"{url}\" is not an http(s) URL or a path on this site"),
             );
         }
@@ -1048,8 +1054,11 @@ mod tests {
             (r#"[1]"#, &["config ``: expected an object, found a list"]),
             (r##"{"endpoint":"/f","position":"middle-left","offsetX":24,"offsetY":"8","zIndex":10,"fallback":"mailto:a@b.co","load":"idle"}"##, &[]),
             (r#"{"endpoint":"/f","load":"lazy"}"#, &["config `load`: \"lazy\" is not one of intent, idle, eager"]),
+            (r#"{"endpoint":"/f","baseUrl":"https://cdn.example.com/contact-widget@1/"}"#, &[]),
+            (r#"{"endpoint":"/f","baseUrl":"/static/contact-widget"}"#, &[]),
+            (r#"{"endpoint":"/f","baseUrl":"javascript:alert(1)"}"#, &["config `baseUrl`: \"javascript:alert(1)\" is not an http(s) URL or a path on this site"]),
             (r##"{"endpoint":"/f","offsetX":-1,"offsetY":"8px","zIndex":1.5,"fallback":"javascript:alert(1)"}"##, &["config `offsetX`: expected pixels: a whole number from 0 to 400", "config `offsetY`: expected pixels: a whole number from 0 to 400", "config `zIndex`: expected a z-index: a whole number from 0 to 2147483647", "config `fallback`: is not an http(s), mailto: or tel: URL; the launcher falls back to the first e-mail or phone channel"]),
-            (r##"{"endpoint":"/f","colour":"#fff"}"##, &["config `colour`: unknown key; the known keys are endpoint, transport, title, greeting, locale, position, offsetX, offsetY, zIndex, color, theme, channels, form, texts, hours, fallback, load, delay, pages, insights"]),
+            (r##"{"endpoint":"/f","colour":"#fff"}"##, &["config `colour`: unknown key; the known keys are endpoint, transport, title, greeting, locale, position, offsetX, offsetY, zIndex, color, theme, channels, form, texts, hours, fallback, load, delay, pages, insights, baseUrl"]),
             (r#"{"endpoint":"/f","delay":"5","insights":true,"pages":{"include":["/shop/*","/"],"exclude":["/shop/checkout*"]}}"#, &[]),
             (r#"{"endpoint":"/f","delay":601,"insights":"yes","pages":{"exclude":"/checkout","only":[],"include":["checkout","/a b",7]}}"#, &["config `delay`: expected seconds: a whole number from 0 to 600", "config `insights`: expected true or false", "config `pages.exclude`: expected a list of paths, like [\"/checkout/*\"]", "config `pages.only`: unknown key; the known keys are include, exclude", "config `pages.include[0]`: expected a path starting with / (`*` stands for any characters), at most 200 characters", "config `pages.include[1]`: expected a path starting with / (`*` stands for any characters), at most 200 characters", "config `pages.include[2]`: expected a path starting with / (`*` stands for any characters), at most 200 characters"]),
             (r#"{"endpoint":"/f","channels":[{"type":"fax","value":"1"}]}"#, &["config `channels[0].type`: unknown channel type \"fax\"; the known types are phone, sms, email, whatsapp, telegram, messenger, signal, viber, line, wechat, skype, teams, discord, x, instagram, facebook, linkedin, youtube, tiktok, map, link, custom"]),

@@ -148,6 +148,11 @@ fn schema() -> Value {
                 ("title", text("Count opens and channel uses")),
                 ("description", text("Sends the inbox a count when the panel opens or a channel is used (its type, the page path, the language, phone or computer): no cookie, no identifier, nothing stored on the device. See the privacy page.")),
             ])),
+            ("baseUrl", obj([
+                ("type", text("string")),
+                ("title", text("Where the files are")),
+                ("description", text("The URL of the folder that holds the widget's other files (the contents of dist/ or of the npm package, the same version), such as a CDN's; by default next to contact-widget.js, or where your bundler put them.")),
+            ])),
             ("fallback", obj([
                 ("type", text("string")),
                 ("pattern", text("^(https?|mailto|tel):")),
