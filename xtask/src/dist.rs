@@ -92,7 +92,7 @@ fn loaders(ws: &Workspace, dist: &Path, glue: &str, wasm: &str) -> Result {
 }
 
 /// `source` (the file `name`) with each placeholder replaced; every one must be there.
-fn fill(name: &str, source: &str, values: &[(&str, &str)]) -> Result<String> {
+pub fn fill(name: &str, source: &str, values: &[(&str, &str)]) -> Result<String> {
     let mut out = source.to_string();
     for (placeholder, value) in values {
         if !out.contains(placeholder) {
@@ -260,10 +260,9 @@ fn package_json(ws: &Workspace, dist: &Path, built: &[String]) -> Result {
     ));
     package::write_files(&ws.root, dist)?;
     let built: Vec<&str> = built.iter().map(String::as_str).collect();
-    write(
-        &dist.join("package.json"),
-        package::manifest(version, &built),
-    )?;
+    let template = read_text(&ws.root.join(package::MANIFEST))?;
+    let manifest = package::manifest(&template, version, &built)?;
+    write(&dist.join("package.json"), manifest)?;
     match package::FILES
         .iter()
         .chain(&built)
