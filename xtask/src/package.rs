@@ -40,8 +40,8 @@ const MODULE: [(&str, &str); 6] = [
 ];
 
 /// `dist/contact-widget.mjs` from the loader's source (before its placeholders are filled): the
-/// passages of [`MODULE`] replaced (`$&` in a replacement is the passage), and `window.ContactWidget` (still the only global) as the
-/// default export.
+/// passages of [`MODULE`] replaced (`$&` in a replacement is the passage), and
+/// `window.ContactWidget` (still the only global) as the default export.
 pub fn module_entry(loader: &str) -> crate::Result<String> {
     let mut module = loader.to_owned();
     for (classic, instead) in MODULE {

@@ -1,6 +1,7 @@
 //! `cargo xtask test`: every test layer in order, stopping at the first failure.
 
 use std::fs;
+use std::path::Path;
 
 use crate::cmd::{self, step, warn, Cmd};
 use crate::sizes::FileSize;
@@ -178,17 +179,9 @@ fn browser(ws: &Workspace, _: &mut State) -> Result<Option<String>> {
 /// Every `tests/e2e/*.test.mjs`; a missing or empty folder fails, as a layer that ran nothing.
 fn end_to_end(ws: &Workspace, _: &mut State) -> Result<Option<String>> {
     install::npm_packages(&ws.root, "tests/e2e", "end-to-end tests")?;
-    let dir = ws.root.join("tests/e2e");
-    let mut tests: Vec<String> = fs::read_dir(&dir)
-        .map_err(|e| format!("cannot list {}: {e}", dir.display()))?
-        .filter_map(|entry| entry.ok()?.file_name().into_string().ok())
-        .filter(|name| name.ends_with(".test.mjs"))
-        .map(|name| format!("tests/e2e/{name}"))
-        .collect();
-    if tests.is_empty() {
-        return Err(format!("{} has no *.test.mjs to run", dir.display()));
-    }
-    tests.sort();
+    let tests = listed(ws, "tests/e2e", "*.test.mjs to run", |path| {
+        path.to_string_lossy().ends_with(".test.mjs")
+    })?;
     step("build the inbox server");
     cmd::cargo()
         .args(["build", "-p", "inbox"])
@@ -216,35 +209,59 @@ fn end_to_end(ws: &Workspace, _: &mut State) -> Result<Option<String>> {
 fn bundlers(ws: &Workspace, _: &mut State) -> Result<Option<String>> {
     const DIR: &str = "tests/bundlers";
     install::npm_packages(&ws.root, DIR, "publint and arethetypeswrong")?;
-    let dir = ws.root.join(DIR);
-    let mut apps: Vec<String> = fs::read_dir(&dir)
-        .map_err(|e| format!("cannot list {DIR}: {e}"))?
-        .filter_map(|entry| entry.ok()?.file_name().into_string().ok())
-        .filter(|name| dir.join(name).join("package-lock.json").is_file())
-        .collect();
-    if apps.is_empty() {
-        return Err(format!(
-            "{DIR} has no app (a folder with a package-lock.json)"
-        ));
-    }
-    apps.sort();
+    let apps = listed(ws, DIR, "app (a folder with a package-lock.json)", |path| {
+        path.join("package-lock.json").is_file()
+    })?;
     for app in apps {
-        install::npm_packages(
-            &ws.root,
-            &format!("{DIR}/{app}"),
-            "an app of the bundler tests",
-        )?;
+        install::npm_packages(&ws.root, &app, "an app of the bundler tests")?;
     }
     step("build the apps for production with the packed package and use them in Chromium");
     Cmd::new("node")
-        .args([
-            "--test",
-            "--test-concurrency=1",
-            "tests/bundlers/bundlers.test.mjs",
-        ])
+        .args(["--test", "--test-concurrency=1"])
+        .arg(format!("{DIR}/bundlers.test.mjs"))
         .current_dir(&ws.root)
         .env("DIST_DIR", ws.dist())
         .env("CHROMIUM", install::CHROMIUM)
         .run()?;
     Ok(None)
+}
+
+/// The entries of `dir` (relative to the root) that `wanted` keeps, as `dir/NAME`, sorted; none
+/// fails, as a layer that would run nothing (it lacks `what`).
+fn listed(ws: &Workspace, dir: &str, what: &str, wanted: fn(&Path) -> bool) -> Result<Vec<String>> {
+    let entries = fs::read_dir(ws.root.join(dir)).map_err(|e| format!("cannot list {dir}: {e}"))?;
+    let mut names: Vec<String> = entries
+        .filter_map(|entry| Some(entry.ok()?.path()))
+        .filter(|path| wanted(path))
+        .filter_map(|path| Some(format!("{dir}/{}", path.file_name()?.to_str()?)))
+        .collect();
+    if names.is_empty() {
+        return Err(format!("{dir} has no {what}"));
+    }
+    names.sort();
+    Ok(names)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_missing_or_empty_test_folder_fails() {
+        let root = std::env::temp_dir().join(format!("xtask-listed-{}", std::process::id()));
+        let ws = Workspace {
+            target: root.join("target"),
+            root,
+        };
+        let is_test = |path: &Path| path.to_string_lossy().ends_with(".test.mjs");
+        assert!(listed(&ws, "e2e", "tests", is_test).is_err(), "missing");
+        fs::create_dir_all(ws.root.join("e2e")).unwrap();
+        assert!(listed(&ws, "e2e", "tests", is_test).is_err(), "empty");
+        for name in ["b.test.mjs", "notes.md", "a.test.mjs"] {
+            fs::write(ws.root.join("e2e").join(name), "").unwrap();
+        }
+        let tests = listed(&ws, "e2e", "tests", is_test);
+        fs::remove_dir_all(&ws.root).unwrap();
+        assert_eq!(tests.unwrap(), ["e2e/a.test.mjs", "e2e/b.test.mjs"]);
+    }
 }
