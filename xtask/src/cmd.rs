@@ -24,9 +24,8 @@ pub fn warn(what: &str) {
 /// An external command, shown as it would be typed.
 pub struct Cmd {
     command: Command,
+    /// The program as shown: `cargo` for the cargo that runs us.
     program: String,
-    shown_env: Vec<String>,
-    shown_args: Vec<String>,
 }
 
 impl Cmd {
@@ -35,27 +34,20 @@ impl Cmd {
         Cmd {
             command: Command::new(program),
             program: program.to_string_lossy().into_owned(),
-            shown_env: Vec::new(),
-            shown_args: Vec::new(),
         }
     }
 
     pub fn arg(mut self, arg: impl AsRef<OsStr>) -> Cmd {
-        self.shown_args.push(shell_word(arg.as_ref()));
         self.command.arg(arg);
         self
     }
 
     pub fn args<I: IntoIterator<Item = S>, S: AsRef<OsStr>>(mut self, args: I) -> Cmd {
-        for arg in args {
-            self = self.arg(arg);
-        }
+        self.command.args(args);
         self
     }
 
     pub fn env(mut self, key: &str, value: impl AsRef<OsStr>) -> Cmd {
-        self.shown_env
-            .push(format!("{key}={}", shell_word(value.as_ref())));
         self.command.env(key, value);
         self
     }
@@ -72,41 +64,42 @@ impl Cmd {
 
     /// The command line as printed: env assignments, program, arguments.
     pub fn shown(&self) -> String {
-        let mut words = self.shown_env.clone();
-        words.push(shell_word(OsStr::new(&self.program)));
-        words.extend(self.shown_args.iter().cloned());
+        let env = self.command.get_envs().filter_map(|(key, value)| {
+            Some(format!("{}={}", key.to_string_lossy(), shell_word(value?)))
+        });
+        let program = shell_word(OsStr::new(&self.program));
+        let args = self.command.get_args().map(shell_word);
+        let words: Vec<String> = env.chain([program]).chain(args).collect();
         words.join(" ")
     }
 
     /// Prints the command, runs it with inherited stdio and fails unless it exits with 0.
-    pub fn run(mut self) -> Result {
-        let shown = self.shown();
-        println!("    $ {shown}");
-        let status = self
-            .command
-            .status()
-            .map_err(|e| spawn_error(&self.program, e))?;
-        if status.success() {
-            Ok(())
-        } else {
-            Err(format!("`{shown}` failed ({status})"))
-        }
+    pub fn run(self) -> Result {
+        self.execute(Stdio::inherit()).map(drop)
     }
 
     /// Like [`Cmd::run`], but captures stdout (stderr is still shown) and returns it.
-    pub fn output(mut self) -> Result<String> {
+    pub fn output(self) -> Result<String> {
+        let shown = self.shown();
+        let stdout = self.execute(Stdio::piped())?;
+        String::from_utf8(stdout).map_err(|_| format!("`{shown}` printed something not UTF-8"))
+    }
+
+    fn execute(mut self, stdout: Stdio) -> Result<Vec<u8>> {
         let shown = self.shown();
         println!("    $ {shown}");
-        let output = self
+        let command = self
             .command
-            .stderr(Stdio::inherit())
-            .output()
-            .map_err(|e| spawn_error(&self.program, e))?;
-        if output.status.success() {
-            String::from_utf8(output.stdout)
-                .map_err(|_| format!("`{shown}` printed something that is not UTF-8"))
-        } else {
-            Err(format!("`{shown}` failed ({})", output.status))
+            .stdin(Stdio::inherit())
+            .stderr(Stdio::inherit());
+        let output = command.stdout(stdout).output();
+        let output = output.map_err(|e| match e.kind() {
+            std::io::ErrorKind::NotFound => format!("could not run `{}`: not found", self.program),
+            _ => format!("could not run `{}`: {e}", self.program),
+        })?;
+        match output.status.success() {
+            true => Ok(output.stdout),
+            false => Err(format!("`{shown}` failed ({})", output.status)),
         }
     }
 
@@ -122,14 +115,6 @@ impl Cmd {
             .status
             .success()
             .then(|| String::from_utf8_lossy(&output.stdout).into_owned())
-    }
-}
-
-fn spawn_error(program: &str, error: std::io::Error) -> String {
-    if error.kind() == std::io::ErrorKind::NotFound {
-        format!("could not run `{program}`: not found on PATH")
-    } else {
-        format!("could not run `{program}`: {error}")
     }
 }
 
@@ -174,12 +159,16 @@ pub fn put_cargo_bin_on_path() {
     }
 }
 
-/// `cargo`: the one that runs us (so nested builds use the same toolchain), shown as `cargo`.
+/// The `cargo` that runs us, so nested builds use the same toolchain.
+pub fn cargo_path() -> OsString {
+    std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into())
+}
+
+/// [`cargo_path`], shown as `cargo`.
 pub fn cargo() -> Cmd {
-    let path: OsString = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     Cmd {
         program: "cargo".into(),
-        ..Cmd::new(path)
+        command: Command::new(cargo_path()),
     }
 }
 

@@ -20,12 +20,8 @@ pub fn parse_port(args: &[String]) -> Result<u16> {
             ))
         }
     };
-    match value.parse::<u16>() {
-        Ok(port) if port > 0 => Ok(port),
-        _ => Err(format!(
-            "--port wants a port number from 1 to 65535, not {value:?}"
-        )),
-    }
+    let port = value.parse::<u16>().ok().filter(|&port| port > 0);
+    port.ok_or_else(|| format!("--port wants a port number from 1 to 65535, not {value:?}"))
 }
 
 pub fn run(ws: &Workspace, port: u16) -> Result {
@@ -63,23 +59,21 @@ mod tests {
 
     #[test]
     fn reads_the_port() {
-        fn check(args: &[&str], expected: Result<u16, &str>) {
-            let args: Vec<String> = args.iter().map(|a| a.to_string()).collect();
-            let got = parse_port(&args);
-            match expected {
-                Ok(port) => assert_eq!(got, Ok(port), "{args:?}"),
-                Err(part) => assert!(
-                    got.as_ref().is_err_and(|e| e.contains(part)),
-                    "{args:?}: {got:?}"
-                ),
+        for (args, expected) in [
+            ("", Ok(8080)),
+            ("--port 9000", Ok(9000)),
+            ("--port=3000", Ok(3000)),
+            ("--port 0", Err("1 to 65535")),
+            ("--port 70000", Err("1 to 65535")),
+            ("--port", Err("usage")),
+            ("--host 0.0.0.0", Err("usage")),
+        ] {
+            let args: Vec<String> = args.split_whitespace().map(String::from).collect();
+            match (parse_port(&args), expected) {
+                (Ok(port), Ok(expected)) => assert_eq!(port, expected),
+                (Err(error), Err(part)) => assert!(error.contains(part), "{args:?}: {error}"),
+                (got, _) => panic!("{args:?}: {got:?}"),
             }
         }
-        check(&[], Ok(8080));
-        check(&["--port", "9000"], Ok(9000));
-        check(&["--port=3000"], Ok(3000));
-        check(&["--port", "0"], Err("1 to 65535"));
-        check(&["--port", "70000"], Err("1 to 65535"));
-        check(&["--port"], Err("usage"));
-        check(&["--host", "0.0.0.0"], Err("usage"));
     }
 }

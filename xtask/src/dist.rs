@@ -92,7 +92,7 @@ fn loaders(ws: &Workspace, dist: &Path, glue: &str, wasm: &str) -> Result {
 }
 
 /// `source` (the file `name`) with each placeholder replaced; every one must be there.
-fn fill(name: &str, source: &str, values: &[(&str, &str)]) -> Result<String> {
+pub fn fill(name: &str, source: &str, values: &[(&str, &str)]) -> Result<String> {
     let mut out = source.to_string();
     for (placeholder, value) in values {
         if !out.contains(placeholder) {
@@ -132,7 +132,10 @@ fn bound(ws: &Workspace, dist: &Path, build: wasm::Build) -> Result {
 /// glue minified, and finding its wasm by the hashed name when `init()` is called without one.
 fn validator(ws: &Workspace, dist: &Path) -> Result {
     bound(ws, dist, wasm::Build::Validator)?;
-    step("name the validator's wasm and glue by their content: dist/validate_bg.HASH.wasm, dist/validate.HASH.js");
+    step(
+        "name the validator's wasm and glue by their content: dist/validate_bg.HASH.wasm, \
+         dist/validate.HASH.js",
+    );
     let wasm = rename_by_content(dist, "validate_bg", "wasm")?;
     let glue = dist.join("validate.js");
     point_at_wasm(&glue, "validate_bg.wasm", Some(&wasm))?;
@@ -256,14 +259,14 @@ fn schema(dist: &Path) -> Result {
 fn package_json(ws: &Workspace, dist: &Path, built: &[String]) -> Result {
     let version = widget_core::VERSION;
     step(&format!(
-        "write dist/package.json (npm package contact-widget {version}), its README, licences and esbuild plugin"
+        "write dist/package.json (npm package contact-widget {version}), its README, licences \
+         and esbuild plugin"
     ));
     package::write_files(&ws.root, dist)?;
     let built: Vec<&str> = built.iter().map(String::as_str).collect();
-    write(
-        &dist.join("package.json"),
-        package::manifest(version, &built),
-    )?;
+    let template = read_text(&ws.root.join(package::MANIFEST))?;
+    let manifest = package::manifest(&template, version, &built)?;
+    write(&dist.join("package.json"), manifest)?;
     match package::FILES
         .iter()
         .chain(&built)

@@ -1,15 +1,25 @@
-//! Installs the tools the build and the tests need, each only when it is missing.
+//! Installs the tools the build and the tests need, each only when it is missing: Rust
+//! components and the pinned nightly (rustup), wasm-bindgen-cli (cargo install), npm packages
+//! (npm ci) and Debian packages (apt-get).
 
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::SystemTime;
 
 use crate::cmd::{self, note, step, Cmd};
-use crate::{lockfile, Result};
+use crate::Result;
 
 pub const WASM_TARGET: &str = "wasm32-unknown-unknown";
 pub const CHROMIUM: &str = "/usr/bin/chromium";
 pub const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+
+/// The nightly toolchain the shipped wasm is built with (see `wasm.rs`): pinned by date, so every
+/// machine builds the same bytes. Everything else (native tests, the inbox, the browser tests)
+/// uses the stable toolchain.
+pub const NIGHTLY: &str = "nightly-2026-05-20";
+
+/// Where `npm ci` puts binaryen's `wasm-opt`, relative to the repository root.
+pub const WASM_OPT: &str = "xtask/tools/node_modules/binaryen/bin/wasm-opt";
 
 /// The rustup components of `wanted` that `toolchain` lacks (the toolchain running xtask when
 /// `None`): `rust-src`, `rust-std-TARGET`, or a tool such as `clippy` (listed with its host).
@@ -53,11 +63,6 @@ pub fn rust_components(wanted: &[&str]) -> Result {
         .run()
 }
 
-/// The nightly toolchain the shipped wasm is built with (see `wasm.rs`): pinned by date, so every
-/// machine builds the same bytes. Everything else (native tests, the inbox, the browser tests)
-/// uses the stable toolchain.
-pub const NIGHTLY: &str = "nightly-2026-05-20";
-
 /// [`NIGHTLY`] with the standard library's sources (`-Zbuild-std` rebuilds std for size) and
 /// the wasm target, installed by rustup when any of it is missing.
 pub fn nightly() -> Result {
@@ -75,65 +80,56 @@ pub fn nightly() -> Result {
         .run()
 }
 
+/// The one version of `package` that `Cargo.lock` at `root` pins.
+pub fn locked_version(root: &Path, package: &str) -> Result<String> {
+    // `registry+https://github.com/rust-lang/crates.io-index#wasm-bindgen@0.2.130`; an error
+    // when the lock file has none or several.
+    let id = cmd::cargo()
+        .args(["pkgid", "--offline", package])
+        .current_dir(root)
+        .output()?;
+    let version = id.trim().rsplit_once('@').map(|(_, version)| version);
+    version
+        .map(str::to_owned)
+        .ok_or_else(|| format!("`cargo pkgid {package}` printed no version: {id}"))
+}
+
 /// `wasm-bindgen` and `wasm-bindgen-test-runner` of exactly the version `Cargo.lock` pins for
 /// the `wasm-bindgen` crate: the CLI refuses to process output of any other version.
 pub fn wasm_bindgen_cli(root: &Path) -> Result {
-    let wanted = lockfile::locked_version(root, "wasm-bindgen")?;
+    let wanted = locked_version(root, "wasm-bindgen")?;
     step(&format!(
         "ensure wasm-bindgen-cli {wanted} (the version Cargo.lock pins)"
     ));
-    let found: Vec<(&str, Option<String>)> = ["wasm-bindgen", "wasm-bindgen-test-runner"]
-        .into_iter()
-        .map(|tool| (tool, installed_version(tool)))
-        .collect();
-    if found
-        .iter()
-        .all(|(_, version)| version.as_deref() == Some(wanted.as_str()))
-    {
-        note(&format!("wasm-bindgen {wanted} already installed"));
+    // `wasm-bindgen 0.2.130`, perhaps followed by a commit.
+    let version = |tool: &str| {
+        let output = Cmd::new(tool).arg("--version").probe().unwrap_or_default();
+        let words: Vec<&str> = output.split_whitespace().take(2).collect();
+        match words[..] {
+            [name, version] if name == tool => version.to_owned(),
+            _ => "nothing".to_owned(),
+        }
+    };
+    let tools = ["wasm-bindgen", "wasm-bindgen-test-runner"];
+    if tools.iter().all(|tool| version(tool) == wanted) {
+        note("already installed");
         return Ok(());
     }
-    for (tool, version) in &found {
-        note(&format!(
-            "{tool}: {}",
-            version.as_deref().unwrap_or("not installed")
-        ));
+    // Not `--locked`: the registry mirror lags behind the CLI's own lock file. `--force` replaces
+    // another version.
+    cmd::cargo()
+        .args(["install", "wasm-bindgen-cli", "--force"])
+        .args(["--version", &wanted])
+        .run()?;
+    match tools.iter().find(|tool| version(tool) != wanted) {
+        Some(tool) => Err(format!(
+            "after installing wasm-bindgen-cli {wanted}, `{tool} --version` reports {}; is \
+             another {tool} earlier on PATH?",
+            version(tool)
+        )),
+        None => Ok(()),
     }
-    // Not `--locked`: the registry mirror lags behind the CLI's own lock file.
-    let mut install = cmd::cargo().args(["install", "wasm-bindgen-cli", "--version", &wanted]);
-    if found.iter().any(|(_, version)| version.is_some()) {
-        install = install.arg("--force");
-    }
-    install.run()?;
-    for (tool, _) in &found {
-        let now = installed_version(tool);
-        if now.as_deref() != Some(wanted.as_str()) {
-            return Err(format!(
-                "after installing wasm-bindgen-cli {wanted}, `{tool} --version` reports {}; \
-                 is another {tool} earlier on PATH?",
-                now.as_deref().unwrap_or("nothing")
-            ));
-        }
-    }
-    Ok(())
 }
-
-fn installed_version(tool: &str) -> Option<String> {
-    let output = Cmd::new(tool).arg("--version").probe()?;
-    tool_version(&output, tool)
-}
-
-/// The version in a `--version` line such as `wasm-bindgen 0.2.130`.
-fn tool_version(output: &str, tool: &str) -> Option<String> {
-    let mut words = output.lines().next()?.split_whitespace();
-    if words.next()? != tool {
-        return None;
-    }
-    words.next().map(str::to_owned)
-}
-
-/// Where `npm ci` puts binaryen's `wasm-opt`, relative to the repository root.
-pub const WASM_OPT: &str = "xtask/tools/node_modules/binaryen/bin/wasm-opt";
 
 /// binaryen's `wasm-opt`, from the npm package pinned in `xtask/tools/package-lock.json`.
 ///
@@ -158,71 +154,48 @@ pub fn wasm_opt(root: &Path) -> Result {
 
 /// Debian's Chromium and ChromeDriver, for the browser and end-to-end tests.
 pub fn chromium() -> Result {
-    step("ensure Chromium and ChromeDriver (Debian packages chromium, chromium-driver)");
-    let missing: Vec<&str> = [("chromium", CHROMIUM), ("chromium-driver", CHROMEDRIVER)]
-        .into_iter()
-        .filter(|(_, binary)| !Path::new(binary).is_file())
-        .map(|(package, _)| package)
-        .collect();
-    if missing.is_empty() {
-        note(&format!("already installed: {CHROMIUM}, {CHROMEDRIVER}"));
-        return Ok(());
-    }
-    apt_install(&missing)?;
-    for binary in [CHROMIUM, CHROMEDRIVER] {
-        if !Path::new(binary).is_file() {
-            return Err(format!(
-                "installed {}, but {binary} is still missing",
-                missing.join(" ")
-            ));
-        }
+    for (package, binary) in [("chromium", CHROMIUM), ("chromium-driver", CHROMEDRIVER)] {
+        debian(package, "for the browser tests", || {
+            Path::new(binary).is_file()
+        })?;
     }
     Ok(())
 }
 
-/// The npm packages of `root/dir` (for `what`), installed with `npm ci` when `node_modules`
-/// is missing or older than `package-lock.json`.
-pub fn npm_packages(root: &Path, dir: &str, what: &str) -> Result {
-    step(&format!("ensure the npm packages of {dir} ({what})"));
-    let dir = root.join(dir);
-    let lock = dir.join("package-lock.json");
-    let lock_time = modified(&lock).ok_or_else(|| format!("{} is missing", lock.display()))?;
-    // npm rewrites its hidden lock file on every install; the folder's own time only changes
-    // when entries come or go.
-    let modules = dir.join("node_modules");
-    let marker = modules.join(".package-lock.json");
-    let installed_time = modified(&marker).or_else(|| modified(&modules));
-    if installed_time.is_some_and(|time| time >= lock_time) {
-        note("node_modules is up to date with package-lock.json");
+/// The Debian package `package` (wanted `why`), installed with apt-get unless `present()`, which
+/// must hold afterwards.
+pub fn debian(package: &str, why: &str, present: impl Fn() -> bool) -> Result {
+    step(&format!("ensure the Debian package {package} ({why})"));
+    if present() {
+        note("already installed");
         return Ok(());
     }
-    Cmd::new("npm")
-        .args(["ci", "--no-audit", "--no-fund"])
-        .current_dir(&dir)
-        .run()
-}
-
-fn modified(path: &Path) -> Option<SystemTime> {
-    std::fs::metadata(path)
-        .and_then(|meta| meta.modified())
-        .ok()
+    apt_install(package)?;
+    match present() {
+        true => Ok(()),
+        false => Err(format!(
+            "installed {package}, but what it should bring is still missing"
+        )),
+    }
 }
 
 static APT_UPDATED: AtomicBool = AtomicBool::new(false);
 
 /// `apt-get install -y`, after one `apt-get update` per run, through sudo when not root.
-pub fn apt_install(packages: &[&str]) -> Result {
+fn apt_install(package: &str) -> Result {
     if cmd::which("apt-get").is_none() {
         return Err(format!(
-            "apt-get not found: install the Debian packages {} by hand",
-            packages.join(" ")
+            "apt-get not found: install the Debian package {package} by hand"
         ));
     }
-    let sudo = needs_sudo()?;
+    let root = Cmd::new("id").arg("-u").probe().unwrap_or_default().trim() == "0";
+    if !root && cmd::which("sudo").is_none() {
+        return Err("installing Debian packages needs root, and sudo is not installed".into());
+    }
     let apt = |args: &[&str]| {
-        let command = match sudo {
-            true => Cmd::new("sudo").arg("apt-get"),
-            false => Cmd::new("apt-get"),
+        let command = match root {
+            true => Cmd::new("apt-get"),
+            false => Cmd::new("sudo").arg("apt-get"),
         };
         command
             .env("DEBIAN_FRONTEND", "noninteractive")
@@ -232,48 +205,28 @@ pub fn apt_install(packages: &[&str]) -> Result {
     if !APT_UPDATED.swap(true, Ordering::SeqCst) {
         apt(&["update"])?;
     }
-    let mut args = vec!["install", "-y"];
-    args.extend_from_slice(packages);
-    apt(&args)
+    apt(&["install", "-y", package])
 }
 
-fn needs_sudo() -> Result<bool> {
-    let uid = Cmd::new("id").arg("-u").probe().unwrap_or_default();
-    if uid.trim() == "0" {
-        return Ok(false);
+/// The npm packages of `root/dir` (for `what`), installed with `npm ci` when `node_modules`
+/// is missing or older than `package-lock.json`.
+pub fn npm_packages(root: &Path, dir: &str, what: &str) -> Result {
+    step(&format!("ensure the npm packages of {dir} ({what})"));
+    let dir = root.join(dir);
+    let modified = |path: &Path| -> Option<SystemTime> { path.metadata().ok()?.modified().ok() };
+    let lock = dir.join("package-lock.json");
+    let lock_time = modified(&lock).ok_or_else(|| format!("{} is missing", lock.display()))?;
+    // npm rewrites its hidden lock file on every install; the folder's own time only changes
+    // when entries come or go.
+    let modules = dir.join("node_modules");
+    let installed_time =
+        modified(&modules.join(".package-lock.json")).or_else(|| modified(&modules));
+    if installed_time.is_some_and(|time| time >= lock_time) {
+        note("node_modules is up to date with package-lock.json");
+        return Ok(());
     }
-    match cmd::which("sudo") {
-        Some(_) => Ok(true),
-        None => Err("installing Debian packages needs root, and sudo is not installed".into()),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn reads_tool_versions() {
-        fn check(output: &str, tool: &str, expected: Option<&str>) {
-            assert_eq!(
-                tool_version(output, tool).as_deref(),
-                expected,
-                "{output:?}"
-            );
-        }
-        check("wasm-bindgen 0.2.130\n", "wasm-bindgen", Some("0.2.130"));
-        check(
-            "wasm-bindgen-test-runner 0.2.130\n",
-            "wasm-bindgen-test-runner",
-            Some("0.2.130"),
-        );
-        check(
-            "wasm-bindgen 0.2.100 (abc1234)\n",
-            "wasm-bindgen",
-            Some("0.2.100"),
-        );
-        check("wasm-bindgen-test-runner 0.2.130\n", "wasm-bindgen", None);
-        check("wasm-bindgen\n", "wasm-bindgen", None);
-        check("", "wasm-bindgen", None);
-    }
+    Cmd::new("npm")
+        .args(["ci", "--no-audit", "--no-fund"])
+        .current_dir(&dir)
+        .run()
 }

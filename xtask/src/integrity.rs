@@ -44,19 +44,4 @@ mod tests {
             "sha384-H8BRh8j48O9oYatfu5AZzq6A9RINhZO5H16dQZngK7T62em8MUt1FLm52t+eX6xO",
         );
     }
-
-    #[test]
-    fn manifest_is_sorted_by_name() {
-        let files: [(&str, &[u8]); 3] = [
-            ("widget.js", b""),
-            ("a/b.js", b""),
-            ("contact-widget.js", b""),
-        ];
-        let empty = "sha384-OLBgp1GsljhM2TJ+sbHjaiH9txEUvgdDTAzHv2P24donTt6/529l+9Ua0vFImLlb";
-        let expected = format!(
-            "{{\n  \"a/b.js\": \"{empty}\",\n  \"contact-widget.js\": \"{empty}\",\n  \"widget.js\": \"{empty}\"\n}}\n"
-        );
-        assert_eq!(manifest(files), expected);
-        assert_eq!(manifest([]), "{}\n");
-    }
 }

@@ -13,10 +13,7 @@ mod docs;
 mod files;
 mod install;
 mod integrity;
-mod lockfile;
 mod package;
-mod postgres;
-mod size_report;
 mod sizes;
 mod static_binary;
 mod test;
@@ -43,10 +40,11 @@ commands:
                     the benchmark, every part unless one is named: the inbox on SQLite (steady
                     --rate for --duration, then peak, then pages, searches and a full export at
                     a million messages, then a forwarding job's takeover after a SIGKILL;
-                    `scale` and `takeover` redo only their section) to bench/inbox.md; what the widget costs a
-                    page in headless Chromium (--runs visits per page and CPU setting, default 9;
-                    --note adds a sentence to the report) to bench/widget.md; what each feature
-                    costs in the shipped wasm (bytes by function path) to bench/size.md
+                    `scale` and `takeover` redo only their section) to bench/inbox.md; what the
+                    widget costs a page in headless Chromium (--runs visits per page and CPU
+                    setting, default 9; --note adds a sentence to the report) to bench/widget.md;
+                    what each feature costs in the shipped wasm (bytes by function path) to
+                    bench/size.md
   static            build the inbox as one static binary (x86_64-unknown-linux-musl)";
 
 fn main() -> ExitCode {

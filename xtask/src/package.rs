@@ -40,8 +40,8 @@ const MODULE: [(&str, &str); 6] = [
 ];
 
 /// `dist/contact-widget.mjs` from the loader's source (before its placeholders are filled): the
-/// passages of [`MODULE`] replaced (`$&` in a replacement is the passage), and `window.ContactWidget` (still the only global) as the
-/// default export.
+/// passages of [`MODULE`] replaced (`$&` in a replacement is the passage), and
+/// `window.ContactWidget` (still the only global) as the default export.
 pub fn module_entry(loader: &str) -> crate::Result<String> {
     let mut module = loader.to_owned();
     for (classic, instead) in MODULE {
@@ -108,53 +108,28 @@ pub fn write_files(root: &Path, dist: &Path) -> crate::Result {
     fs::write(dist.join("README.md"), readme).map_err(|e| format!("cannot write README.md: {e}"))
 }
 
-/// `dist/package.json`, shipping [`FILES`], `built` (the hashed glue and wasm, the languages) and
-/// `integrity.json`. Written as text, not through serde_json (whose maps sort their keys): the
-/// order of conditions in `exports` is significant, the first that matches wins.
-///
-/// Every entry is an ES module but `./contact-widget.js`, the classic script (for a CDN's script
-/// tag, `unpkg` and `jsdelivr`, or a bundler's `?url`): no `require` condition leads to it.
-/// `sideEffects`: the loader defines `window.ContactWidget` and `<contact-widget>` when imported;
-/// the glue and the esbuild plugin only export.
-pub fn manifest(version: &str, built: &[&str]) -> String {
+/// The text of `dist/package.json`, as written, so that the order of conditions in `exports`
+/// (the first that matches wins) is the one that ships. Every entry is an ES module but
+/// `./contact-widget.js`, the classic script (for a CDN's script tag, `unpkg` and `jsdelivr`, or a
+/// bundler's `?url`): no `require` condition leads to it. `sideEffects`: the loader defines
+/// `window.ContactWidget` and `<contact-widget>` when imported; the glue and the esbuild plugin
+/// only export.
+pub const MANIFEST: &str = "src/npm/package.template.json";
+
+/// `dist/package.json` from [`MANIFEST`]'s `template`, with the version and every file it ships:
+/// [`FILES`], `built` (the hashed glue and wasm, the languages) and `integrity.json`.
+pub fn manifest(template: &str, version: &str, built: &[&str]) -> crate::Result<String> {
     let quoted: Vec<String> = FILES
         .iter()
         .chain(built)
         .chain(&["integrity.json"])
         .map(|f| format!("\"{f}\""))
         .collect();
-    format!(
-        r#"{{
-  "name": "contact-widget",
-  "version": "{version}",
-  "description": "An embeddable contact widget: one script tag, every way to reach the business.",
-  "license": "MIT OR Apache-2.0",
-  "type": "module",
-  "main": "./contact-widget.mjs",
-  "module": "./contact-widget.mjs",
-  "types": "./contact-widget.d.ts",
-  "unpkg": "./contact-widget.js",
-  "jsdelivr": "./contact-widget.js",
-  "exports": {{
-    ".": {{
-      "types": "./contact-widget.d.ts",
-      "default": "./contact-widget.mjs"
-    }},
-    "./esbuild": {{
-      "types": "./esbuild.d.ts",
-      "default": "./esbuild.js"
-    }},
-    "./contact-widget.js": "./contact-widget.js",
-    "./config.schema.json": "./config.schema.json",
-    "./integrity.json": "./integrity.json",
-    "./package.json": "./package.json"
-  }},
-  "files": [{files}],
-  "sideEffects": ["./contact-widget.js", "./contact-widget.mjs"]
-}}
-"#,
-        files = quoted.join(", ")
-    )
+    let values = [
+        ("__VERSION__", version),
+        ("\"__FILES__\"", &quoted.join(", ")),
+    ];
+    crate::dist::fill(MANIFEST, template, &values)
 }
 
 #[cfg(test)]
@@ -241,7 +216,9 @@ mod tests {
             "widget_bg.0123456789.wasm",
             "locales/fr.json",
         ];
-        let manifest: serde_json::Value = serde_json::from_str(&manifest("1.2.3", &built)).unwrap();
+        let template = include_str!("../../src/npm/package.template.json");
+        let text = manifest(template, "1.2.3", &built).unwrap();
+        let manifest: serde_json::Value = serde_json::from_str(&text).unwrap();
         assert_eq!(manifest["name"], "contact-widget");
         assert_eq!(manifest["version"], "1.2.3");
         assert_eq!(manifest["exports"]["."]["default"], "./contact-widget.mjs");
@@ -263,7 +240,6 @@ mod tests {
             "translations ship too"
         );
         // Conditions are tried in order: "types" must come first and "default" last.
-        let text = super::manifest("1.2.3", &built);
         let at = |s: &str| text.find(s).unwrap();
         assert!(at("\"types\": \"./contact") < at("\"default\": \"./contact"));
     }

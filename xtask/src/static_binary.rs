@@ -9,12 +9,9 @@ const TARGET: &str = "x86_64-unknown-linux-musl";
 
 pub fn run(ws: &Workspace) -> Result {
     install::rust_components(&[&format!("rust-std-{TARGET}")])?;
-    step("ensure musl-gcc (Debian package musl-tools)");
-    if cmd::which("musl-gcc").is_some() {
-        note("already installed: musl-gcc");
-    } else {
-        install::apt_install(&["musl-tools"])?;
-    }
+    install::debian("musl-tools", "its musl-gcc", || {
+        cmd::which("musl-gcc").is_some()
+    })?;
     step("build the inbox for musl (release)");
     cmd::cargo()
         .args(["build", "--release", "-p", "inbox", "--target", TARGET])

@@ -1,18 +1,19 @@
 //! `cargo xtask test`: every test layer in order, stopping at the first failure.
 
 use std::fs;
+use std::path::Path;
 
 use crate::cmd::{self, step, warn, Cmd};
 use crate::sizes::FileSize;
 use crate::workspace::Workspace;
-use crate::{budget, dist, install, postgres, Result};
+use crate::{budget, dist, install, Result};
 
 /// What one layer hands to a later one.
 #[derive(Default)]
 struct State {
     sizes: Vec<FileSize>,
-    /// Runs until `State` is dropped at the end of `run`.
-    postgres: Option<postgres::Cluster>,
+    /// Whether Debian's `pg_virtualenv` can give the native tests a throwaway PostgreSQL.
+    postgres: bool,
 }
 
 /// A layer's name and what it runs; `Ok(Some(reason))` when it was skipped.
@@ -26,7 +27,7 @@ const LAYERS: &[Layer] = &[
     ("install Chromium and ChromeDriver", |_, _| {
         install::chromium().map(|()| None)
     }),
-    ("PostgreSQL for the inbox's store tests", start_postgres),
+    ("PostgreSQL for the inbox's store tests", postgres),
     ("native tests (cargo test --workspace)", native),
     ("build dist/", |ws, state| {
         state.sizes = dist::run(ws)?;
@@ -86,10 +87,11 @@ fn lint(ws: &Workspace, _: &mut State) -> Result<Option<String>> {
     Ok(None)
 }
 
-fn start_postgres(_: &Workspace, state: &mut State) -> Result<Option<String>> {
-    match postgres::start() {
-        Ok(cluster) => {
-            state.postgres = Some(cluster);
+fn postgres(_: &Workspace, state: &mut State) -> Result<Option<String>> {
+    let present = || cmd::which("pg_virtualenv").is_some();
+    match install::debian("postgresql", "for the inbox's store tests", present) {
+        Ok(()) => {
+            state.postgres = true;
             Ok(None)
         }
         Err(reason) => {
@@ -101,21 +103,32 @@ fn start_postgres(_: &Workspace, state: &mut State) -> Result<Option<String>> {
     }
 }
 
+/// `cargo test --workspace`, with PostgreSQL inside Debian's `pg_virtualenv`: it creates a
+/// throwaway cluster (in a temporary directory; fsync off, as its data need not survive a power
+/// cut), runs the tests with `PGHOST`, `PGPORT`, `PGUSER`, `PGPASSWORD` and `PGDATABASE` set, and
+/// drops it. The inbox's tests must then use it: a skipped backend would be a failure.
 fn native(ws: &Workspace, state: &mut State) -> Result<Option<String>> {
     step("run the native tests");
-    let mut command = cmd::cargo()
-        .args(["test", "--workspace"])
-        .current_dir(&ws.root);
-    // With a server running, the inbox tests must use it: a skipped backend would be a failure.
-    if let Some(cluster) = &state.postgres {
-        command = command
-            .env("DATABASE_URL", &cluster.url)
-            .env("INBOX_REQUIRE_POSTGRES", "1");
+    let test = ["test", "--workspace"];
+    let command = if state.postgres {
+        // The inbox's tests read the server's address as one URL.
+        let url = "postgres://$PGUSER:$PGPASSWORD@$PGHOST:$PGPORT/$PGDATABASE";
+        Cmd::new("pg_virtualenv")
+            .args(["-t", "-o", "fsync=off", "-o", "max_connections=200"])
+            .args(["sh", "-c"])
+            .arg(format!("DATABASE_URL={url} exec \"$@\""))
+            .arg("sh")
+            .arg(cmd::cargo_path())
+            .args(test)
+            .env("INBOX_REQUIRE_POSTGRES", "1")
     } else {
-        command = command.env_remove("DATABASE_URL");
-    }
-    command.run()?;
-    step("run the core's tests as the visitor's wasm builds it: without its messages, every problem at the same path");
+        cmd::cargo().args(test).env_remove("DATABASE_URL")
+    };
+    command.current_dir(&ws.root).run()?;
+    step(
+        "run the core's tests as the visitor's wasm builds it: without its messages, every \
+         problem at the same path",
+    );
     cmd::cargo()
         .args(["test", "-p", "widget-core", "--no-default-features"])
         .current_dir(&ws.root)
@@ -166,17 +179,9 @@ fn browser(ws: &Workspace, _: &mut State) -> Result<Option<String>> {
 /// Every `tests/e2e/*.test.mjs`; a missing or empty folder fails, as a layer that ran nothing.
 fn end_to_end(ws: &Workspace, _: &mut State) -> Result<Option<String>> {
     install::npm_packages(&ws.root, "tests/e2e", "end-to-end tests")?;
-    let dir = ws.root.join("tests/e2e");
-    let mut tests: Vec<String> = fs::read_dir(&dir)
-        .map_err(|e| format!("cannot list {}: {e}", dir.display()))?
-        .filter_map(|entry| entry.ok()?.file_name().into_string().ok())
-        .filter(|name| name.ends_with(".test.mjs"))
-        .map(|name| format!("tests/e2e/{name}"))
-        .collect();
-    if tests.is_empty() {
-        return Err(format!("{} has no *.test.mjs to run", dir.display()));
-    }
-    tests.sort();
+    let tests = listed(ws, "tests/e2e", "*.test.mjs to run", |path| {
+        path.to_string_lossy().ends_with(".test.mjs")
+    })?;
     step("build the inbox server");
     cmd::cargo()
         .args(["build", "-p", "inbox"])
@@ -204,35 +209,59 @@ fn end_to_end(ws: &Workspace, _: &mut State) -> Result<Option<String>> {
 fn bundlers(ws: &Workspace, _: &mut State) -> Result<Option<String>> {
     const DIR: &str = "tests/bundlers";
     install::npm_packages(&ws.root, DIR, "publint and arethetypeswrong")?;
-    let dir = ws.root.join(DIR);
-    let mut apps: Vec<String> = fs::read_dir(&dir)
-        .map_err(|e| format!("cannot list {DIR}: {e}"))?
-        .filter_map(|entry| entry.ok()?.file_name().into_string().ok())
-        .filter(|name| dir.join(name).join("package-lock.json").is_file())
-        .collect();
-    if apps.is_empty() {
-        return Err(format!(
-            "{DIR} has no app (a folder with a package-lock.json)"
-        ));
-    }
-    apps.sort();
+    let apps = listed(ws, DIR, "app (a folder with a package-lock.json)", |path| {
+        path.join("package-lock.json").is_file()
+    })?;
     for app in apps {
-        install::npm_packages(
-            &ws.root,
-            &format!("{DIR}/{app}"),
-            "an app of the bundler tests",
-        )?;
+        install::npm_packages(&ws.root, &app, "an app of the bundler tests")?;
     }
     step("build the apps for production with the packed package and use them in Chromium");
     Cmd::new("node")
-        .args([
-            "--test",
-            "--test-concurrency=1",
-            "tests/bundlers/bundlers.test.mjs",
-        ])
+        .args(["--test", "--test-concurrency=1"])
+        .arg(format!("{DIR}/bundlers.test.mjs"))
         .current_dir(&ws.root)
         .env("DIST_DIR", ws.dist())
         .env("CHROMIUM", install::CHROMIUM)
         .run()?;
     Ok(None)
+}
+
+/// The entries of `dir` (relative to the root) that `wanted` keeps, as `dir/NAME`, sorted; none
+/// fails, as a layer that would run nothing (it lacks `what`).
+fn listed(ws: &Workspace, dir: &str, what: &str, wanted: fn(&Path) -> bool) -> Result<Vec<String>> {
+    let entries = fs::read_dir(ws.root.join(dir)).map_err(|e| format!("cannot list {dir}: {e}"))?;
+    let mut names: Vec<String> = entries
+        .filter_map(|entry| Some(entry.ok()?.path()))
+        .filter(|path| wanted(path))
+        .filter_map(|path| Some(format!("{dir}/{}", path.file_name()?.to_str()?)))
+        .collect();
+    if names.is_empty() {
+        return Err(format!("{dir} has no {what}"));
+    }
+    names.sort();
+    Ok(names)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_missing_or_empty_test_folder_fails() {
+        let root = std::env::temp_dir().join(format!("xtask-listed-{}", std::process::id()));
+        let ws = Workspace {
+            target: root.join("target"),
+            root,
+        };
+        let is_test = |path: &Path| path.to_string_lossy().ends_with(".test.mjs");
+        assert!(listed(&ws, "e2e", "tests", is_test).is_err(), "missing");
+        fs::create_dir_all(ws.root.join("e2e")).unwrap();
+        assert!(listed(&ws, "e2e", "tests", is_test).is_err(), "empty");
+        for name in ["b.test.mjs", "notes.md", "a.test.mjs"] {
+            fs::write(ws.root.join("e2e").join(name), "").unwrap();
+        }
+        let tests = listed(&ws, "e2e", "tests", is_test);
+        fs::remove_dir_all(&ws.root).unwrap();
+        assert_eq!(tests.unwrap(), ["e2e/a.test.mjs", "e2e/b.test.mjs"]);
+    }
 }

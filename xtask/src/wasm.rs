@@ -56,18 +56,26 @@ impl Build {
 /// `cargo build` of `build` for wasm32 with [`NIGHTLY`]: std rebuilt from source (`build-std`)
 /// with its `optimize_for_size` feature, and `panic = "immediate-abort"`, so a panic is a trap
 /// (the loader's guard reports it) instead of a message formatted by code in every visitor's wasm.
-/// All three are unstable, hence the pinned nightly; the profile's other settings are in `Cargo.toml`.
+/// All three are unstable, hence the pinned nightly; the profile's other settings are in
+/// `Cargo.toml`.
 pub fn cargo_build(ws: &Workspace, build: Build) -> Cmd {
+    let cargo = format!(
+        "run {NIGHTLY} cargo build -p contact-widget --lib --target {WASM_TARGET} \
+         --profile {PROFILE} -Zbuild-std=std,panic_abort -Zbuild-std-features=optimize_for_size \
+         -Zpanic-immediate-abort"
+    );
+    let rustflags = r#"["-Zlocation-detail=none", "-Ctarget-feature=-reference-types"]"#;
     Cmd::new("rustup")
-        .args(["run", NIGHTLY, "cargo", "build", "-p", "contact-widget", "--lib", "--target", WASM_TARGET, "--profile", PROFILE])
+        .args(cargo.split_whitespace())
         .args(build.features())
-        .args(["-Zbuild-std=std,panic_abort", "-Zbuild-std-features=optimize_for_size", "-Zpanic-immediate-abort"])
-        .args(["--config", &format!("profile.{PROFILE}.panic=\"immediate-abort\"")])
+        .arg("--config")
+        .arg(format!("profile.{PROFILE}.panic=\"immediate-abort\""))
         // Added to the target's rustflags in .cargo/config.toml, not instead of them: no file names
         // and lines for `#[track_caller]` locations (nothing prints them any more); and no
         // reference types, so wasm-bindgen keeps JS values in a JS array instead of an externref
         // table, whose shims in every export cost the wasm more than the array costs the glue.
-        .args(["--config", &format!("target.{WASM_TARGET}.rustflags=[\"-Zlocation-detail=none\", \"-Ctarget-feature=-reference-types\"]")])
+        .arg("--config")
+        .arg(format!("target.{WASM_TARGET}.rustflags={rustflags}"))
         .current_dir(&ws.root)
 }
 
@@ -90,26 +98,22 @@ pub fn build(ws: &Workspace, build: Build) -> Result<PathBuf> {
 /// wasm-bindgen's glue and wasm for `wasm` in `out_dir`: `STEM.js` and `STEM_bg.wasm`.
 pub fn bindgen(wasm: &Path, out_dir: &Path, stem: &str) -> Result {
     Cmd::new("wasm-bindgen")
-        .args([
-            "--target",
-            "web",
-            "--no-typescript",
-            "--out-name",
-            stem,
-            "--out-dir",
-        ])
+        .args(["--target", "web", "--no-typescript", "--out-name", stem])
+        .arg("--out-dir")
         .arg(out_dir)
         .arg(wasm)
         .run()
 }
 
-/// New names wasm-opt gave the imports and exports: `(old, new)` pairs, and the one module all
+/// New names wasm-opt gave the imports and exports, from the mapping it prints:
+/// `{"imports": [[module, old, new]…], "exports": [[old, new]…]}`; and the one module all
 /// imports now come from.
-#[derive(Debug, Default, PartialEq, Eq)]
+#[derive(Debug, Default, Deserialize)]
 pub struct Renamed {
+    #[serde(skip)]
     pub module: String,
-    pub imports: Vec<(String, String)>,
-    pub exports: Vec<(String, String)>,
+    imports: Vec<(String, String, String)>,
+    exports: Vec<(String, String)>,
 }
 
 /// `wasm-opt -Oz --converge --low-memory-unused` from `input` to `output`, then
@@ -117,16 +121,12 @@ pub struct Renamed {
 /// `target_features` sections) on its own: run with `-Oz --converge`, that pass prints its
 /// mapping once per round. With `-g`, keeping the name section, when `keep_names`. The new names.
 pub fn optimize(ws: &Workspace, input: &Path, output: &Path, keep_names: bool) -> Result<Renamed> {
-    let wasm_opt = |passes: &[&str], input: &Path| {
-        let command = Cmd::new("node")
+    let names: &[&str] = if keep_names { &["-g"] } else { &[] };
+    let wasm_opt = |passes: &str, input: &Path| {
+        Cmd::new("node")
             .arg(ws.root.join(install::WASM_OPT))
-            .args(passes);
-        let command = if keep_names {
-            command.arg("-g")
-        } else {
-            command
-        };
-        command
+            .args(passes.split_whitespace())
+            .args(names)
             .args(FEATURES)
             .arg("-o")
             .arg(output)
@@ -136,21 +136,20 @@ pub fn optimize(ws: &Workspace, input: &Path, output: &Path, keep_names: bool) -
     // -lmu (--low-memory-unused): the low 1 KiB is the far end of the 128 KiB shadow stack
     // (.cargo/config.toml), which the widget never comes near (nothing recurses deeply; config
     // values nest at most 16 levels), so wasm-opt may fold constant offsets into addresses.
-    wasm_opt(&["-Oz", "--converge", "--low-memory-unused"], input)?;
+    wasm_opt("-Oz --converge --low-memory-unused", input)?;
     // With the custom sections no browser reads: who built it, and with which wasm features.
     let mapping = wasm_opt(
-        &[
-            "--minify-imports-and-exports-and-modules",
-            "--strip-producers",
-            "--strip-target-features",
-        ],
+        "--minify-imports-and-exports-and-modules --strip-producers --strip-target-features",
         output,
     )?;
-    renamed(&mapping, &import_modules(&files::read(output)?)?)
+    let mut renamed: Renamed = serde_json::from_str(&mapping)
+        .map_err(|e| format!("wasm-opt's mapping of new names is not what it was: {e}"))?;
+    renamed.module = import_module(&files::read(output)?)?;
+    Ok(renamed)
 }
 
-/// The distinct module names of `wasm`'s imports.
-fn import_modules(wasm: &[u8]) -> Result<Vec<String>> {
+/// The one module `wasm` imports from (none when it imports nothing).
+fn import_module(wasm: &[u8]) -> Result<String> {
     let mut modules: Vec<String> = Vec::new();
     for payload in wasmparser::Parser::new(0).parse_all(wasm) {
         if let wasmparser::Payload::ImportSection(reader) = payload.map_err(|e| e.to_string())? {
@@ -162,45 +161,19 @@ fn import_modules(wasm: &[u8]) -> Result<Vec<String>> {
             }
         }
     }
-    Ok(modules)
-}
-
-/// The mapping wasm-opt prints: `{"imports": [[module, old, new]…], "exports": [[old, new]…]}`.
-#[derive(Deserialize)]
-struct Mapping {
-    imports: Vec<(String, String, String)>,
-    exports: Vec<(String, String)>,
-}
-
-/// The new names from wasm-opt's `mapping`, and the one module the imports now come from.
-fn renamed(mapping: &str, modules: &[String]) -> Result<Renamed> {
-    let mapping: Mapping = serde_json::from_str(mapping)
-        .map_err(|e| format!("wasm-opt's mapping of new names is not what it was: {e}"))?;
-    let module = match modules {
-        [module] => module.clone(),
-        [] => String::new(),
-        _ => {
-            return Err(format!(
-                "after wasm-opt the wasm imports from {} modules, not one: {modules:?}",
-                modules.len()
-            ))
-        }
-    };
-    let imports = mapping
-        .imports
-        .into_iter()
-        .map(|(_, old, new)| (old, new))
-        .collect();
-    Ok(Renamed {
-        module,
-        imports,
-        exports: mapping.exports,
-    })
+    match &modules[..] {
+        [] | [_] => Ok(modules.pop().unwrap_or_default()),
+        _ => Err(format!(
+            "after wasm-opt the wasm imports from {} modules, not one: {modules:?}",
+            modules.len()
+        )),
+    }
 }
 
 /// wasm-bindgen's glue (`--target web`) with the names wasm-opt gave: the imports object's keys
-/// (`__wbg_…: function`), its module (`"./STEM_bg.js": import0`) and every `wasm.EXPORT`. Fails
-/// unless each name was found, so a new shape of glue cannot ship a widget that fails to link.
+/// (`__wbg_…: function`), its module (`"./STEM_bg.js": import0`) and every `wasm.EXPORT` (the
+/// exports object is named `wasm`). Fails unless each name was found, so a new shape of glue
+/// cannot ship a widget that fails to link.
 pub fn rename_in_glue(glue: &str, stem: &str, renamed: &Renamed) -> Result<String> {
     let module_key = format!("\"./{stem}_bg.js\": import0");
     if glue.matches(&module_key).count() != 1 {
@@ -208,67 +181,53 @@ pub fn rename_in_glue(glue: &str, stem: &str, renamed: &Renamed) -> Result<Strin
             "the glue does not name its imports' module once as {module_key}"
         ));
     }
-    let glue = glue.replace(
-        &module_key,
-        &format!(
-            "{}: import0",
-            serde_json::to_string(&renamed.module).expect("a string")
-        ),
-    );
-    let find = |names: &[(String, String)], name: &str| {
-        names
-            .iter()
-            .find(|(old, _)| old == name)
-            .map(|(_, new)| new.clone())
+    let module = serde_json::to_string(&renamed.module).expect("a string");
+    let glue = glue.replace(&module_key, &format!("{module}: import0"));
+    let import = |name: &str| {
+        let found = renamed.imports.iter().find(|(_, old, _)| old == name);
+        found.map(|(.., new)| new.as_str())
     };
-    let mut out = String::with_capacity(glue.len());
-    let mut imports_seen = 0;
-    for line in glue.split_inclusive('\n') {
-        // The imports object: one `        NAME: function(…) {` line per import.
-        let indent = line.len() - line.trim_start().len();
-        let key = line
-            .trim_start()
-            .split_once(": function")
-            .map(|(key, _)| key);
-        match key.and_then(|key| find(&renamed.imports, key).map(|new| (key, new))) {
-            Some((key, new)) => {
-                imports_seen += 1;
-                out.push_str(&line[..indent]);
-                out.push_str(&new);
-                out.push_str(&line[indent + key.len()..]);
-            }
-            None => out.push_str(line),
-        }
+    let export = |name: &str| {
+        let found = renamed.exports.iter().find(|(old, _)| old == name);
+        found.map(|(_, new)| new.as_str())
+    };
+    let (mut out, mut imports_seen) = (String::with_capacity(glue.len()), 0);
+    let mut rest = glue.as_str();
+    // Identifier by identifier.
+    while let Some(start) = rest.find(is_ident) {
+        let end = rest[start..]
+            .find(|c| !is_ident(c))
+            .map_or(rest.len(), |n| start + n);
+        let (word, after) = (&rest[start..end], &rest[end..]);
+        out.push_str(&rest[..start]);
+        let is_export = out
+            .strip_suffix("wasm.")
+            .is_some_and(|before| !before.ends_with(is_ident));
+        // One `        NAME: function(…) {` line per import.
+        let line = out.rsplit('\n').next().unwrap_or_default();
+        let is_import = line.trim().is_empty() && after.starts_with(": function");
+        let new = if is_export {
+            Some(export(word).ok_or_else(|| {
+                format!("the glue uses the export wasm.{word}, which wasm-opt did not rename")
+            })?)
+        } else if is_import {
+            imports_seen += import(word).is_some() as usize;
+            import(word)
+        } else {
+            None
+        };
+        out.push_str(new.unwrap_or(word));
+        rest = after;
     }
+    out.push_str(rest);
     if imports_seen != renamed.imports.len() {
         return Err(format!(
-            "the glue defines {imports_seen} of the wasm's {} imports as `NAME: function`; its shape changed",
+            "the glue defines {imports_seen} of the wasm's {} imports as `NAME: function`; its \
+             shape changed",
             renamed.imports.len()
         ));
     }
-    // Every `wasm.EXPORT` (not `towasm.x`): the exports object is named `wasm` in the glue.
-    let mut glue = String::with_capacity(out.len());
-    let (mut copied, mut from) = (0, 0);
-    while let Some(found) = out[from..].find("wasm.") {
-        let at = from + found;
-        let start = at + "wasm.".len();
-        let end = out[start..]
-            .find(|c: char| !is_ident(c))
-            .map_or(out.len(), |n| start + n);
-        from = end;
-        if out[..at].chars().next_back().is_some_and(is_ident) {
-            continue;
-        }
-        let name = &out[start..end];
-        let new = find(&renamed.exports, name).ok_or_else(|| {
-            format!("the glue uses the export wasm.{name}, which wasm-opt did not rename")
-        })?;
-        glue.push_str(&out[copied..start]);
-        glue.push_str(&new);
-        copied = end;
-    }
-    glue.push_str(&out[copied..]);
-    Ok(glue)
+    Ok(out)
 }
 
 fn is_ident(c: char) -> bool {
@@ -281,16 +240,24 @@ mod tests {
 
     #[test]
     fn renames_the_glue_to_minified_names() {
-        let renamed = renamed(
-            r#"{"imports": [["./widget_bg.js", "__wbg_log_1", "a"], ["./widget_bg.js", "__wbg_now_2", "b"]],
-                "exports": [["memory", "c"], ["mount", "d"]]}"#,
-            &["a".to_string()],
-        )
-        .unwrap();
-        let glue = "function mount(x) {\n    return wasm.mount(x, wasm.memory);\n}\nconst import0 = {\n        __wbg_log_1: function(a) {},\n        __wbg_now_2: function() { return towasm.mount; },\n};\nreturn { \"./widget_bg.js\": import0 };\n";
+        let renamed = Renamed {
+            module: "a".into(),
+            ..serde_json::from_str(
+                r#"{"imports": [["./widget_bg.js", "__wbg_log_1", "a"],
+                                ["./widget_bg.js", "__wbg_now_2", "b"]],
+                    "exports": [["memory", "c"], ["mount", "d"]]}"#,
+            )
+            .unwrap()
+        };
+        let glue = "function mount(x) {\n    return wasm.mount(x, wasm.memory);\n}\n\
+            const import0 = {\n        __wbg_log_1: function(a) {},\n        \
+            __wbg_now_2: function() { return towasm.mount; },\n};\n\
+            return { \"./widget_bg.js\": import0 };\n";
         assert_eq!(
             rename_in_glue(glue, "widget", &renamed).unwrap(),
-            "function mount(x) {\n    return wasm.d(x, wasm.c);\n}\nconst import0 = {\n        a: function(a) {},\n        b: function() { return towasm.mount; },\n};\nreturn { \"a\": import0 };\n"
+            "function mount(x) {\n    return wasm.d(x, wasm.c);\n}\nconst import0 = {\n        \
+             a: function(a) {},\n        b: function() { return towasm.mount; },\n};\n\
+             return { \"a\": import0 };\n"
         );
         let missing = glue.replace("__wbg_now_2", "__wbg_later_3");
         assert!(rename_in_glue(&missing, "widget", &renamed).is_err());
