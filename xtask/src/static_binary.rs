@@ -13,10 +13,9 @@ pub fn run(ws: &Workspace) -> Result {
         cmd::which("musl-gcc").is_some()
     })?;
     step("build the inbox for musl (release)");
-    cmd::cargo()
-        .args(["build", "--release", "-p", "inbox", "--target", TARGET])
+    ws.cargo("build --release -p inbox --target")
+        .arg(TARGET)
         .env("CC_x86_64_unknown_linux_musl", "musl-gcc")
-        .current_dir(&ws.root)
         .run()?;
     let binary = ws.target.join(TARGET).join("release/inbox");
     step(&format!("built {}", binary.display()));
