@@ -6,7 +6,7 @@
 
 use std::path::PathBuf;
 
-use crate::cmd::{self, note, step, warn, Cmd};
+use crate::cmd::{note, step, warn, Cmd};
 use crate::workspace::Workspace;
 use crate::{dist, files, install, wasm, Result};
 
@@ -86,9 +86,8 @@ pub fn run(ws: &Workspace, options: &Options) -> Result {
 /// part fills the store with sqlite3.
 fn inbox(ws: &Workspace, part: &str, options: &Options) -> Result {
     if part != "takeover" {
-        install::debian("sqlite3", "fills the store to a million messages", || {
-            cmd::which("sqlite3").is_some()
-        })?;
+        let why = "fills the store to a million messages";
+        install::debian("sqlite3", why, "sqlite3")?;
     }
     let inbox = ws.inbox(true)?;
     step(&format!(

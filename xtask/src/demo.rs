@@ -37,14 +37,8 @@ pub fn run(ws: &Workspace, port: u16) -> Result {
     println!("    docs:         http://127.0.0.1:{port}/docs/index.html\n");
     Cmd::new(inbox)
         .args(["--host", "127.0.0.1", "--port", &port.to_string()])
-        .args([
-            "--db",
-            "data/inbox.sqlite3",
-            "--www",
-            "www",
-            "--dist",
-            "dist",
-        ])
+        .args(["--db", "data/inbox.sqlite3"])
+        .args(["--www", "www", "--dist", "dist"])
         .current_dir(&ws.root)
         .run()
 }

@@ -13,6 +13,8 @@ const LAZY: &str = "src/lazy.js";
 const LOCALE_SOURCES: &str = "crates/core/locales";
 const LAUNCHER_CSS: &str = "src/launcher.css";
 const ESBUILD: &str = "xtask/tools/node_modules/.bin/esbuild";
+/// esbuild's options for minified output that keeps the `/*!` licence comment.
+const MINIFY: [&str; 3] = ["--minify", "--legal-comments=inline", "--charset=utf8"];
 const TERSER: &str = "xtask/tools/node_modules/terser/bin/terser";
 
 /// Builds `dist/` from scratch, step by step, and returns the sizes of its files.
@@ -30,7 +32,7 @@ pub fn run(ws: &Workspace) -> Result<Vec<FileSize>> {
     // The configurator's validator is not in the package: no page of an npm user loads it.
     let mut built = vec![glue, wasm];
     built.extend(languages);
-    package_json(ws, &dist, &built)?;
+    package::write(&ws.root, &dist, &built)?;
     integrity_json(&dist)?;
     let sizes = measure(&dist)?;
     precompress(&dist)?;
@@ -118,7 +120,8 @@ fn hashed(ws: &Workspace, dist: &Path, build: wasm::Build) -> Result<(String, St
         ));
         bundle_glue(ws, dist)?;
     } else {
-        point_at_wasm(&glue, "validate_bg.wasm", Some(&wasm))?;
+        let url = format!("new URL('./{wasm}', import.meta.url)");
+        point_at_wasm(&glue, "validate_bg.wasm", &url)?;
         write(&glue, minify(ws, &glue)?)?;
     }
     step(&format!(
@@ -130,10 +133,10 @@ fn hashed(ws: &Workspace, dist: &Path, build: wasm::Build) -> Result<(String, St
 }
 
 /// Changes where wasm-bindgen's glue at `glue` finds its wasm when `init()` is called without one
-/// (`unhashed` next to itself, which does not exist): `Some(hashed)` as
-/// `new URL("./HASHED", import.meta.url)`, what a bundler follows and emits; `None`, nowhere (the
+/// (`unhashed` next to itself, which does not exist) to `url`: the hashed name as
+/// `new URL("./HASHED", import.meta.url)`, what a bundler follows and emits, or `undefined` (the
 /// caller always passes it), so that a bundler sees no second reference to the wasm.
-fn point_at_wasm(glue: &Path, unhashed: &str, hashed: Option<&str>) -> Result {
+fn point_at_wasm(glue: &Path, unhashed: &str, url: &str) -> Result {
     let default_url = format!("new URL('{unhashed}', import.meta.url)");
     let source = read_text(glue)?;
     if source.matches(&default_url).count() != 1 {
@@ -142,10 +145,7 @@ fn point_at_wasm(glue: &Path, unhashed: &str, hashed: Option<&str>) -> Result {
             glue.display()
         ));
     }
-    let url = hashed.map_or("undefined".into(), |hashed| {
-        format!("new URL('./{hashed}', import.meta.url)")
-    });
-    write(glue, source.replace(&default_url, &url))
+    write(glue, source.replace(&default_url, url))
 }
 
 /// Replaces `dist/widget.js` (wasm-bindgen's glue) by one minified ES module of [`LAZY`] and the
@@ -160,7 +160,7 @@ fn bundle_glue(ws: &Workspace, dist: &Path) -> Result {
         .map_err(|e| format!("cannot move {}: {e}", glue.display()))?;
     // The loader always passes the wasm (it fetched it together with this file; the npm entry
     // names it for bundlers, see `package::module_entry`).
-    point_at_wasm(&scratch.join("widget.js"), "widget_bg.wasm", None)?;
+    point_at_wasm(&scratch.join("widget.js"), "widget_bg.wasm", "undefined")?;
     // Each shipped language but English (built in) by the URL of its file, written out so that
     // bundlers emit the files; `?no-inline` keeps Vite from inlining each (a few KB) into the glue
     // as a data: URL, and is ignored by servers and other bundlers.
@@ -183,13 +183,8 @@ fn bundle_glue(ws: &Workspace, dist: &Path) -> Result {
     write(&entry, lazy)?;
     Cmd::new(ws.root.join(ESBUILD))
         .arg(&entry)
-        .args([
-            "--bundle",
-            "--format=esm",
-            "--minify",
-            "--legal-comments=inline",
-        ])
-        .args(["--charset=utf8", "--log-level=warning"])
+        .args(["--bundle", "--format=esm", "--log-level=warning"])
+        .args(MINIFY)
         .arg(format!("--outfile={}", glue.display()))
         .run()
 }
@@ -227,15 +222,6 @@ fn schema(dist: &Path) -> Result {
     serde_json::from_str::<serde_json::Value>(&schema)
         .map_err(|e| format!("widget_core::schema::json_schema() is not valid JSON: {e}"))?;
     write(&dist.join("config.schema.json"), schema)
-}
-
-fn package_json(ws: &Workspace, dist: &Path, built: &[String]) -> Result {
-    step(&format!(
-        "write dist/package.json (npm package contact-widget {}), its README, types, licences \
-         and esbuild plugin",
-        widget_core::VERSION
-    ));
-    package::write(&ws.root, dist, built)
 }
 
 fn integrity_json(dist: &Path) -> Result {
@@ -302,7 +288,7 @@ fn read_files(dir: &Path) -> Result<Vec<(String, Vec<u8>)>> {
 fn minify(ws: &Workspace, path: &Path) -> Result<String> {
     Cmd::new(ws.root.join(ESBUILD))
         .arg(path)
-        .args(["--minify", "--legal-comments=inline", "--charset=utf8"])
+        .args(MINIFY)
         .probe()
         .ok_or_else(|| format!("esbuild could not minify {}", path.display()))
 }

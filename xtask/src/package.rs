@@ -4,6 +4,7 @@
 use std::fs;
 use std::path::Path;
 
+use crate::cmd::step;
 use crate::files;
 
 /// What `dist/contact-widget.mjs` says differently from `src/loader.js` (the classic script, which
@@ -86,6 +87,11 @@ const README: &str = "docs/javascript.md";
 /// and `package.json`, shipping `built` (the hashed files and the languages) too; fails unless
 /// every file it lists is in `dist/`.
 pub fn write(root: &Path, dist: &Path, built: &[String]) -> crate::Result {
+    step(&format!(
+        "write dist/package.json (npm package contact-widget {}), its README, types, licences \
+         and esbuild plugin",
+        widget_core::VERSION
+    ));
     for (to, from) in FILES {
         if let Some(from) = from {
             fs::copy(root.join(from), dist.join(to))

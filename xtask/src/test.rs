@@ -76,19 +76,14 @@ fn lint(ws: &Workspace, _: &mut State) -> Result<Option<String>> {
 }
 
 fn postgres(_: &Workspace, state: &mut State) -> Result<Option<String>> {
-    let present = || cmd::which("pg_virtualenv").is_some();
-    match install::debian("postgresql", "for the inbox's store tests", present) {
-        Ok(()) => {
-            state.postgres = true;
-            Ok(None)
-        }
-        Err(reason) => {
-            let reason =
-                format!("PostgreSQL unavailable, the inbox tests run on SQLite only: {reason}");
-            warn(&reason);
-            Ok(Some(reason))
-        }
-    }
+    let why = "for the inbox's store tests";
+    let Err(reason) = install::debian("postgresql", why, "pg_virtualenv") else {
+        state.postgres = true;
+        return Ok(None);
+    };
+    let reason = format!("PostgreSQL unavailable, the inbox tests run on SQLite only: {reason}");
+    warn(&reason);
+    Ok(Some(reason))
 }
 
 /// `cargo test --workspace`, with PostgreSQL inside Debian's `pg_virtualenv`: it creates a
