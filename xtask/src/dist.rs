@@ -96,22 +96,18 @@ fn hashed(ws: &Workspace, dist: &Path, build: wasm::Build) -> Result<(String, St
     let stem = build.stem();
     let rustc_wasm = wasm::build(ws, build)?;
     step(&format!(
-        "generate the JS bindings: dist/{stem}.js, dist/{stem}_bg.wasm"
+        "bind dist/{stem}.js and dist/{stem}_bg.wasm, optimize the wasm for size and minify its \
+         import and export names in both"
     ));
     wasm::bindgen(&rustc_wasm, dist, stem)?;
-    step(&format!(
-        "optimize dist/{stem}_bg.wasm for size, minifying its import and export names"
-    ));
     let bg = dist.join(format!("{stem}_bg.wasm"));
     let renamed = wasm::optimize(ws, &bg, &bg, false)?;
-    step(&format!(
-        "rename the imports and exports in dist/{stem}.js the same way"
-    ));
     let glue = dist.join(format!("{stem}.js"));
     let source = wasm::rename_in_glue(&read_text(&glue)?, stem, &renamed)?;
     write(&glue, source)?;
     step(&format!(
-        "name the wasm by its content: dist/{stem}_bg.HASH.wasm"
+        "name the wasm and then the glue by their content: dist/{stem}_bg.HASH.wasm, \
+         dist/{stem}.HASH.js"
     ));
     let wasm = rename_by_content(dist, &format!("{stem}_bg"), "wasm")?;
     if build == wasm::Build::Widget {
@@ -124,9 +120,6 @@ fn hashed(ws: &Workspace, dist: &Path, build: wasm::Build) -> Result<(String, St
         point_at_wasm(&glue, "validate_bg.wasm", &url)?;
         write(&glue, minify(ws, &glue)?)?;
     }
-    step(&format!(
-        "name the glue by its content: dist/{stem}.HASH.js"
-    ));
     let glue = rename_by_content(dist, stem, "js")?;
     note(&format!("{glue}, {wasm}"));
     Ok((glue, wasm))

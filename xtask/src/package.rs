@@ -98,8 +98,7 @@ pub fn write(root: &Path, dist: &Path, built: &[String]) -> crate::Result {
                 .map_err(|e| format!("cannot copy {from}: {e}"))?;
         }
     }
-    let page =
-        fs::read_to_string(root.join(README)).map_err(|e| format!("cannot read {README}: {e}"))?;
+    let page = files::read_text(&root.join(README))?;
     let body = page
         .split_once('\n')
         .filter(|(title, _)| title.starts_with("# "))
