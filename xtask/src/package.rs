@@ -15,7 +15,10 @@ use crate::files;
 /// `src/lazy.js`), and a production build emits them with no copying.
 const MODULE: [(&str, &str); 6] = [
     // Run in a browser only: server-side rendering imports the module in Node.js too.
-    ("\n(() => {\n", "\nif (typeof window == 'object') (() => {\n"),
+    (
+        "\n(() => {\n",
+        "\nif (typeof window == 'object') (() => {\n",
+    ),
     // A module has no script tag of its own (`document.currentScript` is null), and a bundle
     // without import.meta that runs as a classic script is the app's, not ours: no data
     // attributes or config URL on it, no files next to it. The minifier drops what read them.
@@ -34,7 +37,8 @@ const MODULE: [(&str, &str); 6] = [
     ),
     (
         "page.wasm = file('__WIDGET_WASM__');",
-        "page.wasm = file('__WIDGET_WASM__') || nativeFetch(new URL('./__WIDGET_WASM__', import.meta.url));",
+        "page.wasm = file('__WIDGET_WASM__') || \
+         nativeFetch(new URL('./__WIDGET_WASM__', import.meta.url));",
     ),
     (
         "import(new URL('__WIDGET_JS__', base))",
