@@ -6,7 +6,7 @@
 
 use std::path::PathBuf;
 
-use crate::cmd::{self, note, step, warn, Cmd};
+use crate::cmd::{note, step, warn, Cmd};
 use crate::workspace::Workspace;
 use crate::{dist, files, install, wasm, Result};
 
@@ -86,29 +86,19 @@ pub fn run(ws: &Workspace, options: &Options) -> Result {
 /// part fills the store with sqlite3.
 fn inbox(ws: &Workspace, part: &str, options: &Options) -> Result {
     if part != "takeover" {
-        install::debian("sqlite3", "fills the store to a million messages", || {
-            cmd::which("sqlite3").is_some()
-        })?;
+        let why = "fills the store to a million messages";
+        install::debian("sqlite3", why, "sqlite3")?;
     }
-    build_release_inbox(ws)?;
+    let inbox = ws.inbox(true)?;
     step(&format!(
         "the inbox benchmark ({part}), written to bench/inbox.md"
     ));
-    cmd::cargo()
-        .args(["run", "--release", "-p", "inbox-bench", "--", part])
+    ws.cargo("run --release -p inbox-bench --")
+        .arg(part)
         .args(["--report", "bench/inbox.md", "--binary"])
-        .arg(ws.target.join("release/inbox"))
+        .arg(inbox)
         .args(["--rate", &options.rate.to_string()])
         .args(["--duration", &options.duration.to_string()])
-        .current_dir(&ws.root)
-        .run()
-}
-
-fn build_release_inbox(ws: &Workspace) -> Result {
-    step("build the inbox server (release)");
-    cmd::cargo()
-        .args(["build", "--release", "-p", "inbox"])
-        .current_dir(&ws.root)
         .run()
 }
 
@@ -116,7 +106,7 @@ fn build_release_inbox(ws: &Workspace) -> Result {
 fn widget(ws: &Workspace, options: &Options) -> Result {
     install::chromium()?;
     dist::run(ws)?;
-    build_release_inbox(ws)?;
+    let inbox = ws.inbox(true)?;
     install::npm_packages(
         &ws.root,
         "tests/e2e",
@@ -130,7 +120,7 @@ fn widget(ws: &Workspace, options: &Options) -> Result {
         .args(["bench/widget.mjs", "--runs", &options.runs.to_string()])
         .args(["--out", "bench/widget.md"])
         .current_dir(&ws.root)
-        .env("INBOX_BIN", ws.target.join("release/inbox"))
+        .env("INBOX_BIN", inbox)
         .env("DIST_DIR", ws.dist())
         .env("WWW_DIR", ws.www())
         .env("CHROMIUM", install::CHROMIUM);
@@ -182,15 +172,14 @@ fn size(ws: &Workspace) -> Result {
         probe("node", &["--version"]),
     );
     step("give every function and string literal of the data to a feature: bench/size.md");
-    let mut command = cmd::cargo()
-        .args(["run", "--release", "-p", "size-report", "--", "--shipped"])
+    let mut command = ws
+        .cargo("run --release -p size-report -- --shipped")
         .arg(&shipped)
         .arg("--named")
         .arg(&named)
         .args(["--name", &file, "--toolchain", &toolchain, "--date"])
         .arg(probe("date", &["-u", "+%Y-%m-%d %H:%M UTC"]))
-        .args(["--report", "bench/size.md"])
-        .current_dir(&ws.root);
+        .args(["--report", "bench/size.md"]);
     match out_dir(&messages) {
         Some(out_dir) => command = command.arg("--out-dir").arg(out_dir),
         None => warn(

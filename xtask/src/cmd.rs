@@ -132,7 +132,7 @@ fn shell_word(word: &OsStr) -> String {
     }
 }
 
-/// The first `name` found on PATH.
+/// The first `name` found on PATH (`name` itself, when it is an absolute path to a file).
 pub fn which(name: &str) -> Option<PathBuf> {
     let path = std::env::var_os("PATH")?;
     std::env::split_paths(&path)

@@ -2,7 +2,7 @@
 
 use std::fs;
 
-use crate::cmd::{self, step, Cmd};
+use crate::cmd::{step, Cmd};
 use crate::workspace::Workspace;
 use crate::{dist, Result};
 
@@ -26,11 +26,7 @@ pub fn parse_port(args: &[String]) -> Result<u16> {
 
 pub fn run(ws: &Workspace, port: u16) -> Result {
     dist::run(ws)?;
-    step("build the inbox server");
-    cmd::cargo()
-        .args(["build", "-p", "inbox"])
-        .current_dir(&ws.root)
-        .run()?;
+    let inbox = ws.inbox(false)?;
     let data = ws.root.join("data");
     fs::create_dir_all(&data).map_err(|e| format!("cannot create {}: {e}", data.display()))?;
     step(&format!(
@@ -39,16 +35,10 @@ pub fn run(ws: &Workspace, port: u16) -> Result {
     println!("\n    demo:         http://127.0.0.1:{port}/");
     println!("    configurator: http://127.0.0.1:{port}/configurator.html");
     println!("    docs:         http://127.0.0.1:{port}/docs/index.html\n");
-    Cmd::new(ws.debug_binary("inbox"))
+    Cmd::new(inbox)
         .args(["--host", "127.0.0.1", "--port", &port.to_string()])
-        .args([
-            "--db",
-            "data/inbox.sqlite3",
-            "--www",
-            "www",
-            "--dist",
-            "dist",
-        ])
+        .args(["--db", "data/inbox.sqlite3"])
+        .args(["--www", "www", "--dist", "dist"])
         .current_dir(&ws.root)
         .run()
 }

@@ -10,10 +10,11 @@ use crate::{docs, install, integrity, package, wasm, Result};
 
 const LOADER: &str = "src/loader.js";
 const LAZY: &str = "src/lazy.js";
-const TYPES: &str = "src/contact-widget.d.ts";
 const LOCALE_SOURCES: &str = "crates/core/locales";
 const LAUNCHER_CSS: &str = "src/launcher.css";
 const ESBUILD: &str = "xtask/tools/node_modules/.bin/esbuild";
+/// esbuild's options for minified output that keeps the `/*!` licence comment.
+const MINIFY: [&str; 3] = ["--minify", "--legal-comments=inline", "--charset=utf8"];
 const TERSER: &str = "xtask/tools/node_modules/terser/bin/terser";
 
 /// Builds `dist/` from scratch, step by step, and returns the sizes of its files.
@@ -23,39 +24,21 @@ pub fn run(ws: &Workspace) -> Result<Vec<FileSize>> {
     let dist = ws.dist();
     step(&format!("recreate {}", dist.display()));
     files::fresh_dir(&dist)?;
-    let (glue, wasm) = widget(ws, &dist)?;
+    let (glue, wasm) = hashed(ws, &dist, wasm::Build::Widget)?;
     loaders(ws, &dist, &glue, &wasm)?;
-    validator(ws, &dist)?;
-    types(ws, &dist)?;
+    hashed(ws, &dist, wasm::Build::Validator)?;
     let languages = locales(ws, &dist)?;
     schema(&dist)?;
     // The configurator's validator is not in the package: no page of an npm user loads it.
     let mut built = vec![glue, wasm];
     built.extend(languages);
-    package_json(ws, &dist, &built)?;
+    package::write(&ws.root, &dist, &built)?;
     integrity_json(&dist)?;
     let sizes = measure(&dist)?;
     precompress(&dist)?;
     note(&format!("dist/ is ready: {}", dist.display()));
     docs::run(ws)?;
     Ok(sizes)
-}
-
-/// The panel: its wasm and its glue bundled with `lazy.js`, both named by their content, so the
-/// inbox can serve them as `immutable` and a browser never mixes an old glue with a new wasm.
-/// Returns the glue's and the wasm's names.
-fn widget(ws: &Workspace, dist: &Path) -> Result<(String, String)> {
-    bound(ws, dist, wasm::Build::Widget)?;
-    step("name the wasm by its content: dist/widget_bg.HASH.wasm");
-    let wasm = rename_by_content(dist, "widget_bg", "wasm")?;
-    step(&format!(
-        "bundle {LAZY} (the loader's lazily imported part) with the glue, minified"
-    ));
-    bundle_glue(ws, dist)?;
-    step("name the glue by its content: dist/widget.HASH.js");
-    let glue = rename_by_content(dist, "widget", "js")?;
-    note(&format!("{glue}, {wasm}"));
-    Ok((glue, wasm))
 }
 
 /// `dist/contact-widget.js` (the script tag's) and `dist/contact-widget.mjs` (npm's) from
@@ -103,53 +86,50 @@ pub fn fill(name: &str, source: &str, values: &[(&str, &str)]) -> Result<String>
     Ok(out)
 }
 
-/// Builds `build` and leaves its glue and wasm in `dist/` as `STEM.js` and `STEM_bg.wasm`:
-/// bound by wasm-bindgen, optimized, imports and exports renamed in both.
-fn bound(ws: &Workspace, dist: &Path, build: wasm::Build) -> Result {
+/// `build`'s glue and wasm in `dist/`, named by their content (`STEM.HASH.js`,
+/// `STEM_bg.HASH.wasm`), so the inbox can serve them as `immutable` and a browser never mixes an
+/// old glue with a new wasm: bound by wasm-bindgen, optimized, imports and exports renamed in
+/// both. The panel's glue is bundled with [`LAZY`]; the configurator's validator (the widget crate
+/// with its `validate` feature: the core's messages and the `validate` export) finds its wasm by
+/// the hashed name when `init()` is called without one. Returns the glue's and the wasm's names.
+fn hashed(ws: &Workspace, dist: &Path, build: wasm::Build) -> Result<(String, String)> {
     let stem = build.stem();
     let rustc_wasm = wasm::build(ws, build)?;
     step(&format!(
-        "generate the JS bindings: dist/{stem}.js, dist/{stem}_bg.wasm"
+        "bind dist/{stem}.js and dist/{stem}_bg.wasm, optimize the wasm for size and minify its \
+         import and export names in both"
     ));
     wasm::bindgen(&rustc_wasm, dist, stem)?;
-    step(&format!(
-        "optimize dist/{stem}_bg.wasm for size, minifying its import and export names"
-    ));
     let bg = dist.join(format!("{stem}_bg.wasm"));
     let renamed = wasm::optimize(ws, &bg, &bg, false)?;
-    step(&format!(
-        "rename the imports and exports in dist/{stem}.js the same way"
-    ));
     let glue = dist.join(format!("{stem}.js"));
-    write(
-        &glue,
-        wasm::rename_in_glue(&read_text(&glue)?, stem, &renamed)?,
-    )
-}
-
-/// The configurator's validator, `dist/validate.HASH.js` and `dist/validate_bg.HASH.wasm`: the
-/// widget crate with its `validate` feature (the core's messages and the `validate` export), its
-/// glue minified, and finding its wasm by the hashed name when `init()` is called without one.
-fn validator(ws: &Workspace, dist: &Path) -> Result {
-    bound(ws, dist, wasm::Build::Validator)?;
-    step(
-        "name the validator's wasm and glue by their content: dist/validate_bg.HASH.wasm, \
-         dist/validate.HASH.js",
-    );
-    let wasm = rename_by_content(dist, "validate_bg", "wasm")?;
-    let glue = dist.join("validate.js");
-    point_at_wasm(&glue, "validate_bg.wasm", Some(&wasm))?;
-    write(&glue, minify(ws, &glue)?)?;
-    let js = rename_by_content(dist, "validate", "js")?;
-    note(&format!("{js}, {wasm}"));
-    Ok(())
+    let source = wasm::rename_in_glue(&read_text(&glue)?, stem, &renamed)?;
+    write(&glue, source)?;
+    step(&format!(
+        "name the wasm and then the glue by their content: dist/{stem}_bg.HASH.wasm, \
+         dist/{stem}.HASH.js"
+    ));
+    let wasm = rename_by_content(dist, &format!("{stem}_bg"), "wasm")?;
+    if build == wasm::Build::Widget {
+        step(&format!(
+            "bundle {LAZY} (the loader's lazily imported part) with the glue, minified"
+        ));
+        bundle_glue(ws, dist)?;
+    } else {
+        let url = format!("new URL('./{wasm}', import.meta.url)");
+        point_at_wasm(&glue, "validate_bg.wasm", &url)?;
+        write(&glue, minify(ws, &glue)?)?;
+    }
+    let glue = rename_by_content(dist, stem, "js")?;
+    note(&format!("{glue}, {wasm}"));
+    Ok((glue, wasm))
 }
 
 /// Changes where wasm-bindgen's glue at `glue` finds its wasm when `init()` is called without one
-/// (`unhashed` next to itself, which does not exist): `Some(hashed)` as
-/// `new URL("./HASHED", import.meta.url)`, what a bundler follows and emits; `None`, nowhere (the
+/// (`unhashed` next to itself, which does not exist) to `url`: the hashed name as
+/// `new URL("./HASHED", import.meta.url)`, what a bundler follows and emits, or `undefined` (the
 /// caller always passes it), so that a bundler sees no second reference to the wasm.
-fn point_at_wasm(glue: &Path, unhashed: &str, hashed: Option<&str>) -> Result {
+fn point_at_wasm(glue: &Path, unhashed: &str, url: &str) -> Result {
     let default_url = format!("new URL('{unhashed}', import.meta.url)");
     let source = read_text(glue)?;
     if source.matches(&default_url).count() != 1 {
@@ -158,10 +138,7 @@ fn point_at_wasm(glue: &Path, unhashed: &str, hashed: Option<&str>) -> Result {
             glue.display()
         ));
     }
-    let url = hashed.map_or("undefined".into(), |hashed| {
-        format!("new URL('./{hashed}', import.meta.url)")
-    });
-    write(glue, source.replace(&default_url, &url))
+    write(glue, source.replace(&default_url, url))
 }
 
 /// Replaces `dist/widget.js` (wasm-bindgen's glue) by one minified ES module of [`LAZY`] and the
@@ -176,7 +153,7 @@ fn bundle_glue(ws: &Workspace, dist: &Path) -> Result {
         .map_err(|e| format!("cannot move {}: {e}", glue.display()))?;
     // The loader always passes the wasm (it fetched it together with this file; the npm entry
     // names it for bundlers, see `package::module_entry`).
-    point_at_wasm(&scratch.join("widget.js"), "widget_bg.wasm", None)?;
+    point_at_wasm(&scratch.join("widget.js"), "widget_bg.wasm", "undefined")?;
     // Each shipped language but English (built in) by the URL of its file, written out so that
     // bundlers emit the files; `?no-inline` keeps Vite from inlining each (a few KB) into the glue
     // as a data: URL, and is ignored by servers and other bundlers.
@@ -199,23 +176,10 @@ fn bundle_glue(ws: &Workspace, dist: &Path) -> Result {
     write(&entry, lazy)?;
     Cmd::new(ws.root.join(ESBUILD))
         .arg(&entry)
-        .args([
-            "--bundle",
-            "--format=esm",
-            "--minify",
-            "--legal-comments=inline",
-        ])
-        .args(["--charset=utf8", "--log-level=warning"])
+        .args(["--bundle", "--format=esm", "--log-level=warning"])
+        .args(MINIFY)
         .arg(format!("--outfile={}", glue.display()))
         .run()
-}
-
-fn types(ws: &Workspace, dist: &Path) -> Result {
-    step(&format!("copy {TYPES} to dist/contact-widget.d.ts"));
-    write(
-        &dist.join("contact-widget.d.ts"),
-        read_text(&ws.root.join(TYPES))?,
-    )
 }
 
 /// The shipped languages but English, which is built in.
@@ -253,40 +217,9 @@ fn schema(dist: &Path) -> Result {
     write(&dist.join("config.schema.json"), schema)
 }
 
-/// `dist/package.json`, shipping `built` (the hashed files and the languages) besides the files
-/// every package has (its README, licences and esbuild plugin, written here); each must be in
-/// `dist/`.
-fn package_json(ws: &Workspace, dist: &Path, built: &[String]) -> Result {
-    let version = widget_core::VERSION;
-    step(&format!(
-        "write dist/package.json (npm package contact-widget {version}), its README, licences \
-         and esbuild plugin"
-    ));
-    package::write_files(&ws.root, dist)?;
-    let built: Vec<&str> = built.iter().map(String::as_str).collect();
-    let template = read_text(&ws.root.join(package::MANIFEST))?;
-    let manifest = package::manifest(&template, version, &built)?;
-    write(&dist.join("package.json"), manifest)?;
-    match package::FILES
-        .iter()
-        .chain(&built)
-        .find(|file| !dist.join(file).exists())
-    {
-        Some(file) => Err(format!(
-            "dist/package.json lists {file}, but dist/ has no such file"
-        )),
-        None => Ok(()),
-    }
-}
-
 fn integrity_json(dist: &Path) -> Result {
     step("write dist/integrity.json (sha384 of every file)");
-    let files = read_files(dist)?;
-    let manifest = integrity::manifest(
-        files
-            .iter()
-            .map(|(name, bytes)| (name.as_str(), &bytes[..])),
-    );
+    let manifest = integrity::manifest(&read_files(dist)?);
     write(&dist.join("integrity.json"), manifest)
 }
 
@@ -348,7 +281,7 @@ fn read_files(dir: &Path) -> Result<Vec<(String, Vec<u8>)>> {
 fn minify(ws: &Workspace, path: &Path) -> Result<String> {
     Cmd::new(ws.root.join(ESBUILD))
         .arg(path)
-        .args(["--minify", "--legal-comments=inline", "--charset=utf8"])
+        .args(MINIFY)
         .probe()
         .ok_or_else(|| format!("esbuild could not minify {}", path.display()))
 }
@@ -369,21 +302,15 @@ fn minify_loader(ws: &Workspace, path: &Path) -> Result<String> {
 /// launcher's default label, so the loader can paint it in the visitor's language at once.
 fn titles(ws: &Workspace) -> Result<String> {
     use widget_core::i18n::{Text, Texts};
-    let mut titles = vec![(
-        json_string("en"),
-        json_string(Texts::default().get(Text::Title)),
-    )];
+    let english = json_string(Texts::default().get(Text::Title));
+    let mut entries = vec![format!("\"en\":{english}")];
     for tag in languages() {
         let table = language(ws, tag)?;
         let title = table["title"]
             .as_str()
             .ok_or_else(|| format!("{LOCALE_SOURCES}/{tag}.json has no title"))?;
-        titles.push((json_string(tag), json_string(title)));
+        entries.push(format!("{}:{}", json_string(tag), json_string(title)));
     }
-    let entries: Vec<String> = titles
-        .iter()
-        .map(|(tag, title)| format!("{tag}:{title}"))
-        .collect();
     Ok(format!("{{{}}}", entries.join(",")))
 }
 

@@ -1,15 +1,13 @@
 //! `cargo xtask docs`: the docs site `www/docs/`, written by the program `docs/site`
 //! (`docs-site`) from the Markdown in `docs/`, with this build's sizes for its sizes table.
 
-use crate::cmd::{self, step};
+use crate::cmd::step;
 use crate::workspace::Workspace;
 use crate::{budget, files, Result};
 
 pub fn run(ws: &Workspace) -> Result {
     step("generate the docs site www/docs/ from docs/ (the program docs/site)");
-    let mut command = cmd::cargo()
-        .args(["run", "--quiet", "-p", "docs-site", "--"])
-        .current_dir(&ws.root);
+    let mut command = ws.cargo("run --quiet -p docs-site --");
     // The brotli copies `cargo xtask dist` writes, by the names they are budgeted under.
     let dist = ws.dist();
     for path in files::under(&dist).unwrap_or_default() {

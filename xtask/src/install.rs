@@ -139,33 +139,24 @@ pub fn wasm_bindgen_cli(root: &Path) -> Result {
 /// the Node.js the end-to-end tests need anyway.
 pub fn wasm_opt(root: &Path) -> Result {
     npm_packages(root, "xtask/tools", "binaryen's wasm-opt")?;
-    let script = root.join(WASM_OPT);
-    match Cmd::new("node").arg(&script).arg("--version").probe() {
-        Some(version) => {
-            note(version.trim());
-            Ok(())
-        }
-        None => Err(format!(
-            "`node {} --version` fails after npm ci",
-            script.display()
-        )),
-    }
+    let version = Cmd::new("node").arg(root.join(WASM_OPT)).arg("--version");
+    note(version.output()?.trim());
+    Ok(())
 }
 
 /// Debian's Chromium and ChromeDriver, for the browser and end-to-end tests.
 pub fn chromium() -> Result {
     for (package, binary) in [("chromium", CHROMIUM), ("chromium-driver", CHROMEDRIVER)] {
-        debian(package, "for the browser tests", || {
-            Path::new(binary).is_file()
-        })?;
+        debian(package, "for the browser tests", binary)?;
     }
     Ok(())
 }
 
-/// The Debian package `package` (wanted `why`), installed with apt-get unless `present()`, which
-/// must hold afterwards.
-pub fn debian(package: &str, why: &str, present: impl Fn() -> bool) -> Result {
+/// The Debian package `package` (wanted `why`), installed with apt-get unless its program
+/// `binary` (on PATH, or an absolute path) is there, which it must be afterwards.
+pub fn debian(package: &str, why: &str, binary: &str) -> Result {
     step(&format!("ensure the Debian package {package} ({why})"));
+    let present = || cmd::which(binary).is_some();
     if present() {
         note("already installed");
         return Ok(());
@@ -174,7 +165,7 @@ pub fn debian(package: &str, why: &str, present: impl Fn() -> bool) -> Result {
     match present() {
         true => Ok(()),
         false => Err(format!(
-            "installed {package}, but what it should bring is still missing"
+            "installed {package}, but {binary} is still missing"
         )),
     }
 }

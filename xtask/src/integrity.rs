@@ -15,9 +15,9 @@ pub fn sri(bytes: &[u8]) -> String {
 }
 
 /// `integrity.json`: a JSON object from file name to its SRI hash, sorted by name.
-pub fn manifest<'a>(files: impl IntoIterator<Item = (&'a str, &'a [u8])>) -> String {
-    let hashes: BTreeMap<&str, String> = files
-        .into_iter()
+pub fn manifest(files: &[(String, Vec<u8>)]) -> String {
+    let hashes: BTreeMap<&String, String> = files
+        .iter()
         .map(|(name, bytes)| (name, sri(bytes)))
         .collect();
     let mut json = serde_json::to_string_pretty(&hashes).expect("a map of strings serializes");

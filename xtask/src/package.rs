@@ -4,6 +4,9 @@
 use std::fs;
 use std::path::Path;
 
+use crate::cmd::step;
+use crate::files;
+
 /// What `dist/contact-widget.mjs` says differently from `src/loader.js` (the classic script, which
 /// finds the other files next to itself through `document.currentScript`): each passage of the
 /// loader, which must occur in it exactly once, and what the module says instead. A bundler
@@ -12,7 +15,10 @@ use std::path::Path;
 /// `src/lazy.js`), and a production build emits them with no copying.
 const MODULE: [(&str, &str); 6] = [
     // Run in a browser only: server-side rendering imports the module in Node.js too.
-    ("\n(() => {\n", "\nif (typeof window == 'object') (() => {\n"),
+    (
+        "\n(() => {\n",
+        "\nif (typeof window == 'object') (() => {\n",
+    ),
     // A module has no script tag of its own (`document.currentScript` is null), and a bundle
     // without import.meta that runs as a classic script is the app's, not ours: no data
     // attributes or config URL on it, no files next to it. The minifier drops what read them.
@@ -31,7 +37,8 @@ const MODULE: [(&str, &str); 6] = [
     ),
     (
         "page.wasm = file('__WIDGET_WASM__');",
-        "page.wasm = file('__WIDGET_WASM__') || nativeFetch(new URL('./__WIDGET_WASM__', import.meta.url));",
+        "page.wasm = file('__WIDGET_WASM__') || \
+         nativeFetch(new URL('./__WIDGET_WASM__', import.meta.url));",
     ),
     (
         "import(new URL('__WIDGET_JS__', base))",
@@ -62,38 +69,40 @@ pub fn module_entry(loader: &str) -> crate::Result<String> {
     ))
 }
 
-/// Files the package always ships; each must exist in `dist/`. The content-hashed glue and wasm
-/// and the language files are added by name when the manifest is written.
-pub const FILES: [&str; 9] = [
-    "contact-widget.js",
-    "contact-widget.mjs",
-    "contact-widget.d.ts",
-    "esbuild.js",
-    "esbuild.d.ts",
-    "config.schema.json",
-    "README.md",
-    "LICENSE-MIT",
-    "LICENSE-APACHE",
-];
-
-/// Files of the package copied as they are: (source in the repository, name in `dist/`).
-const COPIED: [(&str, &str); 4] = [
-    ("src/npm/esbuild.js", "esbuild.js"),
-    ("src/npm/esbuild.d.ts", "esbuild.d.ts"),
-    ("LICENSE-MIT", "LICENSE-MIT"),
-    ("LICENSE-APACHE", "LICENSE-APACHE"),
+/// Files the package always ships, each of which must be in `dist/`, with the file each is copied
+/// from as it is (the others are written by `dist.rs`, or README.md from [`README`]). The
+/// content-hashed glue and wasm and the language files are added by name.
+const FILES: [(&str, Option<&str>); 9] = [
+    ("contact-widget.js", None),
+    ("contact-widget.mjs", None),
+    ("contact-widget.d.ts", Some("src/contact-widget.d.ts")),
+    ("esbuild.js", Some("src/npm/esbuild.js")),
+    ("esbuild.d.ts", Some("src/npm/esbuild.d.ts")),
+    ("config.schema.json", None),
+    ("README.md", None),
+    ("LICENSE-MIT", Some("LICENSE-MIT")),
+    ("LICENSE-APACHE", Some("LICENSE-APACHE")),
 ];
 
 /// The docs page that is also the package's README.md (its title becomes the package's).
 const README: &str = "docs/javascript.md";
 
-/// Writes the package's own files into `dist`: [`COPIED`], and README.md from [`README`].
-pub fn write_files(root: &Path, dist: &Path) -> crate::Result {
-    for (from, to) in COPIED {
-        fs::copy(root.join(from), dist.join(to)).map_err(|e| format!("cannot copy {from}: {e}"))?;
+/// Writes the package's own files into `dist` (the copied [`FILES`], README.md from [`README`])
+/// and `package.json`, shipping `built` (the hashed files and the languages) too; fails unless
+/// every file it lists is in `dist/`.
+pub fn write(root: &Path, dist: &Path, built: &[String]) -> crate::Result {
+    step(&format!(
+        "write dist/package.json (npm package contact-widget {}), its README, types, licences \
+         and esbuild plugin",
+        widget_core::VERSION
+    ));
+    for (to, from) in FILES {
+        if let Some(from) = from {
+            fs::copy(root.join(from), dist.join(to))
+                .map_err(|e| format!("cannot copy {from}: {e}"))?;
+        }
     }
-    let page =
-        fs::read_to_string(root.join(README)).map_err(|e| format!("cannot read {README}: {e}"))?;
+    let page = files::read_text(&root.join(README))?;
     let body = page
         .split_once('\n')
         .filter(|(title, _)| title.starts_with("# "))
@@ -105,7 +114,18 @@ pub fn write_files(root: &Path, dist: &Path) -> crate::Result {
          visitor reaches for it. This is the page on its JavaScript API and this package from its \
          documentation (`docs/` in the repository, served by the inbox at `/docs/`).\n{body}"
     );
-    fs::write(dist.join("README.md"), readme).map_err(|e| format!("cannot write README.md: {e}"))
+    files::write(&dist.join("README.md"), readme)?;
+    let built: Vec<&str> = built.iter().map(String::as_str).collect();
+    let template = files::read_text(&root.join(MANIFEST))?;
+    let manifest = manifest(&template, widget_core::VERSION, &built)?;
+    files::write(&dist.join("package.json"), manifest)?;
+    let mut shipped = FILES.iter().map(|(name, _)| *name).chain(built);
+    match shipped.find(|file| !dist.join(file).exists()) {
+        Some(file) => Err(format!(
+            "dist/package.json lists {file}, but dist/ has no such file"
+        )),
+        None => Ok(()),
+    }
 }
 
 /// The text of `dist/package.json`, as written, so that the order of conditions in `exports`
@@ -114,15 +134,16 @@ pub fn write_files(root: &Path, dist: &Path) -> crate::Result {
 /// bundler's `?url`): no `require` condition leads to it. `sideEffects`: the loader defines
 /// `window.ContactWidget` and `<contact-widget>` when imported; the glue and the esbuild plugin
 /// only export.
-pub const MANIFEST: &str = "src/npm/package.template.json";
+const MANIFEST: &str = "src/npm/package.template.json";
 
 /// `dist/package.json` from [`MANIFEST`]'s `template`, with the version and every file it ships:
 /// [`FILES`], `built` (the hashed glue and wasm, the languages) and `integrity.json`.
-pub fn manifest(template: &str, version: &str, built: &[&str]) -> crate::Result<String> {
+fn manifest(template: &str, version: &str, built: &[&str]) -> crate::Result<String> {
     let quoted: Vec<String> = FILES
         .iter()
-        .chain(built)
-        .chain(&["integrity.json"])
+        .map(|(name, _)| *name)
+        .chain(built.iter().copied())
+        .chain(["integrity.json"])
         .map(|f| format!("\"{f}\""))
         .collect();
     let values = [
@@ -147,14 +168,8 @@ mod tests {
             .iter()
             .map(|(classic, instead)| format!("{}\n", instead.replace("$&", classic)))
             .collect();
-        assert_eq!(
-            module,
-            format!(
-                "{}\nexport default globalThis.ContactWidget;\n",
-                expected.trim_end()
-            )
-        );
-        assert!(module.ends_with("\nexport default globalThis.ContactWidget;\n"));
+        let export = "\nexport default globalThis.ContactWidget;\n";
+        assert_eq!(module, format!("{}{export}", expected.trim_end()));
         assert!(module_entry(&loader[1..]).is_err(), "a passage missing");
         assert!(
             module_entry(&format!("{loader}{loader}")).is_err(),
@@ -176,7 +191,6 @@ mod tests {
     fn types_name_every_core_key_channel_text_and_position() {
         use widget_core::{channel::Kind, config, i18n::Text};
         let types = include_str!("../../src/contact-widget.d.ts");
-        let quoted = |name: &str| format!("\"{name}\"");
         for key in config::KEYS
             .iter()
             .chain(&config::FORM_KEYS)
@@ -187,25 +201,11 @@ mod tests {
                 "d.ts lacks the key {key}"
             );
         }
-        for name in Kind::ALL.map(Kind::name) {
-            assert!(
-                types.contains(&quoted(name)),
-                "d.ts lacks the channel type {name}"
-            );
-        }
-        for text in Text::ALL {
-            assert!(
-                types.contains(&quoted(text.key())),
-                "d.ts lacks the text key {}",
-                text.key()
-            );
-        }
-        for position in config::Position::ALL {
-            assert!(
-                types.contains(&quoted(position.name())),
-                "d.ts lacks the position {}",
-                position.name()
-            );
+        let names = Kind::ALL.map(Kind::name).into_iter();
+        let names = names.chain(Text::ALL.iter().map(|text| text.key()));
+        for name in names.chain(config::Position::ALL.map(config::Position::name)) {
+            let quoted = format!("\"{name}\"");
+            assert!(types.contains(&quoted), "d.ts lacks {quoted}");
         }
     }
 
@@ -223,20 +223,12 @@ mod tests {
         assert_eq!(manifest["version"], "1.2.3");
         assert_eq!(manifest["exports"]["."]["default"], "./contact-widget.mjs");
         assert_eq!(manifest["main"], "./contact-widget.mjs");
-        assert!(
-            !manifest.to_string().contains("require"),
-            "no require condition"
-        );
+        assert!(!text.contains("require"), "no require condition");
         assert_eq!(manifest["types"], "./contact-widget.d.ts");
-        assert_eq!(
-            manifest["files"].as_array().unwrap().len(),
-            FILES.len() + built.len() + 1
-        );
+        let files = manifest["files"].as_array().unwrap();
+        assert_eq!(files.len(), FILES.len() + built.len() + 1);
         assert!(
-            manifest["files"]
-                .as_array()
-                .unwrap()
-                .contains(&"locales/fr.json".into()),
+            files.contains(&"locales/fr.json".into()),
             "translations ship too"
         );
         // Conditions are tried in order: "types" must come first and "default" last.

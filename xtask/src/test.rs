@@ -68,39 +68,22 @@ pub fn run(ws: &Workspace) -> Result {
 fn lint(ws: &Workspace, _: &mut State) -> Result<Option<String>> {
     install::rust_components(&["rustfmt", "clippy"])?;
     step("check the formatting (`cargo fmt --all` fixes it)");
-    cmd::cargo()
-        .args(["fmt", "--all", "--check"])
-        .current_dir(&ws.root)
-        .run()?;
+    ws.cargo("fmt --all --check").run()?;
     step("lint every crate and target, warnings as errors");
-    cmd::cargo()
-        .args([
-            "clippy",
-            "--workspace",
-            "--all-targets",
-            "--",
-            "-D",
-            "warnings",
-        ])
-        .current_dir(&ws.root)
+    ws.cargo("clippy --workspace --all-targets -- -D warnings")
         .run()?;
     Ok(None)
 }
 
 fn postgres(_: &Workspace, state: &mut State) -> Result<Option<String>> {
-    let present = || cmd::which("pg_virtualenv").is_some();
-    match install::debian("postgresql", "for the inbox's store tests", present) {
-        Ok(()) => {
-            state.postgres = true;
-            Ok(None)
-        }
-        Err(reason) => {
-            let reason =
-                format!("PostgreSQL unavailable, the inbox tests run on SQLite only: {reason}");
-            warn(&reason);
-            Ok(Some(reason))
-        }
-    }
+    let why = "for the inbox's store tests";
+    let Err(reason) = install::debian("postgresql", why, "pg_virtualenv") else {
+        state.postgres = true;
+        return Ok(None);
+    };
+    let reason = format!("PostgreSQL unavailable, the inbox tests run on SQLite only: {reason}");
+    warn(&reason);
+    Ok(Some(reason))
 }
 
 /// `cargo test --workspace`, with PostgreSQL inside Debian's `pg_virtualenv`: it creates a
@@ -109,8 +92,7 @@ fn postgres(_: &Workspace, state: &mut State) -> Result<Option<String>> {
 /// drops it. The inbox's tests must then use it: a skipped backend would be a failure.
 fn native(ws: &Workspace, state: &mut State) -> Result<Option<String>> {
     step("run the native tests");
-    let test = ["test", "--workspace"];
-    let command = if state.postgres {
+    if state.postgres {
         // The inbox's tests read the server's address as one URL.
         let url = "postgres://$PGUSER:$PGPASSWORD@$PGHOST:$PGPORT/$PGDATABASE";
         Cmd::new("pg_virtualenv")
@@ -119,19 +101,20 @@ fn native(ws: &Workspace, state: &mut State) -> Result<Option<String>> {
             .arg(format!("DATABASE_URL={url} exec \"$@\""))
             .arg("sh")
             .arg(cmd::cargo_path())
-            .args(test)
+            .args(["test", "--workspace"])
             .env("INBOX_REQUIRE_POSTGRES", "1")
+            .current_dir(&ws.root)
+            .run()?;
     } else {
-        cmd::cargo().args(test).env_remove("DATABASE_URL")
-    };
-    command.current_dir(&ws.root).run()?;
+        ws.cargo("test --workspace")
+            .env_remove("DATABASE_URL")
+            .run()?;
+    }
     step(
         "run the core's tests as the visitor's wasm builds it: without its messages, every \
          problem at the same path",
     );
-    cmd::cargo()
-        .args(["test", "-p", "widget-core", "--no-default-features"])
-        .current_dir(&ws.root)
+    ws.cargo("test -p widget-core --no-default-features")
         .run()?;
     Ok(None)
 }
@@ -146,15 +129,9 @@ fn browser(ws: &Workspace, _: &mut State) -> Result<Option<String>> {
     if !webdriver_json.is_file() {
         return Err(format!("{} is missing", webdriver_json.display()));
     }
-    let mut command = cmd::cargo()
-        .args([
-            "test",
-            "-p",
-            "contact-widget",
-            "--target",
-            install::WASM_TARGET,
-        ])
-        .current_dir(&ws.root)
+    let mut command = ws
+        .cargo("test -p contact-widget --target")
+        .arg(install::WASM_TARGET)
         .env(
             "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER",
             "wasm-bindgen-test-runner",
@@ -182,11 +159,7 @@ fn end_to_end(ws: &Workspace, _: &mut State) -> Result<Option<String>> {
     let tests = listed(ws, "tests/e2e", "*.test.mjs to run", |path| {
         path.to_string_lossy().ends_with(".test.mjs")
     })?;
-    step("build the inbox server");
-    cmd::cargo()
-        .args(["build", "-p", "inbox"])
-        .current_dir(&ws.root)
-        .run()?;
+    let inbox = ws.inbox(false)?;
     step(&format!(
         "run the {} end-to-end test files in headless Chromium",
         tests.len()
@@ -195,7 +168,7 @@ fn end_to_end(ws: &Workspace, _: &mut State) -> Result<Option<String>> {
         .args(["--test", "--test-concurrency=1"])
         .args(tests)
         .current_dir(&ws.root)
-        .env("INBOX_BIN", ws.debug_binary("inbox"))
+        .env("INBOX_BIN", inbox)
         .env("DIST_DIR", ws.dist())
         .env("WWW_DIR", ws.www())
         .env("CHROMIUM", install::CHROMIUM)

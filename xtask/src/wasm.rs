@@ -44,13 +44,6 @@ impl Build {
             Build::Validator => "validate",
         }
     }
-
-    fn features(self) -> &'static [&'static str] {
-        match self {
-            Build::Widget => &[],
-            Build::Validator => &["--features", "validate"],
-        }
-    }
 }
 
 /// `cargo build` of `build` for wasm32 with [`NIGHTLY`]: std rebuilt from source (`build-std`)
@@ -65,9 +58,13 @@ pub fn cargo_build(ws: &Workspace, build: Build) -> Cmd {
          -Zpanic-immediate-abort"
     );
     let rustflags = r#"["-Zlocation-detail=none", "-Ctarget-feature=-reference-types"]"#;
+    let features: &[&str] = match build {
+        Build::Widget => &[],
+        Build::Validator => &["--features", "validate"],
+    };
     Cmd::new("rustup")
         .args(cargo.split_whitespace())
-        .args(build.features())
+        .args(features)
         .arg("--config")
         .arg(format!("profile.{PROFILE}.panic=\"immediate-abort\""))
         // Added to the target's rustflags in .cargo/config.toml, not instead of them: no file names

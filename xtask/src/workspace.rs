@@ -2,7 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::cmd;
+use crate::cmd::{self, step, Cmd};
 use crate::Result;
 
 pub struct Workspace {
@@ -19,13 +19,7 @@ impl Workspace {
             .expect("xtask lives in a folder of the workspace")
             .to_path_buf();
         let metadata = cmd::cargo()
-            .args([
-                "metadata",
-                "--format-version",
-                "1",
-                "--no-deps",
-                "--offline",
-            ])
+            .args("metadata --format-version 1 --no-deps --offline".split_whitespace())
             .current_dir(&root)
             .probe()
             .ok_or("`cargo metadata` failed in the repository root")?;
@@ -46,8 +40,21 @@ impl Workspace {
         self.root.join("www")
     }
 
-    /// A binary of the workspace built with `cargo build` (debug profile).
-    pub fn debug_binary(&self, name: &str) -> PathBuf {
-        self.target.join("debug").join(name)
+    /// `cargo ARGS` (words split at spaces) in the repository root.
+    pub fn cargo(&self, args: &str) -> Cmd {
+        cmd::cargo()
+            .args(args.split_whitespace())
+            .current_dir(&self.root)
+    }
+
+    /// Builds the inbox server (`--release` or debug); the binary's path.
+    pub fn inbox(&self, release: bool) -> Result<PathBuf> {
+        let (profile, build) = match release {
+            true => ("release", "build --release -p inbox"),
+            false => ("debug", "build -p inbox"),
+        };
+        step(&format!("build the inbox server ({profile})"));
+        self.cargo(build).run()?;
+        Ok(self.target.join(profile).join("inbox"))
     }
 }
